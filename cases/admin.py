@@ -1,0 +1,238 @@
+"""The coordinators' workspace for the clinical record.
+
+Every changelist here must stay fast on a regional network (100,000 patients,
+1,000,000 scans): no full COUNT(*) (EstimatedCountPaginator and
+show_full_result_count = False), related rows joined up front
+(list_select_related), filters across relations written as EXISTS subqueries
+rather than joins that need DISTINCT, and autocomplete for every foreign key to
+a large table.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases.choices import CaseStatus, Presentation
+from cases.models import Case, Patient, Scan, ScanState
+from cases.paginators import EstimatedCountPaginator
+from cases.validators import normalise_nhs_number
+
+
+class FastChangelistMixin:
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+
+
+class ExistsFilter(admin.SimpleListFilter):
+    """A yes-style filter on a correlated subquery, so the list needs no DISTINCT."""
+
+    choices: list[tuple[str, str]] = []
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return self.choices
+
+    def subquery(self, value: str) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        value = self.value()
+        if value is None:
+            return None
+        return queryset.filter(Exists(self.subquery(value)))
+
+
+class PatientCaseStatusFilter(ExistsFilter):
+    title = "case status"
+    parameter_name = "case_status"
+    choices = list(CaseStatus.choices)
+
+    def subquery(self, value: str) -> QuerySet[Any]:
+        return Case.objects.filter(patient=OuterRef("pk"), status=value)
+
+
+class PatientPresentationFilter(ExistsFilter):
+    title = "presentation"
+    parameter_name = "presentation"
+    choices = list(Presentation.choices)
+
+    def subquery(self, value: str) -> QuerySet[Any]:
+        return Case.objects.filter(patient=OuterRef("pk"), presentation=value)
+
+
+class PatientPendingReviewFilter(ExistsFilter):
+    title = "pending MRI review"
+    parameter_name = "pending_mri_review"
+    choices = [("yes", "MRI waiting for review")]
+
+    def subquery(self, value: str) -> QuerySet[Any]:
+        return Scan.objects.pending_review().filter(case__patient=OuterRef("pk"))
+
+
+class CasePendingReviewFilter(ExistsFilter):
+    title = "pending MRI review"
+    parameter_name = "pending_mri_review"
+    choices = [("yes", "MRI waiting for review")]
+
+    def subquery(self, value: str) -> QuerySet[Any]:
+        return Scan.objects.pending_review().filter(case=OuterRef("pk"))
+
+
+class ScanStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [*ScanState.choices, ("pending_review", "MRI waiting for review")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
+        match self.value():
+            case ScanState.REQUESTED:
+                return queryset.filter(performed_at__isnull=True)
+            case ScanState.PERFORMED:
+                return queryset.filter(performed_at__isnull=False, reported_at__isnull=True, reviewed_at__isnull=True)
+            case ScanState.REPORTED:
+                return queryset.filter(reported_at__isnull=False, reviewed_at__isnull=True)
+            case ScanState.REVIEWED:
+                return queryset.filter(reviewed_at__isnull=False)
+            case "pending_review":
+                return queryset.pending_review()  # type: ignore[attr-defined, no-any-return]
+        return None
+
+
+class CaseInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Case
+    fields = ["referred_at", "presentation", "status", "responsible_clinician"]
+    autocomplete_fields = ["responsible_clinician"]
+    show_change_link = True
+    extra = 0
+    ordering = ["-referred_at"]
+
+
+@admin.register(Patient)
+class PatientAdmin(FastChangelistMixin, SimpleHistoryAdmin):  # type: ignore[type-arg]
+    list_display = ["mrn", "display_name", "nhs_number_display", "date_of_birth", "primary_site", "died_on"]
+    list_display_links = ["mrn", "display_name"]
+    list_filter = [
+        "primary_site",
+        PatientCaseStatusFilter,
+        PatientPresentationFilter,
+        PatientPendingReviewFilter,
+    ]
+    search_fields = ["=mrn", "=nhs_number", "family_name__istartswith", "given_name__istartswith"]
+    search_help_text = "MRN, NHS number (any spacing) or the start of a family or given name."
+    ordering = ["family_name", "given_name", "id"]
+    inlines = [CaseInline]
+    fieldsets = [
+        (None, {"fields": ["mrn", "nhs_number", ("given_name", "family_name"), ("date_of_birth", "sex")]}),
+        ("Cancer", {"fields": ["primary_site", "primary_site_detail", "died_on"]}),
+        ("GP (for letters)", {"fields": ["gp_name", "gp_practice", "gp_address"], "classes": ["collapse"]}),
+    ]
+
+    @admin.display(description="Name", ordering="family_name")
+    def display_name(self, obj: Patient) -> str:
+        return obj.display_name
+
+    @admin.display(description="NHS number", ordering="nhs_number")
+    def nhs_number_display(self, obj: Patient) -> str:
+        return obj.nhs_number_display
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Patient], search_term: str
+    ) -> tuple[QuerySet[Patient], bool]:
+        # "943 476 5919" is one NHS number, not three words to match separately.
+        digits = normalise_nhs_number(search_term)
+        if digits.isdigit() and len(digits) == 10:
+            search_term = digits
+        return super().get_search_results(request, queryset, search_term)
+
+
+class CaseAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Case
+        fields = "__all__"
+        widgets = {
+            "karnofsky": forms.NumberInput(attrs={"step": 10, "min": 0, "max": 100}),
+            "mdt_question": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ScanInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = Scan
+    fields = ["modality", "requested_at", "performed_at", "reported_at", "escc_grade", "reviewed_at", "reviewed_by"]
+    autocomplete_fields = ["reviewed_by"]
+    show_change_link = True
+    extra = 0
+    ordering = ["-requested_at"]
+
+
+@admin.register(Case)
+class CaseAdmin(FastChangelistMixin, SimpleHistoryAdmin):  # type: ignore[type-arg]
+    form = CaseAdminForm
+    list_display = ["id", "patient", "presentation", "status", "referred_at", "responsible_clinician", "mri_waiting"]
+    list_select_related = ["patient", "responsible_clinician"]
+    list_filter = ["status", "presentation", "patient__primary_site", CasePendingReviewFilter]
+    search_fields = ["=patient__mrn", "=patient__nhs_number", "patient__family_name__istartswith"]
+    search_help_text = "Patient MRN, NHS number or the start of the family name."
+    date_hierarchy = "referred_at"
+    ordering = ["-referred_at", "-id"]
+    autocomplete_fields = ["patient", "responsible_clinician"]
+    inlines = [ScanInline]
+    fieldsets = [
+        (None, {"fields": ["patient", ("referred_at", "referrer"), "status", "responsible_clinician"]}),
+        ("Presentation", {"fields": ["presentation", "red_flags", "suspected_diagnosis_at"]}),
+        (
+            "Neurology and performance status",
+            {"fields": [("frankel_grade", "asia_grade"), "ambulatory_status", ("ecog", "karnofsky"), "spinal_levels"]},
+        ),
+        ("For the MDT", {"fields": ["mdt_question"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        pending = Scan.objects.pending_review().filter(case=OuterRef("pk"))
+        queryset = super().get_queryset(request).select_related("patient")  # __str__ names the patient
+        return queryset.annotate(has_pending_review=Exists(pending))
+
+    @admin.display(description="MRI waiting for review", boolean=True)
+    def mri_waiting(self, obj: Case) -> bool:
+        return bool(getattr(obj, "has_pending_review", False))
+
+
+class ScanAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Scan
+        fields = "__all__"
+
+    def clean_escc_level(self) -> str:
+        return str(self.cleaned_data["escc_level"]).strip().upper()
+
+
+@admin.register(Scan)
+class ScanAdmin(FastChangelistMixin, SimpleHistoryAdmin):  # type: ignore[type-arg]
+    form = ScanAdminForm
+    list_display = ["id", "patient_mrn", "modality", "requested_at", "performed_at", "state_display", "escc_grade"]
+    list_select_related = ["case__patient", "reviewed_by"]
+    list_filter = [ScanStateFilter, "modality", "escc_grade"]
+    search_fields = ["=case__patient__mrn", "=case__patient__nhs_number"]
+    search_help_text = "Patient MRN or NHS number."
+    date_hierarchy = "requested_at"
+    ordering = ["-requested_at", "-id"]
+    autocomplete_fields = ["case", "reviewed_by"]
+    fieldsets = [
+        (None, {"fields": ["case", "modality"]}),
+        ("Times", {"fields": ["requested_at", "performed_at", "reported_at"]}),
+        ("Report", {"fields": ["report", ("escc_grade", "escc_level")]}),
+        ("Specialist review", {"fields": ["reviewed_at", "reviewed_by"]}),
+    ]
+
+    @admin.display(description="Patient", ordering="case__patient__mrn")
+    def patient_mrn(self, obj: Scan) -> str:
+        return obj.case.patient.mrn
+
+    @admin.display(description="State")
+    def state_display(self, obj: Scan) -> str:
+        return obj.state.label

@@ -1,0 +1,133 @@
+"""Clinical enumerations. Keys follow ../shared/domain.md exactly (sections 6, 7.2, 8.2)."""
+
+from django.db import models
+
+
+class PrimarySite(models.TextChoices):
+    # Lung and bowel are split because Tokuhashi and NOMS score them differently (domain.md 2.3, 5.2).
+    LUNG_NSCLC = "lung_nsclc", "Lung, non-small cell"
+    LUNG_SCLC = "lung_sclc", "Lung, small cell"
+    BREAST = "breast", "Breast"
+    COLON = "colon", "Colon"
+    RECTUM = "rectum", "Rectum"
+    PROSTATE = "prostate", "Prostate"
+    KIDNEY = "kidney", "Kidney (renal cell)"
+    THYROID = "thyroid", "Thyroid"
+    MYELOMA = "myeloma", "Myeloma"
+    LYMPHOMA = "lymphoma", "Lymphoma"
+    MELANOMA = "melanoma", "Melanoma"
+    UNKNOWN_PRIMARY = "unknown_primary", "Unknown primary"
+    OTHER = "other", "Other"
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Presentation(models.TextChoices):
+    # Any neurological red flag puts the case on the suspected-MSCC pathway (domain.md 7.2).
+    SUSPECTED_MSCC = "suspected_mscc", "Suspected MSCC with neurology"
+    SUSPECTED_METASTASES = "suspected_metastases", "Suspected spinal metastases without neurology"
+    KNOWN_DISEASE_REVIEW = "known_disease_review", "Known disease review"
+
+
+class PainRedFlag(models.TextChoices):
+    """Spinal pain suggesting spinal metastases (domain.md 7.2, first table)."""
+
+    PAIN_THORACIC_OR_CERVICAL = "pain_thoracic_or_cervical", "Pain in the thoracic or cervical spine"
+    PAIN_LUMBAR_PROGRESSIVE = "pain_lumbar_progressive", "Progressive lumbar spinal pain"
+    PAIN_SEVERE_UNREMITTING = "pain_severe_unremitting", "Severe unremitting lower spinal pain"
+    PAIN_ON_STRAINING = "pain_on_straining", "Pain worse on straining (stool, cough, sneeze)"
+    LOCALISED_TENDERNESS = "localised_tenderness", "Localised spinal tenderness"
+    NOCTURNAL_PAIN = "nocturnal_pain", "Night-time spinal pain preventing sleep"
+    MECHANICAL_PAIN = "mechanical_pain", "Mechanical pain"
+    CLAUDICATION = "claudication", "Claudication-type leg pain on walking"
+
+
+class NeuroRedFlag(models.TextChoices):
+    """Neurological symptoms or signs suggesting MSCC: an emergency (domain.md 7.2, second table)."""
+
+    RADICULAR_PAIN = "radicular_pain", "Radicular pain, including band-like pain"
+    LIMB_WEAKNESS = "limb_weakness", "Limb weakness"
+    GAIT_DIFFICULTY = "gait_difficulty", "Difficulty walking"
+    SENSORY_LOSS = "sensory_loss", "Sensory loss, numbness or tingling (including saddle area)"
+    BLADDER_BOWEL_DYSFUNCTION = "bladder_bowel_dysfunction", "Bladder or bowel dysfunction"
+    CORD_OR_CAUDA_SIGNS = "cord_or_cauda_signs", "Signs of cord or cauda equina compression"
+
+
+RED_FLAG_CHOICES: list[tuple[str, list[tuple[str, str]]]] = [
+    ("Spinal pain suggesting metastases", list(PainRedFlag.choices)),
+    ("Neurological symptoms or signs suggesting MSCC", list(NeuroRedFlag.choices)),
+]
+NEURO_RED_FLAG_KEYS: frozenset[str] = frozenset(NeuroRedFlag.values)
+RED_FLAG_LABELS: dict[str, str] = {**dict(PainRedFlag.choices), **dict(NeuroRedFlag.choices)}
+
+
+class FrankelGrade(models.TextChoices):
+    A = "A", "A: complete, no motor or sensory function below the lesion"
+    B = "B", "B: sensory only"
+    C = "C", "C: motor useless"
+    D = "D", "D: motor useful"
+    E = "E", "E: normal motor and sensory function"
+
+
+class AsiaGrade(models.TextChoices):
+    A = "A", "A: complete"
+    B = "B", "B: sensory incomplete"
+    C = "C", "C: motor incomplete, most key muscles below grade 3"
+    D = "D", "D: motor incomplete, at least half of key muscles grade 3 or more"
+    E = "E", "E: normal"
+
+
+class AmbulatoryStatus(models.TextChoices):
+    WALKS_UNAIDED = "walks_unaided", "Walks unaided"
+    WALKS_WITH_AID = "walks_with_aid", "Walks with an aid"
+    NOT_WALKING = "not_walking", "Not walking"
+
+
+class Ecog(models.IntegerChoices):
+    FULLY_ACTIVE = 0, "0: fully active"
+    RESTRICTED = 1, "1: restricted in strenuous activity"
+    AMBULATORY = 2, "2: self-caring, up more than 50% of waking hours"
+    LIMITED_SELF_CARE = 3, "3: limited self-care, in bed or chair more than 50%"
+    DISABLED = 4, "4: completely disabled"
+    DEAD = 5, "5: dead"
+
+
+class CaseStatus(models.TextChoices):
+    REFERRED = "referred", "Referred"
+    IMAGING = "imaging", "Imaging"
+    AWAITING_MDT = "awaiting_mdt", "Awaiting MDT"
+    DECIDED = "decided", "Decided"
+    TREATMENT = "treatment", "Treatment"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    CLOSED = "closed", "Closed"
+
+
+class Modality(models.TextChoices):
+    MRI_WHOLE_SPINE = "mri_whole_spine", "Whole-spine MRI"
+    MRI_TARGETED = "mri_targeted", "Targeted MRI"
+    CT = "ct", "CT"
+    PET_CT = "pet_ct", "PET-CT"
+    BONE_SCAN = "bone_scan", "Bone scan"
+    XRAY = "xray", "X-ray"
+
+
+MRI_MODALITIES = (Modality.MRI_WHOLE_SPINE, Modality.MRI_TARGETED)
+
+
+class EsccGrade(models.IntegerChoices):
+    """Bilsky ESCC grade, stored as its order so grades compare (domain.md 4)."""
+
+    G0 = 0, "0: confined to bone"
+    G1A = 1, "1a: epidural, thecal sac not deformed"
+    G1B = 2, "1b: thecal sac deformed, cord not touched"
+    G1C = 3, "1c: tumour abuts the cord, not compressed"
+    G2 = 4, "2: cord compressed, CSF visible"
+    G3 = 5, "3: cord compressed, no CSF visible"
+
+
+ESCC_KEYS: dict[int, str] = {0: "0", 1: "1a", 2: "1b", 3: "1c", 4: "2", 5: "3"}

@@ -1,0 +1,124 @@
+"""Model and form fields for identifiers and lists that people type."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from cases.choices import RED_FLAG_CHOICES, RED_FLAG_LABELS
+from cases.scoring import parse_levels
+from cases.validators import normalise_nhs_number, validate_nhs_number
+
+
+class NHSNumberFormField(forms.CharField):
+    """Accepts "943 476 5919" or "943-476-5919" and cleans to "9434765919"."""
+
+    default_validators = [validate_nhs_number]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.pop("max_length", None)  # the 10-digit rule has its own, clearer message
+        kwargs.setdefault("empty_value", None)
+        kwargs.setdefault("help_text", "10 digits; spaces and dashes are fine.")
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return normalise_nhs_number(text) or None
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "maxlength": "14", "autocomplete": "off"}
+
+
+class NHSNumberField(models.CharField):  # type: ignore[type-arg]
+    """A 10-digit NHS number; null when unknown so that uniqueness applies only to known numbers."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["max_length"] = 10
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        if text is None:
+            return None
+        return normalise_nhs_number(text) or None
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"form_class": NHSNumberFormField, **kwargs})
+
+
+class RedFlagsFormField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        for unused in ("max_length", "encoder", "decoder", "empty_value"):
+            kwargs.pop(unused, None)
+        kwargs["choices"] = RED_FLAG_CHOICES
+        super().__init__(**kwargs)
+
+
+def validate_red_flags(value: list[str]) -> None:
+    unknown = [key for key in value if key not in RED_FLAG_LABELS]
+    if unknown:
+        raise ValidationError(
+            "Unknown red-flag symptom: %(keys)s.", code="red_flag", params={"keys": ", ".join(unknown)}
+        )
+
+
+class RedFlagsField(models.JSONField):  # type: ignore[type-arg]
+    """A list of red-flag keys from domain.md 7.2, edited as grouped checkboxes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("validators", [validate_red_flags])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return RedFlagsFormField(required=not self.blank, label=self.verbose_name.capitalize(), help_text=self.help_text)
+
+
+class SpinalLevelsFormField(forms.CharField):
+    """Typed as "T4, T6-T8"; cleaned to ["T4", "T6", "T7", "T8"]."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        for unused in ("max_length", "encoder", "decoder"):
+            kwargs.pop(unused, None)
+        kwargs.setdefault("help_text", 'Vertebral levels, e.g. "T4, T6-T8" or "L1".')
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return []
+        try:
+            return parse_levels(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="spinal_level") from exc
+
+
+def validate_spinal_levels(value: list[str]) -> None:
+    try:
+        parse_levels(", ".join(value))
+    except ValueError as exc:
+        raise ValidationError(str(exc), code="spinal_level") from exc
+
+
+class SpinalLevelsField(models.JSONField):  # type: ignore[type-arg]
+    """An ordered list of vertebral levels ("T4", "L1")."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("validators", [validate_spinal_levels])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return SpinalLevelsFormField(
+            required=not self.blank, label=self.verbose_name.capitalize(), help_text=self.help_text
+        )

@@ -1,0 +1,355 @@
+"""The clinical record: patients, their referral episodes (cases) and imaging."""
+
+import datetime as dt
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases.choices import (
+    ESCC_KEYS,
+    MRI_MODALITIES,
+    NEURO_RED_FLAG_KEYS,
+    RED_FLAG_LABELS,
+    AmbulatoryStatus,
+    AsiaGrade,
+    CaseStatus,
+    Ecog,
+    EsccGrade,
+    FrankelGrade,
+    Modality,
+    Presentation,
+    PrimarySite,
+    Sex,
+)
+from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
+from cases.validators import format_nhs_number, validate_karnofsky
+
+# A time typed a little ahead of the server's clock is not "in the future".
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def validate_date_of_birth(value: dt.date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError("Date of birth cannot be in the future.", code="dob_future")
+    if value.year < 1900:
+        raise ValidationError("Date of birth cannot be before 1900.", code="dob_too_early")
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def search(self, query: str) -> "PatientQuerySet":
+        """Find patients by NHS number (any spacing), MRN, or the start of a name ("smi", "smith, jo")."""
+        text = query.strip()
+        if not text:
+            return self
+        digits = text.replace(" ", "").replace("-", "")
+        if digits.isdigit() and len(digits) == 10:
+            return self.filter(Q(nhs_number=digits) | Q(mrn__iexact=text))
+        if "," in text:
+            family, given = (part.strip() for part in text.split(",", 1))
+            return self.filter(family_name__istartswith=family, given_name__istartswith=given)
+        words = text.split()
+        if len(words) == 2:
+            first, last = words
+            by_name = Q(given_name__istartswith=first, family_name__istartswith=last) | Q(
+                family_name__istartswith=first, given_name__istartswith=last
+            )
+            return self.filter(by_name)
+        return self.filter(Q(mrn__iexact=text) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text))
+
+
+class Patient(models.Model):
+    mrn = models.CharField(
+        "MRN",
+        max_length=20,
+        unique=True,
+        help_text="The hospital number.",
+        error_messages={"unique": "A patient with this MRN already exists."},
+    )
+    nhs_number = NHSNumberField(
+        "NHS number",
+        null=True,
+        blank=True,
+        unique=True,
+        error_messages={"unique": "A patient with this NHS number already exists."},
+    )
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(validators=[validate_date_of_birth])
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    primary_site = models.CharField(max_length=20, choices=PrimarySite.choices)
+    primary_site_detail = models.CharField(
+        max_length=200, blank=True, help_text="Histology or detail, e.g. for 'other' or 'unknown primary'."
+    )
+    gp_name = models.CharField("GP name", max_length=200, blank=True)
+    gp_practice = models.CharField("GP practice", max_length=200, blank=True)
+    gp_address = models.TextField("GP address", blank=True)
+    died_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        indexes = [
+            # Patient search and the alphabetical list: family_name__istartswith, ORDER BY family_name.
+            models.Index(Upper("family_name"), "given_name", name="patient_family_upper_idx"),
+            models.Index(fields=["family_name", "given_name", "id"], name="patient_name_order_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(died_on__isnull=True) | Q(died_on__gte=F("date_of_birth")),
+                name="patient_died_after_birth",
+                violation_error_message="Date of death cannot be before the date of birth.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.mrn})"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_name}"
+
+    @property
+    def nhs_number_display(self) -> str:
+        return format_nhs_number(self.nhs_number)
+
+    def age_on(self, day: dt.date) -> int:
+        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return day.year - self.date_of_birth.year - int(before_birthday)
+
+    @property
+    def age(self) -> int:
+        return self.age_on(self.died_on or timezone.localdate())
+
+    def get_absolute_url(self) -> str:
+        return reverse("patient-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.died_on and self.date_of_birth and self.died_on < self.date_of_birth:
+            raise ValidationError({"died_on": "Date of death cannot be before the date of birth."})
+        if self.died_on and self.died_on > timezone.localdate():
+            raise ValidationError({"died_on": "Date of death cannot be in the future."})
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def open(self) -> "CaseQuerySet":
+        return self.exclude(status=CaseStatus.CLOSED)
+
+    def with_pending_mri_review(self) -> "CaseQuerySet":
+        return self.filter(Exists(Scan.objects.pending_review().filter(case=OuterRef("pk"))))
+
+
+class Case(models.Model):
+    """One referral episode of a patient, from referral to closure."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
+    referred_at = models.DateTimeField(default=timezone.now)
+    referrer = models.CharField(max_length=200, blank=True, help_text="Who referred, and from where.")
+    presentation = models.CharField(max_length=30, choices=Presentation.choices)
+    red_flags = RedFlagsField("red-flag symptoms")
+    suspected_diagnosis_at = models.DateTimeField(
+        "suspected diagnosis at",
+        null=True,
+        blank=True,
+        help_text="When MSCC or spinal metastases were first suspected: the start of the NICE clocks.",
+    )
+    frankel_grade = models.CharField(max_length=1, choices=FrankelGrade.choices, blank=True)
+    asia_grade = models.CharField("ASIA grade", max_length=1, choices=AsiaGrade.choices, blank=True)
+    ambulatory_status = models.CharField(max_length=20, choices=AmbulatoryStatus.choices, blank=True)
+    ecog = models.PositiveSmallIntegerField(
+        "ECOG performance status",
+        choices=Ecog.choices,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(5, "ECOG performance status is a whole number from 0 to 5.")],
+    )
+    karnofsky = models.PositiveSmallIntegerField(
+        "Karnofsky performance status",
+        null=True,
+        blank=True,
+        validators=[validate_karnofsky],
+        help_text="0 to 100 in steps of 10.",
+    )
+    spinal_levels = SpinalLevelsField("spinal levels involved")
+    mdt_question = models.TextField("question for the MDT", blank=True)
+    status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
+    responsible_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_for_cases",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-referred_at", "-id"]
+        indexes = [
+            # The case changelist and worklists filter on status and sort by referral time.
+            models.Index(fields=["status", "-referred_at"], name="case_status_referred_idx"),
+            models.Index(fields=["-referred_at", "-id"], name="case_referred_order_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ecog__isnull=True) | Q(ecog__lte=5), name="case_ecog_0_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(karnofsky__isnull=True) | Q(karnofsky__lte=100),
+                name="case_karnofsky_0_to_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk} · {self.patient.mrn} · {self.get_presentation_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("case-detail", args=[self.pk])
+
+    @property
+    def neuro_red_flags(self) -> list[tuple[str, str]]:
+        return [(key, RED_FLAG_LABELS[key]) for key in self.red_flags if key in NEURO_RED_FLAG_KEYS]
+
+    @property
+    def pain_red_flags(self) -> list[tuple[str, str]]:
+        return [(key, RED_FLAG_LABELS[key]) for key in self.red_flags if key not in NEURO_RED_FLAG_KEYS]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.presentation == Presentation.SUSPECTED_METASTASES and self.neuro_red_flags:
+            errors["presentation"] = (
+                "Neurological red flags are recorded: this is suspected MSCC with neurology, "
+                "not suspected metastases without neurology."
+            )
+        if self.suspected_diagnosis_at and self.suspected_diagnosis_at > timezone.now() + CLOCK_SKEW:
+            errors["suspected_diagnosis_at"] = "The suspected diagnosis time cannot be in the future."
+        if self.referred_at and self.referred_at > timezone.now() + CLOCK_SKEW:
+            errors["referred_at"] = "The referral time cannot be in the future."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ScanQuerySet(models.QuerySet["Scan"]):
+    def pending_review(self) -> "ScanQuerySet":
+        """MRI performed and not yet reviewed by a specialist: the review worklist."""
+        return self.filter(modality__in=MRI_MODALITIES, performed_at__isnull=False, reviewed_at__isnull=True)
+
+
+class ScanState(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    PERFORMED = "performed", "Performed, awaiting report"
+    REPORTED = "reported", "Reported, awaiting review"
+    REVIEWED = "reviewed", "Reviewed"
+
+
+class Scan(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="scans")
+    modality = models.CharField(max_length=20, choices=Modality.choices, default=Modality.MRI_WHOLE_SPINE)
+    requested_at = models.DateTimeField(default=timezone.now)
+    performed_at = models.DateTimeField(null=True, blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    report = models.TextField(blank=True)
+    escc_grade = models.PositiveSmallIntegerField(
+        "ESCC (Bilsky) grade",
+        choices=EsccGrade.choices,
+        null=True,
+        blank=True,
+        help_text="At the level of worst compression, on axial T2-weighted MRI.",
+    )
+    escc_level = models.CharField("level of worst compression", max_length=8, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewed_scans"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ScanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        permissions = [("review_scan", "Can mark a scan reviewed (radiologist, oncologist, spinal surgeon)")]
+        indexes = [
+            # Dashboard worklist "MRI scans waiting for review" (Scan.objects.pending_review()
+            # ordered by performed_at): only the few pending rows are in the index.
+            models.Index(
+                fields=["performed_at", "id"],
+                name="scan_pending_review_idx",
+                condition=Q(performed_at__isnull=False, reviewed_at__isnull=True)
+                & Q(modality__in=MRI_MODALITIES),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(performed_at__isnull=True) | Q(performed_at__gte=F("requested_at")),
+                name="scan_performed_after_requested",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_at__isnull=True) | Q(performed_at__isnull=False, reported_at__gte=F("performed_at")),
+                name="scan_reported_after_performed",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_at__isnull=True) | Q(performed_at__isnull=False, reviewed_at__gte=F("performed_at")),
+                name="scan_reviewed_after_performed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_modality_display()} requested {timezone.localtime(self.requested_at):%d %b %Y}"
+
+    @property
+    def is_mri(self) -> bool:
+        return self.modality in MRI_MODALITIES
+
+    @property
+    def state(self) -> ScanState:
+        if self.reviewed_at:
+            return ScanState.REVIEWED
+        if self.reported_at:
+            return ScanState.REPORTED
+        if self.performed_at:
+            return ScanState.PERFORMED
+        return ScanState.REQUESTED
+
+    @property
+    def escc_key(self) -> str:
+        return ESCC_KEYS[self.escc_grade] if self.escc_grade is not None else ""
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        latest_allowed = timezone.now() + CLOCK_SKEW
+        for field, label in (("performed_at", "performed"), ("reported_at", "reported"), ("reviewed_at", "reviewed")):
+            value = getattr(self, field)
+            if value and value > latest_allowed:
+                errors[field] = f"A scan cannot be {label} in the future."
+        if self.performed_at and self.requested_at and self.performed_at < self.requested_at:
+            errors.setdefault("performed_at", "A scan cannot be performed before it was requested.")
+        if self.reported_at and not self.performed_at:
+            errors.setdefault("reported_at", "A scan cannot be reported before it has been performed.")
+        elif self.reported_at and self.performed_at and self.reported_at < self.performed_at:
+            errors.setdefault("reported_at", "A scan cannot be reported before it was performed.")
+        if self.reviewed_at and not self.performed_at:
+            errors.setdefault("reviewed_at", "A scan cannot be reviewed before it has been performed.")
+        elif self.reviewed_at and self.performed_at and self.reviewed_at < self.performed_at:
+            errors.setdefault("reviewed_at", "A scan cannot be reviewed before it was performed.")
+        if self.reviewed_at and not self.reviewed_by_id:
+            errors.setdefault("reviewed_by", "Name who reviewed the scan.")
+        if self.reviewed_by_id and not self.reviewed_at:
+            errors.setdefault("reviewed_at", "Give the time the scan was reviewed.")
+        if self.escc_grade is not None and not self.performed_at:
+            errors.setdefault("escc_grade", "An ESCC grade needs a performed scan.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from cases import views
+
+urlpatterns = [
+    path("patients/", views.patient_list, name="patient-list"),
+    path("patients/<int:patient_id>/", views.patient_detail, name="patient-detail"),
+    path("cases/<int:case_id>/", views.case_detail, name="case-detail"),
+    path("scans/<int:scan_id>/review/", views.scan_review, name="scan-review"),
+]

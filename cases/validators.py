@@ -1,0 +1,60 @@
+"""Validators and normalisers for identifiers typed by people."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+_NHS_SEPARATORS = re.compile(r"[\s-]+")
+
+
+def normalise_nhs_number(raw: str) -> str:
+    """Strip the spaces and dashes people type ("943 476 5919", "943-476-5919")."""
+    return _NHS_SEPARATORS.sub("", raw or "")
+
+
+def nhs_check_digit(first_nine: str) -> int | None:
+    """The modulus-11 check digit for nine digits, or None when no valid number can end them."""
+    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        return 0
+    if check == 10:
+        return None
+    return check
+
+
+def validate_nhs_number(value: str) -> None:
+    """Raise ValidationError unless value (already normalised) is a valid 10-digit NHS number."""
+    if not value.isdigit():
+        raise ValidationError(
+            "An NHS number has digits only (spaces and dashes are fine): %(value)s has other characters.",
+            code="nhs_number_characters",
+            params={"value": value},
+        )
+    if len(value) != 10:
+        raise ValidationError(
+            "An NHS number has 10 digits; this one has %(count)d.",
+            code="nhs_number_length",
+            params={"count": len(value)},
+        )
+    if nhs_check_digit(value[:9]) != int(value[9]):
+        raise ValidationError(
+            "This is not a valid NHS number: its check digit is wrong. Check it was typed correctly.",
+            code="nhs_number_check_digit",
+        )
+
+
+def format_nhs_number(value: str | None) -> str:
+    """Show a stored NHS number as 3-3-4 ("943 476 5919")."""
+    if not value or len(value) != 10:
+        return value or ""
+    return f"{value[:3]} {value[3:6]} {value[6:]}"
+
+
+def validate_karnofsky(value: int) -> None:
+    if value < 0 or value > 100 or value % 10:
+        raise ValidationError(
+            "Karnofsky performance status is a multiple of 10 from 0 to 100; %(value)s is not.",
+            code="karnofsky",
+            params={"value": value},
+        )

@@ -1,0 +1,57 @@
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from kombu import Connection
+
+from mdt.models import PeriodicRun
+from mdt.selectors import pending_review_worklist
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "mdt/dashboard.html", {"pending_review": pending_review_worklist()})
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        return False
+
+
+@login_not_required
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database, broker and the last periodic run, for load balancers and people on call."""
+    database = _database_ok()
+    last_run = None
+    if database:
+        last_run = PeriodicRun.objects.filter(name="heartbeat").values_list("last_run_at", flat=True).first()
+    stale_after = dt.timedelta(seconds=settings.PERIODIC_STALE_AFTER_SECONDS)
+    periodic_ok = last_run is not None and timezone.now() - last_run <= stale_after
+    broker = _broker_ok()
+    body = {
+        "status": "ok" if database and broker and periodic_ok else "degraded",
+        "database": "ok" if database else "unavailable",
+        "broker": "ok" if broker else "unavailable",
+        "last_periodic_run": last_run.isoformat() if last_run else None,
+        "periodic": "ok" if periodic_ok else ("never run" if last_run is None else "stale"),
+    }
+    # 503 only when the database is down: the web app cannot serve anyone then.
+    return JsonResponse(body, status=200 if database else 503)
