@@ -10,6 +10,9 @@ marked incomplete and has no total.
 Pure standard library (no Django), so models, forms, templates and tests can all use it.
 """
 
+# The en dashes in labels are copied verbatim from domain.md.
+# ruff: noqa: RUF001
+
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,8 +20,7 @@ from typing import Final, TypeGuard
 
 MDT_NOTICE: Final = "Suggestion to support the MDT's discussion; the MDT makes the decision."
 
-type Option = tuple[int, str]
-"""(points, label) for one option of one component."""
+type Option = tuple[int, str]  # (points, label)
 
 
 # --------------------------------------------------------------------------- generic score machinery
@@ -80,13 +82,14 @@ def _score(definition: ScoreDefinition, values: Mapping[str, str | None]) -> Sco
         if choice is not None:
             points[component] = options[choice][0]
     missing = tuple(component for component, choice in chosen.items() if choice is None)
-    band = None if missing else _band_for(definition, sum(points.values()))
+    total = None if missing else sum(points.values())
+    band = None if total is None else _band_for(definition, total)
     return ScoreResult(
         score=definition.score,
         version=definition.version,
         components=chosen,
         points=points,
-        total=None if missing else sum(points.values()),
+        total=total,
         complete=not missing,
         missing=missing,
         band=band.key if band else None,
@@ -200,7 +203,7 @@ SPINAL_LEVELS: Final[tuple[str, ...]] = (
     *_numbered("S", 5),
     "Coccyx",
 )
-_LEVEL_INDEX: Final[Mapping[str, int]] = {level.upper(): index for index, level in enumerate(SPINAL_LEVELS)}
+_LEVEL_BY_UPPER: Final[Mapping[str, str]] = {level.upper(): level for level in SPINAL_LEVELS}
 
 
 def _span(first: str, last: str) -> tuple[str, ...]:
@@ -222,12 +225,10 @@ SINS_LOCATION_BY_LEVEL: Final[Mapping[str, str | None]] = {
 
 def normalise_level(level: str) -> str:
     """'t4' -> 'T4'; raises ValueError naming a level that does not exist."""
-    index = _LEVEL_INDEX.get(level.strip().upper())
-    if index is None:
-        raise ValueError(
-            f"{level.strip()!r} is not a spinal level (Occiput, C1-C7, T1-T12, L1-L5, S1-S5 or Coccyx)"
-        )
-    return SPINAL_LEVELS[index]
+    known = _LEVEL_BY_UPPER.get(level.strip().upper())
+    if known is None:
+        raise ValueError(f"{level.strip()!r} is not a spinal level (Occiput, C1-C7, T1-T12, L1-L5, S1-S5 or Coccyx)")
+    return known
 
 
 def sins_location_for_level(level: str) -> str | None:
@@ -252,8 +253,8 @@ def _token_indices(token: str) -> range:
     ends = token.split("-")
     if len(ends) > 2 or not all(ends):
         raise ValueError(f"{token!r} is not a spinal level or a range such as T4-T6")
-    first, last = sorted(_LEVEL_INDEX[normalise_level(end).upper()] for end in ends)
-    return range(first, last + 1)  # a reversed range ("T6-T4") means the same levels
+    positions = [SPINAL_LEVELS.index(normalise_level(end)) for end in ends]
+    return range(min(positions), max(positions) + 1)  # a reversed range ("T6-T4") means the same levels
 
 
 # --------------------------------------------------------------------------- 2. Revised Tokuhashi (2005)
@@ -714,9 +715,11 @@ PATHWAY_LABELS: Final[Mapping[str, str]] = {
 
 STABILISATION_OPTIONS: Final = ("surgery_stabilisation", "mis_percutaneous_fixation", "vertebroplasty", "kyphoplasty")
 
-# (ESCC group, radiosensitivity) -> pathway when fit, pathway when not fit, reason (domain.md 5.3).
+
 @dataclass(frozen=True)
 class _NomsRow:
+    """One row of domain.md 5.3: pathway if fit for surgery, fallback if not, and why."""
+
     if_fit: tuple[str, ...]
     if_not_fit: tuple[str, ...]
     reason: str
@@ -795,8 +798,8 @@ def noms_suggestion(
             "systemically_fit": systemically_fit,
         }
         missing = tuple(name for name, value in inputs.items() if value is None)
-        reasons = tuple(f"No suggestion until {name} is recorded." for name in missing)
-        return NomsSuggestion(False, missing, group, (), (), reasons, warnings)
+        waiting = tuple(f"No suggestion until {name} is recorded." for name in missing)
+        return NomsSuggestion(False, missing, group, (), (), waiting, warnings)
 
     row = _NOMS_TABLE[(grade.group, radiosensitivity)]
     reasons = [row.reason]

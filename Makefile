@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make run` and `make test`. Each sets itself up.
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test check lint typecheck migrations-check clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12")'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalled whenever a requirements file changes. pip 25.3+ for --build-constraint.
+$(STAMP): requirements.txt requirements-dev.txt constraints-build.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.3"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --build-constraint constraints-build.txt -r requirements-dev.txt
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+	$(BIN)/python scripts/run.py
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy .
+
+migrations-check: install
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+check: lint typecheck migrations-check
+
+clean:
+	rm -rf $(VENV) .run staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,226 @@
+"""A demo spinal metastases service: team, patients, cases in every status, scans in every state.
+
+Idempotent: users and patients are looked up by username and MRN and only
+created when missing, so running it again changes nothing. Refuses to run with
+DEBUG off, so it can never write demo rows into a live service.
+"""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from cases.choices import (
+    AmbulatoryStatus,
+    CaseStatus,
+    EsccGrade,
+    FrankelGrade,
+    Modality,
+    NeuroRedFlag,
+    PainRedFlag,
+    Presentation,
+    PrimarySite,
+    Sex,
+)
+from cases.models import Case, Patient, Scan
+from cases.validators import nhs_check_digit
+from mdt.models import Member
+
+DEMO_PASSWORD = "spine-demo-2026"  # noqa: S105 - demo only; the command refuses to run with DEBUG off
+PATIENT_COUNT = 40
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    job_title: str
+
+
+TEAM = [
+    DemoUser("coordinator", "Carys", "Evans", Member.Role.MDT_COORDINATOR, "MDT coordinator"),
+    DemoUser("mscc", "Priya", "Shah", Member.Role.MSCC_COORDINATOR, "MSCC coordinator (clinical nurse specialist)"),
+    DemoUser("oncologist", "Oliver", "Grant", Member.Role.ONCOLOGIST, "Consultant clinical oncologist"),
+    DemoUser("surgeon", "Sofia", "Marin", Member.Role.SPINAL_SURGEON, "Consultant spinal surgeon"),
+    DemoUser("radiologist", "Rhys", "Okafor", Member.Role.RADIOLOGIST, "Consultant neuroradiologist"),
+    DemoUser("palliative", "Hannah", "Liu", Member.Role.PALLIATIVE_CARE, "Palliative care consultant"),
+    DemoUser("physio", "Tom", "Byrne", Member.Role.PHYSIOTHERAPIST, "Clinical specialist physiotherapist"),
+    DemoUser("nurse", "Grace", "Adeyemi", Member.Role.NURSE_SPECIALIST, "Acute oncology nurse specialist"),
+]
+
+# Coordinators run the admin workspace; clinicians review scans from the dashboard and case page.
+COORDINATOR_PERMISSIONS = [
+    f"{action}_{model}" for model in ("patient", "case", "scan") for action in ("add", "change", "view")
+] + ["view_member", "view_user"]
+
+GIVEN = ["Alice", "Bashir", "Ceri", "David", "Elena", "Farah", "George", "Hywel", "Irene", "James", "Kiran",
+         "Lowri", "Mohammed", "Nia", "Owen", "Patricia", "Rajesh", "Sian", "Terry", "Ursula", "Vikram", "Wendy"]
+FAMILY = ["Ahmed", "Bowen", "Clarke", "Davies", "Edwards", "Fischer", "Griffiths", "Hughes", "Iqbal", "Jones",
+          "Kowalski", "Lewis", "Morgan", "Nowak", "O'Brien", "Price", "Rees", "Smith", "Thomas", "Williams"]
+GPS = [("Dr A. Pritchard", "Riverside Surgery", "12 Quay Street, Cardiff CF10 1AA"),
+       ("Dr M. Begum", "Heath Medical Centre", "3 Heath Park Avenue, Cardiff CF14 4XW"),
+       ("Dr J. Holt", "Valley Practice", "1 Station Road, Pontypridd CF37 1AB")]
+
+
+def demo_nhs_number(rng: random.Random) -> str:
+    """A valid NHS number in the 999 range, which the NHS never issues to real people."""
+    while True:
+        first_nine = "999" + "".join(str(rng.randrange(10)) for _ in range(6))
+        check = nhs_check_digit(first_nine)
+        if check is not None:
+            return f"{first_nine}{check}"
+
+
+class Command(BaseCommand):
+    help = "Create the demo service (team, about 40 patients, cases and scans). Safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            raise CommandError("seed_demo writes demo patients and users, so it only runs with DEBUG=1.")
+        with transaction.atomic():
+            created_users = self.seed_team()
+            created_patients = self.seed_patients()
+        self.stdout.write(f"Demo service: {created_patients} patients created, {PATIENT_COUNT - created_patients} already there.")
+        if created_users:
+            self.stdout.write(self.style.SUCCESS("Demo logins (password for every one: %s):" % DEMO_PASSWORD))
+            for username, role in created_users:
+                self.stdout.write(f"  {username:<12} {role}")
+        else:
+            self.stdout.write("Demo logins already exist: see README.md (Demo logins).")
+
+    def seed_team(self) -> list[tuple[str, str]]:
+        User = get_user_model()
+        created: list[tuple[str, str]] = []
+        coordinator_perms = list(Permission.objects.filter(codename__in=COORDINATOR_PERMISSIONS))
+        review_perm = Permission.objects.get(codename="review_scan", content_type__app_label="cases")
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD, first_name="Site", last_name="Admin")
+            created.append(("admin", "Superuser (everything)"))
+        for person in TEAM:
+            user, was_created = User.objects.get_or_create(
+                username=person.username,
+                defaults={"first_name": person.first_name, "last_name": person.last_name,
+                          "email": f"{person.username}@example.org"},
+            )
+            if not was_created:
+                continue
+            assert isinstance(user, AbstractUser)
+            user.set_password(DEMO_PASSWORD)
+            is_coordinator = person.role in Member.COORDINATOR_ROLES
+            user.is_staff = is_coordinator
+            user.save()
+            if is_coordinator:
+                user.user_permissions.add(*coordinator_perms)
+            if person.role in Member.SCAN_REVIEWER_ROLES:
+                user.user_permissions.add(review_perm)
+            Member.objects.create(user=user, role=person.role, job_title=person.job_title)
+            created.append((person.username, Member.Role(person.role).label))
+        return created
+
+    def seed_patients(self) -> int:
+        rng = random.Random(2026)  # the same demo every time
+        now = timezone.now()
+        clinicians = list(get_user_model().objects.filter(member__role__in=Member.SCAN_REVIEWER_ROLES))
+        reviewers = [u for u in clinicians if u.member.role == Member.Role.RADIOLOGIST] or clinicians
+        sites = list(PrimarySite)
+        statuses = list(CaseStatus)
+        created = 0
+        for number in range(1, PATIENT_COUNT + 1):
+            # Draw every random value whether or not the patient exists, so reruns stay deterministic.
+            given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+            dob = dt.date(rng.randint(1936, 1985), rng.randint(1, 12), rng.randint(1, 28))
+            nhs = demo_nhs_number(rng)
+            gp = rng.choice(GPS)
+            case_seed = rng.random()
+            mrn = f"DEMO{number:04d}"
+            if Patient.objects.filter(mrn=mrn).exists():
+                continue
+            site = sites[(number - 1) % len(sites)]
+            patient = Patient.objects.create(
+                mrn=mrn, nhs_number=nhs, given_name=given, family_name=family, date_of_birth=dob,
+                sex={"breast": Sex.FEMALE, "prostate": Sex.MALE}.get(site, rng.choice([Sex.FEMALE, Sex.MALE])),
+                primary_site=site, gp_name=gp[0], gp_practice=gp[1], gp_address=gp[2],
+            )
+            status = statuses[(number - 1) % len(statuses)]
+            self.seed_case(patient, status, number, random.Random(case_seed), now, clinicians, reviewers)
+            created += 1
+        return created
+
+    def seed_case(
+        self, patient: Patient, status: str, variant: int, rng: random.Random, now: dt.datetime,
+        clinicians: list[Any], reviewers: list[Any],
+    ) -> None:
+        presentation = rng.choice(list(Presentation))
+        neuro = presentation == Presentation.SUSPECTED_MSCC
+        red_flags = rng.sample(list(PainRedFlag.values), rng.randint(1, 3))
+        if neuro:
+            red_flags += rng.sample(list(NeuroRedFlag.values), rng.randint(1, 3))
+        age_days = {"referred": 0.2, "imaging": 0.8, "awaiting_mdt": 3, "decided": 6,
+                    "treatment": 10, "follow_up": 30, "closed": 90}[status] + rng.random()
+        referred_at = now - dt.timedelta(days=age_days)
+        level = rng.choice(["C5", "T4", "T7", "T9", "T11", "L1", "L3"])
+        case = Case.objects.create(
+            patient=patient, referred_at=referred_at, referrer=rng.choice(
+                ["Acute oncology, UHW", "Emergency department, Royal Glamorgan", "GP", "Breast clinic"]),
+            presentation=presentation, red_flags=red_flags,
+            suspected_diagnosis_at=referred_at - dt.timedelta(hours=rng.randint(1, 6)),
+            frankel_grade=rng.choice(["C", "D"]) if neuro else FrankelGrade.E,
+            ambulatory_status=rng.choice(list(AmbulatoryStatus)) if neuro else AmbulatoryStatus.WALKS_UNAIDED,
+            ecog=rng.randint(0, 3), karnofsky=rng.choice([50, 60, 70, 80, 90]),
+            spinal_levels=[level], status=status,
+            mdt_question=rng.choice([
+                "Is surgical stabilisation indicated before radiotherapy?",
+                "Radiotherapy alone, or separation surgery then SBRT?",
+                "Suitable for vertebroplasty?",
+                "Please review the MRI and advise on the treatment plan.",
+            ]) if status != CaseStatus.REFERRED else "",
+            responsible_clinician=rng.choice(clinicians) if clinicians else None,
+        )
+        self.seed_scans(case, status, variant, rng, referred_at, now, reviewers, level)
+
+    def seed_scans(
+        self, case: Case, status: str, variant: int, rng: random.Random, referred_at: dt.datetime, now: dt.datetime,
+        reviewers: list[Any], level: str,
+    ) -> None:
+        requested = referred_at + dt.timedelta(minutes=30)
+        if status == CaseStatus.REFERRED:
+            return
+        # The scan's progress follows the case: imaging cases are still waiting somewhere along the way.
+        # Cycling on the patient number puts at least one scan in every state.
+        stage = ["requested", "performed", "reported"][variant % 3] if status == CaseStatus.IMAGING else "reviewed"
+        if status == CaseStatus.AWAITING_MDT:
+            stage = ["reported", "reviewed"][variant % 2]
+        scan = Scan(case=case, modality=Modality.MRI_WHOLE_SPINE, requested_at=requested)
+        if stage != "requested":
+            scan.performed_at = min(requested + dt.timedelta(hours=rng.randint(2, 14)), now - dt.timedelta(minutes=20))
+        if stage in ("reported", "reviewed"):
+            scan.reported_at = scan.performed_at + dt.timedelta(hours=rng.randint(1, 5))  # type: ignore[operator]
+            scan.reported_at = min(scan.reported_at, now - dt.timedelta(minutes=10))
+            grade = rng.choice(list(EsccGrade))
+            scan.escc_grade, scan.escc_level = grade, level
+            scan.report = (
+                f"Whole-spine MRI. Metastatic deposit at {level} with ESCC grade {grade.label}. "
+                "Further deposits in the lumbar spine without compression. No other cord compression."
+            )
+        if stage == "reviewed" and reviewers:
+            scan.reviewed_at = min(scan.reported_at + dt.timedelta(hours=rng.randint(1, 8)), now)  # type: ignore[operator]
+            scan.reviewed_by = rng.choice(reviewers)
+        scan.full_clean()
+        scan.save()
+        if status in (CaseStatus.FOLLOW_UP, CaseStatus.CLOSED):
+            # A post-treatment scan: some performed and waiting for review, others only requested.
+            follow = Scan(case=case, modality=rng.choice([Modality.MRI_TARGETED, Modality.CT]),
+                          requested_at=now - dt.timedelta(days=2))
+            if rng.random() < 0.6:
+                follow.performed_at = now - dt.timedelta(hours=rng.randint(2, 40))
+            follow.full_clean()
+            follow.save()
