@@ -31,10 +31,10 @@ class FastChangelistMixin:
 class ExistsFilter(admin.SimpleListFilter):
     """A yes-style filter on a correlated subquery, so the list needs no DISTINCT."""
 
-    choices: list[tuple[str, str]] = []
+    options: list[tuple[str, str]] = []
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return self.choices
+        return self.options
 
     def subquery(self, value: str) -> QuerySet[Any]:
         raise NotImplementedError
@@ -49,7 +49,7 @@ class ExistsFilter(admin.SimpleListFilter):
 class PatientCaseStatusFilter(ExistsFilter):
     title = "case status"
     parameter_name = "case_status"
-    choices = list(CaseStatus.choices)
+    options = list(CaseStatus.choices)
 
     def subquery(self, value: str) -> QuerySet[Any]:
         return Case.objects.filter(patient=OuterRef("pk"), status=value)
@@ -58,7 +58,7 @@ class PatientCaseStatusFilter(ExistsFilter):
 class PatientPresentationFilter(ExistsFilter):
     title = "presentation"
     parameter_name = "presentation"
-    choices = list(Presentation.choices)
+    options = list(Presentation.choices)
 
     def subquery(self, value: str) -> QuerySet[Any]:
         return Case.objects.filter(patient=OuterRef("pk"), presentation=value)
@@ -67,7 +67,7 @@ class PatientPresentationFilter(ExistsFilter):
 class PatientPendingReviewFilter(ExistsFilter):
     title = "pending MRI review"
     parameter_name = "pending_mri_review"
-    choices = [("yes", "MRI waiting for review")]
+    options = [("yes", "MRI waiting for review")]
 
     def subquery(self, value: str) -> QuerySet[Any]:
         return Scan.objects.pending_review().filter(case__patient=OuterRef("pk"))
@@ -76,7 +76,7 @@ class PatientPendingReviewFilter(ExistsFilter):
 class CasePendingReviewFilter(ExistsFilter):
     title = "pending MRI review"
     parameter_name = "pending_mri_review"
-    choices = [("yes", "MRI waiting for review")]
+    options = [("yes", "MRI waiting for review")]
 
     def subquery(self, value: str) -> QuerySet[Any]:
         return Scan.objects.pending_review().filter(case=OuterRef("pk"))

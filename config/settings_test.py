@@ -1,6 +1,8 @@
 """Test overrides: fast hashing, no real email, eager-free Celery (tests call services directly)."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("DEBUG", "0")
@@ -16,3 +18,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The test client and live_server serve static files themselves; WhiteNoise would
+# only warn that STATIC_ROOT (filled by collectstatic in production) is empty.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+# A file, not SQLite's shared in-memory database: tests that run a real Celery
+# worker in a thread write from a second connection, and in-memory databases
+# lock whole tables instead of using WAL and the busy timeout.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # One file per test process, so two test runs on one machine never share it.
+    _test_db = Path(tempfile.gettempdir()) / f"mdt-tracker-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405

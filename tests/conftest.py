@@ -1,0 +1,56 @@
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from scripts import redis_local
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM
+# calls from such a thread unless told that this is a test harness.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The Redis at REDIS_URL if it answers, else a throw-away one for this test session."""
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    if redis_local.answers(url):
+        yield url
+        return
+    port = redis_local.free_port()
+    process = redis_local.start(port)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests need a Chromium. CI installs one and must run them; elsewhere they are skipped, loudly."""
+    if os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI must run the browser tests, but no Chromium at {CHROMIUM}: install it.")
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -1,0 +1,61 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from mdt.models import PeriodicRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_reports_ok_with_database_broker_and_a_recent_periodic_run(client, settings, redis_url):
+    settings.CELERY_BROKER_URL = redis_url
+    ran_at = timezone.now() - dt.timedelta(seconds=30)
+    PeriodicRun.objects.create(name="heartbeat", last_run_at=ran_at)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "last_periodic_run": ran_at.isoformat(),
+        "periodic": "ok",
+    }
+    assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_it_needs_no_sign_in(client, settings, redis_url):
+    settings.CELERY_BROKER_URL = redis_url
+    assert client.get("/healthz").status_code == 200
+
+
+def test_it_says_when_the_broker_is_unreachable(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+    body = client.get("/healthz").json()
+
+    assert body["broker"] == "unavailable"
+    assert body["status"] == "degraded"
+
+
+def test_it_says_when_no_periodic_task_has_run(client, settings, redis_url):
+    settings.CELERY_BROKER_URL = redis_url
+
+    body = client.get("/healthz").json()
+
+    assert body["periodic"] == "never run"
+    assert body["last_periodic_run"] is None
+    assert body["status"] == "degraded"
+
+
+def test_it_says_when_the_last_periodic_run_is_stale(client, settings, redis_url):
+    settings.CELERY_BROKER_URL = redis_url
+    settings.PERIODIC_STALE_AFTER_SECONDS = 300
+    PeriodicRun.objects.create(name="heartbeat", last_run_at=timezone.now() - dt.timedelta(minutes=6))
+
+    body = client.get("/healthz").json()
+
+    assert body["periodic"] == "stale"
+    assert body["status"] == "degraded"
