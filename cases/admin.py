@@ -8,7 +8,7 @@ rather than joins that need DISTINCT, and autocomplete for every foreign key to
 a large table.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.choices import CaseStatus, Presentation
-from cases.models import Case, Patient, Scan, ScanState
+from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.paginators import EstimatedCountPaginator
 from cases.validators import normalise_nhs_number
 
@@ -100,11 +100,11 @@ class ScanStateFilter(admin.SimpleListFilter):
             case ScanState.REVIEWED:
                 return queryset.filter(reviewed_at__isnull=False)
             case "pending_review":
-                return queryset.pending_review()  # type: ignore[attr-defined, no-any-return]
+                return cast(ScanQuerySet, queryset).pending_review()
         return None
 
 
-class CaseInline(admin.TabularInline):  # type: ignore[type-arg]
+class CaseInline(admin.TabularInline):
     model = Case
     fields = ["referred_at", "presentation", "status", "responsible_clinician"]
     autocomplete_fields = ["responsible_clinician"]
@@ -114,7 +114,7 @@ class CaseInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Patient)
-class PatientAdmin(FastChangelistMixin, SimpleHistoryAdmin):  # type: ignore[type-arg]
+class PatientAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     list_display = ["mrn", "display_name", "nhs_number_display", "date_of_birth", "primary_site", "died_on"]
     list_display_links = ["mrn", "display_name"]
     list_filter = [
@@ -151,17 +151,21 @@ class PatientAdmin(FastChangelistMixin, SimpleHistoryAdmin):  # type: ignore[typ
         return super().get_search_results(request, queryset, search_term)
 
 
-class CaseAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class CaseAdminForm(forms.ModelForm):
     class Meta:
         model = Case
-        fields = "__all__"
+        fields = [
+            "patient", "referred_at", "referrer", "status", "responsible_clinician", "presentation", "red_flags",
+            "suspected_diagnosis_at", "frankel_grade", "asia_grade", "ambulatory_status", "ecog", "karnofsky",
+            "spinal_levels", "mdt_question",
+        ]  # fmt: skip
         widgets = {
             "karnofsky": forms.NumberInput(attrs={"step": 10, "min": 0, "max": 100}),
             "mdt_question": forms.Textarea(attrs={"rows": 3}),
         }
 
 
-class ScanInline(admin.TabularInline):  # type: ignore[type-arg]
+class ScanInline(admin.TabularInline):
     model = Scan
     fields = ["modality", "requested_at", "performed_at", "reported_at", "escc_grade", "reviewed_at", "reviewed_by"]
     autocomplete_fields = ["reviewed_by"]
@@ -171,7 +175,7 @@ class ScanInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Case)
-class CaseAdmin(FastChangelistMixin, SimpleHistoryAdmin):  # type: ignore[type-arg]
+class CaseAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     form = CaseAdminForm
     list_display = ["id", "patient", "presentation", "status", "referred_at", "responsible_clinician", "mri_waiting"]
     list_select_related = ["patient", "responsible_clinician"]
@@ -202,17 +206,20 @@ class CaseAdmin(FastChangelistMixin, SimpleHistoryAdmin):  # type: ignore[type-a
         return bool(getattr(obj, "has_pending_review", False))
 
 
-class ScanAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class ScanAdminForm(forms.ModelForm):
     class Meta:
         model = Scan
-        fields = "__all__"
+        fields = [
+            "case", "modality", "requested_at", "performed_at", "reported_at", "report", "escc_grade", "escc_level",
+            "reviewed_at", "reviewed_by",
+        ]  # fmt: skip
 
     def clean_escc_level(self) -> str:
         return str(self.cleaned_data["escc_level"]).strip().upper()
 
 
 @admin.register(Scan)
-class ScanAdmin(FastChangelistMixin, SimpleHistoryAdmin):  # type: ignore[type-arg]
+class ScanAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     form = ScanAdminForm
     list_display = ["id", "patient_mrn", "modality", "requested_at", "performed_at", "state_display", "escc_grade"]
     list_select_related = ["case__patient", "reviewed_by"]

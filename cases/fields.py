@@ -24,13 +24,13 @@ class NHSNumberFormField(forms.CharField):
 
     def to_python(self, value: Any) -> str | None:
         text = super().to_python(value)
-        return normalise_nhs_number(text) or None
+        return normalise_nhs_number(text) or None if text else None
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {**super().widget_attrs(widget), "inputmode": "numeric", "maxlength": "14", "autocomplete": "off"}
 
 
-class NHSNumberField(models.CharField):  # type: ignore[type-arg]
+class NHSNumberField(models.CharField):
     """A 10-digit NHS number; null when unknown so that uniqueness applies only to known numbers."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -65,7 +65,7 @@ def validate_red_flags(value: list[str]) -> None:
         )
 
 
-class RedFlagsField(models.JSONField):  # type: ignore[type-arg]
+class RedFlagsField(models.JSONField):
     """A list of red-flag keys from domain.md 7.2, edited as grouped checkboxes."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -75,7 +75,9 @@ class RedFlagsField(models.JSONField):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
 
     def formfield(self, **kwargs: Any) -> Any:
-        return RedFlagsFormField(required=not self.blank, label=self.verbose_name.capitalize(), help_text=self.help_text)
+        return RedFlagsFormField(
+            required=not self.blank, label=self.verbose_name.capitalize(), help_text=self.help_text
+        )
 
 
 class SpinalLevelsFormField(forms.CharField):
@@ -109,7 +111,7 @@ def validate_spinal_levels(value: list[str]) -> None:
         raise ValidationError(str(exc), code="spinal_level") from exc
 
 
-class SpinalLevelsField(models.JSONField):  # type: ignore[type-arg]
+class SpinalLevelsField(models.JSONField):
     """An ordered list of vertebral levels ("T4", "L1")."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

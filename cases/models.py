@@ -1,6 +1,7 @@
 """The clinical record: patients, their referral episodes (cases) and imaging."""
 
 import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -114,6 +115,9 @@ class Patient(models.Model):
     def __str__(self) -> str:
         return f"{self.display_name} ({self.mrn})"
 
+    def get_absolute_url(self) -> str:
+        return reverse("patient-detail", args=[self.pk])
+
     @property
     def display_name(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name}"
@@ -129,9 +133,6 @@ class Patient(models.Model):
     @property
     def age(self) -> int:
         return self.age_on(self.died_on or timezone.localdate())
-
-    def get_absolute_url(self) -> str:
-        return reverse("patient-detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.died_on and self.date_of_birth and self.died_on < self.date_of_birth:
@@ -203,9 +204,7 @@ class Case(models.Model):
             models.Index(fields=["-referred_at", "-id"], name="case_referred_order_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ecog__isnull=True) | Q(ecog__lte=5), name="case_ecog_0_to_5"
-            ),
+            models.CheckConstraint(condition=Q(ecog__isnull=True) | Q(ecog__lte=5), name="case_ecog_0_to_5"),
             models.CheckConstraint(
                 condition=Q(karnofsky__isnull=True) | Q(karnofsky__lte=100),
                 name="case_karnofsky_0_to_100",
@@ -288,8 +287,7 @@ class Scan(models.Model):
             models.Index(
                 fields=["performed_at", "id"],
                 name="scan_pending_review_idx",
-                condition=Q(performed_at__isnull=False, reviewed_at__isnull=True)
-                & Q(modality__in=MRI_MODALITIES),
+                condition=Q(performed_at__isnull=False, reviewed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
             ),
         ]
         constraints = [
@@ -298,11 +296,13 @@ class Scan(models.Model):
                 name="scan_performed_after_requested",
             ),
             models.CheckConstraint(
-                condition=Q(reported_at__isnull=True) | Q(performed_at__isnull=False, reported_at__gte=F("performed_at")),
+                condition=Q(reported_at__isnull=True)
+                | Q(performed_at__isnull=False, reported_at__gte=F("performed_at")),
                 name="scan_reported_after_performed",
             ),
             models.CheckConstraint(
-                condition=Q(reviewed_at__isnull=True) | Q(performed_at__isnull=False, reviewed_at__gte=F("performed_at")),
+                condition=Q(reviewed_at__isnull=True)
+                | Q(performed_at__isnull=False, reviewed_at__gte=F("performed_at")),
                 name="scan_reviewed_after_performed",
             ),
         ]

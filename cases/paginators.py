@@ -6,7 +6,9 @@ patients (or 1,000,000 scans) that count costs more than the page itself. Here:
 - anything else counts at most COUNT_CAP + 1 rows, and reports "more than" beyond.
 """
 
+from collections.abc import Iterator
 from functools import cached_property
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connections
@@ -36,13 +38,15 @@ class EstimatedCountPaginator(Paginator):
         return capped
 
 
-def _table_estimate(queryset: QuerySet) -> int | None:  # type: ignore[type-arg]
+def _table_estimate(queryset: QuerySet) -> int | None:
     """The planner's row estimate for an unfiltered PostgreSQL table, else None."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql" or queryset.query.where or queryset.query.distinct:
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table])
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [queryset.model._meta.db_table]
+        )
         row = cursor.fetchone()
     if row is None or row[0] < 0:  # -1: never analysed
         return None
@@ -52,7 +56,7 @@ def _table_estimate(queryset: QuerySet) -> int | None:  # type: ignore[type-arg]
 class Window:
     """One page of a list fetched without counting it: PAGE_SIZE + 1 rows tell whether more follow."""
 
-    def __init__(self, queryset: QuerySet, page: int, page_size: int) -> None:  # type: ignore[type-arg]
+    def __init__(self, queryset: QuerySet, page: int, page_size: int) -> None:
         self.number = max(page, 1)
         offset = (self.number - 1) * page_size
         rows = list(queryset[offset : offset + page_size + 1])
@@ -60,7 +64,7 @@ class Window:
         self.has_previous = self.number > 1
         self.object_list = rows[:page_size]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.object_list)
 
     def __len__(self) -> int:

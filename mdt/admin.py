@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.base_user import AbstractBaseUser
 
 from mdt.models import Member, PeriodicRun
 
 User = get_user_model()
 
 
-class MemberInline(admin.StackedInline):  # type: ignore[type-arg]
+class MemberInline(admin.StackedInline):
     model = Member
     can_delete = False
     extra = 0
@@ -18,7 +19,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class TeamUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class TeamUserAdmin(UserAdmin):
     """Users with their MDT role edited on the same page."""
 
     inlines = [MemberInline]
@@ -27,13 +28,13 @@ class TeamUserAdmin(UserAdmin):  # type: ignore[type-arg]
     list_filter = ["member__role", "is_active", "is_staff"]
 
     @admin.display(description="MDT role", ordering="member__role")
-    def team_role(self, obj: User) -> str:  # type: ignore[valid-type]
+    def team_role(self, obj: AbstractBaseUser) -> str:
         member = getattr(obj, "member", None)
         return member.get_role_display() if member else "—"
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MemberAdmin(admin.ModelAdmin):
     list_display = ["__str__", "role", "job_title", "active"]
     list_filter = ["role", "active"]
     list_select_related = ["user"]
@@ -42,7 +43,7 @@ class MemberAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(PeriodicRun)
-class PeriodicRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PeriodicRunAdmin(admin.ModelAdmin):
     list_display = ["name", "last_run_at"]
     readonly_fields = ["name", "last_run_at"]
 

@@ -52,7 +52,9 @@ def start(port: int, log_file: Path | None = None) -> subprocess.Popen[bytes]:
         if answers(url):
             return process
         if process.poll() is not None:
-            raise SystemExit(f"redis-server exited at start (code {process.returncode}); see {log_file or 'its output'}.")
+            raise SystemExit(
+                f"redis-server exited at start (code {process.returncode}); see {log_file or 'its output'}."
+            )
         time.sleep(0.05)
     process.terminate()
     raise SystemExit(f"redis-server did not answer on port {port} within 5 seconds.")

@@ -42,7 +42,12 @@ def test_it_changes_nothing_when_run_again(settings, capsys):
 
     call_command("seed_demo")
 
-    assert (get_user_model().objects.count(), Patient.objects.count(), Case.objects.count(), Scan.objects.count()) == counts
+    assert (
+        get_user_model().objects.count(),
+        Patient.objects.count(),
+        Case.objects.count(),
+        Scan.objects.count(),
+    ) == counts
     assert "spine-demo-2026" not in capsys.readouterr().out  # passwords are printed once, at creation
 
 

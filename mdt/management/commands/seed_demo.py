@@ -62,13 +62,57 @@ COORDINATOR_PERMISSIONS = [
     f"{action}_{model}" for model in ("patient", "case", "scan") for action in ("add", "change", "view")
 ] + ["view_member", "view_user"]
 
-GIVEN = ["Alice", "Bashir", "Ceri", "David", "Elena", "Farah", "George", "Hywel", "Irene", "James", "Kiran",
-         "Lowri", "Mohammed", "Nia", "Owen", "Patricia", "Rajesh", "Sian", "Terry", "Ursula", "Vikram", "Wendy"]
-FAMILY = ["Ahmed", "Bowen", "Clarke", "Davies", "Edwards", "Fischer", "Griffiths", "Hughes", "Iqbal", "Jones",
-          "Kowalski", "Lewis", "Morgan", "Nowak", "O'Brien", "Price", "Rees", "Smith", "Thomas", "Williams"]
-GPS = [("Dr A. Pritchard", "Riverside Surgery", "12 Quay Street, Cardiff CF10 1AA"),
-       ("Dr M. Begum", "Heath Medical Centre", "3 Heath Park Avenue, Cardiff CF14 4XW"),
-       ("Dr J. Holt", "Valley Practice", "1 Station Road, Pontypridd CF37 1AB")]
+GIVEN = [
+    "Alice",
+    "Bashir",
+    "Ceri",
+    "David",
+    "Elena",
+    "Farah",
+    "George",
+    "Hywel",
+    "Irene",
+    "James",
+    "Kiran",
+    "Lowri",
+    "Mohammed",
+    "Nia",
+    "Owen",
+    "Patricia",
+    "Rajesh",
+    "Sian",
+    "Terry",
+    "Ursula",
+    "Vikram",
+    "Wendy",
+]
+FAMILY = [
+    "Ahmed",
+    "Bowen",
+    "Clarke",
+    "Davies",
+    "Edwards",
+    "Fischer",
+    "Griffiths",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Kowalski",
+    "Lewis",
+    "Morgan",
+    "Nowak",
+    "O'Brien",
+    "Price",
+    "Rees",
+    "Smith",
+    "Thomas",
+    "Williams",
+]
+GPS = [
+    ("Dr A. Pritchard", "Riverside Surgery", "12 Quay Street, Cardiff CF10 1AA"),
+    ("Dr M. Begum", "Heath Medical Centre", "3 Heath Park Avenue, Cardiff CF14 4XW"),
+    ("Dr J. Holt", "Valley Practice", "1 Station Road, Pontypridd CF37 1AB"),
+]
 
 
 def demo_nhs_number(rng: random.Random) -> str:
@@ -89,9 +133,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             created_users = self.seed_team()
             created_patients = self.seed_patients()
-        self.stdout.write(f"Demo service: {created_patients} patients created, {PATIENT_COUNT - created_patients} already there.")
+        self.stdout.write(
+            f"Demo service: {created_patients} patients created, {PATIENT_COUNT - created_patients} already there."
+        )
         if created_users:
-            self.stdout.write(self.style.SUCCESS("Demo logins (password for every one: %s):" % DEMO_PASSWORD))
+            self.stdout.write(self.style.SUCCESS(f"Demo logins (password for every one: {DEMO_PASSWORD}):"))
             for username, role in created_users:
                 self.stdout.write(f"  {username:<12} {role}")
         else:
@@ -103,13 +149,18 @@ class Command(BaseCommand):
         coordinator_perms = list(Permission.objects.filter(codename__in=COORDINATOR_PERMISSIONS))
         review_perm = Permission.objects.get(codename="review_scan", content_type__app_label="cases")
         if not User.objects.filter(username="admin").exists():
-            User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD, first_name="Site", last_name="Admin")
+            User.objects.create_superuser(
+                "admin", "admin@example.org", DEMO_PASSWORD, first_name="Site", last_name="Admin"
+            )
             created.append(("admin", "Superuser (everything)"))
         for person in TEAM:
             user, was_created = User.objects.get_or_create(
                 username=person.username,
-                defaults={"first_name": person.first_name, "last_name": person.last_name,
-                          "email": f"{person.username}@example.org"},
+                defaults={
+                    "first_name": person.first_name,
+                    "last_name": person.last_name,
+                    "email": f"{person.username}@example.org",
+                },
             )
             if not was_created:
                 continue
@@ -146,9 +197,16 @@ class Command(BaseCommand):
                 continue
             site = sites[(number - 1) % len(sites)]
             patient = Patient.objects.create(
-                mrn=mrn, nhs_number=nhs, given_name=given, family_name=family, date_of_birth=dob,
+                mrn=mrn,
+                nhs_number=nhs,
+                given_name=given,
+                family_name=family,
+                date_of_birth=dob,
                 sex={"breast": Sex.FEMALE, "prostate": Sex.MALE}.get(site, rng.choice([Sex.FEMALE, Sex.MALE])),
-                primary_site=site, gp_name=gp[0], gp_practice=gp[1], gp_address=gp[2],
+                primary_site=site,
+                gp_name=gp[0],
+                gp_practice=gp[1],
+                gp_address=gp[2],
             )
             status = statuses[(number - 1) % len(statuses)]
             self.seed_case(patient, status, number, random.Random(case_seed), now, clinicians, reviewers)
@@ -156,40 +214,70 @@ class Command(BaseCommand):
         return created
 
     def seed_case(
-        self, patient: Patient, status: str, variant: int, rng: random.Random, now: dt.datetime,
-        clinicians: list[Any], reviewers: list[Any],
+        self,
+        patient: Patient,
+        status: str,
+        variant: int,
+        rng: random.Random,
+        now: dt.datetime,
+        clinicians: list[Any],
+        reviewers: list[Any],
     ) -> None:
         presentation = rng.choice(list(Presentation))
         neuro = presentation == Presentation.SUSPECTED_MSCC
         red_flags = rng.sample(list(PainRedFlag.values), rng.randint(1, 3))
         if neuro:
             red_flags += rng.sample(list(NeuroRedFlag.values), rng.randint(1, 3))
-        age_days = {"referred": 0.2, "imaging": 0.8, "awaiting_mdt": 3, "decided": 6,
-                    "treatment": 10, "follow_up": 30, "closed": 90}[status] + rng.random()
+        age_days = {
+            "referred": 0.2,
+            "imaging": 0.8,
+            "awaiting_mdt": 3,
+            "decided": 6,
+            "treatment": 10,
+            "follow_up": 30,
+            "closed": 90,
+        }[status] + rng.random()
         referred_at = now - dt.timedelta(days=age_days)
         level = rng.choice(["C5", "T4", "T7", "T9", "T11", "L1", "L3"])
         case = Case.objects.create(
-            patient=patient, referred_at=referred_at, referrer=rng.choice(
-                ["Acute oncology, UHW", "Emergency department, Royal Glamorgan", "GP", "Breast clinic"]),
-            presentation=presentation, red_flags=red_flags,
+            patient=patient,
+            referred_at=referred_at,
+            referrer=rng.choice(
+                ["Acute oncology, UHW", "Emergency department, Royal Glamorgan", "GP", "Breast clinic"]
+            ),
+            presentation=presentation,
+            red_flags=red_flags,
             suspected_diagnosis_at=referred_at - dt.timedelta(hours=rng.randint(1, 6)),
             frankel_grade=rng.choice(["C", "D"]) if neuro else FrankelGrade.E,
             ambulatory_status=rng.choice(list(AmbulatoryStatus)) if neuro else AmbulatoryStatus.WALKS_UNAIDED,
-            ecog=rng.randint(0, 3), karnofsky=rng.choice([50, 60, 70, 80, 90]),
-            spinal_levels=[level], status=status,
-            mdt_question=rng.choice([
-                "Is surgical stabilisation indicated before radiotherapy?",
-                "Radiotherapy alone, or separation surgery then SBRT?",
-                "Suitable for vertebroplasty?",
-                "Please review the MRI and advise on the treatment plan.",
-            ]) if status != CaseStatus.REFERRED else "",
+            ecog=rng.randint(0, 3),
+            karnofsky=rng.choice([50, 60, 70, 80, 90]),
+            spinal_levels=[level],
+            status=status,
+            mdt_question=rng.choice(
+                [
+                    "Is surgical stabilisation indicated before radiotherapy?",
+                    "Radiotherapy alone, or separation surgery then SBRT?",
+                    "Suitable for vertebroplasty?",
+                    "Please review the MRI and advise on the treatment plan.",
+                ]
+            )
+            if status != CaseStatus.REFERRED
+            else "",
             responsible_clinician=rng.choice(clinicians) if clinicians else None,
         )
         self.seed_scans(case, status, variant, rng, referred_at, now, reviewers, level)
 
     def seed_scans(
-        self, case: Case, status: str, variant: int, rng: random.Random, referred_at: dt.datetime, now: dt.datetime,
-        reviewers: list[Any], level: str,
+        self,
+        case: Case,
+        status: str,
+        variant: int,
+        rng: random.Random,
+        referred_at: dt.datetime,
+        now: dt.datetime,
+        reviewers: list[Any],
+        level: str,
     ) -> None:
         requested = referred_at + dt.timedelta(minutes=30)
         if status == CaseStatus.REFERRED:
@@ -200,26 +288,32 @@ class Command(BaseCommand):
         if status == CaseStatus.AWAITING_MDT:
             stage = ["reported", "reviewed"][variant % 2]
         scan = Scan(case=case, modality=Modality.MRI_WHOLE_SPINE, requested_at=requested)
-        if stage != "requested":
-            scan.performed_at = min(requested + dt.timedelta(hours=rng.randint(2, 14)), now - dt.timedelta(minutes=20))
+        if stage == "requested":
+            scan.full_clean()
+            scan.save()
+            return
+        performed = min(requested + dt.timedelta(hours=rng.randint(2, 14)), now - dt.timedelta(minutes=20))
+        scan.performed_at = performed
         if stage in ("reported", "reviewed"):
-            scan.reported_at = scan.performed_at + dt.timedelta(hours=rng.randint(1, 5))  # type: ignore[operator]
-            scan.reported_at = min(scan.reported_at, now - dt.timedelta(minutes=10))
+            reported = min(performed + dt.timedelta(hours=rng.randint(1, 5)), now - dt.timedelta(minutes=10))
             grade = rng.choice(list(EsccGrade))
-            scan.escc_grade, scan.escc_level = grade, level
+            scan.reported_at, scan.escc_grade, scan.escc_level = reported, grade, level
             scan.report = (
                 f"Whole-spine MRI. Metastatic deposit at {level} with ESCC grade {grade.label}. "
                 "Further deposits in the lumbar spine without compression. No other cord compression."
             )
-        if stage == "reviewed" and reviewers:
-            scan.reviewed_at = min(scan.reported_at + dt.timedelta(hours=rng.randint(1, 8)), now)  # type: ignore[operator]
-            scan.reviewed_by = rng.choice(reviewers)
+            if stage == "reviewed" and reviewers:
+                scan.reviewed_at = min(reported + dt.timedelta(hours=rng.randint(1, 8)), now)
+                scan.reviewed_by = rng.choice(reviewers)
         scan.full_clean()
         scan.save()
         if status in (CaseStatus.FOLLOW_UP, CaseStatus.CLOSED):
             # A post-treatment scan: some performed and waiting for review, others only requested.
-            follow = Scan(case=case, modality=rng.choice([Modality.MRI_TARGETED, Modality.CT]),
-                          requested_at=now - dt.timedelta(days=2))
+            follow = Scan(
+                case=case,
+                modality=rng.choice([Modality.MRI_TARGETED, Modality.CT]),
+                requested_at=now - dt.timedelta(days=2),
+            )
             if rng.random() < 0.6:
                 follow.performed_at = now - dt.timedelta(hours=rng.randint(2, 40))
             follow.full_clean()
