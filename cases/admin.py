@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from cases.choices import CaseStatus, Presentation
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.paginators import EstimatedCountPaginator
-from cases.validators import normalise_nhs_number
+from cases.validators import looks_like_nhs_number, normalise_nhs_number
 
 
 class FastChangelistMixin:
@@ -145,9 +145,8 @@ class PatientAdmin(FastChangelistMixin, SimpleHistoryAdmin):
         self, request: HttpRequest, queryset: QuerySet[Patient], search_term: str
     ) -> tuple[QuerySet[Patient], bool]:
         # "943 476 5919" is one NHS number, not three words to match separately.
-        digits = normalise_nhs_number(search_term)
-        if digits.isdigit() and len(digits) == 10:
-            search_term = digits
+        if looks_like_nhs_number(search_term):
+            search_term = normalise_nhs_number(search_term)
         return super().get_search_results(request, queryset, search_term)
 
 

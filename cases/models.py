@@ -29,7 +29,7 @@ from cases.choices import (
     Sex,
 )
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
-from cases.validators import format_nhs_number, validate_karnofsky
+from cases.validators import format_nhs_number, looks_like_nhs_number, normalise_nhs_number, validate_karnofsky
 
 # A time typed a little ahead of the server's clock is not "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -48,20 +48,18 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         text = query.strip()
         if not text:
             return self
-        digits = text.replace(" ", "").replace("-", "")
-        if digits.isdigit() and len(digits) == 10:
-            return self.filter(Q(nhs_number=digits) | Q(mrn__iexact=text))
+        if looks_like_nhs_number(text):
+            return self.filter(Q(nhs_number=normalise_nhs_number(text)) | Q(mrn__iexact=text))
         if "," in text:
             family, given = (part.strip() for part in text.split(",", 1))
             return self.filter(family_name__istartswith=family, given_name__istartswith=given)
-        words = text.split()
-        if len(words) == 2:
-            first, last = words
-            by_name = Q(given_name__istartswith=first, family_name__istartswith=last) | Q(
-                family_name__istartswith=first, given_name__istartswith=last
-            )
-            return self.filter(by_name)
-        return self.filter(Q(mrn__iexact=text) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text))
+        by_text = Q(mrn__iexact=text) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text)
+        if " " in text:
+            # "Alys Griffiths" or "Griffiths Alys"; a family name with a space ("Van Dyke") matches by_text.
+            first, rest = text.split(None, 1)
+            by_text |= Q(given_name__istartswith=first, family_name__istartswith=rest)
+            by_text |= Q(family_name__istartswith=first, given_name__istartswith=rest)
+        return self.filter(by_text)
 
 
 class Patient(models.Model):

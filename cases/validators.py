@@ -4,7 +4,15 @@ import re
 
 from django.core.exceptions import ValidationError
 
-_NHS_SEPARATORS = re.compile(r"[\s-]+")
+_NHS_SEPARATORS = re.compile(r"[\s\-\u2013\u2014]+")  # spaces, hyphens, en and em dashes
+# ASCII digits only: str.isdigit() also accepts superscripts and other scripts' digits.
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def looks_like_nhs_number(text: str) -> bool:
+    """True when text, once spaces and dashes are removed, is exactly ten ASCII digits."""
+    digits = normalise_nhs_number(text)
+    return len(digits) == 10 and _DIGITS.fullmatch(digits) is not None
 
 
 def normalise_nhs_number(raw: str) -> str:
@@ -25,7 +33,7 @@ def nhs_check_digit(first_nine: str) -> int | None:
 
 def validate_nhs_number(value: str) -> None:
     """Raise ValidationError unless value (already normalised) is a valid 10-digit NHS number."""
-    if not value.isdigit():
+    if not _DIGITS.fullmatch(value):
         raise ValidationError(
             "An NHS number has digits only (spaces and dashes are fine): %(value)s has other characters.",
             code="nhs_number_characters",
