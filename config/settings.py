@@ -187,6 +187,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # THE SERVICE
 # ------------------------------------------------------------------------------
+# NICE pathway targets: value, unit, source and version per timer key (domain.md 7.1).
+CLINICAL_TARGETS_FILE = Path(env_str("CLINICAL_TARGETS_FILE", str(BASE_DIR / "config" / "clinical_targets.toml")))
 # A periodic run older than this makes /healthz report the scheduler as stale.
 PERIODIC_STALE_AFTER_SECONDS = env_int("PERIODIC_STALE_AFTER_SECONDS", 5 * 60, minimum=60)
 
