@@ -131,3 +131,17 @@ class EsccGrade(models.IntegerChoices):
 
 
 ESCC_KEYS: dict[int, str] = {0: "0", 1: "1a", 2: "1b", 3: "1c", 4: "2", 5: "3"}
+
+
+class TreatmentModality(models.TextChoices):
+    """The modality of a decision to treat: radiotherapy starts the NICE 24-hour clock (domain.md 7.1 T6)."""
+
+    RADIOTHERAPY = "radiotherapy", "Radiotherapy"
+    SURGERY = "surgery", "Surgery"
+    SYSTEMIC = "systemic", "Systemic anti-cancer therapy"
+    SUPPORTIVE = "supportive", "Supportive care only"
+
+
+class Radiosensitivity(models.TextChoices):
+    RADIOSENSITIVE = "radiosensitive", "Radiosensitive"
+    RADIORESISTANT = "radioresistant", "Radioresistant"

@@ -1,12 +1,14 @@
 """Writes to the clinical record."""
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Scan
+from cases.models import Assessment, Case, Scan
+from cases.models.assessments import CURRENT_VERSION, apply_result
 
 
 @transaction.atomic
@@ -25,3 +27,40 @@ def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
     scan._history_user = user  # type: ignore[attr-defined]  # the history row names the reviewer
     scan.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
     return scan
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    case: Case,
+    kind: str,
+    components: dict[str, str | None],
+    user: Any,
+    level: str = "",
+    scan: Scan | None = None,
+    assessed_at: dt.datetime | None = None,
+    note: str = "",
+) -> Assessment:
+    """Record a score on a case with its total and band by the current version's tables.
+
+    A blank component is kept as missing: the assessment is saved as incomplete, never with a total
+    that counts it as 0. Bad input raises ValidationError naming the field.
+    """
+    if not user.has_perm("cases.add_assessment"):
+        raise PermissionDenied("Only clinicians record scores.")
+    assessment = Assessment(
+        case=case,
+        kind=kind,
+        version=CURRENT_VERSION[kind],
+        level=level,
+        components={key: value for key, value in components.items() if value},
+        scan=scan,
+        assessed_by=user,
+        assessed_at=assessed_at or timezone.now(),
+        note=note,
+    )
+    assessment.full_clean(exclude=["total", "band", "complete"])
+    apply_result(assessment)
+    assessment._history_user = user  # type: ignore[attr-defined]
+    assessment.save()
+    return assessment

@@ -1,12 +1,15 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cases import selectors, services
+from cases.assessment_forms import AssessmentForm, NomsInputsForm, prefilled_components
 from cases.forms import PatientSearchForm
 from cases.models import Case, Patient, Scan
+from cases.models.assessments import ScoreKind
+from cases.summary import case_summary
 from cases.paginators import Window, page_number
 
 PAGE_SIZE = 50
@@ -35,7 +38,14 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "cases/case_detail.html",
-        {"case": case, "patient": case.patient, "can_review": request.user.has_perm("cases.review_scan")},
+        {
+            "case": case,
+            "patient": case.patient,
+            "summary": case_summary(case),
+            "can_review": request.user.has_perm("cases.review_scan"),
+            "can_score": request.user.has_perm("cases.add_assessment"),
+            "noms_form": NomsInputsForm(instance=case),
+        },
     )
 
 
@@ -54,3 +64,58 @@ def scan_review(request: HttpRequest, scan_id: int) -> HttpResponse:
     if next_url == "dashboard":
         return redirect("dashboard")
     return redirect("case-detail", scan.case_id)
+
+
+def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+    if kind not in ScoreKind.values:
+        raise Http404("No such score")
+    case = get_object_or_404(Case.objects.select_related("patient"), pk=case_id)
+    if not request.user.has_perm("cases.add_assessment"):
+        raise PermissionDenied("Only clinicians record scores.")
+    form = AssessmentForm(request.POST or None, kind=kind, case=case)
+    level = request.POST.get("level") or request.GET.get("level", "")
+    initial, notes = prefilled_components(kind, case, level)
+    if request.method == "GET":
+        form.initial.update(initial)
+        if level:
+            form.initial["level"] = level
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_record(
+                case=case,
+                kind=kind,
+                components=form.components(),
+                user=request.user,
+                level=form.cleaned_data.get("level", ""),
+                scan=form.cleaned_data["scan"],
+                assessed_at=form.cleaned_data["assessed_at"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            state = f"total {assessment.total}" if assessment.complete else "incomplete"
+            messages.success(request, f"{assessment.get_kind_display()} recorded ({state}).")
+            return redirect("case-detail", case.pk)
+    return render(
+        request,
+        "cases/assessment_form.html",
+        {"case": case, "patient": case.patient, "form": form, "kind_label": ScoreKind(kind).label, "notes": notes},
+    )
+
+
+@require_POST
+def noms_inputs_update(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_object_or_404(Case, pk=case_id)
+    if not request.user.has_perm("cases.add_assessment"):
+        raise PermissionDenied("Only clinicians judge radiosensitivity and fitness for surgery.")
+    form = NomsInputsForm(request.POST, instance=case)
+    if form.is_valid():
+        case = form.save(commit=False)
+        case._history_user = request.user  # type: ignore[attr-defined]
+        case.save(update_fields=["radiosensitivity_override", "fit_for_surgery", "updated_at"])
+        messages.success(request, "NOMS inputs saved.")
+    else:
+        messages.error(request, "; ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items()))
+    return redirect("case-detail", case.pk)

@@ -9,12 +9,17 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
+from cases.selectors import clocks_needing_attention
 from mdt.models import PeriodicRun
 from mdt.selectors import pending_review_worklist
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "mdt/dashboard.html", {"pending_review": pending_review_worklist()})
+    return render(
+        request,
+        "mdt/dashboard.html",
+        {"pending_review": pending_review_worklist(), "clocks_attention": clocks_needing_attention()},
+    )
 
 
 def _database_ok() -> bool:

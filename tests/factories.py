@@ -97,3 +97,29 @@ class ScanFactory(factory.django.DjangoModelFactory):
 
     class Params:
         performed = factory.Trait(performed_at=factory.LazyAttribute(lambda s: s.requested_at + dt.timedelta(hours=3)))
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A complete SINS at T7 by default (total 10: potentially unstable)."""
+
+    class Meta:
+        model = "cases.Assessment"
+
+    case = factory.SubFactory(CaseFactory)
+    kind = "sins"
+    version = "sins_2010"
+    level = "T7"
+    components = factory.LazyFunction(
+        lambda: {
+            "location": "semirigid",
+            "pain": "mechanical",
+            "bone_lesion": "lytic",
+            "alignment": "normal",
+            "vertebral_body_collapse": "lt50",
+            "posterolateral_involvement": "unilateral",
+        }
+    )
+    total = 9
+    band = "potentially_unstable"
+    complete = True
+    assessed_by = factory.SubFactory(UserFactory)

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from cases.choices import RED_FLAG_LABELS, FrankelGrade, NeuroRedFlag, PainRedFlag
 from cases.models import ScanState
 from mdt.models import Member
-from tests.factories import CaseFactory, PatientFactory, ScanFactory, clinician
+from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, clinician
 
 pytestmark = pytest.mark.django_db
 
@@ -301,10 +301,12 @@ def test_it_shows_a_patient_in_a_constant_number_of_queries(signed_in, django_as
 def test_it_shows_a_case_in_a_constant_number_of_queries(client, django_assert_max_num_queries, size):
     client.force_login(clinician())  # a radiologist: the page also checks the review permission
     case = case_with(scans=size)
+    for index in range(size):
+        AssessmentFactory(case=case, level=f"T{index + 1}")
 
     # session, user, case with patient and responsible clinician (JOIN), scans with reviewers (JOIN),
-    # user permissions, group permissions, member (navbar)
-    with django_assert_max_num_queries(7):
+    # assessments with assessors and scans (JOIN), user permissions, group permissions, member (navbar)
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("case-detail", args=[case.pk]))
 
     assert response.status_code == 200

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cases.choices import Modality
 from mdt.selectors import WORKLIST_SIZE
-from tests.factories import ScanFactory, clinician
+from tests.factories import CaseFactory, ScanFactory, clinician
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +39,15 @@ def test_it_shows_a_bounded_worklist_in_a_constant_number_of_queries(client, dja
     client.force_login(clinician())
     for _ in range(WORKLIST_SIZE + 3):
         ScanFactory(performed=True)
+    for hours in (20, 30, 40):  # suspected MSCC with no MRI yet: at risk, then breached
+        CaseFactory(suspected_diagnosis_at=timezone.now() - dt.timedelta(hours=hours))
 
-    # session, user, worklist with patients (one JOIN), member (navbar), user and group permissions
-    with django_assert_max_num_queries(6):
+    # session, user, MRI worklist with patients (JOIN), clock candidates with patients (JOIN),
+    # their scans, member (navbar), user and group permissions
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("dashboard"))
+
+    assert len(response.context["clocks_attention"]) == 3
 
     assert len(response.context["pending_review"].rows) == WORKLIST_SIZE
     assert response.context["pending_review"].more

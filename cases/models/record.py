@@ -26,7 +26,9 @@ from cases.choices import (
     Modality,
     Presentation,
     PrimarySite,
+    Radiosensitivity,
     Sex,
+    TreatmentModality,
 )
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
 from cases.validators import format_nhs_number, looks_like_nhs_number, normalise_nhs_number, validate_karnofsky
@@ -180,6 +182,27 @@ class Case(models.Model):
     )
     spinal_levels = SpinalLevelsField("spinal levels involved")
     mdt_question = models.TextField("question for the MDT", blank=True)
+    # NOMS inputs the clinician judges (domain.md 5): never derived from a number here.
+    radiosensitivity_override = models.CharField(
+        "radiosensitivity (clinician's judgement)",
+        max_length=20,
+        choices=Radiosensitivity.choices,
+        blank=True,
+        help_text="Leave blank to use the default for the primary (domain.md 5.2).",
+    )
+    fit_for_surgery = models.BooleanField(
+        "systemically fit for surgery",
+        null=True,
+        blank=True,
+        help_text="The clinicians' judgement of whether the patient could tolerate surgery.",
+    )
+    # Pathway clock events (domain.md 8.1).
+    treatment_plan_agreed_at = models.DateTimeField(null=True, blank=True)
+    decision_to_treat_at = models.DateTimeField(null=True, blank=True)
+    treatment_modality = models.CharField(max_length=20, choices=TreatmentModality.choices, blank=True)
+    treatment_start_at = models.DateTimeField(
+        null=True, blank=True, help_text="First radiotherapy fraction, knife to skin, or first dose."
+    )
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
     responsible_clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -234,6 +257,16 @@ class Case(models.Model):
             errors["suspected_diagnosis_at"] = "The suspected diagnosis time cannot be in the future."
         if self.referred_at and self.referred_at > timezone.now() + CLOCK_SKEW:
             errors["referred_at"] = "The referral time cannot be in the future."
+        for field in ("treatment_plan_agreed_at", "decision_to_treat_at", "treatment_start_at"):
+            value = getattr(self, field)
+            if value and value > timezone.now() + CLOCK_SKEW:
+                errors[field] = "This time cannot be in the future."
+        if self.decision_to_treat_at and not self.treatment_modality:
+            errors.setdefault("treatment_modality", "Say which treatment was decided.")
+        if self.treatment_start_at and not self.decision_to_treat_at:
+            errors.setdefault("treatment_start_at", "Treatment cannot start before the decision to treat is recorded.")
+        elif self.treatment_start_at and self.decision_to_treat_at and self.treatment_start_at < self.decision_to_treat_at:
+            errors.setdefault("treatment_start_at", "Treatment cannot start before the decision to treat.")
         if errors:
             raise ValidationError(errors)
 
