@@ -156,7 +156,8 @@ class CaseAdminForm(forms.ModelForm):
         fields = [
             "patient", "referred_at", "referrer", "status", "responsible_clinician", "presentation", "red_flags",
             "suspected_diagnosis_at", "frankel_grade", "asia_grade", "ambulatory_status", "ecog", "karnofsky",
-            "spinal_levels", "mdt_question",
+            "spinal_levels", "mdt_question", "radiosensitivity_override", "fit_for_surgery",
+            "treatment_plan_agreed_at", "decision_to_treat_at", "treatment_modality", "treatment_start_at",
         ]  # fmt: skip
         widgets = {
             "karnofsky": forms.NumberInput(attrs={"step": 10, "min": 0, "max": 100}),
@@ -192,7 +193,17 @@ class CaseAdmin(FastChangelistMixin, SimpleHistoryAdmin):
             "Neurology and performance status",
             {"fields": [("frankel_grade", "asia_grade"), "ambulatory_status", ("ecog", "karnofsky"), "spinal_levels"]},
         ),
-        ("For the MDT", {"fields": ["mdt_question"]}),
+        ("For the MDT", {"fields": ["mdt_question", ("radiosensitivity_override", "fit_for_surgery")]}),
+        (
+            "Treatment and NICE clocks",
+            {
+                "fields": [
+                    "treatment_plan_agreed_at",
+                    ("decision_to_treat_at", "treatment_modality"),
+                    "treatment_start_at",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
@@ -242,3 +253,6 @@ class ScanAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     @admin.display(description="State")
     def state_display(self, obj: Scan) -> str:
         return obj.state.label
+
+
+from cases import admin_assessments  # noqa: E402, F401  (registers the score admins)

@@ -135,14 +135,16 @@ def prefilled_components(kind: str, case: Case, level: str = "") -> tuple[dict[s
     return initial, notes
 
 
-class NomsInputsForm(forms.ModelForm):  # type: ignore[type-arg]
+class FitnessSelect(forms.NullBooleanSelect):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", "Not yet judged"), ("true", "Fit for surgery"), ("false", "Not fit for surgery")]
+
+
+class NomsInputsForm(forms.ModelForm):
     """The two NOMS inputs that are the clinicians' judgement rather than a recorded fact."""
 
     class Meta:
         model = Case
         fields = ["radiosensitivity_override", "fit_for_surgery"]
-        widgets = {
-            "fit_for_surgery": forms.Select(
-                choices=[("unknown", "Not yet judged"), ("true", "Fit for surgery"), ("false", "Not fit for surgery")]
-            )
-        }
+        widgets = {"fit_for_surgery": FitnessSelect(attrs={"class": "form-select form-select-sm"})}

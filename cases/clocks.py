@@ -180,7 +180,9 @@ def case_clocks(case: Case, now: dt.datetime | None = None) -> list[Clock]:
         stopped = None
         if mri_at and case.treatment_plan_agreed_at:
             stopped = max(mri_at, case.treatment_plan_agreed_at)
-        clocks.append(Clock(target("mri_whole_spine_1w"), case, case.suspected_diagnosis_at, stopped, now, missing_start))
+        clocks.append(
+            Clock(target("mri_whole_spine_1w"), case, case.suspected_diagnosis_at, stopped, now, missing_start)
+        )
     if case.treatment_modality == TreatmentModality.RADIOTHERAPY and case.decision_to_treat_at:
         clocks.append(Clock(target("rt_start_24h"), case, case.decision_to_treat_at, case.treatment_start_at, now))
     return clocks

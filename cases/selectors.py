@@ -30,7 +30,9 @@ def patient_with_cases(*, patient_id: int) -> Patient:
 def case_detail(*, case_id: int) -> Case:
     """The case with everything its page and its summary (scores, NOMS, clocks) read: three queries."""
     return (
-        Case.objects.select_related("patient", "responsible_clinician").prefetch_related(*SUMMARY_PREFETCH).get(pk=case_id)
+        Case.objects.select_related("patient", "responsible_clinician")
+        .prefetch_related(*SUMMARY_PREFETCH)
+        .get(pk=case_id)
     )
 
 
@@ -52,21 +54,25 @@ def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25)
         return now - (target.due(now) - now) * target.at_risk_fraction + dt.timedelta(hours=1)
 
     could_be_late = (
-        Q(
-            presentation=Presentation.SUSPECTED_MSCC,
-            suspected_diagnosis_at__lte=started_before("mri_whole_spine_24h"),
+        (
+            Q(
+                presentation=Presentation.SUSPECTED_MSCC,
+                suspected_diagnosis_at__lte=started_before("mri_whole_spine_24h"),
+            )
+            & ~Exists(whole_spine_mri)
         )
-        & ~Exists(whole_spine_mri)
-    ) | (
-        Q(
-            presentation=Presentation.SUSPECTED_METASTASES,
-            suspected_diagnosis_at__lte=started_before("mri_whole_spine_1w"),
+        | (
+            Q(
+                presentation=Presentation.SUSPECTED_METASTASES,
+                suspected_diagnosis_at__lte=started_before("mri_whole_spine_1w"),
+            )
+            & (~Exists(whole_spine_mri) | Q(treatment_plan_agreed_at__isnull=True))
         )
-        & (~Exists(whole_spine_mri) | Q(treatment_plan_agreed_at__isnull=True))
-    ) | Q(
-        treatment_modality=TreatmentModality.RADIOTHERAPY,
-        decision_to_treat_at__lte=started_before("rt_start_24h"),
-        treatment_start_at__isnull=True,
+        | Q(
+            treatment_modality=TreatmentModality.RADIOTHERAPY,
+            decision_to_treat_at__lte=started_before("rt_start_24h"),
+            treatment_start_at__isnull=True,
+        )
     )
     cases = (
         Case.objects.open()
@@ -75,7 +81,9 @@ def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25)
         .prefetch_related(Prefetch("scans", queryset=Scan.objects.order_by("performed_at")))
     )
     attention = (ClockState.AT_RISK, ClockState.BREACHED)
-    late = [clock for case in cases for clock in clocks.case_clocks(case, now) if clock.is_open and clock.state in attention]
+    late = [
+        clock for case in cases for clock in clocks.case_clocks(case, now) if clock.is_open and clock.state in attention
+    ]
     return clocks.most_urgent(late)[:limit]
 
 

@@ -9,8 +9,8 @@ from cases.assessment_forms import AssessmentForm, NomsInputsForm, prefilled_com
 from cases.forms import PatientSearchForm
 from cases.models import Case, Patient, Scan
 from cases.models.assessments import ScoreKind
-from cases.summary import case_summary
 from cases.paginators import Window, page_number
+from cases.summary import case_summary
 
 PAGE_SIZE = 50
 
@@ -113,9 +113,9 @@ def noms_inputs_update(request: HttpRequest, case_id: int) -> HttpResponse:
     form = NomsInputsForm(request.POST, instance=case)
     if form.is_valid():
         case = form.save(commit=False)
-        case._history_user = request.user  # type: ignore[attr-defined]
+        case._history_user = request.user
         case.save(update_fields=["radiosensitivity_override", "fit_for_surgery", "updated_at"])
         messages.success(request, "NOMS inputs saved.")
     else:
-        messages.error(request, "; ".join(f"{f}: {' '.join(e)}" for f, e in form.errors.items()))
+        messages.error(request, "; ".join(f"{name}: {' '.join(map(str, errs))}" for name, errs in form.errors.items()))
     return redirect("case-detail", case.pk)

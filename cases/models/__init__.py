@@ -1,6 +1,12 @@
 """The clinical record (record.py) and the scores recorded on it (assessments.py)."""
 
-from cases.models.assessments import Assessment, AssessmentQuerySet, SinsAssessment, TokuhashiAssessment, TomitaAssessment
+from cases.models.assessments import (
+    Assessment,
+    AssessmentQuerySet,
+    SinsAssessment,
+    TokuhashiAssessment,
+    TomitaAssessment,
+)
 from cases.models.record import (
     CLOCK_SKEW,
     Case,

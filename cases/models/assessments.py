@@ -121,7 +121,7 @@ class Assessment(models.Model):
                     self.level = scoring.normalise_level(self.level)
                 except ValueError as exc:
                     errors["level"] = str(exc)
-        if self.scan_id and self.case_id and self.scan.case_id != self.case_id:
+        if self.scan is not None and self.case_id and self.scan.case_id != self.case_id:
             errors["scan"] = "That scan belongs to another case."
         if self.assessed_at and self.assessed_at > timezone.now() + CLOCK_SKEW:
             errors["assessed_at"] = "An assessment cannot be dated in the future."

@@ -265,7 +265,11 @@ class Case(models.Model):
             errors.setdefault("treatment_modality", "Say which treatment was decided.")
         if self.treatment_start_at and not self.decision_to_treat_at:
             errors.setdefault("treatment_start_at", "Treatment cannot start before the decision to treat is recorded.")
-        elif self.treatment_start_at and self.decision_to_treat_at and self.treatment_start_at < self.decision_to_treat_at:
+        elif (
+            self.treatment_start_at
+            and self.decision_to_treat_at
+            and self.treatment_start_at < self.decision_to_treat_at
+        ):
             errors.setdefault("treatment_start_at", "Treatment cannot start before the decision to treat.")
         if errors:
             raise ValidationError(errors)

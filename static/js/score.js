@@ -20,12 +20,12 @@
       if (!output) { return; }
       if (missing) {
         output.textContent = "Incomplete: " + missing + " of " + components.length + " components not chosen (partial " + total + ")";
-        output.className = "score-total fs-5 text-warning-emphasis";
+        output.classList.add("score-incomplete");
         return;
       }
       var band = bands.find(function (b) { return total >= b.low && total <= b.high; });
       output.textContent = "Total " + total + (band ? " · " + band.label + (band.action ? " · " + band.action : "") : "");
-      output.className = "score-total fs-5 fw-semibold";
+      output.classList.remove("score-incomplete");
     }
 
     // SINS: fill the location from the level unless the user has chosen one.
@@ -47,5 +47,22 @@
     form.addEventListener("change", update);
     update();
   }
+  function init() {
   document.querySelectorAll("form[data-score-form]").forEach(setup);
+  // In the admin the bands travel on the running-total output inside an ordinary change form.
+  document.querySelectorAll("output[data-score-total][data-bands]").forEach(function (output) {
+    var form = output.closest("form");
+    if (form && !form.hasAttribute("data-score-form")) {
+      form.dataset.bands = output.dataset.bands;
+      form.dataset.components = output.dataset.components;
+      setup(form);
+    }
+  });
+  }
+  // The admin loads scripts in <head>: wait for the page.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
 })();

@@ -17,6 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from cases import scoring
+from cases.assessment_forms import prefilled_components
 from cases.choices import (
     AmbulatoryStatus,
     CaseStatus,
@@ -28,8 +30,10 @@ from cases.choices import (
     Presentation,
     PrimarySite,
     Sex,
+    TreatmentModality,
 )
-from cases.models import Case, Patient, Scan
+from cases.models import Assessment, Case, Patient, Scan
+from cases.models.assessments import CURRENT_VERSION, ScoreKind, apply_result
 from cases.validators import nhs_check_digit
 from mdt.models import Member
 
@@ -60,7 +64,7 @@ TEAM = [
 # Coordinators run the admin workspace; clinicians review scans from the dashboard and case page.
 COORDINATOR_PERMISSIONS = [
     f"{action}_{model}" for model in ("patient", "case", "scan") for action in ("add", "change", "view")
-] + ["view_member", "view_user"]
+] + ["view_member", "view_user", "view_assessment"]
 
 GIVEN = [
     "Alice",
@@ -148,6 +152,7 @@ class Command(BaseCommand):
         created: list[tuple[str, str]] = []
         coordinator_perms = list(Permission.objects.filter(codename__in=COORDINATOR_PERMISSIONS))
         review_perm = Permission.objects.get(codename="review_scan", content_type__app_label="cases")
+        score_perm = Permission.objects.get(codename="add_assessment", content_type__app_label="cases")
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser(
                 "admin", "admin@example.org", DEMO_PASSWORD, first_name="Site", last_name="Admin"
@@ -171,6 +176,8 @@ class Command(BaseCommand):
             user.save()
             if is_coordinator:
                 user.user_permissions.add(*coordinator_perms)
+            else:
+                user.user_permissions.add(score_perm)  # clinicians record scores and NOMS inputs
             if person.role in Member.SCAN_REVIEWER_ROLES:
                 user.user_permissions.add(review_perm)
             Member.objects.create(user=user, role=person.role, job_title=person.job_title)
@@ -267,6 +274,51 @@ class Command(BaseCommand):
             responsible_clinician=rng.choice(clinicians) if clinicians else None,
         )
         self.seed_scans(case, status, variant, rng, referred_at, now, reviewers, level)
+        self.seed_treatment(case, status, rng, now)
+        if status not in (CaseStatus.REFERRED, CaseStatus.IMAGING) and clinicians:
+            self.seed_scores(case, rng, rng.choice(clinicians), level)
+
+    def seed_treatment(self, case: Case, status: str, rng: random.Random, now: dt.datetime) -> None:
+        """Plan, decision and treatment times for cases past the MDT, so every NICE clock has examples."""
+        if status not in (CaseStatus.DECIDED, CaseStatus.TREATMENT, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED):
+            return
+        decided = max(case.referred_at + dt.timedelta(days=2), now - dt.timedelta(hours=rng.randint(14, 30)))
+        case.treatment_plan_agreed_at = case.decision_to_treat_at = decided
+        case.treatment_modality = rng.choice(
+            [TreatmentModality.RADIOTHERAPY, TreatmentModality.RADIOTHERAPY, TreatmentModality.SURGERY]
+        )
+        case.fit_for_surgery = rng.choice([True, True, False])
+        if status != CaseStatus.DECIDED:
+            case.treatment_start_at = min(decided + dt.timedelta(hours=rng.randint(6, 30)), now)
+        case.full_clean()
+        case.save()
+
+    def seed_scores(self, case: Case, rng: random.Random, clinician: Any, level: str) -> None:
+        """SINS at the lesion level, revised Tokuhashi and Tomita, as a clinician would record them."""
+        scan = case.scans.filter(performed_at__isnull=False).order_by("performed_at").first()
+        at = max(
+            case.referred_at + dt.timedelta(hours=4),
+            scan.performed_at if scan and scan.performed_at else timezone.now(),
+        )
+        at = min(at, timezone.now())
+        for kind, version in CURRENT_VERSION.items():
+            definition = scoring.SCORES[version]
+            components = {name: rng.choice(list(options)) for name, options in definition.components.items()}
+            # What the record already knows wins over chance, as on the clinicians' form.
+            components.update(prefilled_components(kind, case, level)[0])
+            assessment = Assessment(
+                case=case,
+                kind=kind,
+                version=version,
+                level=level if kind == ScoreKind.SINS else "",
+                components=components,
+                scan=scan,
+                assessed_by=clinician,
+                assessed_at=at,
+            )
+            apply_result(assessment)
+            assessment.full_clean()
+            assessment.save()
 
     def seed_scans(
         self,
