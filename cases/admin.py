@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.choices import CaseStatus, Presentation
+from cases.concurrency import VersionedFormMixin
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.paginators import EstimatedCountPaginator
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
@@ -104,9 +105,25 @@ class ScanStateFilter(admin.SimpleListFilter):
         return None
 
 
+class PatientAdminForm(VersionedFormMixin):
+    class Meta:
+        model = Patient
+        fields = [
+            "mrn", "nhs_number", "given_name", "family_name", "date_of_birth", "sex", "primary_site",
+            "primary_site_detail", "died_on", "gp_name", "gp_practice", "gp_address",
+        ]  # fmt: skip
+
+
+class CaseInlineForm(VersionedFormMixin):
+    class Meta:
+        model = Case
+        fields = ["referred_at", "presentation", "status", "responsible_clinician"]
+
+
 class CaseInline(admin.TabularInline):
     model = Case
-    fields = ["referred_at", "presentation", "status", "responsible_clinician"]
+    form = CaseInlineForm
+    fields = ["referred_at", "presentation", "status", "responsible_clinician", "loaded_version"]
     autocomplete_fields = ["responsible_clinician"]
     show_change_link = True
     extra = 0
@@ -126,9 +143,21 @@ class PatientAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     search_fields = ["=mrn", "=nhs_number", "family_name__istartswith", "given_name__istartswith"]
     search_help_text = "MRN, NHS number (any spacing) or the start of a family or given name."
     ordering = ["family_name", "given_name", "id"]
+    form = PatientAdminForm
     inlines = [CaseInline]
     fieldsets = [
-        (None, {"fields": ["mrn", "nhs_number", ("given_name", "family_name"), ("date_of_birth", "sex")]}),
+        (
+            None,
+            {
+                "fields": [
+                    "mrn",
+                    "nhs_number",
+                    ("given_name", "family_name"),
+                    ("date_of_birth", "sex"),
+                    "loaded_version",
+                ]
+            },
+        ),
         ("Cancer", {"fields": ["primary_site", "primary_site_detail", "died_on"]}),
         ("GP (for letters)", {"fields": ["gp_name", "gp_practice", "gp_address"], "classes": ["collapse"]}),
     ]
@@ -150,7 +179,7 @@ class PatientAdmin(FastChangelistMixin, SimpleHistoryAdmin):
         return super().get_search_results(request, queryset, search_term)
 
 
-class CaseAdminForm(forms.ModelForm):
+class CaseAdminForm(VersionedFormMixin):
     class Meta:
         model = Case
         fields = [
@@ -187,7 +216,10 @@ class CaseAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["patient", "responsible_clinician"]
     inlines = [ScanInline]
     fieldsets = [
-        (None, {"fields": ["patient", ("referred_at", "referrer"), "status", "responsible_clinician"]}),
+        (
+            None,
+            {"fields": ["patient", ("referred_at", "referrer"), "status", "responsible_clinician", "loaded_version"]},
+        ),
         ("Presentation", {"fields": ["presentation", "red_flags", "suspected_diagnosis_at"]}),
         (
             "Neurology and performance status",

@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from cases import scoring
+from cases.concurrency import VersionedFormMixin
 from cases.models import Case, Scan
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 
@@ -141,7 +142,7 @@ class FitnessSelect(forms.NullBooleanSelect):
         self.choices = [("unknown", "Not yet judged"), ("true", "Fit for surgery"), ("false", "Not fit for surgery")]
 
 
-class NomsInputsForm(forms.ModelForm):
+class NomsInputsForm(VersionedFormMixin):
     """The two NOMS inputs that are the clinicians' judgement rather than a recorded fact."""
 
     class Meta:

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,6 +12,7 @@ from cases.models import Case, Patient, Scan
 from cases.models.assessments import ScoreKind
 from cases.paginators import Window, page_number
 from cases.summary import case_summary
+from cases.timeline import case_timeline
 
 PAGE_SIZE = 50
 
@@ -42,6 +44,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "patient": case.patient,
             "summary": case_summary(case),
+            "timeline": case_timeline(case),
             "can_review": request.user.has_perm("cases.review_scan"),
             "can_score": request.user.has_perm("cases.add_assessment"),
             "noms_form": NomsInputsForm(instance=case),
@@ -106,6 +109,7 @@ def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpRespons
 
 
 @require_POST
+@transaction.atomic  # the version check locks the case row until the save
 def noms_inputs_update(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_object_or_404(Case, pk=case_id)
     if not request.user.has_perm("cases.add_assessment"):
@@ -114,8 +118,12 @@ def noms_inputs_update(request: HttpRequest, case_id: int) -> HttpResponse:
     if form.is_valid():
         case = form.save(commit=False)
         case._history_user = request.user
-        case.save(update_fields=["radiosensitivity_override", "fit_for_surgery", "updated_at"])
+        case.save(update_fields=["radiosensitivity_override", "fit_for_surgery", "version", "updated_at"])
         messages.success(request, "NOMS inputs saved.")
     else:
-        messages.error(request, "; ".join(f"{name}: {' '.join(map(str, errs))}" for name, errs in form.errors.items()))
+        problems = [
+            " ".join(map(str, errs)) if name == "__all__" else f"{form.fields[name].label}: {' '.join(map(str, errs))}"
+            for name, errs in form.errors.items()
+        ]
+        messages.error(request, " ".join(problems))
     return redirect("case-detail", case.pk)

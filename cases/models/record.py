@@ -30,6 +30,7 @@ from cases.choices import (
     Sex,
     TreatmentModality,
 )
+from cases.concurrency import Versioned
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
 from cases.validators import format_nhs_number, looks_like_nhs_number, normalise_nhs_number, validate_karnofsky
 
@@ -64,7 +65,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         return self.filter(by_text)
 
 
-class Patient(models.Model):
+class Patient(Versioned):
     mrn = models.CharField(
         "MRN",
         max_length=20,
@@ -149,7 +150,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(Exists(Scan.objects.pending_review().filter(case=OuterRef("pk"))))
 
 
-class Case(models.Model):
+class Case(Versioned):
     """One referral episode of a patient, from referral to closure."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")

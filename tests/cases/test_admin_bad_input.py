@@ -252,7 +252,8 @@ def test_it_refuses_a_bad_nhs_number_on_the_change_form_and_keeps_the_old_one(co
 
     response = coordinator_client.post(
         reverse("admin:cases_patient_change", args=[patient.pk]),
-        patient_form(nhs_number="9434765918", family_name="Changed"),
+        # the edit form carries the version it was opened at (stale-edit protection)
+        patient_form(nhs_number="9434765918", family_name="Changed", loaded_version=str(patient.version)),
     )
 
     assert list(form_errors(response)) == ["nhs_number"]
@@ -350,7 +351,8 @@ def test_it_refuses_a_bad_karnofsky_on_the_change_form_and_keeps_the_old_value(c
     case = CaseFactory(karnofsky=70)
 
     response = coordinator_client.post(
-        reverse("admin:cases_case_change", args=[case.pk]), case_form(case.patient, karnofsky="65")
+        reverse("admin:cases_case_change", args=[case.pk]),
+        case_form(case.patient, karnofsky="65", loaded_version=str(case.version)),
     )
 
     assert list(form_errors(response)) == ["karnofsky"]
@@ -467,6 +469,7 @@ def test_it_refuses_a_scan_inline_on_the_case_form_performed_before_it_was_reque
         }
     )
 
+    data["loaded_version"] = str(case.version)
     response = coordinator_client.post(reverse("admin:cases_case_change", args=[case.pk]), data)
 
     assert response.status_code == 200

@@ -305,8 +305,9 @@ def test_it_shows_a_case_in_a_constant_number_of_queries(client, django_assert_m
         AssessmentFactory(case=case, level=f"T{index + 1}")
 
     # session, user, case with patient and responsible clinician (JOIN), scans with reviewers (JOIN),
-    # assessments with assessors and scans (JOIN), user permissions, group permissions, member (navbar)
-    with django_assert_max_num_queries(8):
+    # assessments with assessors and scans (JOIN), the history timeline (patient, case, scans, assessments:
+    # one query each, with users), user permissions, group permissions, member (navbar)
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("case-detail", args=[case.pk]))
 
     assert response.status_code == 200

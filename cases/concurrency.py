@@ -1,0 +1,76 @@
+"""Stale edits: two people editing the same record must not silently overwrite each other.
+
+Versioned models carry a `version` number. An edit form remembers the version it
+was opened at (a hidden field); on save the row is locked and its current version
+compared: if someone else saved in between, the form fails with a message naming
+who changed what, and nothing is saved. Otherwise the version goes up by one.
+
+The lock (select_for_update) is held until the surrounding transaction ends, and
+admin change views and the views here run in one, so the check and the save
+cannot interleave with another writer. On SQLite, IMMEDIATE transactions
+serialise writers instead.
+"""
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.utils import timezone
+
+
+class Versioned(models.Model):
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def _changes_since(instance: Any, loaded_version: int) -> list[str]:
+    """Lines like "Carys Evans at 25 Nov 09:14 changed Karnofsky performance status: 70 → 50"."""
+    history = list(instance.history.filter(version__gte=loaded_version).order_by("history_date", "history_id"))
+    if len(history) < 2:
+        return []
+    base, latest = history[0], history[-1]
+    editors = {record.history_user for record in history[1:] if record.history_user is not None}
+    who = ", ".join(sorted(user.get_full_name() or user.get_username() for user in editors)) or "someone"
+    when = timezone.localtime(latest.history_date).strftime("%d %b %H:%M")
+    lines = []
+    for change in latest.diff_against(base, excluded_fields=["version", "updated_at"]).changes:
+        label = instance._meta.get_field(change.field).verbose_name
+        lines.append(f"{label}: {change.old or '(blank)'} → {change.new or '(blank)'}")
+    return [f"{who} at {when} changed " + "; ".join(lines)] if lines else []
+
+
+class VersionedFormMixin(forms.ModelForm):
+    """Add to a ModelForm of a Versioned model (and render `loaded_version` in the page)."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        instance = self.instance
+        if not instance.pk:
+            return cleaned
+        current = (
+            type(instance)
+            ._base_manager.select_for_update()
+            .filter(pk=instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        loaded = cleaned.get("loaded_version")
+        if current is not None and loaded != current:
+            details = _changes_since(instance, loaded) if loaded is not None else []
+            raise forms.ValidationError(
+                "Someone else saved this record after you opened it, so your changes were not saved. "
+                + (" ".join(details) + ". " if details else "")
+                + "Copy anything you need, reload the page to see their version, and make your change again.",
+                code="stale_edit",
+            )
+        instance.version = (current or 0) + 1
+        return cleaned
