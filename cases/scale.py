@@ -71,7 +71,7 @@ def seed_record(
     rng = random.Random(seed)
     now = now or timezone.now()
     stats = RecordStats()
-    statuses = [status for status, weight in STATUS_WEIGHTS for _ in range(weight)]
+    statuses: list[str] = [status for status, weight in STATUS_WEIGHTS for _ in range(weight)]
     started = time.monotonic()
     for first in range(0, patients, CHUNK):
         last = min(first + CHUNK, patients)
