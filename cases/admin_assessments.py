@@ -92,7 +92,10 @@ class AssessmentAdmin(FastChangelistMixin, SimpleHistoryAdmin):
 
 
 def _register(model: type[Assessment], kind: str) -> None:
-    form = type(f"{model.__name__}Form", (AssessmentAdminForm,), {"KIND": kind})
+    # The component fields are declared on the class: the admin's form factory only accepts fields it can see.
+    definition = KIND_DEFINITIONS[kind]
+    components = {name: component_field(definition, name) for name in definition.components}
+    form = type(f"{model.__name__}Form", (AssessmentAdminForm,), {"KIND": kind, **components})
     admin_class = type(f"{model.__name__}Admin", (AssessmentAdmin,), {"KIND": kind, "form": form})
     admin.site.register(model, admin_class)
 

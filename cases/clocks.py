@@ -38,14 +38,16 @@ class Target:
 
     def due(self, started_at: dt.datetime) -> dt.datetime:
         if self.unit == "hours":
-            return started_at + dt.timedelta(hours=self.value)
+            # Elapsed hours: add them in UTC (adding to a local time would follow the wall clock across a change).
+            return started_at.astimezone(dt.UTC) + dt.timedelta(hours=self.value)
         # Calendar days: add days to the local wall-clock time, then back to an aware datetime.
         local = timezone.localtime(started_at)
         naive = local.replace(tzinfo=None) + dt.timedelta(days=self.value)
         return timezone.make_aware(naive, timezone.get_current_timezone())
 
     def at_risk_from(self, started_at: dt.datetime) -> dt.datetime:
-        return started_at + (self.due(started_at) - started_at) * self.at_risk_fraction
+        started_utc = started_at.astimezone(dt.UTC)
+        return started_utc + (self.due(started_at) - started_utc) * self.at_risk_fraction
 
     @property
     def description(self) -> str:

@@ -100,7 +100,7 @@ class ScanFactory(factory.django.DjangoModelFactory):
 
 
 class AssessmentFactory(factory.django.DjangoModelFactory):
-    """A complete SINS at T7 by default (total 10: potentially unstable)."""
+    """A complete SINS at T7 by default (total 9: potentially unstable)."""
 
     class Meta:
         model = "cases.Assessment"
@@ -123,3 +123,54 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     band = "potentially_unstable"
     complete = True
     assessed_by = factory.SubFactory(UserFactory)
+
+
+# --------------------------------------------------------------------------- meetings (mdt)
+
+
+def next_wednesday_at(hour: int = 13, weeks: int = 0) -> dt.datetime:
+    """A Wednesday after today at `hour` local time (the service's zone), `weeks` later."""
+    today = timezone.localdate()
+    day = today + dt.timedelta(days=(2 - today.weekday()) % 7 or 7, weeks=weeks)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """Next week's meeting, 13:00 to 15:00, agenda closing two days before at noon."""
+
+    class Meta:
+        model = "mdt.Meeting"
+
+    starts_at = factory.Sequence(lambda n: next_wednesday_at(weeks=n))
+    ends_at = factory.LazyAttribute(lambda m: m.starts_at + dt.timedelta(hours=2))
+    agenda_closes_at = factory.LazyAttribute(lambda m: m.starts_at - dt.timedelta(days=2, hours=1))
+    location = "Seminar room 2"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mdt.AgendaItem"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    case = factory.SubFactory(CaseFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    question = "Radiotherapy alone, or surgery first?"
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mdt.Attendance"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    member = factory.SubFactory(MemberFactory)
+    present = True
+
+
+TOKUHASHI_COMPLETE = {
+    "general_condition": "good",
+    "extraspinal_bone_mets": "zero",
+    "vertebral_body_mets": "one",
+    "major_organ_mets": "none",
+    "primary_site": "p3",
+    "palsy": "none",
+}
