@@ -187,6 +187,8 @@ class CaseAdminForm(VersionedFormMixin):
             "suspected_diagnosis_at", "frankel_grade", "asia_grade", "ambulatory_status", "ecog", "karnofsky",
             "spinal_levels", "mdt_question", "radiosensitivity_override", "fit_for_surgery",
             "treatment_plan_agreed_at", "decision_to_treat_at", "treatment_modality", "treatment_start_at",
+            "steroids_started_at", "steroid_dose_mg", "steroid_indication", "steroid_reduction_started_at",
+            "steroids_stopped_at",
         ]  # fmt: skip
         widgets = {
             "karnofsky": forms.NumberInput(attrs={"step": 10, "min": 0, "max": 100}),
@@ -233,6 +235,15 @@ class CaseAdmin(FastChangelistMixin, SimpleHistoryAdmin):
                     "treatment_plan_agreed_at",
                     ("decision_to_treat_at", "treatment_modality"),
                     "treatment_start_at",
+                ]
+            },
+        ),
+        (
+            "Dexamethasone",
+            {
+                "fields": [
+                    ("steroids_started_at", "steroid_dose_mg", "steroid_indication"),
+                    ("steroid_reduction_started_at", "steroids_stopped_at"),
                 ]
             },
         ),

@@ -142,6 +142,14 @@ class TreatmentModality(models.TextChoices):
     SUPPORTIVE = "supportive", "Supportive care only"
 
 
+class SteroidIndication(models.TextChoices):
+    """Why dexamethasone was started (domain.md 7.4)."""
+
+    NEURO_MSCC = "neuro_mscc", "Neurological symptoms or signs of MSCC"
+    SEVERE_PAIN = "severe_pain", "Severe pain"
+    HAEM_MALIGNANCY = "haem_malignancy", "Haematological malignancy"
+
+
 class Radiosensitivity(models.TextChoices):
     RADIOSENSITIVE = "radiosensitive", "Radiosensitive"
     RADIORESISTANT = "radioresistant", "Radioresistant"

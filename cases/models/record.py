@@ -28,6 +28,7 @@ from cases.choices import (
     PrimarySite,
     Radiosensitivity,
     Sex,
+    SteroidIndication,
     TreatmentModality,
 )
 from cases.concurrency import Versioned
@@ -197,6 +198,14 @@ class Case(Versioned):
         blank=True,
         help_text="The clinicians' judgement of whether the patient could tolerate surgery.",
     )
+    # Dexamethasone (domain.md 7.4): a reminder fires when steroids are still active after treatment starts.
+    steroids_started_at = models.DateTimeField("dexamethasone first dose at", null=True, blank=True)
+    steroid_dose_mg = models.DecimalField(
+        "dexamethasone daily dose (mg)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    steroid_indication = models.CharField(max_length=20, choices=SteroidIndication.choices, blank=True)
+    steroid_reduction_started_at = models.DateTimeField("dexamethasone reduction started at", null=True, blank=True)
+    steroids_stopped_at = models.DateTimeField("dexamethasone stopped at", null=True, blank=True)
     # Pathway clock events (domain.md 8.1).
     treatment_plan_agreed_at = models.DateTimeField(null=True, blank=True)
     decision_to_treat_at = models.DateTimeField(null=True, blank=True)
@@ -258,7 +267,24 @@ class Case(Versioned):
             errors["suspected_diagnosis_at"] = "The suspected diagnosis time cannot be in the future."
         if self.referred_at and self.referred_at > timezone.now() + CLOCK_SKEW:
             errors["referred_at"] = "The referral time cannot be in the future."
-        for field in ("treatment_plan_agreed_at", "decision_to_treat_at", "treatment_start_at"):
+        if (
+            self.steroids_stopped_at
+            and self.steroids_started_at
+            and self.steroids_stopped_at < self.steroids_started_at
+        ):
+            errors["steroids_stopped_at"] = "Steroids cannot stop before they started."
+        if (self.steroids_stopped_at or self.steroid_reduction_started_at) and not self.steroids_started_at:
+            errors.setdefault("steroids_started_at", "Give the time of the first dose.")
+        if self.steroid_dose_mg is not None and self.steroid_dose_mg <= 0:
+            errors["steroid_dose_mg"] = "The daily dose is a number of mg greater than 0."
+        for field in (
+            "treatment_plan_agreed_at",
+            "decision_to_treat_at",
+            "treatment_start_at",
+            "steroids_started_at",
+            "steroid_reduction_started_at",
+            "steroids_stopped_at",
+        ):
             value = getattr(self, field)
             if value and value > timezone.now() + CLOCK_SKEW:
                 errors[field] = "This time cannot be in the future."
