@@ -1,9 +1,24 @@
-from django.contrib import admin
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from simple_history.admin import SimpleHistoryAdmin
 
-from mdt.models import Member, PeriodicRun
+from cases.admin import FastChangelistMixin
+from mdt.forms import WeeklyMeetingsForm
+from mdt.models import AgendaItem, Attendance, Meeting, Member, PeriodicRun, quorum_of
+from mdt.services import WeeklySchedule, meetings_schedule_weekly
 
 User = get_user_model()
 
@@ -49,3 +64,159 @@ class PeriodicRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    fields = ["case", "position", "question", "presenter", "status", "source", "late_reason"]
+    autocomplete_fields = ["case", "presenter"]
+    show_change_link = True
+    extra = 0
+    ordering = ["position", "id"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AgendaItem]:
+        return super().get_queryset(request).select_related("case__patient", "presenter__user")
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    fields = ["member", "present"]
+    autocomplete_fields = ["member"]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Attendance]:
+        return super().get_queryset(request).select_related("member__user")
+
+
+def _role_present(role: str) -> Exists:
+    return Exists(Attendance.objects.filter(meeting=OuterRef("pk"), present=True, member__role=role))
+
+
+@admin.register(Meeting)
+class MeetingAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+    list_display = ["starts_at", "title", "status", "agenda_closes_at", "cases", "quorate"]
+    list_filter = ["status"]
+    list_select_related = ["chair__user"]
+    date_hierarchy = "starts_at"
+    ordering = ["-starts_at", "-id"]
+    search_fields = ["title", "location"]
+    autocomplete_fields = ["chair"]
+    inlines = [AgendaItemInline, AttendanceInline]
+    fieldsets = [
+        (None, {"fields": ["title", ("starts_at", "ends_at"), "agenda_closes_at", "status"]}),
+        ("Where and who", {"fields": ["location", "video_link", "chair"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Meeting]:
+        # Counts and quorum as subqueries on the page's rows, so the list costs the same at any size.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                case_count=Count("items", filter=~Q(items__status=AgendaItem.Status.WITHDRAWN)),
+                **{f"has_{role}": _role_present(role) for role in Member.QUORUM_ROLES},
+            )
+        )
+
+    @admin.display(description="Cases")
+    def cases(self, obj: Meeting) -> int:
+        return int(getattr(obj, "case_count", 0))
+
+    @admin.display(description="Quorate", boolean=True)
+    def quorate(self, obj: Meeting) -> bool:
+        return all(getattr(obj, f"has_{role}", False) for role in Member.QUORUM_ROLES)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for inline_form in formset.forms:
+            item = inline_form.instance
+            if isinstance(item, AgendaItem) and item.pk is None and inline_form.has_changed():
+                item.added_by = request.user
+        super().save_formset(request, form, formset, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        meeting = form.instance
+        roles = meeting.attendances.filter(present=True).values_list("member__role", flat=True)
+        quorum = quorum_of(roles)
+        if meeting.attendances.exists() and not quorum.met:
+            # Never silently accepted: the coordinator is told, and the meeting page flags it.
+            missing = ", no ".join(quorum.missing_labels)
+            messages.warning(request, f"This meeting is NOT quorate: no {missing} present.")
+
+    def get_urls(self) -> list[URLPattern]:
+        custom = [
+            path(
+                "schedule-weekly/",
+                self.admin_site.admin_view(self.schedule_weekly_view),
+                name="mdt_meeting_schedule_weekly",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def schedule_weekly_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = WeeklyMeetingsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            schedule = WeeklySchedule(
+                first_date=data["first_date"],
+                starts=data["starts"],
+                duration=dt.timedelta(minutes=data["duration_minutes"]),
+                weeks=data["weeks"],
+                agenda_closes_days_before=data["agenda_closes_days_before"],
+                agenda_closes=data["agenda_closes"],
+                title=data["title"],
+                location=data["location"],
+                video_link=data["video_link"],
+                chair=data["chair"],
+            )
+            try:
+                created, existing = meetings_schedule_weekly(schedule=schedule, user=request.user)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                note = f" {len(existing)} already scheduled at that time were left as they were." if existing else ""
+                messages.success(request, f"{len(created)} weekly meeting(s) scheduled.{note}")
+                return redirect("admin:mdt_meeting_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Schedule weekly meetings",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/mdt/meeting/schedule_weekly.html", context)
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+    list_display = ["id", "meeting", "patient", "position", "status", "source", "added_late"]
+    list_select_related = ["meeting", "case__patient"]
+    list_filter = ["status", "source", "added_late"]
+    search_fields = ["=case__patient__mrn", "=case__patient__nhs_number", "case__patient__family_name__istartswith"]
+    search_help_text = "Patient MRN, NHS number or the start of the family name."
+    autocomplete_fields = ["meeting", "case", "presenter"]
+    readonly_fields = ["added_late", "added_by", "created_at"]
+    ordering = ["-meeting__starts_at", "position", "id"]
+
+    @admin.display(description="Patient", ordering="case__patient__family_name")
+    def patient(self, obj: AgendaItem) -> str:
+        return obj.case.patient.display_name
+
+    def save_model(self, request: HttpRequest, obj: AgendaItem, form: Any, change: bool) -> None:
+        if not change:
+            obj.added_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "member", "present"]
+    list_select_related = ["meeting", "member__user"]
+    list_filter = ["present", "member__role"]
+    autocomplete_fields = ["meeting", "member"]

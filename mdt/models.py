@@ -1,7 +1,19 @@
-"""The MDT process. This issue's part: team roles and the record of periodic runs."""
+"""The MDT process: team roles, meetings, their agendas, attendance and preparation."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases.choices import CaseStatus
+from cases.models import Case
 
 
 class Member(models.Model):
@@ -20,6 +32,8 @@ class Member(models.Model):
     # Roles whose review of an MRI counts as specialist review (domain.md 8.1).
     SCAN_REVIEWER_ROLES = frozenset({Role.RADIOLOGIST, Role.ONCOLOGIST, Role.SPINAL_SURGEON})
     COORDINATOR_ROLES = frozenset({Role.MSCC_COORDINATOR, Role.MDT_COORDINATOR})
+    # A meeting is quorate with at least one of each of these present (design.md, Attendance).
+    QUORUM_ROLES = (Role.ONCOLOGIST, Role.SPINAL_SURGEON, Role.RADIOLOGIST)
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member")
     role = models.CharField(max_length=30, choices=Role.choices)
@@ -30,7 +44,11 @@ class Member(models.Model):
         ordering = ["role", "user__last_name", "user__first_name"]
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.get_username()} ({self.get_role_display()})"
+        return f"{self.display_name} ({self.get_role_display()})"
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
 
     @property
     def can_review_scans(self) -> bool:
@@ -49,3 +67,247 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.last_run_at:%Y-%m-%d %H:%M:%S}"
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Which of the quorum roles were present; `missing` names the absent ones."""
+
+    missing: tuple[str, ...]
+
+    @property
+    def met(self) -> bool:
+        return not self.missing
+
+    @property
+    def missing_labels(self) -> list[str]:
+        return [Member.Role(role).label.lower() for role in self.missing]
+
+
+def quorum_of(present_roles: Iterable[str]) -> Quorum:
+    present = set(present_roles)
+    return Quorum(missing=tuple(role for role in Member.QUORUM_ROLES if role not in present))
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def upcoming(self, now: dt.datetime | None = None) -> "MeetingQuerySet":
+        """Not yet over (in progress counts), soonest first."""
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "id")
+
+    def past(self, now: dt.datetime | None = None) -> "MeetingQuerySet":
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-id")
+
+    def active(self) -> "MeetingQuerySet":
+        return self.exclude(status=Meeting.Status.CANCELLED)
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        IN_PROGRESS = "in_progress", "In progress"
+        CONCLUDED = "concluded", "Concluded"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=200, default="Spinal metastases MDT")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    agenda_closes_at = models.DateTimeField(
+        "agenda closes at", help_text="After this time only a coordinator can add a case, and gives a reason."
+    )
+    location = models.CharField(max_length=200, blank=True)
+    video_link = models.URLField("video link", blank=True)
+    chair = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="chaired_meetings")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [
+            # The meetings list and "Next meetings": ends_at >= now ORDER BY starts_at, and the past ones.
+            models.Index(fields=["ends_at", "starts_at"], name="meeting_ends_starts_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agenda_closes_at__lte=F("starts_at")),
+                name="meeting_agenda_closes_before_start",
+                violation_error_message="The agenda must close before the meeting starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message="The meeting must end after it starts.",
+            ),
+            # Two live meetings of the service at the same time is a scheduling slip.
+            models.UniqueConstraint(
+                fields=["starts_at"],
+                condition=~Q(status="cancelled"),
+                name="meeting_one_live_per_start",
+                violation_error_message="Another meeting already starts at this time.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {timezone.localtime(self.starts_at):%a %d %b %Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting-detail", args=[self.pk])
+
+    def agenda_is_closed(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.agenda_closes_at
+
+    def has_started(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.starts_at
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.starts_at and self.agenda_closes_at and self.agenda_closes_at > self.starts_at:
+            errors["agenda_closes_at"] = "The agenda must close before the meeting starts."
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The meeting must end after it starts."
+        if self.starts_at and self.starts_at < timezone.now() and self._starts_at_changed():
+            errors["starts_at"] = "A meeting cannot be scheduled in the past."
+        if errors:
+            raise ValidationError(errors)
+
+    def _starts_at_changed(self) -> bool:
+        if self.pk is None:
+            return True
+        saved = Meeting.objects.filter(pk=self.pk).values_list("starts_at", flat=True).first()
+        return saved != self.starts_at
+
+
+class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
+    def listed(self) -> "AgendaItemQuerySet":
+        """On the agenda: everything but withdrawn items."""
+        return self.exclude(status=AgendaItem.Status.WITHDRAWN)
+
+
+class AgendaItem(models.Model):
+    """A case on a meeting's agenda. One case at most once per meeting."""
+
+    class Status(models.TextChoices):
+        LISTED = "listed", "Listed"
+        DISCUSSED = "discussed", "Discussed"
+        NOT_DISCUSSED = "not_discussed", "Not discussed: carried forward"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Source(models.TextChoices):
+        """Why the case was listed (the candidate source it came from)."""
+
+        AWAITING_MDT = "awaiting_mdt", "Awaiting MDT"
+        NEW_MRI_REPORT = "new_mri_report", "New MRI report"
+        CARRIED_FORWARD = "carried_forward", "Not discussed at the last meeting"
+        FOLLOW_UP = "follow_up", "Follow-up asks for re-discussion"
+        RATIFICATION = "ratification", "Urgent decision to ratify"
+        ADDED = "added", "Added by hand"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
+    position = models.PositiveIntegerField(default=0, help_text="The coordinator's order on the agenda.")
+    question = models.TextField("question for the MDT", blank=True)
+    presenter = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="presented_items"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.LISTED)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADDED)
+    added_late = models.BooleanField(default=False, help_text="Added after the agenda closed.")
+    late_reason = models.TextField("reason for adding late", blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AgendaItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+        constraints = [
+            # Also the index for "the agenda of meeting X" (meeting_id is its first column).
+            models.UniqueConstraint(
+                fields=["meeting", "case"],
+                name="agenda_item_case_once_per_meeting",
+                violation_error_message="This case is already on this meeting's agenda.",
+            ),
+            models.CheckConstraint(
+                condition=Q(added_late=False) | ~Q(late_reason=""),
+                name="agenda_item_late_needs_reason",
+                violation_error_message="A case added after the agenda closed needs a reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.case_id} on meeting {self.meeting_id}"
+
+    def clean(self) -> None:
+        """The rules for listing a case; checked when an item is added (not when a listed one is edited)."""
+        if self.pk is not None or not self.case_id or not self.meeting_id:
+            return
+        errors: dict[str, str] = {}
+        case, meeting = self.case, self.meeting
+        if case.status == CaseStatus.CLOSED:
+            errors["case"] = f"Case {case.pk} is closed: reopen it before listing it for the MDT."
+        elif case.patient.died_on:
+            errors["case"] = f"The patient of case {case.pk} has died: a case cannot be listed after death."
+        now = timezone.now()
+        if meeting.status == Meeting.Status.CANCELLED:
+            errors["meeting"] = "This meeting is cancelled: list the case on another meeting."
+        elif meeting.has_started(now):
+            errors["meeting"] = "This meeting has already started or is in the past: cases can no longer be added."
+        elif meeting.agenda_is_closed(now):
+            self.added_late = True
+            if not self.late_reason.strip():
+                closed = timezone.localtime(meeting.agenda_closes_at)
+                errors["late_reason"] = (
+                    f"The agenda closed at {closed:%H:%M on %d %b %Y}: give a reason for adding this case late."
+                )
+        if errors:
+            raise ValidationError(errors)
+
+
+class Preparation(models.Model):
+    """A clinician's mark that they reviewed an agenda item before the meeting."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="preparations")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="preparations")
+    prepared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["prepared_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "member"],
+                name="preparation_once_per_member",
+                violation_error_message="You have already marked this case as prepared.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.item_id} prepared by member {self.member_id}"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendances")
+    present = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "member__role", "id"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                name="attendance_once_per_member",
+                violation_error_message="This member's attendance is already recorded for this meeting.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Member {self.member_id} {'present' if self.present else 'absent'} at meeting {self.meeting_id}"

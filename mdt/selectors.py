@@ -1,9 +1,22 @@
-from dataclasses import dataclass
+"""Reads that feed the MDT pages, each shaped to a fixed number of queries."""
 
-from cases.models import Scan
+import datetime as dt
+import operator
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import Any
+
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from cases.models import Assessment, Scan
 from cases.selectors import scans_pending_review
+from cases.summary import CaseSummary, case_summary
+from mdt.agenda import Readiness, latest_mri, readiness
+from mdt.models import AgendaItem, Attendance, Meeting, Member, Preparation, Quorum, quorum_of
 
 WORKLIST_SIZE = 25
+NEXT_MEETINGS = 3
 
 
 @dataclass(frozen=True)
@@ -15,3 +28,142 @@ class Worklist:
 def pending_review_worklist(limit: int = WORKLIST_SIZE) -> Worklist:
     rows = list(scans_pending_review()[: limit + 1])
     return Worklist(rows=rows[:limit], more=len(rows) > limit)
+
+
+# --------------------------------------------------------------------------- meetings lists
+
+
+def with_case_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Cases listed, and outcomes recorded: items discussed (the decisions issue will count decisions)."""
+    listed = ~Q(items__status=AgendaItem.Status.WITHDRAWN)
+    return meetings.annotate(
+        case_count=Count("items", filter=listed),
+        outcome_count=Count("items", filter=Q(items__status=AgendaItem.Status.DISCUSSED)),
+    )
+
+
+def meetings_upcoming(*, now: dt.datetime | None = None, cancelled: bool = True) -> QuerySet[Meeting]:
+    meetings = Meeting.objects.upcoming(now)
+    return with_case_counts(meetings if cancelled else meetings.active())
+
+
+def meetings_past(*, now: dt.datetime | None = None) -> QuerySet[Meeting]:
+    """Past meetings, latest first, with counts and whether each quorum role was present (subqueries)."""
+    present = {
+        f"has_{role}": Exists(Attendance.objects.filter(meeting=OuterRef("pk"), present=True, member__role=role))
+        for role in Member.QUORUM_ROLES
+    }
+    quorate = ExpressionWrapper(
+        reduce(operator.and_, (Q(**{name: True}) for name in present)), output_field=BooleanField()
+    )
+    return with_case_counts(Meeting.objects.past(now)).annotate(**present).annotate(quorate=quorate)
+
+
+def next_meetings(*, limit: int = NEXT_MEETINGS) -> list[Meeting]:
+    """The dashboard's next meetings, cancelled ones left out."""
+    return list(meetings_upcoming(cancelled=False)[:limit])
+
+
+# --------------------------------------------------------------------------- one meeting's agenda
+
+
+@dataclass
+class AgendaBlock:
+    """One case on the agenda, with what a clinician needs to prepare it."""
+
+    item: AgendaItem
+    summary: CaseSummary  # scores, NOMS suggestion and NICE clocks (cases.summary)
+    readiness: Readiness
+    latest_mri: Scan | None
+    previous: list[AgendaItem]  # this case on earlier meetings, newest first
+    prepared_by: list[Preparation]
+    prepared_by_me: bool = False
+    form: Any = None  # the coordinator's question-and-presenter form, set by the view
+
+
+@dataclass
+class Agenda:
+    meeting: Meeting
+    blocks: list[AgendaBlock]
+    withdrawn: list[AgendaItem]
+    attendance: list[Attendance]
+    quorum: Quorum
+    members: list[Member] = field(default_factory=list)
+
+    @property
+    def not_ready(self) -> int:
+        return sum(1 for block in self.blocks if not block.readiness.ready)
+
+    @property
+    def attendance_recorded(self) -> bool:
+        return bool(self.attendance)
+
+
+def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The agenda with everything each block shows, in five queries whatever its length:
+    items (with case, patient, responsible clinician and presenter joined), their scans (with
+    the reviewer and their role), their assessments (with scorer and scan), preparations (with
+    members), the cases' earlier agenda items (with their meetings).
+    """
+    scans = Scan.objects.select_related("reviewed_by__member").order_by("-requested_at", "-id")
+    earlier = (
+        AgendaItem.objects.filter(meeting__starts_at__lt=meeting.starts_at)
+        .exclude(status=AgendaItem.Status.WITHDRAWN)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "-id")
+    )
+    preparations = Preparation.objects.select_related("member__user").order_by("prepared_at", "id")
+    # As cases.summary.SUMMARY_PREFETCH, with the reviewer's role for the readiness check.
+    assessments = Assessment.objects.select_related("assessed_by", "scan").latest_first()
+    return (
+        meeting.items.select_related("case__patient", "case__responsible_clinician", "presenter__user", "added_by")
+        .prefetch_related(
+            Prefetch("case__scans", queryset=scans),
+            Prefetch("case__assessments", queryset=assessments),
+            Prefetch("case__agenda_items", queryset=earlier, to_attr="earlier_items"),
+            Prefetch("preparations", queryset=preparations),
+        )
+        .order_by("position", "id")
+    )
+
+
+def meeting_agenda(*, meeting_id: int, member: Member | None = None, with_members: bool = False) -> Agenda:
+    """The meeting page and the PDF: a constant number of queries for any number of items."""
+    meeting = Meeting.objects.select_related("chair__user").get(pk=meeting_id)
+    blocks: list[AgendaBlock] = []
+    withdrawn: list[AgendaItem] = []
+    now = timezone.now()
+    for item in agenda_items(meeting):
+        if item.status == AgendaItem.Status.WITHDRAWN:
+            withdrawn.append(item)
+            continue
+        preparations = list(item.preparations.all())
+        summary = case_summary(item.case, now)
+        blocks.append(
+            AgendaBlock(
+                item=item,
+                summary=summary,
+                readiness=readiness(item, summary),
+                latest_mri=latest_mri(item.case),
+                previous=item.case.earlier_items,  # type: ignore[attr-defined]
+                prepared_by=preparations,
+                prepared_by_me=member is not None and any(p.member_id == member.pk for p in preparations),
+            )
+        )
+    attendance = list(meeting.attendances.select_related("member__user").order_by("member__role", "id"))
+    members = list(Member.objects.filter(active=True).select_related("user")) if with_members else []
+    return Agenda(
+        meeting=meeting,
+        blocks=blocks,
+        withdrawn=withdrawn,
+        attendance=attendance,
+        quorum=quorum_of(row.member.role for row in attendance if row.present),
+        members=members,
+    )
+
+
+def meeting_for_calendar(*, meeting_id: int) -> Meeting:
+    meeting = with_case_counts(Meeting.objects.filter(pk=meeting_id)).first()
+    if meeting is None:
+        raise Meeting.DoesNotExist
+    return meeting

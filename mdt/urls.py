@@ -1,8 +1,27 @@
 from django.urls import path
 
-from mdt import views
+from mdt import meeting_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("meetings/", meeting_views.meeting_list, name="meeting-list"),
+    path("meetings/<int:meeting_id>/", meeting_views.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:meeting_id>/agenda.pdf", meeting_views.meeting_pdf, name="meeting-pdf"),
+    path("meetings/<int:meeting_id>/calendar.ics", meeting_views.meeting_calendar, name="meeting-ics"),
+    path("meetings/<int:meeting_id>/items/add/", meeting_views.agenda_add, name="agenda-add"),
+    path("meetings/<int:meeting_id>/items/sort/", meeting_views.agenda_sort, name="agenda-sort"),
+    path("meetings/<int:meeting_id>/attendance/", meeting_views.attendance, name="meeting-attendance"),
+    path("meetings/<int:meeting_id>/items/<int:item_id>/move/", meeting_views.item_move, name="agenda-item-move"),
+    path("meetings/<int:meeting_id>/items/<int:item_id>/", meeting_views.item_update, name="agenda-item-update"),
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/withdraw/",
+        meeting_views.item_withdraw,
+        name="agenda-item-withdraw",
+    ),
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/prepared/",
+        meeting_views.item_prepared,
+        name="agenda-item-prepared",
+    ),
 ]

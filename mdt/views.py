@@ -11,14 +11,18 @@ from kombu import Connection
 
 from cases.selectors import clocks_needing_attention
 from mdt.models import PeriodicRun
-from mdt.selectors import pending_review_worklist
+from mdt.selectors import next_meetings, pending_review_worklist
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mdt/dashboard.html",
-        {"pending_review": pending_review_worklist(), "clocks_attention": clocks_needing_attention()},
+        {
+            "pending_review": pending_review_worklist(),
+            "clocks_attention": clocks_needing_attention(),
+            "next_meetings": next_meetings(),
+        },
     )
 
 

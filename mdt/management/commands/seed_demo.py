@@ -35,7 +35,9 @@ from cases.choices import (
 from cases.models import Assessment, Case, Patient, Scan
 from cases.models.assessments import CURRENT_VERSION, ScoreKind, apply_result
 from cases.validators import nhs_check_digit
-from mdt.models import Member
+from mdt import services as mdt_services
+from mdt.candidates import agenda_candidates
+from mdt.models import AgendaItem, Attendance, Meeting, Member
 
 DEMO_PASSWORD = "spine-demo-2026"  # noqa: S105 - demo only; the command refuses to run with DEBUG off
 PATIENT_COUNT = 40
@@ -65,6 +67,11 @@ TEAM = [
 COORDINATOR_PERMISSIONS = [
     f"{action}_{model}" for model in ("patient", "case", "scan") for action in ("add", "change", "view")
 ] + ["view_member", "view_user", "view_assessment"]
+
+# Coordinators also build agendas and record attendance (granted in seed_meetings).
+MEETING_PERMISSIONS = [
+    f"{action}_{model}" for model in ("meeting", "agendaitem", "attendance") for action in ("add", "change", "view")
+]
 
 GIVEN = [
     "Alice",
@@ -137,9 +144,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             created_users = self.seed_team()
             created_patients = self.seed_patients()
+            created_meetings = self.seed_meetings()
         self.stdout.write(
             f"Demo service: {created_patients} patients created, {PATIENT_COUNT - created_patients} already there."
         )
+        self.stdout.write(f"Demo meetings: {created_meetings} created.")
         if created_users:
             self.stdout.write(self.style.SUCCESS(f"Demo logins (password for every one: {DEMO_PASSWORD}):"))
             for username, role in created_users:
@@ -370,3 +379,95 @@ class Command(BaseCommand):
                 follow.performed_at = now - dt.timedelta(hours=rng.randint(2, 40))
             follow.full_clean()
             follow.save()
+
+    def seed_meetings(self) -> int:
+        """Weekly Wednesday meetings: three past ones with outcomes and attendance, next week's with
+        an agenda built from the candidate list, and the following weeks scheduled. Created once:
+        nothing is added when any meeting exists."""
+        User = get_user_model()
+        # Coordinators build agendas and record attendance in the workspace.
+        meeting_perms = list(Permission.objects.filter(content_type__app_label="mdt", codename__in=MEETING_PERMISSIONS))
+        for coordinator in User.objects.filter(member__role__in=Member.COORDINATOR_ROLES):
+            coordinator.user_permissions.add(*meeting_perms)
+        if Meeting.objects.exists():
+            return 0
+        members = {m.role: m for m in Member.objects.select_related("user").order_by("id")}
+        clinical = [m for m in members.values() if not m.is_coordinator]
+        today = timezone.localdate()
+        last = today - dt.timedelta(days=(today.weekday() - 2) % 7 or 7)  # the last Wednesday before today
+        upcoming = today + dt.timedelta(days=(2 - today.weekday()) % 7 or 7)  # the next Wednesday after today
+
+        def meeting(day: dt.date, status: str) -> Meeting:
+            starts = timezone.make_aware(dt.datetime.combine(day, dt.time(13, 0)))
+            return Meeting.objects.create(
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=2),
+                agenda_closes_at=timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=2), dt.time(12))),
+                location="Seminar room 2, Cancer Centre",
+                video_link="https://video.example.org/spinal-mdt",
+                chair=members.get(Member.Role.ONCOLOGIST),
+                status=status,
+            )
+
+        discussed = [CaseStatus.DECIDED, CaseStatus.TREATMENT, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED]
+        past_cases = list(Case.objects.filter(status__in=discussed).order_by("id"))
+        created = 0
+        for week, day in enumerate([last - dt.timedelta(days=14), last - dt.timedelta(days=7), last]):
+            held = meeting(day, Meeting.Status.CONCLUDED)
+            created += 1
+            # Cases referred at least a day before the meeting, a different few each week.
+            referred = [case for case in past_cases if case.referred_at < held.starts_at - dt.timedelta(days=1)]
+            listed = referred[week::3][:4]
+            for position, case in enumerate(listed, start=1):
+                AgendaItem.objects.create(
+                    meeting=held,
+                    case=case,
+                    position=position,
+                    question=case.mdt_question,
+                    presenter=clinical[position % len(clinical)] if clinical else None,
+                    status=AgendaItem.Status.DISCUSSED,
+                    source=AgendaItem.Source.AWAITING_MDT,
+                )
+            follow_ups = [c for c in referred if c.status == CaseStatus.FOLLOW_UP and c not in listed]
+            carried = follow_ups[-1] if follow_ups else None
+            if day == last and carried is not None:  # ran out of time: a candidate for next week
+                AgendaItem.objects.create(
+                    meeting=held,
+                    case=carried,
+                    position=9,
+                    question=carried.mdt_question,
+                    status=AgendaItem.Status.NOT_DISCUSSED,
+                    source=AgendaItem.Source.AWAITING_MDT,
+                )
+            for member in members.values():
+                # The first meeting had no radiologist: the meetings list and its page flag it as not quorate.
+                present = not (week == 0 and member.role == Member.Role.RADIOLOGIST)
+                Attendance.objects.create(meeting=held, member=member, present=present)
+        following = [meeting(upcoming + dt.timedelta(weeks=week), Meeting.Status.SCHEDULED) for week in range(4)]
+        created += len(following)
+        self.seed_next_agenda(following[0], members)
+        return created
+
+    def seed_next_agenda(self, meeting: Meeting, members: dict[str, Member]) -> None:
+        """Next week's agenda as a coordinator builds it: every candidate, presenters, some preparation."""
+        coordinator = members.get(Member.Role.MDT_COORDINATOR)
+        candidates = agenda_candidates(meeting=meeting)
+        if coordinator is None or not candidates:
+            return
+        mdt_services.agenda_add_cases(
+            meeting_id=meeting.pk,
+            case_ids=[candidate.case.pk for candidate in candidates],
+            user=coordinator.user,
+            late_reason="Demo agenda, built after the agenda closed." if meeting.agenda_is_closed() else "",
+            sources={candidate.case.pk: candidate.source for candidate in candidates},
+        )
+        presenters = [members[role] for role in Member.QUORUM_ROLES if role in members]
+        items = list(meeting.items.order_by("position"))
+        for index, item in enumerate(items):
+            if presenters:
+                item.presenter = presenters[index % len(presenters)]
+                item.save(update_fields=["presenter", "updated_at"])
+        for role, count in ((Member.Role.ONCOLOGIST, 3), (Member.Role.SPINAL_SURGEON, 1)):
+            if role in members:
+                for item in items[:count]:
+                    mdt_services.agenda_item_set_prepared(item_id=item.pk, user=members[role].user, prepared=True)

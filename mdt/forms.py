@@ -1,0 +1,85 @@
+"""Forms for the meeting page and the coordinators' weekly scheduling."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from mdt.models import AgendaItem, Member
+
+
+class AddCasesForm(forms.Form):
+    """Cases ticked in the candidate list, or one case typed by its number."""
+
+    case_ids = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    case_number = forms.IntegerField(label="Case number", required=False, min_value=1)
+    late_reason = forms.CharField(
+        label="Reason for adding after the agenda closed", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, candidate_ids: list[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["case_ids"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(case_id, case_id) for case_id in candidate_ids or []]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        ids = list(data.get("case_ids") or [])
+        if data.get("case_number"):
+            ids.append(data["case_number"])
+        if not ids and not self.errors:
+            raise forms.ValidationError("Tick at least one candidate, or type a case number.")
+        data["all_case_ids"] = ids
+        return data
+
+
+class ItemForm(forms.Form):
+    question = forms.CharField(
+        label="Question for the MDT", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+    presenter = forms.ModelChoiceField(
+        queryset=Member.objects.none(), required=False, empty_label="No presenter yet", label="Presenter"
+    )
+
+    def __init__(self, *args: Any, members: list[Member] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["presenter"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Member.objects.filter(active=True).select_related("user")
+        if members is not None:  # choices from members already loaded: no query per item on the page
+            field.choices = [("", field.empty_label or ""), *((m.pk, str(m)) for m in members)]
+
+
+def item_form(item: AgendaItem, members: list[Member]) -> ItemForm:
+    return ItemForm(
+        initial={"question": item.question, "presenter": item.presenter_id},
+        members=members,
+        prefix=f"item{item.pk}",
+    )
+
+
+class WeeklyMeetingsForm(forms.Form):
+    """Schedule the same meeting for the coming weeks (wall-clock time in the service's zone)."""
+
+    title = forms.CharField(initial="Spinal metastases MDT", max_length=200)
+    first_date = forms.DateField(label="First meeting on", widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(label="Starts at", initial=dt.time(13, 0), widget=forms.TimeInput(attrs={"type": "time"}))
+    duration_minutes = forms.IntegerField(label="Length (minutes)", initial=120, min_value=15, max_value=480)
+    weeks = forms.IntegerField(label="Number of weeks", initial=6, min_value=1, max_value=52)
+    agenda_closes_days_before = forms.IntegerField(
+        label="Agenda closes (days before)", initial=2, min_value=0, max_value=14
+    )
+    agenda_closes = forms.TimeField(
+        label="Agenda closes at", initial=dt.time(12, 0), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    location = forms.CharField(max_length=200, required=False)
+    video_link = forms.URLField(required=False)
+    chair = forms.ModelChoiceField(queryset=Member.objects.filter(active=True).select_related("user"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        same_day = data.get("agenda_closes_days_before") == 0
+        if same_day and data.get("agenda_closes") and data.get("starts") and data["agenda_closes"] > data["starts"]:
+            self.add_error("agenda_closes", "The agenda must close before the meeting starts.")
+        return data

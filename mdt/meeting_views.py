@@ -1,0 +1,233 @@
+"""Meetings: the list, one meeting's agenda (read by everyone, built by coordinators), the PDF and ICS.
+
+Pages with patient data are never cached. Actions are POST-only FBVs that call a service
+and redirect back to the agenda, with a message that names the field and the rule.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from cases.paginators import Window, page_number
+from mdt import selectors, services
+from mdt.calendar import meeting_ics
+from mdt.candidates import agenda_candidates
+from mdt.forms import AddCasesForm, item_form
+from mdt.models import AgendaItem, Meeting
+from mdt.pdf import agenda_pdf
+
+PAST_PAGE_SIZE = 20
+
+
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    past = Window(selectors.meetings_past(), page_number(request.GET.get("page")), PAST_PAGE_SIZE)
+    return render(
+        request,
+        "mdt/meeting_list.html",
+        {
+            "upcoming": list(selectors.meetings_upcoming()),
+            "past": past,
+            "is_coordinator": services.is_coordinator(request.user),
+        },
+    )
+
+
+@never_cache
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    member = services.member_of(request.user)
+    coordinator = services.is_coordinator(request.user)
+    try:
+        agenda = selectors.meeting_agenda(meeting_id=meeting_id, member=member, with_members=coordinator)
+    except Meeting.DoesNotExist as exc:
+        raise Http404("No such meeting") from exc
+    meeting = agenda.meeting
+    now = timezone.now()
+    open_for_listing = meeting.status == Meeting.Status.SCHEDULED and not meeting.has_started(now)
+    agenda_closed = meeting.agenda_is_closed(now)
+    can_add = open_for_listing and (coordinator or (services.is_clinician(request.user) and not agenda_closed))
+    candidates = agenda_candidates(meeting=meeting) if coordinator and open_for_listing else []
+    editable = coordinator and meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.IN_PROGRESS)
+    for block in agenda.blocks:
+        block.form = item_form(block.item, agenda.members) if editable else None
+    present_ids = {row.member_id for row in agenda.attendance if row.present}
+    return render(
+        request,
+        "mdt/meeting_detail.html",
+        {
+            "agenda": agenda,
+            "meeting": meeting,
+            "is_coordinator": coordinator,
+            "is_clinician": services.is_clinician(request.user),
+            "can_add": can_add,
+            "can_edit": editable,
+            "agenda_closed": agenda_closed,
+            "open_for_listing": open_for_listing,
+            "candidates": candidates,
+            "add_form": AddCasesForm(),
+            "present_ids": present_ids,
+        },
+    )
+
+
+def _back(meeting_id: int, item_id: int | None = None) -> HttpResponse:
+    url = reverse("meeting-detail", args=[meeting_id])
+    return redirect(f"{url}#item-{item_id}" if item_id else url)
+
+
+def _report(request: HttpRequest, exc: ValidationError) -> None:
+    for message in dict.fromkeys(exc.messages):  # one line per rule, however many cases broke it
+        messages.error(request, message)
+
+
+def meeting_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """POST only; a missing meeting or item is a 404, a role that may not act a 403."""
+
+    @wraps(view)
+    @require_POST
+    def wrapper(request: HttpRequest, meeting_id: int, **kwargs: Any) -> HttpResponse:
+        if not Meeting.objects.filter(pk=meeting_id).exists():
+            raise Http404("No such meeting")
+        item_id = kwargs.get("item_id")
+        if item_id is not None and not AgendaItem.objects.filter(pk=item_id, meeting_id=meeting_id).exists():
+            raise Http404("No such agenda item")
+        try:
+            return view(request, meeting_id, **kwargs)
+        except PermissionDenied:
+            raise
+        except ValidationError as exc:
+            _report(request, exc)
+            return _back(meeting_id, item_id)
+
+    return wrapper
+
+
+@meeting_action
+def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    if request.POST.get("all_candidates"):
+        return _add_all_candidates(request, meeting_id)
+    candidates = request.POST.getlist("case_ids")
+    form = AddCasesForm(request.POST, candidate_ids=[int(c) for c in candidates if c.isdigit()])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return _back(meeting_id)
+    # Each candidate row says which source found it ("source-<case id>"), recorded on the item.
+    sources = {case_id: request.POST.get(f"source-{case_id}", "") for case_id in form.cleaned_data["case_ids"]}
+    items = services.agenda_add_cases(
+        meeting_id=meeting_id,
+        case_ids=form.cleaned_data["all_case_ids"],
+        user=request.user,
+        late_reason=form.cleaned_data["late_reason"],
+        sources={case_id: source for case_id, source in sources.items() if source in AgendaItem.Source.values},
+    )
+    count = len(items)
+    messages.success(request, f"{count} case{'s' if count != 1 else ''} added to the agenda.")
+    return _back(meeting_id)
+
+
+def _add_all_candidates(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The candidate list as it stands now, all added in one step (the list is computed again here)."""
+    if not services.is_coordinator(request.user):
+        raise PermissionDenied("Only a coordinator can add the candidate list.")
+    found = agenda_candidates(meeting=Meeting.objects.get(pk=meeting_id))
+    if not found:
+        messages.info(request, "No candidate is waiting.")
+        return _back(meeting_id)
+    items = services.agenda_add_cases(
+        meeting_id=meeting_id,
+        case_ids=[candidate.case.pk for candidate in found],
+        user=request.user,
+        late_reason=request.POST.get("late_reason", ""),
+        sources={candidate.case.pk: candidate.source for candidate in found},
+    )
+    messages.success(request, f"{len(items)} case{'s' if len(items) != 1 else ''} added to the agenda.")
+    return _back(meeting_id)
+
+
+@meeting_action
+def agenda_sort(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    services.agenda_sort(meeting_id=meeting_id, user=request.user)
+    messages.success(request, "Agenda ordered: suspected MSCC first, then by clock urgency.")
+    return _back(meeting_id)
+
+
+@meeting_action
+def item_move(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    services.agenda_item_move(item_id=item_id, direction=request.POST.get("direction", ""), user=request.user)
+    return _back(meeting_id, item_id)
+
+
+@meeting_action
+def item_update(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    prefix = f"item{item_id}-"
+    presenter = request.POST.get(f"{prefix}presenter", "")
+    services.agenda_item_update(
+        item_id=item_id,
+        user=request.user,
+        question=request.POST.get(f"{prefix}question", ""),
+        presenter_id=int(presenter) if presenter.isdigit() else None,
+    )
+    messages.success(request, "Question and presenter saved.")
+    return _back(meeting_id, item_id)
+
+
+@meeting_action
+def item_withdraw(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    services.agenda_item_withdraw(item_id=item_id, user=request.user)
+    messages.success(request, "Case withdrawn from the agenda.")
+    return _back(meeting_id)
+
+
+@meeting_action
+def item_prepared(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    prepared = request.POST.get("prepared") != "0"
+    services.agenda_item_set_prepared(item_id=item_id, user=request.user, prepared=prepared)
+    messages.success(request, "Marked as prepared." if prepared else "Preparation mark removed.")
+    return _back(meeting_id, item_id)
+
+
+@meeting_action
+def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    ids = [int(value) for value in request.POST.getlist("present") if value.isdigit()]
+    quorum = services.attendance_record(meeting_id=meeting_id, user=request.user, present_member_ids=ids)
+    if quorum.met:
+        messages.success(request, "Attendance saved. The meeting is quorate.")
+    else:
+        missing = ", ".join(quorum.missing_labels)
+        messages.warning(request, f"Attendance saved, but the meeting is NOT quorate: no {missing} present.")
+    return _back(meeting_id)
+
+
+@never_cache
+def meeting_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    try:
+        agenda = selectors.meeting_agenda(meeting_id=meeting_id)
+    except Meeting.DoesNotExist as exc:
+        raise Http404("No such meeting") from exc
+    pdf = agenda_pdf(agenda, page_url=request.build_absolute_uri(agenda.meeting.get_absolute_url()))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    day = timezone.localtime(agenda.meeting.starts_at)
+    response["Content-Disposition"] = f'inline; filename="mdt-agenda-{day:%Y-%m-%d}.pdf"'
+    return response
+
+
+@never_cache
+def meeting_calendar(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    try:
+        meeting = selectors.meeting_for_calendar(meeting_id=meeting_id)
+    except Meeting.DoesNotExist as exc:
+        raise Http404("No such meeting") from exc
+    body = meeting_ics(meeting, page_url=request.build_absolute_uri(meeting.get_absolute_url()))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mdt-meeting-{meeting.pk}.ics"'
+    return response

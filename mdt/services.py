@@ -1,0 +1,298 @@
+"""Writes to meetings and their agendas. Each checks the user's role and raises PermissionDenied.
+
+Coordinators build agendas and record attendance; clinicians may list a case until the
+agenda closes, and mark their own preparation. Bad input raises ValidationError keyed
+by field, and nothing is saved.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from cases.models import Case, Scan
+from mdt.agenda import urgency_key
+from mdt.models import AgendaItem, Attendance, Meeting, Member, Preparation, Quorum, quorum_of
+
+
+def member_of(user: Any) -> Member | None:
+    return getattr(user, "member", None) if user.is_authenticated else None
+
+
+def is_coordinator(user: Any) -> bool:
+    member = member_of(user)
+    return bool(user.is_superuser or (member and member.active and member.is_coordinator))
+
+
+def is_clinician(user: Any) -> bool:
+    member = member_of(user)
+    return bool(member and member.active and not member.is_coordinator)
+
+
+def _require_coordinator(user: Any, action: str) -> None:
+    if not is_coordinator(user):
+        raise PermissionDenied(f"Only an MDT or MSCC coordinator can {action}.")
+
+
+def _editable_meeting(meeting_id: int) -> Meeting:
+    """The meeting, locked so that concurrent agenda edits renumber one after the other."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    if meeting.status in (Meeting.Status.CONCLUDED, Meeting.Status.CANCELLED):
+        raise ValidationError(
+            {"meeting": f"This meeting is {meeting.get_status_display().lower()}: its agenda is final."}
+        )
+    return meeting
+
+
+def _listed_items(meeting: Meeting) -> list[AgendaItem]:
+    scans = Scan.objects.order_by("-requested_at", "-id")
+    return list(
+        meeting.items.listed()
+        .select_related("case")
+        .prefetch_related(Prefetch("case__scans", queryset=scans))
+        .order_by("position", "id")
+    )
+
+
+def _renumber(items: list[AgendaItem]) -> None:
+    """Positions 1..n in list order: new items are saved, moved ones updated in one query."""
+    moved = []
+    for position, item in enumerate(items, start=1):
+        if item.pk is None:
+            item.position = position
+            item.save()
+        elif item.position != position:
+            item.position = position
+            moved.append(item)
+    if moved:
+        AgendaItem.objects.bulk_update(moved, ["position"])
+
+
+def _insert_by_urgency(items: list[AgendaItem], new: AgendaItem) -> None:
+    """Before the first listed item that is less urgent (the coordinator's manual moves stay)."""
+    key = urgency_key(new)[:2]
+    for index, item in enumerate(items):
+        if urgency_key(item)[:2] > key:
+            items.insert(index, new)
+            return
+    items.append(new)
+
+
+@transaction.atomic
+def agenda_add_cases(
+    *,
+    meeting_id: int,
+    case_ids: Iterable[int],
+    user: Any,
+    late_reason: str = "",
+    sources: dict[int, str] | None = None,
+) -> list[AgendaItem]:
+    """List cases on a meeting's agenda, each at its place by urgency. All or nothing."""
+    meeting = _editable_meeting(meeting_id)
+    now = timezone.now()
+    coordinator = is_coordinator(user)
+    if not coordinator and not is_clinician(user):
+        raise PermissionDenied("Only members of the MDT can list a case.")
+    if not coordinator and meeting.agenda_is_closed(now):
+        raise PermissionDenied("The agenda has closed: only a coordinator can add a case now, with a reason.")
+    wanted = list(dict.fromkeys(int(case_id) for case_id in case_ids))
+    if not wanted:
+        raise ValidationError({"case": "Choose at least one case to add."})
+    scans = Scan.objects.order_by("-requested_at", "-id")
+    cases = Case.objects.select_related("patient").prefetch_related(Prefetch("scans", queryset=scans)).in_bulk(wanted)
+    on_agenda = {item.case_id: item for item in meeting.items.filter(case_id__in=wanted)}
+    late = meeting.agenda_is_closed(now)
+    errors: dict[str, Any] = {}
+    new_items: list[AgendaItem] = []
+    for case_id in wanted:
+        case = cases.get(case_id)
+        item = on_agenda.get(case_id)
+        if case is None:
+            errors = ValidationError({"case": f"There is no case {case_id}."}).update_error_dict(errors)
+        elif item is not None and item.status != AgendaItem.Status.WITHDRAWN:
+            message = f"Case {case_id} is already on this meeting's agenda: a case is listed once per meeting."
+            errors = ValidationError({"case": message}).update_error_dict(errors)
+        elif item is not None:  # listing a withdrawn case again restores its item
+            item.status, item.added_late = AgendaItem.Status.LISTED, late
+            item.late_reason = late_reason.strip() if late else item.late_reason
+            if late and not item.late_reason:
+                message = "The agenda has closed: give a reason for adding this case late."
+                errors = ValidationError({"late_reason": message}).update_error_dict(errors)
+            new_items.append(item)
+        else:
+            item = AgendaItem(
+                meeting=meeting,
+                case=case,
+                question=case.mdt_question,
+                source=(sources or {}).get(case_id, AgendaItem.Source.ADDED),
+                late_reason=late_reason.strip(),
+                added_by=user,
+            )
+            try:
+                item.full_clean()
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+            new_items.append(item)
+    if errors:
+        raise ValidationError(errors)
+    items = _listed_items(meeting)
+    for item in new_items:
+        _insert_by_urgency(items, item)
+    for item in new_items:
+        if item.pk is not None:
+            item.save(update_fields=["status", "added_late", "late_reason", "updated_at"])
+    _renumber(items)
+    return new_items
+
+
+@transaction.atomic
+def agenda_sort(*, meeting_id: int, user: Any) -> None:
+    """Order the agenda by the default rule: suspected MSCC first, then clock urgency, then current order."""
+    _require_coordinator(user, "order the agenda")
+    meeting = _editable_meeting(meeting_id)
+    _renumber(sorted(_listed_items(meeting), key=urgency_key))
+
+
+@transaction.atomic
+def agenda_item_move(*, item_id: int, direction: str, user: Any) -> AgendaItem:
+    _require_coordinator(user, "order the agenda")
+    if direction not in ("up", "down"):
+        raise ValidationError({"direction": "Move an item up or down."})
+    item = AgendaItem.objects.get(pk=item_id)
+    items = _listed_items(_editable_meeting(item.meeting_id))
+    index = next((i for i, listed in enumerate(items) if listed.pk == item.pk), None)
+    if index is None:
+        raise ValidationError({"status": "Only a listed item can be moved."})
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        _renumber(items)
+    return items[other] if 0 <= other < len(items) else item
+
+
+@transaction.atomic
+def agenda_item_update(*, item_id: int, user: Any, question: str, presenter_id: int | None) -> AgendaItem:
+    """Set the question for the MDT and who presents the case."""
+    _require_coordinator(user, "set the question or the presenter")
+    item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
+    _editable_meeting(item.meeting_id)
+    presenter = None
+    if presenter_id:
+        presenter = Member.objects.filter(pk=presenter_id, active=True).first()
+        if presenter is None:
+            raise ValidationError({"presenter": "Choose an active member of the team to present."})
+    item.question, item.presenter = question.strip(), presenter
+    item.full_clean()
+    item.save(update_fields=["question", "presenter", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def agenda_item_withdraw(*, item_id: int, user: Any) -> AgendaItem:
+    _require_coordinator(user, "withdraw a case from the agenda")
+    item = AgendaItem.objects.get(pk=item_id)
+    meeting = _editable_meeting(item.meeting_id)
+    if item.status != AgendaItem.Status.LISTED:
+        raise ValidationError({"status": "Only a listed item can be withdrawn."})
+    item.status = AgendaItem.Status.WITHDRAWN
+    item.save(update_fields=["status", "updated_at"])
+    _renumber(_listed_items(meeting))
+    return item
+
+
+@transaction.atomic
+def agenda_item_set_prepared(*, item_id: int, user: Any, prepared: bool) -> AgendaItem:
+    """A clinician marks (or unmarks) a case as reviewed by them before the meeting."""
+    if not is_clinician(user):
+        raise PermissionDenied("Only a clinician of the MDT can mark a case as prepared.")
+    member = member_of(user)
+    assert member is not None
+    item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
+    if item.status == AgendaItem.Status.WITHDRAWN or item.meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError({"item": "This case is no longer on the agenda."})
+    if prepared:
+        Preparation.objects.get_or_create(item=item, member=member)
+    else:
+        Preparation.objects.filter(item=item, member=member).delete()
+    return item
+
+
+@transaction.atomic
+def attendance_record(*, meeting_id: int, user: Any, present_member_ids: Iterable[int]) -> Quorum:
+    """Record who is present (every active member, and anyone already recorded) and return the quorum."""
+    _require_coordinator(user, "record attendance")
+    meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError({"meeting": "This meeting is cancelled: there is no attendance to record."})
+    present_ids = {int(member_id) for member_id in present_member_ids}
+    recorded = {row.member_id: row for row in meeting.attendances.all()}
+    members = Member.objects.filter(active=True) | Member.objects.filter(pk__in=[*recorded, *present_ids])
+    roles: list[str] = []
+    for member in members.distinct():
+        present = member.pk in present_ids
+        row = recorded.get(member.pk)
+        if row is None:
+            row = Attendance(meeting=meeting, member=member, present=present)
+            row.save()
+        elif row.present != present:
+            row.present = present
+            row.save(update_fields=["present"])
+        if present:
+            roles.append(member.role)
+    return quorum_of(roles)
+
+
+@dataclass(frozen=True)
+class WeeklySchedule:
+    first_date: dt.date
+    starts: dt.time
+    duration: dt.timedelta
+    weeks: int
+    agenda_closes_days_before: int
+    agenda_closes: dt.time
+    title: str = "Spinal metastases MDT"
+    location: str = ""
+    video_link: str = ""
+    chair: Member | None = None
+
+
+def _local(day: dt.date, time: dt.time) -> dt.datetime:
+    """A wall-clock time in the service's zone, so 13:00 stays 13:00 across the clock changes."""
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+@transaction.atomic
+def meetings_schedule_weekly(*, schedule: WeeklySchedule, user: Any) -> tuple[list[Meeting], list[Meeting]]:
+    """Create a weekly meeting for each of the coming weeks. Returns (created, already there)."""
+    _require_coordinator(user, "schedule meetings")
+    if not 1 <= schedule.weeks <= 52:
+        raise ValidationError({"weeks": "Schedule between 1 and 52 weeks at a time."})
+    created: list[Meeting] = []
+    existing: list[Meeting] = []
+    for week in range(schedule.weeks):
+        day = schedule.first_date + dt.timedelta(weeks=week)
+        starts_at = _local(day, schedule.starts)
+        clash = Meeting.objects.active().filter(starts_at=starts_at).first()
+        if clash is not None:
+            existing.append(clash)
+            continue
+        meeting = Meeting(
+            title=schedule.title,
+            starts_at=starts_at,
+            ends_at=starts_at + schedule.duration,
+            agenda_closes_at=_local(
+                day - dt.timedelta(days=schedule.agenda_closes_days_before), schedule.agenda_closes
+            ),
+            location=schedule.location,
+            video_link=schedule.video_link,
+            chair=schedule.chair,
+        )
+        meeting.full_clean()
+        meeting.save()
+        created.append(meeting)
+    return created, existing
