@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test check lint typecheck migrations-check clean
+.PHONY: install run test check lint typecheck migrations-check deploy-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12")'
@@ -37,6 +37,12 @@ migrations-check: install
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 check: lint typecheck migrations-check
+
+# Django's production checklist against the production defaults (DEBUG off, a throw-away
+# 50-character key); any warning fails.
+deploy-check: install
+	DEBUG=0 SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48)[:50])')" \
+	ALLOWED_HOSTS=mdt.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) .run staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -16,11 +16,24 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.services import access_record
 from cases.choices import CaseStatus, Presentation
 from cases.concurrency import VersionedFormMixin
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.paginators import EstimatedCountPaginator
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
+
+
+class RecordsAccessMixin:
+    """Opening a patient's record in the workspace is recorded like opening their page."""
+
+    def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any) -> Any:
+        response = super().change_view(request, object_id, *args, **kwargs)  # type: ignore[misc]
+        obj = getattr(response, "context_data", {}).get("original") if request.method == "GET" else None
+        if obj is not None:
+            patient_id, case_id = (obj.pk, None) if isinstance(obj, Patient) else (obj.patient_id, obj.pk)
+            access_record(user=request.user, patient_id=patient_id, case_id=case_id, kind="admin_change")
+        return response
 
 
 class FastChangelistMixin:
@@ -131,7 +144,7 @@ class CaseInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SimpleHistoryAdmin):
     list_display = ["mrn", "display_name", "nhs_number_display", "date_of_birth", "primary_site", "died_on"]
     list_display_links = ["mrn", "display_name"]
     list_filter = [
@@ -206,7 +219,7 @@ class ScanInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SimpleHistoryAdmin):
     form = CaseAdminForm
     list_display = ["id", "patient", "presentation", "status", "referred_at", "responsible_clinician", "mri_waiting"]
     list_select_related = ["patient", "responsible_clinician"]

@@ -92,6 +92,9 @@ class AssessmentAdmin(FastChangelistMixin, SimpleHistoryAdmin):
 
 
 def _register(model: type[Assessment], kind: str) -> None:
+    # django-simple-history looks up the history manager on the admin's model; proxies inherit the table,
+    # not that attribute, so the history pages need it set here.
+    model._meta.simple_history_manager_attribute = Assessment._meta.simple_history_manager_attribute  # type: ignore[attr-defined]
     # The component fields are declared on the class: the admin's form factory only accepts fields it can see.
     definition = KIND_DEFINITIONS[kind]
     components = {name: component_field(definition, name) for name in definition.components}

@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.services import access_record
 from cases import selectors, services
 from cases.assessment_forms import AssessmentForm, NomsInputsForm, prefilled_components
 from cases.forms import PatientSearchForm
@@ -29,6 +30,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
         patient = selectors.patient_with_cases(patient_id=patient_id)
     except Patient.DoesNotExist as exc:
         raise Http404("No such patient") from exc
+    access_record(user=request.user, patient_id=patient.pk, kind="patient_page")
     return render(request, "cases/patient_detail.html", {"patient": patient})
 
 
@@ -37,6 +39,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         case = selectors.case_detail(case_id=case_id)
     except Case.DoesNotExist as exc:
         raise Http404("No such case") from exc
+    access_record(user=request.user, patient_id=case.patient_id, case_id=case.pk, kind="case_page")
     return render(
         request,
         "cases/case_detail.html",

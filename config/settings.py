@@ -5,11 +5,14 @@ variables (see README "Settings"). Tests add a few overrides in
 `config/settings_test.py`.
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -48,11 +51,16 @@ INSTALLED_APPS = [
     "simple_history",
     "cases",
     "mdt",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (SECURE_CSP below) on every response.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: no-store on everything a signed-in user is sent (static files excepted).
+    "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,6 +68,8 @@ MIDDLEWARE = [
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Signs out after SESSION_IDLE_SECONDS idle or SESSION_COOKIE_AGE after sign-in (needs messages).
+    "accounts.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -118,6 +128,78 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 60 * 60, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# SIGN-IN AND SESSION PROTECTION (accounts/)
+# ------------------------------------------------------------------------------
+# Sign-in goes through the throttle (accounts/throttle.py explains the two counters).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_COOLOFF_SECONDS = env_int("LOGIN_COOLOFF_SECONDS", 15 * 60, minimum=1)
+# Failures from one client address before it is paused; 0 turns the address counter off
+# (e.g. when many people share one address through a terminal server).
+LOGIN_IP_FAILURE_LIMIT = env_int("LOGIN_IP_FAILURE_LIMIT", 4 * LOGIN_FAILURE_LIMIT, minimum=0)
+# Behind a reverse proxy: the header it sets to the client's address (e.g. X-Real-IP).
+# Empty: the connection's own address. Never name a header the proxy does not overwrite.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
+# Idle limit; SESSION_COOKIE_AGE above is the absolute limit from sign-in. Both enforced
+# by accounts.middleware.SessionLimitsMiddleware.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script here reads the CSRF cookie: forms carry the token
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
+
+# HTTPS AND BROWSER PROTECTIONS (python manage.py check --deploy must stay silent)
+# ------------------------------------------------------------------------------
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers may probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+
+def _proxy_ssl_header(raw: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https" -> ("HTTP_X_FORWARDED_PROTO", "https")."""
+    if not raw:
+        return None
+    name, sep, value = raw.partition(":")
+    name, value = name.strip(), (value.strip() if sep else "https")
+    if not name or not value or not name.replace("-", "").isalnum():
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={raw!r} is not a header: use e.g. 'X-Forwarded-Proto: https'"
+        )
+    return "HTTP_" + name.upper().replace("-", "_"), value
+
+
+# Only behind a proxy that sets this header itself on every request (see docs/deploy.md).
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env_str("SECURE_PROXY_SSL_HEADER"))
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading is a promise to browser makers that is slow to undo: off unless asked for.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]  # W021: "preload is off"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+def _csp_hash(source: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()}'"
+
+
+# Everything from this origin; no inline script, no <style> block. The one exception is a
+# single style attribute, allowed by its hash: django-simple-history's object history page
+# writes style="border-top: 0". Bootstrap's CSS draws small icons from data: URIs.
+# tests/accounts/test_csp_browser.py opens the admin in Chromium and fails on any violation.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "style-src-attr": [CSP.UNSAFE_HASHES, _csp_hash("border-top: 0")],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+}
 
 # STATIC FILES
 # ------------------------------------------------------------------------------

@@ -29,3 +29,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test process, so two test runs on one machine never share it.
     _test_db = Path(tempfile.gettempdir()) / f"mdt-tracker-test-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405
+
+# The test client and live_server speak plain HTTP.
+SECURE_SSL_REDIRECT = False

@@ -3,16 +3,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
+
+from accounts.views import SignInView
 
 admin.site.site_header = "Spinal MDT tracker"
 admin.site.site_title = "Spinal MDT tracker"
 admin.site.index_title = "Coordinators' workspace"
 
 urlpatterns = [
-    # Browsers ask for /favicon.ico on every page, admin pages included.
-    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True))),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    # Browsers ask for /favicon.ico on every page, admin pages included. Resolved lazily, at the
+    # first request: `check --deploy` and `migrate` must work before collectstatic has run.
+    path("favicon.ico", login_not_required(RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True))),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),

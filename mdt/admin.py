@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.roles import assign_role
 from cases.admin import FastChangelistMixin
 from mdt.forms import WeeklyMeetingsForm
 from mdt.models import AgendaItem, Attendance, Meeting, Member, PeriodicRun, quorum_of
@@ -42,6 +43,12 @@ class TeamUserAdmin(UserAdmin):
     list_select_related = ["member"]
     list_filter = ["member__role", "is_active", "is_staff"]
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        member = Member.objects.filter(user=form.instance).first()
+        if member is not None:
+            assign_role(form.instance, member.role)  # the role decides the groups (accounts.roles)
+
     @admin.display(description="MDT role", ordering="member__role")
     def team_role(self, obj: AbstractBaseUser) -> str:
         member = getattr(obj, "member", None)
@@ -55,6 +62,10 @@ class MemberAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request: HttpRequest, obj: Member, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        assign_role(obj.user, obj.role)  # the role decides the groups (accounts.roles)
 
 
 @admin.register(PeriodicRun)

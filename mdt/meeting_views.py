@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.services import access_record_many
 from cases.paginators import Window, page_number
 from mdt import selectors, services
 from mdt.calendar import meeting_ics
@@ -24,6 +25,7 @@ from mdt.candidates import agenda_candidates
 from mdt.forms import AddCasesForm, item_form
 from mdt.models import AgendaItem, Meeting
 from mdt.pdf import agenda_pdf
+from mdt.selectors import Agenda
 
 PAST_PAGE_SIZE = 20
 
@@ -41,6 +43,10 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _patients_and_cases(agenda: Agenda) -> list[tuple[int, int]]:
+    return [(block.item.case.patient_id, block.item.case_id) for block in agenda.blocks]
+
+
 @never_cache
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     member = services.member_of(request.user)
@@ -50,6 +56,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     except Meeting.DoesNotExist as exc:
         raise Http404("No such meeting") from exc
     meeting = agenda.meeting
+    access_record_many(user=request.user, cases=_patients_and_cases(agenda), kind="agenda")
     now = timezone.now()
     open_for_listing = meeting.status == Meeting.Status.SCHEDULED and not meeting.has_started(now)
     agenda_closed = meeting.agenda_is_closed(now)
@@ -214,6 +221,7 @@ def meeting_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
         agenda = selectors.meeting_agenda(meeting_id=meeting_id)
     except Meeting.DoesNotExist as exc:
         raise Http404("No such meeting") from exc
+    access_record_many(user=request.user, cases=_patients_and_cases(agenda), kind="pdf_download")
     pdf = agenda_pdf(agenda, page_url=request.build_absolute_uri(agenda.meeting.get_absolute_url()))
     response = HttpResponse(pdf, content_type="application/pdf")
     day = timezone.localtime(agenda.meeting.starts_at)

@@ -289,8 +289,8 @@ def test_it_shows_a_patient_in_a_constant_number_of_queries(signed_in, django_as
     patient = patient_with(cases=size)
 
     # session, user, patient, cases with responsible clinicians (JOIN), scans with reviewers (JOIN),
-    # member (navbar)
-    with django_assert_max_num_queries(6):
+    # member (navbar), access record (INSERT)
+    with django_assert_max_num_queries(7):
         response = signed_in.get(reverse("patient-detail", args=[patient.pk]))
 
     assert response.status_code == 200
@@ -307,7 +307,8 @@ def test_it_shows_a_case_in_a_constant_number_of_queries(client, django_assert_m
     # session, user, case with patient and responsible clinician (JOIN), scans with reviewers (JOIN),
     # assessments with assessors and scans (JOIN), the history timeline (patient, case, scans, assessments:
     # one query each, with users), user permissions, group permissions, member (navbar)
-    with django_assert_max_num_queries(12):
+    # + access record (INSERT)
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("case-detail", args=[case.pk]))
 
     assert response.status_code == 200

@@ -297,8 +297,9 @@ def build_agenda(meeting, count: int, radiologist) -> None:
 
 # Clinician: session, user, member (navbar and role), meeting with chair, items (case, patient,
 # responsible clinician, presenter, added_by joined), scans (+ reviewer and role), assessments
-# (+ scorer and scan), earlier agenda items (+ meetings), preparations (+ members), attendance.
-CLINICIAN_QUERIES = 10
+# (+ scorer and scan), earlier agenda items (+ meetings), preparations (+ members), attendance,
+# and one INSERT recording who viewed which patients (accounts.AccessRecord, bulk).
+CLINICIAN_QUERIES = 11
 # Coordinator: the same, plus active members (presenter choices and attendance form), the
 # previous meeting, the three candidate sources that exist so far, and the candidate cases.
 COORDINATOR_QUERIES = CLINICIAN_QUERIES + 6
@@ -339,8 +340,9 @@ def test_the_pdf_runs_the_same_queries_for_5_or_60_cases(
     build_agenda(meeting, count, radiologist)
     client.force_login(clinician("oncologist", Member.Role.ONCOLOGIST))
 
-    # session, user, meeting with chair, items, scans, assessments, earlier items, preparations, attendance
-    with django_assert_max_num_queries(9):
+    # session, user, meeting with chair, items, scans, assessments, earlier items, preparations, attendance,
+    # access records (one bulk INSERT)
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("meeting-pdf", args=[meeting.pk]))
 
     assert response["Content-Type"] == "application/pdf"

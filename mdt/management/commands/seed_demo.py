@@ -12,11 +12,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Permission
+from django.contrib.auth.models import AbstractUser
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.roles import assign_read_only, assign_role
 from cases import scoring
 from cases.assessment_forms import prefilled_components
 from cases.choices import (
@@ -61,16 +62,6 @@ TEAM = [
     DemoUser("palliative", "Hannah", "Liu", Member.Role.PALLIATIVE_CARE, "Palliative care consultant"),
     DemoUser("physio", "Tom", "Byrne", Member.Role.PHYSIOTHERAPIST, "Clinical specialist physiotherapist"),
     DemoUser("nurse", "Grace", "Adeyemi", Member.Role.NURSE_SPECIALIST, "Acute oncology nurse specialist"),
-]
-
-# Coordinators run the admin workspace; clinicians review scans from the dashboard and case page.
-COORDINATOR_PERMISSIONS = [
-    f"{action}_{model}" for model in ("patient", "case", "scan") for action in ("add", "change", "view")
-] + ["view_member", "view_user", "view_assessment"]
-
-# Coordinators also build agendas and record attendance (granted in seed_meetings).
-MEETING_PERMISSIONS = [
-    f"{action}_{model}" for model in ("meeting", "agendaitem", "attendance") for action in ("add", "change", "view")
 ]
 
 GIVEN = [
@@ -159,9 +150,6 @@ class Command(BaseCommand):
     def seed_team(self) -> list[tuple[str, str]]:
         User = get_user_model()
         created: list[tuple[str, str]] = []
-        coordinator_perms = list(Permission.objects.filter(codename__in=COORDINATOR_PERMISSIONS))
-        review_perm = Permission.objects.get(codename="review_scan", content_type__app_label="cases")
-        score_perm = Permission.objects.get(codename="add_assessment", content_type__app_label="cases")
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser(
                 "admin", "admin@example.org", DEMO_PASSWORD, first_name="Site", last_name="Admin"
@@ -180,17 +168,20 @@ class Command(BaseCommand):
                 continue
             assert isinstance(user, AbstractUser)
             user.set_password(DEMO_PASSWORD)
-            is_coordinator = person.role in Member.COORDINATOR_ROLES
-            user.is_staff = is_coordinator
             user.save()
-            if is_coordinator:
-                user.user_permissions.add(*coordinator_perms)
-            else:
-                user.user_permissions.add(score_perm)  # clinicians record scores and NOMS inputs
-            if person.role in Member.SCAN_REVIEWER_ROLES:
-                user.user_permissions.add(review_perm)
             Member.objects.create(user=user, role=person.role, job_title=person.job_title)
+            assign_role(user, person.role)  # the role's groups: what each person may see and do
             created.append((person.username, Member.Role(person.role).label))
+        auditor, was_created = User.objects.get_or_create(
+            username="auditor",
+            defaults={"first_name": "Ada", "last_name": "Morris", "email": "auditor@example.org"},
+        )
+        if was_created:
+            assert isinstance(auditor, AbstractUser)
+            auditor.set_password(DEMO_PASSWORD)
+            auditor.save()
+            assign_read_only(auditor)
+            created.append(("auditor", "Read-only (audit and management)"))
         return created
 
     def seed_patients(self) -> int:
@@ -384,11 +375,6 @@ class Command(BaseCommand):
         """Weekly Wednesday meetings: three past ones with outcomes and attendance, next week's with
         an agenda built from the candidate list, and the following weeks scheduled. Created once:
         nothing is added when any meeting exists."""
-        User = get_user_model()
-        # Coordinators build agendas and record attendance in the workspace.
-        meeting_perms = list(Permission.objects.filter(content_type__app_label="mdt", codename__in=MEETING_PERMISSIONS))
-        for coordinator in User.objects.filter(member__role__in=Member.COORDINATOR_ROLES):
-            coordinator.user_permissions.add(*meeting_perms)
         if Meeting.objects.exists():
             return 0
         members = {m.role: m for m in Member.objects.select_related("user").order_by("id")}

@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from accounts.models import AccessRecord
+from cases.paginators import EstimatedCountPaginator
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """Who opened which patient's record: for auditors (the Read-only role), never edited."""
+
+    list_display = ["at", "user", "kind", "patient_id", "case_id"]
+    list_filter = ["kind", ("at", admin.DateFieldListFilter), "user"]
+    list_select_related = ["user"]
+    search_fields = ["=patient_id"]
+    search_help_text = "Patient id: the number in the address of the patient's page."
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator  # the table grows with every page view: never count it all
+    list_per_page = 100
+    fields = ["at", "user", "kind", "patient_id", "case_id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

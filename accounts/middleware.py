@@ -1,0 +1,94 @@
+"""Middleware for signed-in users: session limits, and no caching of what they see.
+
+The session stores when its user signed in and when they were last active (Unix
+times). `SessionLimitsMiddleware` signs the user out, with a message, once they have
+been idle for `SESSION_IDLE_SECONDS` or signed in for longer than `SESSION_COOKIE_AGE`.
+The absolute limit is real: activity never extends it, whatever the cookie says.
+"""
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django.utils.cache import patch_cache_control
+
+SIGNED_IN_AT = "accounts.signed_in_at"
+LAST_ACTIVE_AT = "accounts.last_active_at"
+# Record activity at most once a minute (a tenth of the idle limit if that is shorter), so an
+# active user's session is not written on every request; idle expiry may come that much early.
+ACTIVITY_RESOLUTION_SECONDS = 60
+
+
+def mark_signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """user_logged_in handler: the clocks start at every sign-in."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_ACTIVE_AT] = now
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+class SessionLimitsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            session = request.session
+            now = time.time()
+            # Sessions from before these limits existed start their clocks now.
+            signed_in_at = float(session.setdefault(SIGNED_IN_AT, now))
+            last_active_at = float(session.setdefault(LAST_ACTIVE_AT, now))
+            idle = settings.SESSION_IDLE_SECONDS
+            if now - last_active_at > idle:
+                return self._sign_out(request, f"You were signed out after {_duration(idle)} without activity.")
+            if now - signed_in_at > settings.SESSION_COOKIE_AGE:
+                return self._sign_out(
+                    request,
+                    f"You were signed out because you signed in more than {_duration(settings.SESSION_COOKIE_AGE)} "
+                    "ago. Please sign in again.",
+                )
+            if now - last_active_at >= min(ACTIVITY_RESOLUTION_SECONDS, idle / 10):
+                session[LAST_ACTIVE_AT] = now
+        return self.get_response(request)
+
+    def _sign_out(self, request: HttpRequest, message: str) -> HttpResponse:
+        logout(request)  # flushes the session: its key and data are gone from the store
+        messages.info(request, message)
+        # Come back to the same page after signing in, unless it was a form post.
+        next_url = (
+            request.get_full_path() if request.method in ("GET", "HEAD") else resolve_url(settings.LOGIN_REDIRECT_URL)
+        )
+        return redirect_to_login(next_url)
+
+
+class NoStoreForSignedInMiddleware:
+    """`Cache-Control: no-store` on every response to a signed-in user.
+
+    Pages, PDFs and admin forms for a signed-in user carry patient details: no browser
+    cache, shared workstation profile or proxy may keep a copy. Static files are served
+    before this (by WhiteNoise) and stay cacheable.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -1,0 +1,63 @@
+"""Who opened which patient's record, and the counters behind sign-in throttling.
+
+Neither table holds clinical content: ids, kinds and times only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AccessRecord(models.Model):
+    """One user opening one patient's record (a page, an agenda, a PDF, an admin form).
+
+    `patient_id` and `case_id` are plain numbers, not foreign keys: this app must not
+    depend on `cases`, and a record of access must outlive any change to the record itself.
+    """
+
+    class Kind(models.TextChoices):
+        PATIENT_PAGE = "patient_page", "Patient page"
+        CASE_PAGE = "case_page", "Case page"
+        AGENDA = "agenda", "Meeting agenda"
+        PDF_DOWNLOAD = "pdf_download", "PDF download"
+        ADMIN_CHANGE = "admin_change", "Admin change form"
+
+    # PROTECT: a user who opened records is deactivated, never deleted, so the trail stays whole.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_records")
+    patient_id = models.BigIntegerField(db_index=True)
+    case_id = models.BigIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField("opened at", default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        # Written by the application only: nobody adds, changes or deletes one.
+        default_permissions = ("view",)
+        verbose_name = "access record"
+
+    def __str__(self) -> str:
+        return f"User {self.user_id} opened patient {self.patient_id} ({self.kind}) at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SignInThrottle(models.Model):
+    """Sign-in attempts counted against one username or one client address.
+
+    `key` is a keyed hash of the scope and the value, so the table never holds what
+    people typed as a username (often a password typed into the wrong box).
+    """
+
+    class Scope(models.TextChoices):
+        USERNAME = "username", "Username"
+        ADDRESS = "address", "Client address"
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.CharField(max_length=64, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(db_index=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]}: {self.attempts} attempts"

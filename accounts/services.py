@@ -1,0 +1,18 @@
+"""Writes of the accounts app."""
+
+from typing import Any
+
+from accounts.models import AccessRecord
+
+
+def access_record(*, user: Any, patient_id: int, kind: str, case_id: int | None = None) -> AccessRecord:
+    """Record that `user` opened patient `patient_id` (and case `case_id`) this way, now."""
+    return AccessRecord.objects.create(user=user, patient_id=patient_id, case_id=case_id, kind=AccessRecord.Kind(kind))
+
+
+def access_record_many(*, user: Any, cases: list[tuple[int, int]], kind: str) -> None:
+    """One record per (patient_id, case_id) seen on a page listing many cases (an agenda, a PDF pack): one INSERT."""
+    AccessRecord.objects.bulk_create(
+        AccessRecord(user=user, patient_id=patient_id, case_id=case_id, kind=AccessRecord.Kind(kind))
+        for patient_id, case_id in cases
+    )

@@ -1,0 +1,15 @@
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.forms import SignInForm
+
+
+class SignInView(LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a plain explanation; the technical reason goes nowhere near the page."""
+    return render(request, "accounts/csrf_failure.html", status=403)
