@@ -15,11 +15,20 @@ from cases.clocks import Clock, case_clocks, most_urgent
 from cases.models import Assessment, Case, Scan
 from cases.models.assessments import ScoreKind
 
-# Pass to prefetch_related() on a Case queryset (or prefix with "case__" from an agenda item).
-SUMMARY_PREFETCH = (
-    Prefetch("scans", queryset=Scan.objects.select_related("reviewed_by").order_by("-requested_at", "-id")),
-    Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by", "scan").latest_first()),
-)
+
+def summary_prefetch(prefix: str = "") -> tuple[Prefetch, Prefetch]:
+    """For prefetch_related() on a Case queryset, or with prefix "case__" on a queryset of rows with a case."""
+    return (
+        Prefetch(
+            f"{prefix}scans", queryset=Scan.objects.select_related("reviewed_by").order_by("-requested_at", "-id")
+        ),
+        Prefetch(
+            f"{prefix}assessments", queryset=Assessment.objects.select_related("assessed_by", "scan").latest_first()
+        ),
+    )
+
+
+SUMMARY_PREFETCH = summary_prefetch()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from cases.forms import PatientSearchForm
 from cases.models import Case, Patient, Scan
 from cases.models.assessments import ScoreKind
 from cases.paginators import Window, page_number
+from cases.panels import render_panels
 from cases.summary import case_summary
 from cases.timeline import case_timeline
 
@@ -48,6 +49,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "patient": case.patient,
             "summary": case_summary(case),
             "timeline": case_timeline(case),
+            "panels": render_panels(request, case),
             "can_review": request.user.has_perm("cases.review_scan"),
             "can_score": request.user.has_perm("cases.add_assessment"),
             "noms_form": NomsInputsForm(instance=case),

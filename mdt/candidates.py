@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, QuerySet, Value, When
+from django.utils import timezone
 
 from cases.choices import MRI_MODALITIES, CaseStatus, Presentation
 from cases.models import Case, Scan
-from mdt.models import AgendaItem, Meeting
+from mdt.models import AgendaItem, Decision, FollowUp, Meeting
 
 # Without a previous meeting, an MRI reported in this window counts as new.
 NEW_REPORT_WINDOW = dt.timedelta(days=7)
@@ -63,13 +64,15 @@ def not_discussed_last_meeting(ctx: Context) -> QuerySet[Case]:
 
 
 def follow_up_asks_rediscussion(ctx: Context) -> QuerySet[Case]:
-    """Hook for the decisions issue: follow-ups due before the meeting that ask for re-discussion."""
-    return Case.objects.none()
+    """Open follow-ups due by the meeting day that ask for the case to come back to the MDT."""
+    day = timezone.localtime(ctx.meeting.starts_at).date()
+    due = FollowUp.objects.filter(rediscuss=True, completed_at__isnull=True, due_on__lte=day)
+    return Case.objects.filter(pk__in=due.values("case_id"))
 
 
 def urgent_decision_to_ratify(ctx: Context) -> QuerySet[Case]:
-    """Hook for the decisions issue: urgent decisions made since the previous meeting, to ratify."""
-    return Case.objects.none()
+    """Urgent decisions made between meetings that no meeting has ratified yet."""
+    return Case.objects.filter(pk__in=Decision.objects.urgent_unratified().values("case_id"))
 
 
 Source = Callable[[Context], QuerySet[Case]]

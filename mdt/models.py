@@ -216,6 +216,7 @@ class AgendaItem(models.Model):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADDED)
     added_late = models.BooleanField(default=False, help_text="Added after the agenda closed.")
     late_reason = models.TextField("reason for adding late", blank=True)
+    outcome_reason = models.TextField("reason", blank=True, help_text="Why the case was withdrawn or not discussed.")
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -311,3 +312,7 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"Member {self.member_id} {'present' if self.present else 'absent'} at meeting {self.meeting_id}"
+
+
+# Decisions, sign-offs and follow-ups live in their own module; importing them here registers the models.
+from mdt.decision_models import Decision, FollowUp, Intent, SignOff, Treatment  # noqa: E402, F401

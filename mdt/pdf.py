@@ -52,3 +52,17 @@ def agenda_pdf(agenda: Agenda, *, page_url: str) -> bytes:
     pdf = render_agenda(agenda, page_url=page_url).write_pdf()
     assert pdf is not None
     return pdf
+
+
+def pdf_from_template(template_name: str, context: dict[str, Any]) -> bytes:
+    """Any other printable document (outcome letters, meeting summaries) with the same stylesheet and no fetching."""
+    import weasyprint
+
+    path = finders.find(STYLESHEET)
+    if not isinstance(path, str):
+        raise FileNotFoundError(STYLESHEET)
+    stylesheet = weasyprint.CSS(string=Path(path).read_text(encoding="utf-8"), url_fetcher=_no_fetching())
+    html = render_to_string(template_name, {**context, "now": timezone.now()})
+    pdf = weasyprint.HTML(string=html, url_fetcher=_no_fetching()).write_pdf(stylesheets=[stylesheet])
+    assert pdf is not None
+    return pdf

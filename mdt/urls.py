@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mdt import meeting_views, views
+from mdt import decision_views, meeting_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -24,4 +24,19 @@ urlpatterns = [
         meeting_views.item_prepared,
         name="agenda-item-prepared",
     ),
+]
+
+urlpatterns += [
+    path(
+        "meetings/<int:meeting_id>/items/<int:item_id>/decision/",
+        decision_views.item_decision,
+        name="item-decision",
+    ),
+    path("meetings/<int:meeting_id>/outcomes.pdf", decision_views.meeting_outcomes_pdf, name="meeting-outcomes-pdf"),
+    path("decisions/<int:decision_id>/", decision_views.decision_detail, name="decision-detail"),
+    path("decisions/<int:decision_id>/sign/", decision_views.decision_sign, name="decision-sign"),
+    path("decisions/<int:decision_id>/amend/", decision_views.decision_amend, name="decision-amend"),
+    path("decisions/<int:decision_id>/letter.pdf", decision_views.decision_letter, name="decision-letter"),
+    path("cases/<int:case_id>/urgent-decision/", decision_views.urgent_decision_new, name="urgent-decision-new"),
+    path("follow-ups/<int:follow_up_id>/done/", decision_views.follow_up_done, name="follow-up-done"),
 ]

@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import AccessRecord
 from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
-from mdt.models import AgendaItem, Attendance, Meeting, PeriodicRun
+from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun
 from tests import factories
 from tests.accounts import ROLE_MAKERS, coordinator_user
 from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory
@@ -46,6 +46,8 @@ SIGN_OUT = "sign-out"  # POST only
 PAGE = "clinician page"  # any signed-in user may read it
 SCORE_FORM = "score form"  # clinicians only (cases.add_assessment)
 ACTION = "action"  # POST-only: a GET is refused with 405
+DECISION_FORM = "decision form"  # members of the MDT who record decisions (mdt.add_decision)
+URGENT_FORM = "urgent decision form"  # an oncologist or spinal surgeon only (the walk's clinician is a radiologist)
 ADMIN_SITE = "admin site page"  # any staff user
 ADMIN_APP = "admin app index"  # 200 with a permission in the app, else 404
 ADMIN_AUTOCOMPLETE = "admin autocomplete"
@@ -65,8 +67,12 @@ RULES: list[tuple[str, str]] = [
     (r"|patients/|patients/<int:patient_id>/|cases/<int:case_id>/", PAGE),
     (r"cases/<int:case_id>/scores/<str:kind>/new/", SCORE_FORM),
     (r"cases/<int:case_id>/noms-inputs/|scans/<int:scan_id>/review/", ACTION),
-    (r"meetings/|meetings/<int:meeting_id>/(|agenda\.pdf|calendar\.ics)", PAGE),
+    (r"meetings/|meetings/<int:meeting_id>/(|agenda\.pdf|calendar\.ics|outcomes\.pdf)", PAGE),
+    (r"meetings/<int:meeting_id>/items/<int:item_id>/decision/|decisions/<int:decision_id>/amend/", DECISION_FORM),
     (r"meetings/<int:meeting_id>/(items/|attendance/).*", ACTION),
+    (r"decisions/<int:decision_id>/(|letter\.pdf)", PAGE),
+    (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/done/", ACTION),
+    (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
 ]
 
 # What follows "admin/<app>/<model>/" -> the admin action it is.
@@ -207,11 +213,26 @@ def world() -> dict[str, Any]:
             agenda_closes_at=timezone.now() + timezone.timedelta(days=2),
         ),
     )
-    item = make("AgendaItemFactory", lambda: AgendaItem.objects.create(meeting=meeting, case=case))
+    item = AgendaItem.objects.create(meeting=meeting, case=case)  # on the world's meeting: nested URLs need both
     make("AttendanceFactory", lambda: Attendance.objects.create(meeting=meeting, member=chair.member))
+    decision = Decision.objects.create(
+        case=case, agenda_item=item, treatments=["cebrt"], intent="palliative", rationale="Walk", recorded_by=chair
+    )
+    follow_up = FollowUp.objects.create(
+        case=case, decision=decision, kind="repeat_mri", due_on=timezone.localdate(), owner=chair.member
+    )
     PeriodicRun.objects.create(name="heartbeat", last_run_at=timezone.now())
     AccessRecord.objects.create(user=users["clinician"], patient_id=patient.pk, kind="patient_page")
-    return {"patient": patient, "case": case, "scan": scan, "meeting": meeting, "item": item, "users": users}
+    return {
+        "patient": patient,
+        "case": case,
+        "scan": scan,
+        "meeting": meeting,
+        "item": item,
+        "decision": decision,
+        "follow_up": follow_up,
+        "users": users,
+    }
 
 
 def make(factory_name: str, fallback: Callable[[], models.Model]) -> Any:
@@ -242,6 +263,8 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         "scan_id": world["scan"].pk,
         "meeting_id": world["meeting"].pk,
         "item_id": world["item"].pk,
+        "decision_id": world["decision"].pk,
+        "follow_up_id": world["follow_up"].pk,
         "kind": ScoreKind.SINS,
     }
     if name not in values:
@@ -306,6 +329,10 @@ def expected(route: Route, url: str, who: str) -> set[int | str]:
         return {200}
     if kind == SCORE_FORM:
         return {200} if who == "clinician" else {403}
+    if kind == DECISION_FORM:
+        return {200} if who in ("clinician", "coordinator") else {403}
+    if kind == URGENT_FORM:
+        return {403}
     if kind == ADMIN_SITE:
         return {200}
     if kind == ADMIN_APP:

@@ -298,11 +298,12 @@ def build_agenda(meeting, count: int, radiologist) -> None:
 # Clinician: session, user, member (navbar and role), meeting with chair, items (case, patient,
 # responsible clinician, presenter, added_by joined), scans (+ reviewer and role), assessments
 # (+ scorer and scan), earlier agenda items (+ meetings), preparations (+ members), attendance,
-# and one INSERT recording who viewed which patients (accounts.AccessRecord, bulk).
-CLINICIAN_QUERIES = 11
+# one INSERT recording who viewed which patients (accounts.AccessRecord, bulk), and the user's and
+# groups' permissions (the "Record outcome" links).
+CLINICIAN_QUERIES = 13
 # Coordinator: the same, plus active members (presenter choices and attendance form), the
-# previous meeting, the three candidate sources that exist so far, and the candidate cases.
-COORDINATOR_QUERIES = CLINICIAN_QUERIES + 6
+# previous meeting, the five candidate sources, and the candidate cases.
+COORDINATOR_QUERIES = CLINICIAN_QUERIES + 8
 
 
 @pytest.mark.parametrize("count", [5, 60])

@@ -38,7 +38,7 @@ from cases.models.assessments import CURRENT_VERSION, ScoreKind, apply_result
 from cases.validators import nhs_check_digit
 from mdt import services as mdt_services
 from mdt.candidates import agenda_candidates
-from mdt.models import AgendaItem, Attendance, Meeting, Member
+from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Intent, Meeting, Member, SignOff, Treatment
 
 DEMO_PASSWORD = "spine-demo-2026"  # noqa: S105 - demo only; the command refuses to run with DEBUG off
 PATIENT_COUNT = 40
@@ -425,6 +425,7 @@ class Command(BaseCommand):
                     status=AgendaItem.Status.NOT_DISCUSSED,
                     source=AgendaItem.Source.AWAITING_MDT,
                 )
+            self.seed_decisions(held, members, last_meeting=day == last)
             for member in members.values():
                 # The first meeting had no radiologist: the meetings list and its page flag it as not quorate.
                 present = not (week == 0 and member.role == Member.Role.RADIOLOGIST)
@@ -433,6 +434,56 @@ class Command(BaseCommand):
         created += len(following)
         self.seed_next_agenda(following[0], members)
         return created
+
+    def seed_decisions(self, held: Meeting, members: dict[str, Member], *, last_meeting: bool) -> None:
+        """Decisions for a past meeting's discussed cases, as the MDT recorded and signed them.
+
+        Written directly (not through the services) so that their times are the meeting's, not now.
+        The last meeting's last decision still waits for the surgeon's signature, and one follow-up
+        asks for re-discussion at next week's meeting.
+        """
+        oncologist, surgeon = members.get(Member.Role.ONCOLOGIST), members.get(Member.Role.SPINAL_SURGEON)
+        if oncologist is None or surgeon is None:
+            return
+        items = list(held.items.filter(status=AgendaItem.Status.DISCUSSED).select_related("case").order_by("position"))
+        by_modality: dict[str, list[Treatment]] = {
+            TreatmentModality.RADIOTHERAPY: [Treatment.CEBRT, Treatment.STEROIDS, Treatment.ANALGESIA],
+            TreatmentModality.SURGERY: [Treatment.STABILISATION, Treatment.CEBRT],
+        }
+        for index, item in enumerate(items):
+            decided = held.starts_at + dt.timedelta(minutes=10 * (index + 1))
+            treatments = by_modality.get(item.case.treatment_modality, [Treatment.BEST_SUPPORTIVE_CARE])
+            decision = Decision.objects.create(
+                case=item.case,
+                agenda_item=item,
+                treatments=treatments,
+                intent=Intent.SUPPORTIVE if treatments == [Treatment.BEST_SUPPORTIVE_CARE] else Intent.PALLIATIVE,
+                rationale="Discussed with the imaging and scores; plan agreed by the MDT.",
+                patient_preferences_considered=True,
+                patient_preferences_note="Wishes to stay as mobile as possible; happy to travel for radiotherapy.",
+                decided_at=decided,
+                recorded_by=oncologist.user,
+            )
+            pending = last_meeting and index == len(items) - 1
+            for member in (oncologist, surgeon):
+                waiting = pending and member is surgeon
+                SignOff.objects.create(
+                    decision=decision,
+                    member=member,
+                    response=SignOff.Response.PENDING if waiting else SignOff.Response.AGREE,
+                    responded_at=None if waiting else decided + dt.timedelta(hours=2),
+                )
+            if not pending:
+                decision.status = Decision.Status.SIGNED
+                decision.save(update_fields=["status"])
+            FollowUp.objects.create(
+                case=item.case,
+                decision=decision,
+                kind=FollowUp.Kind.REPEAT_MRI,
+                due_on=timezone.localtime(decided).date() + dt.timedelta(days=6 if index == 0 else 42),
+                owner=oncologist,
+                rediscuss=index == 0 and last_meeting,
+            )
 
     def seed_next_agenda(self, meeting: Meeting, members: dict[str, Member]) -> None:
         """Next week's agenda as a coordinator builds it: every candidate, presenters, some preparation."""

@@ -1,0 +1,144 @@
+"""Forms for recording decisions in the meeting: quick to fill from the keyboard, strict on save."""
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from mdt.decisions import DecisionInput
+from mdt.models import Decision, FollowUp, Intent, Member, Treatment
+
+
+def clinicians() -> Any:
+    return Member.objects.filter(active=True).exclude(role__in=Member.COORDINATOR_ROLES).select_related("user")
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.get_full_name() or obj.user.get_username()} ({obj.get_role_display()})"
+
+
+class DecisionForm(forms.Form):
+    treatments = forms.MultipleChoiceField(
+        choices=Treatment.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Treatments chosen"
+    )
+    no_treatment = forms.BooleanField(required=False, label="No active treatment")
+    intent = forms.ChoiceField(choices=Intent.choices, widget=forms.RadioSelect)
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "autofocus": True}))
+    patient_preferences_considered = forms.TypedChoiceField(
+        label="Were the patient's preferences considered?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    patient_preferences_note = forms.CharField(
+        required=False, label="The patient's preferences", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    responsible = MemberChoiceField(
+        queryset=Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Responsible clinicians (each signs)",
+        help_text="A treatment decision needs an oncologist and a spinal surgeon.",
+    )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = clinicians()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("treatments") and not cleaned.get("no_treatment"):
+            self.add_error("treatments", "Choose at least one treatment, or tick 'No active treatment'.")
+        if cleaned.get("treatments") and cleaned.get("no_treatment"):
+            self.add_error("no_treatment", "Untick 'No active treatment' when treatments are chosen.")
+        return cleaned
+
+    def to_input(self, follow_ups: "forms.BaseFormSet[Any]") -> DecisionInput:
+        data = self.cleaned_data
+        return DecisionInput(
+            treatments=data["treatments"],
+            no_treatment=data["no_treatment"],
+            intent=data["intent"],
+            rationale=data["rationale"],
+            patient_preferences_considered=data["patient_preferences_considered"],
+            patient_preferences_note=data["patient_preferences_note"],
+            responsible_member_ids=[member.pk for member in data["responsible"]],
+            follow_ups=[
+                {
+                    "kind": form.cleaned_data["kind"],
+                    "due_on": form.cleaned_data["due_on"],
+                    "owner_id": form.cleaned_data["owner"].pk,
+                    "rediscuss": form.cleaned_data["rediscuss"],
+                    "note": form.cleaned_data["note"],
+                }
+                for form in follow_ups.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("kind")
+            ],
+        )
+
+    @classmethod
+    def initial_from(cls, decision: Decision) -> dict[str, Any]:
+        return {
+            "treatments": decision.treatments,
+            "no_treatment": decision.no_treatment,
+            "intent": decision.intent,
+            "rationale": decision.rationale,
+            "patient_preferences_considered": "yes" if decision.patient_preferences_considered else "no",
+            "patient_preferences_note": decision.patient_preferences_note,
+            "responsible": [signoff.member_id for signoff in decision.signoffs.all()],
+            "loaded_version": decision.version,
+        }
+
+
+class FollowUpForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "—"), *FollowUp.Kind.choices], required=False, label="Follow-up")
+    due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due on")
+    owner = forms.ModelChoiceField(queryset=Member.objects.none(), required=False, label="Owner")
+    rediscuss = forms.BooleanField(required=False, label="Back to the MDT when due")
+    note = forms.CharField(required=False, max_length=300, label="Note")
+
+    def __init__(self, *args: Any, not_before: dt.date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.not_before = not_before
+        self.fields["owner"].queryset = Member.objects.filter(active=True).select_related("user")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("kind"):
+            return cleaned
+        if not cleaned.get("due_on"):
+            self.add_error("due_on", "Give the date the follow-up is due.")
+        elif self.not_before and cleaned["due_on"] < self.not_before:
+            self.add_error("due_on", f"A follow-up cannot be due before the meeting ({self.not_before:%d %b %Y}).")
+        if not cleaned.get("owner"):
+            self.add_error("owner", "Choose who owns the follow-up.")
+        return cleaned
+
+
+FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=2, max_num=10)
+
+
+def follow_up_formset(data: Any = None, *, not_before: dt.date | None = None) -> Any:
+    return FollowUpFormSet(data, prefix="fu", form_kwargs={"not_before": not_before})
+
+
+class SignForm(forms.Form):
+    response = forms.ChoiceField(choices=[("agree", "Agree"), ("dissent", "Dissent")])
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for dissent")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("response") == "dissent" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason for your dissent.")
+        return cleaned
+
+
+class OutcomeForm(forms.Form):
+    status = forms.ChoiceField(choices=[("not_discussed", "Not discussed"), ("withdrawn", "Withdrawn")])
+    reason = forms.CharField(required=False, max_length=500)
+
+
+def meeting_day(value: dt.datetime) -> dt.date:
+    return timezone.localtime(value).date()

@@ -1,0 +1,254 @@
+"""MDT decisions, their sign-offs and the follow-ups they ask for (imported by mdt.models).
+
+A decision is never edited once every named clinician has responded: it is locked,
+and a later change is an amendment, a new Decision row that points at the one it
+amends (kept, marked superseded) with who, when and why, and needs signing again.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases.choices import TreatmentModality
+from cases.concurrency import Versioned
+from cases.models import CLOCK_SKEW, Case
+
+
+class Treatment(models.TextChoices):
+    """`mdt_decision` of domain.md 8.2, as keys."""
+
+    ANALGESIA = "analgesia", "Analgesia"
+    STEROIDS = "steroids", "Steroids"
+    PHYSIO_REHAB = "physio_rehab", "Physiotherapy and rehabilitation"
+    BRACE = "brace", "Brace or orthosis"
+    CEBRT = "cebrt", "Conventional radiotherapy (cEBRT)"
+    SBRT = "sbrt_srs", "Stereotactic radiotherapy (SBRT/SRS)"
+    DECOMPRESSION = "surgery_decompression", "Surgical decompression"
+    STABILISATION = "surgery_stabilisation", "Surgical stabilisation"
+    SEPARATION_SBRT = "separation_surgery_plus_sbrt", "Separation surgery then SBRT"
+    MIS_FIXATION = "mis_percutaneous_fixation", "Minimally invasive (percutaneous) fixation"
+    VERTEBROPLASTY = "vertebroplasty", "Vertebroplasty"
+    KYPHOPLASTY = "kyphoplasty", "Kyphoplasty"
+    SACT = "sact", "Systemic anti-cancer therapy"
+    BEST_SUPPORTIVE_CARE = "best_supportive_care", "Best supportive care"
+    FURTHER_IMAGING = "further_imaging", "Further imaging"
+
+
+SURGICAL = frozenset(
+    {
+        Treatment.DECOMPRESSION,
+        Treatment.STABILISATION,
+        Treatment.SEPARATION_SBRT,
+        Treatment.MIS_FIXATION,
+        Treatment.VERTEBROPLASTY,
+        Treatment.KYPHOPLASTY,
+    }
+)
+RADIOTHERAPY = frozenset({Treatment.CEBRT, Treatment.SBRT})
+
+
+def modality_of(treatments: list[str]) -> str:
+    """The modality that starts the case's clocks: surgery first (separation surgery precedes its SBRT)."""
+    chosen = set(treatments)
+    if chosen & SURGICAL:
+        return TreatmentModality.SURGERY
+    if chosen & RADIOTHERAPY:
+        return TreatmentModality.RADIOTHERAPY
+    if Treatment.SACT in chosen:
+        return TreatmentModality.SYSTEMIC
+    return TreatmentModality.SUPPORTIVE
+
+
+class Intent(models.TextChoices):
+    CURATIVE = "curative", "Curative or long-term control"
+    PALLIATIVE = "palliative", "Palliative: local control and symptom relief"
+    SUPPORTIVE = "supportive", "Supportive care only"
+
+
+class DecisionQuerySet(models.QuerySet["Decision"]):
+    def current(self) -> "DecisionQuerySet":
+        return self.exclude(status=Decision.Status.SUPERSEDED)
+
+    def urgent_unratified(self) -> "DecisionQuerySet":
+        return self.current().filter(urgent=True, ratified_at__isnull=True)
+
+
+class Decision(Versioned):
+    class Status(models.TextChoices):
+        AWAITING_SIGNOFF = "awaiting_signoff", "Awaiting sign-off"
+        SIGNED = "signed", "Signed off (locked)"
+        SUPERSEDED = "superseded", "Superseded by an amendment"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    agenda_item = models.ForeignKey(
+        "mdt.AgendaItem", on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    urgent = models.BooleanField(default=False, help_text="Made between meetings; listed for ratification.")
+    treatments = models.JSONField(default=list, blank=True)
+    no_treatment = models.BooleanField("no active treatment", default=False)
+    intent = models.CharField(max_length=20, choices=Intent.choices)
+    rationale = models.TextField()
+    patient_preferences_considered = models.BooleanField("the patient's preferences were considered", default=False)
+    patient_preferences_note = models.TextField("the patient's preferences", blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_SIGNOFF)
+    amends = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_by")
+    amendment_reason = models.TextField(blank=True)
+    ratified_at = models.DateTimeField(null=True, blank=True)
+    ratified_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="ratifies",
+        help_text="The meeting decision that ratified this urgent one.",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        indexes = [
+            # The case page's decision history and the urgent-decisions-to-ratify candidate source.
+            models.Index(fields=["case", "decided_at"], name="decision_case_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agenda_item"],
+                condition=~Q(status="superseded"),
+                name="decision_one_current_per_item",
+                violation_error_message="This agenda item already has a decision: amend it instead.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amends__isnull=True) | ~Q(amendment_reason=""),
+                name="decision_amendment_has_reason",
+                violation_error_message="An amendment needs a reason.",
+            ),
+            models.CheckConstraint(
+                condition=Q(urgent=True) | Q(agenda_item__isnull=False),
+                name="decision_at_meeting_or_urgent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision {self.pk} for case {self.case_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("decision-detail", args=[self.pk])
+
+    @property
+    def locked(self) -> bool:
+        return self.status != Decision.Status.AWAITING_SIGNOFF
+
+    @property
+    def treatment_labels(self) -> list[str]:
+        labels = dict(Treatment.choices)
+        return [labels.get(key, key) for key in self.treatments]
+
+    @property
+    def modality(self) -> str:
+        return TreatmentModality.SUPPORTIVE if self.no_treatment else modality_of(self.treatments)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        unknown = [key for key in self.treatments if key not in Treatment.values]
+        if unknown:
+            errors["treatments"] = f"Unknown treatment: {', '.join(unknown)}."
+        elif not self.treatments and not self.no_treatment:
+            errors["treatments"] = "Choose at least one treatment, or mark the decision as no active treatment."
+        elif self.treatments and self.no_treatment:
+            errors["no_treatment"] = "A decision with treatments chosen is not 'no active treatment'."
+        if not (self.rationale or "").strip():
+            errors["rationale"] = "Give the rationale for the decision."
+        if self.decided_at and self.decided_at > timezone.now() + CLOCK_SKEW:
+            errors["decided_at"] = "A decision cannot be dated in the future."
+        if self.amends_id and not (self.amendment_reason or "").strip():
+            errors["amendment_reason"] = "Say why the decision is being amended."
+        if errors:
+            raise ValidationError(errors)
+
+
+class SignOff(models.Model):
+    """A named responsible clinician's response to a decision: agree, or dissent with a reason."""
+
+    class Response(models.TextChoices):
+        PENDING = "pending", "Not yet signed"
+        AGREE = "agree", "Agrees"
+        DISSENT = "dissent", "Dissents"
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="signoffs")
+    member = models.ForeignKey("mdt.Member", on_delete=models.PROTECT, related_name="signoffs")
+    response = models.CharField(max_length=10, choices=Response.choices, default=Response.PENDING)
+    reason = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "member"],
+                name="signoff_once_per_member",
+                violation_error_message="This clinician is already named on the decision.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(response="dissent") | ~Q(reason=""),
+                name="signoff_dissent_has_reason",
+                violation_error_message="A dissent needs a reason.",
+            ),
+        ]
+        indexes = [
+            # "Decision not signed off" reminders: pending sign-offs only.
+            models.Index(fields=["member"], name="signoff_pending_idx", condition=Q(response="pending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} on decision {self.decision_id}: {self.get_response_display()}"
+
+
+class FollowUp(models.Model):
+    class Kind(models.TextChoices):
+        REPEAT_MRI = "repeat_mri", "Repeat MRI after treatment"
+        CLINIC_REVIEW = "clinic_review", "Clinic review"
+        POST_OP_REVIEW = "post_op_review", "Post-operative review"
+        STEROID_REVIEW = "steroid_review", "Steroid review"
+        OTHER = "other", "Other"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="follow_ups")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    due_on = models.DateField()
+    owner = models.ForeignKey("mdt.Member", on_delete=models.PROTECT, related_name="follow_ups")
+    rediscuss = models.BooleanField("bring back to the MDT when due", default=False)
+    note = models.CharField(max_length=300, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            # Follow-ups due soon or overdue (dashboard, reminders, MDT candidates): open ones only.
+            models.Index(fields=["due_on"], name="followup_open_due_idx", condition=Q(completed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} due {self.due_on:%d %b %Y}"
+
+    @property
+    def overdue(self) -> bool:
+        return self.completed_at is None and self.due_on < timezone.localdate()
+
+    def clean(self) -> None:
+        decided = self.decision.decided_at if self.decision_id and self.decision else None
+        if decided and self.due_on and self.due_on < timezone.localtime(decided).date():
+            raise ValidationError({"due_on": "A follow-up cannot be due before the decision that asks for it."})

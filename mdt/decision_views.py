@@ -1,0 +1,262 @@
+"""Decision pages: record in the meeting, sign off, amend, urgent decisions, letters, follow-ups."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.services import access_record, access_record_many
+from cases.models import Case
+from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
+from mdt import decisions
+from mdt.decision_forms import DecisionForm, OutcomeForm, SignForm, follow_up_formset, meeting_day
+from mdt.models import AgendaItem, Decision, FollowUp, Meeting, SignOff
+from mdt.pdf import pdf_from_template
+from mdt.services import member_of
+
+
+def _decisions() -> QuerySet[Decision]:
+    signoffs = SignOff.objects.select_related("member__user").order_by("id")
+    return Decision.objects.select_related("recorded_by", "amends", "agenda_item__meeting").prefetch_related(
+        Prefetch("signoffs", queryset=signoffs),
+        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner__user")),
+    )
+
+
+def _add_errors(form: DecisionForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _default_responsible(item: AgendaItem) -> list[int]:
+    ids = []
+    clinician = getattr(item.case.responsible_clinician, "member", None) if item.case.responsible_clinician else None
+    if clinician and not clinician.is_coordinator:
+        ids.append(clinician.pk)
+    if item.presenter_id and item.presenter and not item.presenter.is_coordinator:
+        ids.append(item.presenter_id)
+    return ids
+
+
+@never_cache
+def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    """Record the outcome of one agenda item, then move on to the next: the page used live in the meeting."""
+    if not request.user.has_perm("mdt.add_decision"):
+        raise PermissionDenied("Only members of the MDT record outcomes.")
+    items = AgendaItem.objects.select_related("meeting", "presenter", "case__patient", "case__responsible_clinician")
+    items = items.prefetch_related(*summary_prefetch("case__"))
+    item = get_object_or_404(items, pk=item_id, meeting_id=meeting_id)
+    current = _decisions().filter(agenda_item=item).exclude(status=Decision.Status.SUPERSEDED).first()
+    not_before = meeting_day(item.meeting.starts_at)
+    form = DecisionForm(request.POST or None, initial=DecisionForm.initial_from(current) if current else {
+        "responsible": _default_responsible(item), "patient_preferences_considered": "yes"})  # fmt: skip
+    follow_ups = follow_up_formset(request.POST or None, not_before=not_before)
+    outcome = OutcomeForm()
+    order = list(item.meeting.items.listed().order_by("position", "id").values_list("pk", flat=True))
+    position = order.index(item.pk) if item.pk in order else -1
+    next_id = order[position + 1] if 0 <= position < len(order) - 1 else None
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action in ("not_discussed", "withdrawn"):
+            try:
+                decisions.agenda_item_outcome(
+                    item_id=item.pk, user=request.user, status=action, reason=request.POST.get("reason", "")
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("item-decision", meeting_id, item_id)
+            messages.success(request, "Outcome recorded: " + AgendaItem.Status(action).label.lower() + ".")
+            return redirect("item-decision", meeting_id, next_id) if next_id else redirect("meeting-detail", meeting_id)
+        if form.is_valid() and follow_ups.is_valid():
+            try:
+                decision = decisions.decision_record(
+                    item_id=item.pk,
+                    user=request.user,
+                    data=form.to_input(follow_ups),
+                    loaded_version=form.cleaned_data.get("loaded_version"),
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"Decision for {item.case.patient.mrn} saved: awaiting sign-off.")
+                if action == "save_next" and next_id:
+                    return redirect("item-decision", meeting_id, next_id)
+                return redirect(decision.get_absolute_url())
+    access_record(user=request.user, patient_id=item.case.patient_id, case_id=item.case_id, kind="agenda")
+    urgent = Decision.objects.urgent_unratified().filter(case=item.case).first()
+    return render(
+        request,
+        "mdt/decision_form.html",
+        {
+            "item": item,
+            "meeting": item.meeting,
+            "case": item.case,
+            "patient": item.case.patient,
+            "summary": case_summary(item.case),
+            "current": current,
+            "form": form,
+            "follow_ups": follow_ups,
+            "outcome": outcome,
+            "next_id": next_id,
+            "position": position + 1,
+            "count": len(order),
+            "urgent": urgent,
+        },
+    )
+
+
+@never_cache
+def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = get_object_or_404(_decisions().select_related("case__patient"), pk=decision_id)
+    access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
+    member = member_of(request.user)
+    mine = next((s for s in decision.signoffs.all() if member and s.member_id == member.pk), None)
+    chain = []
+    earlier = decision.amends
+    while earlier is not None:  # short: one query per earlier version
+        chain.append(earlier)
+        earlier = earlier.amends
+    return render(
+        request,
+        "mdt/decision_detail.html",
+        {
+            "decision": decision,
+            "case": decision.case,
+            "patient": decision.case.patient,
+            "mine": mine,
+            "sign_form": SignForm(),
+            "earlier": chain,
+            "amended_by": Decision.objects.filter(amends=decision).first(),
+            "can_amend": request.user.has_perm("mdt.add_decision") and decision.status == Decision.Status.SIGNED,
+        },
+    )
+
+
+@require_POST
+def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        return redirect("decision-detail", decision_id)
+    try:
+        signoff = decisions.signoff_respond(
+            decision_id=decision_id,
+            user=request.user,
+            agree=form.cleaned_data["response"] == "agree",
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Signed: {signoff.get_response_display().lower()}.")
+    return redirect("decision-detail", decision_id)
+
+
+def _decision_page(
+    request: HttpRequest, *, case: Case, title: str, save: Any, initial: dict[str, Any], amending: bool = False
+) -> HttpResponse:
+    form = DecisionForm(request.POST or None, initial=initial)
+    follow_ups = follow_up_formset(request.POST or None, not_before=timezone.localdate())
+    reason = request.POST.get("amendment_reason", "")
+    if request.method == "POST" and form.is_valid() and follow_ups.is_valid():
+        try:
+            decision = save(form.to_input(follow_ups), reason)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"{title} saved: awaiting sign-off.")
+            return redirect(decision.get_absolute_url())
+    return render(
+        request,
+        "mdt/decision_edit.html",
+        {
+            "case": case,
+            "patient": case.patient,
+            "summary": case_summary(case),
+            "form": form,
+            "follow_ups": follow_ups,
+            "title": title,
+            "amending": amending,
+            "amendment_reason": reason,
+        },
+    )
+
+
+def decision_amend(request: HttpRequest, decision_id: int) -> HttpResponse:
+    if not request.user.has_perm("mdt.add_decision"):
+        raise PermissionDenied("Only members of the MDT amend decisions.")
+    original = get_object_or_404(_decisions(), pk=decision_id)
+    case = Case.objects.select_related("patient").prefetch_related(*SUMMARY_PREFETCH).get(pk=original.case_id)
+
+    def save(data: decisions.DecisionInput, reason: str) -> Decision:
+        return decisions.decision_amend(decision_id=original.pk, user=request.user, data=data, reason=reason)
+
+    return _decision_page(
+        request, case=case, title="Amendment", save=save, initial=DecisionForm.initial_from(original), amending=True
+    )
+
+
+def urgent_decision_new(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_object_or_404(Case.objects.select_related("patient").prefetch_related(*SUMMARY_PREFETCH), pk=case_id)
+    member = member_of(request.user)
+    if member is None or not member.active or member.role not in decisions.URGENT_ROLES:
+        raise PermissionDenied("Only an oncologist or a spinal surgeon records an urgent decision between meetings.")
+
+    def save(data: decisions.DecisionInput, reason: str) -> Decision:
+        return decisions.decision_urgent_record(case_id=case.pk, user=request.user, data=data)
+
+    initial = {"patient_preferences_considered": "yes", "responsible": [member.pk] if member else []}
+    return _decision_page(request, case=case, title="Urgent decision", save=save, initial=initial)
+
+
+@never_cache
+def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """The outcome letter for the GP and the referrer."""
+    decision = get_object_or_404(_decisions().select_related("case__patient"), pk=decision_id)
+    access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="pdf_download")
+    pdf = pdf_from_template(
+        "pdf/decision_letter.html", {"decision": decision, "case": decision.case, "patient": decision.case.patient}
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="mdt-outcome-{decision.pk}.pdf"'
+    return response
+
+
+@never_cache
+def meeting_outcomes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Every item of a meeting with its outcome: a constant number of queries however long."""
+    meeting = get_object_or_404(Meeting.objects.select_related("chair__user"), pk=meeting_id)
+    current = _decisions().exclude(status=Decision.Status.SUPERSEDED)
+    items = list(
+        meeting.items.order_by("position", "id")
+        .select_related("case__patient")
+        .prefetch_related(Prefetch("decisions", queryset=current, to_attr="current_decisions"))
+    )
+    access_record_many(user=request.user, cases=[(i.case.patient_id, i.case_id) for i in items], kind="pdf_download")
+    pdf = pdf_from_template("pdf/meeting_outcomes.html", {"meeting": meeting, "items": items})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    day = timezone.localtime(meeting.starts_at)
+    response["Content-Disposition"] = f'inline; filename="mdt-outcomes-{day:%Y-%m-%d}.pdf"'
+    return response
+
+
+@require_POST
+def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    try:
+        follow_up = decisions.follow_up_complete(follow_up_id=follow_up_id, user=request.user)
+    except FollowUp.DoesNotExist as exc:
+        raise Http404("No such follow-up") from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("dashboard")
+    messages.success(request, f"{follow_up.get_kind_display()} marked done.")
+    return redirect("case-detail", follow_up.case_id)

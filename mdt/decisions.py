@@ -1,0 +1,283 @@
+"""Writes for decisions: record, sign off, amend, urgent decisions, item outcomes, follow-ups.
+
+Every function checks who may act (PermissionDenied), refuses bad input with a
+ValidationError keyed by field, locks the rows it changes, writes history with the
+acting user, and runs a fixed number of queries however many clinicians or
+follow-ups a decision names (bulk inserts with history).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from cases.choices import CaseStatus
+from cases.models import Case
+from mdt.models import AgendaItem, Decision, FollowUp, Member, SignOff
+from mdt.services import is_clinician, member_of
+
+# Who may make an urgent decision between meetings (an MSCC patient cannot wait for next week).
+URGENT_ROLES = frozenset({Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON})
+
+
+@dataclass
+class DecisionInput:
+    treatments: list[str]
+    no_treatment: bool
+    intent: str
+    rationale: str
+    patient_preferences_considered: bool
+    patient_preferences_note: str = ""
+    responsible_member_ids: list[int] = field(default_factory=list)
+    follow_ups: list[dict[str, Any]] = field(default_factory=list)  # kind, due_on, owner_id, rediscuss, note
+
+
+def _require_recorder(user: Any) -> None:
+    if not user.has_perm("mdt.add_decision"):
+        raise PermissionDenied("Only members of the MDT may record decisions.")
+
+
+def _responsible(ids: list[int], *, treatment: bool) -> list[Member]:
+    """The named clinicians, checked: clinical roles, active, and for treatment an oncologist and a spinal surgeon."""
+    members = list(Member.objects.select_related("user").filter(pk__in=set(ids)))
+    if not members:
+        raise ValidationError({"responsible": "Name the clinicians responsible for this decision."})
+    not_clinical = [m for m in members if m.is_coordinator or not m.active]
+    if not_clinical:
+        names = ", ".join(str(m) for m in not_clinical)
+        raise ValidationError({"responsible": f"Only active clinicians sign decisions, not {names}."})
+    roles = {m.role for m in members}
+    if treatment and not {Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON} <= roles:
+        raise ValidationError(
+            {"responsible": "A treatment decision needs an oncologist and a spinal surgeon among the responsible."}
+        )
+    return members
+
+
+def _follow_ups(data: DecisionInput, decision: Decision, user: Any) -> list[FollowUp]:
+    owners = {m.pk: m for m in Member.objects.filter(pk__in={f["owner_id"] for f in data.follow_ups})}
+    follow_ups = []
+    for number, entry in enumerate(data.follow_ups, start=1):
+        owner = owners.get(entry["owner_id"])
+        if owner is None:
+            raise ValidationError({"follow_ups": f"Follow-up {number}: choose who owns it."})
+        follow_up = FollowUp(
+            case=decision.case,
+            decision=decision,
+            kind=entry["kind"],
+            due_on=entry["due_on"],
+            owner=owner,
+            rediscuss=bool(entry.get("rediscuss")),
+            note=entry.get("note", ""),
+        )
+        try:
+            follow_up.full_clean(exclude=["case", "decision", "owner"])
+        except ValidationError as exc:
+            raise ValidationError(
+                {"follow_ups": [f"Follow-up {number}: {message}" for message in exc.messages]}
+            ) from exc
+        follow_ups.append(follow_up)
+    return follow_ups
+
+
+def _apply(decision: Decision, data: DecisionInput) -> None:
+    decision.treatments = list(dict.fromkeys(data.treatments))
+    decision.no_treatment = data.no_treatment
+    decision.intent = data.intent
+    decision.rationale = data.rationale.strip()
+    decision.patient_preferences_considered = data.patient_preferences_considered
+    decision.patient_preferences_note = data.patient_preferences_note.strip()
+    decision.full_clean(exclude=["case", "agenda_item", "recorded_by", "amends", "ratified_by"])
+
+
+def _name_signers(decision: Decision, members: list[Member]) -> None:
+    bulk_create_with_history([SignOff(decision=decision, member=m) for m in members], SignOff)
+
+
+def _case_after_decision(decision: Decision, user: Any) -> None:
+    """The decision starts the clocks (plan agreed; decision to treat) and moves the case on."""
+    case = Case.objects.select_for_update().get(pk=decision.case_id)
+    case.treatment_plan_agreed_at = case.treatment_plan_agreed_at or decision.decided_at
+    case.decision_to_treat_at = decision.decided_at
+    case.treatment_modality = decision.modality
+    if case.status in (CaseStatus.REFERRED, CaseStatus.IMAGING, CaseStatus.AWAITING_MDT):
+        case.status = CaseStatus.DECIDED
+    case.version += 1  # an edit form opened before the decision must not overwrite these
+    case._history_user = user  # type: ignore[attr-defined]
+    case.save(
+        update_fields=[
+            "treatment_plan_agreed_at",
+            "decision_to_treat_at",
+            "treatment_modality",
+            "status",
+            "version",
+            "updated_at",
+        ]
+    )
+
+
+@transaction.atomic
+def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_version: int | None = None) -> Decision:
+    """Record (or, while nobody has signed, revise) the outcome of an agenda item as discussed."""
+    _require_recorder(user)
+    item = AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item_id)
+    if item.status == AgendaItem.Status.WITHDRAWN:
+        raise ValidationError({"status": "This case was withdrawn from the agenda."})
+    decision = Decision.objects.select_for_update().filter(agenda_item=item).current().first()
+    if decision is not None:
+        if decision.locked:
+            raise ValidationError("This decision is signed off and locked: amend it, giving a reason.")
+        if loaded_version is not None and loaded_version != decision.version:
+            raise ValidationError(
+                "Someone else saved this decision after you opened it, so your changes were not saved. "
+                "Reload the page to see their version."
+            )
+        decision.version += 1
+    else:
+        decision = Decision(case=item.case, agenda_item=item, recorded_by=user, decided_at=timezone.now())
+    _apply(decision, data)
+    members = _responsible(data.responsible_member_ids, treatment=not data.no_treatment)
+    follow_ups = _follow_ups(data, decision, user)
+    decision._history_user = user  # type: ignore[attr-defined]
+    decision.save()
+    # Any earlier responses were to other wording: everyone named signs the saved text again.
+    SignOff.objects.filter(decision=decision).delete()
+    _name_signers(decision, members)
+    FollowUp.objects.filter(decision=decision, completed_at__isnull=True).delete()
+    bulk_create_with_history(follow_ups, FollowUp)
+    item.status = AgendaItem.Status.DISCUSSED
+    item.outcome_reason = ""
+    item._history_user = user  # type: ignore[attr-defined]
+    item.save(update_fields=["status", "outcome_reason", "updated_at"])
+    # The MDT has now discussed the case: earlier urgent decisions are ratified, re-discussions done.
+    Decision.objects.urgent_unratified().filter(case=item.case).exclude(pk=decision.pk).update(
+        ratified_at=timezone.now(), ratified_by=decision
+    )
+    FollowUp.objects.filter(
+        case=item.case,
+        rediscuss=True,
+        completed_at__isnull=True,
+        due_on__lte=timezone.localtime(item.meeting.starts_at).date(),
+    ).update(completed_at=timezone.now(), completed_by=user)
+    _case_after_decision(decision, user)
+    return decision
+
+
+@transaction.atomic
+def decision_urgent_record(*, case_id: int, user: Any, data: DecisionInput) -> Decision:
+    member = member_of(user)
+    if member is None or not member.active or member.role not in URGENT_ROLES:
+        raise PermissionDenied("Only an oncologist or a spinal surgeon records an urgent decision between meetings.")
+    case = Case.objects.get(pk=case_id)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError({"case": "This case is closed."})
+    decision = Decision(case=case, urgent=True, recorded_by=user, decided_at=timezone.now())
+    _apply(decision, data)
+    members = _responsible(data.responsible_member_ids or [member.pk], treatment=not data.no_treatment)
+    follow_ups = _follow_ups(data, decision, user)
+    decision._history_user = user  # type: ignore[attr-defined]
+    decision.save()
+    _name_signers(decision, members)
+    bulk_create_with_history(follow_ups, FollowUp)
+    _case_after_decision(decision, user)
+    return decision
+
+
+@transaction.atomic
+def signoff_respond(*, decision_id: int, user: Any, agree: bool, reason: str = "") -> SignOff:
+    """A named clinician agrees or dissents (with a reason). The last response locks the decision."""
+    member = member_of(user)
+    decision = Decision.objects.select_for_update().get(pk=decision_id)
+    signoff = SignOff.objects.select_for_update().filter(decision=decision, member=member).first()
+    if member is None or signoff is None or not is_clinician(user):
+        raise PermissionDenied("Only the clinicians named on a decision sign it.")
+    if decision.status == Decision.Status.SUPERSEDED:
+        raise ValidationError("This decision was amended: sign the amendment instead.")
+    if signoff.response != SignOff.Response.PENDING:
+        raise ValidationError(f"You already signed this decision ({signoff.get_response_display().lower()}).")
+    if not agree and not reason.strip():
+        raise ValidationError({"reason": "Give the reason for your dissent."})
+    signoff.response = SignOff.Response.AGREE if agree else SignOff.Response.DISSENT
+    signoff.reason = reason.strip()
+    signoff.responded_at = timezone.now()
+    signoff._history_user = user  # type: ignore[attr-defined]
+    signoff.save()
+    if not SignOff.objects.filter(decision=decision, response=SignOff.Response.PENDING).exists():
+        decision.status = Decision.Status.SIGNED
+        decision.version += 1
+        decision._history_user = user  # type: ignore[attr-defined]
+        decision.save(update_fields=["status", "version", "updated_at"])
+    return signoff
+
+
+@transaction.atomic
+def decision_amend(*, decision_id: int, user: Any, data: DecisionInput, reason: str) -> Decision:
+    """A later change to a signed decision: a new decision that keeps the original, and is signed again."""
+    _require_recorder(user)
+    original = Decision.objects.select_for_update().get(pk=decision_id)
+    if original.status == Decision.Status.SUPERSEDED:
+        raise ValidationError("This decision was already amended: amend the latest version.")
+    if not original.locked:
+        raise ValidationError("Nobody has signed this decision yet: edit it instead of amending it.")
+    if not reason.strip():
+        raise ValidationError({"amendment_reason": "Say why the decision is being amended."})
+    original.status = Decision.Status.SUPERSEDED
+    original.version += 1
+    original._history_user = user  # type: ignore[attr-defined]
+    original.save(update_fields=["status", "version", "updated_at"])
+    amendment = Decision(
+        case_id=original.case_id,
+        agenda_item_id=original.agenda_item_id,
+        urgent=original.urgent,
+        ratified_at=original.ratified_at,
+        ratified_by_id=original.ratified_by_id,
+        recorded_by=user,
+        decided_at=timezone.now(),
+        amends=original,
+        amendment_reason=reason.strip(),
+    )
+    _apply(amendment, data)
+    members = _responsible(data.responsible_member_ids, treatment=not data.no_treatment)
+    follow_ups = _follow_ups(data, amendment, user)
+    amendment._history_user = user  # type: ignore[attr-defined]
+    amendment.save()
+    _name_signers(amendment, members)
+    bulk_create_with_history(follow_ups, FollowUp)
+    _case_after_decision(amendment, user)
+    return amendment
+
+
+@transaction.atomic
+def agenda_item_outcome(*, item_id: int, user: Any, status: str, reason: str = "") -> AgendaItem:
+    """In the meeting: not discussed (carried forward to the next meeting) or withdrawn (with a reason)."""
+    _require_recorder(user)
+    if status not in (AgendaItem.Status.NOT_DISCUSSED, AgendaItem.Status.WITHDRAWN):
+        raise ValidationError({"status": "Choose not discussed or withdrawn."})
+    item = AgendaItem.objects.select_for_update().get(pk=item_id)
+    if Decision.objects.filter(agenda_item=item).current().exists():
+        raise ValidationError({"status": "This case has a decision recorded: amend the decision instead."})
+    if status == AgendaItem.Status.WITHDRAWN and not reason.strip():
+        raise ValidationError({"reason": "Give the reason for withdrawing the case."})
+    item.status = status
+    item.outcome_reason = reason.strip()
+    item._history_user = user  # type: ignore[attr-defined]
+    item.save(update_fields=["status", "outcome_reason", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def follow_up_complete(*, follow_up_id: int, user: Any, at: dt.datetime | None = None) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up_id)
+    if not (user.has_perm("mdt.change_followup") or member_of(user) == follow_up.owner):
+        raise PermissionDenied("Only the follow-up's owner or a coordinator marks it done.")
+    if follow_up.completed_at:
+        raise ValidationError("This follow-up is already done.")
+    follow_up.completed_at = at or timezone.now()
+    follow_up.completed_by = user
+    follow_up._history_user = user  # type: ignore[attr-defined]
+    follow_up.save(update_fields=["completed_at", "completed_by"])
+    return follow_up
