@@ -201,7 +201,7 @@ class CaseAdminForm(VersionedFormMixin):
             "spinal_levels", "mdt_question", "radiosensitivity_override", "fit_for_surgery",
             "treatment_plan_agreed_at", "decision_to_treat_at", "treatment_modality", "treatment_start_at",
             "steroids_started_at", "steroid_dose_mg", "steroid_indication", "steroid_reduction_started_at",
-            "steroids_stopped_at",
+            "steroids_stopped_at", "frankel_after_treatment", "ambulatory_after_treatment", "outcome_assessed_on",
         ]  # fmt: skip
         widgets = {
             "karnofsky": forms.NumberInput(attrs={"step": 10, "min": 0, "max": 100}),
@@ -250,6 +250,10 @@ class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SimpleHistoryAdmin):
                     "treatment_start_at",
                 ]
             },
+        ),
+        (
+            "Outcome after treatment",
+            {"fields": [("frankel_after_treatment", "ambulatory_after_treatment", "outcome_assessed_on")]},
         ),
         (
             "Dexamethasone",

@@ -198,6 +198,14 @@ class Case(Versioned):
         blank=True,
         help_text="The clinicians' judgement of whether the patient could tolerate surgery.",
     )
+    # Outcome after treatment (domain.md 8.2: ambulatory status and Frankel at a set follow-up), for audit.
+    frankel_after_treatment = models.CharField(
+        "Frankel grade after treatment", max_length=1, choices=FrankelGrade.choices, blank=True
+    )
+    ambulatory_after_treatment = models.CharField(
+        "walking after treatment", max_length=20, choices=AmbulatoryStatus.choices, blank=True
+    )
+    outcome_assessed_on = models.DateField("outcome assessed on", null=True, blank=True)
     # Dexamethasone (domain.md 7.4): a reminder fires when steroids are still active after treatment starts.
     steroids_started_at = models.DateTimeField("dexamethasone first dose at", null=True, blank=True)
     steroid_dose_mg = models.DecimalField(
@@ -267,6 +275,11 @@ class Case(Versioned):
             errors["suspected_diagnosis_at"] = "The suspected diagnosis time cannot be in the future."
         if self.referred_at and self.referred_at > timezone.now() + CLOCK_SKEW:
             errors["referred_at"] = "The referral time cannot be in the future."
+        if (self.frankel_after_treatment or self.ambulatory_after_treatment) and not self.outcome_assessed_on:
+            errors["outcome_assessed_on"] = "Give the date the outcome after treatment was assessed."
+        started = self.treatment_start_at
+        if self.outcome_assessed_on and started and self.outcome_assessed_on < timezone.localtime(started).date():
+            errors["outcome_assessed_on"] = "The outcome after treatment is assessed after treatment starts."
         if (
             self.steroids_stopped_at
             and self.steroids_started_at
