@@ -11,18 +11,20 @@ from cases.assessment_forms import AssessmentForm, NomsInputsForm, prefilled_com
 from cases.forms import PatientSearchForm
 from cases.models import Case, Patient, Scan
 from cases.models.assessments import ScoreKind
-from cases.paginators import Window, page_number
+from cases.paginators import Keyset, after_id
 from cases.panels import render_panels
 from cases.summary import case_summary
 from cases.timeline import case_timeline
 
 PAGE_SIZE = 50
+PATIENT_ORDER = ["family_name", "given_name", "id"]  # served by patient_name_order_idx
 
 
 def patient_list(request: HttpRequest) -> HttpResponse:
     form = PatientSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    window = Window(selectors.patient_search(query=query), page_number(request.GET.get("page")), PAGE_SIZE)
+    # Keyset pagination: the 2,000th page of 100,000 patients costs what the first does.
+    window = Keyset(selectors.patient_search(query=query), PATIENT_ORDER, after_id(request.GET.get("after")), PAGE_SIZE)
     return render(request, "cases/patient_list.html", {"form": form, "query": query, "page": window})
 
 
@@ -132,3 +134,15 @@ def noms_inputs_update(request: HttpRequest, case_id: int) -> HttpResponse:
         ]
         messages.error(request, " ".join(problems))
     return redirect("case-detail", case.pk)
+
+
+def scans_pending_review(request: HttpRequest) -> HttpResponse:
+    """Every MRI waiting for review, longest waiting first, paged by keyset (scan_pending_review_idx)."""
+    window = Keyset(
+        selectors.scans_pending_review(), ["performed_at", "id"], after_id(request.GET.get("after")), PAGE_SIZE
+    )
+    return render(
+        request,
+        "cases/scans_pending_review.html",
+        {"page": window, "can_review": request.user.has_perm("cases.review_scan")},
+    )

@@ -64,7 +64,7 @@ RULES: list[tuple[str, str]] = [
     (r"admin/\^\(\?P<app_label>[\w|]+\)/\$", ADMIN_APP),
     (r"admin/\(\?P<url>\.\*\)\$", ADMIN_CATCH_ALL),
     (r"admin/\w+/\w+/.*", ADMIN_MODEL),
-    (r"|patients/|patients/<int:patient_id>/|cases/<int:case_id>/", PAGE),
+    (r"|patients/|patients/<int:patient_id>/|cases/<int:case_id>/|scans/pending-review/", PAGE),
     (r"cases/<int:case_id>/scores/<str:kind>/new/", SCORE_FORM),
     (r"cases/<int:case_id>/noms-inputs/|scans/<int:scan_id>/review/", ACTION),
     (r"meetings/|meetings/<int:meeting_id>/(|agenda\.pdf|calendar\.ics|outcomes\.pdf)", PAGE),

@@ -133,12 +133,28 @@ def test_it_shows_the_next_page_link_only_when_more_than_50_patients_match(signe
     PatientFactory(family_name="Patel", given_name="Given50")
     fifty_one = signed_in.get(reverse("patient-list"), {"q": "patel"})
     assert len(fifty_one.context["page"].object_list) == 50
-    assert 'href="?q=patel&amp;page=2">Next</a>' in fifty_one.content.decode()
+    last_shown = fifty_one.context["page"].object_list[-1]
+    # The next page starts after the last patient shown, named by id only (no patient data in the address).
+    assert f'href="?q=patel&amp;after={last_shown.pk}">Next</a>' in fifty_one.content.decode()
 
-    second = signed_in.get(reverse("patient-list"), {"q": "patel", "page": "2"})
+    second = signed_in.get(reverse("patient-list"), {"q": "patel", "after": str(last_shown.pk)})
     assert [p.given_name for p in second.context["page"].object_list] == ["Given50"]
     assert "Next</a>" not in second.content.decode()
-    assert 'href="?q=patel&amp;page=1">Previous</a>' in second.content.decode()
+    assert 'href="?q=patel">First page</a>' in second.content.decode()
+
+
+def test_it_pages_through_ties_in_the_name_without_skipping_or_repeating(signed_in):
+    for _ in range(120):
+        PatientFactory(family_name="Jones", given_name="Sam")  # identical names: only the id orders them
+    seen, after = [], None
+    while True:
+        params = {"q": "jones"} | ({"after": str(after)} if after else {})
+        page = signed_in.get(reverse("patient-list"), params).context["page"]
+        seen += [patient.pk for patient in page.object_list]
+        if not page.has_next:
+            break
+        after = page.next_after
+    assert sorted(seen) == seen and len(set(seen)) == 120
 
 
 # --------------------------------------------------------------------------- the case page
