@@ -44,5 +44,11 @@ deploy-check: install
 	DEBUG=0 SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48)[:50])')" \
 	ALLOWED_HOSTS=mdt.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Benchmarks: `make bench SIZE=S` (5,000 patients) or SIZE=L (100,000). Set DATABASE_URL to a PostgreSQL
+# database of its own for the real figures; without it a SQLite file in .run/ is used.
+SIZE ?= S
+bench: install
+	$(BIN)/python -m bench.run --size $(SIZE)
+
 clean:
 	rm -rf $(VENV) .run staticfiles .pytest_cache .mypy_cache .ruff_cache

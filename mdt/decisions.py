@@ -59,7 +59,8 @@ def _responsible(ids: list[int], *, treatment: bool) -> list[Member]:
 
 
 def _follow_ups(data: DecisionInput, decision: Decision, user: Any) -> list[FollowUp]:
-    owners = {m.pk: m for m in Member.objects.filter(pk__in={f["owner_id"] for f in data.follow_ups})}
+    wanted = {f["owner_id"] for f in data.follow_ups}
+    owners = {m.pk: m for m in Member.objects.filter(pk__in=wanted)} if wanted else {}
     follow_ups = []
     for number, entry in enumerate(data.follow_ups, start=1):
         owner = owners.get(entry["owner_id"])
@@ -75,7 +76,9 @@ def _follow_ups(data: DecisionInput, decision: Decision, user: Any) -> list[Foll
             note=entry.get("note", ""),
         )
         try:
-            follow_up.full_clean(exclude=["case", "decision", "owner"])
+            follow_up.full_clean(
+                exclude=["case", "decision", "owner"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as exc:
             raise ValidationError(
                 {"follow_ups": [f"Follow-up {number}: {message}" for message in exc.messages]}
@@ -91,7 +94,13 @@ def _apply(decision: Decision, data: DecisionInput) -> None:
     decision.rationale = data.rationale.strip()
     decision.patient_preferences_considered = data.patient_preferences_considered
     decision.patient_preferences_note = data.patient_preferences_note.strip()
-    decision.full_clean(exclude=["case", "agenda_item", "recorded_by", "amends", "ratified_by"])
+    # Foreign keys were loaded by the caller and uniqueness is held by the row lock: validate the values only
+    # (each skipped check would be one more query per save).
+    decision.full_clean(
+        exclude=["case", "agenda_item", "recorded_by", "amends", "ratified_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
 
 
 def _name_signers(decision: Decision, members: list[Member]) -> None:
@@ -142,12 +151,14 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
     _apply(decision, data)
     members = _responsible(data.responsible_member_ids, treatment=not data.no_treatment)
     follow_ups = _follow_ups(data, decision, user)
+    revising = decision.pk is not None
     decision._history_user = user  # type: ignore[attr-defined]
     decision.save()
-    # Any earlier responses were to other wording: everyone named signs the saved text again.
-    SignOff.objects.filter(decision=decision).delete()
+    if revising:
+        # Any earlier responses were to other wording: everyone named signs the saved text again.
+        SignOff.objects.filter(decision=decision).delete()
+        FollowUp.objects.filter(decision=decision, completed_at__isnull=True).delete()
     _name_signers(decision, members)
-    FollowUp.objects.filter(decision=decision, completed_at__isnull=True).delete()
     bulk_create_with_history(follow_ups, FollowUp)
     item.status = AgendaItem.Status.DISCUSSED
     item.outcome_reason = ""

@@ -357,6 +357,10 @@ class Scan(models.Model):
         ordering = ["-requested_at", "-id"]
         permissions = [("review_scan", "Can mark a scan reviewed (radiologist, oncologist, spinal surgeon)")]
         indexes = [
+            # The scan changelist's default order (-requested_at, -id): a page without sorting the table.
+            models.Index(fields=["-requested_at", "-id"], name="scan_requested_order_idx"),
+            # A case's scans, newest first (case page, agenda, clocks).
+            models.Index(fields=["case", "-requested_at"], name="scan_case_requested_idx"),
             # Dashboard worklist "MRI scans waiting for review" (Scan.objects.pending_review()
             # ordered by performed_at): only the few pending rows are in the index.
             models.Index(

@@ -1,0 +1,10 @@
+"""Settings for the load test's server: the app, plus a bare hello-world view as the baseline."""
+
+from config.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
