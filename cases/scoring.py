@@ -774,6 +774,14 @@ class NomsSuggestion:
         return tuple(PATHWAY_LABELS[key] for key in self.stabilisation)
 
 
+NOMS_INPUT_LABELS: Final[Mapping[str, str]] = {
+    "escc_grade": "the ESCC grade (from a graded MRI)",
+    "radiosensitivity": "the radiosensitivity of the primary",
+    "sins_total": "a complete SINS",
+    "systemically_fit": "the clinicians' judgement of fitness for surgery",
+}
+
+
 def noms_suggestion(
     *,
     escc_grade: str | None,
@@ -798,7 +806,7 @@ def noms_suggestion(
             "systemically_fit": systemically_fit,
         }
         missing = tuple(name for name, value in inputs.items() if value is None)
-        waiting = tuple(f"No suggestion until {name} is recorded." for name in missing)
+        waiting = tuple(f"No suggestion until {NOMS_INPUT_LABELS[name]} is recorded." for name in missing)
         return NomsSuggestion(False, missing, group, (), (), waiting, warnings)
 
     row = _NOMS_TABLE[(grade.group, radiosensitivity)]

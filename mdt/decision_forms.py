@@ -69,7 +69,7 @@ class DecisionForm(forms.Form):
                 {
                     "kind": form.cleaned_data["kind"],
                     "due_on": form.cleaned_data["due_on"],
-                    "owner_id": form.cleaned_data["owner"].pk,
+                    "owner_id": form.cleaned_data["owner"],
                     "rediscuss": form.cleaned_data["rediscuss"],
                     "note": form.cleaned_data["note"],
                 }
@@ -95,14 +95,16 @@ class DecisionForm(forms.Form):
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "—"), *FollowUp.Kind.choices], required=False, label="Follow-up")
     due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due on")
-    owner = forms.ModelChoiceField(queryset=Member.objects.none(), required=False, label="Owner")
+    owner = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Owner")
     rediscuss = forms.BooleanField(required=False, label="Back to the MDT when due")
     note = forms.CharField(required=False, max_length=300, label="Note")
 
-    def __init__(self, *args: Any, not_before: dt.date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, not_before: dt.date | None = None, owners: list[tuple[Any, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.not_before = not_before
-        self.fields["owner"].queryset = Member.objects.filter(active=True).select_related("user")  # type: ignore[attr-defined]
+        self.fields["owner"].choices = [("", "—"), *(owners or [])]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -121,7 +123,10 @@ FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=2, max_num=10)
 
 
 def follow_up_formset(data: Any = None, *, not_before: dt.date | None = None) -> Any:
-    return FollowUpFormSet(data, prefix="fu", form_kwargs={"not_before": not_before})
+    """Every row offers the same owners: read them once for the whole formset (one query, not one a row)."""
+    members = Member.objects.filter(active=True).select_related("user").order_by("role", "user__last_name")
+    owners = [(m.pk, f"{m.user.get_full_name() or m.user.get_username()} ({m.get_role_display()})") for m in members]
+    return FollowUpFormSet(data, prefix="fu", form_kwargs={"not_before": not_before, "owners": owners})
 
 
 class SignForm(forms.Form):

@@ -248,7 +248,4 @@ class FollowUp(models.Model):
     def overdue(self) -> bool:
         return self.completed_at is None and self.due_on < timezone.localdate()
 
-    def clean(self) -> None:
-        decided = self.decision.decided_at if self.decision_id and self.decision else None
-        if decided and self.due_on and self.due_on < timezone.localtime(decided).date():
-            raise ValidationError({"due_on": "A follow-up cannot be due before the decision that asks for it."})
+    # "Not due before the meeting" is checked by mdt.decisions, which knows the meeting's day.

@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases.choices import CaseStatus
+from cases.concurrency import _changes_since
 from cases.models import Case
 from mdt.models import AgendaItem, Decision, FollowUp, Member, SignOff
 from mdt.services import is_clinician, member_of
@@ -58,7 +59,8 @@ def _responsible(ids: list[int], *, treatment: bool) -> list[Member]:
     return members
 
 
-def _follow_ups(data: DecisionInput, decision: Decision, user: Any) -> list[FollowUp]:
+def _follow_ups(data: DecisionInput, decision: Decision, not_before: dt.date) -> list[FollowUp]:
+    """The follow-ups to create, checked; none may be due before `not_before` (the meeting's day, or today)."""
     wanted = {f["owner_id"] for f in data.follow_ups}
     owners = {m.pk: m for m in Member.objects.filter(pk__in=wanted)} if wanted else {}
     follow_ups = []
@@ -66,6 +68,13 @@ def _follow_ups(data: DecisionInput, decision: Decision, user: Any) -> list[Foll
         owner = owners.get(entry["owner_id"])
         if owner is None:
             raise ValidationError({"follow_ups": f"Follow-up {number}: choose who owns it."})
+        if entry["due_on"] < not_before:
+            raise ValidationError(
+                {
+                    "follow_ups": f"Follow-up {number}: it cannot be due before {not_before:%d %b %Y}, "
+                    "the day of the decision."
+                }
+            )
         follow_up = FollowUp(
             case=decision.case,
             decision=decision,
@@ -103,15 +112,21 @@ def _apply(decision: Decision, data: DecisionInput) -> None:
     )
 
 
-def _name_signers(decision: Decision, members: list[Member]) -> None:
-    bulk_create_with_history([SignOff(decision=decision, member=m) for m in members], SignOff)
+def _name_signers(decision: Decision, members: list[Member], user: Any) -> None:
+    bulk_create_with_history([SignOff(decision=decision, member=m) for m in members], SignOff, default_user=user)
 
 
 def _case_after_decision(decision: Decision, user: Any) -> None:
-    """The decision starts the clocks (plan agreed; decision to treat) and moves the case on."""
+    """The decision starts the clocks (plan agreed; decision to treat) and moves the case on.
+
+    An amendment that keeps the same modality does not restart the decision-to-treat clock: the
+    radiotherapy target still counts from the first decision, so an amendment cannot hide a breach.
+    """
     case = Case.objects.select_for_update().get(pk=decision.case_id)
     case.treatment_plan_agreed_at = case.treatment_plan_agreed_at or decision.decided_at
-    case.decision_to_treat_at = decision.decided_at
+    same_treatment = decision.amends_id is not None and case.treatment_modality == decision.modality
+    if not (same_treatment and case.decision_to_treat_at):
+        case.decision_to_treat_at = decision.decided_at
     case.treatment_modality = decision.modality
     if case.status in (CaseStatus.REFERRED, CaseStatus.IMAGING, CaseStatus.AWAITING_MDT):
         case.status = CaseStatus.DECIDED
@@ -129,6 +144,17 @@ def _case_after_decision(decision: Decision, user: Any) -> None:
     )
 
 
+def _conflict(decision: Decision, loaded_version: int | None) -> str:
+    """What the other person saved, so the second writer can see it before reloading."""
+    opening = "Someone else saved this decision after you opened it, so your changes were not saved."
+    details = _changes_since(decision, loaded_version) if loaded_version is not None else []
+    if not details:
+        who = decision.recorded_by.get_full_name() or decision.recorded_by.get_username()
+        treatments = "no active treatment" if decision.no_treatment else "; ".join(decision.treatment_labels)
+        details = [f"{who} recorded: {treatments}. Rationale: {decision.rationale}"]
+    return f"{opening} {' '.join(details)}. Copy anything you need and reload the page to see their version."
+
+
 @transaction.atomic
 def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_version: int | None = None) -> Decision:
     """Record (or, while nobody has signed, revise) the outcome of an agenda item as discussed."""
@@ -136,21 +162,20 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
     item = AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item_id)
     if item.status == AgendaItem.Status.WITHDRAWN:
         raise ValidationError({"status": "This case was withdrawn from the agenda."})
-    decision = Decision.objects.select_for_update().filter(agenda_item=item).current().first()
+    decision = (
+        Decision.objects.select_for_update().filter(agenda_item=item).current().select_related("recorded_by").first()
+    )
     if decision is not None:
         if decision.locked:
             raise ValidationError("This decision is signed off and locked: amend it, giving a reason.")
-        if loaded_version is not None and loaded_version != decision.version:
-            raise ValidationError(
-                "Someone else saved this decision after you opened it, so your changes were not saved. "
-                "Reload the page to see their version."
-            )
+        if loaded_version != decision.version:  # None: the page was opened before any decision existed
+            raise ValidationError(_conflict(decision, loaded_version))
         decision.version += 1
     else:
         decision = Decision(case=item.case, agenda_item=item, recorded_by=user, decided_at=timezone.now())
     _apply(decision, data)
     members = _responsible(data.responsible_member_ids, treatment=not data.no_treatment)
-    follow_ups = _follow_ups(data, decision, user)
+    follow_ups = _follow_ups(data, decision, timezone.localtime(item.meeting.starts_at).date())
     revising = decision.pk is not None
     decision._history_user = user  # type: ignore[attr-defined]
     decision.save()
@@ -158,8 +183,8 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
         # Any earlier responses were to other wording: everyone named signs the saved text again.
         SignOff.objects.filter(decision=decision).delete()
         FollowUp.objects.filter(decision=decision, completed_at__isnull=True).delete()
-    _name_signers(decision, members)
-    bulk_create_with_history(follow_ups, FollowUp)
+    _name_signers(decision, members, user)
+    bulk_create_with_history(follow_ups, FollowUp, default_user=user)
     item.status = AgendaItem.Status.DISCUSSED
     item.outcome_reason = ""
     item._history_user = user  # type: ignore[attr-defined]
@@ -189,11 +214,11 @@ def decision_urgent_record(*, case_id: int, user: Any, data: DecisionInput) -> D
     decision = Decision(case=case, urgent=True, recorded_by=user, decided_at=timezone.now())
     _apply(decision, data)
     members = _responsible(data.responsible_member_ids or [member.pk], treatment=not data.no_treatment)
-    follow_ups = _follow_ups(data, decision, user)
+    follow_ups = _follow_ups(data, decision, timezone.localdate())
     decision._history_user = user  # type: ignore[attr-defined]
     decision.save()
-    _name_signers(decision, members)
-    bulk_create_with_history(follow_ups, FollowUp)
+    _name_signers(decision, members, user)
+    bulk_create_with_history(follow_ups, FollowUp, default_user=user)
     _case_after_decision(decision, user)
     return decision
 
@@ -253,11 +278,13 @@ def decision_amend(*, decision_id: int, user: Any, data: DecisionInput, reason: 
     )
     _apply(amendment, data)
     members = _responsible(data.responsible_member_ids, treatment=not data.no_treatment)
-    follow_ups = _follow_ups(data, amendment, user)
+    follow_ups = _follow_ups(data, amendment, timezone.localdate())
     amendment._history_user = user  # type: ignore[attr-defined]
     amendment.save()
-    _name_signers(amendment, members)
-    bulk_create_with_history(follow_ups, FollowUp)
+    _name_signers(amendment, members, user)
+    # The original's open follow-ups still stand: they move to the amendment (new ones are added).
+    FollowUp.objects.filter(decision=original, completed_at__isnull=True).update(decision=amendment)
+    bulk_create_with_history(follow_ups, FollowUp, default_user=user)
     _case_after_decision(amendment, user)
     return amendment
 

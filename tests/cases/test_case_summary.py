@@ -228,9 +228,9 @@ def test_it_suggests_nothing_until_escc_sins_and_fitness_are_known():
     assert summary.noms.complete is False
     assert summary.noms.missing == ("escc_grade", "sins_total", "systemically_fit")
     assert summary.noms.reasons == (
-        "No suggestion until escc_grade is recorded.",
-        "No suggestion until sins_total is recorded.",
-        "No suggestion until systemically_fit is recorded.",
+        "No suggestion until the ESCC grade (from a graded MRI) is recorded.",
+        "No suggestion until a complete SINS is recorded.",
+        "No suggestion until the clinicians' judgement of fitness for surgery is recorded.",
     )
     assert (summary.noms.pathways, summary.noms.stabilisation) == ((), ())
 
@@ -247,7 +247,7 @@ def test_it_names_the_one_noms_input_still_missing(missing):
 
     assert noms.complete is False
     assert noms.missing == (missing,)
-    assert noms.reasons == (f"No suggestion until {missing} is recorded.",)
+    assert noms.reasons == (f"No suggestion until {scoring.NOMS_INPUT_LABELS[missing]} is recorded.",)
 
 
 def test_it_suggests_cebrt_with_stabilisation_for_high_grade_escc_radiosensitive_sins_9_and_fit():
@@ -328,7 +328,7 @@ def test_it_says_what_is_not_scored_yet_on_the_case_page(scoring_client):
     assert "Revised Tokuhashi: not scored" in html
     assert "Tomita: not scored" in html
     assert "ESCC (Bilsky): not graded" in html
-    assert "No suggestion until escc_grade is recorded." in html
+    assert "No suggestion until the ESCC grade (from a graded MRI) is recorded." in html
     assert "Fit for surgery: not yet judged." in html
     assert "Record when the diagnosis was first suspected." in html
     assert escape(scoring.MDT_NOTICE) in html

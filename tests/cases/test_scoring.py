@@ -677,7 +677,7 @@ def test_it_suggests_nothing_until_every_noms_input_is_recorded(missing: str) ->
     assert not result.complete
     assert result.missing == (missing,)
     assert (result.pathways, result.stabilisation) == ((), ())
-    assert missing in result.reasons[0]
+    assert scoring.NOMS_INPUT_LABELS[missing] in result.reasons[0]
 
 
 @pytest.mark.parametrize(
