@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.roles import assign_role
@@ -53,6 +53,12 @@ class Command(BaseCommand):
         stats = seed_record(patients=patients, reviewer_ids=reviewers, progress=self.stdout.write)
         self.stdout.write(f"Seeding {meetings} past meetings and the next one...")
         items = self.seed_meetings(meetings, members)
+        if connection.vendor == "postgresql":
+            # Fresh statistics: after a bulk load the planner otherwise guesses (and chose a parallel
+            # sequential scan of a million scans for the agenda's sixty cases).
+            self.stdout.write("Analysing the tables...")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done in {time.monotonic() - started:.0f}s: {stats.patients:,} patients, {stats.cases:,} cases, "
