@@ -25,14 +25,15 @@ def main() -> int:
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    os.environ["DEBUG"] = "1"  # seed_scale refuses otherwise; query logging is reset between runs
+    os.environ.setdefault("DEBUG", "1")  # read by config.settings; bench.settings then turns debug off
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     if not os.environ.get("DATABASE_URL"):
         (ROOT / ".run").mkdir(exist_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / '.run' / f'bench-{args.size}.sqlite3'}"
     print(f"Benchmark database: {os.environ['DATABASE_URL'].split('@')[-1]}", file=sys.stderr)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True)  # noqa: S603 - fixed arguments
+    seeding = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], check=True, env=seeding)  # noqa: S603 - fixed arguments
 
     import django
 
@@ -40,7 +41,7 @@ def main() -> int:
     from cases.models import Patient
 
     if not Patient.objects.exists():
-        subprocess.run([*manage, "seed_scale", "--size", args.size], check=True)  # noqa: S603
+        subprocess.run([*manage, "seed_scale", "--size", args.size], check=True, env=seeding)  # noqa: S603
     from bench import harness, pages
 
     lines = harness.header()
