@@ -21,6 +21,7 @@ class AccessRecord(models.Model):
         AGENDA = "agenda", "Meeting agenda"
         PDF_DOWNLOAD = "pdf_download", "PDF download"
         ADMIN_CHANGE = "admin_change", "Admin change form"
+        REPORT = "report", "Service audit report (breach list or case export)"
 
     # PROTECT: a user who opened records is deactivated, never deleted, so the trail stays whole.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_records")

@@ -65,6 +65,10 @@ ROLES: dict[str, Role] = {
                 "mdt.change_*",
                 "mdt.view_*",
                 "auth.view_user",  # the admin's autocomplete for responsible clinician and reviewer
+                "reports.view_report",  # the service audit (reports/): measures, breach lists, exports
+                # The reminder outbox: read-only, and a failed reminder can be sent again.
+                "reminders.view_reminder",
+                "reminders.resend_reminder",
             }
         ),
         # Team membership is the superuser's; the periodic-run record is the scheduler's.
@@ -82,6 +86,7 @@ ROLES: dict[str, Role] = {
                 "cases.change_*assessment",
                 "mdt.add_decision*",
                 "mdt.change_decision*",
+                "reports.view_report",  # a clinical lead audits the service too (NG234 1.1.2)
                 *SIGN_OFF,
             }
         ),
@@ -91,7 +96,15 @@ ROLES: dict[str, Role] = {
     # Auditors: see everything in the admin, change nothing, and see who opened which record.
     READ_ONLY: Role(
         grants=frozenset(
-            {"cases.view_*", "mdt.view_*", "auth.view_user", "auth.view_group", "accounts.view_accessrecord"}
+            {
+                "cases.view_*",
+                "mdt.view_*",
+                "reminders.view_*",
+                "auth.view_user",
+                "auth.view_group",
+                "accounts.view_accessrecord",
+                "reports.view_report",
+            }
         ),
     ),
 }

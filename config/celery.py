@@ -12,6 +12,10 @@ app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
     # Every minute (cron "* * * * *"): proves beat and worker are connected and
-    # records the time for /healthz. The reminder sweep replaces it.
+    # records the time for /healthz (which reports the reminder sweep's time beside it).
     "heartbeat": {"task": "mdt.tasks.heartbeat", "schedule": 60.0},
+    # Every minute (cron "* * * * *"): the reminder sweep (reminders/sweep.py) creates the
+    # reminders that have fallen due, claims them and enqueues one send task each. A sweep not
+    # started within 55 s is dropped rather than run late: the next one does the same work.
+    "reminder-sweep": {"task": "reminders.tasks.sweep", "schedule": 60.0, "options": {"expires": 55}},
 }

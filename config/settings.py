@@ -51,7 +51,9 @@ INSTALLED_APPS = [
     "simple_history",
     "cases",
     "mdt",
+    "reminders",
     "accounts",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +275,53 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CLINICAL_TARGETS_FILE = Path(env_str("CLINICAL_TARGETS_FILE", str(BASE_DIR / "config" / "clinical_targets.toml")))
 # A periodic run older than this makes /healthz report the scheduler as stale.
 PERIODIC_STALE_AFTER_SECONDS = env_int("PERIODIC_STALE_AFTER_SECONDS", 5 * 60, minimum=60)
+
+# REMINDERS (reminders/)
+# ------------------------------------------------------------------------------
+# Operational times chosen by the service, not clinical targets: the NICE targets live in
+# CLINICAL_TARGETS_FILE. Each can be set per trust through the environment.
+# The site's address, for the links in reminder emails (emails leave the app: no patient names).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A performed MRI not reviewed after this many hours reminds the radiologists; after twice as
+# long the case's responsible clinician; after three times, the MSCC coordinators.
+REMINDER_MRI_REVIEW_HOURS = env_int("REMINDER_MRI_REVIEW_HOURS", 24, minimum=1)
+# The agenda email goes to the team this many hours before a meeting starts.
+REMINDER_AGENDA_HOURS_BEFORE = env_int("REMINDER_AGENDA_HOURS_BEFORE", 24, minimum=1)
+# An agenda item still "listed" this many hours after its meeting ended: remind the chair.
+REMINDER_OUTCOME_HOURS = env_int("REMINDER_OUTCOME_HOURS", 24, minimum=1)
+# A sign-off still pending this many hours after the decision: remind the clinician named on it.
+REMINDER_SIGNOFF_HOURS = env_int("REMINDER_SIGNOFF_HOURS", 24, minimum=1)
+# "Follow-up due soon" goes out this many days before it is due (0: on the day).
+REMINDER_FOLLOW_UP_DAYS_BEFORE = env_int("REMINDER_FOLLOW_UP_DAYS_BEFORE", 3, minimum=0)
+# Steroids still recorded as active this many days after treatment started (domain.md 7.4:
+# the taper length is UNVERIFIED, so this is the service's choice, not a clinical rule).
+REMINDER_STEROIDS_DAYS_AFTER_TREATMENT = env_int("REMINDER_STEROIDS_DAYS_AFTER_TREATMENT", 7, minimum=1)
+# Date-based reminders (follow-ups) go out at this hour of the service's local day.
+REMINDER_DAY_START_HOUR = env_int("REMINDER_DAY_START_HOUR", 8, minimum=0)
+if REMINDER_DAY_START_HOUR > 23:
+    raise ImproperlyConfigured(f"REMINDER_DAY_START_HOUR={REMINDER_DAY_START_HOUR} must be an hour from 0 to 23")
+# The sweep claims due rows this many at a time, and stops claiming after the time budget
+# (seconds) so that it ends well inside CELERY_TASK_SOFT_TIME_LIMIT; the next sweep goes on.
+REMINDER_BATCH_SIZE = env_int("REMINDER_BATCH_SIZE", 500, minimum=1)
+REMINDER_SWEEP_BUDGET_SECONDS = env_int("REMINDER_SWEEP_BUDGET_SECONDS", 40, minimum=1)
+# A claimed row whose send task never started (its message lost with Redis) is claimed again
+# after this long. Safe at any value: a late message finds its claim superseded and does nothing.
+REMINDER_CLAIM_TIMEOUT_SECONDS = env_int("REMINDER_CLAIM_TIMEOUT_SECONDS", 60, minimum=1)
+# A row whose send started but never finished (the worker died) is sent again after this
+# long. It must exceed the task time limit, or a slow send could be repeated.
+REMINDER_SENDING_TIMEOUT_SECONDS = env_int("REMINDER_SENDING_TIMEOUT_SECONDS", 10 * 60, minimum=1)
+if REMINDER_SENDING_TIMEOUT_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"REMINDER_SENDING_TIMEOUT_SECONDS={REMINDER_SENDING_TIMEOUT_SECONDS} must exceed the task time limit "
+        f"({CELERY_TASK_TIME_LIMIT} s), or a send still running could be repeated"
+    )
+# Delivery tries before a reminder is marked failed (a coordinator can resend it from the
+# admin); between tries the send task backs off exponentially from REMINDER_RETRY_SECONDS.
+REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
+REMINDER_RETRY_SECONDS = env_int("REMINDER_RETRY_SECONDS", 30, minimum=1)
+REMINDER_RETRY_MAX_SECONDS = env_int("REMINDER_RETRY_MAX_SECONDS", 30 * 60, minimum=1)
+# /healthz counts a reminder as overdue once it is this late and still unsent.
+REMINDER_OVERDUE_AFTER_SECONDS = env_int("REMINDER_OVERDUE_AFTER_SECONDS", 5 * 60, minimum=60)
 
 # LOGGING
 # ------------------------------------------------------------------------------

@@ -21,4 +21,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),
     path("", include("mdt.urls")),
+    path("", include("reminders.urls")),
+    path("", include("reports.urls")),
 ]

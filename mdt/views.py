@@ -12,6 +12,7 @@ from kombu import Connection
 from cases.selectors import clocks_needing_attention
 from mdt.models import PeriodicRun
 from mdt.selectors import next_meetings, pending_review_worklist
+from reminders.selectors import my_reminders, outbox_health
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -22,6 +23,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "pending_review": pending_review_worklist(),
             "clocks_attention": clocks_needing_attention(),
             "next_meetings": next_meetings(),
+            "my_reminders": my_reminders(user_id=request.user.pk),
         },
     )
 
@@ -47,20 +49,34 @@ def _broker_ok() -> bool:
 @login_not_required
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database, broker and the last periodic run, for load balancers and people on call."""
+    """Database, broker, the last periodic run and the reminder outbox, for load balancers and people on call.
+
+    "overdue_reminders": unsent and due more than REMINDER_OVERDUE_AFTER_SECONDS ago; any makes the
+    status "degraded", as does a reminder sweep older than PERIODIC_STALE_AFTER_SECONDS.
+    """
     database = _database_ok()
     last_run = None
+    outbox = None
     if database:
         last_run = PeriodicRun.objects.filter(name="heartbeat").values_list("last_run_at", flat=True).first()
+        outbox = outbox_health()
+    now = timezone.now()
     stale_after = dt.timedelta(seconds=settings.PERIODIC_STALE_AFTER_SECONDS)
-    periodic_ok = last_run is not None and timezone.now() - last_run <= stale_after
+    periodic_ok = last_run is not None and now - last_run <= stale_after
+    last_sweep = outbox.last_sweep if outbox else None
+    sweep_ok = last_sweep is not None and now - last_sweep <= stale_after
+    reminders_ok = outbox is not None and sweep_ok and outbox.overdue == 0
     broker = _broker_ok()
     body = {
-        "status": "ok" if database and broker and periodic_ok else "degraded",
+        "status": "ok" if database and broker and periodic_ok and reminders_ok else "degraded",
         "database": "ok" if database else "unavailable",
         "broker": "ok" if broker else "unavailable",
         "last_periodic_run": last_run.isoformat() if last_run else None,
         "periodic": "ok" if periodic_ok else ("never run" if last_run is None else "stale"),
+        "last_reminder_sweep": last_sweep.isoformat() if last_sweep else None,
+        "reminder_sweep": "ok" if sweep_ok else ("never run" if last_sweep is None else "stale"),
+        "overdue_reminders": outbox.overdue if outbox else None,
+        "failed_reminders": outbox.failed if outbox else None,
     }
     # 503 only when the database is down: the web app cannot serve anyone then.
     return JsonResponse(body, status=200 if database else 503)

@@ -28,6 +28,7 @@ from accounts.models import AccessRecord
 from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun
+from reminders.models import Reminder
 from tests import factories
 from tests.accounts import ROLE_MAKERS, coordinator_user
 from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory
@@ -48,6 +49,7 @@ SCORE_FORM = "score form"  # clinicians only (cases.add_assessment)
 ACTION = "action"  # POST-only: a GET is refused with 405
 DECISION_FORM = "decision form"  # members of the MDT who record decisions (mdt.add_decision)
 URGENT_FORM = "urgent decision form"  # an oncologist or spinal surgeon only (the walk's clinician is a radiologist)
+REPORT = "service audit"  # reports.view_report: coordinators, clinicians, read-only auditors
 ADMIN_SITE = "admin site page"  # any staff user
 ADMIN_APP = "admin app index"  # 200 with a permission in the app, else 404
 ADMIN_AUTOCOMPLETE = "admin autocomplete"
@@ -73,6 +75,8 @@ RULES: list[tuple[str, str]] = [
     (r"decisions/<int:decision_id>/(|letter\.pdf)", PAGE),
     (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/done/", ACTION),
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
+    (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf)", REPORT),
+    (r"reminders/<int:reminder_id>/(done|snooze)/", ACTION),
 ]
 
 # What follows "admin/<app>/<model>/" -> the admin action it is.
@@ -102,6 +106,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "auth.user": VIEW,
         "auth.group": None,
         "accounts.accessrecord": None,
+        "reminders.reminder": VIEW,  # the outbox is read-only; failed rows can be resent (an action)
     },
     "read_only": {
         "cases.*": VIEW,
@@ -109,6 +114,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "auth.user": VIEW,
         "auth.group": VIEW,
         "accounts.accessrecord": VIEW,
+        "reminders.*": VIEW,
     },
 }
 
@@ -222,6 +228,14 @@ def world() -> dict[str, Any]:
         case=case, decision=decision, kind="repeat_mri", due_on=timezone.localdate(), owner=chair.member
     )
     PeriodicRun.objects.create(name="heartbeat", last_run_at=timezone.now())
+    reminder = Reminder.objects.create(
+        kind=Reminder.Kind.MRI_REVIEW,
+        recipient=users["clinician"],
+        scan=scan,
+        case=case,
+        due_at=timezone.now(),
+        dedupe_key=f"mri-review:{scan.pk}:{users['clinician'].pk}:0",
+    )
     AccessRecord.objects.create(user=users["clinician"], patient_id=patient.pk, kind="patient_page")
     return {
         "patient": patient,
@@ -231,6 +245,7 @@ def world() -> dict[str, Any]:
         "item": item,
         "decision": decision,
         "follow_up": follow_up,
+        "reminder": reminder,
         "users": users,
     }
 
@@ -265,7 +280,9 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         "item_id": world["item"].pk,
         "decision_id": world["decision"].pk,
         "follow_up_id": world["follow_up"].pk,
+        "reminder_id": world["reminder"].pk,
         "kind": ScoreKind.SINS,
+        "measure": "mri_24h",
     }
     if name not in values:
         raise Unclassified(f"no sample value for <{name}> in {route}: add one to sample() in test_url_walk.py")
@@ -333,6 +350,8 @@ def expected(route: Route, url: str, who: str) -> set[int | str]:
         return {200} if who in ("clinician", "coordinator") else {403}
     if kind == URGENT_FORM:
         return {403}
+    if kind == REPORT:
+        return {403} if who == "no_role" else {200}
     if kind == ADMIN_SITE:
         return {200}
     if kind == ADMIN_APP:

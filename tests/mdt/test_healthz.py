@@ -12,6 +12,7 @@ def test_it_reports_ok_with_database_broker_and_a_recent_periodic_run(client, se
     settings.CELERY_BROKER_URL = redis_url
     ran_at = timezone.now() - dt.timedelta(seconds=30)
     PeriodicRun.objects.create(name="heartbeat", last_run_at=ran_at)
+    PeriodicRun.objects.create(name="reminder-sweep", last_run_at=ran_at)
 
     response = client.get("/healthz")
 
@@ -22,6 +23,10 @@ def test_it_reports_ok_with_database_broker_and_a_recent_periodic_run(client, se
         "broker": "ok",
         "last_periodic_run": ran_at.isoformat(),
         "periodic": "ok",
+        "last_reminder_sweep": ran_at.isoformat(),
+        "reminder_sweep": "ok",
+        "overdue_reminders": 0,
+        "failed_reminders": 0,
     }
     assert response["Cache-Control"].startswith("max-age=0")
 

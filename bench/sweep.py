@@ -1,0 +1,268 @@
+"""The reminder sweep against a naive loop over the same data, measured in the same run.
+
+    .venv/bin/python -m bench.sweep --scans 1000000 --due 10000      # DATABASE_URL picks the server
+
+It never touches existing data: like the test runner it creates a throw-away database beside the
+one DATABASE_URL names (bench_sweep_<name> on PostgreSQL; SQLite: a temporary file or memory),
+fills it with cases.scale.seed_record (about ten scans per patient), leaves exactly --due MRIs
+performed more than REMINDER_MRI_REVIEW_HOURS ago and not reviewed, and one radiologist: so
+--due reminders fall due, one per scan. Each variant then starts from an empty outbox, the
+variants alternate (machine noise hits all alike), and the median of --repeat runs is reported.
+
+Sending (every due reminder emailed, locmem mail):
+  ours   reminders.sweep.sweep(): derive set-based, claim in batches, send tasks run eagerly;
+  naive  every scan loaded and checked in Python, the team and the outbox looked up and one
+         row saved at a time, each email sent as it goes.
+Creating the rows only (nothing sent):
+  ours   the same sweep with publishing left out (derive, cancel, claim);
+  naive  the same loop without the emails;
+  floor  one INSERT ... SELECT.
+Also printed: the sweep's own statements per claimed batch (its send tasks' excluded).
+"""
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+
+import django
+
+django.setup()
+
+from celery.signals import task_postrun, task_prerun  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core import mail  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import F  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench import harness  # noqa: E402
+from cases.choices import MRI_MODALITIES  # noqa: E402
+from cases.models import Scan  # noqa: E402
+from cases.scale import SCANS_PER_PATIENT, seed_record  # noqa: E402
+from config.celery import app  # noqa: E402
+from mdt.models import Member  # noqa: E402
+from reminders import emails  # noqa: E402
+from reminders import sweep as sweeping  # noqa: E402
+from reminders.models import Reminder  # noqa: E402
+
+say = harness.progress
+
+
+class Counter:
+    """Statements executed (an execute wrapper: no query log, no limit), and how many inside send tasks."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.in_tasks = 0
+        self._task_depth = 0
+
+    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.total += 1
+        self.in_tasks += 1 if self._task_depth else 0
+        return execute(sql, params, many, context)
+
+    def task_started(self, **kwargs: Any) -> None:
+        self._task_depth += 1
+
+    def task_finished(self, **kwargs: Any) -> None:
+        self._task_depth -= 1
+
+
+@contextmanager
+def counting() -> Iterator[Counter]:
+    counter = Counter()
+    task_prerun.connect(counter.task_started, weak=False)
+    task_postrun.connect(counter.task_finished, weak=False)
+    try:
+        with connection.execute_wrapper(counter):
+            yield counter
+    finally:
+        task_prerun.disconnect(counter.task_started)
+        task_postrun.disconnect(counter.task_finished)
+
+
+def build(*, scans: int, due: int, now: dt.datetime) -> tuple[int, int]:
+    """The clinical record at size, then exactly `due` MRIs waiting for review past the threshold."""
+    radiologist = get_user_model().objects.create_user("bench-radiologist", "radiologist@example.org", "x")
+    Member.objects.create(user=radiologist, role=Member.Role.RADIOLOGIST)
+    patients = max(1, scans // SCANS_PER_PATIENT)
+    say(f"Building {patients:,} patients (about {scans:,} scans)...")
+    seed_record(patients=patients, reviewer_ids=[radiologist.pk], now=now, progress=say)
+    threshold = now - dt.timedelta(hours=settings.REMINDER_MRI_REVIEW_HOURS)
+    waiting = Scan.objects.pending_review().filter(performed_at__lte=threshold)
+    have = waiting.count()
+    if have > due:  # review the surplus
+        change = list(waiting.order_by("id").values_list("id", flat=True)[due:])
+        values: dict[str, Any] = {"reviewed_at": F("performed_at"), "reviewed_by": radiologist}
+    else:  # un-review some MRIs
+        reviewed = Scan.objects.filter(
+            modality__in=MRI_MODALITIES, performed_at__lte=threshold, reviewed_at__isnull=False
+        )
+        change = list(reviewed.order_by("id").values_list("id", flat=True)[: due - have])
+        values = {"reviewed_at": None, "reviewed_by": None}
+    for start in range(0, len(change), 5000):
+        Scan.objects.filter(id__in=change[start : start + 5000]).update(**values)
+    return Scan.objects.count(), waiting.count()
+
+
+def reset() -> None:
+    Reminder.objects.all().delete()
+    mail.outbox = []
+
+
+def sweep_sending(now: dt.datetime) -> None:
+    report = sweeping.sweep(now)
+    assert report.claimed == len(mail.outbox), report
+
+
+def sweep_without_sending(now: dt.datetime) -> sweeping.SweepReport:
+    real = sweeping.publish
+    sweeping.publish = lambda claims, report=None: None
+    try:
+        return sweeping.sweep(now)
+    finally:
+        sweeping.publish = real
+
+
+def naive(now: dt.datetime, *, send: bool) -> None:
+    """What a first attempt looks like: every scan into Python, one row (and one email) at a time."""
+    threshold = now - dt.timedelta(hours=settings.REMINDER_MRI_REVIEW_HOURS)
+    for scan in Scan.objects.all().iterator(chunk_size=2000):
+        if scan.modality not in MRI_MODALITIES or scan.performed_at is None or scan.reviewed_at is not None:
+            continue
+        if scan.performed_at > threshold:
+            continue
+        for member in Member.objects.filter(role=Member.Role.RADIOLOGIST, active=True).select_related("user"):
+            key = f"mri-review:{scan.pk}:{member.user_id}:0"
+            if Reminder.objects.filter(dedupe_key=key).exists():
+                continue
+            reminder = Reminder.objects.create(
+                kind=Reminder.Kind.MRI_REVIEW,
+                recipient=member.user,
+                scan=scan,
+                case_id=scan.case_id,
+                due_at=scan.performed_at + dt.timedelta(hours=settings.REMINDER_MRI_REVIEW_HOURS),
+                dedupe_key=key,
+            )
+            if send:
+                reminder = Reminder.objects.select_related(*emails.RELATED).get(pk=reminder.pk)
+                emails.message_for(reminder, emails.render(reminder)).send()
+                reminder.status, reminder.sent_at, reminder.attempts = Reminder.Status.SENT, timezone.now(), 1
+                reminder.save()
+
+
+def floor(now: dt.datetime) -> None:
+    """One statement: the same rows straight from the scans, nothing sent."""
+    hours = settings.REMINDER_MRI_REVIEW_HOURS
+    radiologist = Member.objects.filter(role=Member.Role.RADIOLOGIST).values_list("user_id", flat=True).first()
+    mri = ", ".join(f"'{modality}'" for modality in sorted(MRI_MODALITIES))
+    if connection.vendor == "postgresql":
+        due_at = f"s.performed_at + INTERVAL '{hours} hours'"
+    else:
+        due_at = f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', s.performed_at, '+{hours} hours')"
+    sql = f"""
+        INSERT INTO reminders_reminder (kind, level, recipient_id, case_id, scan_id, due_at, status, claims,
+                                        attempts, status_reason, dedupe_key, created_at, updated_at)
+        SELECT 'mri_review', 0, %s, s.case_id, s.id, {due_at}, 'pending', 0, 0, '',
+               'mri-review:' || CAST(s.id AS TEXT) || ':' || CAST(%s AS TEXT) || ':0', %s, %s
+        FROM cases_scan s
+        WHERE s.modality IN ({mri}) AND s.performed_at IS NOT NULL AND s.reviewed_at IS NULL
+          AND s.performed_at <= %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [radiologist, radiologist, now, now, now - dt.timedelta(hours=hours)])
+
+
+def compare(title: str, candidates: dict[str, Callable[[], object]], repeat: int) -> tuple[harness.Comparison, dict]:
+    """Each candidate from an empty outbox, alternating, `repeat` times; statements counted on every run."""
+    measures = {name: harness.Measure(name, 0) for name in candidates}
+    counts: dict[str, Counter] = {}
+    for number in range(1, repeat + 1):
+        for name, run in candidates.items():
+            reset()
+            with counting() as counter:
+                started = time.perf_counter()
+                run()
+                seconds = time.perf_counter() - started
+            measures[name].times.append(seconds)
+            measures[name].queries = counter.total
+            counts[name] = counter
+            say(f"  {title} · {name} · run {number}/{repeat}: {seconds:.2f} s, {counter.total:,} statements")
+    reset()
+    return harness.Comparison(title, list(measures.values())), counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scans", type=int, default=100_000, help="scans in the record (about ten per patient)")
+    parser.add_argument("--due", type=int, default=1_000, help="reminders that fall due (one per waiting MRI)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each variant; the median is reported")
+    parser.add_argument("--batch", type=int, default=settings.REMINDER_BATCH_SIZE, help="REMINDER_BATCH_SIZE")
+    parser.add_argument("--skip-naive", action="store_true", help="leave out the naive loops (slow at size)")
+    args = parser.parse_args()
+
+    settings.REMINDER_BATCH_SIZE = args.batch
+    settings.REMINDER_SWEEP_BUDGET_SECONDS = 24 * 3600  # time the whole backlog, not one sweep's share
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    app.conf.task_always_eager = True  # send tasks run in-process, after each claim commits
+    if connection.vendor == "postgresql":  # never the test suite's test_<name>, which may be in use
+        connection.settings_dict["TEST"]["NAME"] = f"bench_sweep_{connection.settings_dict['NAME']}"
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    say(f"Throw-away {connection.vendor} database: {connection.settings_dict['NAME']}")
+    try:
+        header = harness.header()  # while connected: the database DATABASE_URL names need not exist
+        now = timezone.now()
+        total, due = build(scans=args.scans, due=args.due, now=now)
+        say(f"{total:,} scans, {due:,} MRIs waiting for review past {settings.REMINDER_MRI_REVIEW_HOURS} h. Timing...")
+        title = f"Reminder sweep, {due:,} due of {total:,} scans"
+        sending: dict[str, Callable[[], object]] = {"ours: sweep, sends run eagerly": lambda: sweep_sending(now)}
+        creating: dict[str, Callable[[], object]] = {
+            "ours: sweep, publishing left out": lambda: sweep_without_sending(now)
+        }
+        if not args.skip_naive:
+            sending["naive loop, one row and one email at a time"] = lambda: naive(now, send=True)
+            creating["naive loop, one row at a time"] = lambda: naive(now, send=False)
+        creating["floor: one INSERT ... SELECT"] = lambda: floor(now)
+        with_mail, counts = compare(f"{title}: emailed", sending, args.repeat)
+        rows_only, _ = compare(f"{title}: rows only", creating, args.repeat)
+        sweep_without_sending(now)  # everything claimed: the next sweeps find nothing to do
+        idle_times = []
+        for _ in range(max(3, args.repeat)):
+            with counting() as idle:
+                started = time.perf_counter()
+                idle_report = sweep_without_sending(now)
+                idle_times.append(time.perf_counter() - started)
+        reset()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    ours = counts["ours: sweep, sends run eagerly"]
+    batches = -(-due // args.batch)
+    own = ours.total - ours.in_tasks
+    lines = header + with_mail.rows() + rows_only.rows()
+    lines += [
+        "",
+        f"A sweep with nothing to do: {idle.total} statements, {statistics.median(idle_times) * 1000:.0f} ms "
+        f"(median; the last one by step, ms: {idle_report.timings}). This one ran {own:,} statements of its own "
+        f"for {due:,} "
+        f"due reminders in {batches:,} batch{'es' if batches != 1 else ''} of {args.batch} "
+        f"({(own - idle.total) / batches:.1f} per batch, creating the rows included), and its {due:,} send "
+        f"tasks ran {ours.in_tasks:,} ({ours.in_tasks / max(due, 1):.1f} each). Medians of {args.repeat} runs.",
+    ]
+    print("\n".join(lines), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

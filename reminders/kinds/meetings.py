@@ -1,0 +1,189 @@
+"""Meeting reminders: the agenda before it, outcomes and sign-offs still missing after it."""
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mdt.models import AgendaItem, Decision, Meeting, Member, SignOff
+from mdt.selectors import meeting_agenda
+from reminders.kinds.base import Kind, Run, local, mrn_of
+from reminders.models import Reminder
+
+AGENDA = Reminder.Kind.MEETING_AGENDA
+OUTCOME = Reminder.Kind.OUTCOME_NOT_RECORDED
+SIGN_OFF = Reminder.Kind.DECISION_NOT_SIGNED
+
+# There is no invitation list: every active team member is expected at the MDT (all the
+# clinical roles and both coordinator roles).
+EXPECTED_ROLES = tuple(Member.Role.values)
+
+
+def derive_agenda(run: Run) -> Iterator[Reminder]:
+    """Meetings starting within the next REMINDER_AGENDA_HOURS_BEFORE with no agenda reminder yet.
+
+    Uses the partial unique index on Meeting.starts_at (meeting_one_live_per_start).
+    """
+    before = dt.timedelta(hours=settings.REMINDER_AGENDA_HOURS_BEFORE)
+    reminded = Reminder.objects.filter(meeting=OuterRef("pk"), kind=AGENDA)
+    meetings = (
+        Meeting.objects.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=run.now, starts_at__lte=run.now + before)
+        .filter(~Exists(reminded))
+        .order_by()
+        .values_list("pk", "starts_at")
+    )
+    for meeting_id, starts_at in meetings:
+        for user_id in run.users_with_roles(*EXPECTED_ROLES):
+            yield run.new(
+                AGENDA,
+                recipient_id=user_id,
+                due_at=starts_at - before,
+                key=f"meeting-agenda:{meeting_id}:{user_id}",
+                meeting_id=meeting_id,
+            )
+
+
+def agenda_open(now: dt.datetime) -> Q:
+    """Until the meeting starts (or is cancelled, or moved to another status)."""
+    return Q(meeting__isnull=False, meeting__status=Meeting.Status.SCHEDULED, meeting__starts_at__gt=now)
+
+
+def agenda_context(reminder: Reminder) -> dict[str, Any]:
+    """The cases not yet ready, by MRN, with what each lacks (mdt.agenda.readiness decides)."""
+    assert reminder.meeting_id is not None
+    agenda = meeting_agenda(meeting_id=reminder.meeting_id)
+    not_ready = [
+        {"mrn": block.item.case.patient.mrn, "missing": [check.reason for check in block.readiness.missing]}
+        for block in agenda.blocks
+        if not block.readiness.ready
+    ]
+    meeting = agenda.meeting
+    return {
+        "meeting_title": meeting.title,
+        "starts_at": local(meeting.starts_at),
+        "location": meeting.location,
+        "video_link": meeting.video_link,
+        "case_count": len(agenda.blocks),
+        "not_ready": not_ready,
+    }
+
+
+def meeting_path(reminder: Reminder) -> str:
+    return reverse("meeting-detail", args=[reminder.meeting_id]) if reminder.meeting_id else reverse("meeting-list")
+
+
+def derive_outcome(run: Run) -> Iterator[Reminder]:
+    """Items still "listed" REMINDER_OUTCOME_HOURS after their meeting ended.
+
+    To the meeting's chair; with none (or one who has left), the MDT coordinators.
+    """
+    after = dt.timedelta(hours=settings.REMINDER_OUTCOME_HOURS)
+    reminded = Reminder.objects.filter(agenda_item=OuterRef("pk"), kind=OUTCOME)
+    items = (
+        AgendaItem.objects.filter(status=AgendaItem.Status.LISTED, meeting__ends_at__lte=run.now - after)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .filter(~Exists(reminded))
+        .order_by()
+        .values_list(
+            "pk",
+            "case_id",
+            "meeting_id",
+            "meeting__ends_at",
+            "meeting__chair__user_id",
+            "meeting__chair__active",
+            "meeting__chair__user__is_active",
+        )
+    )
+    for item_id, case_id, meeting_id, ends_at, chair_id, chair_active, chair_user_active in items:
+        if chair_id and chair_active and chair_user_active:
+            recipients = [chair_id]
+        else:
+            recipients = run.users_with_roles(Member.Role.MDT_COORDINATOR)
+        for user_id in recipients:
+            yield run.new(
+                OUTCOME,
+                recipient_id=user_id,
+                due_at=ends_at + after,
+                key=f"outcome-not-recorded:{item_id}:{user_id}",
+                agenda_item_id=item_id,
+                meeting_id=meeting_id,
+                case_id=case_id,
+            )
+
+
+def outcome_open(now: dt.datetime) -> Q:
+    return Q(agenda_item__isnull=False, agenda_item__status=AgendaItem.Status.LISTED) & ~Q(
+        agenda_item__meeting__status=Meeting.Status.CANCELLED
+    )
+
+
+def outcome_context(reminder: Reminder) -> dict[str, Any]:
+    item = reminder.agenda_item
+    assert item is not None
+    return {"mrn": mrn_of(reminder), "meeting_starts_at": local(item.meeting.starts_at)}
+
+
+def outcome_path(reminder: Reminder) -> str:
+    item = reminder.agenda_item
+    if item is None:
+        return meeting_path(reminder)
+    return reverse("item-decision", args=[item.meeting_id, item.pk])
+
+
+def derive_sign_off(run: Run) -> Iterator[Reminder]:
+    """Sign-offs still pending REMINDER_SIGNOFF_HOURS after the decision (uses signoff_pending_idx)."""
+    after = dt.timedelta(hours=settings.REMINDER_SIGNOFF_HOURS)
+    reminded = Reminder.objects.filter(sign_off=OuterRef("pk"), kind=SIGN_OFF)
+    sign_offs = (
+        SignOff.objects.filter(
+            response=SignOff.Response.PENDING,
+            decision__status=Decision.Status.AWAITING_SIGNOFF,
+            decision__decided_at__lte=run.now - after,
+            member__active=True,
+            member__user__is_active=True,
+        )
+        .filter(~Exists(reminded))
+        .order_by()
+        .values_list("pk", "decision_id", "decision__case_id", "decision__decided_at", "member__user_id")
+    )
+    for sign_off_id, decision_id, case_id, decided_at, user_id in sign_offs:
+        yield run.new(
+            SIGN_OFF,
+            recipient_id=user_id,
+            due_at=decided_at + after,
+            key=f"decision-not-signed:{sign_off_id}:{user_id}",
+            sign_off_id=sign_off_id,
+            decision_id=decision_id,
+            case_id=case_id,
+        )
+
+
+def sign_off_open(now: dt.datetime) -> Q:
+    return Q(
+        sign_off__isnull=False,
+        sign_off__response=SignOff.Response.PENDING,
+        sign_off__decision__status=Decision.Status.AWAITING_SIGNOFF,
+    )
+
+
+def sign_off_context(reminder: Reminder) -> dict[str, Any]:
+    decision = reminder.decision
+    decided_at = decision.decided_at if decision else timezone.now()
+    return {"mrn": mrn_of(reminder), "decided_at": local(decided_at)}
+
+
+def decision_path(reminder: Reminder) -> str:
+    if reminder.decision_id:
+        return reverse("decision-detail", args=[reminder.decision_id])
+    return reverse("dashboard")
+
+
+KINDS = (
+    Kind(AGENDA, "meeting", derive_agenda, agenda_open, agenda_context, meeting_path),
+    Kind(OUTCOME, "agenda_item", derive_outcome, outcome_open, outcome_context, outcome_path),
+    Kind(SIGN_OFF, "sign_off", derive_sign_off, sign_off_open, sign_off_context, decision_path),
+)

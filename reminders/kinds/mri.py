@@ -1,0 +1,156 @@
+"""MRI reminders: performed and not reviewed (escalating), requested and not performed in time."""
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from cases.choices import MRI_MODALITIES
+from cases.clocks import ClockState, case_clocks
+from cases.models import Scan
+from cases.selectors import clocks_needing_attention
+from mdt.models import Member
+from reminders.kinds.base import Kind, Run, local, mrn_of
+from reminders.models import Reminder
+
+REVIEW = Reminder.Kind.MRI_REVIEW
+NOT_PERFORMED = Reminder.Kind.MRI_NOT_PERFORMED
+
+# Who hears about an unreviewed MRI, one more step every REMINDER_MRI_REVIEW_HOURS.
+RADIOLOGISTS, RESPONSIBLE_CLINICIAN, MSCC_COORDINATORS = 0, 1, 2
+REVIEW_LEVELS = (RADIOLOGISTS, RESPONSIBLE_CLINICIAN, MSCC_COORDINATORS)
+LEVEL_LABELS = {
+    RADIOLOGISTS: "the radiologists",
+    RESPONSIBLE_CLINICIAN: "the responsible clinician",
+    MSCC_COORDINATORS: "the MSCC coordinators",
+}
+
+
+def review_step() -> dt.timedelta:
+    return dt.timedelta(hours=settings.REMINDER_MRI_REVIEW_HOURS)
+
+
+def derive_review(run: Run) -> Iterator[Reminder]:
+    """One query per level over the pending-review partial index (cases' scan_pending_review_idx)."""
+    step = review_step()
+    for level in REVIEW_LEVELS:
+        reminded = Reminder.objects.filter(scan=OuterRef("pk"), kind=REVIEW, level=level)
+        scans = (
+            Scan.objects.pending_review()
+            .filter(performed_at__lte=run.now - step * (level + 1))
+            .filter(~Exists(reminded))
+            .order_by()
+            .values_list(
+                "pk",
+                "case_id",
+                "performed_at",
+                "case__responsible_clinician_id",
+                "case__responsible_clinician__is_active",
+            )
+        )
+        for scan_id, case_id, performed_at, clinician_id, clinician_active in scans:
+            assert performed_at is not None  # pending_review() means performed
+            if level == RADIOLOGISTS:
+                recipients = run.users_with_roles(Member.Role.RADIOLOGIST)
+            elif level == RESPONSIBLE_CLINICIAN:
+                recipients = [clinician_id] if clinician_id and clinician_active else []
+            else:
+                recipients = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
+            for user_id in recipients:
+                yield run.new(
+                    REVIEW,
+                    recipient_id=user_id,
+                    due_at=performed_at + step * (level + 1),
+                    key=f"mri-review:{scan_id}:{user_id}:{level}",
+                    level=level,
+                    scan_id=scan_id,
+                    case_id=case_id,
+                )
+
+
+def review_open(now: dt.datetime) -> Q:
+    return Q(scan__isnull=False, scan__reviewed_at__isnull=True)
+
+
+def review_context(reminder: Reminder) -> dict[str, Any]:
+    scan = reminder.scan
+    assert scan is not None
+    return {
+        "mrn": mrn_of(reminder),
+        "performed_at": local(scan.performed_at),
+        "level": reminder.level,
+        "escalated_from": [LEVEL_LABELS[level] for level in REVIEW_LEVELS if level < reminder.level],
+        "hours": settings.REMINDER_MRI_REVIEW_HOURS * (reminder.level + 1),
+    }
+
+
+def case_path(reminder: Reminder) -> str:
+    return reverse("case-detail", args=[reminder.case_id]) if reminder.case_id else reverse("dashboard")
+
+
+def derive_not_performed(run: Run) -> Iterator[Reminder]:
+    """Open MRI clocks at risk or breached (cases.selectors, two queries), then their requested MRIs."""
+    coordinators = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
+    if not coordinators:
+        return
+    late = (ClockState.AT_RISK, ClockState.BREACHED)
+    mri_clocks = {
+        clock.case_id: clock
+        for clock in clocks_needing_attention(now=run.now, limit=sys.maxsize)
+        if clock.target.key.startswith("mri_") and clock.state in late and clock.started_at
+    }
+    if not mri_clocks:
+        return
+    reminded = Reminder.objects.filter(scan=OuterRef("pk"), kind=NOT_PERFORMED)
+    requested = (
+        Scan.objects.filter(case_id__in=list(mri_clocks), modality__in=MRI_MODALITIES, performed_at__isnull=True)
+        .filter(~Exists(reminded))
+        .order_by()
+        .values_list("pk", "case_id")
+    )
+    for scan_id, case_id in requested:
+        clock = mri_clocks[case_id]
+        assert clock.started_at is not None
+        for user_id in coordinators:
+            yield run.new(
+                NOT_PERFORMED,
+                recipient_id=user_id,
+                due_at=clock.target.at_risk_from(clock.started_at),
+                key=f"mri-not-performed:{scan_id}:{user_id}",
+                scan_id=scan_id,
+                case_id=case_id,
+            )
+
+
+def not_performed_open(now: dt.datetime) -> Q:
+    return Q(scan__isnull=False, scan__performed_at__isnull=True)
+
+
+def not_performed_context(reminder: Reminder) -> dict[str, Any]:
+    """The target's name is left out on purpose: it says which pathway (suspected MSCC) the patient is on."""
+    scan = reminder.scan
+    assert scan is not None and reminder.case is not None
+    clocks = [clock for clock in case_clocks(reminder.case) if clock.target.key.startswith("mri_")]
+    return {
+        "mrn": mrn_of(reminder),
+        "requested_at": local(scan.requested_at),
+        "target_due_at": local(clocks[0].due_at) if clocks else None,
+        "breached": bool(clocks) and clocks[0].state == ClockState.BREACHED,
+    }
+
+
+def scan_admin_path(reminder: Reminder) -> str:
+    """Coordinators record the scan's performed time in their workspace."""
+    if reminder.scan_id:
+        return reverse("admin:cases_scan_change", args=[reminder.scan_id])
+    return case_path(reminder)
+
+
+KINDS = (
+    Kind(REVIEW, "scan", derive_review, review_open, review_context, case_path),
+    Kind(NOT_PERFORMED, "scan", derive_not_performed, not_performed_open, not_performed_context, scan_admin_path),
+)

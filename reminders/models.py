@@ -1,0 +1,127 @@
+"""The reminder outbox: one row per reminder, the database's record of what is owed to whom.
+
+A row is created by the sweep when its trigger is due (reminders.derive), claimed and sent by
+the sweep and the send task (reminders.sweep, reminders.delivery), and shown in the
+recipient's list on the dashboard until they mark it done or act on the thing it is about.
+
+What a reminder is about: one nullable foreign key per kind of subject (scan, case, meeting,
+agenda item, decision, sign-off, follow-up), not a generic relation and not a
+(subject_type, subject_id) pair. Each kind's "is this still needed?" rule is then an ordinary
+join (`scan__reviewed_at__isnull=True`) that the sweep can run as one UPDATE for every row
+of a kind, the admin and the dashboard can `select_related`, and the database keeps honest.
+Every FK is `SET_NULL`: a deleted subject leaves the row behind with the FK empty, and the
+sweep cancels it ("subject deleted") instead of crashing on it. `case` is filled for every
+kind that has a patient, so the MRN is one join away for the emails, the admin search and
+the dashboard.
+
+Delivery state (`status`): pending -> sending -> sent, or failed, or cancelled. `claims`
+counts the sweep's claims and is the token a send task carries: a message from an older
+claim finds the number changed and does nothing. `attempts` counts delivery tries.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.models import Case, Scan
+from mdt.models import AgendaItem, Decision, FollowUp, Meeting, SignOff
+
+
+class ReminderQuerySet(models.QuerySet["Reminder"]):
+    def update(self, **kwargs: Any) -> int:
+        """Every state change here is a conditional UPDATE: keep updated_at true for them too."""
+        kwargs.setdefault("updated_at", timezone.now())
+        return super().update(**kwargs)
+
+    def due(self, now: dt.datetime) -> "ReminderQuerySet":
+        """Waiting to be claimed: pending and due by now (never "due exactly now": a late sweep catches up)."""
+        return self.filter(status=Reminder.Status.PENDING, due_at__lte=now)
+
+    def unsent(self) -> "ReminderQuerySet":
+        return self.filter(status__in=(Reminder.Status.PENDING, Reminder.Status.SENDING))
+
+
+class Reminder(models.Model):
+    class Kind(models.TextChoices):
+        MRI_REVIEW = "mri_review", "MRI waiting for review"
+        MRI_NOT_PERFORMED = "mri_not_performed", "MRI requested, not performed, NICE target at risk"
+        FOLLOW_UP_DUE_SOON = "follow_up_due_soon", "Follow-up due soon"
+        FOLLOW_UP_OVERDUE = "follow_up_overdue", "Follow-up overdue"
+        MEETING_AGENDA = "meeting_agenda", "Meeting agenda"
+        OUTCOME_NOT_RECORDED = "outcome_not_recorded", "Outcome not recorded"
+        DECISION_NOT_SIGNED = "decision_not_signed", "Decision not signed off"
+        STEROIDS_ACTIVE = "steroids_active", "Steroids still active after treatment started"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    # Escalation step for kinds that escalate (MRI review: 0 radiologists, 1 responsible clinician,
+    # 2 MSCC coordinators); 0 for the others.
+    level = models.PositiveSmallIntegerField(default=0)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+
+    # What it is about (see the module docstring). The FKs' own indexes serve the sweep's
+    # "no reminder yet for this scan / item / sign-off" anti-joins.
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    scan = models.ForeignKey(Scan, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decision = models.ForeignKey(Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sign_off = models.ForeignKey(SignOff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    due_at = models.DateTimeField("due at")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    claims = models.PositiveIntegerField(default=0, help_text="Times claimed by a sweep: the send task's token.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Delivery tries.")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # While sending: when the current holder's claim runs out and the sweep takes the row back.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    send_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Why it was cancelled or failed, or what happened last: words and ids, never patient data.
+    status_reason = models.CharField(max_length=200, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True, help_text="Marked done by the recipient.")
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    # kind:subject:recipient[:level], e.g. mri-review:12:7:0. The same reminder cannot exist twice.
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReminderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_at", "-id"]
+        permissions = [("resend_reminder", "Can resend a failed reminder")]
+        indexes = [
+            # The sweep's claim (status = pending AND due_at <= now ORDER BY due_at, id) and
+            # /healthz's count of overdue pending rows: only pending rows are in it.
+            models.Index(fields=["due_at", "id"], name="reminder_pending_due_idx", condition=Q(status="pending")),
+            # Claims that ran out (status = sending AND lease_until <= now), and /healthz.
+            models.Index(fields=["lease_until"], name="reminder_sending_lease_idx", condition=Q(status="sending")),
+            # /healthz's count of failed reminders, and the admin's "failed" filter.
+            models.Index(fields=["due_at"], name="reminder_failed_idx", condition=Q(status="failed")),
+            # The dashboard's "My reminders": one recipient's rows not dismissed, newest due first.
+            models.Index(
+                fields=["recipient", "-due_at"],
+                name="reminder_inbox_idx",
+                condition=Q(done_at__isnull=True) & ~Q(status="cancelled"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="reminder_sent_has_sent_at"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} for user {self.recipient_id}"

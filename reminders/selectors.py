@@ -1,0 +1,67 @@
+"""Reads for the dashboard's "My reminders" and for /healthz."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from mdt.models import PeriodicRun
+from reminders.kinds import KINDS, any_open
+from reminders.models import Reminder
+from reminders.sweep import SWEEP_RUN
+
+INBOX_SIZE = 50
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    reminder: Reminder
+    label: str
+    mrn: str
+    path: str
+
+
+def my_reminders(*, user_id: int | None, now: dt.datetime | None = None, limit: int = INBOX_SIZE) -> list[InboxRow]:
+    """Due, not done, not snoozed, and still needed (acting on the subject removes it at once,
+    before the sweep cancels it). One query: the row with its subjects joined.
+    """
+    if user_id is None:
+        return []
+    now = now or timezone.now()
+    rows = (
+        Reminder.objects.filter(recipient_id=user_id, done_at__isnull=True, due_at__lte=now)
+        .exclude(status=Reminder.Status.CANCELLED)
+        .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=now))
+        .filter(any_open(now))
+        .select_related("case__patient", "meeting", "agenda_item")
+        .order_by("-due_at", "-id")[:limit]
+    )
+    return [
+        InboxRow(
+            reminder=row,
+            label=KINDS[row.kind].label,
+            mrn=row.case.patient.mrn if row.case else "",
+            path=KINDS[row.kind].path(row),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class OutboxHealth:
+    last_sweep: dt.datetime | None
+    overdue: int  # unsent (pending or sending) and due more than REMINDER_OVERDUE_AFTER_SECONDS ago
+    failed: int
+
+
+def outbox_health(*, now: dt.datetime | None = None) -> OutboxHealth:
+    """Three small queries, on reminder_pending_due_idx and reminder_sending_lease_idx."""
+    now = now or timezone.now()
+    late = now - dt.timedelta(seconds=settings.REMINDER_OVERDUE_AFTER_SECONDS)
+    return OutboxHealth(
+        last_sweep=PeriodicRun.objects.filter(name=SWEEP_RUN).values_list("last_run_at", flat=True).first(),
+        overdue=Reminder.objects.unsent().filter(due_at__lte=late).count(),
+        failed=Reminder.objects.filter(status=Reminder.Status.FAILED).count(),
+    )

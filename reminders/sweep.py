@@ -1,0 +1,202 @@
+"""The sweep that Celery beat runs every minute (reminders.tasks.sweep, schedule in config/celery.py).
+
+1. derive: create the reminders that have fallen due from the clinical data (reminders.kinds),
+   one set-based pass per kind; the unique dedupe_key makes a second sweep create nothing.
+2. cancel: unsent rows whose subject was resolved (MRI reviewed, follow-up done...) or deleted.
+3. take back: rows whose claim ran out (the message was lost, or the worker died while
+   sending) go back to pending, or to failed after REMINDER_MAX_ATTEMPTS tries.
+4. claim and enqueue: due rows in batches. Each batch is claimed in one transaction
+   (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite the IMMEDIATE transaction
+   holds the write lock), and its send tasks are published after that transaction commits.
+   A send task carries (id, claim number) only. If the broker cannot take them, the
+   claims are handed back at once and the next sweep tries again.
+5. record the sweep's time for /healthz (mdt.PeriodicRun "reminder-sweep").
+
+Two sweeps at once (a slow one overlapping the next, two beats by mistake) claim disjoint
+rows: nothing is sent twice. Each step is a function of `now` that tests call on its own.
+"""
+
+import datetime as dt
+import functools
+import logging
+import operator
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from mdt.models import PeriodicRun
+from reminders.kinds import KINDS, Run
+from reminders.models import Reminder
+
+log = logging.getLogger(__name__)
+
+SWEEP_RUN = "reminder-sweep"  # mdt.PeriodicRun name, read by /healthz
+# Publishing to a broker that is down fails fast and hands the claims back; the sweep retries.
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+
+
+@dataclass
+class SweepReport:
+    derived: int = 0
+    cancelled: int = 0
+    released: int = 0
+    failed: int = 0
+    claimed: int = 0
+    broker_down: bool = False
+    # Milliseconds spent in each step, for the log line and the benchmark.
+    timings: dict[str, int] = field(default_factory=dict)
+
+
+def where(exc: BaseException) -> str:
+    """file:line of the innermost frame: enough to find a bug, with none of the exception's text."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename.rsplit('/', 2)[-1]}:{frames[-1].lineno}" if frames else "?"
+
+
+def derive(now: dt.datetime) -> int:
+    """Create the reminders due by `now` that do not exist yet; return how many rows were offered."""
+    run = Run(now)
+    offered = 0
+    for kind in KINDS.values():
+        try:
+            with transaction.atomic():
+                rows = list(kind.derive(run))
+                # A concurrent sweep may insert the same keys first: the unique key settles it.
+                Reminder.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+        except Exception as exc:
+            # One kind failing (bad data, a table being migrated) must not stop the others.
+            log.error("reminder derive failed: kind=%s error=%s at %s", kind.kind, type(exc).__name__, where(exc))
+            continue
+        offered += len(rows)
+    return offered
+
+
+def cancel_resolved(now: dt.datetime) -> int:
+    """Unsent rows (pending or failed) whose subject was deleted, or no longer needs them."""
+    unsent = Reminder.objects.filter(status__in=(Reminder.Status.PENDING, Reminder.Status.FAILED))
+    cancelled = 0
+    for kind in KINDS.values():
+        rows = unsent.filter(kind=kind.kind)
+        gone = rows.filter(**{f"{kind.subject}__isnull": True})
+        cancelled += gone.update(status=Reminder.Status.CANCELLED, status_reason="cancelled: subject deleted")
+        resolved = rows.exclude(kind.still_open(now))
+        cancelled += resolved.update(status=Reminder.Status.CANCELLED, status_reason="cancelled: resolved")
+    return cancelled
+
+
+def release_expired(now: dt.datetime) -> tuple[int, int]:
+    """Claims whose lease ran out: back to pending, or failed after the last try. Returns (released, failed)."""
+    expired = Reminder.objects.filter(status=Reminder.Status.SENDING, lease_until__lte=now)
+    failed = expired.filter(attempts__gte=settings.REMINDER_MAX_ATTEMPTS).update(
+        status=Reminder.Status.FAILED,
+        lease_until=None,
+        status_reason=f"failed: still unsent after {settings.REMINDER_MAX_ATTEMPTS} tries",
+    )
+    released = expired.update(
+        status=Reminder.Status.PENDING,
+        lease_until=None,
+        send_started_at=None,
+        status_reason="claim expired: to be sent again",
+    )
+    return released, failed
+
+
+def claim_batch(now: dt.datetime, *, size: int, ids: list[int] | None = None, report: SweepReport | None = None) -> int:
+    """Claim up to `size` due rows and enqueue their send tasks after commit. Returns how many."""
+    with transaction.atomic():
+        due = Reminder.objects.due(now)
+        if ids is not None:
+            due = due.filter(pk__in=ids)
+        picked = list(
+            due.order_by("due_at", "id").select_for_update(skip_locked=True).values_list("pk", "claims")[:size]
+        )
+        if not picked:
+            return 0
+        Reminder.objects.filter(pk__in=[pk for pk, _ in picked]).update(
+            status=Reminder.Status.SENDING,
+            claims=F("claims") + 1,
+            claimed_at=now,
+            lease_until=now + dt.timedelta(seconds=settings.REMINDER_CLAIM_TIMEOUT_SECONDS),
+            send_started_at=None,
+        )
+        # Rows are locked until commit, so each claim number is the one just written.
+        claims = [(pk, claim + 1) for pk, claim in picked]
+        transaction.on_commit(functools.partial(publish, claims, report))
+    return len(picked)
+
+
+def publish(claims: list[tuple[int, int]], report: SweepReport | None = None) -> None:
+    """One send task per claimed row: (id, claim number), nothing else. Runs after the claim commits."""
+    from reminders.tasks import send  # the task module imports this one
+
+    published = 0
+    try:
+        for reminder_id, claim in claims:
+            send.apply_async((reminder_id, claim), retry_policy=PUBLISH_RETRY)
+            published += 1
+    except Exception as exc:
+        handed_back = release(claims[published:])
+        log.warning(
+            "reminder broker unavailable: error=%s published=%d handed_back=%d",
+            type(exc).__name__,
+            published,
+            handed_back,
+        )
+        if report is not None:
+            report.broker_down = True
+
+
+def release(claims: list[tuple[int, int]]) -> int:
+    """Hand back claims whose task was never published (only if still untouched by a worker)."""
+    released = 0
+    for start in range(0, len(claims), 200):
+        chunk = claims[start : start + 200]
+        same_claim = functools.reduce(operator.or_, (Q(pk=pk, claims=claim) for pk, claim in chunk))
+        untouched = Reminder.objects.filter(same_claim, status=Reminder.Status.SENDING, send_started_at__isnull=True)
+        released += untouched.update(
+            status=Reminder.Status.PENDING, lease_until=None, status_reason="broker unavailable: to be sent again"
+        )
+    return released
+
+
+def sweep(now: dt.datetime | None = None) -> SweepReport:
+    now = now or timezone.now()
+    report = SweepReport()
+    clock = time.monotonic()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        report.timings[step] = round((time.monotonic() - clock) * 1000)
+        clock = time.monotonic()
+
+    report.derived = derive(now)
+    lap("derive")
+    report.cancelled = cancel_resolved(now)
+    lap("cancel")
+    report.released, report.failed = release_expired(now)
+    lap("take_back")
+    size = settings.REMINDER_BATCH_SIZE
+    deadline = time.monotonic() + settings.REMINDER_SWEEP_BUDGET_SECONDS
+    while not report.broker_down and time.monotonic() < deadline:
+        claimed = claim_batch(now, size=size, report=report)
+        report.claimed += claimed
+        if claimed < size:
+            break
+    lap("claim")
+    PeriodicRun.objects.update_or_create(name=SWEEP_RUN, defaults={"last_run_at": now})
+    log.info(
+        "reminder sweep: derived=%d cancelled=%d released=%d failed=%d claimed=%d broker_down=%s ms=%s",
+        report.derived,
+        report.cancelled,
+        report.released,
+        report.failed,
+        report.claimed,
+        report.broker_down,
+        report.timings,
+    )
+    return report

@@ -1,0 +1,239 @@
+"""The NICE timeliness measures (domain.md 8.3), counted by the database.
+
+Each measure is a cohort of cases whose clock started in the period, and a result per case:
+- met: the clock stopped at or before its due time;
+- breach: it stopped later, or it has not stopped and the due time has passed;
+- pending: it has not stopped and is not yet due. Pending cases are left out of the denominator.
+
+These are the states `cases.clocks.Clock` gives one case (met / breached / running or at risk),
+computed here in SQL so that a year of a large service is one grouped query per measure.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+
+from cases import clocks
+from cases.choices import Modality, Presentation, PrimarySite, TreatmentModality
+from cases.clocks import Target
+from cases.models import Case, Scan
+from reports.db import due_expression
+from reports.periods import Period
+
+
+class MeasureKey(StrEnum):
+    MRI_24H = "mri_24h"
+    MRI_PLAN_1W = "mri_plan_1w"
+    RT_24H = "rt_24h"
+
+
+class Result(StrEnum):
+    MET = "met"
+    BREACH = "breach"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The report's filters; blank means all."""
+
+    primary_site: str = ""
+    presentation: str = ""
+
+    @property
+    def description(self) -> str:
+        site = PrimarySite(self.primary_site).label if self.primary_site else "All primary sites"
+        presentation = Presentation(self.presentation).label if self.presentation else "All presentations"
+        return f"{site} · {presentation}"
+
+    def cases(self, prefix: str = "") -> Q:
+        """The filters as a condition on cases (`prefix` reaches a case from another model, e.g. "case__")."""
+        condition = Q()
+        if self.primary_site:
+            condition &= Q(**{f"{prefix}patient__primary_site": self.primary_site})
+        if self.presentation:
+            condition &= Q(**{f"{prefix}presentation": self.presentation})
+        return condition
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: MeasureKey
+    target_key: str
+    title: str
+    start_field: str  # the clock start, a datetime field of Case
+    start_label: str
+    stop_label: str
+    cohort: Q
+    cohort_text: str
+
+    @property
+    def target(self) -> Target:
+        return clocks.target(self.target_key)
+
+    @property
+    def definition(self) -> list[str]:
+        """What was counted, in words, with the target as configured (written under the measure)."""
+        due = f"the {self.start_label} + {self.target.description}"
+        if self.target.unit == "days":
+            due += " (calendar days, local time)"
+        return [
+            f"Cohort: {self.cohort_text} whose {self.start_label} falls in the period (local dates, both ends "
+            "included).",
+            f"Met: {self.stop_label} at or before {due}.",
+            f"Breach: {self.stop_label} later than that, or not yet and the due time has passed.",
+            "Pending: not yet, and not yet due. Pending cases are not in the denominator.",
+            f"Target: {self.target.label}. Source: {self.target.source}; {self.target.version}.",
+        ]
+
+    def stop(self) -> Expression | F:
+        """When the clock stopped (NULL while it runs), for a queryset annotated by `cases()`."""
+        if self.key == MeasureKey.MRI_PLAN_1W:
+            # Both the MRI and the plan: the later of the two, and NULL until both are done. (No plan:
+            # NULL. A plan and no MRI: "plan > NULL" is not true, so the MRI's NULL.) The MRI subquery
+            # appears twice, not four times as with a test for both.
+            return SqlCase(
+                When(treatment_plan_agreed_at__isnull=True, then=None),
+                When(treatment_plan_agreed_at__gt=F("first_mri"), then=F("treatment_plan_agreed_at")),
+                default=F("first_mri"),
+                output_field=DateTimeField(),
+            )
+        if self.key == MeasureKey.MRI_24H:
+            return F("first_mri")
+        return F("treatment_start_at")
+
+
+MEASURES: dict[MeasureKey, Measure] = {
+    measure.key: measure
+    for measure in (
+        Measure(
+            key=MeasureKey.MRI_24H,
+            target_key="mri_whole_spine_24h",
+            title="Whole-spine MRI within 24 hours: suspected MSCC with neurology",
+            start_field="suspected_diagnosis_at",
+            start_label="suspected-diagnosis time",
+            stop_label="the first whole-spine MRI performed",
+            cohort=Q(presentation=Presentation.SUSPECTED_MSCC),
+            cohort_text="cases presenting as suspected MSCC with neurology",
+        ),
+        Measure(
+            key=MeasureKey.MRI_PLAN_1W,
+            target_key="mri_whole_spine_1w",
+            title="Whole-spine MRI and treatment plan within 1 week: suspected spinal metastases without neurology",
+            start_field="suspected_diagnosis_at",
+            start_label="suspected-diagnosis time",
+            stop_label="both the first whole-spine MRI performed and the treatment plan agreed",
+            cohort=Q(presentation=Presentation.SUSPECTED_METASTASES),
+            cohort_text="cases presenting as suspected spinal metastases without neurology",
+        ),
+        Measure(
+            key=MeasureKey.RT_24H,
+            target_key="rt_start_24h",
+            title="Radiotherapy within 24 hours of the decision to treat",
+            start_field="decision_to_treat_at",
+            start_label="decision-to-treat time",
+            stop_label="the first radiotherapy fraction (treatment start)",
+            cohort=Q(treatment_modality=TreatmentModality.RADIOTHERAPY),
+            cohort_text="cases with a decision to treat with radiotherapy",
+        ),
+    )
+}
+
+
+def first_whole_spine_mri() -> Subquery:
+    """When the case's first whole-spine MRI was performed (NULL if none): uses the scan's case_id index."""
+    scans = Scan.objects.filter(case=OuterRef("pk"), modality=Modality.MRI_WHOLE_SPINE, performed_at__isnull=False)
+    return Subquery(scans.order_by("performed_at").values("performed_at")[:1])
+
+
+def measure_cases(measure: Measure, *, period: Period, filters: Filters, now: dt.datetime) -> QuerySet[Any]:
+    # QuerySet[Any]: the annotations below are filtered and ordered on by callers, which the
+    # django-stubs plugin cannot see through a QuerySet[Case].
+    """The cohort of a measure, each case annotated with clock_start, due, stopped_at and result."""
+    start = measure.start_field
+    cases = Case.objects.filter(
+        measure.cohort,
+        filters.cases(),
+        **{f"{start}__gte": period.starts_at, f"{start}__lt": period.ends_before},
+    )
+    if measure.key != MeasureKey.RT_24H:
+        cases = cases.annotate(first_mri=first_whole_spine_mri())
+    return cases.annotate(
+        clock_start=F(start), due=due_expression(measure.target, start), stopped_at=measure.stop()
+    ).annotate(
+        result=SqlCase(
+            When(stopped_at__lte=F("due"), then=Value(Result.MET.value)),
+            When(stopped_at__isnull=False, then=Value(Result.BREACH.value)),
+            When(due__lt=now, then=Value(Result.BREACH.value)),
+            default=Value(Result.PENDING.value),
+            output_field=CharField(),
+        )
+    )
+
+
+@dataclass
+class Counts:
+    met: int = 0
+    breach: int = 0
+    pending: int = 0
+
+    @property
+    def denominator(self) -> int:
+        return self.met + self.breach
+
+    @property
+    def percent(self) -> float | None:
+        """The share met, in percent; None when nothing is due yet."""
+        return 100 * self.met / self.denominator if self.denominator else None
+
+    def add(self, result: str, count: int) -> None:
+        setattr(self, Result(result).value, getattr(self, Result(result).value) + count)
+
+
+@dataclass
+class MeasureReport:
+    measure: Measure
+    total: Counts
+    months: list[tuple[dt.date, Counts]] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.measure.key.value
+
+
+def measure_report(measure: Measure, *, period: Period, filters: Filters, now: dt.datetime) -> MeasureReport:
+    """Counts per month of the clock start and in total: one grouped query."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    rows = (
+        measure_cases(measure, period=period, filters=filters, now=now)
+        .annotate(month=TruncMonth(measure.start_field, tzinfo=zone))
+        .order_by()
+        .values("month", "result")
+        .annotate(n=Count("pk"))
+    )
+    by_month = {month: Counts() for month in period.months}
+    total = Counts()
+    for row in rows:  # at most three rows per month
+        month = row["month"].astimezone(zone).date() if isinstance(row["month"], dt.datetime) else row["month"]
+        by_month.setdefault(month, Counts()).add(row["result"], row["n"])
+        total.add(row["result"], row["n"])
+    return MeasureReport(measure=measure, total=total, months=sorted(by_month.items()))

@@ -1,0 +1,170 @@
+"""The service audit: the report page, the cases behind each breach, CSV and PDF exports.
+
+All read-only (GET), never cached, for users with `reports.view_report`. Pages that list
+patients record who saw them (accounts.AccessRecord, kind "report").
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import permission_required
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from accounts.services import access_record_many
+from cases.paginators import Window, page_number
+from mdt.pdf import pdf_from_template
+from reports import charts, exports
+from reports.access import may_see_mrn, may_see_names
+from reports.forms import ReportForm, querystring, quick_range_links
+from reports.measures import MEASURES, MeasureKey, Result, measure_cases
+from reports.selectors import service_report
+
+PAGE_SIZE = 50
+STYLESHEET = "css/reports.css"
+
+
+def report_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """GET only, never cached, `reports.view_report` or 403 (anonymous visitors are sent to sign in first)."""
+    allowed = permission_required("reports.view_report", raise_exception=True)(view)
+    return wraps(view)(never_cache(require_safe(allowed)))
+
+
+def _print_stylesheet() -> str:
+    """static/css/reports.css, put inside the PDF (WeasyPrint fetches nothing): the charts' and tables' print rules."""
+    path = finders.find(STYLESHEET)
+    if not isinstance(path, str):
+        raise FileNotFoundError(STYLESHEET)
+    return Path(path).read_text(encoding="utf-8")
+
+
+def _filters_form(request: HttpRequest) -> ReportForm:
+    return ReportForm(request.GET)
+
+
+def _bad_request(form: ReportForm) -> HttpResponse:
+    return HttpResponseBadRequest(
+        " ".join(str(error) for errors in form.errors.values() for error in errors) or "Check the dates and filters."
+    )
+
+
+@report_view
+def report_page(request: HttpRequest) -> HttpResponse:
+    form = _filters_form(request)
+    if not form.is_valid():
+        return render(request, "reports/report.html", {"form": form}, status=400)
+    period, filters = form.report_period, form.report_filters
+    report = service_report(period=period, filters=filters, now=timezone.now())
+    shown = ReportForm({"start": period.first, "end": period.last, **vars(filters)})  # the dates a quick range chose
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "form": shown,
+            "report": report,
+            "query": querystring(period, filters),
+            "quick_ranges": quick_range_links(filters, period),
+            "cards": [(measure, charts.measure_trend(measure)) for measure in report.measures],
+            "decisions_chart": charts.decisions_chart(report.activity),
+            "time_zone": settings.TIME_ZONE,
+        },
+    )
+
+
+@report_view
+def breaches(request: HttpRequest, measure: str) -> HttpResponse:
+    try:
+        chosen = MEASURES[MeasureKey(measure)]
+    except ValueError as exc:
+        raise Http404("No such measure") from exc
+    form = _filters_form(request)
+    if not form.is_valid():
+        return _bad_request(form)
+    period, filters, now = form.report_period, form.report_filters, timezone.now()
+    cases = (
+        measure_cases(chosen, period=period, filters=filters, now=now)
+        .filter(result=Result.BREACH.value)
+        .select_related("patient")
+        .order_by("clock_start", "pk")
+    )
+    window = Window(cases, page_number(request.GET.get("page")), PAGE_SIZE)
+    access_record_many(user=request.user, cases=[(case.patient_id, case.pk) for case in window], kind="report")
+    return render(
+        request,
+        "reports/breaches.html",
+        {
+            "measure": chosen,
+            "page": window,
+            "period": period,
+            "filters": filters,
+            "now": now,
+            "query": querystring(period, filters),
+            "show_names": may_see_names(request.user),
+            "show_mrn": may_see_mrn(request.user),
+        },
+    )
+
+
+def _csv_response(lines: Any, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@report_view
+def measures_csv(request: HttpRequest) -> HttpResponseBase:
+    form = _filters_form(request)
+    if not form.is_valid():
+        return _bad_request(form)
+    period, filters = form.report_period, form.report_filters
+    report = service_report(period=period, filters=filters, now=timezone.now())
+    rows = exports.measure_rows(report.measures, period, filters)
+    return _csv_response(exports.csv_lines(rows), f"service-audit-measures-{period.first}-to-{period.last}.csv")
+
+
+@report_view
+def cases_csv(request: HttpRequest) -> HttpResponseBase:
+    form = _filters_form(request)
+    if not form.is_valid():
+        return _bad_request(form)
+    try:
+        measures = exports.measures_for(request.GET.get("measure") or None)
+    except ValueError:
+        return HttpResponseBadRequest(f"No such measure. Choose one of: {', '.join(MeasureKey)}.")
+    period, filters = form.report_period, form.report_filters
+    rows, seen = exports.case_rows(
+        measures, period=period, filters=filters, now=timezone.now(), with_mrn=may_see_mrn(request.user)
+    )
+    access_record_many(user=request.user, cases=seen, kind="report")
+    name = measures[0].key.value if len(measures) == 1 else "all-measures"
+    return _csv_response(exports.csv_lines(rows), f"service-audit-cases-{name}-{period.first}-to-{period.last}.csv")
+
+
+@report_view
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The whole report for a governance meeting: aggregate figures only, no patient identifiers."""
+    form = _filters_form(request)
+    if not form.is_valid():
+        return _bad_request(form)
+    period, filters = form.report_period, form.report_filters
+    report = service_report(period=period, filters=filters, now=timezone.now())
+    pdf = pdf_from_template(
+        "pdf/report.html",
+        {
+            "report": report,
+            "stylesheet": _print_stylesheet(),
+            "cards": [(measure, charts.measure_trend(measure)) for measure in report.measures],
+            "decisions_chart": charts.decisions_chart(report.activity),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="service-audit-{period.first}-to-{period.last}.pdf"'
+    return response

@@ -1,0 +1,79 @@
+"""/healthz reports the last reminder sweep and the reminders overdue and unsent."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from mdt.models import PeriodicRun
+from reminders.models import Reminder
+from reminders.sweep import SWEEP_RUN
+from tests.reminders.makers import HOUR
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def healthy(settings, redis_url):
+    settings.CELERY_BROKER_URL = redis_url
+    now = timezone.now()
+    PeriodicRun.objects.create(name="heartbeat", last_run_at=now)
+    return PeriodicRun.objects.create(name=SWEEP_RUN, last_run_at=now - dt.timedelta(seconds=20))
+
+
+def reminder(team, n: int, **fields) -> Reminder:
+    values = {
+        "kind": Reminder.Kind.STEROIDS_ACTIVE,
+        "recipient": team["oncologist"],
+        "due_at": timezone.now() - HOUR,
+        "dedupe_key": f"k{n}",
+    }
+    return Reminder.objects.create(**(values | fields))
+
+
+def test_it_reports_the_last_sweep_and_no_overdue_reminders(client, healthy, team):
+    reminder(team, 1, status=Reminder.Status.SENT, sent_at=timezone.now())
+    reminder(team, 2, due_at=timezone.now() - dt.timedelta(minutes=1))  # due a minute ago: not overdue yet
+
+    body = client.get("/healthz").json()
+
+    assert body["status"] == "ok"
+    assert body["last_reminder_sweep"] == healthy.last_run_at.isoformat()
+    assert body["reminder_sweep"] == "ok"
+    assert (body["overdue_reminders"], body["failed_reminders"]) == (0, 0)
+
+
+def test_it_counts_overdue_unsent_reminders_and_says_degraded(client, healthy, team, settings):
+    settings.REMINDER_OVERDUE_AFTER_SECONDS = 300
+    reminder(team, 1)
+    reminder(team, 2, status=Reminder.Status.SENDING)
+    reminder(team, 3, status=Reminder.Status.FAILED)
+    reminder(team, 4, status=Reminder.Status.CANCELLED)
+
+    body = client.get("/healthz").json()
+
+    assert (body["overdue_reminders"], body["failed_reminders"]) == (2, 1)
+    assert body["status"] == "degraded"
+
+
+def test_it_says_when_the_sweep_has_stopped(client, healthy, settings):
+    settings.PERIODIC_STALE_AFTER_SECONDS = 300
+    PeriodicRun.objects.filter(name=SWEEP_RUN).update(last_run_at=timezone.now() - dt.timedelta(minutes=6))
+
+    body = client.get("/healthz").json()
+
+    assert (body["reminder_sweep"], body["status"]) == ("stale", "degraded")
+
+
+def test_it_says_when_the_sweep_never_ran(client, settings, redis_url):
+    settings.CELERY_BROKER_URL = redis_url
+
+    body = client.get("/healthz").json()
+
+    assert (body["reminder_sweep"], body["last_reminder_sweep"]) == ("never run", None)
+
+
+def test_it_stays_cheap(client, healthy, django_assert_max_num_queries):
+    # SELECT 1, heartbeat, last sweep, overdue count, failed count
+    with django_assert_max_num_queries(5):
+        client.get("/healthz")
