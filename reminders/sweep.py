@@ -25,7 +25,7 @@ import traceback
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -35,6 +35,7 @@ from reminders.models import Reminder
 
 log = logging.getLogger(__name__)
 
+ANALYZE_AFTER = 1000  # rows created by one sweep (see derive)
 SWEEP_RUN = "reminder-sweep"  # mdt.PeriodicRun name, read by /healthz
 # Publishing to a broker that is down fails fast and hands the claims back; the sweep retries.
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
@@ -73,6 +74,12 @@ def derive(now: dt.datetime) -> int:
             log.error("reminder derive failed: kind=%s error=%s at %s", kind.kind, type(exc).__name__, where(exc))
             continue
         offered += len(rows)
+    if offered >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # After a burst of new rows the planner's statistics still describe a small outbox, and
+        # the next sweeps' "no reminder yet" anti-joins run ten times slower (measured: 1.1 s
+        # instead of 0.14 s at 1,000,000 scans) until autovacuum gets round to it. A few ms.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE reminders_reminder")
     return offered
 
 
