@@ -32,7 +32,10 @@ def test_a_worker_runs_the_heartbeat_sent_through_redis(redis_url):
     app.conf.broker_url = redis_url
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            heartbeat.delay()
+            # Publish on a connection to this Redis: the app's producer pool may already hold one to
+            # the REDIS_URL of the environment, which need not answer on a machine without Redis.
+            with app.connection_for_write(redis_url) as connection:
+                heartbeat.apply_async(connection=connection)
             # The task keeps no result: watch the database for its effect instead (up to 10 s).
             for _ in range(100):
                 if PeriodicRun.objects.filter(name="heartbeat").exists():
