@@ -24,7 +24,10 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (or set SECRET_KEY_FILE)")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (or set SECRET_KEY_FILE). "
+            "On a development machine run with DEBUG=1, as `make run` does: DEBUG=1 .venv/bin/python manage.py ..."
+        )
     SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105 - never used with DEBUG off
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
