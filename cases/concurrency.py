@@ -25,7 +25,7 @@ class Versioned(models.Model):
         abstract = True
 
 
-def _changes_since(instance: Any, loaded_version: int) -> list[str]:
+def changes_since(instance: Any, loaded_version: int) -> list[str]:
     """Lines like "Carys Evans at 25 Nov 09:14 changed Karnofsky performance status: 70 → 50"."""
     history = list(instance.history.filter(version__gte=loaded_version).order_by("history_date", "history_id"))
     if len(history) < 2:
@@ -65,7 +65,7 @@ class VersionedFormMixin(forms.ModelForm):
         )
         loaded = cleaned.get("loaded_version")
         if current is not None and loaded != current:
-            details = _changes_since(instance, loaded) if loaded is not None else []
+            details = changes_since(instance, loaded) if loaded is not None else []
             raise forms.ValidationError(
                 "Someone else saved this record after you opened it, so your changes were not saved. "
                 + (" ".join(details) + ". " if details else "")

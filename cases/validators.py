@@ -4,6 +4,8 @@ import re
 
 from django.core.exceptions import ValidationError
 
+from cases import scoring
+
 _NHS_SEPARATORS = re.compile(r"[\s\-\u2013\u2014]+")  # spaces, hyphens, en and em dashes
 # ASCII digits only: str.isdigit() also accepts superscripts and other scripts' digits.
 _DIGITS = re.compile(r"[0-9]+")
@@ -60,9 +62,12 @@ def format_nhs_number(value: str | None) -> str:
 
 
 def validate_karnofsky(value: int) -> None:
-    if value < 0 or value > 100 or value % 10:
+    """The table in cases.scoring is the one rule (multiples of 10 from 0 to 100); this gives the form's message."""
+    try:
+        scoring.validate_karnofsky(value)
+    except ValueError as exc:
         raise ValidationError(
             "Karnofsky performance status is a multiple of 10 from 0 to 100; %(value)s is not.",
             code="karnofsky",
             params={"value": value},
-        )
+        ) from exc

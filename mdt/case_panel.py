@@ -2,27 +2,18 @@
 
 from typing import Any
 
-from django.db.models import Prefetch
 from django.http import HttpRequest
 
 from cases.models import Case
 from cases.timeline import register_source
 from mdt.models import AgendaItem, Decision, FollowUp, SignOff
+from mdt.selectors import decisions_for_display
 from mdt.services import member_of
 
 
 def decisions_panel(request: HttpRequest, case: Case) -> tuple[str, dict[str, Any]]:
     """Two queries (decisions with their sign-offs and follow-ups) plus the open follow-ups of the case."""
-    signoffs = SignOff.objects.select_related("member__user").order_by("id")
-    decisions = (
-        Decision.objects.filter(case=case)
-        .select_related("recorded_by", "amends", "agenda_item__meeting")
-        .prefetch_related(
-            Prefetch("signoffs", queryset=signoffs),
-            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner__user")),
-        )
-        .order_by("decided_at", "id")
-    )
+    decisions = decisions_for_display().filter(case=case).order_by("decided_at", "id")
     open_follow_ups = FollowUp.objects.filter(case=case, completed_at__isnull=True).select_related("owner__user")
     member = member_of(request.user)
     return (

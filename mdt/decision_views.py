@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,17 +16,10 @@ from cases.models import Case
 from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
 from mdt import decisions
 from mdt.decision_forms import DecisionForm, OutcomeForm, SignForm, follow_up_formset, meeting_day
-from mdt.models import AgendaItem, Decision, FollowUp, Meeting, SignOff
+from mdt.models import AgendaItem, Decision, FollowUp, Meeting
 from mdt.pdf import pdf_from_template
+from mdt.selectors import decisions_for_display
 from mdt.services import member_of
-
-
-def _decisions() -> QuerySet[Decision]:
-    signoffs = SignOff.objects.select_related("member__user").order_by("id")
-    return Decision.objects.select_related("recorded_by", "amends", "agenda_item__meeting").prefetch_related(
-        Prefetch("signoffs", queryset=signoffs),
-        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner__user")),
-    )
 
 
 def _add_errors(form: DecisionForm, exc: ValidationError) -> None:
@@ -55,7 +48,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
     items = AgendaItem.objects.select_related("meeting", "presenter", "case__patient", "case__responsible_clinician")
     items = items.prefetch_related(*summary_prefetch("case__"))
     item = get_object_or_404(items, pk=item_id, meeting_id=meeting_id)
-    current = _decisions().filter(agenda_item=item).exclude(status=Decision.Status.SUPERSEDED).first()
+    current = decisions_for_display().filter(agenda_item=item).exclude(status=Decision.Status.SUPERSEDED).first()
     not_before = meeting_day(item.meeting.starts_at)
     form = DecisionForm(request.POST or None, initial=DecisionForm.initial_from(current) if current else {
         "responsible": _default_responsible(item), "patient_preferences_considered": "yes"})  # fmt: skip
@@ -116,7 +109,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
 
 @never_cache
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
-    decision = get_object_or_404(_decisions().select_related("case__patient"), pk=decision_id)
+    decision = get_object_or_404(decisions_for_display().select_related("case__patient"), pk=decision_id)
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
     member = member_of(request.user)
     mine = next((s for s in decision.signoffs.all() if member and s.member_id == member.pk), None)
@@ -194,7 +187,7 @@ def _decision_page(
 def decision_amend(request: HttpRequest, decision_id: int) -> HttpResponse:
     if not request.user.has_perm("mdt.add_decision"):
         raise PermissionDenied("Only members of the MDT amend decisions.")
-    original = get_object_or_404(_decisions(), pk=decision_id)
+    original = get_object_or_404(decisions_for_display(), pk=decision_id)
     case = Case.objects.select_related("patient").prefetch_related(*SUMMARY_PREFETCH).get(pk=original.case_id)
 
     def save(data: decisions.DecisionInput, reason: str) -> Decision:
@@ -221,7 +214,7 @@ def urgent_decision_new(request: HttpRequest, case_id: int) -> HttpResponse:
 @never_cache
 def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
     """The outcome letter for the GP and the referrer."""
-    decision = get_object_or_404(_decisions().select_related("case__patient"), pk=decision_id)
+    decision = get_object_or_404(decisions_for_display().select_related("case__patient"), pk=decision_id)
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="pdf_download")
     pdf = pdf_from_template(
         "pdf/decision_letter.html", {"decision": decision, "case": decision.case, "patient": decision.case.patient}
@@ -235,7 +228,7 @@ def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
 def meeting_outcomes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Every item of a meeting with its outcome: a constant number of queries however long."""
     meeting = get_object_or_404(Meeting.objects.select_related("chair__user"), pk=meeting_id)
-    current = _decisions().exclude(status=Decision.Status.SUPERSEDED)
+    current = decisions_for_display().exclude(status=Decision.Status.SUPERSEDED)
     items = list(
         meeting.items.order_by("position", "id")
         .select_related("case__patient")

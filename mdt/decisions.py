@@ -16,7 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases.choices import CaseStatus
-from cases.concurrency import _changes_since
+from cases.concurrency import changes_since
 from cases.models import Case
 from mdt.models import AgendaItem, Decision, FollowUp, Member, SignOff
 from mdt.services import is_clinician, member_of
@@ -147,7 +147,7 @@ def _case_after_decision(decision: Decision, user: Any) -> None:
 def _conflict(decision: Decision, loaded_version: int | None) -> str:
     """What the other person saved, so the second writer can see it before reloading."""
     opening = "Someone else saved this decision after you opened it, so your changes were not saved."
-    details = _changes_since(decision, loaded_version) if loaded_version is not None else []
+    details = changes_since(decision, loaded_version) if loaded_version is not None else []
     if not details:
         who = decision.recorded_by.get_full_name() or decision.recorded_by.get_username()
         treatments = "no active treatment" if decision.no_treatment else "; ".join(decision.treatment_labels)

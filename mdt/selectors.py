@@ -13,7 +13,18 @@ from cases.models import Assessment, Scan
 from cases.selectors import scans_pending_review
 from cases.summary import CaseSummary, case_summary
 from mdt.agenda import Readiness, latest_mri, readiness
-from mdt.models import AgendaItem, Attendance, Meeting, Member, Preparation, Quorum, quorum_of
+from mdt.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    FollowUp,
+    Meeting,
+    Member,
+    Preparation,
+    Quorum,
+    SignOff,
+    quorum_of,
+)
 
 WORKLIST_SIZE = 25
 NEXT_MEETINGS = 3
@@ -167,3 +178,12 @@ def meeting_for_calendar(*, meeting_id: int) -> Meeting:
     if meeting is None:
         raise Meeting.DoesNotExist
     return meeting
+
+
+def decisions_for_display() -> QuerySet[Decision]:
+    """Decisions with what their pages, letters and the case panel show: three queries for any number."""
+    signoffs = SignOff.objects.select_related("member__user").order_by("id")
+    return Decision.objects.select_related("recorded_by", "amends", "agenda_item__meeting").prefetch_related(
+        Prefetch("signoffs", queryset=signoffs),
+        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner__user")),
+    )
