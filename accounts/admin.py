@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.models import AccessRecord
-from cases.paginators import EstimatedCountPaginator
+from core.paginators import EstimatedCountPaginator
 
 
 @admin.register(AccessRecord)

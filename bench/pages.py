@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from bench.harness import Comparison, measure
 from cases.models import Case, Patient, Scan
-from cases.paginators import Keyset
 from cases.selectors import patient_search, scans_pending_review
-from mdt import decisions
+from core.paginators import Keyset
 from mdt.models import AgendaItem, Decision, FollowUp, Meeting, Member, SignOff
+from mdt.services import decisions
 
 PAGE = 50
 

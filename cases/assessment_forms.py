@@ -12,9 +12,9 @@ from django import forms
 from django.utils import timezone
 
 from cases import scoring
-from cases.concurrency import VersionedFormMixin
 from cases.models import Case, Scan
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
+from core.concurrency import VersionedFormMixin
 
 KIND_DEFINITIONS: dict[str, scoring.ScoreDefinition] = {kind: scoring.SCORES[v] for kind, v in CURRENT_VERSION.items()}
 

@@ -11,10 +11,10 @@ from cases.assessment_forms import AssessmentForm, NomsInputsForm, prefilled_com
 from cases.forms import PatientSearchForm
 from cases.models import Case, Patient, Scan
 from cases.models.assessments import ScoreKind
-from cases.paginators import Keyset, after_id
 from cases.panels import render_panels
 from cases.summary import case_summary
 from cases.timeline import case_timeline
+from core.paginators import Keyset, after_id
 
 PAGE_SIZE = 50
 PATIENT_ORDER = ["family_name", "given_name", "id"]  # served by patient_name_order_idx

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "reminders",
     "accounts",
     "reports",
+    "home",
 ]
 
 MIDDLEWARE = [

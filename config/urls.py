@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("mdt.urls")),
     path("", include("reminders.urls")),
     path("", include("reports.urls")),
+    path("", include("home.urls")),
 ]

@@ -16,10 +16,10 @@ from django.urls import URLPattern, path
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import assign_role
-from cases.admin import FastChangelistMixin
-from mdt.forms import WeeklyMeetingsForm
+from core.admin import FastChangelistMixin
+from mdt.forms.meetings import WeeklyMeetingsForm
 from mdt.models import AgendaItem, Attendance, Meeting, Member, PeriodicRun, quorum_of
-from mdt.services import WeeklySchedule, meetings_schedule_weekly
+from mdt.services.agenda import WeeklySchedule, meetings_schedule_weekly
 
 User = get_user_model()
 

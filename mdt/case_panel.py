@@ -8,7 +8,7 @@ from cases.models import Case
 from cases.timeline import register_source
 from mdt.models import AgendaItem, Decision, FollowUp, SignOff
 from mdt.selectors import decisions_for_display
-from mdt.services import member_of
+from mdt.services.agenda import member_of
 
 
 def decisions_panel(request: HttpRequest, case: Case) -> tuple[str, dict[str, Any]]:

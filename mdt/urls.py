@@ -1,10 +1,9 @@
 from django.urls import path
 
-from mdt import decision_views, meeting_views, views
+from mdt.views import decisions as decision_views
+from mdt.views import meetings as meeting_views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("healthz", views.healthz, name="healthz"),
     path("meetings/", meeting_views.meeting_list, name="meeting-list"),
     path("meetings/<int:meeting_id>/", meeting_views.meeting_detail, name="meeting-detail"),
     path("meetings/<int:meeting_id>/agenda.pdf", meeting_views.meeting_pdf, name="meeting-pdf"),

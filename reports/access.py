@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from mdt.services import is_clinician, is_coordinator
+from mdt.services.agenda import is_clinician, is_coordinator
 
 PERMISSION = "reports.view_report"
 SESSION_KEY = "reports.may_view"

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.services import access_record_many
-from cases.paginators import Window, page_number
+from core.paginators import Window, page_number
 from mdt.pdf import pdf_from_template
 from reports import charts, exports
 from reports.access import may_see_mrn, may_see_names

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from cases.history_guard import protect, unprotect
+from core.history_guard import protect, unprotect
 
 TABLES = ("cases_historicalpatient", "cases_historicalcase", "cases_historicalscan", "cases_historicalassessment")
 

@@ -31,9 +31,9 @@ from cases.choices import (
     SteroidIndication,
     TreatmentModality,
 )
-from cases.concurrency import Versioned
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
 from cases.validators import format_nhs_number, looks_like_nhs_number, normalise_nhs_number, validate_karnofsky
+from core.concurrency import Versioned
 
 # A time typed a little ahead of the server's clock is not "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)

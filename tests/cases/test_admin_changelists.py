@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.models import Patient
-from cases.paginators import COUNT_CAP, EstimatedCountPaginator
+from core.paginators import COUNT_CAP, EstimatedCountPaginator
 from tests.factories import CaseFactory, PatientFactory, ScanFactory, coordinator
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_the_patient_list_finds_a_patient_by_nhs_number_typed_with_spaces(client
 
 
 def test_the_paginator_caps_its_count_instead_of_reading_every_row(monkeypatch):
-    monkeypatch.setattr("cases.paginators.COUNT_CAP", 5)
+    monkeypatch.setattr("core.paginators.COUNT_CAP", 5)
     PatientFactory.create_batch(7)
 
     paginator = EstimatedCountPaginator(Patient.objects.all(), per_page=2)

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases.choices import CaseStatus, Presentation
-from mdt import services
 from mdt.models import AgendaItem, Meeting, Member
+from mdt.services import agenda as services
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, clinician, coordinator
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from mdt import services
 from mdt.models import Attendance, Member
+from mdt.services import agenda as services
 from tests.factories import AttendanceFactory, MeetingFactory, clinician, coordinator
 
 pytestmark = pytest.mark.django_db

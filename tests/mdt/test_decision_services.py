@@ -9,7 +9,8 @@ from django.utils import timezone
 from cases.choices import CaseStatus, TreatmentModality
 from cases.clocks import case_clocks
 from mdt.candidates import agenda_candidates
-from mdt.decisions import (
+from mdt.models import AgendaItem, Decision, FollowUp, Meeting, Member, SignOff
+from mdt.services.decisions import (
     DecisionInput,
     agenda_item_outcome,
     decision_amend,
@@ -18,7 +19,6 @@ from mdt.decisions import (
     follow_up_complete,
     signoff_respond,
 )
-from mdt.models import AgendaItem, Decision, FollowUp, Meeting, Member, SignOff
 from tests.accounts import read_only_user, team_user
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory
 

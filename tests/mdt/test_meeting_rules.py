@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mdt.models import Meeting, Member, quorum_of
-from mdt.services import WeeklySchedule, meetings_schedule_weekly
+from mdt.services.agenda import WeeklySchedule, meetings_schedule_weekly
 from tests.factories import MeetingFactory, clinician, coordinator
 
 pytestmark = pytest.mark.django_db

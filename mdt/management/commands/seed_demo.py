@@ -36,9 +36,9 @@ from cases.choices import (
 from cases.models import Assessment, Case, Patient, Scan
 from cases.models.assessments import CURRENT_VERSION, ScoreKind, apply_result
 from cases.validators import nhs_check_digit
-from mdt import services as mdt_services
 from mdt.candidates import agenda_candidates
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Intent, Meeting, Member, SignOff, Treatment
+from mdt.services import agenda as mdt_services
 
 DEMO_PASSWORD = "spine-demo-2026"  # noqa: S105 - demo only; the command refuses to run with DEBUG off
 PATIENT_COUNT = 40

@@ -16,10 +16,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from cases.choices import CaseStatus
-from cases.concurrency import changes_since
 from cases.models import Case
+from core.concurrency import changes_since
 from mdt.models import AgendaItem, Decision, FollowUp, Member, SignOff
-from mdt.services import is_clinician, member_of
+from mdt.services.agenda import is_clinician, member_of
 
 # Who may make an urgent decision between meetings (an MSCC patient cannot wait for next week).
 URGENT_ROLES = frozenset({Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON})

@@ -6,8 +6,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from mdt.decisions import DecisionInput
 from mdt.models import Decision, FollowUp, Intent, Member, Treatment
+from mdt.services.decisions import DecisionInput
 
 
 def clinicians() -> Any:

@@ -312,7 +312,3 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"Member {self.member_id} {'present' if self.present else 'absent'} at meeting {self.meeting_id}"
-
-
-# Decisions, sign-offs and follow-ups live in their own module; importing them here registers the models.
-from mdt.decision_models import Decision, FollowUp, Intent, SignOff, Treatment  # noqa: E402, F401

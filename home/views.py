@@ -18,7 +18,7 @@ from reminders.selectors import my_reminders, outbox_health
 def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
-        "mdt/dashboard.html",
+        "home/dashboard.html",
         {
             "pending_review": pending_review_worklist(),
             "clocks_attention": clocks_needing_attention(),

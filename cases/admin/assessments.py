@@ -15,10 +15,10 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import scoring
-from cases.admin import FastChangelistMixin
 from cases.assessment_forms import KIND_DEFINITIONS, bands_json, component_field, level_locations_json
 from cases.models import Assessment, SinsAssessment, TokuhashiAssessment, TomitaAssessment
 from cases.models.assessments import CURRENT_VERSION, apply_result
+from core.admin import FastChangelistMixin
 
 
 class AssessmentAdminForm(forms.ModelForm):

@@ -18,14 +18,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.services import access_record_many
-from cases.paginators import Window, page_number
-from mdt import selectors, services
+from core.paginators import Window, page_number
+from mdt import selectors
 from mdt.calendar import meeting_ics
 from mdt.candidates import agenda_candidates
-from mdt.forms import AddCasesForm, item_form
+from mdt.forms.meetings import AddCasesForm, item_form
 from mdt.models import AgendaItem, Meeting
 from mdt.pdf import agenda_pdf
 from mdt.selectors import Agenda
+from mdt.services import agenda as services
 
 PAST_PAGE_SIZE = 20
 

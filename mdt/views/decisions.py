@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 from accounts.services import access_record, access_record_many
 from cases.models import Case
 from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
-from mdt import decisions
-from mdt.decision_forms import DecisionForm, OutcomeForm, SignForm, follow_up_formset, meeting_day
+from mdt.forms.decisions import DecisionForm, OutcomeForm, SignForm, follow_up_formset, meeting_day
 from mdt.models import AgendaItem, Decision, FollowUp, Meeting
 from mdt.pdf import pdf_from_template
 from mdt.selectors import decisions_for_display
-from mdt.services import member_of
+from mdt.services import decisions
+from mdt.services.agenda import member_of
 
 
 def _add_errors(form: DecisionForm, exc: ValidationError) -> None:

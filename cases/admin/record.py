@@ -18,10 +18,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.services import access_record
 from cases.choices import CaseStatus, Presentation
-from cases.concurrency import VersionedFormMixin
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
-from cases.paginators import EstimatedCountPaginator
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
+from core.admin import ExistsFilter, FastChangelistMixin
+from core.concurrency import VersionedFormMixin
 
 
 class RecordsAccessMixin:
@@ -34,30 +34,6 @@ class RecordsAccessMixin:
             patient_id, case_id = (obj.pk, None) if isinstance(obj, Patient) else (obj.patient_id, obj.pk)
             access_record(user=request.user, patient_id=patient_id, case_id=case_id, kind="admin_change")
         return response
-
-
-class FastChangelistMixin:
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-    list_per_page = 50
-
-
-class ExistsFilter(admin.SimpleListFilter):
-    """A yes-style filter on a correlated subquery, so the list needs no DISTINCT."""
-
-    options: list[tuple[str, str]] = []
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return self.options
-
-    def subquery(self, value: str) -> QuerySet[Any]:
-        raise NotImplementedError
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any] | None:
-        value = self.value()
-        if value is None:
-            return None
-        return queryset.filter(Exists(self.subquery(value)))
 
 
 class PatientCaseStatusFilter(ExistsFilter):
@@ -314,6 +290,3 @@ class ScanAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     @admin.display(description="State")
     def state_display(self, obj: Scan) -> str:
         return obj.state.label
-
-
-from cases import admin_assessments  # noqa: E402, F401  (registers the score admins)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.choices import TreatmentModality
-from cases.concurrency import Versioned
 from cases.models import CLOCK_SKEW, Case
+from core.concurrency import Versioned
 
 
 class Treatment(models.TextChoices):

@@ -1,0 +1,1 @@
+"""The MDT pages: meetings and agendas (meetings.py), decisions (decisions.py)."""
