@@ -1,6 +1,7 @@
 """Reads that feed the clinical pages, each shaped to a fixed number of queries."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -87,6 +88,24 @@ def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25)
     return clocks.most_urgent(late)[:limit]
 
 
-def scans_pending_review() -> QuerySet[Scan]:
-    """MRI performed and not yet reviewed, longest waiting first (uses scan_pending_review_idx)."""
-    return Scan.objects.pending_review().select_related("case__patient").order_by("performed_at", "id")
+# Who is expected to review which waiting MRI, as the reminders escalate (README, Reminders): the
+# radiologists every scan; an oncologist or spinal surgeon the scans of the patients they are the
+# responsible clinician for. Everyone else (coordinators chase, the rest of the team reads) sees all.
+ALL_SCANS_ROLES = frozenset({"radiologist"})
+OWN_PATIENTS_ROLES = frozenset({"oncologist", "spinal_surgeon"})
+
+
+def review_scope(user: Any) -> str:
+    """ "mine" when the user is expected to review only their own patients' scans, else "all"."""
+    member = getattr(user, "member", None) if user is not None and user.is_authenticated else None
+    role = member.role if member is not None and member.active else None
+    return "mine" if role in OWN_PATIENTS_ROLES else "all"
+
+
+def scans_pending_review(*, user: Any = None, everyone: bool = True) -> QuerySet[Scan]:
+    """MRI performed and not yet reviewed, most urgent first (Scan.objects.by_urgency()); with
+    `everyone` False, only those `user` is expected to review (see review_scope)."""
+    scans = Scan.objects.pending_review().select_related("case__patient").by_urgency()
+    if not everyone and review_scope(user) == "mine":
+        scans = scans.filter(case__responsible_clinician=user)
+    return scans

@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,38 @@ def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
     scan.reviewed_by = user
     scan.full_clean()
     scan._history_user = user  # type: ignore[attr-defined]  # the history row names the reviewer
+    scan.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    return scan
+
+
+def unreview_deadline(scan: Scan) -> dt.datetime | None:
+    """Until when the reviewer may take the review back (SCAN_UNREVIEW_MINUTES), or None."""
+    if scan.reviewed_at is None:
+        return None
+    return scan.reviewed_at + dt.timedelta(minutes=settings.SCAN_UNREVIEW_MINUTES)
+
+
+def can_unreview(scan: Scan, user: Any, *, now: dt.datetime | None = None) -> bool:
+    deadline = unreview_deadline(scan)
+    return bool(deadline and scan.reviewed_by_id == user.pk and (now or timezone.now()) <= deadline)
+
+
+@transaction.atomic
+def scan_unmark_reviewed(*, scan_id: int, user: Any) -> Scan:
+    """Take back one's own review within the window: the scan waits for review again. History keeps both."""
+    scan = Scan.objects.select_for_update().select_related("case__patient").get(pk=scan_id)
+    if scan.reviewed_at is None:
+        raise ValidationError("This scan is not marked reviewed.", code="not_reviewed")
+    if scan.reviewed_by_id != user.pk:
+        raise PermissionDenied("Only the clinician who reviewed the scan can take the review back.")
+    if not can_unreview(scan, user):
+        raise ValidationError(
+            f"The review can only be taken back within {settings.SCAN_UNREVIEW_MINUTES} minutes of marking it.",
+            code="too_late",
+        )
+    scan.reviewed_at = None
+    scan.reviewed_by = None
+    scan._history_user = user  # type: ignore[attr-defined]
     scan.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
     return scan
 

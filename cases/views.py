@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +15,7 @@ from cases.models.assessments import ScoreKind
 from cases.panels import render_panels
 from cases.summary import case_summary
 from cases.timeline import case_timeline
-from core.paginators import Keyset, after_id
+from core.paginators import Keyset, Window, after_id, page_number
 
 PAGE_SIZE = 50
 PATIENT_ORDER = ["family_name", "given_name", "id"]  # served by patient_name_order_idx
@@ -69,10 +70,30 @@ def scan_review(request: HttpRequest, scan_id: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         case_id = Scan.objects.values_list("case_id", flat=True).get(pk=scan_id)
         return redirect("case-detail", case_id)
-    messages.success(request, f"{scan.get_modality_display()} marked reviewed.")
+    mrn = Scan.objects.values_list("case__patient__mrn", flat=True).get(pk=scan.pk)
+    messages.success(
+        request,
+        f"{scan.get_modality_display()} marked reviewed. MRN {mrn}. Marked by mistake? Undo it from the case page "
+        f"within {settings.SCAN_UNREVIEW_MINUTES} minutes.",
+    )
     next_url = request.POST.get("next")
     if next_url == "dashboard":
         return redirect("dashboard")
+    return redirect("case-detail", scan.case_id)
+
+
+@require_POST
+def scan_unreview(request: HttpRequest, scan_id: int) -> HttpResponse:
+    try:
+        scan = services.scan_unmark_reviewed(scan_id=scan_id, user=request.user)
+    except Scan.DoesNotExist as exc:
+        raise Http404("No such scan") from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("case-detail", Scan.objects.values_list("case_id", flat=True).get(pk=scan_id))
+    messages.success(
+        request, f"Review taken back: the {scan.get_modality_display()} for MRN {scan.case.patient.mrn} waits again."
+    )
     return redirect("case-detail", scan.case_id)
 
 
@@ -106,7 +127,7 @@ def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpRespons
                 form.add_error(field if field in form.fields else None, errors)
         else:
             state = f"total {assessment.total}" if assessment.complete else "incomplete"
-            messages.success(request, f"{assessment.get_kind_display()} recorded ({state}).")
+            messages.success(request, f"{assessment.get_kind_display()} recorded ({state}). MRN {case.patient.mrn}.")
             return redirect("case-detail", case.pk)
     return render(
         request,
@@ -118,7 +139,7 @@ def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpRespons
 @require_POST
 @transaction.atomic  # the version check locks the case row until the save
 def noms_inputs_update(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = get_object_or_404(Case, pk=case_id)
+    case = get_object_or_404(Case.objects.select_related("patient"), pk=case_id)
     if not request.user.has_perm("cases.add_assessment"):
         raise PermissionDenied("Only clinicians judge radiosensitivity and fitness for surgery.")
     form = NomsInputsForm(request.POST, instance=case)
@@ -126,7 +147,7 @@ def noms_inputs_update(request: HttpRequest, case_id: int) -> HttpResponse:
         case = form.save(commit=False)
         case._history_user = request.user
         case.save(update_fields=["radiosensitivity_override", "fit_for_surgery", "version", "updated_at"])
-        messages.success(request, "NOMS inputs saved.")
+        messages.success(request, f"NOMS inputs saved. MRN {case.patient.mrn}.")
     else:
         problems = [
             " ".join(map(str, errs)) if name == "__all__" else f"{form.fields[name].label}: {' '.join(map(str, errs))}"
@@ -137,12 +158,22 @@ def noms_inputs_update(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def scans_pending_review(request: HttpRequest) -> HttpResponse:
-    """Every MRI waiting for review, longest waiting first, paged by keyset (scan_pending_review_idx)."""
-    window = Keyset(
-        selectors.scans_pending_review(), ["performed_at", "id"], after_id(request.GET.get("after")), PAGE_SIZE
+    """Every MRI waiting for review, most urgent first; an oncologist or spinal surgeon starts from
+    their own patients' scans and can show them all. Paged by number: the waiting scans are few."""
+    scope = selectors.review_scope(request.user)
+    everyone = scope == "all" or request.GET.get("show") == "all"
+    page = Window(
+        selectors.scans_pending_review(user=request.user, everyone=everyone),
+        page_number(request.GET.get("page")),
+        PAGE_SIZE,
     )
     return render(
         request,
         "cases/scans_pending_review.html",
-        {"page": window, "can_review": request.user.has_perm("cases.review_scan")},
+        {
+            "page": page,
+            "can_review": request.user.has_perm("cases.review_scan"),
+            "scope": scope,
+            "everyone": everyone,
+        },
     )

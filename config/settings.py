@@ -150,6 +150,9 @@ CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER")
 # Idle limit; SESSION_COOKIE_AGE above is the absolute limit from sign-in. Both enforced
 # by accounts.middleware.SessionLimitsMiddleware.
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
+# A reviewer can take back a scan review (marked by mistake) for this long after marking it; later,
+# the review stands (a coordinator corrects it in the workspace, with history).
+SCAN_UNREVIEW_MINUTES = env_int("SCAN_UNREVIEW_MINUTES", 15, minimum=1)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script here reads the CSRF cookie: forms carry the token
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
-from cases.selectors import clocks_needing_attention
+from cases.selectors import clocks_needing_attention, review_scope
 from mdt.models import PeriodicRun
 from mdt.selectors import awaiting_signature, my_follow_up_counts, next_meetings, pending_review_worklist
 from reminders.selectors import my_reminders, outbox_health
@@ -20,7 +20,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "home/dashboard.html",
         {
-            "pending_review": pending_review_worklist(),
+            "pending_review": pending_review_worklist(user=request.user),
+            "pending_scope": review_scope(request.user),
             "clocks_attention": clocks_needing_attention(),
             "next_meetings": next_meetings(),
             "my_reminders": my_reminders(user_id=request.user.pk),

@@ -36,8 +36,9 @@ class Worklist:
     more: bool  # more rows exist than are shown
 
 
-def pending_review_worklist(limit: int = WORKLIST_SIZE) -> Worklist:
-    rows = list(scans_pending_review()[: limit + 1])
+def pending_review_worklist(limit: int = WORKLIST_SIZE, *, user: Any = None) -> Worklist:
+    """The dashboard's MRI worklist: the scans `user` is expected to review, most urgent first."""
+    rows = list(scans_pending_review(user=user, everyone=user is None)[: limit + 1])
     return Worklist(rows=rows[:limit], more=len(rows) > limit)
 
 

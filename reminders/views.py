@@ -12,6 +12,10 @@ from reminders.services import reminder_mark_done, reminder_snooze
 SNOOZE_LABELS = {"day": "a day", "week": "a week"}
 
 
+def _mrn(reminder: Reminder) -> str:
+    return f", MRN {reminder.case.patient.mrn}" if reminder.case_id and reminder.case else ""
+
+
 def _get_reminder_for_user(request: HttpRequest, reminder_id: int) -> Reminder:
     return get_object_or_404(Reminder, pk=reminder_id, recipient_id=request.user.pk)
 
@@ -19,7 +23,7 @@ def _get_reminder_for_user(request: HttpRequest, reminder_id: int) -> Reminder:
 @require_POST
 def reminder_done(request: HttpRequest, reminder_id: int) -> HttpResponse:
     reminder = reminder_mark_done(reminder=_get_reminder_for_user(request, reminder_id))
-    messages.success(request, f"Reminder marked done: {reminder.get_kind_display()}.")
+    messages.success(request, f"Reminder hidden: {reminder.get_kind_display()}{_mrn(reminder)}.")
     return redirect("dashboard")
 
 
@@ -31,5 +35,7 @@ def reminder_snooze_view(request: HttpRequest, reminder_id: int) -> HttpResponse
         return HttpResponseBadRequest("Snooze for a day or a week.")
     period = form.cleaned_data["period"]
     reminder_snooze(reminder=reminder, period=period)
-    messages.success(request, f"Reminder snoozed for {SNOOZE_LABELS[period]}: {reminder.get_kind_display()}.")
+    messages.success(
+        request, f"Reminder snoozed for {SNOOZE_LABELS[period]}: {reminder.get_kind_display()}{_mrn(reminder)}."
+    )
     return redirect("dashboard")

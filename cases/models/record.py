@@ -32,6 +32,7 @@ from cases.choices import (
     TreatmentModality,
 )
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
+from cases.scoring.escc import ESCC_HIGH_GRADE_MIN_ORDER
 from cases.validators import format_nhs_number, looks_like_nhs_number, normalise_nhs_number, validate_karnofsky
 from core.concurrency import Versioned
 
@@ -320,6 +321,23 @@ class ScanQuerySet(models.QuerySet["Scan"]):
         """MRI performed and not yet reviewed by a specialist: the review worklist."""
         return self.filter(modality__in=MRI_MODALITIES, performed_at__isnull=False, reviewed_at__isnull=True)
 
+    def by_urgency(self) -> "ScanQuerySet":
+        """Clinical urgency first, the one order of every MRI worklist (the dashboard's and the full
+        review list): suspected MSCC with neurology before anything else
+        (docs/clinical-reference.md §7.2: an emergency), then the worst ESCC grade (a higher Bilsky
+        grade is more compression, §4; a scan not yet graded after the graded ones), then the longest
+        waiting since it was performed. Pending scans are few (scan_pending_review_idx), so sorting
+        them on the case's presentation costs little.
+        """
+        mscc_first = models.Case(
+            models.When(case__presentation=Presentation.SUSPECTED_MSCC, then=models.Value(0)),
+            default=models.Value(1),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(urgency_mscc=mscc_first).order_by(
+            "urgency_mscc", F("escc_grade").desc(nulls_last=True), F("performed_at").asc(nulls_last=True), "id"
+        )
+
 
 class ScanState(models.TextChoices):
     REQUESTED = "requested", "Requested"
@@ -406,6 +424,11 @@ class Scan(models.Model):
     @property
     def escc_key(self) -> str:
         return ESCC_KEYS[self.escc_grade] if self.escc_grade is not None else ""
+
+    @property
+    def escc_high_grade(self) -> bool:
+        """Grade 2 or 3: the cord compressed (docs/clinical-reference.md §4)."""
+        return self.escc_grade is not None and self.escc_grade >= ESCC_HIGH_GRADE_MIN_ORDER
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -1,8 +1,10 @@
 import datetime as dt
+from typing import Any
 
 from django import template
 
-from cases.models import Case
+from cases.models import Case, Scan
+from cases.services import can_unreview, unreview_deadline
 from cases.summary import CaseSummary, case_summary
 
 register = template.Library()
@@ -32,3 +34,9 @@ def duration(value: dt.timedelta | None) -> str:
     else:
         text = f"{minutes} min"
     return f"{text} overdue" if overdue else f"{text} left"
+
+
+@register.filter
+def unreview_until(scan: Scan, user: Any) -> dt.datetime | None:
+    """Until when `user` may take back their review of `scan`, or None (not theirs, or too late)."""
+    return unreview_deadline(scan) if can_unreview(scan, user) else None

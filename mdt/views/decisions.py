@@ -67,7 +67,9 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
                 return redirect("item-decision", meeting_id, item_id)
-            messages.success(request, "Outcome recorded: " + AgendaItem.Status(action).label.lower() + ".")
+            messages.success(
+                request, f"Outcome recorded: {AgendaItem.Status(action).label.lower()}. MRN {item.case.patient.mrn}."
+            )
             return redirect("item-decision", meeting_id, next_id) if next_id else redirect("meeting-detail", meeting_id)
         if form.is_valid() and follow_ups.is_valid():
             try:
@@ -176,7 +178,7 @@ def _decision_page(
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"{title} saved: awaiting sign-off.")
+            messages.success(request, f"{title} saved: awaiting sign-off. MRN {case.patient.mrn}.")
             return redirect(decision.get_absolute_url())
     return render(
         request,

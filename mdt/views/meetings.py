@@ -138,8 +138,7 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
         late_reason=form.cleaned_data["late_reason"],
         sources={case_id: source for case_id, source in sources.items() if source in AgendaItem.Source.values},
     )
-    count = len(items)
-    messages.success(request, f"{count} case{'s' if count != 1 else ''} added to the agenda.")
+    messages.success(request, _added(items))
     return _back(meeting_id)
 
 
@@ -158,8 +157,19 @@ def _add_all_candidates(request: HttpRequest, meeting_id: int) -> HttpResponse:
         late_reason=request.POST.get("late_reason", ""),
         sources={candidate.case.pk: candidate.source for candidate in found},
     )
-    messages.success(request, f"{len(items)} case{'s' if len(items) != 1 else ''} added to the agenda.")
+    messages.success(request, _added(items))
     return _back(meeting_id)
+
+
+def _mrn(item_id: int) -> str:
+    return str(AgendaItem.objects.values_list("case__patient__mrn", flat=True).get(pk=item_id))
+
+
+def _added(items: list[AgendaItem]) -> str:
+    """ "2 cases added to the agenda. MRN A, MRN B." (the patients by MRN, as every confirmation)."""
+    mrns = AgendaItem.objects.filter(pk__in=[i.pk for i in items]).values_list("case__patient__mrn", flat=True)
+    named = ", ".join(f"MRN {mrn}" for mrn in sorted(mrns))
+    return f"{len(items)} case{'s' if len(items) != 1 else ''} added to the agenda." + (f" {named}." if named else "")
 
 
 @meeting_action
@@ -185,14 +195,14 @@ def item_update(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
         question=request.POST.get(f"{prefix}question", ""),
         presenter_id=int(presenter) if presenter.isdigit() else None,
     )
-    messages.success(request, "Question and presenter saved.")
+    messages.success(request, f"Question and presenter saved. MRN {_mrn(item_id)}.")
     return _back(meeting_id, item_id)
 
 
 @meeting_action
 def item_withdraw(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     services.agenda_item_withdraw(item_id=item_id, user=request.user)
-    messages.success(request, "Case withdrawn from the agenda.")
+    messages.success(request, f"Case withdrawn from the agenda. MRN {_mrn(item_id)}.")
     return _back(meeting_id)
 
 
@@ -200,7 +210,8 @@ def item_withdraw(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
 def item_prepared(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     prepared = request.POST.get("prepared") != "0"
     services.agenda_item_set_prepared(item_id=item_id, user=request.user, prepared=prepared)
-    messages.success(request, "Marked as prepared." if prepared else "Preparation mark removed.")
+    done = "Marked as prepared." if prepared else "Preparation mark removed."
+    messages.success(request, f"{done} MRN {_mrn(item_id)}.")
     return _back(meeting_id, item_id)
 
 

@@ -68,7 +68,7 @@ RULES: list[tuple[str, str]] = [
     (r"admin/\w+/\w+/.*", ADMIN_MODEL),
     (r"|patients/|patients/<int:patient_id>/|cases/<int:case_id>/|scans/pending-review/", PAGE),
     (r"cases/<int:case_id>/scores/<str:kind>/new/", SCORE_FORM),
-    (r"cases/<int:case_id>/noms-inputs/|scans/<int:scan_id>/review/", ACTION),
+    (r"cases/<int:case_id>/noms-inputs/|scans/<int:scan_id>/(un)?review/", ACTION),
     (r"meetings/|meetings/<int:meeting_id>/(|agenda\.pdf|calendar\.ics|outcomes\.pdf)", PAGE),
     (r"meetings/<int:meeting_id>/items/<int:item_id>/decision/|decisions/<int:decision_id>/amend/", DECISION_FORM),
     (r"meetings/<int:meeting_id>/(items/|attendance/).*", ACTION),

@@ -314,7 +314,9 @@ def test_it_saves_a_posted_sins_and_returns_to_the_case_with_a_message(client, c
     assert saved.scan == scan
     assert saved.assessed_at == dt.datetime(2026, 6, 10, 11, 30, tzinfo=LONDON)
     assert saved.note == "Reviewed at the MDT"
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["SINS recorded (total 11)."]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"SINS recorded (total 11). MRN {case.patient.mrn}."
+    ]
 
 
 def test_it_saves_a_posted_score_with_a_blank_component_as_incomplete(scoring_client, case):
@@ -323,7 +325,9 @@ def test_it_saves_a_posted_score_with_a_blank_component_as_incomplete(scoring_cl
     assert response.status_code == 302
     saved = SinsAssessment.objects.get()
     assert (saved.complete, saved.total) == (False, None)
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["SINS recorded (incomplete)."]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"SINS recorded (incomplete). MRN {case.patient.mrn}."
+    ]
 
 
 def test_it_shows_the_form_again_with_the_error_on_a_component_value_not_in_the_table(scoring_client, case):

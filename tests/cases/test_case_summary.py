@@ -367,7 +367,7 @@ def test_it_lets_a_clinician_record_radiosensitivity_and_fitness(scoring_client)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("case-detail", args=[case.pk])
-    assert [str(m) for m in get_messages(response.wsgi_request)] == ["NOMS inputs saved."]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [f"NOMS inputs saved. MRN {case.patient.mrn}."]
     case.refresh_from_db()
     assert (case.radiosensitivity_override, case.fit_for_surgery) == ("radioresistant", False)
     summary = summary_of(case)

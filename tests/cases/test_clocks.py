@@ -643,7 +643,7 @@ def test_it_shows_each_clock_needing_attention_on_the_dashboard(client, frozen):
     response = client.get(reverse("dashboard"))
 
     html = response.content.decode()
-    rows = html[html.index('<table class="table table-hover mb-0 worklist">') :]
+    rows = html[html.index('<table class="table table-hover mb-0 worklist table-stack">') :]
     rows = rows[: rows.index("</table>")].split("<tr>")[2:]  # after the header row
     assert len(rows) == 2
     assert "Breached" in rows[0]

@@ -30,8 +30,9 @@ def unchanged(scan) -> bool:
 def test_it_lets_a_specialist_mark_a_performed_mri_reviewed(client, role):
     specialist = clinician("specialist", role)
     client.force_login(specialist)
-    scan = ScanFactory(performed=True)
-    waiting = ScanFactory(performed=True)
+    # their patients' scans: an oncologist's or a surgeon's dashboard lists only those
+    scan = ScanFactory(performed=True, case__responsible_clinician=specialist)
+    waiting = ScanFactory(performed=True, case__responsible_clinician=specialist)
     assert worklist(client) == [scan, waiting]
     before = timezone.now()
 
