@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import policy
 from cases.models import Assessment, Case, Scan
 from cases.models.assessments import CURRENT_VERSION, apply_result
 
@@ -14,7 +15,7 @@ from cases.models.assessments import CURRENT_VERSION, apply_result
 @transaction.atomic
 def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
     """Record the specialist review of a performed scan. Only users with cases.review_scan may."""
-    if not user.has_perm("cases.review_scan"):
+    if not policy.can_review_scan(user):
         raise PermissionDenied("Only a radiologist, oncologist or spinal surgeon can mark a scan reviewed.")
     scan = Scan.objects.select_for_update().get(pk=scan_id)
     if scan.reviewed_at:
@@ -46,7 +47,7 @@ def assessment_record(
     A blank component is kept as missing: the assessment is saved as incomplete, never with a total
     that counts it as 0. Bad input raises ValidationError naming the field.
     """
-    if not user.has_perm("cases.add_assessment"):
+    if not policy.can_score(user):
         raise PermissionDenied("Only clinicians record scores.")
     assessment = Assessment(
         case=case,

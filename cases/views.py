@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import policy
 from accounts.services import access_record
 from cases import selectors, services
 from cases.assessment_forms import AssessmentForm, NomsInputsForm, prefilled_components
@@ -52,8 +53,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "summary": case_summary(case),
             "timeline": case_timeline(case),
             "panels": render_panels(request, case),
-            "can_review": request.user.has_perm("cases.review_scan"),
-            "can_score": request.user.has_perm("cases.add_assessment"),
+            "can_review": policy.can_review_scan(request.user),
+            "can_score": policy.can_score(request.user),
             "noms_form": NomsInputsForm(instance=case),
         },
     )
@@ -80,7 +81,7 @@ def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpRespons
     if kind not in ScoreKind.values:
         raise Http404("No such score")
     case = get_object_or_404(Case.objects.select_related("patient"), pk=case_id)
-    if not request.user.has_perm("cases.add_assessment"):
+    if not policy.can_score(request.user):
         raise PermissionDenied("Only clinicians record scores.")
     form = AssessmentForm(request.POST or None, kind=kind, case=case)
     level = request.POST.get("level") or request.GET.get("level", "")
@@ -119,7 +120,7 @@ def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpRespons
 @transaction.atomic  # the version check locks the case row until the save
 def noms_inputs_update(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_object_or_404(Case, pk=case_id)
-    if not request.user.has_perm("cases.add_assessment"):
+    if not policy.can_score(request.user):
         raise PermissionDenied("Only clinicians judge radiosensitivity and fitness for surgery.")
     form = NomsInputsForm(request.POST, instance=case)
     if form.is_valid():
@@ -144,5 +145,5 @@ def scans_pending_review(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/scans_pending_review.html",
-        {"page": window, "can_review": request.user.has_perm("cases.review_scan")},
+        {"page": window, "can_review": policy.can_review_scan(request.user)},
     )

@@ -4,25 +4,25 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from accounts import policy
 from cases.models import Case
 from cases.timeline import register_source
 from mdt.models import AgendaItem, Decision, FollowUp, SignOff
 from mdt.selectors import decisions_for_display
-from mdt.services.agenda import member_of
 
 
 def decisions_panel(request: HttpRequest, case: Case) -> tuple[str, dict[str, Any]]:
     """Two queries (decisions with their sign-offs and follow-ups) plus the open follow-ups of the case."""
     decisions = decisions_for_display().filter(case=case).order_by("decided_at", "id")
     open_follow_ups = FollowUp.objects.filter(case=case, completed_at__isnull=True).select_related("owner__user")
-    member = member_of(request.user)
+    member = policy.member_of(request.user)
     return (
         "mdt/_case_decisions.html",
         {
             "decisions": list(decisions),
             "open_follow_ups": list(open_follow_ups),
-            "can_urgent": bool(member and member.active and member.role in ("oncologist", "spinal_surgeon")),
-            "can_complete": request.user.has_perm("mdt.change_followup"),
+            "can_urgent": policy.can_record_urgent_decision(request.user),
+            "can_complete": policy.can_complete_any_follow_up(request.user),
             "my_member_id": member.pk if member else None,
         },
     )

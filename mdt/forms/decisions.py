@@ -6,12 +6,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from accounts import policy
 from mdt.models import Decision, FollowUp, Intent, Member, Treatment
 from mdt.services.decisions import DecisionInput
 
 
 def clinicians() -> Any:
-    return Member.objects.filter(active=True).exclude(role__in=Member.COORDINATOR_ROLES).select_related("user")
+    return Member.objects.filter(active=True).filter(role__in=policy.SIGNER_ROLES).select_related("user")
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):

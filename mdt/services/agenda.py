@@ -15,27 +15,14 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from accounts import policy
 from cases.models import Case, Scan
 from mdt.agenda import urgency_key
 from mdt.models import AgendaItem, Attendance, Meeting, Member, Preparation, Quorum, quorum_of
 
 
-def member_of(user: Any) -> Member | None:
-    return getattr(user, "member", None) if user.is_authenticated else None
-
-
-def is_coordinator(user: Any) -> bool:
-    member = member_of(user)
-    return bool(user.is_superuser or (member and member.active and member.is_coordinator))
-
-
-def is_clinician(user: Any) -> bool:
-    member = member_of(user)
-    return bool(member and member.active and not member.is_coordinator)
-
-
 def _require_coordinator(user: Any, action: str) -> None:
-    if not is_coordinator(user):
+    if not policy.can_build_agenda(user):
         raise PermissionDenied(f"Only an MDT or MSCC coordinator can {action}.")
 
 
@@ -95,10 +82,9 @@ def agenda_add_cases(
     """List cases on a meeting's agenda, each at its place by urgency. All or nothing."""
     meeting = _editable_meeting(meeting_id)
     now = timezone.now()
-    coordinator = is_coordinator(user)
-    if not coordinator and not is_clinician(user):
+    if not policy.can_list_case(user):
         raise PermissionDenied("Only members of the MDT can list a case.")
-    if not coordinator and meeting.agenda_is_closed(now):
+    if not policy.can_list_case(user, agenda_closed=meeting.agenda_is_closed(now)):
         raise PermissionDenied("The agenda has closed: only a coordinator can add a case now, with a reason.")
     wanted = list(dict.fromkeys(int(case_id) for case_id in case_ids))
     if not wanted:
@@ -208,9 +194,9 @@ def agenda_item_withdraw(*, item_id: int, user: Any) -> AgendaItem:
 @transaction.atomic
 def agenda_item_set_prepared(*, item_id: int, user: Any, prepared: bool) -> AgendaItem:
     """A clinician marks (or unmarks) a case as reviewed by them before the meeting."""
-    if not is_clinician(user):
+    if not policy.can_mark_prepared(user):
         raise PermissionDenied("Only a clinician of the MDT can mark a case as prepared.")
-    member = member_of(user)
+    member = policy.member_of(user)
     assert member is not None
     item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
     if item.status == AgendaItem.Status.WITHDRAWN or item.meeting.status == Meeting.Status.CANCELLED:

@@ -15,14 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from accounts import policy
 from cases.choices import CaseStatus
 from cases.models import Case
 from core.concurrency import changes_since
 from mdt.models import AgendaItem, Decision, FollowUp, Member, SignOff
-from mdt.services.agenda import is_clinician, member_of
-
-# Who may make an urgent decision between meetings (an MSCC patient cannot wait for next week).
-URGENT_ROLES = frozenset({Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON})
 
 
 @dataclass
@@ -38,7 +35,7 @@ class DecisionInput:
 
 
 def _require_recorder(user: Any) -> None:
-    if not user.has_perm("mdt.add_decision"):
+    if not policy.can_record_decision(user):
         raise PermissionDenied("Only members of the MDT may record decisions.")
 
 
@@ -47,7 +44,7 @@ def _responsible(ids: list[int], *, treatment: bool) -> list[Member]:
     members = list(Member.objects.select_related("user").filter(pk__in=set(ids)))
     if not members:
         raise ValidationError({"responsible": "Name the clinicians responsible for this decision."})
-    not_clinical = [m for m in members if m.is_coordinator or not m.active]
+    not_clinical = [m for m in members if not (m.active and policy.role_may_sign(m.role))]
     if not_clinical:
         names = ", ".join(str(m) for m in not_clinical)
         raise ValidationError({"responsible": f"Only active clinicians sign decisions, not {names}."})
@@ -205,15 +202,14 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
 
 @transaction.atomic
 def decision_urgent_record(*, case_id: int, user: Any, data: DecisionInput) -> Decision:
-    member = member_of(user)
-    if member is None or not member.active or member.role not in URGENT_ROLES:
+    if not policy.can_record_urgent_decision(user):
         raise PermissionDenied("Only an oncologist or a spinal surgeon records an urgent decision between meetings.")
     case = Case.objects.get(pk=case_id)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError({"case": "This case is closed."})
     decision = Decision(case=case, urgent=True, recorded_by=user, decided_at=timezone.now())
     _apply(decision, data)
-    members = _responsible(data.responsible_member_ids or [member.pk], treatment=not data.no_treatment)
+    members = _responsible(data.responsible_member_ids or [policy.member_of(user).pk], treatment=not data.no_treatment)
     follow_ups = _follow_ups(data, decision, timezone.localdate())
     decision._history_user = user  # type: ignore[attr-defined]
     decision.save()
@@ -226,10 +222,10 @@ def decision_urgent_record(*, case_id: int, user: Any, data: DecisionInput) -> D
 @transaction.atomic
 def signoff_respond(*, decision_id: int, user: Any, agree: bool, reason: str = "") -> SignOff:
     """A named clinician agrees or dissents (with a reason). The last response locks the decision."""
-    member = member_of(user)
+    member = policy.member_of(user)
     decision = Decision.objects.select_for_update().get(pk=decision_id)
     signoff = SignOff.objects.select_for_update().filter(decision=decision, member=member).first()
-    if member is None or signoff is None or not is_clinician(user):
+    if member is None or signoff is None or not policy.can_sign_decision(user):
         raise PermissionDenied("Only the clinicians named on a decision sign it.")
     if decision.status == Decision.Status.SUPERSEDED:
         raise ValidationError("This decision was amended: sign the amendment instead.")
@@ -310,7 +306,7 @@ def agenda_item_outcome(*, item_id: int, user: Any, status: str, reason: str = "
 @transaction.atomic
 def follow_up_complete(*, follow_up_id: int, user: Any, at: dt.datetime | None = None) -> FollowUp:
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up_id)
-    if not (user.has_perm("mdt.change_followup") or member_of(user) == follow_up.owner):
+    if not policy.can_complete_follow_up(user, follow_up.owner):
         raise PermissionDenied("Only the follow-up's owner or a coordinator marks it done.")
     if follow_up.completed_at:
         raise ValidationError("This follow-up is already done.")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts import policy
 from accounts.services import access_record, access_record_many
 from cases.models import Case
 from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
@@ -19,7 +20,6 @@ from mdt.models import AgendaItem, Decision, FollowUp, Meeting
 from mdt.pdf import pdf_from_template
 from mdt.selectors import decisions_for_display
 from mdt.services import decisions
-from mdt.services.agenda import member_of
 
 
 def _add_errors(form: DecisionForm, exc: ValidationError) -> None:
@@ -33,9 +33,9 @@ def _add_errors(form: DecisionForm, exc: ValidationError) -> None:
 def _default_responsible(item: AgendaItem) -> list[int]:
     ids = []
     clinician = getattr(item.case.responsible_clinician, "member", None) if item.case.responsible_clinician else None
-    if clinician and not clinician.is_coordinator:
+    if clinician and policy.role_may_sign(clinician.role):
         ids.append(clinician.pk)
-    if item.presenter_id and item.presenter and not item.presenter.is_coordinator:
+    if item.presenter_id and item.presenter and policy.role_may_sign(item.presenter.role):
         ids.append(item.presenter_id)
     return ids
 
@@ -43,7 +43,7 @@ def _default_responsible(item: AgendaItem) -> list[int]:
 @never_cache
 def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     """Record the outcome of one agenda item, then move on to the next: the page used live in the meeting."""
-    if not request.user.has_perm("mdt.add_decision"):
+    if not policy.can_record_decision(request.user):
         raise PermissionDenied("Only members of the MDT record outcomes.")
     items = AgendaItem.objects.select_related("meeting", "presenter", "case__patient", "case__responsible_clinician")
     items = items.prefetch_related(*summary_prefetch("case__"))
@@ -111,7 +111,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = get_object_or_404(decisions_for_display().select_related("case__patient"), pk=decision_id)
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
-    member = member_of(request.user)
+    member = policy.member_of(request.user)
     mine = next((s for s in decision.signoffs.all() if member and s.member_id == member.pk), None)
     chain = []
     earlier = decision.amends
@@ -129,7 +129,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
             "sign_form": SignForm(),
             "earlier": chain,
             "amended_by": Decision.objects.filter(amends=decision).first(),
-            "can_amend": request.user.has_perm("mdt.add_decision") and decision.status == Decision.Status.SIGNED,
+            "can_amend": policy.can_record_decision(request.user) and decision.status == Decision.Status.SIGNED,
         },
     )
 
@@ -185,7 +185,7 @@ def _decision_page(
 
 
 def decision_amend(request: HttpRequest, decision_id: int) -> HttpResponse:
-    if not request.user.has_perm("mdt.add_decision"):
+    if not policy.can_record_decision(request.user):
         raise PermissionDenied("Only members of the MDT amend decisions.")
     original = get_object_or_404(decisions_for_display(), pk=decision_id)
     case = Case.objects.select_related("patient").prefetch_related(*SUMMARY_PREFETCH).get(pk=original.case_id)
@@ -200,14 +200,13 @@ def decision_amend(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 def urgent_decision_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient").prefetch_related(*SUMMARY_PREFETCH), pk=case_id)
-    member = member_of(request.user)
-    if member is None or not member.active or member.role not in decisions.URGENT_ROLES:
+    if not policy.can_record_urgent_decision(request.user):
         raise PermissionDenied("Only an oncologist or a spinal surgeon records an urgent decision between meetings.")
 
     def save(data: decisions.DecisionInput, reason: str) -> Decision:
         return decisions.decision_urgent_record(case_id=case.pk, user=request.user, data=data)
 
-    initial = {"patient_preferences_considered": "yes", "responsible": [member.pk] if member else []}
+    initial = {"patient_preferences_considered": "yes", "responsible": [policy.member_of(request.user).pk]}
     return _decision_page(request, case=case, title="Urgent decision", save=save, initial=initial)
 
 

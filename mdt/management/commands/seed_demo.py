@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import policy
 from accounts.roles import assign_read_only, assign_role
 from cases import scoring
 from cases.assessment_forms import prefilled_components
@@ -187,7 +188,7 @@ class Command(BaseCommand):
     def seed_patients(self) -> int:
         rng = random.Random(2026)  # the same demo every time
         now = timezone.now()
-        clinicians = list(get_user_model().objects.filter(member__role__in=Member.SCAN_REVIEWER_ROLES))
+        clinicians = list(get_user_model().objects.filter(member__role__in=policy.SCAN_REVIEWER_ROLES))
         reviewers = [u for u in clinicians if u.member.role == Member.Role.RADIOLOGIST] or clinicians
         sites = list(PrimarySite)
         statuses = list(CaseStatus)
@@ -378,7 +379,7 @@ class Command(BaseCommand):
         if Meeting.objects.exists():
             return 0
         members = {m.role: m for m in Member.objects.select_related("user").order_by("id")}
-        clinical = [m for m in members.values() if not m.is_coordinator]
+        clinical = [m for m in members.values() if m.role in policy.CLINICAL_ROLES]
         today = timezone.localdate()
         last = today - dt.timedelta(days=(today.weekday() - 2) % 7 or 7)  # the last Wednesday before today
         upcoming = today + dt.timedelta(days=(2 - today.weekday()) % 7 or 7)  # the next Wednesday after today
