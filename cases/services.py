@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts import policy
 from cases.models import Assessment, Case, Scan
 from cases.models.assessments import CURRENT_VERSION, apply_result
+from core.history import save_as
 
 
 @transaction.atomic
@@ -25,8 +26,7 @@ def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
     scan.reviewed_at = timezone.now()
     scan.reviewed_by = user
     scan.full_clean()
-    scan._history_user = user  # type: ignore[attr-defined]  # the history row names the reviewer
-    scan.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    save_as(user, scan, update_fields=["reviewed_at", "reviewed_by", "updated_at"])
     return scan
 
 
@@ -62,6 +62,5 @@ def assessment_record(
     )
     assessment.full_clean(exclude=["total", "band", "complete"])
     apply_result(assessment)
-    assessment._history_user = user  # type: ignore[attr-defined]
-    assessment.save()
+    save_as(user, assessment)
     return assessment

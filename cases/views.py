@@ -15,6 +15,8 @@ from cases.models.assessments import ScoreKind
 from cases.panels import render_panels
 from cases.summary import case_summary
 from cases.timeline import case_timeline
+from core.forms import add_service_errors, errors_text
+from core.history import save_as
 from core.paginators import Keyset, after_id
 
 PAGE_SIZE = 50
@@ -67,7 +69,7 @@ def scan_review(request: HttpRequest, scan_id: int) -> HttpResponse:
     except Scan.DoesNotExist as exc:
         raise Http404("No such scan") from exc
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, errors_text(exc))
         case_id = Scan.objects.values_list("case_id", flat=True).get(pk=scan_id)
         return redirect("case-detail", case_id)
     messages.success(request, f"{scan.get_modality_display()} marked reviewed.")
@@ -103,8 +105,7 @@ def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpRespons
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             state = f"total {assessment.total}" if assessment.complete else "incomplete"
             messages.success(request, f"{assessment.get_kind_display()} recorded ({state}).")
@@ -125,8 +126,9 @@ def noms_inputs_update(request: HttpRequest, case_id: int) -> HttpResponse:
     form = NomsInputsForm(request.POST, instance=case)
     if form.is_valid():
         case = form.save(commit=False)
-        case._history_user = request.user
-        case.save(update_fields=["radiosensitivity_override", "fit_for_surgery", "version", "updated_at"])
+        save_as(
+            request.user, case, update_fields=["radiosensitivity_override", "fit_for_surgery", "version", "updated_at"]
+        )
         messages.success(request, "NOMS inputs saved.")
     else:
         problems = [

@@ -6,12 +6,10 @@ patients record who saw them (accounts.AccessRecord, kind "report").
 
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -22,15 +20,16 @@ from django.views.decorators.http import require_safe
 
 from accounts import policy
 from accounts.services import access_record_many
+from core.forms import errors_text
 from core.paginators import Window, page_number
-from mdt.pdf import pdf_from_template
+from core.pdf import pdf_from_template, pdf_response, static_text
 from reports import charts, exports
 from reports.forms import ReportForm, querystring, quick_range_links
 from reports.measures import MEASURES, MeasureKey, Result, measure_cases
 from reports.selectors import service_report
 
 PAGE_SIZE = 50
-STYLESHEET = "css/reports.css"
+STYLESHEET = "css/reports.css"  # put inside the PDF: the charts' and tables' print rules
 
 
 def _may_view_reports(user: Any) -> bool:
@@ -45,22 +44,12 @@ def report_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
     return wraps(view)(never_cache(require_safe(allowed)))
 
 
-def _print_stylesheet() -> str:
-    """static/css/reports.css, put inside the PDF (WeasyPrint fetches nothing): the charts' and tables' print rules."""
-    path = finders.find(STYLESHEET)
-    if not isinstance(path, str):
-        raise FileNotFoundError(STYLESHEET)
-    return Path(path).read_text(encoding="utf-8")
-
-
 def _filters_form(request: HttpRequest) -> ReportForm:
     return ReportForm(request.GET)
 
 
 def _bad_request(form: ReportForm) -> HttpResponse:
-    return HttpResponseBadRequest(
-        " ".join(str(error) for errors in form.errors.values() for error in errors) or "Check the dates and filters."
-    )
+    return HttpResponseBadRequest(errors_text(form) or "Check the dates and filters.")
 
 
 @report_view
@@ -167,11 +156,9 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
         "pdf/report.html",
         {
             "report": report,
-            "stylesheet": _print_stylesheet(),
+            "stylesheet": static_text(STYLESHEET),
             "cards": [(measure, charts.measure_trend(measure)) for measure in report.measures],
             "decisions_chart": charts.decisions_chart(report.activity),
         },
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="service-audit-{period.first}-to-{period.last}.pdf"'
-    return response
+    return pdf_response(pdf, f"service-audit-{period.first}-to-{period.last}.pdf")

@@ -5,6 +5,8 @@ and a later change is an amendment, a new Decision row that points at the one it
 amends (kept, marked superseded) with who, when and why, and needs signing again.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -248,4 +250,14 @@ class FollowUp(models.Model):
     def overdue(self) -> bool:
         return self.completed_at is None and self.due_on < timezone.localdate()
 
-    # "Not due before the meeting" is checked by mdt.decisions, which knows the meeting's day.
+    @staticmethod
+    def early_due_error(due_on: dt.date, not_before: dt.date) -> str | None:
+        """The rule for every path (form and service): never due before the day of the decision.
+
+        `not_before` is the meeting's day for a decision made in a meeting, else the day it is recorded.
+        """
+        if due_on < not_before:
+            return (
+                f"A follow-up cannot be due before the meeting or the decision: {not_before:%d %b %Y} at the earliest."
+            )
+        return None

@@ -228,6 +228,13 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return f"Case {self.case_id} on meeting {self.meeting_id}"
 
+    def late_reason_error(self) -> str | None:
+        """The rule for every path that lists a case after its meeting's agenda closed: say why."""
+        if self.late_reason.strip():
+            return None
+        closed = timezone.localtime(self.meeting.agenda_closes_at)
+        return f"The agenda closed at {closed:%H:%M on %d %b %Y}: give a reason for adding this case late."
+
     def clean(self) -> None:
         """The rules for listing a case; checked when an item is added (not when a listed one is edited)."""
         if self.pk is not None or not self.case_id or not self.meeting_id:
@@ -245,11 +252,8 @@ class AgendaItem(models.Model):
             errors["meeting"] = "This meeting has already started or is in the past: cases can no longer be added."
         elif meeting.agenda_is_closed(now):
             self.added_late = True
-            if not self.late_reason.strip():
-                closed = timezone.localtime(meeting.agenda_closes_at)
-                errors["late_reason"] = (
-                    f"The agenda closed at {closed:%H:%M on %d %b %Y}: give a reason for adding this case late."
-                )
+            if late := self.late_reason_error():
+                errors["late_reason"] = late
         if errors:
             raise ValidationError(errors)
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import policy
 from cases.models import Case, Scan
+from core.timezones import local_datetime
 from mdt.agenda import urgency_key
 from mdt.models import AgendaItem, Attendance, Meeting, Member, Preparation, Quorum, quorum_of
 
@@ -106,9 +107,9 @@ def agenda_add_cases(
         elif item is not None:  # listing a withdrawn case again restores its item
             item.status, item.added_late = AgendaItem.Status.LISTED, late
             item.late_reason = late_reason.strip() if late else item.late_reason
-            if late and not item.late_reason:
-                message = "The agenda has closed: give a reason for adding this case late."
-                errors = ValidationError({"late_reason": message}).update_error_dict(errors)
+            late_error = item.late_reason_error() if late else None
+            if late_error:
+                errors = ValidationError({"late_reason": late_error}).update_error_dict(errors)
             new_items.append(item)
         else:
             item = AgendaItem(
@@ -247,11 +248,6 @@ class WeeklySchedule:
     chair: Member | None = None
 
 
-def _local(day: dt.date, time: dt.time) -> dt.datetime:
-    """A wall-clock time in the service's zone, so 13:00 stays 13:00 across the clock changes."""
-    return timezone.make_aware(dt.datetime.combine(day, time))
-
-
 @transaction.atomic
 def meetings_schedule_weekly(*, schedule: WeeklySchedule, user: Any) -> tuple[list[Meeting], list[Meeting]]:
     """Create a weekly meeting for each of the coming weeks. Returns (created, already there)."""
@@ -262,7 +258,7 @@ def meetings_schedule_weekly(*, schedule: WeeklySchedule, user: Any) -> tuple[li
     existing: list[Meeting] = []
     for week in range(schedule.weeks):
         day = schedule.first_date + dt.timedelta(weeks=week)
-        starts_at = _local(day, schedule.starts)
+        starts_at = local_datetime(day, schedule.starts)
         clash = Meeting.objects.active().filter(starts_at=starts_at).first()
         if clash is not None:
             existing.append(clash)
@@ -271,7 +267,7 @@ def meetings_schedule_weekly(*, schedule: WeeklySchedule, user: Any) -> tuple[li
             title=schedule.title,
             starts_at=starts_at,
             ends_at=starts_at + schedule.duration,
-            agenda_closes_at=_local(
+            agenda_closes_at=local_datetime(
                 day - dt.timedelta(days=schedule.agenda_closes_days_before), schedule.agenda_closes
             ),
             location=schedule.location,

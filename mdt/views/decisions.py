@@ -15,19 +15,13 @@ from accounts import policy
 from accounts.services import access_record, access_record_many
 from cases.models import Case
 from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
-from mdt.forms.decisions import DecisionForm, OutcomeForm, SignForm, follow_up_formset, meeting_day
+from core.forms import add_service_errors, errors_text
+from core.pdf import pdf_from_template, pdf_response
+from core.timezones import local_day
+from mdt.forms.decisions import DecisionForm, OutcomeForm, SignForm, follow_up_formset
 from mdt.models import AgendaItem, Decision, FollowUp, Meeting
-from mdt.pdf import pdf_from_template
 from mdt.selectors import decisions_for_display
 from mdt.services import decisions
-
-
-def _add_errors(form: DecisionForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _default_responsible(item: AgendaItem) -> list[int]:
@@ -49,7 +43,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
     items = items.prefetch_related(*summary_prefetch("case__"))
     item = get_object_or_404(items, pk=item_id, meeting_id=meeting_id)
     current = decisions_for_display().filter(agenda_item=item).exclude(status=Decision.Status.SUPERSEDED).first()
-    not_before = meeting_day(item.meeting.starts_at)
+    not_before = local_day(item.meeting.starts_at)
     form = DecisionForm(request.POST or None, initial=DecisionForm.initial_from(current) if current else {
         "responsible": _default_responsible(item), "patient_preferences_considered": "yes"})  # fmt: skip
     follow_ups = follow_up_formset(request.POST or None, not_before=not_before)
@@ -65,7 +59,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
                     item_id=item.pk, user=request.user, status=action, reason=request.POST.get("reason", "")
                 )
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, errors_text(exc))
                 return redirect("item-decision", meeting_id, item_id)
             messages.success(request, "Outcome recorded: " + AgendaItem.Status(action).label.lower() + ".")
             return redirect("item-decision", meeting_id, next_id) if next_id else redirect("meeting-detail", meeting_id)
@@ -78,7 +72,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
                     loaded_version=form.cleaned_data.get("loaded_version"),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Decision for {item.case.patient.mrn} saved: awaiting sign-off.")
                 if action == "save_next" and next_id:
@@ -138,7 +132,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
 def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
     form = SignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        messages.error(request, errors_text(form))
         return redirect("decision-detail", decision_id)
     try:
         signoff = decisions.signoff_respond(
@@ -148,7 +142,7 @@ def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, errors_text(exc))
     else:
         messages.success(request, f"Signed: {signoff.get_response_display().lower()}.")
     return redirect("decision-detail", decision_id)
@@ -164,7 +158,7 @@ def _decision_page(
         try:
             decision = save(form.to_input(follow_ups), reason)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{title} saved: awaiting sign-off.")
             return redirect(decision.get_absolute_url())
@@ -218,9 +212,7 @@ def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
     pdf = pdf_from_template(
         "pdf/decision_letter.html", {"decision": decision, "case": decision.case, "patient": decision.case.patient}
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="mdt-outcome-{decision.pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"mdt-outcome-{decision.pk}.pdf")
 
 
 @never_cache
@@ -235,10 +227,7 @@ def meeting_outcomes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     access_record_many(user=request.user, cases=[(i.case.patient_id, i.case_id) for i in items], kind="pdf_download")
     pdf = pdf_from_template("pdf/meeting_outcomes.html", {"meeting": meeting, "items": items})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    day = timezone.localtime(meeting.starts_at)
-    response["Content-Disposition"] = f'inline; filename="mdt-outcomes-{day:%Y-%m-%d}.pdf"'
-    return response
+    return pdf_response(pdf, f"mdt-outcomes-{local_day(meeting.starts_at):%Y-%m-%d}.pdf")
 
 
 @require_POST
@@ -248,7 +237,7 @@ def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     except FollowUp.DoesNotExist as exc:
         raise Http404("No such follow-up") from exc
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, errors_text(exc))
         return redirect("dashboard")
     messages.success(request, f"{follow_up.get_kind_display()} marked done.")
     return redirect("case-detail", follow_up.case_id)

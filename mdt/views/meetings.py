@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from accounts.services import access_record_many
 from core.paginators import Window, page_number
+from core.pdf import pdf_response
+from core.timezones import local_day
 from mdt import selectors
 from mdt.calendar import meeting_ics
 from mdt.candidates import agenda_candidates
@@ -222,10 +224,7 @@ def meeting_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
         raise Http404("No such meeting") from exc
     access_record_many(user=request.user, cases=_patients_and_cases(agenda), kind="pdf_download")
     pdf = agenda_pdf(agenda, page_url=request.build_absolute_uri(agenda.meeting.get_absolute_url()))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    day = timezone.localtime(agenda.meeting.starts_at)
-    response["Content-Disposition"] = f'inline; filename="mdt-agenda-{day:%Y-%m-%d}.pdf"'
-    return response
+    return pdf_response(pdf, f"mdt-agenda-{local_day(agenda.meeting.starts_at):%Y-%m-%d}.pdf")
 
 
 @never_cache
