@@ -96,13 +96,16 @@ def can_sign_decision(user: Any) -> bool:
 
 
 def can_complete_any_follow_up(user: Any) -> bool:
-    """Mark anyone's follow-up done (a coordinator's task); owners complete their own."""
+    """Complete or cancel anyone's follow-up (a coordinator's task); owners complete their own."""
     return bool(user.has_perm("mdt.change_followup"))
 
 
-def can_complete_follow_up(user: Any, owner: Any) -> bool:
-    """Mark this follow-up done: its owner (a `Member`), or whoever may complete any."""
-    return can_complete_any_follow_up(user) or (owner is not None and member_of(user) == owner)
+def can_complete_follow_up(user: Any, owner_id: int | None) -> bool:
+    """Complete or cancel this follow-up: its owner (the `Member` id) while active, or whoever may complete any."""
+    if can_complete_any_follow_up(user):
+        return True
+    member = member_of(user)
+    return bool(member is not None and member.active and owner_id is not None and member.pk == owner_id)
 
 
 def can_review_scan(user: Any) -> bool:

@@ -14,16 +14,14 @@ from mdt.selectors import decisions_for_display
 def decisions_panel(request: HttpRequest, case: Case) -> tuple[str, dict[str, Any]]:
     """Two queries (decisions with their sign-offs and follow-ups) plus the open follow-ups of the case."""
     decisions = decisions_for_display().filter(case=case).order_by("decided_at", "id")
-    open_follow_ups = FollowUp.objects.filter(case=case, completed_at__isnull=True).select_related("owner__user")
-    member = policy.member_of(request.user)
+    open_follow_ups = list(FollowUp.objects.open().filter(case=case).select_related("owner__user", "case__patient"))
     return (
         "mdt/_case_decisions.html",
         {
             "decisions": list(decisions),
-            "open_follow_ups": list(open_follow_ups),
+            "open_follow_ups": open_follow_ups,
+            "actionable": {f.pk for f in open_follow_ups if policy.can_complete_follow_up(request.user, f.owner_id)},
             "can_urgent": policy.can_record_urgent_decision(request.user),
-            "can_complete": policy.can_complete_any_follow_up(request.user),
-            "my_member_id": member.pk if member else None,
         },
     )
 

@@ -19,7 +19,7 @@ from core.forms import add_service_errors, errors_text
 from core.pdf import pdf_from_template, pdf_response
 from core.timezones import local_day
 from mdt.forms.decisions import DecisionForm, OutcomeForm, SignForm, follow_up_formset
-from mdt.models import AgendaItem, Decision, FollowUp, Meeting
+from mdt.models import AgendaItem, Decision, Meeting
 from mdt.selectors import decisions_for_display
 from mdt.services import decisions
 
@@ -128,11 +128,21 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     )
 
 
+def _signed_back(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Back to the dashboard when signed from there, else to the decision."""
+    return (
+        redirect("dashboard") if request.POST.get("next") == "dashboard" else redirect("decision-detail", decision_id)
+    )
+
+
 @require_POST
 def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
     form = SignForm(request.POST)
+    mrn = Decision.objects.filter(pk=decision_id).values_list("case__patient__mrn", flat=True).first()
+    if mrn is None:
+        raise Http404("No such decision")
     if not form.is_valid():
-        messages.error(request, errors_text(form))
+        messages.error(request, f"MRN {mrn}: " + errors_text(form))
         return redirect("decision-detail", decision_id)
     try:
         signoff = decisions.signoff_respond(
@@ -142,10 +152,10 @@ def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
-        messages.error(request, errors_text(exc))
-    else:
-        messages.success(request, f"Signed: {signoff.get_response_display().lower()}.")
-    return redirect("decision-detail", decision_id)
+        messages.error(request, f"MRN {mrn}: " + errors_text(exc))
+        return redirect("decision-detail", decision_id)
+    messages.success(request, f"Signed: {signoff.get_response_display().lower()}. MRN {mrn}.")
+    return _signed_back(request, decision_id)
 
 
 def _decision_page(
@@ -228,16 +238,3 @@ def meeting_outcomes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     access_record_many(user=request.user, cases=[(i.case.patient_id, i.case_id) for i in items], kind="pdf_download")
     pdf = pdf_from_template("pdf/meeting_outcomes.html", {"meeting": meeting, "items": items})
     return pdf_response(pdf, f"mdt-outcomes-{local_day(meeting.starts_at):%Y-%m-%d}.pdf")
-
-
-@require_POST
-def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
-    try:
-        follow_up = decisions.follow_up_complete(follow_up_id=follow_up_id, user=request.user)
-    except FollowUp.DoesNotExist as exc:
-        raise Http404("No such follow-up") from exc
-    except ValidationError as exc:
-        messages.error(request, errors_text(exc))
-        return redirect("dashboard")
-    messages.success(request, f"{follow_up.get_kind_display()} marked done.")
-    return redirect("case-detail", follow_up.case_id)

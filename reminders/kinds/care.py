@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.models import Case
 from core.timezones import add_local_days, local_datetime
 from mdt.models import FollowUp, Member
+from mdt.models.decisions import FOLLOW_UP_OPEN
 from reminders.kinds.base import Kind, Run, local, mrn_of
 from reminders.kinds.mri import case_path
 from reminders.models import Reminder
@@ -30,8 +31,8 @@ def _owners(run: Run, owner_user_id: int, owner_active: bool) -> list[int]:
 
 
 def overdue_open(now: dt.datetime) -> Q:
-    """Not yet completed."""
-    return Q(completed_at__isnull=True)
+    """Neither completed nor cancelled."""
+    return FOLLOW_UP_OPEN
 
 
 def due_soon_open(now: dt.datetime) -> Q:
