@@ -6,6 +6,8 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts import policy
+from accounts.choices import MemberRole
 from cases import clocks
 from cases.choices import Modality, Presentation, TreatmentModality
 from cases.clocks import Clock, ClockState
@@ -91,13 +93,12 @@ def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25)
 # Who is expected to review which waiting MRI, as the reminders escalate (README, Reminders): the
 # radiologists every scan; an oncologist or spinal surgeon the scans of the patients they are the
 # responsible clinician for. Everyone else (coordinators chase, the rest of the team reads) sees all.
-ALL_SCANS_ROLES = frozenset({"radiologist"})
-OWN_PATIENTS_ROLES = frozenset({"oncologist", "spinal_surgeon"})
+OWN_PATIENTS_ROLES = frozenset({MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
 
 
 def review_scope(user: Any) -> str:
     """ "mine" when the user is expected to review only their own patients' scans, else "all"."""
-    member = getattr(user, "member", None) if user is not None and user.is_authenticated else None
+    member = policy.member_of(user)
     role = member.role if member is not None and member.active else None
     return "mine" if role in OWN_PATIENTS_ROLES else "all"
 
