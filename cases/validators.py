@@ -71,3 +71,17 @@ def validate_karnofsky(value: int) -> None:
             code="karnofsky",
             params={"value": value},
         ) from exc
+
+
+# A DICOM unique identifier (PS3.5 §9.1): numeric components separated by dots, no leading
+# zero in a component of more than one digit, at most 64 characters.
+_DICOM_UID = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*")
+
+
+def validate_dicom_uid(value: str) -> None:
+    if len(value) > 64 or not _DICOM_UID.fullmatch(value):
+        raise ValidationError(
+            "A study instance UID is numbers separated by dots (e.g. 1.2.826.0.1.3680043.2.1125.1), "
+            "with no leading zeros and at most 64 characters.",
+            code="dicom_uid",
+        )

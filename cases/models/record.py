@@ -32,7 +32,13 @@ from cases.choices import (
     TreatmentModality,
 )
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
-from cases.validators import format_nhs_number, looks_like_nhs_number, normalise_nhs_number, validate_karnofsky
+from cases.validators import (
+    format_nhs_number,
+    looks_like_nhs_number,
+    normalise_nhs_number,
+    validate_dicom_uid,
+    validate_karnofsky,
+)
 from core.concurrency import Versioned
 
 # A time typed a little ahead of the server's clock is not "in the future".
@@ -343,6 +349,15 @@ class Scan(models.Model):
         help_text="At the level of worst compression, on axial T2-weighted MRI.",
     )
     escc_level = models.CharField("level of worst compression", max_length=8, blank=True)
+    # The radiology system's keys for the study (docs/integration.md, PACS): they build the
+    # "Open images" link and let a report from the feed find its scan.
+    accession_number = models.CharField(
+        max_length=16, blank=True, help_text="The radiology information system's number for the examination."
+    )
+    study_instance_uid = models.CharField(
+        "study instance UID", max_length=64, blank=True, validators=[validate_dicom_uid],
+        help_text="The DICOM study instance UID, e.g. 1.2.826.0.1.3680043.2.1125.1.",
+    )  # fmt: skip
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewed_scans"
@@ -370,6 +385,19 @@ class Scan(models.Model):
             ),
         ]
         constraints = [
+            # One scan per accession number and per study UID: a report from the feed names exactly one.
+            models.UniqueConstraint(
+                fields=["accession_number"],
+                condition=~Q(accession_number=""),
+                name="scan_accession_number_unique",
+                violation_error_message="Another scan has this accession number.",
+            ),
+            models.UniqueConstraint(
+                fields=["study_instance_uid"],
+                condition=~Q(study_instance_uid=""),
+                name="scan_study_uid_unique",
+                violation_error_message="Another scan has this study instance UID.",
+            ),
             models.CheckConstraint(
                 condition=Q(performed_at__isnull=True) | Q(performed_at__gte=F("requested_at")),
                 name="scan_performed_after_requested",

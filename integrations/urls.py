@@ -1,0 +1,15 @@
+from django.urls import path
+
+from integrations.fhir import queries, views
+
+urlpatterns = [
+    path("fhir/metadata", views.metadata_view, name="fhir-metadata"),
+    path("fhir/openapi.json", views.openapi_view, name="fhir-openapi"),
+]
+for _name in queries.RESOURCE_TYPES:
+    urlpatterns += [
+        path(f"fhir/{_name}", views.search_view, {"resource_type": _name}, name=f"fhir-{_name.lower()}-search"),
+        path(
+            f"fhir/{_name}/<str:resource_id>", views.read_view, {"resource_type": _name}, name=f"fhir-{_name.lower()}"
+        ),
+    ]
