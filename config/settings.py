@@ -7,6 +7,7 @@ variables (see README "Settings"). Tests add a few overrides in
 
 import base64
 import hashlib
+import string
 from pathlib import Path
 
 import dj_database_url
@@ -299,6 +300,13 @@ FHIR_PAGE_SIZE = env_int("FHIR_PAGE_SIZE", 50, minimum=1)
 FHIR_MAX_PAGE_SIZE = env_int("FHIR_MAX_PAGE_SIZE", 200, minimum=1)
 # The PACS viewer: {accession} and {study_uid} are filled in (URL-quoted); empty: no "Open images" link.
 PACS_VIEWER_URL = env_str("PACS_VIEWER_URL", "")
+_pacs_fields = {name for _, name, _, _ in string.Formatter().parse(PACS_VIEWER_URL) if name}
+_pacs_scheme_ok = PACS_VIEWER_URL.startswith(("https://", "http://"))
+if PACS_VIEWER_URL and (not _pacs_scheme_ok or _pacs_fields - {"accession", "study_uid"}):
+    raise ImproperlyConfigured(
+        f"PACS_VIEWER_URL={PACS_VIEWER_URL!r}: give an http(s) address whose only fields are {{accession}} and "
+        "{study_uid}, e.g. https://pacs.example/viewer?acc={accession}&uid={study_uid}"
+    )
 # The HL7 v2 feed listener (manage.py hl7_listener): where it listens and how much it accepts.
 HL7_HOST = env_str("HL7_HOST", "127.0.0.1")
 HL7_PORT = env_int("HL7_PORT", 2575, minimum=1)

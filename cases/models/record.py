@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases import pacs
 from cases.choices import (
     ESCC_KEYS,
     MRI_MODALITIES,
@@ -430,6 +431,11 @@ class Scan(models.Model):
         if self.performed_at:
             return ScanState.PERFORMED
         return ScanState.REQUESTED
+
+    @property
+    def images_url(self) -> str | None:
+        """The PACS viewer's address for this study ("Open images"), when one is configured."""
+        return pacs.viewer_url(accession=self.accession_number, study_uid=self.study_instance_uid)
 
     @property
     def escc_key(self) -> str:

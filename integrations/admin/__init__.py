@@ -1,5 +1,5 @@
-"""The integration layer in the workspace: API clients (superusers only)."""
+"""The integration layer in the workspace: API clients (superusers) and the PAS feed's audit trail."""
 
-from integrations.admin import api
+from integrations.admin import api, feed
 
-__all__ = ["api"]
+__all__ = ["api", "feed"]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.services import access_record, access_record_many
 from cases.models import Case
 from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
+from mdt.agenda import latest_mri
 from mdt.forms.decisions import DecisionForm, OutcomeForm, SignForm, follow_up_formset, meeting_day
 from mdt.models import AgendaItem, Decision, Meeting
 from mdt.pdf import pdf_from_template
@@ -103,6 +104,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
             "position": position + 1,
             "count": len(order),
             "urgent": urgent,
+            "latest_mri": latest_mri(item.case),
         },
     )
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import AccessRecord
 from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
-from integrations.models import ApiClient
+from integrations.models import ApiClient, FeedConflict, FeedMessage
 from integrations.services import api_client_issue
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun
 from reminders.models import Reminder
@@ -113,6 +113,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "accounts.accessrecord": None,
         "reminders.reminder": VIEW,  # the outbox is read-only; failed rows can be resent (an action)
         "integrations.apiclient": None,  # API tokens are the superuser's
+        "integrations.*": VIEW,  # the PAS feed's messages and conflicts: read, and settled by an action
     },
     "read_only": {
         "cases.*": VIEW,
@@ -122,6 +123,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "accounts.accessrecord": VIEW,
         "reminders.*": VIEW,
         "integrations.apiclient": None,
+        "integrations.*": VIEW,
     },
 }
 
@@ -245,6 +247,11 @@ def world() -> dict[str, Any]:
     )
     AccessRecord.objects.create(user=users["clinician"], patient_id=patient.pk, kind="patient_page")
     api_client_issue(client=ApiClient(name="warehouse", scopes=["Patient"]))
+    feed_message = FeedMessage.objects.create(raw="MSH|^~\\&|PAS", status="applied", ack_code="AA", patient=patient)
+    FeedConflict.objects.create(
+        model="cases.patient", object_id=patient.pk, patient=patient, field="family_name",
+        record_value=CANARY_FAMILY, feed_value="Other", message=feed_message,
+    )  # fmt: skip
     return {
         "patient": patient,
         "case": case,
