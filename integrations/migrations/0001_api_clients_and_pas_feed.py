@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0008_scan_accession_number_and_study_uid'),
+        ('cases', '0009_scan_accession_number_and_study_uid'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

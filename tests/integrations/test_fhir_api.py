@@ -150,6 +150,7 @@ def test_an_unknown_id_is_a_404_operation_outcome(client, api):
 
 
 @pytest.mark.parametrize("resource_type", TYPES)
+@pytest.mark.hazard("HAZ-007")
 def test_no_token_or_an_unknown_one_is_401_and_never_a_sign_in_redirect(client, record, resource_type):
     for token in (None, "mdt_not-a-real-token"):
         response = get(client, f"{resource_type}?patient={record['patient'].pk}", token)
@@ -163,6 +164,7 @@ def test_a_signed_in_session_is_not_a_token(client, admin_user, record):
     assert get(client, f"Patient/{record['patient'].pk}", None).status_code == 401
 
 
+@pytest.mark.hazard("HAZ-007")
 def test_a_token_without_the_scope_is_403_and_a_withdrawn_one_401(client, record):
     api_client, token = issue("imaging only", scopes=("ImagingStudy",))
     assert get(client, f"ImagingStudy/{record['scan'].pk}", token).status_code == 200

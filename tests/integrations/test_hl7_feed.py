@@ -38,6 +38,7 @@ def test_an_a08_updates_demographics_and_the_gp_under_the_feed_user_and_answers_
     assert patient.version == 3  # the GP from the first message, then the new name and date of birth
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_the_first_feed_value_that_disagrees_with_what_was_typed_is_flagged_not_applied(patient):
     """A typed record and the PAS disagreeing on first contact may be the wrong patient (a mistyped MRN)."""
     _, code, _text = receive(hl7.adt("A04", "F1", family="SOMEONE", given="ELSE"))
@@ -54,6 +55,7 @@ def test_the_ack_echoes_the_control_id_and_is_addressed_back_to_the_sender(patie
     assert msa.split("|")[:3] == ["MSA", "AA", "CTRL-77"]
 
 
+@pytest.mark.hazard("HAZ-002")
 def test_a_field_a_coordinator_corrected_since_the_last_feed_value_is_not_overwritten_but_flagged(patient):
     receive(hl7.adt("A08", "C1"))
     coordinator = UserFactory()
@@ -78,6 +80,7 @@ def test_a_field_the_feed_set_last_is_updated_by_the_next_feed_value(patient):
     assert patient.given_name == "Nat" and not FeedConflict.objects.exists()
 
 
+@pytest.mark.hazard("HAZ-009")
 def test_a_death_from_the_pas_is_recorded_through_the_record_path_and_a_later_alive_does_not_undo_it(patient):
     CaseFactory(patient=patient)
     died_on = timezone.localdate() - dt.timedelta(days=1)
@@ -185,6 +188,7 @@ def test_a_radiology_report_is_filed_against_the_scan_its_accession_names(patien
     assert scan.history.latest().history_user.username == "pas-feed"
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_a_report_naming_another_patients_scan_is_never_filed(patient):
     scan = ScanFactory(case=CaseFactory(patient=patient), accession_number="ACC1001", performed=True)
     PatientFactory(mrn="MRN555")  # the report says MRN555; the record's NHS number matches ours: still not filed
@@ -202,6 +206,7 @@ def test_a_preliminary_report_is_not_filed(patient):
     assert code == "AA" and scan.report == ""
 
 
+@pytest.mark.hazard("HAZ-025")
 def test_the_log_names_the_row_type_and_code_never_patient_details(patient, caplog):
     with caplog.at_level(logging.INFO, logger="integrations"):
         receive(hl7.adt("A08", "L0"))
