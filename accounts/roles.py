@@ -73,6 +73,7 @@ ROLES: dict[str, Role] = {
                 "integrations.view_feedmessage",
                 "integrations.view_feedconflict",
                 "integrations.resolve_feedconflict",
+                "integrations.export_dataset",  # the national datasets hold NHS numbers: coordinators only
             }
         ),
         # Team membership is the superuser's; the periodic-run record is the scheduler's.

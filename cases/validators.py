@@ -85,3 +85,14 @@ def validate_dicom_uid(value: str) -> None:
             "with no leading zeros and at most 64 characters.",
             code="dicom_uid",
         )
+
+
+_ODS_SITE = re.compile(r"[A-Z0-9]{3,5}")
+
+
+def validate_ods_code(value: str) -> None:
+    """An NHS organisation (3 characters) or site (5 characters) code, e.g. RXX or RXX01."""
+    if not _ODS_SITE.fullmatch(value):
+        raise ValidationError(
+            "An organisation site code is 3 to 5 capital letters and digits, e.g. RXX01.", code="ods_code"
+        )

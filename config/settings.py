@@ -313,6 +313,8 @@ HL7_PORT = env_int("HL7_PORT", 2575, minimum=1)
 HL7_MAX_MESSAGE_BYTES = env_int("HL7_MAX_MESSAGE_BYTES", 1_000_000, minimum=1024)
 HL7_MAX_CONNECTIONS = env_int("HL7_MAX_CONNECTIONS", 8, minimum=1)
 HL7_IDLE_TIMEOUT_SECONDS = env_int("HL7_IDLE_TIMEOUT_SECONDS", 300, minimum=1)
+# The national datasets (COSD, cancer waiting times): the ODS site code of the service's own treating site.
+DATASET_PROVIDER_SITE = env_str("DATASET_PROVIDER_SITE", "")
 # The username the feed's changes are recorded under in the history (created when first needed).
 HL7_FEED_USERNAME = env_str("HL7_FEED_USERNAME", "pas-feed")
 # A performed MRI not reviewed after this many hours reminds the radiologists; after twice as

@@ -48,6 +48,11 @@ def _record(raw: str, message: parse.Message | None, status: str, code: str, out
 
 def feed_message_receive(raw: str) -> tuple[FeedMessage, str]:
     """Take one message (without MLLP framing); return its audit row and the ACK to send back."""
+    if "\x00" in raw:
+        # HL7 text never holds NUL, and PostgreSQL text cannot store it: keep it visibly escaped.
+        raw = raw.replace("\x00", "\\x00")
+        text = "The message contains NUL characters."
+        return _done(_record(raw, None, Status.REJECTED, Ack.AR, text), _ack_for(None, raw, Ack.AR, text))
     try:
         message = parse.parse(raw)
     except parse.Rejected as exc:

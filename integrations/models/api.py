@@ -45,6 +45,9 @@ class ApiClient(models.Model):
     class Meta:
         verbose_name = "API client"
         ordering = ["name"]
+        # The national dataset export (integrations/datasets) holds NHS numbers: its permission, granted to
+        # coordinators in accounts/roles.py, lives on the integration layer's first model.
+        permissions = [("export_dataset", "Can export the national cancer datasets (COSD, cancer waiting times)")]
 
     def __str__(self) -> str:
         return self.name

@@ -52,6 +52,7 @@ ACTION = "action"  # POST-only: a GET is refused with 405
 DECISION_FORM = "decision form"  # members of the MDT who record decisions (mdt.add_decision)
 URGENT_FORM = "urgent decision form"  # an oncologist or spinal surgeon only (the walk's clinician is a radiologist)
 REPORT = "service audit"  # reports.view_report: coordinators, clinicians, read-only auditors
+DATASET = "national dataset export"  # integrations.export_dataset: coordinators only (NHS numbers)
 FHIR_API = "FHIR API"  # a system's bearer token with the resource in its scopes; never a session
 ADMIN_SITE = "admin site page"  # any staff user
 ADMIN_APP = "admin app index"  # 200 with a permission in the app, else 404
@@ -82,6 +83,7 @@ RULES: list[tuple[str, str]] = [
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
     (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf)", REPORT),
     (r"reminders/<int:reminder_id>/(done|snooze)/", ACTION),
+    (r"datasets/<int:year>/<int:month>/(cosd\.csv|quality/)", DATASET),
 ]
 
 # What follows "admin/<app>/<model>/" -> the admin action it is.
@@ -301,6 +303,8 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         "reminder_id": world["reminder"].pk,
         "kind": ScoreKind.SINS,
         "measure": "mri_24h",
+        "year": 2026,
+        "month": 11,
     }
     if name not in values:
         raise Unclassified(f"no sample value for <{name}> in {route}: add one to sample() in test_url_walk.py")
@@ -388,6 +392,8 @@ def expected(route: Route, url: str, who: str) -> set[int | str]:
         return {403}
     if kind == REPORT:
         return {403} if who == "no_role" else {200}
+    if kind == DATASET:
+        return {200} if who == "coordinator" else {403}
     if kind == ADMIN_SITE:
         return {200}
     if kind == ADMIN_APP:

@@ -206,3 +206,18 @@ def test_the_capability_statement_and_openapi_are_public_and_describe_every_type
     assert {r["type"] for r in data["rest"][0]["resource"]} == set(TYPES)
     openapi = client.get("/fhir/openapi.json").json()
     assert {f"/{t}" for t in TYPES} | {f"/{t}/{{id}}" for t in TYPES} <= set(openapi["paths"])
+
+
+def test_an_amended_decision_revokes_the_care_plan_it_replaces(client, api, record):
+    from mdt.models import Decision
+
+    original = record["decision"]
+    Decision.objects.filter(pk=original.pk).update(status=Decision.Status.SUPERSEDED)
+    amendment = Decision.objects.create(
+        case=original.case, agenda_item=original.agenda_item, treatments=["sbrt_srs"], intent="palliative",
+        rationale="Radioresistant", recorded_by=original.recorded_by, amends=original, amendment_reason="New MRI",
+    )  # fmt: skip
+    plans = {plan["id"]: plan for plan in search(client, f"CarePlan?patient={record['patient'].pk}", api[1])}
+    assert plans[str(original.pk)]["status"] == "revoked"
+    assert plans[str(amendment.pk)]["replaces"] == [{"reference": f"CarePlan/{original.pk}"}]
+    assert plans[str(amendment.pk)]["activity"][0]["detail"]["code"]["coding"][0]["code"] == "sbrt_srs"

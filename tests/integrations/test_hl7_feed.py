@@ -5,6 +5,8 @@ import logging
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cases.models import Patient
 from integrations.hl7.receive import feed_message_receive
@@ -236,3 +238,21 @@ def test_a_coordinator_settles_a_conflict_by_applying_the_feed_value_with_histor
     conflict.refresh_from_db()
     assert patient.given_name == "Else" and patient.history.latest().history_user == coordinator
     assert conflict.resolved_by == coordinator and conflict.resolution == "applied the feed's value"
+
+
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.builds(lambda tail: "MSH|^~\\&|PAS|RXX01|MDT|RXX01|20261130||" + tail, st.text(max_size=300)),
+        st.builds(
+            lambda i, junk: "\r".join(hl7.adt("A08", "H1").split("\r")[:i]) + junk,
+            st.integers(min_value=1, max_value=5),
+            st.text(alphabet="|^~\\&\rPIDEVNMSH0123", max_size=40),
+        ),
+    )
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_input_gets_an_ack_and_an_audit_row_never_an_exception(patient, raw):
+    row, ack = feed_message_receive(raw)
+    assert ack.startswith("MSH|") and ack.split("\r")[1].split("|")[1] in {"AA", "AE", "AR"}
+    assert FeedMessage.objects.filter(pk=row.pk).exists() and row.ack_code == ack.split("\r")[1].split("|")[1]
