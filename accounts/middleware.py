@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.cache import patch_cache_control
 
+from core.drafts import KEPT, keep_post
+
 SIGNED_IN_AT = "accounts.signed_in_at"
 LAST_ACTIVE_AT = "accounts.last_active_at"
 # Record activity at most once a minute (a tenth of the idle limit if that is shorter), so an
@@ -66,12 +68,21 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
     def _sign_out(self, request: HttpRequest, message: str) -> HttpResponse:
+        user_id = request.user.pk
         logout(request)  # flushes the session: its key and data are gone from the store
+        # A form posted just too late: what was typed waits in the new session, for this user only,
+        # and the form's page offers it again after signing in (core.drafts).
+        keep_post(request, user_id)
+        if request.session.get(KEPT):
+            message += " What you typed was kept: sign in again to check it and save it."
         messages.info(request, message)
-        # Come back to the same page after signing in, unless it was a form post.
-        next_url = (
-            request.get_full_path() if request.method in ("GET", "HEAD") else resolve_url(settings.LOGIN_REDIRECT_URL)
-        )
+        # Come back to the same page after signing in (for a kept form, the page it came from).
+        if request.method in ("GET", "HEAD"):
+            next_url = request.get_full_path()
+        elif request.session.get(KEPT):
+            next_url = request.path
+        else:
+            next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
         return redirect_to_login(next_url)
 
 

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.views import LoginView
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from accounts.forms import SignInForm
@@ -13,3 +14,8 @@ class SignInView(LoginView):
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: a plain explanation; the technical reason goes nowhere near the page."""
     return render(request, "accounts/csrf_failure.html", status=403)
+
+
+def session_keepalive(request: HttpRequest) -> JsonResponse:
+    """ "Stay signed in": the request itself is the activity SessionLimitsMiddleware records."""
+    return JsonResponse({"idle_seconds": settings.SESSION_IDLE_SECONDS})

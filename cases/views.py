@@ -16,6 +16,7 @@ from cases.models.assessments import ScoreKind
 from cases.panels import render_panels
 from cases.summary import case_summary
 from cases.timeline import case_timeline
+from core.drafts import offer_kept_post
 from core.forms import add_service_errors, errors_text
 from core.history import save_as
 from core.paginators import Keyset, Window, after_id, page_number
@@ -106,7 +107,7 @@ def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpRespons
     case = get_object_or_404(Case.objects.select_related("patient"), pk=case_id)
     if not policy.can_score(request.user):
         raise PermissionDenied("Only clinicians record scores.")
-    form = AssessmentForm(request.POST or None, kind=kind, case=case)
+    form = AssessmentForm(request.POST if request.method == "POST" else offer_kept_post(request), kind=kind, case=case)
     level = request.POST.get("level") or request.GET.get("level", "")
     initial, notes = prefilled_components(kind, case, level)
     if request.method == "GET":

@@ -37,6 +37,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 TIME_ZONE = env_str("TIME_ZONE", "Europe/London")
 USE_TZ = True
 LANGUAGE_CODE = "en-gb"
+# 24-hour times wherever no format is given (Django's en_GB default is "2:30 p.m.").
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 
 # APPS
@@ -156,6 +158,11 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
 # A reviewer can take back a scan review (marked by mistake) for this long after marking it; later,
 # the review stands (a coordinator corrects it in the workspace, with history).
 SCAN_UNREVIEW_MINUTES = env_int("SCAN_UNREVIEW_MINUTES", 15, minimum=1)
+# The MDT's name and contact details, printed on outcome letters as the sender.
+MDT_SERVICE_NAME = env_str("MDT_SERVICE_NAME", "Spinal metastases MDT")
+MDT_SERVICE_ADDRESS = env_str("MDT_SERVICE_ADDRESS")
+MDT_SERVICE_PHONE = env_str("MDT_SERVICE_PHONE")
+MDT_SERVICE_EMAIL = env_str("MDT_SERVICE_EMAIL")
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script here reads the CSRF cookie: forms carry the token
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"

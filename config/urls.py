@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from accounts.views import SignInView
+from accounts.views import SignInView, session_keepalive
 
 admin.site.site_header = "Spinal MDT tracker"
 admin.site.site_title = "Spinal MDT tracker"
@@ -18,6 +18,7 @@ urlpatterns = [
     path("favicon.ico", login_not_required(RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True))),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/keepalive/", session_keepalive, name="session-keepalive"),
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),
     path("", include("mdt.urls")),

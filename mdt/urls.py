@@ -11,6 +11,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/calendar.ics", meeting_views.meeting_calendar, name="meeting-ics"),
     path("meetings/<int:meeting_id>/items/add/", meeting_views.agenda_add, name="agenda-add"),
     path("meetings/<int:meeting_id>/items/sort/", meeting_views.agenda_sort, name="agenda-sort"),
+    path("meetings/<int:meeting_id>/items/suggest/", meeting_views.agenda_suggest, name="agenda-suggest"),
     path("meetings/<int:meeting_id>/attendance/", meeting_views.attendance, name="meeting-attendance"),
     path("meetings/<int:meeting_id>/items/<int:item_id>/move/", meeting_views.item_move, name="agenda-item-move"),
     path("meetings/<int:meeting_id>/items/<int:item_id>/", meeting_views.item_update, name="agenda-item-update"),

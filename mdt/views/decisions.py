@@ -2,10 +2,11 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -15,6 +16,7 @@ from accounts import policy
 from accounts.services import access_record, access_record_many
 from cases.models import Case
 from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
+from core.drafts import offer_kept_post
 from core.forms import add_service_errors, errors_text
 from core.pdf import pdf_from_template, pdf_response
 from core.timezones import local_day
@@ -23,6 +25,13 @@ from mdt.forms.decisions import DecisionForm, OutcomeForm, SignForm, follow_up_f
 from mdt.models import AgendaItem, Decision, Meeting
 from mdt.selectors import decisions_for_display
 from mdt.services import decisions
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The form's data: this post, or what was typed when the session ended (shown again, not lost)."""
+    if request.method == "POST":
+        return request.POST
+    return offer_kept_post(request)
 
 
 def _default_responsible(item: AgendaItem) -> list[int]:
@@ -45,9 +54,10 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
     item = get_object_or_404(items, pk=item_id, meeting_id=meeting_id)
     current = decisions_for_display().filter(agenda_item=item).exclude(status=Decision.Status.SUPERSEDED).first()
     not_before = local_day(item.meeting.starts_at)
-    form = DecisionForm(request.POST or None, initial=DecisionForm.initial_from(current) if current else {
+    posted = _posted(request)
+    form = DecisionForm(posted, initial=DecisionForm.initial_from(current) if current else {
         "responsible": _default_responsible(item), "patient_preferences_considered": "yes"})  # fmt: skip
-    follow_ups = follow_up_formset(request.POST or None, not_before=not_before)
+    follow_ups = follow_up_formset(posted, not_before=not_before)
     outcome = OutcomeForm()
     order = list(item.meeting.items.listed().order_by("position", "id").values_list("pk", flat=True))
     position = order.index(item.pk) if item.pk in order else -1
@@ -165,9 +175,10 @@ def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
 def _decision_page(
     request: HttpRequest, *, case: Case, title: str, save: Any, initial: dict[str, Any], amending: bool = False
 ) -> HttpResponse:
-    form = DecisionForm(request.POST or None, initial=initial)
-    follow_ups = follow_up_formset(request.POST or None, not_before=timezone.localdate())
-    reason = request.POST.get("amendment_reason", "")
+    posted = _posted(request)
+    form = DecisionForm(posted, initial=initial)
+    follow_ups = follow_up_formset(posted, not_before=timezone.localdate())
+    reason = (posted or request.POST).get("amendment_reason", "")
     if request.method == "POST" and form.is_valid() and follow_ups.is_valid():
         try:
             decision = save(form.to_input(follow_ups), reason)
@@ -223,8 +234,23 @@ def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
     """The outcome letter for the GP and the referrer."""
     decision = get_object_or_404(decisions_for_display().select_related("case__patient"), pk=decision_id)
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="pdf_download")
+    meeting = decision.agenda_item.meeting if decision.agenda_item else None
+    service = {
+        "name": settings.MDT_SERVICE_NAME,
+        "address": settings.MDT_SERVICE_ADDRESS,
+        "phone": settings.MDT_SERVICE_PHONE,
+        "email": settings.MDT_SERVICE_EMAIL,
+    }
     pdf = pdf_from_template(
-        "pdf/decision_letter.html", {"decision": decision, "case": decision.case, "patient": decision.case.patient}
+        "pdf/decision_letter.html",
+        {
+            "decision": decision,
+            "case": decision.case,
+            "patient": decision.case.patient,
+            "service": service,
+            # Dated as the meeting that decided (or the urgent decision), not the day it is printed.
+            "letter_date": meeting.starts_at if meeting else decision.decided_at,
+        },
     )
     return pdf_response(pdf, f"mdt-outcome-{decision.pk}.pdf")
 

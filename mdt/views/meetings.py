@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.services import access_record_many
+from cases.models import Case, Patient
 from core.paginators import Window, page_number
 from core.pdf import pdf_response
 from core.timezones import local_day
@@ -82,6 +83,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "candidates": candidates,
             "add_form": AddCasesForm(),
             "present_ids": present_ids,
+            "outcomes_recorded": sum(1 for b in agenda.blocks if b.item.status == AgendaItem.Status.DISCUSSED),
         },
     )
 
@@ -170,6 +172,35 @@ def _added(items: list[AgendaItem]) -> str:
     mrns = AgendaItem.objects.filter(pk__in=[i.pk for i in items]).values_list("case__patient__mrn", flat=True)
     named = ", ".join(f"MRN {mrn}" for mrn in sorted(mrns))
     return f"{len(items)} case{'s' if len(items) != 1 else ''} added to the agenda." + (f" {named}." if named else "")
+
+
+SUGGESTIONS = 10
+
+
+@meeting_action
+def agenda_suggest(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Open cases whose patient matches an MRN, NHS number or name, for "add a case". POST, so what
+    is typed stays out of the address and the logs."""
+    if not policy.can_list_case(request.user):
+        raise PermissionDenied("Only members of the MDT list cases.")
+    query = request.POST.get("q", "").strip()[:100]
+    if len(query) < 2:
+        return JsonResponse({"results": []})
+    cases = (
+        Case.objects.open()
+        .filter(patient__in=Patient.objects.search(query))
+        .select_related("patient")
+        .order_by("patient__family_name", "patient__given_name", "-referred_at", "id")[:SUGGESTIONS]
+    )
+    results = [
+        {
+            "case_id": case.pk,
+            "label": f"{case.patient.display_name} · MRN {case.patient.mrn} · case {case.pk} · "
+            f"{case.get_presentation_display()} · {case.get_status_display()}",
+        }
+        for case in cases
+    ]
+    return JsonResponse({"results": results})
 
 
 @meeting_action

@@ -80,6 +80,7 @@ RULES: list[tuple[str, str]] = [
     (r"decisions/<int:decision_id>/(|letter\.pdf)", PAGE),
     (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/(complete|cancel)/", ACTION),
     (r"follow-ups/", PAGE),
+    (r"accounts/keepalive/", PAGE),
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
     (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf)", REPORT),
     (r"reminders/<int:reminder_id>/(done|snooze)/", ACTION),

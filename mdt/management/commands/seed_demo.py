@@ -66,30 +66,28 @@ TEAM = [
     DemoUser("nurse", "Grace", "Adeyemi", Member.Role.NURSE_SPECIALIST, "Acute oncology nurse specialist"),
 ]
 
-GIVEN = [
-    "Alice",
-    "Bashir",
-    "Ceri",
-    "David",
-    "Elena",
-    "Farah",
-    "George",
-    "Hywel",
-    "Irene",
-    "James",
-    "Kiran",
-    "Lowri",
-    "Mohammed",
-    "Nia",
-    "Owen",
-    "Patricia",
-    "Rajesh",
-    "Sian",
-    "Terry",
-    "Ursula",
-    "Vikram",
-    "Wendy",
-]
+# Given names by recorded sex, so that a demonstration never shows "Nia, male".
+GIVEN = {
+    Sex.FEMALE: ["Alice", "Ceri", "Elena", "Farah", "Irene", "Lowri", "Nia", "Patricia", "Sian", "Ursula", "Wendy"],
+    Sex.MALE: ["Bashir", "David", "George", "Hywel", "James", "Kiran", "Mohammed", "Owen", "Rajesh", "Terry", "Vikram"],
+}
+# Who refers a patient with each primary: its own site clinic, or the acute routes anyone comes through.
+ACUTE_REFERRERS = ["Acute oncology, UHW", "Emergency department, Royal Glamorgan", "GP"]
+SITE_REFERRERS = {
+    "lung_nsclc": "Lung cancer clinic, Llandough",
+    "lung_sclc": "Lung cancer clinic, Llandough",
+    "breast": "Breast clinic, UHW",
+    "colon": "Colorectal clinic, UHW",
+    "rectum": "Colorectal clinic, UHW",
+    "prostate": "Urology clinic, UHW",
+    "kidney": "Urology clinic, UHW",
+    "thyroid": "Endocrine surgery clinic, UHW",
+    "myeloma": "Haematology clinic, UHW",
+    "lymphoma": "Haematology clinic, UHW",
+    "melanoma": "Skin cancer clinic, Morriston",
+    "unknown_primary": "Cancer of unknown primary team, Velindre",
+    "other": "Oncology clinic, Velindre",
+}
 FAMILY = [
     "Ahmed",
     "Bowen",
@@ -196,7 +194,10 @@ class Command(BaseCommand):
         created = 0
         for number in range(1, PATIENT_COUNT + 1):
             # Draw every random value whether or not the patient exists, so reruns stay deterministic.
-            given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+            site = sites[(number - 1) % len(sites)]
+            drawn_sex = rng.choice([Sex.FEMALE, Sex.MALE])
+            sex = {"breast": Sex.FEMALE, "prostate": Sex.MALE}.get(site, drawn_sex)
+            given, family = rng.choice(GIVEN[sex]), rng.choice(FAMILY)
             dob = dt.date(rng.randint(1936, 1985), rng.randint(1, 12), rng.randint(1, 28))
             nhs = demo_nhs_number(rng)
             gp = rng.choice(GPS)
@@ -204,14 +205,13 @@ class Command(BaseCommand):
             mrn = f"DEMO{number:04d}"
             if Patient.objects.filter(mrn=mrn).exists():
                 continue
-            site = sites[(number - 1) % len(sites)]
             patient = Patient.objects.create(
                 mrn=mrn,
                 nhs_number=nhs,
                 given_name=given,
                 family_name=family,
                 date_of_birth=dob,
-                sex={"breast": Sex.FEMALE, "prostate": Sex.MALE}.get(site, rng.choice([Sex.FEMALE, Sex.MALE])),
+                sex=sex,
                 primary_site=site,
                 gp_name=gp[0],
                 gp_practice=gp[1],
@@ -251,9 +251,7 @@ class Command(BaseCommand):
         case = Case.objects.create(
             patient=patient,
             referred_at=referred_at,
-            referrer=rng.choice(
-                ["Acute oncology, UHW", "Emergency department, Royal Glamorgan", "GP", "Breast clinic"]
-            ),
+            referrer=rng.choice([*ACUTE_REFERRERS, SITE_REFERRERS[patient.primary_site]]),
             presentation=presentation,
             red_flags=red_flags,
             suspected_diagnosis_at=referred_at - dt.timedelta(hours=rng.randint(1, 6)),

@@ -1,0 +1,115 @@
+"""No lost work: a form posted after the session ended is kept (server-side, never in the address)
+and offered again, filled in, after the same user signs in; the page warns before the limit."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Assessment
+from core.drafts import KEPT
+from mdt.models import Decision, Member
+from tests.accounts import PASSWORD, team_user
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+RATIONALE = "Radiosensitive primary, stable spine: radiotherapy alone. Typed just before the limit."
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+def sign_in(client, user) -> None:
+    assert client.post(reverse("login"), {"username": user.username, "password": PASSWORD}).status_code == 302
+
+
+def idle(clock) -> None:
+    clock.move_to(timezone.now() + dt.timedelta(minutes=20))
+
+
+@pytest.fixture
+def item():
+    meeting = MeetingFactory(starts_at=START - dt.timedelta(minutes=30), ends_at=START + dt.timedelta(hours=2))
+    return AgendaItemFactory(meeting=meeting, case=CaseFactory())
+
+
+@pytest.mark.hazard("HAZ-032")
+def test_a_decision_posted_after_expiry_is_offered_again_after_signing_in(client, clock, item):
+    olwen = team_user("olwen", Member.Role.ONCOLOGIST)
+    steffan = team_user("steffan", Member.Role.SPINAL_SURGEON)
+    url = reverse("item-decision", args=[item.meeting_id, item.pk])
+    sign_in(client, olwen)
+    idle(clock)
+
+    response = client.post(
+        url,
+        {
+            "treatments": ["cebrt"],
+            "intent": "palliative",
+            "rationale": RATIONALE,
+            "patient_preferences_considered": "yes",
+            "responsible": [olwen.member.pk, steffan.member.pk],
+            "action": "save",
+            "fu-TOTAL_FORMS": "0",
+            "fu-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    assert "RATIONALE" not in response["Location"] and "Radiosensitive" not in response["Location"]
+    assert not Decision.objects.exists()  # nothing acted on
+    assert client.session[KEPT]["path"] == url
+    login_page = client.get(response["Location"]).content.decode()
+    assert "What you typed was kept" in login_page
+
+    sign_in(client, olwen)
+    page = client.get(url).content.decode()
+
+    assert RATIONALE in page
+    assert "You were signed out before this was saved" in page
+    assert KEPT not in client.session
+    assert RATIONALE not in client.get(url).content.decode()  # offered once
+
+
+def test_another_user_signing_in_never_sees_it(client, clock, item):
+    olwen = team_user("olwen", Member.Role.ONCOLOGIST)
+    rhian = team_user("rhian", Member.Role.RADIOLOGIST)
+    url = reverse("item-decision", args=[item.meeting_id, item.pk])
+    sign_in(client, olwen)
+    idle(clock)
+    client.post(url, {"rationale": RATIONALE, "intent": "palliative"})
+
+    sign_in(client, rhian)
+
+    assert RATIONALE not in client.get(url).content.decode()
+    assert KEPT not in client.session
+
+
+def test_a_score_form_posted_after_expiry_comes_back_filled_in(client, clock):
+    case = CaseFactory()
+    olwen = team_user("olwen", Member.Role.ONCOLOGIST)
+    url = reverse("assessment-new", args=[case.pk, "sins"])
+    sign_in(client, olwen)
+    idle(clock)
+
+    client.post(url, {"level": "T7", "location": "junctional", "note": "Kept note about T7"})
+
+    assert not Assessment.objects.exists()
+    sign_in(client, olwen)
+    page = client.get(url).content.decode()
+    assert "Kept note about T7" in page and "You were signed out before this was saved" in page
+
+
+def test_every_page_of_a_signed_in_user_carries_the_expiry_warning(client):
+    olwen = team_user("olwen", Member.Role.ONCOLOGIST)
+    client.force_login(olwen)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert 'data-idle-seconds="900"' in page and 'id="session-warning"' in page and "js/session.js" in page
+    assert client.get(reverse("session-keepalive")).json() == {"idle_seconds": 900}

@@ -1,0 +1,65 @@
+"""Every clinician page, in a real Chromium at 1280 px and at 390 px (a phone): no sideways
+scrolling on the phone, and no serious or critical accessibility violation (axe-core) at either
+width. The pages are walked as an oncologist (who can act) and as a coordinator."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page
+
+from mdt.models import Decision, FollowUp, Member
+from tests.accounts import team_user
+from tests.e2e.browser import Journey, sign_in
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, ScanFactory
+from tests.reminders.makers import decision_awaiting
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-demo-password"
+
+
+def person(username: str, role: str):
+    user = team_user(username, role)
+    user.first_name, user.last_name = username.title(), "Pryce-Llewellyn-Richards"  # a long name
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def test_every_page_fits_a_phone_and_passes_axe(live_server, page: Page, tmp_path):
+    oncologist = person("olwen", Member.Role.ONCOLOGIST)
+    surgeon = person("steffan", Member.Role.SPINAL_SURGEON)
+    person("carys", Member.Role.MDT_COORDINATOR)
+    patient = PatientFactory(family_name="Featherstonehaugh-Cholmondeley", given_name="Angharad")
+    case = CaseFactory(patient=patient, responsible_clinician=oncologist)
+    scan = ScanFactory(case=case, performed=True, report="Deposit at T7. " * 30, escc_grade=4, escc_level="T7")
+    meeting = MeetingFactory()
+    item = AgendaItemFactory(meeting=meeting, case=case, question="Stabilise T7 before radiotherapy? " * 4)
+    decision = decision_awaiting([oncologist, surgeon], timezone.now() - dt.timedelta(hours=1), case=case)
+    FollowUp.objects.create(
+        case=case, decision=decision, kind="clinic_review", due_on=timezone.localdate(), owner=oncologist.member
+    )
+    assert Decision.objects.count() == 1 and scan.pk
+    pages = [
+        "/",
+        "/patients/",
+        f"/patients/{patient.pk}/",
+        f"/cases/{case.pk}/",
+        f"/cases/{case.pk}/scores/sins/new/",
+        "/scans/pending-review/",
+        "/follow-ups/",
+        "/meetings/",
+        f"/meetings/{meeting.pk}/",
+        f"/meetings/{meeting.pk}/items/{item.pk}/decision/",
+        f"/decisions/{decision.pk}/",
+        "/reports/",
+        "/reports/breaches/mri_24h/",
+    ]
+    base = live_server.url
+    journey = Journey(page, tmp_path)
+    for username in ("olwen", "carys"):
+        sign_in(page, base, username, PASSWORD)
+        for path in pages:
+            page.goto(base + path)
+            journey.check(f"{username} {path}")
