@@ -61,5 +61,7 @@ def test_every_page_fits_a_phone_and_passes_axe(live_server, page: Page, tmp_pat
     for username in ("olwen", "carys"):
         sign_in(page, base, username, PASSWORD)
         for path in pages:
+            if username == "carys" and "/scores/" in path:
+                continue  # scores are the clinicians' (a coordinator gets 403, tested elsewhere)
             page.goto(base + path)
             journey.check(f"{username} {path}")
