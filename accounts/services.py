@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from accounts.models import AccessRecord
+from accounts.models import AccessRecord, SignInRecord
 
 
 def access_record(*, user: Any, patient_id: int, kind: str, case_id: int | None = None) -> AccessRecord:
@@ -15,4 +15,15 @@ def access_record_many(*, user: Any, cases: list[tuple[int, int]], kind: str) ->
     AccessRecord.objects.bulk_create(
         AccessRecord(user=user, patient_id=patient_id, case_id=case_id, kind=AccessRecord.Kind(kind))
         for patient_id, case_id in cases
+    )
+
+
+def sign_in_record(*, user: Any, event: str, method: str = "", by: Any = None, detail: str = "") -> SignInRecord:
+    """Record one sign-in event for the auditors (ids and kinds only: no typed usernames, no codes)."""
+    return SignInRecord.objects.create(
+        user=user,
+        event=SignInRecord.Event(event),
+        method=SignInRecord.Method(method),
+        by=by,
+        detail=detail[:200],
     )

@@ -67,6 +67,16 @@ def counters(*, username: str, address: str) -> list[Counter]:
     return found
 
 
+def second_factor_counters(*, user_id: int, address: str) -> list[Counter]:
+    """The counters for one account's second step: its own, and the shared address counter."""
+    found = [
+        Counter(Scope.SECOND_FACTOR, _key(Scope.SECOND_FACTOR, str(user_id)), settings.MFA_FAILURE_LIMIT),
+    ]
+    if address and settings.LOGIN_IP_FAILURE_LIMIT:
+        found.append(Counter(Scope.ADDRESS, _key(Scope.ADDRESS, address), settings.LOGIN_IP_FAILURE_LIMIT))
+    return found
+
+
 def _cooloff() -> dt.timedelta:
     return dt.timedelta(seconds=settings.LOGIN_COOLOFF_SECONDS)
 
@@ -103,7 +113,7 @@ def attempt_succeeded(found: list[Counter]) -> None:
     """Give back the successful attempt: the username starts afresh, the address gets its slot back."""
     now = timezone.now()
     for counter, row in _locked_rows(found, now):
-        if counter.scope == Scope.USERNAME:
+        if counter.scope != Scope.ADDRESS:  # a username or one account's second factor
             row.delete()
             continue
         row.attempts = max(row.attempts - 1, 0)

@@ -24,11 +24,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path
 from django.utils import timezone
 
-from accounts.models import AccessRecord
+from accounts.models import AccessRecord, SignInRecord
 from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun
 from reminders.models import Reminder
+from signin.models import Passkey, ProviderIdentity, SecondFactorReset, TotpDevice
 from tests import factories
 from tests.accounts import ROLE_MAKERS, coordinator_user
 from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory
@@ -56,10 +57,15 @@ ADMIN_AUTOCOMPLETE = "admin autocomplete"
 ADMIN_VIEW_ON_SITE = "admin view on site"
 ADMIN_CATCH_ALL = "admin catch-all"
 ADMIN_MODEL = "admin model page"  # by ADMIN_ACTIONS and ACCESS below
+SECOND_FACTOR = "second-factor page"  # signed-in users; see SECOND_FACTOR_STATUS
+SSO = "single sign-on"  # public, but 404 while no provider is configured (as in these tests)
 
 RULES: list[tuple[str, str]] = [
     (r"favicon\.ico|accounts/login/|admin/login/|healthz", PUBLIC),
     (r"accounts/logout/|admin/logout/", SIGN_OUT),
+    (r"accounts/second-factor/(|set-up/|recovery-codes/)|accounts/security/", SECOND_FACTOR),
+    (r"accounts/second-factor/passkey/(|options/|new/|new/options/)", ACTION),
+    (r"accounts/sso/(|callback/)", SSO),
     (r"admin/|admin/password_change/|admin/password_change/done/|admin/jsi18n/", ADMIN_SITE),
     (r"admin/autocomplete/", ADMIN_AUTOCOMPLETE),
     (r"admin/r/<path:content_type_id>/<path:object_id>/", ADMIN_VIEW_ON_SITE),
@@ -106,6 +112,8 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "auth.user": VIEW,
         "auth.group": None,
         "accounts.accessrecord": None,
+        "accounts.signinrecord": None,
+        "signin.*": None,  # second factors and resets: superusers only
         "reminders.reminder": VIEW,  # the outbox is read-only; failed rows can be resent (an action)
     },
     "read_only": {
@@ -114,6 +122,8 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "auth.user": VIEW,
         "auth.group": VIEW,
         "accounts.accessrecord": VIEW,
+        "accounts.signinrecord": VIEW,  # who signed in, how, and the failures
+        "signin.*": None,
         "reminders.*": VIEW,
     },
 }
@@ -237,6 +247,11 @@ def world() -> dict[str, Any]:
         dedupe_key=f"mri-review:{scan.pk}:{users['clinician'].pk}:0",
     )
     AccessRecord.objects.create(user=users["clinician"], patient_id=patient.pk, kind="patient_page")
+    SignInRecord.objects.create(user=users["clinician"], event="signed_in", method="password_totp")
+    TotpDevice.objects.create(user=chair, secret="JBSWY3DPEHPK3PXP", confirmed=True)
+    Passkey.objects.create(user=chair, credential_id="walk-credential", public_key=b"k")
+    ProviderIdentity.objects.create(user=chair, issuer="https://idp.example", subject="walk")
+    SecondFactorReset.objects.create(user=chair, performed_by=chair, reason="walk")
     return {
         "patient": patient,
         "case": case,
@@ -324,8 +339,20 @@ PUBLIC_STATUS = {
 }
 
 
+# A complete session (these tests' force_login, second factor off): the second step is done,
+# so it goes on; a second factor can be added; recovery codes are only shown once, after one.
+SECOND_FACTOR_STATUS = {
+    "accounts/second-factor/": {302},
+    "accounts/second-factor/set-up/": {200},
+    "accounts/second-factor/recovery-codes/": {302},
+    "accounts/security/": {200},
+}
+
+
 def expected(route: Route, url: str, who: str) -> set[int | str]:
     kind = family(route)
+    if kind == SSO:
+        return {404}
     if kind == PUBLIC:
         if who == ANONYMOUS or route.template in ("favicon.ico", "healthz"):
             return set(PUBLIC_STATUS[route.template])
@@ -344,6 +371,8 @@ def expected(route: Route, url: str, who: str) -> set[int | str]:
         return {405}
     if kind == PAGE:
         return {200}
+    if kind == SECOND_FACTOR:
+        return set(SECOND_FACTOR_STATUS[route.template])
     if kind == SCORE_FORM:
         return {200} if who == "clinician" else {403}
     if kind == DECISION_FORM:
