@@ -50,7 +50,12 @@
       event.preventDefault();
       status.textContent = "";
       run(form).catch(function (error) {
-        status.textContent = error.message;
+        // NotAllowedError: cancelled, timed out, or no passkey of this account on this device.
+        status.textContent =
+          error.name === "NotAllowedError"
+            ? "No passkey of this account was used (cancelled, timed out, or not on this device). " +
+              "Try again, or use a code."
+            : error.message;
       });
     });
   });
