@@ -13,6 +13,9 @@ across restarts):
   refused without being counted against any username, so one attacker pauses at most
   four accounts per cool-off instead of everyone's.
 
+The second step of a sign-in (a one-time code, a recovery code or a passkey, signin/) has a
+counter of its own per **account** (`MFA_FAILURE_LIMIT`), counted with the address's.
+
 An attempt is counted *before* the password is checked, inside a row lock, so a burst of
 parallel guesses cannot slip past the limit; a success then gives its attempt back
 (clears the username's counter, returns the address's one slot), so people who sign in
