@@ -19,7 +19,7 @@ from core.concurrency import Versioned
 
 
 class Treatment(models.TextChoices):
-    """`mdt_decision` of domain.md 8.2, as keys."""
+    """`mdt_decision` of docs/clinical-reference.md §8.2, as keys."""
 
     ANALGESIA = "analgesia", "Analgesia"
     STEROIDS = "steroids", "Steroids"
