@@ -29,6 +29,7 @@ def test_it_accepts_a_token_the_provider_signed_for_this_client(provider):
     assert claims["roles"] == ["MDT.Oncologist"]
 
 
+@pytest.mark.hazard("HAZ-035")
 def test_it_refuses_a_token_whose_claims_were_changed_after_signing(provider):
     provider.set_user("bob", roles=["MDT.Audit"])
     header, payload, signature = provider.id_token("bob").split(".")
@@ -70,6 +71,7 @@ def test_it_refuses_an_unsigned_token(provider):
         check(provider, unsigned)
 
 
+@pytest.mark.hazard("HAZ-035")
 def test_it_refuses_a_token_issued_to_another_client(provider):
     provider.set_user("carol", roles=["MDT.Oncologist"])
     token = provider.id_token("carol", client_id="another-application")
@@ -85,6 +87,7 @@ def test_it_refuses_a_token_from_another_issuer(provider):
         check(provider, token, issuer="https://login.example.org/other-tenant/v2.0")
 
 
+@pytest.mark.hazard("HAZ-035")
 def test_it_refuses_an_expired_token(provider):
     token = provider.id_token("erin")  # the provider's tokens last an hour
 

@@ -21,6 +21,7 @@ def give_factors(user):
     RecoveryCode.objects.create(user=user, code_hash=f"hash-{user.pk}")
 
 
+@pytest.mark.hazard("HAZ-037")
 def test_an_administrator_resets_a_lost_device_with_the_reason_and_history(client, admin_user, settings):
     user = clinician_user()
     give_factors(user)
@@ -45,6 +46,7 @@ def test_an_administrator_resets_a_lost_device_with_the_reason_and_history(clien
     assert client.get(reverse("signin:second-factor"))["Location"] == "/accounts/second-factor/set-up/"
 
 
+@pytest.mark.hazard("HAZ-037")
 def test_only_a_superuser_can_reset(client):
     coordinator = coordinator_user()
     client.force_login(coordinator)
@@ -53,6 +55,7 @@ def test_only_a_superuser_can_reset(client):
     assert client.post(RESET_ADD, {"user": coordinator.pk, "reason": "x"}).status_code == 403
 
 
+@pytest.mark.hazard("HAZ-037")
 def test_a_reset_needs_a_reason(client, admin_user):
     user = clinician_user()
     give_factors(user)
@@ -64,6 +67,7 @@ def test_a_reset_needs_a_reason(client, admin_user):
     assert TotpDevice.objects.filter(user=user).exists()
 
 
+@pytest.mark.hazard("HAZ-036")
 def test_auditors_filter_the_sign_in_records_by_method(client):
     user = clinician_user()
     for method in ("sso", "password_totp", "password_passkey", "password_recovery"):

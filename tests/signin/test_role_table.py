@@ -13,6 +13,7 @@ TABLE = "MDT.Oncologist=oncologist;MDT.Coordinator=mdt_coordinator;MDT.Audit=rea
 VALUES = ["MDT.Oncologist", "MDT.Coordinator", "MDT.Audit", "mdt.oncologist", "Admin", "oncologist", "read_only", ""]
 
 
+@pytest.mark.hazard("HAZ-035")
 @given(sent=st.lists(st.one_of(st.sampled_from(VALUES), st.text(max_size=20)), max_size=8))
 def test_every_role_given_is_granted_by_the_table_for_a_value_that_was_sent(sent):
     with override_settings(OIDC_ROLE_MAP=TABLE, OIDC_ROLES_CLAIM="roles"):
@@ -48,6 +49,7 @@ def test_a_single_string_claim_is_one_value_and_a_missing_claim_none(settings):
 
 
 @pytest.mark.parametrize("bad", ["MDT.X=superuser", "MDT.X", "=oncologist", "MDT.X=Oncologist"])
+@pytest.mark.hazard("HAZ-035")
 def test_a_table_naming_a_role_that_does_not_exist_stops_the_checks(settings, bad):
     settings.OIDC_ROLE_MAP = bad
 

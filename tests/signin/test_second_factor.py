@@ -53,6 +53,7 @@ def method_records(user):
     )
 
 
+@pytest.mark.hazard("HAZ-036")
 def test_a_password_alone_opens_nothing_when_the_second_factor_is_required(client, mfa_required):
     user = coordinator_user()
 
@@ -124,6 +125,7 @@ def test_a_right_code_signs_in_and_a_wrong_one_does_not(client, mfa_required):
     assert SignInRecord.objects.filter(user=user, event="failed", method="password_totp").count() == 1
 
 
+@pytest.mark.hazard("HAZ-036")
 def test_a_code_is_accepted_once_only(client, mfa_required):
     user, _ = enrolled_user(client)
     now = timezone.now() + dt.timedelta(minutes=2)  # past the step used at set-up
@@ -140,6 +142,7 @@ def test_a_code_is_accepted_once_only(client, mfa_required):
     assert client.get(reverse("dashboard"))["Location"] == SECOND_FACTOR
 
 
+@pytest.mark.hazard("HAZ-037")
 def test_a_recovery_code_works_once(client, mfa_required):
     user, codes = enrolled_user(client)
     sign_in(client, user)
@@ -152,6 +155,7 @@ def test_a_recovery_code_works_once(client, mfa_required):
     assert client.post(SECOND_FACTOR, {"code": codes[1]}).status_code == 302
 
 
+@pytest.mark.hazard("HAZ-036")
 def test_wrong_codes_pause_the_second_step_like_wrong_passwords(client, mfa_required):
     user, _ = enrolled_user(client)
     sign_in(client, user)
@@ -170,6 +174,7 @@ def test_wrong_codes_pause_the_second_step_like_wrong_passwords(client, mfa_requ
     assert after["Location"] == reverse("dashboard")
 
 
+@pytest.mark.hazard("HAZ-036")
 def test_a_password_alone_cannot_add_a_new_factor_to_an_account_that_has_one(client, mfa_required):
     """Else whoever has the password adds their own phone and skips the owner's."""
     user, _ = enrolled_user(client)

@@ -81,6 +81,7 @@ def test_single_sign_on_from_the_sign_in_page_to_the_providers_sign_out(live_ser
     assert SignInRecord.objects.filter(method="sso", event="signed_in").count() == 1
 
 
+@pytest.mark.hazard("HAZ-035")
 def test_single_sign_on_without_a_mapped_role_says_to_ask_the_administrator(live_server, page: Page, sso):
     sso.set_user("nhs-666", roles=["Finance.Team"])
 
@@ -95,6 +96,7 @@ def test_single_sign_on_without_a_mapped_role_says_to_ask_the_administrator(live
     expect(page.get_by_label("Username")).to_be_visible()  # still signed out
 
 
+@pytest.mark.hazard("HAZ-037")
 def test_a_passkey_set_up_at_first_sign_in_then_used_and_then_removed(live_server, page: Page, mfa_required):
     user = coordinator_user()
     base = live_server.url
@@ -138,6 +140,7 @@ def test_a_passkey_set_up_at_first_sign_in_then_used_and_then_removed(live_serve
     assert ("signed_in", "password_passkey") in methods and ("failed", "password_passkey") in methods
 
 
+@pytest.mark.hazard("HAZ-036")
 def test_one_accounts_passkey_cannot_stand_in_for_anothers(live_server, page: Page, mfa_required):
     """A tampered page that offers the owner's passkey to another account's second step: the server refuses."""
     owner, other = clinician_user("owner"), clinician_user("other", "oncologist")

@@ -76,6 +76,7 @@ def test_it_finds_the_same_account_by_subject_next_time_whatever_the_name(client
     assert get_user_model().objects.filter(provider_identities__subject="sub-2").get().username == "first.name"
 
 
+@pytest.mark.hazard("HAZ-035")
 def test_it_never_takes_over_a_local_account_with_the_same_username(client, sso):
     local = clinician_user("j.smith")
     sso.set_user("sub-3", roles=["MDT.Audit"], preferred_username="j.smith")
@@ -88,6 +89,7 @@ def test_it_never_takes_over_a_local_account_with_the_same_username(client, sso)
     assert groups(user) == {READ_ONLY} and user.is_staff
 
 
+@pytest.mark.hazard("HAZ-035")
 def test_nobody_gets_a_role_the_table_does_not_grant(client, sso):
     sso.set_user("sub-4", roles=["Global.Admin", "MDT.oncologist", "is_superuser"])  # none is in the table
 
@@ -100,6 +102,7 @@ def test_nobody_gets_a_role_the_table_does_not_grant(client, sso):
     assert SignInRecord.objects.filter(event=SignInRecord.Event.REFUSED, method=SignInRecord.Method.SSO).exists()
 
 
+@pytest.mark.hazard("HAZ-035")
 def test_a_role_taken_away_at_the_provider_is_taken_away_here(client, sso):
     sso.set_user("sub-5", roles=["MDT.Coordinator", "MDT.Audit"])
     sso_sign_in(client, sso, "sub-5")
@@ -121,6 +124,7 @@ def test_a_role_taken_away_at_the_provider_is_taken_away_here(client, sso):
     assert not Member.objects.get(user=user).active
 
 
+@pytest.mark.hazard("HAZ-035")
 def test_a_deactivated_account_is_not_signed_in_by_the_provider(client, sso):
     sso.set_user("sub-6", roles=["MDT.Oncologist"])
     sso_sign_in(client, sso, "sub-6")
