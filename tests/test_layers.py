@@ -21,6 +21,7 @@ LAYERS = {
     "mdt": 3,
     "reminders": 4,
     "reports": 4,
+    "signin": 4,  # single sign-on and the second factor: needs accounts (roles) and mdt (Member)
     "home": 5,
 }
 EXEMPT = ("migrations",)
