@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_accessrecord_kind_report'),
+        ('accounts', '0004_accessrecord_kind_api_read'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
