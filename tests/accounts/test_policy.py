@@ -15,8 +15,7 @@ from django.conf import settings
 
 from accounts import policy
 from accounts.choices import MemberRole
-from tests.accounts import no_role_user, read_only_user, team_user
-from tests.factories import UserFactory
+from tests.factories import UserFactory, no_role_user, read_only_user, team_user
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from django.urls import path, reverse
 
 from config.settings import _proxy_ssl_header
 from config.urls import urlpatterns as site_urlpatterns
-from tests.accounts import clinician_user
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, clinician_user
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.middleware import LAST_ACTIVE_AT, SIGNED_IN_AT
-from tests.accounts import PASSWORD, clinician_user, coordinator_user
+from tests.factories import PASSWORD, clinician_user, coordinator_user
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,7 @@ from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun
 from reminders.models import Reminder
 from tests import factories
-from tests.accounts import ROLE_MAKERS, coordinator_user
-from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory
+from tests.factories import ROLE_MAKERS, AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, coordinator_user
 
 pytestmark = pytest.mark.django_db
 
