@@ -326,3 +326,14 @@ def follow_up(owner: Any, due_on: dt.date, case: Case | None = None, **fields: A
         note="Canary note",
         **fields,
     )
+
+
+# moderate 1 + one_or_two 1 + two 1 + none 2 + p5 5 + incomplete 1 = 11: 6 months or more
+TOKUHASHI_11 = {
+    "general_condition": "moderate",
+    "extraspinal_bone_mets": "one_or_two",
+    "vertebral_body_mets": "two",
+    "major_organ_mets": "none",
+    "primary_site": "p5",
+    "palsy": "incomplete",
+}

@@ -129,6 +129,7 @@ def test_it_explains_a_csrf_failure_plainly(client):
     assert "CSRF" not in body and "Referer" not in body
 
 
+@pytest.mark.slow  # runs manage.py check --deploy in a subprocess
 def test_check_deploy_reports_no_issues_with_production_settings():
     env = {
         key: value

@@ -15,7 +15,15 @@ from cases.choices import EsccGradeChoice, Modality, PrimarySite
 from cases.models.assessments import CURRENT_VERSION
 from cases.summary import case_summary
 from mdt.models import Member
-from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, clinician, coordinator
+from tests.factories import (
+    TOKUHASHI_11,
+    AssessmentFactory,
+    CaseFactory,
+    PatientFactory,
+    ScanFactory,
+    clinician,
+    coordinator,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,14 +52,6 @@ SINS_14 = {  # semirigid 1 + mechanical 3 + lytic 2 + de novo deformity 2 + gt50
     "alignment": "de_novo_deformity",
     "vertebral_body_collapse": "gt50",
     "posterolateral_involvement": "bilateral",
-}
-TOKUHASHI_11 = {
-    "general_condition": "moderate",
-    "extraspinal_bone_mets": "one_or_two",
-    "vertebral_body_mets": "two",
-    "major_organ_mets": "none",
-    "primary_site": "p5",
-    "palsy": "incomplete",
 }
 TOKUHASHI_8 = {**TOKUHASHI_11, "general_condition": "poor", "extraspinal_bone_mets": "ge3", "palsy": "complete"}
 TOMITA_3 = {"primary_growth": "slow", "visceral_mets": "none", "bone_mets": "multiple"}

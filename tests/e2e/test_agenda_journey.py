@@ -6,20 +6,12 @@ from playwright.sync_api import Page, expect
 
 from cases.choices import CaseStatus, Presentation
 from mdt.models import Member
+from tests.e2e.browser import sign_in
 from tests.factories import CaseFactory, MeetingFactory, PatientFactory, ScanFactory, clinician, coordinator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-demo-password"
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it(live_server, page: Page):

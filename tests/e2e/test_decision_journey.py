@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from cases.choices import CaseStatus
 from mdt.models import Decision, Meeting, Member
+from tests.e2e.browser import sign_in
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, team_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,15 +25,6 @@ def clinician(username: str, role: str, first: str, last: str):
     user.set_password(PASSWORD)
     user.save()
     return user
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def test_it_records_signs_and_amends_a_decision_and_downloads_the_letter(live_server, page: Page):
