@@ -12,15 +12,13 @@ from typing import Any
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD
-
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 BLOCKING = {"serious", "critical"}
 _AXE = Axe()
 
 
-def sign_in(page: Page, base: str, username: str, password: str = PASSWORD) -> None:
+def sign_in(page: Page, base: str, username: str, password: str) -> None:
     page.context.clear_cookies()
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Username").fill(username)

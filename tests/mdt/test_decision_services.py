@@ -1,4 +1,4 @@
-"""MDT decisions through the services (mdt.decisions): every rule of the decisions issue, with real roles."""
+"""MDT decisions through the services (mdt.services.decisions): every rule of the decisions issue, with real roles."""
 
 import datetime as dt
 
