@@ -9,7 +9,19 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-CODE = ("core", "accounts", "cases", "mdt", "reminders", "reports", "home", "config", "scripts", "bench")
+CODE = (
+    "core",
+    "accounts",
+    "cases",
+    "mdt",
+    "reminders",
+    "reports",
+    "integrations",
+    "home",
+    "config",
+    "scripts",
+    "bench",
+)
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 MAX_TEMPLATE_LINE = 250

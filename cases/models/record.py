@@ -28,7 +28,13 @@ from cases.choices import (
     TreatmentModality,
 )
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
-from cases.validators import format_nhs_number, looks_like_nhs_number, normalise_nhs_number, validate_karnofsky
+from cases.validators import (
+    format_nhs_number,
+    looks_like_nhs_number,
+    normalise_nhs_number,
+    validate_karnofsky,
+    validate_ods_code,
+)
 from core.concurrency import Versioned
 from core.timezones import local_day
 
@@ -221,6 +227,15 @@ class Case(Versioned):
     treatment_modality = models.CharField(max_length=20, choices=TreatmentModality.choices, blank=True)
     treatment_start_at = models.DateTimeField(
         null=True, blank=True, help_text="First radiotherapy fraction, knife to skin, or first dose."
+    )
+    # The national datasets' provider of treatment (docs/integration.md, "National datasets").
+    provider_site = models.CharField(
+        "treating organisation site code",
+        max_length=5,
+        blank=True,
+        validators=[validate_ods_code],
+        help_text="Where treatment is given (ODS site code, e.g. RXX01); blank: the service's own "
+        "(DATASET_PROVIDER_SITE).",
     )
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
     responsible_clinician = models.ForeignKey(

@@ -7,8 +7,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases import pacs
 from cases.choices import ESCC_KEYS, MRI_MODALITIES, EsccGradeChoice, Modality
 from cases.models.record import CLOCK_SKEW, Case
+from cases.validators import validate_dicom_uid
 
 
 class ScanQuerySet(models.QuerySet["Scan"]):
@@ -39,6 +41,15 @@ class Scan(models.Model):
         help_text="At the level of worst compression, on axial T2-weighted MRI.",
     )
     escc_level = models.CharField("level of worst compression", max_length=8, blank=True)
+    # The radiology system's keys for the study (docs/integration.md, PACS): they build the
+    # "Open images" link and let a report from the feed find its scan.
+    accession_number = models.CharField(
+        max_length=16, blank=True, help_text="The radiology information system's number for the examination."
+    )
+    study_instance_uid = models.CharField(
+        "study instance UID", max_length=64, blank=True, validators=[validate_dicom_uid],
+        help_text="The DICOM study instance UID, e.g. 1.2.826.0.1.3680043.2.1125.1.",
+    )  # fmt: skip
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewed_scans"
@@ -66,6 +77,19 @@ class Scan(models.Model):
             ),
         ]
         constraints = [
+            # One scan per accession number and per study UID: a report from the feed names exactly one.
+            models.UniqueConstraint(
+                fields=["accession_number"],
+                condition=~Q(accession_number=""),
+                name="scan_accession_number_unique",
+                violation_error_message="Another scan has this accession number.",
+            ),
+            models.UniqueConstraint(
+                fields=["study_instance_uid"],
+                condition=~Q(study_instance_uid=""),
+                name="scan_study_uid_unique",
+                violation_error_message="Another scan has this study instance UID.",
+            ),
             models.CheckConstraint(
                 condition=Q(performed_at__isnull=True) | Q(performed_at__gte=F("requested_at")),
                 name="scan_performed_after_requested",
@@ -98,6 +122,11 @@ class Scan(models.Model):
         if self.performed_at:
             return ScanState.PERFORMED
         return ScanState.REQUESTED
+
+    @property
+    def images_url(self) -> str | None:
+        """The PACS viewer's address for this study ("Open images"), when one is configured."""
+        return pacs.viewer_url(accession=self.accession_number, study_uid=self.study_instance_uid)
 
     @property
     def escc_key(self) -> str:

@@ -50,6 +50,8 @@ EXPECTED: dict[str, list[str]] = {
     "can_see_names": [*ALL_ROLES, "superuser"],
     "can_see_mrn": [*ALL_ROLES, "inactive_oncologist", "auditor", "superuser"],
     "can_resend_reminder": [*COORDINATORS, "superuser"],
+    "can_resolve_feed_conflict": [*COORDINATORS, "superuser"],
+    "can_export_dataset": [*COORDINATORS, "superuser"],
 }
 
 
