@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from cases.choices import Sex
 from cases.models import Case, Patient
-from mdt.management.commands.seed_demo import ACUTE_REFERRERS, GIVEN, SITE_REFERRERS
+from mdt.demo.people import ACUTE_REFERRERS, GIVEN, SITE_REFERRERS
 
 pytestmark = pytest.mark.django_db
 
