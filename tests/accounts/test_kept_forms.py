@@ -11,8 +11,7 @@ from django.utils import timezone
 from cases.models import Assessment
 from core.drafts import KEPT
 from mdt.models import Decision, Member
-from tests.accounts import PASSWORD, team_user
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory
+from tests.factories import PASSWORD, AgendaItemFactory, CaseFactory, MeetingFactory, team_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from playwright.sync_api import Page, expect
 
 from cases.choices import CaseStatus
 from mdt.models import Member
-from tests.accounts import team_user
 from tests.e2e.browser import Journey, sign_in
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, team_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

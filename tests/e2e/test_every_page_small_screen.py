@@ -9,10 +9,16 @@ from django.utils import timezone
 from playwright.sync_api import Page
 
 from mdt.models import Decision, FollowUp, Member
-from tests.accounts import team_user
 from tests.e2e.browser import Journey, sign_in
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, ScanFactory
-from tests.reminders.makers import decision_awaiting
+from tests.factories import (
+    AgendaItemFactory,
+    CaseFactory,
+    MeetingFactory,
+    PatientFactory,
+    ScanFactory,
+    decision_awaiting,
+    team_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,9 +11,8 @@ from playwright.sync_api import Page, expect
 from cases.choices import Presentation
 from cases.models import Scan
 from mdt.models import Member
-from tests.accounts import team_user
 from tests.e2e.browser import Journey, sign_in
-from tests.factories import CaseFactory, PatientFactory, ScanFactory
+from tests.factories import CaseFactory, PatientFactory, ScanFactory, team_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -67,7 +67,7 @@ def test_add_a_case_suggests_open_cases_by_mrn_nhs_number_or_name(client, meetin
 
 
 def test_someone_outside_the_team_gets_no_suggestions(client, meeting):
-    from tests.accounts import read_only_user
+    from tests.factories import read_only_user
 
     client.force_login(read_only_user())
     assert client.post(reverse("agenda-suggest", args=[meeting.pk]), {"q": "RX"}).status_code == 403

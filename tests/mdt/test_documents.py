@@ -9,10 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mdt.models import AgendaItem, Decision, Member, SignOff
-from tests.accounts import team_user
-from tests.factories import CaseFactory, PatientFactory
+from tests.factories import CaseFactory, PatientFactory, listed_item, meeting, team_user
 from tests.mdt.test_decision_pages import pdf_text
-from tests.reminders.makers import listed_item, meeting
 
 pytestmark = pytest.mark.django_db
 
