@@ -7,7 +7,7 @@ permissions (a `post_migrate` handler calls `sync_roles()` after every migrate).
 
 `sync_roles()` makes each group hold exactly the permissions its patterns match, so it is
 safe to run again and again (`manage.py sync_roles` does it by hand). Permissions added to
-these four groups by hand in the admin are removed by the next sync: change this file
+these groups by hand in the admin are removed by the next sync: change this file
 instead. Other groups are left alone.
 
 Nobody but a superuser ever deletes: no pattern grants `delete_*`, and rows in the simple
@@ -30,6 +30,9 @@ COORDINATOR = "MDT coordinator"
 CLINICIAN = "Clinician"
 SCAN_REVIEWER = "Scan reviewer"
 READ_ONLY = "Read-only"
+# Clinicians at referring hospitals: no permission at all. What they may see (their organisation's
+# referrals and nothing else) is decided by membership of this group, in accounts.policy.
+REFERRER = "Referrer"
 
 # Permissions that sign a decision off (custom ones such as `mdt.sign_decision`, and a
 # sign-off model's add/change): clinicians' only, never a coordinator's.
@@ -69,6 +72,12 @@ ROLES: dict[str, Role] = {
                 # The reminder outbox: read-only, and a failed reminder can be sent again.
                 "reminders.view_reminder",
                 "reminders.resend_reminder",
+                # The front door: take referrals by phone, triage, advise, accept; manage referring
+                # organisations and approve referrers.
+                "referrals.add_*",
+                "referrals.change_*",
+                "referrals.view_*",
+                "referrals.give_advice",
             }
         ),
         # Team membership is the superuser's; the periodic-run record is the scheduler's.
@@ -88,6 +97,11 @@ ROLES: dict[str, Role] = {
                 "mdt.change_decision*",
                 "reports.view_report",  # a clinical lead audits the service too (NG234 1.1.2)
                 *SIGN_OFF,
+                # The on-call registrar or consultant triages and advises on referrals.
+                "referrals.view_*",
+                "referrals.give_advice",
+                "referrals.add_advice",
+                "referrals.add_message",
             }
         ),
     ),
@@ -104,9 +118,11 @@ ROLES: dict[str, Role] = {
                 "auth.view_group",
                 "accounts.view_accessrecord",
                 "reports.view_report",
+                "referrals.view_*",
             }
         ),
     ),
+    REFERRER: Role(grants=frozenset()),
 }
 
 # The groups a team role puts a user in. Scan review is a group of its own rather than
@@ -123,6 +139,15 @@ MEMBER_ROLE_GROUPS: dict[str, tuple[str, ...]] = {
     Member.Role.NURSE_SPECIALIST: (CLINICIAN,),
 }
 TEAM_GROUPS = frozenset({COORDINATOR, CLINICIAN, SCAN_REVIEWER})
+
+
+@transaction.atomic
+def assign_referrer(user: AbstractUser) -> None:
+    """Make a user a referrer: the Referrer group only. A referrer is never staff or in the team."""
+    user.groups.set(_groups([REFERRER]))
+    if user.is_staff or user.is_superuser:
+        user.is_staff = user.is_superuser = False
+        user.save(update_fields=["is_staff", "is_superuser"])
 
 
 def sync_roles(*, apps: Apps = global_apps, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:

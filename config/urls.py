@@ -19,6 +19,8 @@ urlpatterns = [
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("refer/", include("referrals.urls_refer")),
+    path("referrals/", include("referrals.urls")),
     path("", include("cases.urls")),
     path("", include("mdt.urls")),
     path("", include("reminders.urls")),

@@ -5,6 +5,7 @@ from typing import Any
 from accounts.roles import assign_read_only, assign_role
 from mdt.models import Member
 from tests.factories import MemberFactory, UserFactory
+from tests.referrals.makers import referrer_user as make_referrer
 
 PASSWORD = "correct-horse-battery"  # UserFactory's
 
@@ -36,9 +37,15 @@ def no_role_user(username: str = "nobody") -> Any:
     return UserFactory(username=username)
 
 
+def referrer_user(username: str = "referrer") -> Any:
+    """A clinician at a referring hospital: the Referrer role, their organisation's referrals only."""
+    return make_referrer(username)
+
+
 ROLE_MAKERS = {
     "coordinator": coordinator_user,
     "clinician": clinician_user,
     "read_only": read_only_user,
     "no_role": no_role_user,
+    "referrer": referrer_user,
 }

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ReferralsConfig(AppConfig):
+    name = "referrals"
+    verbose_name = "Referrals"
+
+    def ready(self) -> None:
+        from referrals import case_panel
+
+        case_panel.register()
