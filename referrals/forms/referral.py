@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.text import capfirst
 
 from core.concurrency import VersionedFormMixin
 from referrals.completeness import STEPS
@@ -38,7 +39,7 @@ class StepForm(VersionedFormMixin, forms.ModelForm):
             moved: list[str] = []
             for name in [n for n in errors.error_dict if n != NON_FIELD_ERRORS and n not in self.fields]:
                 messages = ValidationError(errors.error_dict.pop(name)).messages
-                moved.extend(f"{label_of(name).capitalize()}: {m}" for m in messages)
+                moved.extend(f"{capfirst(label_of(name))}: {m}" for m in messages)
             if moved:
                 errors.error_dict.setdefault(NON_FIELD_ERRORS, []).extend(ValidationError(moved).error_list)
         super()._update_errors(errors)  # type: ignore[misc]

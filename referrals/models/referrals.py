@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from cases.choices import NEURO_RED_FLAG_KEYS, AmbulatoryStatus, Ecog, FrankelGrade, Presentation, PrimarySite, Sex
@@ -192,7 +193,7 @@ class Referral(Versioned):
         for name in ("dexamethasone_first_dose_at", "mri_at"):
             value = getattr(self, name)
             if value and value > latest:
-                errors[name] = f"{label_of(name).capitalize()} cannot be in the future."
+                errors[name] = f"{capfirst(label_of(name))} cannot be in the future."
         if self.symptoms_started_on and self.symptoms_started_on > timezone.localdate():
             errors["symptoms_started_on"] = "The day symptoms started cannot be in the future."
         if self.dexamethasone_dose_mg is not None and not 0 < self.dexamethasone_dose_mg <= 32:

@@ -30,11 +30,11 @@ from accounts.models import AccessRecord
 from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun
+from referrals.choices import Status
+from referrals.models import Referral
 from reminders.models import Reminder
 from tests import factories
 from tests.accounts import ROLE_MAKERS, coordinator_user
-from referrals.choices import Status
-from referrals.models import Referral
 from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory
 from tests.referrals import makers as referral_makers
 
