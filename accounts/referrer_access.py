@@ -38,7 +38,7 @@ def can_refer(user: Any) -> bool:
     """Start and submit referrals: an approved referrer (for their organisation), or the service taking one by phone."""
     if is_referrer(user):
         referrer = getattr(user, "referrer", None)
-        return referrer is not None and referrer.approved
+        return referrer is not None and referrer.approved and bool(user.has_perm("referrals.refer"))
     return bool(user.has_perm("referrals.add_referral"))
 
 

@@ -30,8 +30,8 @@ COORDINATOR = "MDT coordinator"
 CLINICIAN = "Clinician"
 SCAN_REVIEWER = "Scan reviewer"
 READ_ONLY = "Read-only"
-# Clinicians at referring hospitals: no permission at all. What they may see (their organisation's
-# referrals and nothing else) is decided by membership of this group, in accounts.policy.
+# Clinicians at referring hospitals: one permission, to refer. What they may see (their organisation's
+# referrals and nothing else) is decided by membership of this group (accounts.referrer_access).
 REFERRER = "Referrer"
 
 # Permissions that sign a decision off (custom ones such as `mdt.sign_decision`, and a
@@ -122,7 +122,7 @@ ROLES: dict[str, Role] = {
             }
         ),
     ),
-    REFERRER: Role(grants=frozenset()),
+    REFERRER: Role(grants=frozenset({"referrals.refer"})),
 }
 
 # The groups a team role puts a user in. Scan review is a group of its own rather than

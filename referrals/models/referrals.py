@@ -142,7 +142,10 @@ class Referral(Versioned):
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
-        permissions = [("give_advice", "Can triage referrals and give advice")]
+        permissions = [
+            ("give_advice", "Can triage referrals and give advice"),
+            ("refer", "Can refer to the service from a referring hospital (the Referrer role)"),
+        ]
         indexes = [
             # The triage inbox: open referrals by status (selectors.inbox), a few hundred rows at most.
             models.Index(fields=["status", "submitted_at"], name="referral_status_submitted_idx"),

@@ -1,9 +1,11 @@
 """A referrer sees their own organisation's referrals and nothing else (the URL walk covers every other page)."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from accounts.roles import REFERRER
 from referrals.services import drafts
 from referrals.services.accept import referral_accept
 from tests.referrals import makers
@@ -71,3 +73,11 @@ def test_the_navbar_shows_a_referrer_only_their_menu(client, referrer):
     assert "My referrals" in page
     for hidden in ("Patients", "Meetings", "Reports", "Coordinators' workspace"):
         assert hidden not in page
+
+
+def test_the_referrer_role_holds_only_the_permission_to_refer_and_is_never_staff(referrer):
+    group = Group.objects.get(name=REFERRER)
+
+    assert {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()} == {"referrals.refer"}
+    assert not referrer.is_staff and not referrer.is_superuser
+    assert list(referrer.groups.values_list("name", flat=True)) == [REFERRER]
