@@ -19,7 +19,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from accounts.referrer_access import REFERRER_NAMESPACE, is_referrer, may_use_referrer_page
+from accounts.referrer_access import REFERRER_NAMESPACE, is_referrer_request, may_use_referrer_page
 
 SIGNED_IN_AT = "accounts.signed_in_at"
 LAST_ACTIVE_AT = "accounts.last_active_at"
@@ -111,7 +111,7 @@ class ReferrerConfinementMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
-        if not is_referrer(request.user):
+        if not is_referrer_request(request):
             return None
         match = request.resolver_match
         # Views marked @login_not_required (sign-in, health check) are public: a referrer may see them too.

@@ -18,15 +18,37 @@ REFERRER_NAMESPACE = "refer"
 # the health check, are open to everyone and stay so).
 REFERRER_ALSO_ALLOWED = frozenset({"logout"})
 _CACHE = "_is_referrer"
+# Whether the signed-in user is a referrer, decided at sign-in and kept in the (server-side) session,
+# so the confinement costs no query per request. A referrer account is made as one and never changes
+# role (accounts.roles.assign_referrer refuses a team member or staff), so the answer cannot go stale.
+SESSION_KEY = "accounts.referrer"
 
 
 def is_referrer(user: Any) -> bool:
-    """In the Referrer group (checked once per request and cached on the user object)."""
+    """In the Referrer group (asked once per user object, or taken from the session by the middleware)."""
     if user is None or not user.is_authenticated:
         return False
     if not hasattr(user, _CACHE):
         setattr(user, _CACHE, user.groups.filter(name=REFERRER).exists())
     return bool(getattr(user, _CACHE))
+
+
+def is_referrer_request(request: Any) -> bool:
+    """The request's user is a referrer: from the session when it knows, else asked once and remembered."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    session = request.session
+    if SESSION_KEY not in session:
+        session[SESSION_KEY] = is_referrer(user)
+    setattr(user, _CACHE, bool(session[SESSION_KEY]))
+    return bool(session[SESSION_KEY])
+
+
+def remember_at_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """user_logged_in handler: decide once per session."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = is_referrer(user)
 
 
 def may_use_referrer_page(view_name: str, namespaces: list[str], *, public: bool) -> bool:

@@ -143,11 +143,14 @@ TEAM_GROUPS = frozenset({COORDINATOR, CLINICIAN, SCAN_REVIEWER})
 
 @transaction.atomic
 def assign_referrer(user: AbstractUser) -> None:
-    """Make a user a referrer: the Referrer group only. A referrer is never staff or in the team."""
+    """Make a new account a referrer: the Referrer group only.
+
+    A referrer is never staff or in the team, and an account never becomes one later (the
+    confinement is decided at sign-in, accounts.referrer_access): both are refused here.
+    """
+    if user.is_staff or user.is_superuser or getattr(user, "member", None) is not None or user.groups.exists():
+        raise ValueError("Only a new account without a team role or staff access can be made a referrer.")
     user.groups.set(_groups([REFERRER]))
-    if user.is_staff or user.is_superuser:
-        user.is_staff = user.is_superuser = False
-        user.save(update_fields=["is_staff", "is_superuser"])
 
 
 def sync_roles(*, apps: Apps = global_apps, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:

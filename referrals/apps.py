@@ -6,6 +6,9 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals"
 
     def ready(self) -> None:
-        from referrals import case_panel
+        from django.contrib.auth.signals import user_logged_in
+
+        from referrals import case_panel, context_processors
 
         case_panel.register()
+        user_logged_in.connect(context_processors.remember_on_sign_in, dispatch_uid="referrals.inbox_link")

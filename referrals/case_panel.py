@@ -1,4 +1,8 @@
-"""The referral's part of the case page: which referral the case came from, and its advice."""
+"""The referral's part of the case page: which referral the case came from (and any identity note).
+
+The panel only: the referral's own history (drafts, triage, each advice version) is on its page,
+and the case page keeps to its query budget (one query for this panel).
+"""
 
 from typing import Any
 
@@ -6,8 +10,7 @@ from django.http import HttpRequest
 
 from accounts.referrer_access import can_see_inbox
 from cases.models import Case
-from cases.timeline import register_source
-from referrals.models import Advice, Referral
+from referrals.models import Referral
 
 
 def referral_panel(request: HttpRequest, case: Case) -> tuple[str, dict[str, Any]]:
@@ -20,7 +23,3 @@ def register() -> None:
     from cases.panels import register_panel
 
     register_panel(referral_panel)
-    register_source(
-        lambda r: f"Referral {r.reference or ''}".strip(), lambda case: Referral.history.filter(case_id=case.pk)
-    )
-    register_source(lambda r: "Referral advice", lambda case: Advice.history.filter(referral__case_id=case.pk))
