@@ -19,7 +19,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from accounts.referrer_access import REFERRER_NAMESPACE, is_referrer_request, may_use_referrer_page
+from accounts.policy import REFERRER_NAMESPACE, is_referrer_request, may_use_referrer_page
 
 SIGNED_IN_AT = "accounts.signed_in_at"
 LAST_ACTIVE_AT = "accounts.last_active_at"
@@ -98,7 +98,7 @@ class NoStoreForSignedInMiddleware:
 
 
 class ReferrerConfinementMiddleware:
-    """A referrer reaches the referral pages of the front door and nothing else (accounts.referrer_access).
+    """A referrer reaches the referral pages of the front door and nothing else (accounts.policy).
 
     Checked before any view runs, so a page added later is closed to referrers until it is put
     in the referrer namespace. The dashboard's address sends them to their referrals instead.

@@ -25,15 +25,15 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from accounts import policy
-from accounts.choices import MemberRole
+from accounts.choices import REFERRER_GROUP, MemberRole
 
 COORDINATOR = "MDT coordinator"
 CLINICIAN = "Clinician"
 SCAN_REVIEWER = "Scan reviewer"
 READ_ONLY = "Read-only"
 # Clinicians at referring hospitals: one permission, to refer. What they may see (their organisation's
-# referrals and nothing else) is decided by membership of this group (accounts.referrer_access).
-REFERRER = "Referrer"
+# referrals and nothing else) is decided by membership of this group (accounts.policy).
+REFERRER = REFERRER_GROUP
 
 # Permissions that sign a decision off (custom ones such as `mdt.sign_decision`, and a
 # sign-off model's add/change): clinicians' only, never a coordinator's.
@@ -147,7 +147,7 @@ def assign_referrer(user: AbstractUser) -> None:
     """Make a new account a referrer: the Referrer group only.
 
     A referrer is never staff or in the team, and an account never becomes one later (the
-    confinement is decided at sign-in, accounts.referrer_access): both are refused here.
+    confinement is decided at sign-in, accounts.policy): both are refused here.
     """
     if user.is_staff or user.is_superuser or getattr(user, "member", None) is not None or user.groups.exists():
         raise ValueError("Only a new account without a team role or staff access can be made a referrer.")

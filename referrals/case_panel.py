@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from accounts.referrer_access import can_see_inbox
+from accounts.policy import can_see_referrals
 from cases.models import Case
 from referrals.models import Referral
 
@@ -16,7 +16,7 @@ from referrals.models import Referral
 def referral_panel(request: HttpRequest, case: Case) -> tuple[str, dict[str, Any]]:
     """One query: the case's referrals with their organisation."""
     referrals = list(Referral.objects.filter(case=case).select_related("organisation").order_by("submitted_at"))
-    return "referrals/_case_referral.html", {"referrals": referrals, "can_open": can_see_inbox(request.user)}
+    return "referrals/_case_referral.html", {"referrals": referrals, "can_open": can_see_referrals(request.user)}
 
 
 def register() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from accounts.referrer_access import can_see_inbox, is_referrer_request
+from accounts.policy import can_see_referrals, is_referrer_request
 
 SESSION_KEY = "referrals.inbox_link"
 
@@ -22,11 +22,11 @@ def front_door(request: HttpRequest) -> dict[str, Any]:
         return {"is_referrer": True, "referrals_link": False}
     session = request.session
     if SESSION_KEY not in session:
-        session[SESSION_KEY] = can_see_inbox(user)
+        session[SESSION_KEY] = can_see_referrals(user)
     return {"is_referrer": False, "referrals_link": bool(session[SESSION_KEY])}
 
 
 def remember_on_sign_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """user_logged_in handler: a new session starts with the answer."""
     if request is not None and hasattr(request, "session"):
-        request.session[SESSION_KEY] = can_see_inbox(user)
+        request.session[SESSION_KEY] = can_see_referrals(user)

@@ -9,7 +9,7 @@ from django.db.models import Count, IntegerField, Min, Prefetch, Q, QuerySet, Va
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.referrer_access import can_see_inbox, is_referrer
+from accounts.policy import can_see_referrals, is_referrer
 from cases.choices import NEURO_RED_FLAG_KEYS
 from mdt.models import Decision
 from referrals.choices import OPEN_STATUSES, Status
@@ -69,7 +69,7 @@ def visible_to(user: Any) -> QuerySet[Referral]:
     """Every referral for the service's team and auditors; a referrer's organisation's for a referrer."""
     if is_referrer(user):
         return for_referrer(user)
-    if can_see_inbox(user):
+    if can_see_referrals(user):
         return Referral.objects.all()
     return Referral.objects.none()
 

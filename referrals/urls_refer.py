@@ -1,4 +1,4 @@
-"""The referrer's addresses: namespace `refer`, the only pages a referrer reaches (accounts.referrer_access)."""
+"""The referrer's addresses: namespace `refer`, the only pages a referrer reaches (accounts.policy)."""
 
 from django.urls import path
 

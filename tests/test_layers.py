@@ -19,9 +19,10 @@ LAYERS = {
     "accounts": 1,
     "cases": 2,
     "mdt": 3,
-    "reminders": 4,
-    "reports": 4,
-    "home": 5,
+    "referrals": 4,
+    "reminders": 5,
+    "reports": 5,
+    "home": 6,
 }
 EXEMPT = ("migrations",)
 

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.referrer_access import can_accept_referral
+from accounts.policy import can_accept_referral
 from cases.choices import CaseStatus, PrimarySite, Sex, SteroidIndication
 from cases.models import Case, Patient
 from referrals.choices import MDT_CANDIDATE, TAKES_ON, Status, YesNoUnknown

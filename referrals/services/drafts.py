@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.referrer_access import can_refer, is_referrer
+from accounts.policy import can_refer, is_referrer
 from referrals.choices import Status
 from referrals.completeness import blockers, gaps
 from referrals.models import Organisation, Referral

@@ -25,7 +25,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts import throttle
-from accounts.referrer_access import can_approve_referrers
+from accounts.policy import can_approve_referrers
 from accounts.roles import assign_referrer
 from referrals.models import Organisation, Referrer
 

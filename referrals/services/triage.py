@@ -1,6 +1,6 @@
 """Triage, advice, declining and the message thread.
 
-Guarantees: the checks of accounts.referrer_access; the referral row is locked for every change
+Guarantees: the checks of accounts.policy; the referral row is locked for every change
 (two coordinators triaging at once: the second sees the first's work, not a lost update); advice is
 never edited, a change is an amendment row with a reason (models.advice); each change writes a
 history row naming who made it; errors are ValidationErrors keyed by field.
@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.referrer_access import can_accept_referral, can_give_advice, is_referrer
+from accounts.policy import can_accept_referral, can_give_advice, is_referrer
 from referrals.choices import PLAN_IN_ADVICE, Status
 from referrals.models import Advice, Message, Referral
 

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.referrer_access import can_give_advice, is_referrer
+from accounts.policy import can_give_advice, is_referrer
 from accounts.services import access_record
-from mdt.pdf import pdf_from_template
+from core.pdf import pdf_from_template, pdf_response
 from mdt.selectors import decisions_for_display
 from referrals import selectors
 from referrals.forms.triage import MessageForm
@@ -42,9 +42,7 @@ def advice_letter(request: HttpRequest, referral_id: int) -> HttpResponse:
             "service": Organisation.objects.filter(is_service=True).first(),
         },
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="advice-{referral.reference}.pdf"'
-    return response
+    return pdf_response(pdf, f"advice-{referral.reference}.pdf")
 
 
 @never_cache
@@ -58,9 +56,7 @@ def outcome_letter(request: HttpRequest, referral_id: int, decision_id: int) -> 
     pdf = pdf_from_template(
         "pdf/decision_letter.html", {"decision": decision, "case": decision.case, "patient": decision.case.patient}
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="mdt-outcome-{referral.reference}-{decision.pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"mdt-outcome-{referral.reference}-{decision.pk}.pdf")
 
 
 @require_POST

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from accounts.referrer_access import can_refer, can_see_inbox, is_referrer
+from accounts.policy import can_refer, can_see_referrals, is_referrer
 from referrals import selectors
 from referrals.choices import Status
 from referrals.completeness import STEP_KEYS, STEPS, blockers, gaps
@@ -28,7 +28,7 @@ def _error_text(exc: ValidationError) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """A referrer's referrals (their organisation's), newest first; the service goes to its inbox."""
     if not is_referrer(request.user):
-        return redirect("referrals:inbox") if can_see_inbox(request.user) else _forbidden()
+        return redirect("referrals:inbox") if can_see_referrals(request.user) else _forbidden()
     profile = request.user.referrer  # type: ignore[union-attr]
     referrals = list(selectors.for_referrer(request.user).select_related("referrer").order_by("-created_at")[:200])
     return render(
@@ -135,7 +135,7 @@ def check(request: HttpRequest, referral_id: int) -> HttpResponse:
 def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     """A referral as its referrer sees it: status, advice, the MDT's outcome letters and the thread."""
     referral = selectors.referral_for(request.user, referral_id)
-    if not is_referrer(request.user) and can_see_inbox(request.user):
+    if not is_referrer(request.user) and can_see_referrals(request.user):
         return redirect("referrals:detail", referral.pk)
     if referral.status == Status.DRAFT:
         return redirect("refer:check", referral.pk)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.referrer_access import can_accept_referral, can_give_advice, can_refer, can_see_inbox
+from accounts.policy import can_accept_referral, can_give_advice, can_refer, can_see_referrals
 from referrals import selectors
 from referrals.choices import Status
 from referrals.clocks import referral_clocks
@@ -24,7 +24,7 @@ def _require(allowed: bool) -> None:
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
-    _require(can_see_inbox(request.user))
+    _require(can_see_referrals(request.user))
     status = request.GET.get("status", "")
     return render(
         request,
@@ -62,7 +62,7 @@ def _detail_context(request: HttpRequest, referral_id: int) -> dict[str, Any]:
 
 
 def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
-    _require(can_see_inbox(request.user))
+    _require(can_see_referrals(request.user))
     return render(request, "referrals/detail.html", _detail_context(request, referral_id))
 
 
