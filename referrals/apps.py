@@ -8,7 +8,9 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from referrals import case_panel, context_processors
+        from core.demo import register_seeder
+        from referrals import case_panel, context_processors, demo
 
         case_panel.register()
+        register_seeder(demo.seed)
         user_logged_in.connect(context_processors.remember_on_sign_in, dispatch_uid="referrals.inbox_link")

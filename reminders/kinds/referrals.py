@@ -43,7 +43,7 @@ def derive_new(run: Run) -> Iterator[Reminder]:
     for level in (ALERT, NOT_SEEN):
         reminded = Reminder.objects.filter(referral=OuterRef("pk"), kind=NEW, level=level)
         rows = (
-            Referral.objects.filter(status=Status.NEW, submitted_at__lte=run.now)
+            Referral.objects.filter(new_open(run.now), submitted_at__lte=run.now)
             .filter(~Exists(reminded))
             .order_by()
             .values_list("pk", "submitted_at")
@@ -65,7 +65,8 @@ def derive_new(run: Run) -> Iterator[Reminder]:
 
 
 def new_open(now: dt.datetime) -> Q:
-    return Q(referral__isnull=False, referral__status=Status.NEW)
+    """On Referral: nobody has started triage yet."""
+    return Q(status=Status.NEW)
 
 
 def derive_acknowledgement(run: Run) -> Iterator[Reminder]:
@@ -112,7 +113,7 @@ def derive_advice(run: Run) -> Iterator[Reminder]:
 
 def always_open(now: dt.datetime) -> Q:
     """Telling the referrer is owed whatever happens next (only a deleted subject cancels it)."""
-    return Q(referral__isnull=False)
+    return Q()
 
 
 def context(reminder: Reminder) -> dict[str, Any]:

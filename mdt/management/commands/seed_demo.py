@@ -40,6 +40,7 @@ from cases.validators import nhs_check_digit
 from core.timezones import local_datetime, local_day
 from mdt.candidates import agenda_candidates
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Intent, Meeting, Member, SignOff, Treatment
+from core.demo import run_seeders
 from mdt.services import agenda as mdt_services
 
 DEMO_PASSWORD = "spine-demo-2026"  # noqa: S105 - demo only; the command refuses to run with DEBUG off
@@ -138,6 +139,8 @@ class Command(BaseCommand):
             created_users = self.seed_team()
             created_patients = self.seed_patients()
             created_meetings = self.seed_meetings()
+            # Apps above mdt (the referrals front door) add theirs: core.demo.
+            created_users += run_seeders(DEMO_PASSWORD)
         self.stdout.write(
             f"Demo service: {created_patients} patients created, {PATIENT_COUNT - created_patients} already there."
         )
