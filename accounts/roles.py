@@ -79,6 +79,11 @@ ROLES: dict[str, Role] = {
                 "referrals.change_*",
                 "referrals.view_*",
                 "referrals.give_advice",
+                # The PAS feed's audit trail, and settling its conflicts with a person's correction.
+                "integrations.view_feedmessage",
+                "integrations.view_feedconflict",
+                "integrations.resolve_feedconflict",
+                "integrations.export_dataset",  # the national datasets hold NHS numbers: coordinators only
             }
         ),
         # Team membership is the superuser's; the periodic-run record is the scheduler's.
@@ -120,6 +125,8 @@ ROLES: dict[str, Role] = {
                 "accounts.view_accessrecord",
                 "reports.view_report",
                 "referrals.view_*",
+                "integrations.view_feedmessage",
+                "integrations.view_feedconflict",
             }
         ),
     ),

@@ -37,10 +37,10 @@ from cases.choices import (
 from cases.models import Assessment, Case, Patient, Scan
 from cases.models.assessments import CURRENT_VERSION, ScoreKind, apply_result
 from cases.validators import nhs_check_digit
+from core.demo import run_seeders
 from core.timezones import local_datetime, local_day
 from mdt.candidates import agenda_candidates
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Intent, Meeting, Member, SignOff, Treatment
-from core.demo import run_seeders
 from mdt.services import agenda as mdt_services
 
 DEMO_PASSWORD = "spine-demo-2026"  # noqa: S105 - demo only; the command refuses to run with DEBUG off
