@@ -26,6 +26,7 @@ from core.pdf import pdf_from_template, pdf_response, static_text
 from reports import charts, exports
 from reports.forms import ReportForm, querystring, quick_range_links
 from reports.measures import MEASURES, MeasureKey, Result, measure_cases
+from reports.referrals import referral_report
 from reports.selectors import service_report
 
 PAGE_SIZE = 50
@@ -162,3 +163,17 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
         },
     )
     return pdf_response(pdf, f"service-audit-{period.first}-to-{period.last}.pdf")
+
+
+@report_view
+def referrals_page(request: HttpRequest) -> HttpResponse:
+    """The front door: referrals by organisation and month, time to advice and plan, completeness, conversion."""
+    form = _filters_form(request)
+    if not form.is_valid():
+        return render(request, "reports/referrals.html", {"form": form}, status=400)
+    period = form.report_period
+    return render(
+        request,
+        "reports/referrals.html",
+        {"form": form, "report": referral_report(period=period, now=timezone.now())},
+    )

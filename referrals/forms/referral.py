@@ -33,6 +33,13 @@ class StepForm(VersionedFormMixin, forms.ModelForm):
         model = Referral
         fields: list[str] = []
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.RadioSelect):
+                # Yes / no / not known: no "---------" button; leaving it unanswered is the blank.
+                field.choices = [(value, label) for value, label in field.choices if value != ""]  # type: ignore[attr-defined]
+
     def _update_errors(self, errors: ValidationError) -> None:
         """Referral.clean looks across steps: an error on another step's field is shown here, named."""
         if hasattr(errors, "error_dict"):

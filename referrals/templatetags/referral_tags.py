@@ -36,3 +36,9 @@ def waited(value: dt.timedelta | None) -> str:
 @register.filter
 def get_count(counts: dict[str, int], key: str) -> int:
     return counts.get(key, 0)
+
+
+@register.filter
+def add_measure(first: object, second: object) -> list[object]:
+    """`{% for m in a|add_measure:b %}`: two measures side by side."""
+    return [first, second]

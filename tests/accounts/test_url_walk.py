@@ -94,7 +94,7 @@ RULES: list[tuple[str, str]] = [
     (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/(complete|cancel)/", ACTION),
     (r"follow-ups/", PAGE),
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
-    (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf)", REPORT),
+    (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf|referrals/)", REPORT),
     (r"reminders/<int:reminder_id>/(done|snooze)/", ACTION),
     (r"refer/sign-up/|refer/sign-up/sent/|refer/confirm/<str:uidb64>/<str:token>/", REFER_PUBLIC),
     (r"refer/", REFER_HOME),
