@@ -19,9 +19,10 @@ LAYERS = {
     "accounts": 1,
     "cases": 2,
     "mdt": 3,
-    "referrals": 4,
+    "referrals": 4,  # the front door, below the apps that add its reminders and its audit section
     "reminders": 5,
     "reports": 5,
+    "integrations": 5,  # the FHIR API, the PAS feed, the national datasets (docs/integration.md)
     "home": 6,
 }
 EXEMPT = ("migrations",)
