@@ -43,7 +43,9 @@ class ClockMeasure:
 
     @property
     def median(self) -> dt.timedelta | None:
-        return statistics.median(self.times) if self.times else None
+        if not self.times:
+            return None
+        return dt.timedelta(seconds=statistics.median(t.total_seconds() for t in self.times))
 
     def add(self, clock: ReferralClock) -> None:
         state = clock.state

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 REFER_URLS = ("detail", "check", "advice-pdf")
 
 
+@pytest.mark.hazard("HAZ-038")
 def test_a_referrer_gets_404_for_every_page_of_another_organisations_referral(client, referrer, other_org, mscc):
     theirs = makers.advised(makers.submitted(makers.referrer_user("other", other_org)), by=mscc)
     client.force_login(referrer)
@@ -35,6 +36,7 @@ def test_a_referrer_sees_the_referrals_of_colleagues_in_the_same_organisation(cl
     assert client.get(reverse("refer:detail", args=[colleague.pk])).status_code == 200
 
 
+@pytest.mark.hazard("HAZ-038")
 def test_a_referrer_cannot_reach_the_patient_or_case_the_referral_became(client, referrer, mscc):
     referral = makers.advised(makers.submitted(referrer), by=mscc)
     case = referral_accept(referral_id=referral.pk, user=mscc, mrn="NEW001")
@@ -75,6 +77,7 @@ def test_the_navbar_shows_a_referrer_only_their_menu(client, referrer):
         assert hidden not in page
 
 
+@pytest.mark.hazard("HAZ-038")
 def test_the_referrer_role_holds_only_the_permission_to_refer_and_is_never_staff(referrer):
     group = Group.objects.get(name=REFERRER)
 

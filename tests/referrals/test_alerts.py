@@ -23,6 +23,7 @@ def kinds() -> list[tuple[str, str, int]]:
     return sorted(Reminder.objects.values_list("kind", "recipient__username", "level"))
 
 
+@pytest.mark.hazard("HAZ-035")
 def test_a_submitted_referral_alerts_the_mscc_coordinators_and_acknowledges_the_referrer_once(referrer, mscc):
     second_mscc = team_user("mscc2", "mscc_coordinator")
     referral = makers.submitted(referrer)
@@ -36,6 +37,7 @@ def test_a_submitted_referral_alerts_the_mscc_coordinators_and_acknowledges_the_
     assert Reminder.objects.get(kind=NEW, recipient=mscc).due_at == referral.submitted_at
 
 
+@pytest.mark.hazard("HAZ-035")
 def test_with_no_mscc_coordinator_the_mdt_coordinators_are_alerted(referrer, coordinator):
     makers.submitted(referrer)
 
@@ -44,6 +46,7 @@ def test_with_no_mscc_coordinator_the_mdt_coordinators_are_alerted(referrer, coo
     assert (NEW, "coord", 0) in kinds()
 
 
+@pytest.mark.hazard("HAZ-035")
 def test_a_referral_nobody_has_started_to_triage_is_escalated_at_the_advice_clocks_at_risk_point(
     referrer, mscc, coordinator
 ):
@@ -67,6 +70,7 @@ def test_starting_triage_ends_the_alerts_not_yet_sent(referrer, mscc):
     assert Reminder.objects.get(kind=ACK).status == Reminder.Status.PENDING  # the referrer is still told
 
 
+@pytest.mark.hazard("HAZ-025")
 def test_the_emails_go_once_and_name_the_referral_by_reference_only(
     referrer, mscc, eager, django_capture_on_commit_callbacks
 ):

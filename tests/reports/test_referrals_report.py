@@ -40,7 +40,10 @@ def test_it_counts_referrals_by_organisation_the_clocks_the_gaps_and_the_convers
     assert {name: total for name, _, total in report.by_organisation} == {"Hillside": 1, "Riverside": 1}
     assert (report.advice.met, report.advice.breached, report.advice.pending) == (1, 1, 0)  # 2 hours passed
     assert report.advice.median == dt.timedelta(minutes=30)
-    assert dict(report.gaps) == {"No level for the previous radiotherapy": 1, "No dose for the previous radiotherapy": 1}
+    assert dict(report.gaps) == {
+        "No level for the previous radiotherapy": 1,
+        "No dose for the previous radiotherapy": 1,
+    }
     assert (report.complete, report.accepted, report.discussed, report.declined) == (1, 1, 0, 0)
 
 
