@@ -16,7 +16,10 @@ add it to `CHECKS`, and run that test to see (and copy into the docs) who it let
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
+
+from django.core.exceptions import PermissionDenied
 
 from accounts.choices import REFERRER_GROUP, MemberRole
 
@@ -138,6 +141,16 @@ def can_see_mrn(user: Any) -> bool:
     return bool(user.has_perm("cases.view_patient"))
 
 
+def can_resolve_feed_conflict(user: Any) -> bool:
+    """Settle a conflict between the PAS feed and the record (keep the record's value or apply the feed's)."""
+    return bool(user.has_perm("integrations.resolve_feedconflict"))
+
+
+def can_export_dataset(user: Any) -> bool:
+    """Export the national cancer datasets (COSD, cancer waiting times): they hold NHS numbers."""
+    return bool(user.has_perm("integrations.export_dataset"))
+
+
 def can_resend_reminder(user: Any) -> bool:
     """Send a failed reminder again from the reminder outbox."""
     return bool(user.has_perm("reminders.resend_reminder"))
@@ -150,9 +163,22 @@ def can_resend_reminder(user: Any) -> bool:
 # inside it, referrals.selectors narrows every referral to the user's organisation (another's: 404).
 # The referrer-facing pages (referrals/urls_refer.py). A string, so accounts needs no import of referrals.
 REFERRER_NAMESPACE = "refer"
-# Views outside it that a referrer may still reach: signing out (public pages, such as signing in and
-# the health check, are open to everyone and stay so).
-REFERRER_ALSO_ALLOWED = frozenset({"logout"})
+# Views outside it that a referrer may still reach: signing out, and the second factor (a password
+# session is held at those pages until it passes one, and a referrer sets up and manages their own).
+# Public pages, such as signing in and the health check, are open to everyone and stay so.
+REFERRER_ALSO_ALLOWED = frozenset(
+    {
+        "logout",
+        "signin:second-factor",
+        "signin:set-up",
+        "signin:recovery-codes",
+        "signin:passkey-options",
+        "signin:passkey",
+        "signin:passkey-new-options",
+        "signin:passkey-new",
+        "signin:security",
+    }
+)
 _CACHE = "_is_referrer"
 # Whether the signed-in user is a referrer, decided at sign-in and kept in the (server-side) session,
 # so the confinement costs no query per request. A referrer account is made as one and never changes
@@ -222,6 +248,21 @@ def can_approve_referrers(user: Any) -> bool:
     return not is_referrer(user) and bool(user.has_perm("referrals.change_referrer"))
 
 
+def required(check: Callable[[Any], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A view decorator: 403 (PermissionDenied) unless `check(request.user)`."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def checked(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
+
+
 @dataclass(frozen=True)
 class Check:
     name: str
@@ -264,6 +305,8 @@ CHECKS: dict[str, Check] = {
             can_give_advice,
             can_accept_referral,
             can_approve_referrers,
+            can_resolve_feed_conflict,
+            can_export_dataset,
         ],
     )
 }

@@ -123,6 +123,7 @@ ROLES: dict[str, Role] = {
                 "auth.view_user",
                 "auth.view_group",
                 "accounts.view_accessrecord",
+                "accounts.view_signinrecord",
                 "reports.view_report",
                 "referrals.view_*",
                 "integrations.view_feedmessage",

@@ -23,6 +23,7 @@ LAYERS = {
     "reminders": 5,
     "reports": 5,
     "integrations": 5,  # the FHIR API, the PAS feed, the national datasets (docs/integration.md)
+    "signin": 5,  # single sign-on and the second factor: needs accounts (roles) and mdt (Member)
     "home": 6,
 }
 EXEMPT = ("migrations",)

@@ -15,8 +15,8 @@ from django.conf import settings
 
 from accounts import policy
 from accounts.choices import MemberRole
-from tests.accounts import no_role_user, read_only_user, referrer_user, team_user
-from tests.factories import UserFactory
+from tests.factories import UserFactory, no_role_user, read_only_user, team_user
+from tests.referrals.makers import referrer_user
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,8 @@ EXPECTED: dict[str, list[str]] = {
     "can_give_advice": [*ALL_ROLES, "inactive_oncologist", "superuser"],
     "can_accept_referral": [*COORDINATORS, "superuser"],
     "can_approve_referrers": [*COORDINATORS, "superuser"],
+    "can_resolve_feed_conflict": [*COORDINATORS, "superuser"],
+    "can_export_dataset": [*COORDINATORS, "superuser"],
 }
 
 

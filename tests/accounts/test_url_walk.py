@@ -9,7 +9,8 @@ does not fails `test_every_url_pattern_is_classified` with a message saying wher
 - Each role (and a signed-in user with no role) gets the status its family expects, and
   every response to a signed-in user says `Cache-Control: no-store`.
 - A referrer (a clinician at a referring hospital) gets 403 from every URL outside the referrer
-  pages (`refer/...`) except public pages and signing out, and sees their organisation's referral.
+  pages (`refer/...`) except public pages, signing out and the second-factor pages, and sees their
+  organisation's referral.
 - Without a CSRF token, a POST to any URL is refused with 403.
 """
 
@@ -26,7 +27,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path
 from django.utils import timezone
 
-from accounts.models import AccessRecord
+from accounts.models import AccessRecord, SignInRecord
 from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from integrations.models import ApiClient, FeedConflict, FeedMessage
@@ -35,15 +36,16 @@ from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, Peri
 from referrals.choices import Status
 from referrals.models import Referral
 from reminders.models import Reminder
+from signin.models import Passkey, ProviderIdentity, SecondFactorReset, TotpDevice
 from tests import factories
-from tests.accounts import ROLE_MAKERS, coordinator_user
-from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory
+from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, coordinator_user
 from tests.referrals import makers as referral_makers
 
 pytestmark = pytest.mark.django_db
 
 CANARY_GIVEN, CANARY_FAMILY = "Zephyrine", "Canarybird"
 ANONYMOUS = "anonymous"
+ROLE_MAKERS = {**factories.ROLE_MAKERS, "referrer": referral_makers.referrer_user}
 ROLES = list(ROLE_MAKERS)  # coordinator, clinician, read_only, no_role, referrer
 STAFF = {"coordinator", "read_only"}  # assign_role / assign_read_only make these staff
 SIGN_IN_PAGES = ("/accounts/login/", "/admin/login/")
@@ -73,11 +75,16 @@ REFER_DRAFT = "referral form step"  # drafts only: a submitted referral redirect
 REFER_DOCUMENT = "referral letter"  # advice and outcome letters: the referrer's organisation and the service
 REFERRAL_INBOX = "triage inbox"  # the service's team and auditors
 REFERRAL_ADVICE = "advice form"  # coordinators and clinicians
+SECOND_FACTOR = "second-factor page"  # signed-in users; see SECOND_FACTOR_STATUS
+SSO = "single sign-on"  # public, but 404 while no provider is configured (as in these tests)
 
 RULES: list[tuple[str, str]] = [
     (r"favicon\.ico|accounts/login/|admin/login/|healthz|fhir/metadata|fhir/openapi\.json", PUBLIC),
     (r"fhir/\w+(/<str:resource_id>)?", FHIR_API),
     (r"accounts/logout/|admin/logout/", SIGN_OUT),
+    (r"accounts/second-factor/(|set-up/|recovery-codes/)|accounts/security/", SECOND_FACTOR),
+    (r"accounts/second-factor/passkey/(|options/|new/|new/options/)", ACTION),
+    (r"accounts/sso/(|callback/)", SSO),
     (r"admin/|admin/password_change/|admin/password_change/done/|admin/jsi18n/", ADMIN_SITE),
     (r"admin/autocomplete/", ADMIN_AUTOCOMPLETE),
     (r"admin/r/<path:content_type_id>/<path:object_id>/", ADMIN_VIEW_ON_SITE),
@@ -136,6 +143,8 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "auth.user": VIEW,
         "auth.group": None,
         "accounts.accessrecord": None,
+        "accounts.signinrecord": None,
+        "signin.*": None,  # second factors and resets: superusers only
         "reminders.reminder": VIEW,  # the outbox is read-only; failed rows can be resent (an action)
         "referrals.organisation": EDIT,
         "referrals.referrer": CHANGE,  # approve; referrers sign up themselves
@@ -149,6 +158,8 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "auth.user": VIEW,
         "auth.group": VIEW,
         "accounts.accessrecord": VIEW,
+        "accounts.signinrecord": VIEW,  # who signed in, how, and the failures
+        "signin.*": None,
         "reminders.*": VIEW,
         "referrals.*": VIEW,
         "integrations.apiclient": None,
@@ -288,6 +299,11 @@ def world() -> dict[str, Any]:
         recorded_by=chair,
         status="signed",
     )
+    SignInRecord.objects.create(user=users["clinician"], event="signed_in", method="password_totp")
+    TotpDevice.objects.create(user=chair, secret="JBSWY3DPEHPK3PXP", confirmed=True)
+    Passkey.objects.create(user=chair, credential_id="walk-credential", public_key=b"k")
+    ProviderIdentity.objects.create(user=chair, issuer="https://idp.example", subject="walk")
+    SecondFactorReset.objects.create(user=chair, performed_by=chair, reason="walk")
     api_client_issue(client=ApiClient(name="warehouse", scopes=["Patient"]))
     feed_message = FeedMessage.objects.create(raw="MSH|^~\\&|PAS", status="applied", ack_code="AA", patient=patient)
     FeedConflict.objects.create(
@@ -408,12 +424,28 @@ PUBLIC_STATUS = {
     "fhir/metadata": {200},
     "fhir/openapi.json": {200},
 }
-# The referrer's pages and signing out; everything else is closed to a referrer.
-REFERRER_REACHES = {REFER_PUBLIC, REFER_HOME, REFER_NEW, REFER_DETAIL, REFER_DRAFT, REFER_DOCUMENT, PUBLIC}
+# The referrer's pages, signing out and the second factor; everything else is closed to a referrer.
+REFERRER_REACHES = {
+    REFER_PUBLIC, REFER_HOME, REFER_NEW, REFER_DETAIL, REFER_DRAFT, REFER_DOCUMENT, PUBLIC, SECOND_FACTOR,
+}  # fmt: skip
+# Actions a referrer may reach: their referral's message, and the passkey steps of the second factor.
+REFERRER_ACTIONS = ("refer/", "accounts/second-factor/")
+
+
+# A complete session (these tests' force_login, second factor off): the second step is done,
+# so it goes on; a second factor can be added; recovery codes are only shown once, after one.
+SECOND_FACTOR_STATUS = {
+    "accounts/second-factor/": {302},
+    "accounts/second-factor/set-up/": {200},
+    "accounts/second-factor/recovery-codes/": {302},
+    "accounts/security/": {200},
+}
 
 
 def expected(route: Route, url: str, who: str) -> set[int | str]:
     kind = family(route)
+    if kind == SSO:
+        return {404}
     if kind == PUBLIC:
         if who == ANONYMOUS or route.template in ("favicon.ico", "healthz", "fhir/metadata", "fhir/openapi.json"):
             return set(PUBLIC_STATUS[route.template])
@@ -441,6 +473,8 @@ def expected(route: Route, url: str, who: str) -> set[int | str]:
         return {405}
     if kind == PAGE:
         return {200}
+    if kind == SECOND_FACTOR:
+        return set(SECOND_FACTOR_STATUS[route.template])
     if kind == SCORE_FORM:
         return {200} if who == "clinician" else {403}
     if kind == DECISION_FORM:
@@ -476,15 +510,17 @@ def expected(route: Route, url: str, who: str) -> set[int | str]:
 
 
 def expected_for_referrer(route: Route, kind: str) -> set[int | str]:
-    """A referrer reaches their pages, public pages and signing out; every other URL is 403."""
+    """A referrer reaches their pages, public pages, signing out and the second factor; every other URL is 403."""
     if route.template == "accounts/logout/":
         return {405}  # signing out is a POST
     if route.template == "":
         return {302}  # the dashboard's address: on to their referrals
     if route.template.startswith("referrals/") or (kind not in REFERRER_REACHES and kind != ACTION):
         return {403}
-    if kind == ACTION:  # message (their namespace), or an action of the service's: refused before it runs
-        return {405} if route.template.startswith("refer/") else {403}
+    if kind == ACTION:  # theirs (POST only), or an action of the service's: refused before it runs
+        return {405} if route.template.startswith(REFERRER_ACTIONS) else {403}
+    if kind == SECOND_FACTOR:
+        return set(SECOND_FACTOR_STATUS[route.template])
     if route.template.startswith("admin/"):
         return {200}  # the admin's sign-in page (public): "not authorised" for a non-staff user
     if kind == PUBLIC:
@@ -564,6 +600,7 @@ def test_an_anonymous_visitor_gets_only_sign_in_redirects_404s_and_public_pages(
 
 @pytest.mark.hazard("HAZ-007")
 @pytest.mark.parametrize("who", ROLES)
+@pytest.mark.slow  # every URL of the site, once per role
 def test_each_role_gets_what_its_family_allows_and_nothing_is_cached(world, client, who):
     client.force_login(world["users"][who])
     problems = []

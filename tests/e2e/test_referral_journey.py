@@ -15,8 +15,8 @@ from cases.models import Case
 from mdt.models import Decision, Member
 from referrals.models import Referral
 from reminders.sweep import sweep
-from tests.accounts import team_user
 from tests.e2e.browser import Journey
+from tests.factories import team_user
 from tests.referrals import makers
 from tests.reminders import conftest as reminder_fixtures
 

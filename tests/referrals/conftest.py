@@ -2,7 +2,7 @@ from typing import Any
 
 import pytest
 
-from tests.accounts import coordinator_user, team_user
+from tests.factories import coordinator_user, team_user
 from tests.referrals import makers
 from tests.reminders import conftest as reminder_fixtures
 

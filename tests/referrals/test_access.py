@@ -8,14 +8,16 @@ from django.urls import reverse
 from accounts.roles import REFERRER
 from referrals.services import drafts
 from referrals.services.accept import referral_accept
+from tests.factories import PASSWORD
 from tests.referrals import makers
+from tests.signin.test_second_factor import set_up_app
 
 pytestmark = pytest.mark.django_db
 
 REFER_URLS = ("detail", "check", "advice-pdf")
 
 
-@pytest.mark.hazard("HAZ-038")
+@pytest.mark.hazard("HAZ-041")
 def test_a_referrer_gets_404_for_every_page_of_another_organisations_referral(client, referrer, other_org, mscc):
     theirs = makers.advised(makers.submitted(makers.referrer_user("other", other_org)), by=mscc)
     client.force_login(referrer)
@@ -36,7 +38,7 @@ def test_a_referrer_sees_the_referrals_of_colleagues_in_the_same_organisation(cl
     assert client.get(reverse("refer:detail", args=[colleague.pk])).status_code == 200
 
 
-@pytest.mark.hazard("HAZ-038")
+@pytest.mark.hazard("HAZ-041")
 def test_a_referrer_cannot_reach_the_patient_or_case_the_referral_became(client, referrer, mscc):
     referral = makers.advised(makers.submitted(referrer), by=mscc)
     case = referral_accept(referral_id=referral.pk, user=mscc, mrn="NEW001")
@@ -77,10 +79,25 @@ def test_the_navbar_shows_a_referrer_only_their_menu(client, referrer):
         assert hidden not in page
 
 
-@pytest.mark.hazard("HAZ-038")
+@pytest.mark.hazard("HAZ-041")
 def test_the_referrer_role_holds_only_the_permission_to_refer_and_is_never_staff(referrer):
     group = Group.objects.get(name=REFERRER)
 
     assert {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()} == {"referrals.refer"}
     assert not referrer.is_staff and not referrer.is_superuser
     assert list(referrer.groups.values_list("name", flat=True)) == [REFERRER]
+
+
+@pytest.mark.hazard("HAZ-041")
+def test_a_referrer_signing_in_with_a_password_goes_through_the_second_factor_first(client, referrer, settings):
+    settings.MFA_REQUIRED = True
+    home = reverse("refer:home")
+
+    client.post(reverse("login"), {"username": referrer.username, "password": PASSWORD})
+
+    assert client.get(home)["Location"] == reverse("signin:second-factor")  # held there, not 403
+    assert client.get(reverse("signin:second-factor"))["Location"] == reverse("signin:set-up")
+    codes = set_up_app(client)  # the confinement lets a referrer set up their own second factor
+    assert codes.status_code == 200
+    assert client.get(home).status_code == 200
+    assert client.get(reverse("patient-list")).status_code == 403  # still confined once it has passed

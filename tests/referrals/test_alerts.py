@@ -11,7 +11,7 @@ from django.utils import timezone
 from referrals.services import triage
 from reminders.models import Reminder
 from reminders.sweep import cancel_resolved, derive, sweep
-from tests.accounts import team_user
+from tests.factories import team_user
 from tests.referrals import makers
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def kinds() -> list[tuple[str, str, int]]:
     return sorted(Reminder.objects.values_list("kind", "recipient__username", "level"))
 
 
-@pytest.mark.hazard("HAZ-035")
+@pytest.mark.hazard("HAZ-038")
 def test_a_submitted_referral_alerts_the_mscc_coordinators_and_acknowledges_the_referrer_once(referrer, mscc):
     second_mscc = team_user("mscc2", "mscc_coordinator")
     referral = makers.submitted(referrer)
@@ -37,7 +37,7 @@ def test_a_submitted_referral_alerts_the_mscc_coordinators_and_acknowledges_the_
     assert Reminder.objects.get(kind=NEW, recipient=mscc).due_at == referral.submitted_at
 
 
-@pytest.mark.hazard("HAZ-035")
+@pytest.mark.hazard("HAZ-038")
 def test_with_no_mscc_coordinator_the_mdt_coordinators_are_alerted(referrer, coordinator):
     makers.submitted(referrer)
 
@@ -46,7 +46,7 @@ def test_with_no_mscc_coordinator_the_mdt_coordinators_are_alerted(referrer, coo
     assert (NEW, "coord", 0) in kinds()
 
 
-@pytest.mark.hazard("HAZ-035")
+@pytest.mark.hazard("HAZ-038")
 def test_a_referral_nobody_has_started_to_triage_is_escalated_at_the_advice_clocks_at_risk_point(
     referrer, mscc, coordinator
 ):

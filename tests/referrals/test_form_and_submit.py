@@ -48,7 +48,7 @@ def test_a_referrer_fills_the_steps_and_each_is_saved_as_they_go(client, referre
     assert (referral.nhs_number, referral.family_name, referral.status) == ("9434765919", "Thomas", Status.DRAFT)
 
 
-@pytest.mark.hazard("HAZ-036")
+@pytest.mark.hazard("HAZ-039")
 def test_a_bad_nhs_number_is_refused_at_its_step_naming_the_rule_and_nothing_is_saved(client, referrer):
     client.force_login(referrer)
     referral = drafts.referral_start(user=referrer)
@@ -82,7 +82,7 @@ def test_an_answer_that_contradicts_another_step_is_named_not_a_crash(client, re
     )
 
 
-@pytest.mark.hazard("HAZ-037")
+@pytest.mark.hazard("HAZ-040")
 def test_a_draft_survives_the_session_expiring(client, referrer, settings):
     """Every step is saved on the server: signing in again finds the draft with what was typed."""
     settings.SESSION_IDLE_SECONDS = 60
@@ -126,7 +126,7 @@ def test_a_referral_without_the_patients_name_or_a_phone_number_cannot_be_submit
     assert Referral.objects.get(pk=referral.pk).status == Status.DRAFT
 
 
-@pytest.mark.hazard("HAZ-037")
+@pytest.mark.hazard("HAZ-040")
 def test_submitting_twice_makes_one_referral_with_one_reference(client, referrer):
     """A double click, two tabs or a retried request: one referral, the same reference."""
     client.force_login(referrer)

@@ -14,8 +14,7 @@ from referrals import selectors
 from referrals.choices import Outcome, Precautions, Status
 from referrals.models import Advice, Referral
 from referrals.services import accept, triage
-from tests.accounts import read_only_user
-from tests.factories import CaseFactory, PatientFactory
+from tests.factories import CaseFactory, PatientFactory, read_only_user
 from tests.referrals import makers
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +29,7 @@ ADVICE = {
 }
 
 
-@pytest.mark.hazard("HAZ-035")
+@pytest.mark.hazard("HAZ-038")
 def test_the_inbox_lists_neurology_first_then_the_longest_waiting(referrer, mscc):
     start = timezone.now() - dt.timedelta(hours=3)
     with time_machine.travel(start, tick=False):
@@ -65,7 +64,7 @@ def test_the_inbox_page_shows_the_clocks_and_the_status_counts(client, referrer,
     assert "Running" in page and "MSCC-" in page and "Neurology" in page
 
 
-@pytest.mark.hazard("HAZ-037")
+@pytest.mark.hazard("HAZ-040")
 def test_advice_stops_the_advice_clock_and_an_amendment_keeps_the_first(referrer, mscc, surgeon):
     referral = makers.submitted(referrer)
     triage.referral_take(referral_id=referral.pk, user=mscc)
@@ -88,7 +87,7 @@ def test_advice_stops_the_advice_clock_and_an_amendment_keeps_the_first(referrer
     assert clock.stopped_at == first.given_at
 
 
-@pytest.mark.hazard("HAZ-037")
+@pytest.mark.hazard("HAZ-040")
 def test_an_amendment_needs_a_reason_and_a_stale_one_is_refused(referrer, mscc):
     referral = makers.submitted(referrer)
     first = triage.advice_give(referral_id=referral.pk, user=mscc, fields=ADVICE)
@@ -185,7 +184,7 @@ def test_a_new_patient_needs_a_hospital_number_here(referrer, mscc):
     assert not Patient.objects.exists()
 
 
-@pytest.mark.hazard("HAZ-036")
+@pytest.mark.hazard("HAZ-039")
 def test_a_patient_found_by_nhs_number_with_a_different_name_is_shown_and_never_silently_merged(client, referrer, mscc):
     referral = makers.advised(makers.submitted(referrer), by=mscc)
     other = PatientFactory(nhs_number=referral.nhs_number, family_name="Thompson", given_name="Megan")
@@ -209,7 +208,7 @@ def test_a_patient_found_by_nhs_number_with_a_different_name_is_shown_and_never_
     assert "Thompson" in referral.identity_note and "married name" in referral.identity_note
 
 
-@pytest.mark.hazard("HAZ-036")
+@pytest.mark.hazard("HAZ-039")
 def test_a_patient_with_an_open_case_gets_the_referral_linked_not_a_second_case(referrer, mscc):
     referral = makers.advised(makers.submitted(referrer), by=mscc)
     patient = PatientFactory(

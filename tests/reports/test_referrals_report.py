@@ -12,7 +12,7 @@ from referrals.choices import YesNoUnknown
 from referrals.services.accept import referral_accept
 from reports.periods import Period
 from reports.referrals import referral_report
-from tests.accounts import coordinator_user, team_user
+from tests.factories import coordinator_user, team_user
 from tests.referrals import makers
 
 pytestmark = pytest.mark.django_db
