@@ -21,6 +21,8 @@ urlpatterns = [
     path("accounts/keepalive/", session_keepalive, name="session-keepalive"),
     path("accounts/", include("signin.urls")),
     path("admin/", admin.site.urls),
+    path("refer/", include("referrals.urls_refer")),
+    path("referrals/", include("referrals.urls")),
     path("", include("cases.urls")),
     path("", include("mdt.urls")),
     path("", include("reminders.urls")),
