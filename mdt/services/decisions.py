@@ -182,7 +182,7 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
     if revising:
         # Any earlier responses were to other wording: everyone named signs the saved text again.
         SignOff.objects.filter(decision=decision).delete()
-        FollowUp.objects.filter(decision=decision, completed_at__isnull=True).delete()
+        FollowUp.objects.open().filter(decision=decision).delete()
     _name_signers(decision, members, user)
     bulk_create_with_history(follow_ups, FollowUp, default_user=user)
     item.status = AgendaItem.Status.DISCUSSED
@@ -193,12 +193,11 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
     Decision.objects.urgent_unratified().filter(case=item.case).exclude(pk=decision.pk).update(
         ratified_at=timezone.now(), ratified_by=decision
     )
-    FollowUp.objects.filter(
+    FollowUp.objects.open().filter(
         case=item.case,
         rediscuss=True,
-        completed_at__isnull=True,
         due_on__lte=timezone.localtime(item.meeting.starts_at).date(),
-    ).update(completed_at=timezone.now(), completed_by=user)
+    ).update(completed_at=timezone.now(), completed_by=user, outcome_note="Discussed again at the MDT.")
     _case_after_decision(decision, user)
     return decision
 
@@ -283,7 +282,7 @@ def decision_amend(*, decision_id: int, user: Any, data: DecisionInput, reason: 
     amendment.save()
     _name_signers(amendment, members, user)
     # The original's open follow-ups still stand: they move to the amendment (new ones are added).
-    FollowUp.objects.filter(decision=original, completed_at__isnull=True).update(decision=amendment)
+    FollowUp.objects.open().filter(decision=original).update(decision=amendment)
     bulk_create_with_history(follow_ups, FollowUp, default_user=user)
     _case_after_decision(amendment, user)
     return amendment
@@ -305,17 +304,3 @@ def agenda_item_outcome(*, item_id: int, user: Any, status: str, reason: str = "
     item._history_user = user  # type: ignore[attr-defined]
     item.save(update_fields=["status", "outcome_reason", "updated_at"])
     return item
-
-
-@transaction.atomic
-def follow_up_complete(*, follow_up_id: int, user: Any, at: dt.datetime | None = None) -> FollowUp:
-    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up_id)
-    if not (user.has_perm("mdt.change_followup") or member_of(user) == follow_up.owner):
-        raise PermissionDenied("Only the follow-up's owner or a coordinator marks it done.")
-    if follow_up.completed_at:
-        raise ValidationError("This follow-up is already done.")
-    follow_up.completed_at = at or timezone.now()
-    follow_up.completed_by = user
-    follow_up._history_user = user  # type: ignore[attr-defined]
-    follow_up.save(update_fields=["completed_at", "completed_by"])
-    return follow_up

@@ -44,8 +44,9 @@ def test_it_shows_a_bounded_worklist_in_a_constant_number_of_queries(client, dja
 
     # session, user, MRI worklist with patients (JOIN), late-clock candidates with patients (JOIN)
     # for each of the three targets (limited in the database; no scans loaded), next meetings with
-    # case counts, my reminders (reminders.selectors), member (navbar), user and group permissions
-    with django_assert_max_num_queries(11):
+    # case counts, my reminders (reminders.selectors), member (navbar), user and group permissions,
+    # awaiting my signature, my follow-up counts
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("dashboard"))
 
     assert len(response.context["clocks_attention"]) == 3

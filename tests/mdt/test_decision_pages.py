@@ -721,19 +721,19 @@ def test_it_shows_the_decision_history_oldest_first_and_open_follow_ups_on_the_c
     assert "MDT decisions" in text
     assert text.index("The first decision") < text.index("The second decision")
     assert "Open follow-ups" in text and "Clinic review due" in text
-    assert ">Done</button>" in text
+    assert ">Complete follow-up</button>" in text
     assert "Record an urgent decision" in text
 
     client.force_login(named("radiologist", Member.Role.RADIOLOGIST, "Rhian", "Morgan"))
     text = html(client.get(url))
-    assert ">Done</button>" not in text and "Record an urgent decision" not in text
+    assert ">Complete follow-up</button>" not in text and "Record an urgent decision" not in text
 
     client.force_login(surgeon)
     done = FollowUp.objects.get()
-    response = client.post(reverse("follow-up-done", args=[done.pk]))
+    response = client.post(reverse("follow-up-complete", args=[done.pk]), {"outcome": "Seen: stable.", "next": url})
     assert response.status_code == 302 and response["Location"] == url
     done.refresh_from_db()
-    assert done.completed_by == surgeon
+    assert done.completed_by == surgeon and done.outcome_note == "Seen: stable."
     assert "Open follow-ups" not in html(client.get(url))
 
 
@@ -745,7 +745,8 @@ def test_it_refuses_marking_done_a_follow_up_the_clinician_does_not_own(client, 
     )
     client.force_login(oncologist)
 
-    assert client.post(reverse("follow-up-done", args=[FollowUp.objects.get().pk])).status_code == 403
+    url = reverse("follow-up-complete", args=[FollowUp.objects.get().pk])
+    assert client.post(url, {"outcome": "Seen."}).status_code == 403
     assert FollowUp.objects.get().completed_at is None
 
 

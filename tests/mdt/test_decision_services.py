@@ -16,9 +16,9 @@ from mdt.services.decisions import (
     decision_amend,
     decision_record,
     decision_urgent_record,
-    follow_up_complete,
     signoff_respond,
 )
+from mdt.services.follow_ups import follow_up_complete
 from tests.accounts import read_only_user, team_user
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory
 
@@ -638,15 +638,15 @@ def open_follow_up(item, meeting, oncologist, surgeon):
 
 
 def test_it_lets_the_owner_complete_a_follow_up_once(open_follow_up, surgeon):
-    done = follow_up_complete(follow_up_id=open_follow_up.pk, user=surgeon)
+    done = follow_up_complete(follow_up_id=open_follow_up.pk, user=surgeon, outcome="Seen in clinic: stable.")
 
     assert done.completed_at is not None and done.completed_by == surgeon
     with pytest.raises(ValidationError):
-        follow_up_complete(follow_up_id=open_follow_up.pk, user=surgeon)
+        follow_up_complete(follow_up_id=open_follow_up.pk, user=surgeon, outcome="Seen in clinic: stable.")
 
 
 def test_it_lets_a_coordinator_complete_a_follow_up(open_follow_up, coordinator):
-    done = follow_up_complete(follow_up_id=open_follow_up.pk, user=coordinator)
+    done = follow_up_complete(follow_up_id=open_follow_up.pk, user=coordinator, outcome="Seen in clinic.")
 
     assert done.completed_by == coordinator
 
@@ -654,7 +654,7 @@ def test_it_lets_a_coordinator_complete_a_follow_up(open_follow_up, coordinator)
 def test_it_refuses_completing_a_follow_up_to_anyone_else(open_follow_up, oncologist, radiologist):
     for user in (oncologist, radiologist, read_only_user()):
         with pytest.raises(PermissionDenied):
-            follow_up_complete(follow_up_id=open_follow_up.pk, user=user)
+            follow_up_complete(follow_up_id=open_follow_up.pk, user=user, outcome="Seen.")
 
     open_follow_up.refresh_from_db()
     assert open_follow_up.completed_at is None
