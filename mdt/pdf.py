@@ -34,35 +34,37 @@ def _no_fetching() -> Any:
     return NoFetching()
 
 
-def render_agenda(agenda: Agenda, *, page_url: str) -> "weasyprint.Document":
-    """The laid-out pack (its `pages` can be counted); WeasyPrint is imported on first use."""
+def _stylesheet() -> "weasyprint.CSS":
     import weasyprint
 
     path = finders.find(STYLESHEET)
     if not isinstance(path, str):
         raise FileNotFoundError(STYLESHEET)
-    stylesheet = weasyprint.CSS(string=Path(path).read_text(encoding="utf-8"), url_fetcher=_no_fetching())
+    return weasyprint.CSS(string=Path(path).read_text(encoding="utf-8"), url_fetcher=_no_fetching())
+
+
+def layout(html: str) -> "weasyprint.Document":
+    """The laid-out document (its `pages` can be counted); WeasyPrint is imported on first use."""
+    import weasyprint
+
+    return weasyprint.HTML(string=html, url_fetcher=_no_fetching()).render(stylesheets=[_stylesheet()])
+
+
+def render_html(html: str) -> tuple[bytes, int]:
+    """The PDF of a printable page, and its number of pages."""
+    document = layout(html)
+    pdf = document.write_pdf()
+    assert pdf is not None
+    return pdf, len(document.pages)
+
+
+def render_agenda(agenda: Agenda, *, page_url: str) -> "weasyprint.Document":
     html = render_to_string(
         "pdf/agenda.html", {"agenda": agenda, "meeting": agenda.meeting, "page_url": page_url, "now": timezone.now()}
     )
-    return weasyprint.HTML(string=html, url_fetcher=_no_fetching()).render(stylesheets=[stylesheet])
-
-
-def agenda_pdf(agenda: Agenda, *, page_url: str) -> bytes:
-    pdf = render_agenda(agenda, page_url=page_url).write_pdf()
-    assert pdf is not None
-    return pdf
+    return layout(html)
 
 
 def pdf_from_template(template_name: str, context: dict[str, Any]) -> bytes:
-    """Any other printable document (outcome letters, meeting summaries) with the same stylesheet and no fetching."""
-    import weasyprint
-
-    path = finders.find(STYLESHEET)
-    if not isinstance(path, str):
-        raise FileNotFoundError(STYLESHEET)
-    stylesheet = weasyprint.CSS(string=Path(path).read_text(encoding="utf-8"), url_fetcher=_no_fetching())
-    html = render_to_string(template_name, {**context, "now": timezone.now()})
-    pdf = weasyprint.HTML(string=html, url_fetcher=_no_fetching()).write_pdf(stylesheets=[stylesheet])
-    assert pdf is not None
-    return pdf
+    """Any other printable document (reports) with the same stylesheet and no fetching."""
+    return render_html(render_to_string(template_name, {**context, "now": timezone.now()}))[0]

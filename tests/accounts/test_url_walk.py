@@ -27,7 +27,7 @@ from django.utils import timezone
 from accounts.models import AccessRecord
 from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
-from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun
+from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun, PrintedDocument
 from reminders.models import Reminder
 from tests import factories
 from tests.accounts import ROLE_MAKERS, coordinator_user
@@ -73,6 +73,7 @@ RULES: list[tuple[str, str]] = [
     (r"meetings/<int:meeting_id>/items/<int:item_id>/decision/|decisions/<int:decision_id>/amend/", DECISION_FORM),
     (r"meetings/<int:meeting_id>/(items/|attendance/).*", ACTION),
     (r"decisions/<int:decision_id>/(|letter\.pdf)", PAGE),
+    (r"documents/<int:document_id>/status/", PAGE),
     (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/(complete|cancel)/", ACTION),
     (r"follow-ups/", PAGE),
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
@@ -238,6 +239,7 @@ def world() -> dict[str, Any]:
         dedupe_key=f"mri-review:{scan.pk}:{users['clinician'].pk}:0",
     )
     AccessRecord.objects.create(user=users["clinician"], patient_id=patient.pk, kind="patient_page")
+    document = PrintedDocument.objects.create(kind=PrintedDocument.Kind.AGENDA, object_id=meeting.pk, digest="0" * 64)
     return {
         "patient": patient,
         "case": case,
@@ -247,6 +249,7 @@ def world() -> dict[str, Any]:
         "decision": decision,
         "follow_up": follow_up,
         "reminder": reminder,
+        "document": document,
         "users": users,
     }
 
@@ -282,6 +285,7 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         "decision_id": world["decision"].pk,
         "follow_up_id": world["follow_up"].pk,
         "reminder_id": world["reminder"].pk,
+        "document_id": world["document"].pk,
         "kind": ScoreKind.SINS,
         "measure": "mri_24h",
     }

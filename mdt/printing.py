@@ -1,0 +1,158 @@
+"""PDFs built in the background and kept until what they print changes.
+
+Laying out a sixty-case agenda pack takes seconds of CPU: done in a web worker, two at once held
+every other request behind them. Here a request renders the document's HTML (as cheap as the page
+itself), hashes it, and either serves the PDF already built from that exact HTML or asks the
+Celery worker to build it (mdt.tasks.build_document) and shows a progress page that polls
+`document_status`. Any change to what the document prints changes the HTML, so the digest, so the
+PDF is rebuilt; nothing else is needed to invalidate it. The task carries the row's id only.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from mdt.models import Decision, Meeting, PrintedDocument
+from mdt.pdf import render_html
+from mdt.selectors import decisions_for_display, meeting_agenda
+
+log = logging.getLogger(__name__)
+Kind = PrintedDocument.Kind
+Status = PrintedDocument.Status
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a document is laid out from: its template and context, and who is in it (for access records)."""
+
+    template: str
+    context: dict[str, Any]
+    filename: str
+    patients_and_cases: list[tuple[int, int]]
+
+
+def _agenda(meeting_id: int, page_url: str) -> Source:
+    agenda = meeting_agenda(meeting_id=meeting_id)
+    day = timezone.localtime(agenda.meeting.starts_at)
+    return Source(
+        "pdf/agenda.html",
+        {"agenda": agenda, "meeting": agenda.meeting, "page_url": page_url},
+        f"mdt-agenda-{day:%Y-%m-%d}.pdf",
+        [(block.item.case.patient_id, block.item.case_id) for block in agenda.blocks],
+    )
+
+
+def _outcomes(meeting_id: int, page_url: str) -> Source:
+    meeting = Meeting.objects.select_related("chair__user").get(pk=meeting_id)
+    current = decisions_for_display().exclude(status=Decision.Status.SUPERSEDED)
+    items = list(
+        meeting.items.order_by("position", "id")
+        .select_related("case__patient")
+        .prefetch_related(Prefetch("decisions", queryset=current, to_attr="current_decisions"))
+    )
+    day = timezone.localtime(meeting.starts_at)
+    return Source(
+        "pdf/meeting_outcomes.html",
+        {"meeting": meeting, "items": items},
+        f"mdt-outcomes-{day:%Y-%m-%d}.pdf",
+        [(item.case.patient_id, item.case_id) for item in items],
+    )
+
+
+def _letter(decision_id: int, page_url: str) -> Source:
+    decision = decisions_for_display().select_related("case__patient").get(pk=decision_id)
+    return Source(
+        "pdf/decision_letter.html",
+        {"decision": decision, "case": decision.case, "patient": decision.case.patient},
+        f"mdt-outcome-{decision.pk}.pdf",
+        [(decision.case.patient_id, decision.case_id)],
+    )
+
+
+SOURCES: dict[str, Callable[[int, str], Source]] = {
+    Kind.AGENDA: _agenda,
+    Kind.OUTCOMES: _outcomes,
+    Kind.LETTER: _letter,
+}
+
+
+def source(kind: str, object_id: int, page_url: str = "") -> Source:
+    """Raises the model's DoesNotExist for a missing meeting or decision."""
+    return SOURCES[kind](object_id, page_url)
+
+
+def html_of(doc: Source, *, now: dt.datetime | None) -> str:
+    """The HTML laid out. `now` is the printed-at time; None when hashing, so the time alone
+    never makes a document new (what it shows of the clocks still does)."""
+    return render_to_string(doc.template, {**doc.context, "now": now})
+
+
+def digest_of(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def document_for(kind: str, object_id: int, doc: Source, page_url: str = "") -> PrintedDocument:
+    """The document built from exactly these inputs: ready, or queued for the worker now."""
+    digest = digest_of(html_of(doc, now=None))
+    document = PrintedDocument.objects.filter(kind=kind, object_id=object_id, digest=digest).first()
+    created = False
+    if document is None:
+        try:
+            with transaction.atomic():
+                document = PrintedDocument.objects.create(
+                    kind=kind, object_id=object_id, digest=digest, page_url=page_url
+                )
+                created = True
+        except IntegrityError:  # two requests at once: the other one created it
+            document = PrintedDocument.objects.get(kind=kind, object_id=object_id, digest=digest)
+    if created or document.status == Status.FAILED:
+        if not created:
+            PrintedDocument.objects.filter(pk=document.pk).update(status=Status.QUEUED, error="")
+        enqueue(document.pk)
+        document.refresh_from_db()  # a worker run eagerly (tests, development) has built it already
+    return document
+
+
+def enqueue(document_id: int) -> None:
+    from mdt.tasks import build_document  # the task module imports this one
+
+    transaction.on_commit(lambda: build_document.delay(document_id))
+
+
+def build(document_id: int) -> None:
+    """Lay out the document and keep the PDF (the worker's side). A second build of a row already
+    being built or ready does nothing, so a redelivered message is harmless."""
+    claimed = PrintedDocument.objects.filter(pk=document_id, status=Status.QUEUED).update(
+        status=Status.BUILDING, started_at=timezone.now()
+    )
+    if not claimed:
+        return
+    document = PrintedDocument.objects.get(pk=document_id)
+    started = time.monotonic()
+    try:
+        doc = source(document.kind, document.object_id, document.page_url)
+        pdf, pages = render_html(html_of(doc, now=timezone.now()))
+    except Exception as exc:
+        log.error("document build failed: id=%s kind=%s error=%s", document.pk, document.kind, type(exc).__name__)
+        PrintedDocument.objects.filter(pk=document_id).update(status=Status.FAILED, error=type(exc).__name__)
+        return
+    PrintedDocument.objects.filter(pk=document_id).update(
+        status=Status.READY,
+        pdf=pdf,
+        pages=pages,
+        built_at=timezone.now(),
+        build_ms=round((time.monotonic() - started) * 1000),
+    )
+    # Older builds of the same document print what it no longer shows.
+    PrintedDocument.objects.filter(kind=document.kind, object_id=document.object_id, status=Status.READY).exclude(
+        pk=document_id
+    ).delete()
