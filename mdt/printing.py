@@ -21,8 +21,8 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.pdf import render_html
 from mdt.models import Decision, Meeting, PrintedDocument
-from mdt.pdf import render_html
 from mdt.selectors import decisions_for_display, meeting_agenda
 
 log = logging.getLogger(__name__)

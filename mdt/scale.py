@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from accounts import policy
 from accounts.roles import assign_role
 from cases.choices import CaseStatus
 from cases.models import Case
@@ -92,7 +93,7 @@ def seed_meetings(count: int, members: list[Member], *, now: dt.datetime | None 
 
 
 def _preparations(items: list[AgendaItem], members: list[Member], rng: random.Random) -> None:
-    clinicians = [m for m in members if m.role not in Member.COORDINATOR_ROLES]
+    clinicians = [m for m in members if m.role not in policy.COORDINATOR_ROLES]
     Preparation.objects.bulk_create(
         [Preparation(item=item, member=member) for item in items for member in clinicians if rng.random() < 0.5]
     )

@@ -72,7 +72,8 @@ def derive_review(run: Run) -> Iterator[Reminder]:
 
 
 def review_open(now: dt.datetime) -> Q:
-    return Q(scan__isnull=False, scan__reviewed_at__isnull=True)
+    """Not yet reviewed (pending_review() also requires performed, which a reviewed scan always is)."""
+    return Q(reviewed_at__isnull=True)
 
 
 def review_context(reminder: Reminder) -> dict[str, Any]:
@@ -91,6 +92,11 @@ def case_path(reminder: Reminder) -> str:
     return reverse("case-detail", args=[reminder.case_id]) if reminder.case_id else reverse("dashboard")
 
 
+def not_performed_open(now: dt.datetime) -> Q:
+    """Not yet performed."""
+    return Q(performed_at__isnull=True)
+
+
 def derive_not_performed(run: Run) -> Iterator[Reminder]:
     """Requested MRIs not yet reminded of, on cases whose MRI clock is at risk or breached.
 
@@ -102,7 +108,7 @@ def derive_not_performed(run: Run) -> Iterator[Reminder]:
     if not coordinators:
         return
     reminded = Reminder.objects.filter(scan=OuterRef("pk"), kind=NOT_PERFORMED)
-    waiting = Scan.objects.filter(modality__in=MRI_MODALITIES, performed_at__isnull=True).filter(~Exists(reminded))
+    waiting = Scan.objects.filter(not_performed_open(run.now), modality__in=MRI_MODALITIES).filter(~Exists(reminded))
     cases = (
         Case.objects.open()
         .filter(could_be_late("mri_whole_spine_24h", run.now) | could_be_late("mri_whole_spine_1w", run.now))
@@ -131,10 +137,6 @@ def derive_not_performed(run: Run) -> Iterator[Reminder]:
                 scan_id=scan_id,
                 case_id=case_id,
             )
-
-
-def not_performed_open(now: dt.datetime) -> Q:
-    return Q(scan__isnull=False, scan__performed_at__isnull=True)
 
 
 def not_performed_context(reminder: Reminder) -> dict[str, Any]:

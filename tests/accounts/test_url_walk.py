@@ -430,6 +430,7 @@ def test_an_anonymous_visitor_gets_only_sign_in_redirects_404s_and_public_pages(
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.hazard("HAZ-007")
 @pytest.mark.parametrize("who", ROLES)
 def test_each_role_gets_what_its_family_allows_and_nothing_is_cached(world, client, who):
     client.force_login(world["users"][who])

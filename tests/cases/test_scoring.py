@@ -326,6 +326,7 @@ EVERY_COMPONENT = [
 ]
 
 
+@pytest.mark.hazard("HAZ-022")
 @pytest.mark.parametrize(("score", "baseline", "component"), EVERY_COMPONENT)
 @pytest.mark.parametrize("blank", [None, ""])
 def test_it_marks_a_score_incomplete_instead_of_counting_a_blank_as_zero(
@@ -402,6 +403,7 @@ REFERENCE_BANDS = {
 }
 
 
+@pytest.mark.hazard("HAZ-004")
 @pytest.mark.parametrize("version", REFERENCE_OPTIONS)
 def test_it_offers_exactly_the_reference_options_with_their_points(version: str) -> None:
     definition = scoring.SCORES[version]
@@ -415,6 +417,7 @@ def test_it_offers_exactly_the_reference_options_with_their_points(version: str)
     assert sorted(offered) == sorted(REFERENCE_OPTIONS[version])
 
 
+@pytest.mark.hazard("HAZ-004")
 @pytest.mark.parametrize("version", REFERENCE_BANDS)
 def test_it_bands_every_total_as_the_reference_does(version: str) -> None:
     definition = scoring.SCORES[version]
@@ -557,6 +560,7 @@ def test_it_suggests_the_noms_radiosensitivity(primary: str, radiosensitivity: s
 @pytest.mark.parametrize(
     "default", [scoring.tokuhashi_primary_option, scoring.tomita_growth_default, scoring.radiosensitivity_default]
 )
+@pytest.mark.hazard("HAZ-023")
 def test_it_leaves_an_unrecognised_primary_to_the_clinician(default: Any) -> None:
     suggestion = default("bowel")
 
@@ -663,6 +667,7 @@ STABILISATION = ("surgery_stabilisation", "mis_percutaneous_fixation", "vertebro
 @pytest.mark.parametrize(
     ("sins_total", "stabilisation"), [(6, ()), (7, STABILISATION), (13, STABILISATION), (18, STABILISATION)]
 )
+@pytest.mark.hazard("HAZ-010")
 def test_it_adds_stabilisation_at_sins_7_or_more_whatever_the_escc_grade_or_histology(
     grade: str,
     radiosensitivity: str,

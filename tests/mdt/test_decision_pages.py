@@ -334,6 +334,7 @@ def test_it_refuses_editing_a_signed_decision_without_amending(client, agenda, r
 # --------------------------------------------------------------------------- two people saving at once
 
 
+@pytest.mark.hazard("HAZ-002")
 def test_it_gives_the_second_of_two_saves_from_one_version_a_conflict_and_keeps_the_first(
     client, agenda, recorded, oncologist, surgeon
 ):
@@ -678,6 +679,7 @@ def test_it_lists_the_follow_up_plan_in_the_letter(client, agenda, oncologist, s
     assert "awaiting sign-off" in text  # not yet signed: the letter says so
 
 
+@pytest.mark.hazard("HAZ-008")
 def test_it_lists_every_item_in_the_meeting_outcomes_pdf(client, agenda, locked, oncologist):
     meeting, items = agenda
     client.force_login(oncologist)

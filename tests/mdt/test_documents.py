@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccessRecord
-from mdt import pdf, printing
+from core import pdf as core_pdf
+from mdt import printing
 from mdt.models import PrintedDocument
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, clinician
 from tests.reminders.makers import decision_awaiting
@@ -33,7 +34,7 @@ def queued(monkeypatch) -> list[int]:
     def no_layout_here(html):
         raise AssertionError("a web request laid out a PDF")
 
-    monkeypatch.setattr(pdf, "layout", no_layout_here)
+    monkeypatch.setattr(core_pdf, "layout", no_layout_here)
     return sent
 
 
@@ -121,7 +122,7 @@ def test_a_failed_build_says_so_and_is_tried_again_on_the_next_request(client, m
     def broken(html):
         raise OSError("no fonts")
 
-    monkeypatch.setattr(pdf, "layout", broken)
+    monkeypatch.setattr(core_pdf, "layout", broken)
     failed = client.get(reverse("meeting-pdf", args=[meeting.pk]))
     document = PrintedDocument.objects.get()
     state = client.get(reverse("document-status", args=[document.pk])).json()

@@ -17,10 +17,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
+from accounts import policy
 from cases.models import Patient
 from cases.scale import seed_record
 from mdt import scale as mdt_scale
-from mdt.models import Member
 from reminders import scale as reminders_scale
 
 SIZES = {"S": (5_000, 10), "L": (100_000, 200)}  # patients, past meetings
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             raise CommandError("This database already has patients: seed_scale needs an empty one (see make bench).")
         started = time.monotonic()
         members = mdt_scale.seed_team()
-        scorers = [m.user_id for m in members if m.role in Member.SCAN_REVIEWER_ROLES]
+        scorers = [m.user_id for m in members if m.role in policy.SCAN_REVIEWER_ROLES]
         self.stdout.write(f"Seeding {patients:,} patients (about {patients * 10:,} scans)...")
         stats = seed_record(patients=patients, reviewer_ids=scorers, progress=self.stdout.write)
         self.stdout.write(f"Seeding {meetings} past meetings and the next one...")
