@@ -22,6 +22,12 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--skip-load", action="store_true", help="leave out the gunicorn load test")
     parser.add_argument("--no-record", action="store_true", help="do not add the table to docs/benchmarks.md")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated benchmark names (agenda, lists, admin, outcomes, "
+        "weekly, pack, sweep, load); all by default",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -42,24 +48,48 @@ def main() -> int:
 
     if not Patient.objects.exists():
         subprocess.run([*manage, "seed_scale", "--size", args.size], check=True, env=seeding)  # noqa: S603
-    from bench import harness, pages
+    from bench import harness, pages, weekly
 
+    wanted = set(filter(None, args.only.split(","))) or {
+        "agenda",
+        "lists",
+        "admin",
+        "outcomes",
+        "weekly",
+        "pack",
+        "sweep",
+        "load",
+    }
     lines = harness.header()
+    notes: list[str] = []
+
+    def weekly_pages() -> list[harness.Comparison]:
+        comparison, built = weekly.weekly(args.repeats)
+        notes.extend(built)
+        return [comparison]
+
     for name, run in (
         ("agenda", lambda: [pages.agenda(args.repeats)]),
         ("lists", lambda: pages.lists(args.repeats)),
-        ("admin changelists", lambda: pages.admin_lists(args.repeats)),
-        ("meeting outcomes", lambda: [pages.outcomes(max(3, args.repeats // 5))]),
+        ("admin", lambda: pages.admin_lists(args.repeats)),
+        ("outcomes", lambda: [pages.outcomes(max(3, args.repeats // 5))]),
+        ("weekly", weekly_pages),
+        ("pack", lambda: [weekly.pack_layout(max(3, args.repeats // 5))]),
     ):
+        if name not in wanted:
+            continue
         harness.progress(f"Running: {name}...")
         for comparison in run():
             lines += comparison.rows()
-    sweep = ROOT / "bench" / "sweep.py"
-    if sweep.exists():
-        harness.progress("Running: reminder sweep (bench.sweep)...")
-        out = subprocess.run([sys.executable, "-m", "bench.sweep"], cwd=ROOT, capture_output=True, text=True)
-        lines += ["", "Reminder sweep (bench.sweep):", "", out.stdout.strip() or out.stderr.strip()[-2000:]]
-    if not args.skip_load:
+    lines += ["", *notes] if notes else []
+    if "sweep" in wanted:
+        # On this database itself: the record as seeded, its team and its outbox (bench.sweep --in-place).
+        harness.progress("Running: reminder sweep on this database (bench.sweep --in-place)...")
+        sweep_args = [sys.executable, "-m", "bench.sweep", "--in-place", "--due", "10000", "--skip-naive"]
+        out = subprocess.run(sweep_args, cwd=ROOT, capture_output=True, text=True)  # noqa: S603 - fixed arguments
+        lines += ["", "Reminder sweep on this database (bench.sweep --in-place):", ""]
+        lines += [out.stdout.strip() or out.stderr.strip()[-2000:]]
+    if not args.skip_load and "load" in wanted:
         from bench import load
         from mdt.models import AgendaItem, Member
 
