@@ -326,6 +326,9 @@ if REMINDER_SENDING_TIMEOUT_SECONDS <= CELERY_TASK_TIME_LIMIT:
         f"REMINDER_SENDING_TIMEOUT_SECONDS={REMINDER_SENDING_TIMEOUT_SECONDS} must exceed the task time limit "
         f"({CELERY_TASK_TIME_LIMIT} s), or a send still running could be repeated"
     )
+# A PDF waiting this long for the print worker is asked for again at the next request (its message
+# was lost, e.g. with a Redis restart); a second build of the same document does nothing.
+PRINT_REQUEUE_AFTER_SECONDS = env_int("PRINT_REQUEUE_AFTER_SECONDS", 120, minimum=10)
 # Delivery tries before a reminder is marked failed (a coordinator can resend it from the
 # admin); between tries the send task backs off exponentially from REMINDER_RETRY_SECONDS.
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)

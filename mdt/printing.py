@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -114,12 +115,27 @@ def document_for(kind: str, object_id: int, doc: Source, page_url: str = "") -> 
                 created = True
         except IntegrityError:  # two requests at once: the other one created it
             document = PrintedDocument.objects.get(kind=kind, object_id=object_id, digest=digest)
-    if created or document.status == Status.FAILED:
+    if created or _stalled(document):
         if not created:
-            PrintedDocument.objects.filter(pk=document.pk).update(status=Status.QUEUED, error="")
+            PrintedDocument.objects.filter(pk=document.pk).update(
+                status=Status.QUEUED, error="", requested_at=timezone.now(), started_at=None
+            )
         enqueue(document.pk)
         document.refresh_from_db()  # a worker run eagerly (tests, development) has built it already
     return document
+
+
+def _stalled(document: PrintedDocument) -> bool:
+    """Failed, or its message or its worker lost (Redis restarted, the worker killed): ask again.
+    A build still running past the task time limit has been stopped by Celery."""
+    now = timezone.now()
+    if document.status == Status.FAILED:
+        return True
+    if document.status == Status.QUEUED:
+        return document.requested_at < now - dt.timedelta(seconds=settings.PRINT_REQUEUE_AFTER_SECONDS)
+    if document.status == Status.BUILDING and document.started_at is not None:
+        return document.started_at < now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return False
 
 
 def enqueue(document_id: int) -> None:

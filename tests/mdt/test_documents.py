@@ -4,6 +4,7 @@ The last test runs a real Celery worker (two processes, as the Procfile runs it)
 agenda packs, and asks for the patient list while both are being laid out.
 """
 
+import datetime as dt
 import subprocess
 import sys
 import uuid
@@ -188,3 +189,20 @@ def test_a_list_page_answers_while_two_packs_are_being_built(redis_url, tmp_path
 
     assert listed.status_code == 200 and b"LISTED" in listed.content.upper()
     assert still_building, "the packs finished before the list page answered: make them longer"
+
+
+def test_a_document_whose_message_was_lost_is_asked_for_again(client, queued, settings):
+    """Redis restarted with the message in it: the progress page must not wait for ever."""
+    meeting = agenda()
+    client.force_login(clinician())
+    client.get(reverse("meeting-pdf", args=[meeting.pk]))
+    document = PrintedDocument.objects.get()
+    recent = client.get(reverse("meeting-pdf", args=[meeting.pk]))
+    PrintedDocument.objects.filter(pk=document.pk).update(
+        requested_at=timezone.now() - dt.timedelta(seconds=settings.PRINT_REQUEUE_AFTER_SECONDS + 1)
+    )
+
+    stalled = client.get(reverse("meeting-pdf", args=[meeting.pk]))
+
+    assert recent.status_code == stalled.status_code == 202
+    assert queued == [document.pk, document.pk]  # once at first, once more when it had waited too long
