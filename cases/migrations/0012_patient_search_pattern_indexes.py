@@ -35,6 +35,6 @@ def drop(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0009_indexes_for_open_clocks_and_reports")]
+    dependencies = [("cases", "0011_indexes_for_open_clocks_and_reports")]
 
     operations = [migrations.RunPython(create, drop)]
