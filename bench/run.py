@@ -96,14 +96,20 @@ def main() -> int:
         harness.progress("Running: load test on gunicorn...")
         item = AgendaItem.objects.filter(status=AgendaItem.Status.LISTED).order_by("-meeting__starts_at").first()
         assert item is not None
+        team = Member.objects.order_by("id")
         ids = {
             "username": "bench-oncologist",
             "password": "bench-only-password-2026",
             "meeting": item.meeting_id,
             "item": item.pk,
-            "oncologist": Member.objects.get(role=Member.Role.ONCOLOGIST).pk,
-            "surgeon": Member.objects.get(role=Member.Role.SPINAL_SURGEON).pk,
+            "oncologist": team.filter(role=Member.Role.ONCOLOGIST).first().pk,  # type: ignore[union-attr]
+            "surgeon": team.filter(role=Member.Role.SPINAL_SURGEON).first().pk,  # type: ignore[union-attr]
             "patients": list(Patient.objects.order_by("id").values_list("pk", flat=True)[:20]),
+            "pages": [
+                (username, url)
+                for name, (username, url) in weekly.pages(weekly.ids()).items()
+                if "reference" not in name
+            ],
         }
         lines += ["", *load.table(load.main(ids))]
     text = "\n".join(lines)
