@@ -22,11 +22,15 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cases.clocks import case_clocks
 from core.pdf import render_html
 from mdt.models import Decision, Meeting, PrintedDocument
 from mdt.selectors import decisions_for_display, meeting_agenda
 
 log = logging.getLogger(__name__)
+# A pack asked for again within this window is served as built, with its printed time (the time left
+# on each clock as of then); a clock changing state, or any edit, rebuilds it at once.
+CACHE_WINDOW = dt.timedelta(minutes=15)
 Kind = PrintedDocument.Kind
 Status = PrintedDocument.Status
 
@@ -39,16 +43,27 @@ class Source:
     context: dict[str, Any]
     filename: str
     patients_and_cases: list[tuple[int, int]]
+    # What the document shows that changes with time alone, as of now: the clocks' states. Part of
+    # the digest, so a clock turning "at risk" or "breached" rebuilds the document at once.
+    live: str = ""
 
 
-def _agenda(meeting_id: int, page_url: str) -> Source:
-    agenda = meeting_agenda(meeting_id=meeting_id)
+def _agenda(meeting_id: int, page_url: str, now: dt.datetime | None = None) -> Source:
+    """The pack with its clocks shown at `now` (default: now); `live` their states at the real now."""
+    real_now = timezone.now()
+    agenda = meeting_agenda(meeting_id=meeting_id, now=now or real_now)
     day = timezone.localtime(agenda.meeting.starts_at)
+    states = [
+        f"{block.item.case_id}:{clock.target.key}:{clock.state}"
+        for block in agenda.blocks
+        for clock in case_clocks(block.item.case, real_now)
+    ]
     return Source(
         "pdf/agenda.html",
         {"agenda": agenda, "meeting": agenda.meeting, "page_url": page_url},
         f"mdt-agenda-{day:%Y-%m-%d}.pdf",
         [(block.item.case.patient_id, block.item.case_id) for block in agenda.blocks],
+        live=";".join(states),
     )
 
 
@@ -91,19 +106,30 @@ def source(kind: str, object_id: int, page_url: str = "") -> Source:
     return SOURCES[kind](object_id, page_url)
 
 
+def source_for_digest(kind: str, object_id: int, page_url: str = "") -> Source:
+    """As `source`, with the agenda's clocks shown at the start of the current CACHE_WINDOW: the time
+    left on a running clock changes every minute, which alone would make every request a new pack.
+    The states (running, at risk, breached) are taken at the real now (Source.live)."""
+    if kind != Kind.AGENDA:
+        return source(kind, object_id, page_url)
+    now = timezone.now()
+    window_start = now - dt.timedelta(seconds=now.timestamp() % CACHE_WINDOW.total_seconds())
+    return _agenda(object_id, page_url, now=window_start)
+
+
 def html_of(doc: Source, *, now: dt.datetime | None) -> str:
     """The HTML laid out. `now` is the printed-at time; None when hashing, so the time alone
     never makes a document new (what it shows of the clocks still does)."""
     return render_to_string(doc.template, {**doc.context, "now": now})
 
 
-def digest_of(html: str) -> str:
-    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+def digest_of(html: str, live: str = "") -> str:
+    return hashlib.sha256(f"{html}\n{live}".encode()).hexdigest()
 
 
 def document_for(kind: str, object_id: int, doc: Source, page_url: str = "") -> PrintedDocument:
     """The document built from exactly these inputs: ready, or queued for the worker now."""
-    digest = digest_of(html_of(doc, now=None))
+    digest = digest_of(html_of(doc, now=None), doc.live)
     document = PrintedDocument.objects.filter(kind=kind, object_id=object_id, digest=digest).first()
     created = False
     if document is None:

@@ -17,7 +17,7 @@ from mdt.models import Decision, Meeting, PrintedDocument
 
 def serve(request: HttpRequest, kind: str, object_id: int, page_url: str = "") -> HttpResponse:
     try:
-        source = printing.source(kind, object_id, page_url)
+        source = printing.source_for_digest(kind, object_id, page_url)
     except (Meeting.DoesNotExist, Decision.DoesNotExist) as exc:
         raise Http404("No such meeting or decision") from exc
     document = printing.document_for(kind, object_id, source, page_url)

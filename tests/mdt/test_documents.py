@@ -11,10 +11,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AccessRecord
+from cases import clocks
+from cases.choices import Presentation
 from core import pdf as core_pdf
 from mdt import printing
 from mdt.models import PrintedDocument
@@ -206,3 +209,32 @@ def test_a_document_whose_message_was_lost_is_asked_for_again(client, queued, se
 
     assert recent.status_code == stalled.status_code == 202
     assert queued == [document.pk, document.pk]  # once at first, once more when it had waited too long
+
+
+def test_a_pack_is_kept_while_only_the_time_passes_and_rebuilt_when_a_clock_changes_state(client):
+    """The time left on a clock changes every minute; its state (at risk, breached) rebuilds the pack at once."""
+    window = printing.CACHE_WINDOW
+    start = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)  # a window boundary
+    at_risk_from = start + dt.timedelta(minutes=8)
+    target = clocks.target("mri_whole_spine_24h")
+    suspected = at_risk_from - dt.timedelta(hours=target.value) * target.at_risk_fraction
+    meeting = MeetingFactory()
+    case = CaseFactory(
+        presentation=Presentation.SUSPECTED_MSCC, suspected_diagnosis_at=suspected, referred_at=suspected
+    )
+    AgendaItemFactory(meeting=meeting, case=case)
+    client.force_login(clinician())
+    url = reverse("meeting-pdf", args=[meeting.pk])
+
+    with time_machine.travel(start + dt.timedelta(minutes=1), tick=False):
+        first = client.get(url)
+    with time_machine.travel(start + dt.timedelta(minutes=6), tick=False):  # time left changed, state not
+        later = client.get(url)
+    kept = list(PrintedDocument.objects.values_list("pk", flat=True))
+    with time_machine.travel(start + dt.timedelta(minutes=9), tick=False):  # now at risk: same window
+        at_risk = client.get(url)
+
+    assert window > dt.timedelta(minutes=9)
+    assert first.status_code == later.status_code == at_risk.status_code == 200
+    assert later.content == first.content and len(kept) == 1
+    assert list(PrintedDocument.objects.values_list("pk", flat=True)) != kept  # rebuilt for the new state
