@@ -21,6 +21,7 @@ LAYERS = {
     "mdt": 3,
     "reminders": 4,
     "reports": 4,
+    "integrations": 4,  # the FHIR API, the PAS feed, the national datasets (docs/integration.md)
     "home": 5,
 }
 EXEMPT = ("migrations",)
