@@ -16,6 +16,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _sweep_in_place() -> list[str]:
+    """The reminder sweep on this database itself: the record as seeded, its team and its outbox."""
+    from bench import harness
+
+    harness.progress("Running: reminder sweep on this database (bench.sweep --in-place)...")
+    sweep_args = [sys.executable, "-m", "bench.sweep", "--in-place", "--due", "10000", "--skip-naive"]
+    out = subprocess.run(sweep_args, cwd=ROOT, capture_output=True, text=True)  # noqa: S603 - fixed arguments
+    return [
+        "Reminder sweep on this database (bench.sweep --in-place):",
+        "",
+        out.stdout.strip() or out.stderr.strip()[-2000:],
+    ]
+
+
+def _load_test() -> list[str]:
+    """The load test on gunicorn, signed in as the bench oncologist on the latest listed item."""
+    from bench import harness, load, weekly
+    from cases.models import Patient
+    from mdt.models import AgendaItem, Member
+
+    harness.progress("Running: load test on gunicorn...")
+    item = AgendaItem.objects.filter(status=AgendaItem.Status.LISTED).order_by("-meeting__starts_at").first()
+    assert item is not None
+    team = Member.objects.order_by("id")
+    ids = {
+        "username": "bench-oncologist",
+        "password": "bench-only-password-2026",
+        "meeting": item.meeting_id,
+        "item": item.pk,
+        "oncologist": team.filter(role=Member.Role.ONCOLOGIST).first().pk,  # type: ignore[union-attr]
+        "surgeon": team.filter(role=Member.Role.SPINAL_SURGEON).first().pk,  # type: ignore[union-attr]
+        "patients": list(Patient.objects.order_by("id").values_list("pk", flat=True)[:20]),
+        "pages": [
+            (username, url) for name, (username, url) in weekly.pages(weekly.ids()).items() if "reference" not in name
+        ],
+    }
+    return load.table(load.main(ids))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=["S", "L"], default="S")
@@ -83,35 +122,9 @@ def main() -> int:
             lines += comparison.rows()
     lines += ["", *notes] if notes else []
     if "sweep" in wanted:
-        # On this database itself: the record as seeded, its team and its outbox (bench.sweep --in-place).
-        harness.progress("Running: reminder sweep on this database (bench.sweep --in-place)...")
-        sweep_args = [sys.executable, "-m", "bench.sweep", "--in-place", "--due", "10000", "--skip-naive"]
-        out = subprocess.run(sweep_args, cwd=ROOT, capture_output=True, text=True)  # noqa: S603 - fixed arguments
-        lines += ["", "Reminder sweep on this database (bench.sweep --in-place):", ""]
-        lines += [out.stdout.strip() or out.stderr.strip()[-2000:]]
+        lines += ["", *_sweep_in_place()]
     if not args.skip_load and "load" in wanted:
-        from bench import load
-        from mdt.models import AgendaItem, Member
-
-        harness.progress("Running: load test on gunicorn...")
-        item = AgendaItem.objects.filter(status=AgendaItem.Status.LISTED).order_by("-meeting__starts_at").first()
-        assert item is not None
-        team = Member.objects.order_by("id")
-        ids = {
-            "username": "bench-oncologist",
-            "password": "bench-only-password-2026",
-            "meeting": item.meeting_id,
-            "item": item.pk,
-            "oncologist": team.filter(role=Member.Role.ONCOLOGIST).first().pk,  # type: ignore[union-attr]
-            "surgeon": team.filter(role=Member.Role.SPINAL_SURGEON).first().pk,  # type: ignore[union-attr]
-            "patients": list(Patient.objects.order_by("id").values_list("pk", flat=True)[:20]),
-            "pages": [
-                (username, url)
-                for name, (username, url) in weekly.pages(weekly.ids()).items()
-                if "reference" not in name
-            ],
-        }
-        lines += ["", *load.table(load.main(ids))]
+        lines += ["", *_load_test()]
     text = "\n".join(lines)
     print(text)
     if not args.no_record:

@@ -22,6 +22,7 @@ LAYERS = {
     "reminders": 4,
     "reports": 4,
     "integrations": 4,  # the FHIR API, the PAS feed, the national datasets (docs/integration.md)
+    "signin": 4,  # single sign-on and the second factor: needs accounts (roles) and mdt (Member)
     "home": 5,
 }
 EXEMPT = ("migrations",)

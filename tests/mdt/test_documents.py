@@ -21,8 +21,7 @@ from cases.choices import Presentation
 from core import pdf as core_pdf
 from mdt import printing
 from mdt.models import PrintedDocument
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, clinician
-from tests.reminders.makers import decision_awaiting
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, clinician, decision_awaiting
 from tests.reminders.workers import ROOT, WorkerProcess, using_broker, wait_for
 
 Status = PrintedDocument.Status
