@@ -183,8 +183,16 @@ class Clock:
         return rank, self.due_at or self.now
 
 
+# A queryset may annotate each case with its first whole-spine MRI time under this name (see
+# cases.selectors.clocks_needing_attention); the clocks then need no scans loaded.
+FIRST_MRI_ANNOTATION = "first_whole_spine_mri_at"
+
+
 def first_whole_spine_mri(case: Case) -> dt.datetime | None:
-    """When the first whole-spine MRI of the case was performed (uses prefetched scans)."""
+    """When the first whole-spine MRI of the case was performed (the annotation, or prefetched scans)."""
+    if FIRST_MRI_ANNOTATION in case.__dict__:
+        annotated: dt.datetime | None = case.__dict__[FIRST_MRI_ANNOTATION]
+        return annotated
     times = [
         scan.performed_at
         for scan in case.scans.all()

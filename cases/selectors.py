@@ -3,7 +3,14 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from accounts import policy
@@ -39,53 +46,87 @@ def case_detail(*, case_id: int) -> Case:
     )
 
 
-def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25) -> list[Clock]:
-    """Open NICE clocks at risk or breached, most urgent first: the dashboard worklist.
+# A day-unit target is an hour longer or shorter across a clock change, so the database's order (by
+# start) can differ from the exact due order for clocks started within the same hour: fetch a few
+# more rows than shown, and let cases.clocks order them exactly.
+ORDER_SLACK = 10
+# Each clock: the Case field it starts from. Their order is the order of case_clocks.
+CLOCK_STARTS = {
+    "mri_whole_spine_24h": "suspected_diagnosis_at",
+    "mri_whole_spine_1w": "suspected_diagnosis_at",
+    "rt_start_24h": "decision_to_treat_at",
+}
 
-    The database narrows the cases to those whose clock could be at risk (started long enough ago
-    and not yet stopped); the exact state is then computed by cases.clocks from the loaded rows.
-    Two queries whatever the size of the tables.
+
+def first_whole_spine_mri_at() -> Subquery:
+    return Subquery(
+        Scan.objects.filter(case=OuterRef("pk"), modality=Modality.MRI_WHOLE_SPINE, performed_at__isnull=False)
+        .order_by("performed_at")
+        .values("performed_at")[:1]
+    )
+
+
+def could_be_late(key: str, now: dt.datetime) -> Q:
+    """Cases whose clock `key` is open and could be at risk or breached by `now`: a superset, the exact
+    state is for cases.clocks. With CaseQuerySet.open(), served by case_open_clock_start_idx and
+    case_open_rt_idx.
     """
-    now = now or timezone.now()
+    target = clocks.target(key)
+    # A day-unit target can be an hour longer across a clock change: widen the window by that hour.
+    started_before = now - (target.due(now) - now) * target.at_risk_fraction + dt.timedelta(hours=1)
     whole_spine_mri = Scan.objects.filter(
         case=OuterRef("pk"), modality=Modality.MRI_WHOLE_SPINE, performed_at__isnull=False
     )
-
-    def started_before(key: str) -> dt.datetime:
-        target = clocks.target(key)
-        # A day-unit target can be an hour longer across a clock change: widen the window by that hour.
-        return now - (target.due(now) - now) * target.at_risk_fraction + dt.timedelta(hours=1)
-
-    could_be_late = (
-        (
-            Q(
-                presentation=Presentation.SUSPECTED_MSCC,
-                suspected_diagnosis_at__lte=started_before("mri_whole_spine_24h"),
-            )
-            & ~Exists(whole_spine_mri)
+    if key == "mri_whole_spine_24h":
+        return Q(
+            ~Exists(whole_spine_mri),
+            presentation=Presentation.SUSPECTED_MSCC,
+            suspected_diagnosis_at__lte=started_before,
         )
-        | (
-            Q(
-                presentation=Presentation.SUSPECTED_METASTASES,
-                suspected_diagnosis_at__lte=started_before("mri_whole_spine_1w"),
-            )
-            & (~Exists(whole_spine_mri) | Q(treatment_plan_agreed_at__isnull=True))
+    if key == "mri_whole_spine_1w":
+        return Q(
+            Q(~Exists(whole_spine_mri)) | Q(treatment_plan_agreed_at__isnull=True),
+            presentation=Presentation.SUSPECTED_METASTASES,
+            suspected_diagnosis_at__lte=started_before,
         )
-        | Q(
-            treatment_modality=TreatmentModality.RADIOTHERAPY,
-            decision_to_treat_at__lte=started_before("rt_start_24h"),
-            treatment_start_at__isnull=True,
-        )
+    return Q(
+        treatment_modality=TreatmentModality.RADIOTHERAPY,
+        decision_to_treat_at__lte=started_before,
+        treatment_start_at__isnull=True,
     )
-    cases = (
+
+
+def late_clock_cases(key: str, now: dt.datetime) -> QuerySet[Case]:
+    """Open cases whose clock `key` could be late, earliest start (so earliest due) first, annotated
+    with their first whole-spine MRI so cases.clocks needs no scans. PostgreSQL walks
+    case_open_clock_start_idx (or case_open_rt_idx) in order and stops at the slice."""
+    start = CLOCK_STARTS[key]
+    return (
         Case.objects.open()
-        .filter(could_be_late)
+        .filter(could_be_late(key, now))
+        .annotate(**{clocks.FIRST_MRI_ANNOTATION: first_whole_spine_mri_at()})
         .select_related("patient")
-        .prefetch_related(Prefetch("scans", queryset=Scan.objects.order_by("performed_at")))
+        .order_by(start, "id")
     )
+
+
+def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25) -> list[Clock]:
+    """Open NICE clocks at risk or breached, most urgent first: the dashboard worklist.
+
+    Per target, the database picks the open cases whose clock could be late, earliest start first
+    (for one target that is earliest due first, and breached clocks are due earliest), and stops
+    after `limit` and a little slack; cases.clocks then decides each state exactly from those rows
+    alone and the most urgent `limit` of all targets are kept. One query per target however many
+    cases are late, and nothing loaded that is not shown.
+    """
+    now = now or timezone.now()
     attention = (ClockState.AT_RISK, ClockState.BREACHED)
     late = [
-        clock for case in cases for clock in clocks.case_clocks(case, now) if clock.is_open and clock.state in attention
+        clock
+        for key in CLOCK_STARTS
+        for case in late_clock_cases(key, now)[: limit + ORDER_SLACK]
+        for clock in clocks.case_clocks(case, now)
+        if clock.target.key == key and clock.is_open and clock.state in attention
     ]
     return clocks.most_urgent(late)[:limit]
 

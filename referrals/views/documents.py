@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.policy import can_give_advice, is_referrer
 from accounts.services import access_record
 from core.pdf import pdf_from_template, pdf_response
+from mdt.printing import letter_context
 from mdt.selectors import decisions_for_display
 from referrals import selectors
 from referrals.forms.triage import MessageForm
@@ -53,9 +54,7 @@ def outcome_letter(request: HttpRequest, referral_id: int, decision_id: int) -> 
         raise Http404("No such outcome for this referral.")
     decision = get_object_or_404(decisions_for_display().select_related("case__patient"), pk=decision_id)
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="pdf_download")
-    pdf = pdf_from_template(
-        "pdf/decision_letter.html", {"decision": decision, "case": decision.case, "patient": decision.case.patient}
-    )
+    pdf = pdf_from_template("pdf/decision_letter.html", letter_context(decision))
     return pdf_response(pdf, f"mdt-outcome-{referral.reference}-{decision.pk}.pdf")
 
 

@@ -32,7 +32,7 @@ from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from integrations.models import ApiClient, FeedConflict, FeedMessage
 from integrations.services import api_client_issue
-from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun
+from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun, PrintedDocument
 from referrals.choices import Status
 from referrals.models import Referral
 from reminders.models import Reminder
@@ -98,6 +98,7 @@ RULES: list[tuple[str, str]] = [
     (r"meetings/<int:meeting_id>/items/<int:item_id>/decision/|decisions/<int:decision_id>/amend/", DECISION_FORM),
     (r"meetings/<int:meeting_id>/(items/|attendance/).*", ACTION),
     (r"decisions/<int:decision_id>/(|letter\.pdf)", PAGE),
+    (r"documents/<int:document_id>/status/", PAGE),
     (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/(complete|cancel)/", ACTION),
     (r"follow-ups/", PAGE),
     (r"accounts/keepalive/", PAGE),
@@ -311,6 +312,7 @@ def world() -> dict[str, Any]:
         model="cases.patient", object_id=patient.pk, patient=patient, field="family_name",
         record_value=CANARY_FAMILY, feed_value="Other", message=feed_message,
     )  # fmt: skip
+    document = PrintedDocument.objects.create(kind=PrintedDocument.Kind.AGENDA, object_id=meeting.pk, digest="0" * 64)
     return {
         "referral": referral,
         "signed_decision": signed,
@@ -322,6 +324,7 @@ def world() -> dict[str, Any]:
         "decision": decision,
         "follow_up": follow_up,
         "reminder": reminder,
+        "document": document,
         "assessment": assessment,
         "users": users,
     }
@@ -366,6 +369,7 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         "decision_id": world["decision"].pk,
         "follow_up_id": world["follow_up"].pk,
         "reminder_id": world["reminder"].pk,
+        "document_id": world["document"].pk,
         "kind": ScoreKind.SINS,
         "measure": "mri_24h",
         "year": 2026,
