@@ -55,7 +55,10 @@ def _load_test() -> list[str]:
     return load.table(load.main(ids))
 
 
-def main() -> int:
+ALL_BENCHMARKS = ("agenda", "lists", "admin", "outcomes", "weekly", "pack", "sweep", "load")
+
+
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=["S", "L"], default="S")
     parser.add_argument("--repeats", type=int, default=15)
@@ -67,7 +70,22 @@ def main() -> int:
         help="comma-separated benchmark names (agenda, lists, admin, outcomes, "
         "weekly, pack, sweep, load); all by default",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def _record(size: str, text: str) -> None:
+    """Add the table to docs/benchmarks.md under a dated heading."""
+    docs = ROOT / "docs" / "benchmarks.md"
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    with docs.open("a") as out_file:
+        out_file.write(f"\n## Size {size}, {stamp}\n\n{text}\n")
+    from bench import harness
+
+    harness.progress(f"Added to {docs.relative_to(ROOT)}")
+
+
+def main() -> int:
+    args = _arguments()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     os.environ.setdefault("DEBUG", "1")  # read by config.settings; bench.settings then turns debug off
@@ -89,16 +107,7 @@ def main() -> int:
         subprocess.run([*manage, "seed_scale", "--size", args.size], check=True, env=seeding)  # noqa: S603
     from bench import harness, pages, weekly
 
-    wanted = set(filter(None, args.only.split(","))) or {
-        "agenda",
-        "lists",
-        "admin",
-        "outcomes",
-        "weekly",
-        "pack",
-        "sweep",
-        "load",
-    }
+    wanted = set(filter(None, args.only.split(","))) or set(ALL_BENCHMARKS)
     lines = harness.header()
     notes: list[str] = []
 
@@ -128,11 +137,7 @@ def main() -> int:
     text = "\n".join(lines)
     print(text)
     if not args.no_record:
-        docs = ROOT / "docs" / "benchmarks.md"
-        stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-        with docs.open("a") as out_file:
-            out_file.write(f"\n## Size {args.size}, {stamp}\n\n{text}\n")
-        harness.progress(f"Added to {docs.relative_to(ROOT)}")
+        _record(args.size, text)
     return 0
 
 

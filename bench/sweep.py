@@ -282,7 +282,7 @@ def in_place(args: argparse.Namespace) -> int:
     return 0
 
 
-def main() -> int:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--in-place", action="store_true", help="measure on DATABASE_URL's database itself")
     parser.add_argument("--scans", type=int, default=100_000, help="scans in the record (about ten per patient)")
@@ -290,7 +290,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each variant; the median is reported")
     parser.add_argument("--batch", type=int, default=settings.REMINDER_BATCH_SIZE, help="REMINDER_BATCH_SIZE")
     parser.add_argument("--skip-naive", action="store_true", help="leave out the naive loops (slow at size)")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = _arguments()
 
     settings.REMINDER_BATCH_SIZE = args.batch
     settings.REMINDER_SWEEP_BUDGET_SECONDS = 24 * 3600  # time the whole backlog, not one sweep's share
