@@ -93,6 +93,7 @@ class ClockState(StrEnum):
     AT_RISK = "at_risk"
     BREACHED = "breached"
     MET = "met"
+    ENDED = "ended"  # the patient died before the target was met: nobody is chased for it
 
 
 STATE_LABELS = {
@@ -101,7 +102,13 @@ STATE_LABELS = {
     ClockState.AT_RISK: "At risk",
     ClockState.BREACHED: "Breached",
     ClockState.MET: "Met",
+    ClockState.ENDED: "Ended: the patient died",
 }
+
+START_ASSUMED = (
+    "Start time assumed: the referral time, because the time MSCC or spinal metastases were first "
+    "suspected is not recorded. Record it."
+)
 
 
 @dataclass(frozen=True)
@@ -111,7 +118,12 @@ class Clock:
     started_at: dt.datetime | None
     stopped_at: dt.datetime | None
     now: dt.datetime
-    missing: str = ""  # why a clock that applies has not started
+    start_assumed: bool = False  # started from the referral because the suspicion time is blank
+    ended_on: dt.date | None = None  # the patient's date of death
+
+    @property
+    def warning(self) -> str:
+        return START_ASSUMED if self.start_assumed else ""
 
     @property
     def case_id(self) -> int:
@@ -128,6 +140,8 @@ class Clock:
             return ClockState.NOT_STARTED
         if self.stopped_at is not None:
             return ClockState.MET if self.stopped_at <= due else ClockState.BREACHED
+        if self.ended_on is not None:
+            return ClockState.ENDED
         if self.now > due:
             return ClockState.BREACHED
         if self.now >= self.target.at_risk_from(self.started_at):
@@ -140,13 +154,13 @@ class Clock:
 
     @property
     def is_open(self) -> bool:
-        return self.stopped_at is None and self.started_at is not None
+        return self.stopped_at is None and self.started_at is not None and self.ended_on is None
 
     @property
     def remaining(self) -> dt.timedelta | None:
         """Time left (negative once overdue) for a running clock; None otherwise."""
         due = self.due_at
-        if due is None or self.stopped_at is not None:
+        if due is None or not self.is_open:
             return None
         return due - self.now
 
@@ -157,37 +171,73 @@ class Clock:
         return rank, self.due_at or self.now
 
 
-def first_whole_spine_mri(case: Case) -> dt.datetime | None:
-    """When the first whole-spine MRI of the case was performed (uses prefetched scans)."""
+def first_whole_spine_mri(case: Case, since: dt.datetime) -> dt.datetime | None:
+    """When the first whole-spine MRI of the case performed at or after `since` (the clock start) was done.
+
+    An MRI from before the clock started (a staging scan, an earlier episode) cannot answer a
+    suspicion raised later, so it never meets the target. Uses prefetched scans.
+    """
     times = [
         scan.performed_at
         for scan in case.scans.all()
-        if scan.modality == Modality.MRI_WHOLE_SPINE and scan.performed_at is not None
+        if scan.modality == Modality.MRI_WHOLE_SPINE and scan.performed_at is not None and scan.performed_at >= since
     ]
     return min(times, default=None)
 
 
+def clock_start(case: Case) -> tuple[dt.datetime, bool]:
+    """Where the MRI clocks of a suspected case start, and whether that start is assumed.
+
+    A suspected MSCC with no suspicion time must not drop off every worklist: its clock starts
+    at the referral, flagged as assumed, until the coordinator records the real time.
+    """
+    if case.suspected_diagnosis_at:
+        return case.suspected_diagnosis_at, False
+    return case.referred_at, True
+
+
+def radiotherapy_in_plan(case: Case) -> bool:
+    """Any radiotherapy in the decision starts the 24-hour radiotherapy clock, whatever comes with it."""
+    return bool(case.decision_to_treat_at) and (
+        case.radiotherapy_planned or case.treatment_modality == TreatmentModality.RADIOTHERAPY
+    )
+
+
 def case_clocks(case: Case, now: dt.datetime | None = None) -> list[Clock]:
-    """The clocks that apply to a case. Prefetch `scans` to keep this free of queries."""
+    """The clocks that apply to a case. Prefetch `scans` (and select `patient`) to keep this free of queries."""
     now = now or timezone.now()
     clocks: list[Clock] = []
-    mri_at = first_whole_spine_mri(case)
-    missing_start = "" if case.suspected_diagnosis_at else "Record when the diagnosis was first suspected."
-    if case.presentation == Presentation.SUSPECTED_MSCC:
+    ended_on = case.patient.died_on
+    if case.presentation in (Presentation.SUSPECTED_MSCC, Presentation.SUSPECTED_METASTASES):
+        started, assumed = clock_start(case)
+        mri_at = first_whole_spine_mri(case, started)
+        if case.presentation == Presentation.SUSPECTED_MSCC:
+            key, stopped = "mri_whole_spine_24h", mri_at
+        else:
+            # Met when both the MRI and the treatment plan are done: it stops at the later of the two.
+            key, stopped = "mri_whole_spine_1w", None
+            if mri_at and case.treatment_plan_agreed_at:
+                stopped = max(mri_at, case.treatment_plan_agreed_at)
+        clocks.append(Clock(target(key), case, started, stopped, now, start_assumed=assumed, ended_on=ended_on))
+    if radiotherapy_in_plan(case):
         clocks.append(
-            Clock(target("mri_whole_spine_24h"), case, case.suspected_diagnosis_at, mri_at, now, missing_start)
+            Clock(
+                target("rt_start_24h"),
+                case,
+                case.decision_to_treat_at,
+                radiotherapy_started(case),
+                now,
+                ended_on=ended_on,
+            )
         )
-    elif case.presentation == Presentation.SUSPECTED_METASTASES:
-        # Met when both the MRI and the treatment plan are done: it stops at the later of the two.
-        stopped = None
-        if mri_at and case.treatment_plan_agreed_at:
-            stopped = max(mri_at, case.treatment_plan_agreed_at)
-        clocks.append(
-            Clock(target("mri_whole_spine_1w"), case, case.suspected_diagnosis_at, stopped, now, missing_start)
-        )
-    if case.treatment_modality == TreatmentModality.RADIOTHERAPY and case.decision_to_treat_at:
-        clocks.append(Clock(target("rt_start_24h"), case, case.decision_to_treat_at, case.treatment_start_at, now))
     return clocks
+
+
+def radiotherapy_started(case: Case) -> dt.datetime | None:
+    """The first radiotherapy fraction; a treatment start counts when radiotherapy is the treatment."""
+    if case.radiotherapy_started_at:
+        return case.radiotherapy_started_at
+    return case.treatment_start_at if case.treatment_modality == TreatmentModality.RADIOTHERAPY else None
 
 
 def most_urgent(clocks: Iterable[Clock]) -> list[Clock]:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases import clocks
@@ -18,7 +19,7 @@ def patient_search(*, query: str) -> QuerySet[Patient]:
 
 def patient_with_cases(*, patient_id: int) -> Patient:
     """The patient, their cases newest first, and each case's scans: three queries."""
-    scans = Scan.objects.select_related("reviewed_by").order_by("-requested_at", "-id")
+    scans = Scan.objects.select_related("reviewed_by", "clinician_reviewed_by").order_by("-requested_at", "-id")
     cases = (
         Case.objects.select_related("responsible_clinician")
         .prefetch_related(Prefetch("scans", queryset=scans))
@@ -40,12 +41,19 @@ def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25)
     """Open NICE clocks at risk or breached, most urgent first: the dashboard worklist.
 
     The database narrows the cases to those whose clock could be at risk (started long enough ago
-    and not yet stopped); the exact state is then computed by cases.clocks from the loaded rows.
+    and not yet stopped) by the rules of cases.clocks: the clock starts at the suspicion time, or
+    at the referral when that is blank; only a whole-spine MRI performed at or after the start
+    stops it; any radiotherapy in the plan starts the radiotherapy clock; a patient who has died
+    is on no worklist. The exact state is then computed by cases.clocks from the loaded rows.
     Two queries whatever the size of the tables.
     """
     now = now or timezone.now()
-    whole_spine_mri = Scan.objects.filter(
-        case=OuterRef("pk"), modality=Modality.MRI_WHOLE_SPINE, performed_at__isnull=False
+    clock_start = Coalesce("suspected_diagnosis_at", "referred_at")
+    mri_since_start = Scan.objects.filter(
+        case=OuterRef("pk"),
+        modality=Modality.MRI_WHOLE_SPINE,
+        performed_at__isnull=False,
+        performed_at__gte=Coalesce(OuterRef("suspected_diagnosis_at"), OuterRef("referred_at")),
     )
 
     def started_before(key: str) -> dt.datetime:
@@ -55,27 +63,22 @@ def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25)
 
     could_be_late = (
         (
-            Q(
-                presentation=Presentation.SUSPECTED_MSCC,
-                suspected_diagnosis_at__lte=started_before("mri_whole_spine_24h"),
-            )
-            & ~Exists(whole_spine_mri)
+            Q(presentation=Presentation.SUSPECTED_MSCC, clock_start__lte=started_before("mri_whole_spine_24h"))
+            & ~Exists(mri_since_start)
         )
         | (
-            Q(
-                presentation=Presentation.SUSPECTED_METASTASES,
-                suspected_diagnosis_at__lte=started_before("mri_whole_spine_1w"),
-            )
-            & (~Exists(whole_spine_mri) | Q(treatment_plan_agreed_at__isnull=True))
+            Q(presentation=Presentation.SUSPECTED_METASTASES, clock_start__lte=started_before("mri_whole_spine_1w"))
+            & (~Exists(mri_since_start) | Q(treatment_plan_agreed_at__isnull=True))
         )
-        | Q(
-            treatment_modality=TreatmentModality.RADIOTHERAPY,
-            decision_to_treat_at__lte=started_before("rt_start_24h"),
-            treatment_start_at__isnull=True,
+        | (
+            (Q(treatment_modality=TreatmentModality.RADIOTHERAPY) | Q(radiotherapy_planned=True))
+            & Q(decision_to_treat_at__lte=started_before("rt_start_24h"), radiotherapy_started_at__isnull=True)
+            & (Q(treatment_start_at__isnull=True) | ~Q(treatment_modality=TreatmentModality.RADIOTHERAPY))
         )
     )
     cases = (
-        Case.objects.open()
+        Case.objects.on_worklists()
+        .alias(clock_start=clock_start)
         .filter(could_be_late)
         .select_related("patient")
         .prefetch_related(Prefetch("scans", queryset=Scan.objects.order_by("performed_at")))
@@ -89,4 +92,9 @@ def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25)
 
 def scans_pending_review() -> QuerySet[Scan]:
     """MRI performed and not yet reviewed, longest waiting first (uses scan_pending_review_idx)."""
-    return Scan.objects.pending_review().select_related("case__patient").order_by("performed_at", "id")
+    return (
+        Scan.objects.pending_review()
+        .filter(case__patient__died_on__isnull=True)  # a patient who has died is on no worklist
+        .select_related("case__patient")
+        .order_by("performed_at", "id")
+    )

@@ -7,25 +7,49 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Assessment, Case, Scan
+from cases.choices import ReviewerRole
+from cases.models import Assessment, Case, Patient, Scan
 from cases.models.assessments import CURRENT_VERSION, apply_result
+from cases.models.record import reviewer_role_of
+from cases.signals import patient_died
+
+DEATH_SOURCES = {"typed": "typed on a page", "workspace": "the coordinators' workspace", "pas": "the hospital PAS feed"}
 
 
 @transaction.atomic
 def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
-    """Record the specialist review of a performed scan. Only users with cases.review_scan may."""
-    if not user.has_perm("cases.review_scan"):
+    """Record a specialist's review of a performed scan, with the reviewer's role at the time.
+
+    The rule (cases.choices.ReviewerRole, hazard HAZ-015): a radiologist's review is the review readiness
+    asks for and takes the scan off the review worklist; an oncologist's or spinal surgeon's review is
+    recorded beside it, with their role, and the scan stays on the radiologists' worklist. Only users with
+    cases.review_scan and one of those active team roles may review; each kind of review happens once.
+    """
+    role = reviewer_role_of(user)
+    if not user.has_perm("cases.review_scan") or not role:
         raise PermissionDenied("Only a radiologist, oncologist or spinal surgeon can mark a scan reviewed.")
     scan = Scan.objects.select_for_update().get(pk=scan_id)
-    if scan.reviewed_at:
-        raise ValidationError("This scan was already reviewed.", code="already_reviewed")
     if not scan.performed_at:
         raise ValidationError("This scan has not been performed yet, so it cannot be reviewed.", code="not_performed")
-    scan.reviewed_at = timezone.now()
-    scan.reviewed_by = user
+    if role == ReviewerRole.RADIOLOGIST:
+        if scan.reviewed_at:
+            raise ValidationError("This scan was already reviewed.", code="already_reviewed")
+        scan.reviewed_at, scan.reviewed_by, scan.reviewer_role = timezone.now(), user, role
+        fields = ["reviewed_at", "reviewed_by", "reviewer_role", "updated_at"]
+    else:
+        if scan.clinician_reviewed_at:
+            raise ValidationError(
+                "An oncologist or spinal surgeon already recorded their review of this scan.", code="already_reviewed"
+            )
+        scan.clinician_reviewed_at, scan.clinician_reviewed_by, scan.clinician_reviewer_role = (
+            timezone.now(),
+            user,
+            role,
+        )
+        fields = ["clinician_reviewed_at", "clinician_reviewed_by", "clinician_reviewer_role", "updated_at"]
     scan.full_clean()
     scan._history_user = user  # type: ignore[attr-defined]  # the history row names the reviewer
-    scan.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    scan.save(update_fields=fields)
     return scan
 
 
@@ -64,3 +88,33 @@ def assessment_record(
     assessment._history_user = user  # type: ignore[attr-defined]
     assessment.save()
     return assessment
+
+
+@transaction.atomic
+def patient_record_death(*, patient_id: int, date_of_death: dt.date, user: Any, source: str = "typed") -> Patient:
+    """Record a patient's death and stop everything that would chase them: the one path for every source.
+
+    1. Saves the date of death (not in the future, not before birth; ValidationError on died_on
+       otherwise), with a history row naming the user and the source, and moves the record's
+       version on so an edit form opened before cannot put the patient back.
+    2. The patient's NICE clocks end (cases.clocks reads died_on: state "ended") and the patient
+       leaves every worklist (Case.objects.on_worklists(), cases.selectors).
+    3. Sends cases.signals.patient_died in this transaction: reminders cancels the unsent
+       reminders and follow-up chasing with the reason in its outbox; mdt's agenda readiness shows
+       the patient on any future agenda for the coordinator to withdraw.
+    Recording the same date again saves nothing and repeats step 3.
+    """
+    if not user.has_perm("cases.change_patient"):
+        raise PermissionDenied("Only the MSCC or MDT coordinators (or the hospital's feed) record a death.")
+    if source not in DEATH_SOURCES:
+        raise ValueError(f"source must be one of {', '.join(DEATH_SOURCES)}")
+    patient = Patient.objects.select_for_update().get(pk=patient_id)
+    if patient.died_on != date_of_death:
+        patient.died_on = date_of_death
+        patient.full_clean(validate_unique=False)
+        patient.version += 1
+        patient._history_user = user  # type: ignore[attr-defined]
+        patient._change_reason = f"Death recorded from {DEATH_SOURCES[source]}"  # type: ignore[attr-defined]
+        patient.save(update_fields=["died_on", "version", "updated_at"])
+    patient_died.send(sender=Patient, patient_id=patient.pk, date_of_death=date_of_death, user=user, source=source)
+    return patient

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.services import access_record
+from cases import services
 from cases.choices import CaseStatus, Presentation
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
@@ -150,6 +151,17 @@ class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SimpleHistoryAdmin):
         ("Cancer", {"fields": ["primary_site", "primary_site_detail", "died_on"]}),
         ("GP (for letters)", {"fields": ["gp_name", "gp_practice", "gp_address"], "classes": ["collapse"]}),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
+        """A date of death typed here goes through the death service, which stops every clock and reminder."""
+        died_on = obj.died_on
+        if "died_on" not in form.changed_data or died_on is None:
+            super().save_model(request, obj, form, change)
+            return
+        obj.died_on = form.initial.get("died_on")
+        super().save_model(request, obj, form, change)
+        services.patient_record_death(patient_id=obj.pk, date_of_death=died_on, user=request.user, source="workspace")
+        obj.refresh_from_db()
 
     @admin.display(description="Name", ordering="family_name")
     def display_name(self, obj: Patient) -> str:

@@ -1,6 +1,7 @@
 """The clinical record: patients, their referral episodes (cases) and imaging."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from cases.choices import (
     Presentation,
     PrimarySite,
     Radiosensitivity,
+    ReviewerRole,
     Sex,
     SteroidIndication,
     TreatmentModality,
@@ -147,6 +149,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> "CaseQuerySet":
         return self.exclude(status=CaseStatus.CLOSED)
 
+    def on_worklists(self) -> "CaseQuerySet":
+        """Open cases of living patients: what any worklist may show (a patient who died is chased by none)."""
+        return self.open().filter(patient__died_on__isnull=True)
+
     def with_pending_mri_review(self) -> "CaseQuerySet":
         return self.filter(Exists(Scan.objects.pending_review().filter(case=OuterRef("pk"))))
 
@@ -223,6 +229,13 @@ class Case(Versioned):
     treatment_start_at = models.DateTimeField(
         null=True, blank=True, help_text="First radiotherapy fraction, knife to skin, or first dose."
     )
+    # Radiotherapy anywhere in the decision (with surgery or cement augmentation too) starts the
+    # 24-hour radiotherapy clock (docs/clinical-reference.md §7.1 T6): its own flag and start time,
+    # because treatment_modality names only the treatment that comes first.
+    radiotherapy_planned = models.BooleanField(
+        "radiotherapy in the plan", default=False, help_text="Set from the decision: any radiotherapy chosen."
+    )
+    radiotherapy_started_at = models.DateTimeField("first radiotherapy fraction at", null=True, blank=True)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
     responsible_clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -317,6 +330,13 @@ class Case(Versioned):
             raise ValidationError(errors)
 
 
+def reviewer_role_of(user: Any) -> str:
+    """The reviewing role of a user's active team membership, or "" (mdt.Member, read without importing mdt)."""
+    member = getattr(user, "member", None) if user is not None else None
+    role = getattr(member, "role", "") if member is not None and getattr(member, "active", False) else ""
+    return role if role in ReviewerRole.values else ""
+
+
 class ScanQuerySet(models.QuerySet["Scan"]):
     def pending_review(self) -> "ScanQuerySet":
         """MRI performed and not yet reviewed by a specialist: the review worklist."""
@@ -345,9 +365,25 @@ class Scan(models.Model):
         help_text="At the level of worst compression, on axial T2-weighted MRI.",
     )
     escc_level = models.CharField("level of worst compression", max_length=8, blank=True)
+    # The radiologist's review (ReviewerRole says why only theirs): what readiness asks for and what
+    # empties the review worklist. The role is the reviewer's at the time, kept if their role changes.
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewed_scans"
+    )
+    reviewer_role = models.CharField("reviewer's role", max_length=20, choices=ReviewerRole.choices, blank=True)
+    # An oncologist's or spinal surgeon's review, recorded with their role; not the radiologist's review.
+    clinician_reviewed_at = models.DateTimeField("clinician's review at", null=True, blank=True)
+    clinician_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clinician_reviewed_scans",
+        verbose_name="clinician who reviewed",
+    )
+    clinician_reviewer_role = models.CharField(
+        "clinician reviewer's role", max_length=20, choices=ReviewerRole.choices, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -391,6 +427,13 @@ class Scan(models.Model):
     def __str__(self) -> str:
         return f"{self.get_modality_display()} requested {timezone.localtime(self.requested_at):%d %b %Y}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every path (service, workspace, import, factories) records the reviewer's role at the time of
+        # the review, so readiness never reads a role that changed since (HAZ-015).
+        if self.reviewed_by_id and not self.reviewer_role:
+            self.reviewer_role = reviewer_role_of(self.reviewed_by)
+        super().save(*args, **kwargs)
+
     @property
     def is_mri(self) -> bool:
         return self.modality in MRI_MODALITIES
@@ -428,6 +471,14 @@ class Scan(models.Model):
             errors.setdefault("reviewed_at", "A scan cannot be reviewed before it was performed.")
         if self.reviewed_at and not self.reviewed_by_id:
             errors.setdefault("reviewed_by", "Name who reviewed the scan.")
+        if self.reviewed_by_id and self.reviewed_at:
+            self.reviewer_role = self.reviewer_role or reviewer_role_of(self.reviewed_by)
+            if self.reviewer_role != ReviewerRole.RADIOLOGIST:
+                errors.setdefault(
+                    "reviewed_by",
+                    "The MRI review here is a radiologist's: name a radiologist. An oncologist or spinal surgeon "
+                    "records their own review from the case page.",
+                )
         if self.reviewed_by_id and not self.reviewed_at:
             errors.setdefault("reviewed_at", "Give the time the scan was reviewed.")
         if self.escc_grade is not None and not self.performed_at:

@@ -56,6 +56,13 @@ class ScoreResult:
     band_label: str | None
     action: str | None
     warnings: tuple[str, ...]
+    missing_labels: tuple[str, ...] = ()
+    """The missing components by their labels, for clinicians (never the internal keys)."""
+
+    @property
+    def known_points(self) -> int:
+        """The points of the components given: an incomplete score's total will be at least this."""
+        return sum(self.points.values())
 
 
 def score(definition: ScoreDefinition, values: Mapping[str, str | None]) -> ScoreResult:
@@ -83,6 +90,7 @@ def score(definition: ScoreDefinition, values: Mapping[str, str | None]) -> Scor
         band_label=band.label if band else None,
         action=band.action if band else None,
         warnings=definition.warnings + (definition.band_warnings if band else ()),
+        missing_labels=tuple(definition.component_labels[component] for component in missing),
     )
 
 

@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import template
 
+from cases import scoring
 from cases.models import Case
 from cases.summary import CaseSummary, case_summary
 
@@ -32,3 +33,9 @@ def duration(value: dt.timedelta | None) -> str:
     else:
         text = f"{minutes} min"
     return f"{text} overdue" if overdue else f"{text} left"
+
+
+@register.filter
+def radiosensitivity_label(value: str | None) -> str:
+    """The clinician's words for a radiosensitivity key ("Radiosensitive to cEBRT"), never the key itself."""
+    return scoring.RADIOSENSITIVITY_LABELS.get(value or "", "not known")

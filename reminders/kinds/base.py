@@ -67,6 +67,18 @@ class Kind:
         return str(Reminder.Kind(self.kind).label)
 
 
+DEATH_REASON = "cancelled: the patient's death was recorded"
+
+
+def alive() -> Q:
+    """Reminders about a living patient, or about no patient (a meeting's agenda): the only ones worth sending.
+
+    Part of every kind's still_open (reminders.kinds), so the sweep, the send task's last check and
+    the dashboard list all drop a reminder once the patient's death is recorded.
+    """
+    return Q(case__isnull=True) | Q(case__patient__died_on__isnull=True)
+
+
 def local_day_start(day: dt.date, hour: int) -> dt.datetime:
     """`hour`:00 on `day` in the service's time zone, as an aware datetime."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)), timezone.get_current_timezone())

@@ -214,17 +214,17 @@ def test_it_stops_the_clock_at_the_earliest_whole_spine_mri():
     assert clock.state == MET
 
 
-def test_it_does_not_start_the_clock_until_the_suspected_diagnosis_time_is_recorded():
-    case = mscc_case(None)
+@pytest.mark.hazard("HAZ-018")
+def test_it_starts_the_clock_at_the_referral_saying_so_until_the_suspected_diagnosis_time_is_recorded():
+    case = mscc_case(None)  # referred at START - DAY, no suspicion time
 
-    clock = the_clock(case, "mri_whole_spine_24h", START)
+    clock = the_clock(case, "mri_whole_spine_24h", START + MINUTE)
 
-    assert clock.state == NOT_STARTED
-    assert clock.state_label == "Not started"
-    assert clock.due_at is None
-    assert clock.remaining is None
-    assert not clock.is_open
-    assert clock.missing == "Record when the diagnosis was first suspected."
+    assert clock.started_at == START - DAY
+    assert clock.start_assumed
+    assert clock.state == BREACHED
+    assert clock.is_open
+    assert clock.warning.startswith("Start time assumed: the referral time")
 
 
 def test_it_runs_no_clock_for_a_known_disease_review():
@@ -309,13 +309,15 @@ def test_it_does_not_stop_the_1_week_clock_for_a_targeted_mri():
     assert clock.state == AT_RISK
 
 
-def test_it_does_not_start_the_1_week_clock_until_the_suspected_diagnosis_time_is_recorded():
+@pytest.mark.hazard("HAZ-018")
+def test_it_starts_the_1_week_clock_at_the_referral_until_the_suspected_diagnosis_time_is_recorded():
     case = metastases_case(None)
 
     clock = the_clock(case, "mri_whole_spine_1w", START)
 
-    assert clock.state == NOT_STARTED
-    assert clock.missing == "Record when the diagnosis was first suspected."
+    assert clock.started_at == START - DAY
+    assert clock.start_assumed
+    assert clock.state == RUNNING
 
 
 # --------------------------------------------------------------------------- radiotherapy within 24 h of the decision
