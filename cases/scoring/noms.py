@@ -150,7 +150,7 @@ def _mechanical_overlay(
     )
     if systemically_fit is False:
         caveat = (
-            "Not fit for open surgery: open stabilisation is not offered, but percutaneous fixation and cement "
+            "Recorded as not fit for surgery: open stabilisation is not offered, but percutaneous fixation and cement "
             "augmentation (vertebroplasty, kyphoplasty) remain options; the MDT judges what the patient can tolerate."
         )
         return PERCUTANEOUS_OPTIONS, (opening, caveat)

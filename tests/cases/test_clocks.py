@@ -576,6 +576,8 @@ def late_cases() -> dict[str, object]:
         "mscc at risk 20 h": mscc_case(NOW - 20 * HOUR),  # due NOW + 4 h
         "1w at risk 6 d": metastases_case(NOW - 6 * DAY),  # due NOW + 1 d
         "1w breached, mri but no plan": metastases_case(NOW - 8 * DAY, mri_at=NOW - 7 * DAY),  # due NOW - 1 d
+        # no suspicion time: counted from the referral (START - 1 day), so due 10 June 09:00 (HAZ-018)
+        "mscc without a suspicion time": mscc_case(None),
         # left out
         "mscc running 10 h": mscc_case(NOW - 10 * HOUR),
         "mscc met": mscc_case(NOW - 30 * HOUR, mri_at=NOW - 10 * HOUR),
@@ -583,7 +585,6 @@ def late_cases() -> dict[str, object]:
         "1w met": metastases_case(NOW - 8 * DAY, mri_at=NOW - 7 * DAY, plan_at=NOW - 6 * DAY),
         "rt started": radiotherapy_case(NOW - 30 * HOUR, NOW - 20 * HOUR),
         "closed, breached": mscc_case(NOW - 40 * HOUR, status=CaseStatus.CLOSED),
-        "not started": mscc_case(None),
         "known disease review": CaseFactory(presentation=Presentation.KNOWN_DISEASE_REVIEW, red_flags=[]),
     }
 
@@ -594,6 +595,7 @@ def test_it_lists_open_clocks_breached_first_then_at_risk_each_by_due_time(froze
     late = clocks_needing_attention()
 
     assert [(clock.case, clock.target.key, clock.state) for clock in late] == [
+        (cases["mscc without a suspicion time"], "mri_whole_spine_24h", BREACHED),
         (cases["1w breached, mri but no plan"], "mri_whole_spine_1w", BREACHED),
         (cases["mscc breached 30 h"], "mri_whole_spine_24h", BREACHED),
         (cases["rt breached 26 h"], "rt_start_24h", BREACHED),
@@ -608,7 +610,10 @@ def test_it_cuts_the_worklist_to_the_most_urgent(frozen):
 
     late = clocks_needing_attention(limit=2)
 
-    assert [clock.case for clock in late] == [cases["1w breached, mri but no plan"], cases["mscc breached 30 h"]]
+    assert [clock.case for clock in late] == [
+        cases["mscc without a suspicion time"],
+        cases["1w breached, mri but no plan"],
+    ]
 
 
 def test_it_lists_a_clock_from_the_moment_it_is_at_risk(frozen):
