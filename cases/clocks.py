@@ -208,10 +208,13 @@ def case_clocks(case: Case, now: dt.datetime | None = None) -> list[Clock]:
     now = now or timezone.now()
     clocks: list[Clock] = []
     ended_on = case.patient.died_on
-    if case.presentation in (Presentation.SUSPECTED_MSCC, Presentation.SUSPECTED_METASTASES):
+    # Neurological red flags mean suspected MSCC whatever the presentation says (a record that bypassed
+    # Case.clean): the 24-hour MRI clock runs (hazard HAZ-017).
+    mscc = case.presentation == Presentation.SUSPECTED_MSCC or bool(case.neuro_red_flags)
+    if mscc or case.presentation == Presentation.SUSPECTED_METASTASES:
         started, assumed = clock_start(case)
         mri_at = first_whole_spine_mri(case, started)
-        if case.presentation == Presentation.SUSPECTED_MSCC:
+        if mscc:
             key, stopped = "mri_whole_spine_24h", mri_at
         else:
             # Met when both the MRI and the treatment plan are done: it stops at the later of the two.

@@ -281,10 +281,13 @@ class Case(Versioned):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.presentation == Presentation.SUSPECTED_METASTASES and self.neuro_red_flags:
+        if self.neuro_red_flags and self.presentation != Presentation.SUSPECTED_MSCC:
+            # Any neurological red flag means suspected MSCC and its 24-hour MRI target (reference §7.2).
+            flags = ", ".join(label.lower() for _, label in self.neuro_red_flags)
             errors["presentation"] = (
-                "Neurological red flags are recorded: this is suspected MSCC with neurology, "
-                "not suspected metastases without neurology."
+                f"Neurological red flags are recorded ({flags}): this is suspected MSCC with neurology, "
+                f"not {Presentation(self.presentation).label.lower() if self.presentation else 'another pathway'}. "
+                "Choose 'Suspected MSCC with neurology' so the 24-hour whole-spine MRI clock runs."
             )
         if self.suspected_diagnosis_at and self.suspected_diagnosis_at > timezone.now() + CLOCK_SKEW:
             errors["suspected_diagnosis_at"] = "The suspected diagnosis time cannot be in the future."

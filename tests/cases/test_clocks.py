@@ -589,6 +589,7 @@ def late_cases() -> dict[str, object]:
     }
 
 
+@pytest.mark.hazard("HAZ-018")
 def test_it_lists_open_clocks_breached_first_then_at_risk_each_by_due_time(frozen):
     cases = late_cases()
 

@@ -92,6 +92,7 @@ def test_an_unfinished_sins_is_named_as_an_unfinished_noms_input_with_its_level_
     ("components", "band", "label"),
     [(KNOWN_7, "potentially_unstable", "Potentially unstable"), (KNOWN_13, "unstable", "Unstable")],
 )
+@pytest.mark.hazard("HAZ-010")
 def test_a_level_whose_known_sins_components_reach_7_or_13_is_flagged_whatever_the_blank(components, band, label):
     case = breast_case(fit_for_surgery=True)
     graded_scan(case, EsccGrade.G1B, NOW - DAY)
@@ -134,6 +135,7 @@ def test_an_unfinished_sins_below_7_does_not_stand_in_for_a_complete_one():
         (None, scoring.STABILISATION_OPTIONS),
     ],
 )
+@pytest.mark.hazard("HAZ-010")
 @pytest.mark.parametrize("sins_total", [7, 12, 13, 18])
 def test_stabilisation_or_cement_augmentation_is_offered_at_sins_7_or_more_fit_for_open_surgery_or_not(
     fit, options, sins_total

@@ -560,6 +560,7 @@ def test_it_suggests_the_noms_radiosensitivity(primary: str, radiosensitivity: s
 @pytest.mark.parametrize(
     "default", [scoring.tokuhashi_primary_option, scoring.tomita_growth_default, scoring.radiosensitivity_default]
 )
+@pytest.mark.hazard("HAZ-019")
 @pytest.mark.hazard("HAZ-023")
 def test_it_leaves_an_unrecognised_primary_to_the_clinician(default: Any) -> None:
     suggestion = default("bowel")

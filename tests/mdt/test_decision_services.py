@@ -705,6 +705,7 @@ def test_it_makes_the_modality_surgery_for_any_surgical_treatment(item, oncologi
         pytest.param(("steroids", "sbrt_srs"), TreatmentModality.RADIOTHERAPY, id="SBRT with steroids"),
     ],
 )
+@pytest.mark.hazard("HAZ-011")
 def test_any_radiotherapy_in_a_combined_plan_starts_the_24_hour_radiotherapy_clock(
     item, oncologist, surgeon, treatments, modality
 ):
