@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import policy
 from cases.choices import ReviewerRole
 from cases.models import Assessment, Case, Patient, Scan
 from cases.models.assessments import CURRENT_VERSION, apply_result
 from cases.models.record import reviewer_role_of
 from cases.signals import patient_died
+from core.history import save_as
 
 DEATH_SOURCES = {"typed": "typed on a page", "workspace": "the coordinators' workspace", "pas": "the hospital PAS feed"}
 
@@ -26,7 +28,7 @@ def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
     cases.review_scan and one of those active team roles may review; each kind of review happens once.
     """
     role = reviewer_role_of(user)
-    if not user.has_perm("cases.review_scan") or not role:
+    if not policy.can_review_scan(user) or not role:
         raise PermissionDenied("Only a radiologist, oncologist or spinal surgeon can mark a scan reviewed.")
     scan = Scan.objects.select_for_update().get(pk=scan_id)
     if not scan.performed_at:
@@ -48,8 +50,7 @@ def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
         )
         fields = ["clinician_reviewed_at", "clinician_reviewed_by", "clinician_reviewer_role", "updated_at"]
     scan.full_clean()
-    scan._history_user = user  # type: ignore[attr-defined]  # the history row names the reviewer
-    scan.save(update_fields=fields)
+    save_as(user, scan, update_fields=fields)
     return scan
 
 
@@ -70,7 +71,7 @@ def assessment_record(
     A blank component is kept as missing: the assessment is saved as incomplete, never with a total
     that counts it as 0. Bad input raises ValidationError naming the field.
     """
-    if not user.has_perm("cases.add_assessment"):
+    if not policy.can_score(user):
         raise PermissionDenied("Only clinicians record scores.")
     assessment = Assessment(
         case=case,
@@ -85,8 +86,7 @@ def assessment_record(
     )
     assessment.full_clean(exclude=["total", "band", "complete"])
     apply_result(assessment)
-    assessment._history_user = user  # type: ignore[attr-defined]
-    assessment.save()
+    save_as(user, assessment)
     return assessment
 
 
@@ -113,8 +113,7 @@ def patient_record_death(*, patient_id: int, date_of_death: dt.date, user: Any, 
         patient.died_on = date_of_death
         patient.full_clean(validate_unique=False)
         patient.version += 1
-        patient._history_user = user  # type: ignore[attr-defined]
         patient._change_reason = f"Death recorded from {DEATH_SOURCES[source]}"  # type: ignore[attr-defined]
-        patient.save(update_fields=["died_on", "version", "updated_at"])
+        save_as(user, patient, update_fields=["died_on", "version", "updated_at"])
     patient_died.send(sender=Patient, patient_id=patient.pk, date_of_death=date_of_death, user=user, source=source)
     return patient

@@ -36,6 +36,7 @@ from cases.choices import (
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
 from cases.validators import format_nhs_number, looks_like_nhs_number, normalise_nhs_number, validate_karnofsky
 from core.concurrency import Versioned
+from core.timezones import local_day
 
 # A time typed a little ahead of the server's clock is not "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -296,7 +297,7 @@ class Case(Versioned):
         if (self.frankel_after_treatment or self.ambulatory_after_treatment) and not self.outcome_assessed_on:
             errors["outcome_assessed_on"] = "Give the date the outcome after treatment was assessed."
         started = self.treatment_start_at
-        if self.outcome_assessed_on and started and self.outcome_assessed_on < timezone.localtime(started).date():
+        if self.outcome_assessed_on and started and self.outcome_assessed_on < local_day(started):
             errors["outcome_assessed_on"] = "The outcome after treatment is assessed after treatment starts."
         if (
             self.steroids_stopped_at

@@ -4,14 +4,14 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from accounts import policy
 from mdt.models import Decision, FollowUp, Intent, Member, Treatment
 from mdt.services.decisions import DecisionInput
 
 
 def clinicians() -> Any:
-    return Member.objects.filter(active=True).exclude(role__in=Member.COORDINATOR_ROLES).select_related("user")
+    return Member.objects.filter(active=True).filter(role__in=policy.SIGNER_ROLES).select_related("user")
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
@@ -112,8 +112,8 @@ class FollowUpForm(forms.Form):
             return cleaned
         if not cleaned.get("due_on"):
             self.add_error("due_on", "Give the date the follow-up is due.")
-        elif self.not_before and cleaned["due_on"] < self.not_before:
-            self.add_error("due_on", f"A follow-up cannot be due before the meeting ({self.not_before:%d %b %Y}).")
+        elif self.not_before and (early := FollowUp.early_due_error(cleaned["due_on"], self.not_before)):
+            self.add_error("due_on", early)
         if not cleaned.get("owner"):
             self.add_error("owner", "Choose who owns the follow-up.")
         return cleaned
@@ -131,19 +131,10 @@ def follow_up_formset(data: Any = None, *, not_before: dt.date | None = None) ->
 
 class SignForm(forms.Form):
     response = forms.ChoiceField(choices=[("agree", "Agree"), ("dissent", "Dissent")])
+    # A dissent needs a reason: signoff_respond says so (the rule is the service's, for every path).
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for dissent")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("response") == "dissent" and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", "Give the reason for your dissent.")
-        return cleaned
 
 
 class OutcomeForm(forms.Form):
     status = forms.ChoiceField(choices=[("not_discussed", "Not discussed"), ("withdrawn", "Withdrawn")])
     reason = forms.CharField(required=False, max_length=500)
-
-
-def meeting_day(value: dt.datetime) -> dt.date:
-    return timezone.localtime(value).date()

@@ -1,25 +1,16 @@
 """Every kind of reminder, by its `Reminder.Kind` value (reminders.kinds.base says what a kind is)."""
 
-import dataclasses
 import datetime as dt
 import functools
 import operator
-from collections.abc import Callable
 
 from django.db.models import Q
 
 from reminders.kinds import care, meetings, mri
-from reminders.kinds.base import Kind, Run, alive
+from reminders.kinds.base import Kind, Run
 from reminders.models import Reminder
 
-
-def _for_the_living(kind: Kind) -> Kind:
-    """The kind with "and the patient has not died" added to its still_open: one rule for every kind."""
-    still_open: Callable[[dt.datetime], Q] = kind.still_open
-    return dataclasses.replace(kind, still_open=lambda now: still_open(now) & alive())
-
-
-KINDS: dict[str, Kind] = {kind.kind: _for_the_living(kind) for kind in (*mri.KINDS, *meetings.KINDS, *care.KINDS)}
+KINDS: dict[str, Kind] = {kind.kind: kind for kind in (*mri.KINDS, *meetings.KINDS, *care.KINDS)}
 assert set(KINDS) == set(Reminder.Kind.values), "every Reminder.Kind needs a kind in reminders.kinds"
 
 
