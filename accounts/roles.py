@@ -70,6 +70,11 @@ ROLES: dict[str, Role] = {
                 # The reminder outbox: read-only, and a failed reminder can be sent again.
                 "reminders.view_reminder",
                 "reminders.resend_reminder",
+                # The PAS feed's audit trail, and settling its conflicts with a person's correction.
+                "integrations.view_feedmessage",
+                "integrations.view_feedconflict",
+                "integrations.resolve_feedconflict",
+                "integrations.export_dataset",  # the national datasets hold NHS numbers: coordinators only
             }
         ),
         # Team membership is the superuser's; the periodic-run record is the scheduler's.
@@ -105,6 +110,8 @@ ROLES: dict[str, Role] = {
                 "auth.view_group",
                 "accounts.view_accessrecord",
                 "reports.view_report",
+                "integrations.view_feedmessage",
+                "integrations.view_feedconflict",
             }
         ),
     ),

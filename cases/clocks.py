@@ -136,8 +136,9 @@ class Clock:
         due = self.due_at
         if self.started_at is None or due is None:
             return ClockState.NOT_STARTED
-        if self.stopped_at is not None:
-            return ClockState.MET if self.stopped_at <= due else ClockState.BREACHED
+        stop = self.stop
+        if stop is not None:
+            return ClockState.MET if stop <= due else ClockState.BREACHED
         if self.ended_on is not None:
             return ClockState.ENDED
         if self.now > due:
@@ -151,8 +152,15 @@ class Clock:
         return STATE_LABELS[self.state]
 
     @property
+    def stop(self) -> dt.datetime | None:
+        """The stop that counts: one before the start (an older scan, a mistyped time) never meets a target."""
+        if self.stopped_at is None or self.started_at is None or self.stopped_at < self.started_at:
+            return None
+        return self.stopped_at
+
+    @property
     def is_open(self) -> bool:
-        return self.stopped_at is None and self.started_at is not None and self.ended_on is None
+        return self.stop is None and self.started_at is not None and self.ended_on is None
 
     @property
     def remaining(self) -> dt.timedelta | None:

@@ -78,7 +78,8 @@ def assessment_record(
         kind=kind,
         version=CURRENT_VERSION[kind],
         level=level,
-        components={key: value for key, value in components.items() if value},
+        # Only a blank (None or "") is left out: 0 or False reaches validation and is refused, not dropped.
+        components={key: value for key, value in components.items() if value is not None and value != ""},
         scan=scan,
         assessed_by=user,
         assessed_at=assessed_at or timezone.now(),
@@ -104,10 +105,11 @@ def patient_record_death(*, patient_id: int, date_of_death: dt.date, user: Any, 
        the patient on any future agenda for the coordinator to withdraw.
     Recording the same date again saves nothing and repeats step 3.
     """
-    if not user.has_perm("cases.change_patient"):
-        raise PermissionDenied("Only the MSCC or MDT coordinators (or the hospital's feed) record a death.")
     if source not in DEATH_SOURCES:
         raise ValueError(f"source must be one of {', '.join(DEATH_SOURCES)}")
+    # The PAS feed's system user holds no permissions: the feed is authorised by its connection.
+    if source != "pas" and not user.has_perm("cases.change_patient"):
+        raise PermissionDenied("Only the MSCC or MDT coordinators (or the hospital's feed) record a death.")
     patient = Patient.objects.select_for_update().get(pk=patient_id)
     if patient.died_on != date_of_death:
         patient.died_on = date_of_death

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases import pacs
 from cases.choices import (
     ESCC_KEYS,
     MRI_MODALITIES,
@@ -34,7 +35,14 @@ from cases.choices import (
     TreatmentModality,
 )
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
-from cases.validators import format_nhs_number, looks_like_nhs_number, normalise_nhs_number, validate_karnofsky
+from cases.validators import (
+    format_nhs_number,
+    looks_like_nhs_number,
+    normalise_nhs_number,
+    validate_dicom_uid,
+    validate_karnofsky,
+    validate_ods_code,
+)
 from core.concurrency import Versioned
 from core.timezones import local_day
 
@@ -230,6 +238,15 @@ class Case(Versioned):
     treatment_start_at = models.DateTimeField(
         null=True, blank=True, help_text="First radiotherapy fraction, knife to skin, or first dose."
     )
+    # The national datasets' provider of treatment (docs/integration.md, "National datasets").
+    provider_site = models.CharField(
+        "treating organisation site code",
+        max_length=5,
+        blank=True,
+        validators=[validate_ods_code],
+        help_text="Where treatment is given (ODS site code, e.g. RXX01); blank: the service's own "
+        "(DATASET_PROVIDER_SITE).",
+    )
     # Radiotherapy anywhere in the decision (with surgery or cement augmentation too) starts the
     # 24-hour radiotherapy clock (docs/clinical-reference.md §7.1 T6): its own flag and start time,
     # because treatment_modality names only the treatment that comes first.
@@ -369,6 +386,15 @@ class Scan(models.Model):
         help_text="At the level of worst compression, on axial T2-weighted MRI.",
     )
     escc_level = models.CharField("level of worst compression", max_length=8, blank=True)
+    # The radiology system's keys for the study (docs/integration.md, PACS): they build the
+    # "Open images" link and let a report from the feed find its scan.
+    accession_number = models.CharField(
+        max_length=16, blank=True, help_text="The radiology information system's number for the examination."
+    )
+    study_instance_uid = models.CharField(
+        "study instance UID", max_length=64, blank=True, validators=[validate_dicom_uid],
+        help_text="The DICOM study instance UID, e.g. 1.2.826.0.1.3680043.2.1125.1.",
+    )  # fmt: skip
     # The radiologist's review (ReviewerRole says why only theirs): what readiness asks for and what
     # empties the review worklist. The role is the reviewer's at the time, kept if their role changes.
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -412,6 +438,19 @@ class Scan(models.Model):
             ),
         ]
         constraints = [
+            # One scan per accession number and per study UID: a report from the feed names exactly one.
+            models.UniqueConstraint(
+                fields=["accession_number"],
+                condition=~Q(accession_number=""),
+                name="scan_accession_number_unique",
+                violation_error_message="Another scan has this accession number.",
+            ),
+            models.UniqueConstraint(
+                fields=["study_instance_uid"],
+                condition=~Q(study_instance_uid=""),
+                name="scan_study_uid_unique",
+                violation_error_message="Another scan has this study instance UID.",
+            ),
             models.CheckConstraint(
                 condition=Q(performed_at__isnull=True) | Q(performed_at__gte=F("requested_at")),
                 name="scan_performed_after_requested",
@@ -451,6 +490,11 @@ class Scan(models.Model):
         if self.performed_at:
             return ScanState.PERFORMED
         return ScanState.REQUESTED
+
+    @property
+    def images_url(self) -> str | None:
+        """The PACS viewer's address for this study ("Open images"), when one is configured."""
+        return pacs.viewer_url(accession=self.accession_number, study_uid=self.study_instance_uid)
 
     @property
     def escc_key(self) -> str:

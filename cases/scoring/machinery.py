@@ -69,8 +69,11 @@ def score(definition: ScoreDefinition, values: Mapping[str, str | None]) -> Scor
     chosen: dict[str, str | None] = {}
     points: dict[str, int] = {}
     for component, options in definition.components.items():
-        choice = values.get(component) or None  # "" from a blank form choice is missing, not 0
-        if choice is not None and choice not in options:
+        choice = values.get(component)
+        if choice == "":  # a blank form choice is missing, never 0
+            choice = None
+        # Only None or "" is blank: 0, False or any other non-option is refused, never read as blank (HAZ-013).
+        if choice is not None and (not isinstance(choice, str) or choice not in options):
             raise ValueError(f"{component}: {choice!r} is not one of {', '.join(options)}")
         chosen[component] = choice
         if choice is not None:

@@ -18,6 +18,7 @@ from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
 from core.forms import add_service_errors, errors_text
 from core.pdf import pdf_from_template, pdf_response
 from core.timezones import local_day
+from mdt.agenda import latest_mri
 from mdt.forms.decisions import DecisionForm, OutcomeForm, SignForm, follow_up_formset
 from mdt.models import AgendaItem, Decision, Meeting
 from mdt.selectors import decisions_for_display
@@ -97,6 +98,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
             "position": position + 1,
             "count": len(order),
             "urgent": urgent,
+            "latest_mri": latest_mri(item.case),
         },
     )
 
