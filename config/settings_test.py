@@ -32,3 +32,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # The test client and live_server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
+
+# Most tests sign in with `client.force_login`: their sessions pass without a second factor
+# because it is off here (and their users have none). The tests of the second factor turn
+# it on with the `settings` fixture; production has it on (DEBUG off).
+MFA_REQUIRED = False
