@@ -52,6 +52,8 @@ class Target:
         return f"{self.value} {self.unit[:-1] if self.value == 1 else self.unit}"
 
 
+# Sections of the same file that are not time targets (cases.steroids reads them).
+NOT_TARGETS = frozenset({"dexamethasone"})
 _REQUIRED = {"label", "applies_to", "starts", "stops", "value", "unit", "source", "version", "at_risk_fraction"}
 
 
@@ -63,6 +65,8 @@ def _load(path: Path) -> dict[str, Target]:
         raise ImproperlyConfigured(f"CLINICAL_TARGETS_FILE {path}: {exc}") from exc
     targets: dict[str, Target] = {}
     for key, entry in raw.items():
+        if key in NOT_TARGETS:
+            continue
         missing = _REQUIRED - set(entry)
         if missing:
             raise ImproperlyConfigured(f"{path} [{key}]: missing {', '.join(sorted(missing))}")

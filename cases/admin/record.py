@@ -189,7 +189,8 @@ class CaseAdminForm(VersionedFormMixin):
             "spinal_levels", "mdt_question", "radiosensitivity_override", "fit_for_surgery",
             "treatment_plan_agreed_at", "decision_to_treat_at", "treatment_modality", "treatment_start_at",
             "provider_site",
-            "steroids_started_at", "steroid_dose_mg", "steroid_indication", "steroid_reduction_started_at",
+            "steroids_started_at", "steroid_dose_mg", "steroid_dose_reason", "steroid_indication",
+            "steroid_reduction_started_at",
             "steroids_stopped_at", "frankel_after_treatment", "ambulatory_after_treatment", "outcome_assessed_on",
         ]  # fmt: skip
         widgets = {
@@ -249,6 +250,7 @@ class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SimpleHistoryAdmin):
             {
                 "fields": [
                     ("steroids_started_at", "steroid_dose_mg", "steroid_indication"),
+                    "steroid_dose_reason",
                     ("steroid_reduction_started_at", "steroids_stopped_at"),
                 ]
             },

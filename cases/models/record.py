@@ -35,6 +35,7 @@ from cases.choices import (
     TreatmentModality,
 )
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
+from cases.steroids import dose_limits
 from cases.validators import (
     format_nhs_number,
     looks_like_nhs_number,
@@ -228,6 +229,12 @@ class Case(Versioned):
     steroid_dose_mg = models.DecimalField(
         "dexamethasone daily dose (mg)", max_digits=4, decimal_places=1, null=True, blank=True
     )
+    steroid_dose_reason = models.CharField(
+        "reason for a dose above the usual loading dose",
+        max_length=200,
+        blank=True,
+        help_text="Needed when the daily dose is above the usual loading dose (config/clinical_targets.toml).",
+    )
     steroid_indication = models.CharField(max_length=20, choices=SteroidIndication.choices, blank=True)
     steroid_reduction_started_at = models.DateTimeField("dexamethasone reduction started at", null=True, blank=True)
     steroids_stopped_at = models.DateTimeField("dexamethasone stopped at", null=True, blank=True)
@@ -281,6 +288,31 @@ class Case(Versioned):
                 condition=Q(karnofsky__isnull=True) | Q(karnofsky__lte=100),
                 name="case_karnofsky_0_to_100",
             ),
+            # Time orders that Case.clean gives messages for, held on every path (HAZ-013).
+            models.CheckConstraint(
+                condition=Q(steroid_reduction_started_at__isnull=True)
+                | Q(steroids_started_at__isnull=False, steroid_reduction_started_at__gte=F("steroids_started_at")),
+                name="case_steroid_reduction_after_first_dose",
+            ),
+            models.CheckConstraint(
+                condition=Q(steroids_stopped_at__isnull=True)
+                | Q(steroids_started_at__isnull=False, steroids_stopped_at__gte=F("steroids_started_at")),
+                name="case_steroids_stop_after_first_dose",
+            ),
+            models.CheckConstraint(
+                condition=Q(treatment_plan_agreed_at__isnull=True) | Q(treatment_plan_agreed_at__gte=F("referred_at")),
+                name="case_plan_after_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(treatment_start_at__isnull=True)
+                | Q(decision_to_treat_at__isnull=False, treatment_start_at__gte=F("decision_to_treat_at")),
+                name="case_treatment_after_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(radiotherapy_started_at__isnull=True)
+                | Q(decision_to_treat_at__isnull=False, radiotherapy_started_at__gte=F("decision_to_treat_at")),
+                name="case_radiotherapy_after_decision",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -296,6 +328,38 @@ class Case(Versioned):
     @property
     def pain_red_flags(self) -> list[tuple[str, str]]:
         return [(key, RED_FLAG_LABELS[key]) for key in self.red_flags if key not in NEURO_RED_FLAG_KEYS]
+
+    def _steroid_dose_errors(self, dose: Any) -> dict[str, str]:
+        """The configured limits (cases.steroids): above the maximum refused, above the usual dose needs a reason."""
+        limits = dose_limits()
+        if dose > limits.maximum_daily_dose_mg:
+            return {
+                "steroid_dose_mg": f"{dose} mg a day is above the {limits.maximum_daily_dose_mg:g} mg this service "
+                "accepts: check the dose (a local setting, config/clinical_targets.toml)."
+            }
+        if dose > limits.usual_loading_dose_mg and not self.steroid_dose_reason.strip():
+            return {
+                "steroid_dose_reason": f"A daily dose above the usual {limits.usual_loading_dose_mg:g} mg "
+                "needs a reason."
+            }
+        return {}
+
+    def _date_order_errors(self, errors: dict[str, str]) -> None:
+        """Times that must keep their order on every path (HAZ-013); the database holds the same rules."""
+        started, reduced = self.steroids_started_at, self.steroid_reduction_started_at
+        if reduced and started and reduced < started:
+            errors.setdefault("steroid_reduction_started_at", "The reduction cannot start before the first dose.")
+        if self.treatment_plan_agreed_at and self.referred_at and self.treatment_plan_agreed_at < self.referred_at:
+            errors.setdefault("treatment_plan_agreed_at", "The treatment plan cannot be agreed before the referral.")
+        birth = self.patient.date_of_birth if self.patient_id else None
+        suspected = self.suspected_diagnosis_at
+        if suspected and birth and timezone.localtime(suspected).date() < birth:
+            errors.setdefault(
+                "suspected_diagnosis_at", "The diagnosis cannot be suspected before the patient was born."
+            )
+        rt_started = self.radiotherapy_started_at
+        if rt_started and (not self.decision_to_treat_at or rt_started < self.decision_to_treat_at):
+            errors.setdefault("radiotherapy_started_at", "Radiotherapy cannot start before the decision to treat.")
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -326,6 +390,9 @@ class Case(Versioned):
             errors.setdefault("steroids_started_at", "Give the time of the first dose.")
         if self.steroid_dose_mg is not None and self.steroid_dose_mg <= 0:
             errors["steroid_dose_mg"] = "The daily dose is a number of mg greater than 0."
+        elif self.steroid_dose_mg is not None:
+            errors.update(self._steroid_dose_errors(self.steroid_dose_mg))
+        self._date_order_errors(errors)
         for field in (
             "treatment_plan_agreed_at",
             "decision_to_treat_at",
@@ -333,6 +400,7 @@ class Case(Versioned):
             "steroids_started_at",
             "steroid_reduction_started_at",
             "steroids_stopped_at",
+            "radiotherapy_started_at",
         ):
             value = getattr(self, field)
             if value and value > timezone.now() + CLOCK_SKEW:
@@ -503,6 +571,8 @@ class Scan(models.Model):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         latest_allowed = timezone.now() + CLOCK_SKEW
+        if self.requested_at and self.requested_at > latest_allowed:
+            errors["requested_at"] = "A scan cannot be requested in the future."
         for field, label in (("performed_at", "performed"), ("reported_at", "reported"), ("reviewed_at", "reviewed")):
             value = getattr(self, field)
             if value and value > latest_allowed:
