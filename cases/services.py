@@ -11,7 +11,7 @@ from accounts import policy
 from cases.choices import ReviewerRole
 from cases.models import Assessment, Case, Patient, Scan
 from cases.models.assessments import CURRENT_VERSION, apply_result
-from cases.models.record import reviewer_role_of
+from cases.models.scans import reviewer_role_of
 from cases.signals import patient_died
 from core.history import save_as
 

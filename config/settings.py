@@ -96,6 +96,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% oneline %} in every template: long lines of markup written over several (core.templatetags.markup).
+            "builtins": ["core.templatetags.markup"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

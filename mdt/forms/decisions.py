@@ -132,9 +132,11 @@ def follow_up_formset(data: Any = None, *, not_before: dt.date | None = None) ->
 class SignForm(forms.Form):
     response = forms.ChoiceField(choices=[("agree", "Agree"), ("dissent", "Dissent")])
     # A dissent needs a reason: signoff_respond says so (the rule is the service's, for every path).
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for dissent")
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason (needed to dissent)"
+    )
 
 
 class OutcomeForm(forms.Form):
     status = forms.ChoiceField(choices=[("not_discussed", "Not discussed"), ("withdrawn", "Withdrawn")])
-    reason = forms.CharField(required=False, max_length=500)
+    reason = forms.CharField(required=False, max_length=500, label="Reason (needed to withdraw)")

@@ -33,8 +33,7 @@ from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, Peri
 from reminders.models import Reminder
 from signin.models import Passkey, ProviderIdentity, SecondFactorReset, TotpDevice
 from tests import factories
-from tests.accounts import ROLE_MAKERS, coordinator_user
-from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory
+from tests.factories import ROLE_MAKERS, AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, coordinator_user
 
 pytestmark = pytest.mark.django_db
 
@@ -498,6 +497,7 @@ def test_an_anonymous_visitor_gets_only_sign_in_redirects_404s_and_public_pages(
 
 @pytest.mark.hazard("HAZ-007")
 @pytest.mark.parametrize("who", ROLES)
+@pytest.mark.slow  # every URL of the site, once per role
 def test_each_role_gets_what_its_family_allows_and_nothing_is_cached(world, client, who):
     client.force_login(world["users"][who])
     problems = []

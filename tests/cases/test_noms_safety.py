@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from cases import scoring
-from cases.choices import EsccGrade, Modality
+from cases.choices import EsccGradeChoice, Modality
 from mdt.agenda import scores_recorded
 from tests.cases.test_case_summary import (
     NOW,
@@ -49,8 +49,8 @@ KNOWN_13 = {
 @pytest.mark.hazard("HAZ-010")
 def test_a_later_lower_grade_mri_does_not_hide_an_earlier_compressed_cord():
     case = breast_case(fit_for_surgery=True)
-    compressed = graded_scan(case, EsccGrade.G3, NOW - 3 * DAY)
-    graded_scan(case, EsccGrade.G1A, NOW - DAY, modality=Modality.MRI_TARGETED)  # the later, targeted MRI
+    compressed = graded_scan(case, EsccGradeChoice.G3, NOW - 3 * DAY)
+    graded_scan(case, EsccGradeChoice.G1A, NOW - DAY, modality=Modality.MRI_TARGETED)  # the later, targeted MRI
 
     summary = summary_of(case)
 
@@ -61,10 +61,10 @@ def test_a_later_lower_grade_mri_does_not_hide_an_earlier_compressed_cord():
 @pytest.mark.hazard("HAZ-010")
 def test_the_case_page_says_which_scan_and_level_the_worst_grade_came_from(client):
     case = breast_case()
-    scan = graded_scan(case, EsccGrade.G2, NOW - 3 * DAY)
+    scan = graded_scan(case, EsccGradeChoice.G2, NOW - 3 * DAY)
     scan.escc_level = "T9"
     scan.save()
-    graded_scan(case, EsccGrade.G0, NOW - DAY)
+    graded_scan(case, EsccGradeChoice.G0, NOW - DAY)
     client.force_login(scorer())
 
     html = client.get(reverse("case-detail", args=[case.pk])).content.decode()
@@ -78,7 +78,7 @@ def test_the_case_page_says_which_scan_and_level_the_worst_grade_came_from(clien
 @pytest.mark.hazard("HAZ-010")
 def test_an_unfinished_sins_is_named_as_an_unfinished_noms_input_with_its_level_and_missing_components():
     case = breast_case(fit_for_surgery=True)
-    graded_scan(case, EsccGrade.G1B, NOW - DAY)
+    graded_scan(case, EsccGradeChoice.G1B, NOW - DAY)
     scored(case, "sins", SINS_4, at=NOW - HOUR, level="T4")
     scored(case, "sins", {**SINS_4, "pain": None, "bone_lesion": None}, at=NOW - HOUR, level="L2")
 
@@ -95,7 +95,7 @@ def test_an_unfinished_sins_is_named_as_an_unfinished_noms_input_with_its_level_
 @pytest.mark.hazard("HAZ-010")
 def test_a_level_whose_known_sins_components_reach_7_or_13_is_flagged_whatever_the_blank(components, band, label):
     case = breast_case(fit_for_surgery=True)
-    graded_scan(case, EsccGrade.G1B, NOW - DAY)
+    graded_scan(case, EsccGradeChoice.G1B, NOW - DAY)
     scored(case, "sins", components, at=NOW - HOUR, level="T11")
 
     summary = summary_of(case)
@@ -113,7 +113,7 @@ def test_a_level_whose_known_sins_components_reach_7_or_13_is_flagged_whatever_t
 @pytest.mark.hazard("HAZ-010")
 def test_an_unfinished_sins_below_7_does_not_stand_in_for_a_complete_one():
     case = breast_case(fit_for_surgery=True)
-    graded_scan(case, EsccGrade.G1B, NOW - DAY)
+    graded_scan(case, EsccGradeChoice.G1B, NOW - DAY)
     scored(case, "sins", {**SINS_4, "pain": None}, at=NOW - HOUR, level="T5")
 
     noms = summary_of(case).noms

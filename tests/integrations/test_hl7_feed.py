@@ -224,7 +224,7 @@ def test_a_coordinator_settles_a_conflict_by_applying_the_feed_value_with_histor
     from django.core.exceptions import PermissionDenied
 
     from integrations.hl7.conflicts import feed_conflict_resolve
-    from tests.accounts import clinician_user, coordinator_user
+    from tests.factories import clinician_user, coordinator_user
 
     receive(hl7.adt("A04", "F1", given="ELSE"))
     conflict = FeedConflict.objects.get()

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.choices import CaseStatus, EsccGrade
+from cases.choices import CaseStatus, EsccGradeChoice
 from cases.models import Scan
 from cases.services import scan_mark_reviewed
 from mdt.models import AgendaItem, Meeting, Member, Preparation
@@ -36,7 +36,7 @@ def ready_case(radiologist, **kwargs):
         performed_at=now - dt.timedelta(hours=28),
         reported_at=now - dt.timedelta(hours=27),
         report="Deposit at T7 with cord abutment.",
-        escc_grade=EsccGrade.G1C,
+        escc_grade=EsccGradeChoice.G1C,
         escc_level="T7",
         reviewed_at=now - dt.timedelta(hours=20),
         reviewed_by=radiologist,

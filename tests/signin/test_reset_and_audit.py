@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import SignInRecord
 from signin.models import Passkey, RecoveryCode, SecondFactorReset, TotpDevice
-from tests.accounts import PASSWORD, clinician_user, coordinator_user, read_only_user
+from tests.factories import PASSWORD, clinician_user, coordinator_user, read_only_user
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import SignInRecord
 from signin.models import RecoveryCode, TotpDevice
-from tests.accounts import PASSWORD, clinician_user, coordinator_user
+from tests.factories import PASSWORD, clinician_user, coordinator_user
 from tests.signin.conftest import totp_for
 
 pytestmark = pytest.mark.django_db

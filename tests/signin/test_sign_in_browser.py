@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import SignInRecord
 from signin.models import Passkey
-from tests.accounts import PASSWORD, clinician_user, coordinator_user
 from tests.accounts.test_csp_browser import Watch
+from tests.factories import PASSWORD, clinician_user, coordinator_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,7 @@ from accounts.models import SignInRecord
 from accounts.roles import CLINICIAN, COORDINATOR, READ_ONLY, SCAN_REVIEWER
 from mdt.models import Member
 from signin.models import ProviderIdentity
-from tests.accounts import PASSWORD, clinician_user
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory, clinician_user
 
 pytestmark = pytest.mark.django_db
 
