@@ -22,10 +22,20 @@ from reminders.kinds.base import DEATH_REASON
 from reminders.models import Reminder
 from reminders.selectors import my_reminders
 from reminders.sweep import cancel_resolved, derive
-from tests.accounts import clinician_user, coordinator_user
 from tests.cases.test_admin_bad_input import patient_form
-from tests.factories import CaseFactory, ScanFactory, next_wednesday_at
-from tests.reminders.makers import DAY, HOUR, follow_up, listed_item, meeting, performed_scan
+from tests.factories import (
+    DAY,
+    HOUR,
+    CaseFactory,
+    ScanFactory,
+    clinician_user,
+    coordinator_user,
+    follow_up,
+    listed_item,
+    meeting,
+    next_wednesday_at,
+    performed_scan,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.hazard("HAZ-009")]
 
