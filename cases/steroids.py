@@ -41,3 +41,18 @@ def _load(path: Path) -> DoseLimits:
 
 def dose_limits() -> DoseLimits:
     return _load(Path(settings.CLINICAL_TARGETS_FILE))
+
+
+def dose_errors(dose: Decimal, reason: str) -> dict[str, str]:
+    """Case.clean's dose rule: above the maximum refused, above the usual loading dose needs a reason."""
+    limits = dose_limits()
+    if dose > limits.maximum_daily_dose_mg:
+        return {
+            "steroid_dose_mg": f"{dose} mg a day is above the {limits.maximum_daily_dose_mg:g} mg this service "
+            "accepts: check the dose (a local setting, config/clinical_targets.toml)."
+        }
+    if dose > limits.usual_loading_dose_mg and not reason.strip():
+        return {
+            "steroid_dose_reason": f"A daily dose above the usual {limits.usual_loading_dose_mg:g} mg needs a reason."
+        }
+    return {}

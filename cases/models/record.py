@@ -1,7 +1,6 @@
 """The clinical record: patients, their referral episodes (cases) and imaging."""
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,7 +28,7 @@ from cases.choices import (
     TreatmentModality,
 )
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
-from cases.steroids import dose_limits
+from cases.steroids import dose_errors
 from cases.validators import (
     format_nhs_number,
     looks_like_nhs_number,
@@ -324,21 +323,6 @@ class Case(Versioned):
     def pain_red_flags(self) -> list[tuple[str, str]]:
         return [(key, RED_FLAG_LABELS[key]) for key in self.red_flags if key not in NEURO_RED_FLAG_KEYS]
 
-    def _steroid_dose_errors(self, dose: Any) -> dict[str, str]:
-        """The configured limits (cases.steroids): above the maximum refused, above the usual dose needs a reason."""
-        limits = dose_limits()
-        if dose > limits.maximum_daily_dose_mg:
-            return {
-                "steroid_dose_mg": f"{dose} mg a day is above the {limits.maximum_daily_dose_mg:g} mg this service "
-                "accepts: check the dose (a local setting, config/clinical_targets.toml)."
-            }
-        if dose > limits.usual_loading_dose_mg and not self.steroid_dose_reason.strip():
-            return {
-                "steroid_dose_reason": f"A daily dose above the usual {limits.usual_loading_dose_mg:g} mg "
-                "needs a reason."
-            }
-        return {}
-
     def _date_order_errors(self, errors: dict[str, str]) -> None:
         """Times that must keep their order on every path (HAZ-013); the database holds the same rules."""
         started, reduced = self.steroids_started_at, self.steroid_reduction_started_at
@@ -386,7 +370,7 @@ class Case(Versioned):
         if self.steroid_dose_mg is not None and self.steroid_dose_mg <= 0:
             errors["steroid_dose_mg"] = "The daily dose is a number of mg greater than 0."
         elif self.steroid_dose_mg is not None:
-            errors.update(self._steroid_dose_errors(self.steroid_dose_mg))
+            errors.update(dose_errors(self.steroid_dose_mg, self.steroid_dose_reason))
         self._date_order_errors(errors)
         for field in (
             "treatment_plan_agreed_at",
