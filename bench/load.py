@@ -1,7 +1,9 @@
 """Load test: gunicorn serving a realistic mix, against a bare hello-world on the same server.
 
 Concurrent clients (threads with keep-alive connections, bounded in count and time, to
-127.0.0.1 only) replay a mix of agenda page, patient page, MRI worklist and decision save.
+127.0.0.1 only) replay a week's mix: every page each role opens (bench.weekly.pages: dashboard,
+reports, agenda, searches, workspace, worklist, follow-ups, the built PDFs), patient pages and
+decision saves, each signed in through the real sign-in page as its role.
 For each concurrency level: throughput and p95; the answer is the highest throughput whose
 p95 stays under 200 ms.
 """
@@ -143,18 +145,21 @@ def session_headers(port: int, username: str, password: str) -> dict[str, str]:
     }
 
 
-def mix(headers: dict[str, str], ids: dict[str, Any]) -> list[tuple[str, str, dict[str, str], str]]:
-    form = {**headers, "Content-Type": "application/x-www-form-urlencoded"}
+def mix(sessions: dict[str, dict[str, str]], ids: dict[str, Any]) -> list[tuple[str, str, dict[str, str], str]]:
+    """A week of the team's work: every weekly page by the role that opens it (bench.weekly.pages), patient
+    pages, and a decision saved now and then."""
+    oncologist = sessions[ids["username"]]
+    form = {**oncologist, "Content-Type": "application/x-www-form-urlencoded"}
     save = (
         f"treatments=cebrt&intent=palliative&rationale=Load+test&patient_preferences_considered=yes"
         f"&responsible={ids['oncologist']}&responsible={ids['surgeon']}&fu-TOTAL_FORMS=0&fu-INITIAL_FORMS=0"
         f"&fu-MIN_NUM_FORMS=0&fu-MAX_NUM_FORMS=10&action=save"
     )
     item_url = f"/meetings/{ids['meeting']}/items/{ids['item']}/decision/"
+    weekly = [("GET", url, sessions[username], "") for username, url in ids["pages"]]
     return (
-        [("GET", f"/meetings/{ids['meeting']}/", headers, "")] * 3
-        + [("GET", f"/patients/{pid}/", headers, "") for pid in ids["patients"]]
-        + [("GET", "/scans/pending-review/", headers, "")] * 3
+        weekly
+        + [("GET", f"/patients/{pid}/", oncologist, "") for pid in ids["patients"]]
         + [("POST", item_url, form, save)]
     )
 
@@ -163,16 +168,20 @@ def main(ids: dict[str, Any]) -> list[Result]:
     port = free_port()
     server = start_server(port)
     try:
-        headers = session_headers(port, ids["username"], ids["password"])
+        users = {ids["username"], *(username for username, _ in ids["pages"])}
+        sessions = {username: session_headers(port, username, ids["password"]) for username in sorted(users)}
         results = []
         for concurrency in LEVELS:
             results.append(run_level(port, "bare hello-world", [("GET", "/bench/hello", {}, "")], concurrency))
-            results.append(run_level(port, "realistic mix", mix(headers, ids), concurrency))
+            results.append(run_level(port, "weekly mix", mix(sessions, ids), concurrency))
             print(f"  load: concurrency {concurrency} done", file=sys.stderr, flush=True)
         return results
     finally:
         server.terminate()
         server.wait(timeout=20)
+        import redis
+
+        redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")).delete("bench-load")
 
 
 def table(results: list[Result]) -> list[str]:
@@ -185,7 +194,7 @@ def table(results: list[Result]) -> list[str]:
             f"| {result.name} | {result.concurrency} | {result.throughput:.0f} | {result.p95_ms:.0f} "
             f"| {result.errors} |"
         )
-    for name in ("bare hello-world", "realistic mix"):
+    for name in ("bare hello-world", "weekly mix"):
         ok = [r for r in results if r.name == name and r.p95_ms < 200 and not r.errors]
         best = max(ok, key=lambda r: r.throughput, default=None)
         lines.append(

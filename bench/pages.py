@@ -209,8 +209,8 @@ def outcomes(repeats: int) -> Comparison:
     meeting = Meeting.objects.filter(status=Meeting.Status.CONCLUDED).order_by("-starts_at").first()
     assert meeting is not None
     items = list(meeting.items.order_by("position")[:40])
-    oncologist = Member.objects.get(role=Member.Role.ONCOLOGIST)
-    surgeon = Member.objects.get(role=Member.Role.SPINAL_SURGEON)
+    oncologist = Member.objects.filter(role=Member.Role.ONCOLOGIST).order_by("id")[0]
+    surgeon = Member.objects.filter(role=Member.Role.SPINAL_SURGEON).order_by("id")[0]
     user = get_user_model().objects.get(username="bench-mdt_coordinator")
     data = decisions.DecisionInput(
         treatments=["cebrt"],

@@ -16,23 +16,41 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _sweep_in_place() -> list[str]:
+    """The reminder sweep on this database itself: the record as seeded, its team and its outbox."""
+    from bench import harness
+
+    harness.progress("Running: reminder sweep on this database (bench.sweep --in-place)...")
+    sweep_args = [sys.executable, "-m", "bench.sweep", "--in-place", "--due", "10000", "--skip-naive"]
+    out = subprocess.run(sweep_args, cwd=ROOT, capture_output=True, text=True)  # noqa: S603 - fixed arguments
+    return [
+        "Reminder sweep on this database (bench.sweep --in-place):",
+        "",
+        out.stdout.strip() or out.stderr.strip()[-2000:],
+    ]
+
+
 def _load_test() -> list[str]:
     """The load test on gunicorn, signed in as the bench oncologist on the latest listed item."""
-    from bench import harness, load
+    from bench import harness, load, weekly
     from cases.models import Patient
     from mdt.models import AgendaItem, Member
 
     harness.progress("Running: load test on gunicorn...")
     item = AgendaItem.objects.filter(status=AgendaItem.Status.LISTED).order_by("-meeting__starts_at").first()
     assert item is not None
+    team = Member.objects.order_by("id")
     ids = {
         "username": "bench-oncologist",
         "password": "bench-only-password-2026",
         "meeting": item.meeting_id,
         "item": item.pk,
-        "oncologist": Member.objects.get(role=Member.Role.ONCOLOGIST).pk,
-        "surgeon": Member.objects.get(role=Member.Role.SPINAL_SURGEON).pk,
+        "oncologist": team.filter(role=Member.Role.ONCOLOGIST).first().pk,  # type: ignore[union-attr]
+        "surgeon": team.filter(role=Member.Role.SPINAL_SURGEON).first().pk,  # type: ignore[union-attr]
         "patients": list(Patient.objects.order_by("id").values_list("pk", flat=True)[:20]),
+        "pages": [
+            (username, url) for name, (username, url) in weekly.pages(weekly.ids()).items() if "reference" not in name
+        ],
     }
     return load.table(load.main(ids))
 
@@ -43,6 +61,12 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--skip-load", action="store_true", help="leave out the gunicorn load test")
     parser.add_argument("--no-record", action="store_true", help="do not add the table to docs/benchmarks.md")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated benchmark names (agenda, lists, admin, outcomes, "
+        "weekly, pack, sweep, load); all by default",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
@@ -63,24 +87,43 @@ def main() -> int:
 
     if not Patient.objects.exists():
         subprocess.run([*manage, "seed_scale", "--size", args.size], check=True, env=seeding)  # noqa: S603
-    from bench import harness, pages
+    from bench import harness, pages, weekly
 
+    wanted = set(filter(None, args.only.split(","))) or {
+        "agenda",
+        "lists",
+        "admin",
+        "outcomes",
+        "weekly",
+        "pack",
+        "sweep",
+        "load",
+    }
     lines = harness.header()
+    notes: list[str] = []
+
+    def weekly_pages() -> list[harness.Comparison]:
+        comparison, built = weekly.weekly(args.repeats)
+        notes.extend(built)
+        return [comparison]
+
     for name, run in (
         ("agenda", lambda: [pages.agenda(args.repeats)]),
         ("lists", lambda: pages.lists(args.repeats)),
-        ("admin changelists", lambda: pages.admin_lists(args.repeats)),
-        ("meeting outcomes", lambda: [pages.outcomes(max(3, args.repeats // 5))]),
+        ("admin", lambda: pages.admin_lists(args.repeats)),
+        ("outcomes", lambda: [pages.outcomes(max(3, args.repeats // 5))]),
+        ("weekly", weekly_pages),
+        ("pack", lambda: [weekly.pack_layout(max(3, args.repeats // 5))]),
     ):
+        if name not in wanted:
+            continue
         harness.progress(f"Running: {name}...")
         for comparison in run():
             lines += comparison.rows()
-    sweep = ROOT / "bench" / "sweep.py"
-    if sweep.exists():
-        harness.progress("Running: reminder sweep (bench.sweep)...")
-        out = subprocess.run([sys.executable, "-m", "bench.sweep"], cwd=ROOT, capture_output=True, text=True)
-        lines += ["", "Reminder sweep (bench.sweep):", "", out.stdout.strip() or out.stderr.strip()[-2000:]]
-    if not args.skip_load:
+    lines += ["", *notes] if notes else []
+    if "sweep" in wanted:
+        lines += ["", *_sweep_in_place()]
+    if not args.skip_load and "load" in wanted:
         lines += ["", *_load_test()]
     text = "\n".join(lines)
     print(text)

@@ -15,3 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# A PDF the load test asks for that is not built yet is queued here, never on the queue a developer's
+# worker on the same Redis takes (bench.load empties it afterwards).
+CELERY_TASK_DEFAULT_QUEUE = "bench-load"

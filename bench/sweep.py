@@ -162,9 +162,8 @@ def naive(now: dt.datetime, *, send: bool) -> None:
 
 
 def floor(now: dt.datetime) -> None:
-    """One statement: the same rows straight from the scans, nothing sent."""
+    """One statement: the same rows straight from the scans (one per active radiologist), nothing sent."""
     hours = settings.REMINDER_MRI_REVIEW_HOURS
-    radiologist = Member.objects.filter(role=Member.Role.RADIOLOGIST).values_list("user_id", flat=True).first()
     mri = ", ".join(f"'{modality}'" for modality in sorted(MRI_MODALITIES))
     if connection.vendor == "postgresql":
         due_at = f"s.performed_at + INTERVAL '{hours} hours'"
@@ -173,14 +172,15 @@ def floor(now: dt.datetime) -> None:
     sql = f"""
         INSERT INTO reminders_reminder (kind, level, recipient_id, case_id, scan_id, due_at, status, claims,
                                         attempts, status_reason, dedupe_key, created_at, updated_at)
-        SELECT 'mri_review', 0, %s, s.case_id, s.id, {due_at}, 'pending', 0, 0, '',
-               'mri-review:' || CAST(s.id AS TEXT) || ':' || CAST(%s AS TEXT) || ':0', %s, %s
-        FROM cases_scan s
+        SELECT 'mri_review', 0, m.user_id, s.case_id, s.id, {due_at}, 'pending', 0, 0, '',
+               'mri-review:' || CAST(s.id AS TEXT) || ':' || CAST(m.user_id AS TEXT) || ':0', %s, %s
+        FROM cases_scan s JOIN mdt_member m ON m.role = 'radiologist' AND m.active
         WHERE s.modality IN ({mri}) AND s.performed_at IS NOT NULL AND s.reviewed_at IS NULL
           AND s.performed_at <= %s
+        ON CONFLICT (dedupe_key) DO NOTHING
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [radiologist, radiologist, now, now, now - dt.timedelta(hours=hours)])
+        cursor.execute(sql, [now, now, now - dt.timedelta(hours=hours)])
 
 
 def compare(title: str, candidates: dict[str, Callable[[], object]], repeat: int) -> tuple[harness.Comparison, dict]:
@@ -202,8 +202,89 @@ def compare(title: str, candidates: dict[str, Callable[[], object]], repeat: int
     return harness.Comparison(title, list(measures.values())), counts
 
 
+@contextmanager
+def publish_to_own_queue() -> Iterator[str]:
+    """Publish to a queue of the benchmark's own on the configured broker, emptied afterwards (no worker
+    takes these messages: publishing, not sending, is what is timed)."""
+    import redis
+
+    queue = f"bench-sweep-{os.getpid()}"
+    before = app.conf.task_default_queue, app.conf.task_always_eager
+    app.conf.task_default_queue, app.conf.task_always_eager = queue, False
+    app._pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    try:
+        yield queue
+    finally:
+        app.conf.task_default_queue, app.conf.task_always_eager = before
+        redis.Redis.from_url(app.conf.broker_url).delete(queue)
+
+
+def in_place(args: argparse.Namespace) -> int:
+    """The sweep on the database DATABASE_URL names (a seed_scale database), put back as found.
+
+    Idle: the sweep as it runs every minute on this record and outbox. Due: `--due` performed MRIs
+    are made unreviewed for the run (their review is put back afterwards), so that many reminders
+    fall due for the radiologists; the sweep creates, claims and publishes them (to a queue of its
+    own, emptied afterwards), against the floor: one INSERT ... SELECT of the same rows, nothing
+    published. Rows the runs created are deleted at the end.
+    """
+    now = timezone.now()
+    header = harness.header()
+    first_new = (Reminder.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    threshold = now - dt.timedelta(hours=settings.REMINDER_MRI_REVIEW_HOURS)
+    sweep_without_sending(now)  # what fell due since seeding: the next sweeps are idle
+    idle_times, idle_counts = [], []
+    for _ in range(max(3, args.repeat)):
+        with counting() as idle:
+            started = time.perf_counter()
+            report = sweep_without_sending(now)
+            idle_times.append(time.perf_counter() - started)
+        idle_counts.append(idle.total)
+    reviewed = list(
+        Scan.objects.filter(modality__in=MRI_MODALITIES, performed_at__lte=threshold, reviewed_at__isnull=False)
+        .order_by("-performed_at", "id")
+        .values_list("id", "reviewed_at", "reviewed_by_id")[: args.due]
+    )
+    rows: dict[str, harness.Measure] = {
+        "ours: derive, claim, publish (one round trip per batch)": harness.Measure("", 0),
+        "floor: one INSERT ... SELECT, nothing published": harness.Measure("", 0),
+    }
+    try:
+        Scan.objects.filter(id__in=[pk for pk, _, _ in reviewed]).update(reviewed_at=None, reviewed_by=None)
+        with publish_to_own_queue():
+            for _ in range(args.repeat):
+                for name, run in (
+                    ("ours: derive, claim, publish (one round trip per batch)", lambda: sweeping.sweep(now)),
+                    ("floor: one INSERT ... SELECT, nothing published", lambda: floor(now)),
+                ):
+                    Reminder.objects.filter(id__gte=first_new).delete()
+                    with counting() as counter:
+                        started = time.perf_counter()
+                        run()
+                        rows[name].times.append(time.perf_counter() - started)
+                    rows[name].queries = counter.total
+                    say(f"  {name}: {rows[name].times[-1]:.2f} s, {counter.total} statements")
+    finally:
+        Reminder.objects.filter(id__gte=first_new).delete()
+        for pk, reviewed_at, reviewer in reviewed:
+            Scan.objects.filter(pk=pk).update(reviewed_at=reviewed_at, reviewed_by_id=reviewer)
+    for name, row in rows.items():
+        row.name = name
+    title = f"Sweep, {len(reviewed):,} due, on this database ({Scan.objects.count():,} scans)"
+    lines = header + harness.Comparison(title, list(rows.values())).rows()
+    lines += [
+        "",
+        f"Idle sweep on this database: {statistics.median(idle_times) * 1000:.0f} ms median of {len(idle_times)} "
+        f"({idle_counts[-1]} statements; by step, ms: {report.timings}).",
+    ]
+    print("\n".join(lines), flush=True)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--in-place", action="store_true", help="measure on DATABASE_URL's database itself")
     parser.add_argument("--scans", type=int, default=100_000, help="scans in the record (about ten per patient)")
     parser.add_argument("--due", type=int, default=1_000, help="reminders that fall due (one per waiting MRI)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each variant; the median is reported")
@@ -214,6 +295,8 @@ def main() -> int:
     settings.REMINDER_BATCH_SIZE = args.batch
     settings.REMINDER_SWEEP_BUDGET_SECONDS = 24 * 3600  # time the whole backlog, not one sweep's share
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    if args.in_place:
+        return in_place(args)
     app.conf.task_always_eager = True  # send tasks run in-process, after each claim commits
     if connection.vendor == "postgresql":  # never the test suite's test_<name>, which may be in use
         connection.settings_dict["TEST"]["NAME"] = f"bench_sweep_{connection.settings_dict['NAME']}"

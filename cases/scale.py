@@ -1,8 +1,11 @@
 """Synthetic clinical records at regional-network size, for benchmarks (issue: fast at any size).
 
 Deterministic (a seeded random generator), written with bulk inserts in chunks so
-memory stays flat: size L (100,000 patients, about 1,000,000 scans) builds in
-minutes on two cores. History rows are not written for synthetic data.
+memory stays flat. Everything a running service has for a patient is written: cases
+with their pathway times (plan, decision to treat, treatment start) as their status
+implies, scans, scored assessments (SINS and revised Tokuhashi) and the creation row
+of each in the history tables, so timelines, scores and the reports' measures all
+work on realistic data.
 """
 
 import datetime as dt
@@ -13,7 +16,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
+from cases import scoring
 from cases.choices import (
     AmbulatoryStatus,
     CaseStatus,
@@ -25,13 +30,18 @@ from cases.choices import (
     Presentation,
     PrimarySite,
     Sex,
+    TreatmentModality,
 )
-from cases.models import Case, Patient, Scan
+from cases.models import Assessment, Case, Patient, Scan
+from cases.models.assessments import ScoreKind
 from cases.validators import nhs_check_digit
 
 SCANS_PER_PATIENT = 10
 CHUNK = 2_000  # patients per transaction
 PENDING_REVIEW_SHARE = 0.01  # about 1% of scans performed and waiting for review
+SCORED_SHARE = 0.4  # cases with a SINS and a revised Tokuhashi score
+DECIDED = {CaseStatus.DECIDED, CaseStatus.TREATMENT, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED}
+TREATED = {CaseStatus.TREATMENT, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED}
 
 GIVEN = ["Alice", "Bashir", "Ceri", "David", "Elena", "Farah", "George", "Hywel", "Irene", "James", "Kiran", "Lowri"]
 FAMILY = ["Ahmed", "Bowen", "Clarke", "Davies", "Edwards", "Fischer", "Griffiths", "Hughes", "Iqbal", "Jones",
@@ -48,6 +58,7 @@ class RecordStats:
     cases: int = 0
     scans: int = 0
     pending_review: int = 0
+    assessments: int = 0
 
 
 def scale_nhs_number(index: int) -> str:
@@ -126,12 +137,13 @@ def _chunk(
         )
         for index in range(first, last)
     ]
-    Patient.objects.bulk_create(new_patients, batch_size=1000)
+    bulk_create_with_history(new_patients, Patient, batch_size=1000)
     new_cases = []
     for patient in new_patients:
         for _ in range(1 if rng.random() < 0.8 else 2):
             new_cases.append(_synthetic_case(patient, rng, now, statuses))
-    Case.objects.bulk_create(new_cases, batch_size=1000)
+            _pathway(new_cases[-1], rng, now)
+    bulk_create_with_history(new_cases, Case, batch_size=1000)
     new_scans = []
     per_case = max(1, SCANS_PER_PATIENT * len(new_patients) // len(new_cases))
     for case in new_cases:
@@ -152,7 +164,62 @@ def _chunk(
                 elif scan.modality in (Modality.MRI_WHOLE_SPINE, Modality.MRI_TARGETED):
                     stats.pending_review += 1
             new_scans.append(scan)
-    Scan.objects.bulk_create(new_scans, batch_size=2000)
+    bulk_create_with_history(new_scans, Scan, batch_size=2000)
+    assessments = _assessments(new_cases, new_scans, rng, reviewer_ids)
+    bulk_create_with_history(assessments, Assessment, batch_size=2000)
+    stats.assessments += len(assessments)
     stats.patients += len(new_patients)
     stats.cases += len(new_cases)
     stats.scans += len(new_scans)
+
+
+def _pathway(case: Case, rng: random.Random, now: dt.datetime) -> None:
+    """The pathway times a case of this status has: plan agreed and decision to treat, then treatment."""
+    if case.status not in DECIDED:
+        return
+    decided = min(case.referred_at + dt.timedelta(days=rng.uniform(1, 10)), now - dt.timedelta(hours=2))
+    case.treatment_plan_agreed_at = decided
+    case.decision_to_treat_at = decided
+    case.treatment_modality = rng.choice(list(TreatmentModality))
+    if case.status in TREATED:
+        case.treatment_start_at = min(decided + dt.timedelta(hours=rng.randint(4, 72)), now)
+
+
+def _assessments(cases: list[Case], scans: list[Scan], rng: random.Random, scorer_ids: list[int]) -> list[Assessment]:
+    """A SINS at the case's first level and a revised Tokuhashi for a share of cases, scored by the tables."""
+    if not scorer_ids:
+        return []
+    mri_by_case: dict[int, Scan] = {}
+    for scan in scans:
+        if scan.performed_at is not None and scan.modality in (Modality.MRI_WHOLE_SPINE, Modality.MRI_TARGETED):
+            mri_by_case.setdefault(scan.case_id, scan)
+    rows = []
+    for case in cases:
+        mri = mri_by_case.get(case.pk)
+        if mri is None or mri.performed_at is None or rng.random() >= SCORED_SHARE:
+            continue
+        level = case.spinal_levels[0]
+        for kind, definition, at in (
+            (ScoreKind.SINS, scoring.SINS, level),
+            (ScoreKind.TOKUHASHI, scoring.TOKUHASHI_REVISED, ""),
+        ):
+            components = {key: rng.choice(list(options)) for key, options in definition.components.items()}
+            if kind == ScoreKind.SINS:
+                components["location"] = scoring.sins_location_for_level(level) or components["location"]
+            result = scoring.calculate(definition.version, components)
+            rows.append(
+                Assessment(
+                    case=case,
+                    kind=kind,
+                    version=definition.version,
+                    level=at,
+                    components=components,
+                    total=result.total,
+                    band=result.band or "",
+                    complete=result.complete,
+                    scan=mri,
+                    assessed_by_id=rng.choice(scorer_ids),
+                    assessed_at=mri.performed_at,
+                )
+            )
+    return rows

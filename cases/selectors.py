@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -37,55 +37,98 @@ def case_detail(*, case_id: int) -> Case:
     )
 
 
-def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25) -> list[Clock]:
-    """Open NICE clocks at risk or breached, most urgent first: the dashboard worklist.
+# A day-unit target is an hour longer or shorter across a clock change, so the database's order (by
+# start) can differ from the exact due order for clocks started within the same hour: fetch a few
+# more rows than shown, and let cases.clocks order them exactly.
+ORDER_SLACK = 10
+# Each clock: the Case field it starts from. Their order is the order of case_clocks.
+CLOCK_STARTS = {
+    "mri_whole_spine_24h": "suspected_diagnosis_at",
+    "mri_whole_spine_1w": "suspected_diagnosis_at",
+    "rt_start_24h": "decision_to_treat_at",
+}
 
-    The database narrows the cases to those whose clock could be at risk (started long enough ago
-    and not yet stopped) by the rules of cases.clocks: the clock starts at the suspicion time, or
-    at the referral when that is blank; only a whole-spine MRI performed at or after the start
-    stops it; any radiotherapy in the plan starts the radiotherapy clock; a patient who has died
-    is on no worklist. The exact state is then computed by cases.clocks from the loaded rows.
-    Two queries whatever the size of the tables.
+
+# Where the MRI clocks start (cases.clocks.clock_start): the suspicion time, or the referral when blank.
+CLOCK_START = Coalesce("suspected_diagnosis_at", "referred_at")
+
+
+def first_whole_spine_mri_at() -> Subquery:
+    """The first whole-spine MRI performed at or after the clock start (cases.clocks.first_whole_spine_mri)."""
+    return Subquery(
+        Scan.objects.filter(
+            case=OuterRef("pk"),
+            modality=Modality.MRI_WHOLE_SPINE,
+            performed_at__isnull=False,
+            performed_at__gte=Coalesce(OuterRef("suspected_diagnosis_at"), OuterRef("referred_at")),
+        )
+        .order_by("performed_at")
+        .values("performed_at")[:1]
+    )
+
+
+def could_be_late(key: str, now: dt.datetime) -> Q:
+    """Cases whose clock `key` is open and could be at risk or breached by `now`: a superset, the exact
+    state is for cases.clocks. By its rules: an MRI clock starts at the suspicion time or else the
+    referral (alias clock_start), only a whole-spine MRI since the start stops it, and any
+    radiotherapy in the plan starts the radiotherapy clock.
     """
-    now = now or timezone.now()
-    clock_start = Coalesce("suspected_diagnosis_at", "referred_at")
+    target = clocks.target(key)
+    # A day-unit target can be an hour longer across a clock change: widen the window by that hour.
+    started_before = now - (target.due(now) - now) * target.at_risk_fraction + dt.timedelta(hours=1)
     mri_since_start = Scan.objects.filter(
         case=OuterRef("pk"),
         modality=Modality.MRI_WHOLE_SPINE,
         performed_at__isnull=False,
         performed_at__gte=Coalesce(OuterRef("suspected_diagnosis_at"), OuterRef("referred_at")),
     )
-
-    def started_before(key: str) -> dt.datetime:
-        target = clocks.target(key)
-        # A day-unit target can be an hour longer across a clock change: widen the window by that hour.
-        return now - (target.due(now) - now) * target.at_risk_fraction + dt.timedelta(hours=1)
-
-    could_be_late = (
-        (
-            Q(presentation=Presentation.SUSPECTED_MSCC, clock_start__lte=started_before("mri_whole_spine_24h"))
-            & ~Exists(mri_since_start)
+    if key == "mri_whole_spine_24h":
+        return Q(~Exists(mri_since_start), presentation=Presentation.SUSPECTED_MSCC, clock_start__lte=started_before)
+    if key == "mri_whole_spine_1w":
+        return Q(
+            Q(~Exists(mri_since_start)) | Q(treatment_plan_agreed_at__isnull=True),
+            presentation=Presentation.SUSPECTED_METASTASES,
+            clock_start__lte=started_before,
         )
-        | (
-            Q(presentation=Presentation.SUSPECTED_METASTASES, clock_start__lte=started_before("mri_whole_spine_1w"))
-            & (~Exists(mri_since_start) | Q(treatment_plan_agreed_at__isnull=True))
-        )
-        | (
-            (Q(treatment_modality=TreatmentModality.RADIOTHERAPY) | Q(radiotherapy_planned=True))
-            & Q(decision_to_treat_at__lte=started_before("rt_start_24h"), radiotherapy_started_at__isnull=True)
-            & (Q(treatment_start_at__isnull=True) | ~Q(treatment_modality=TreatmentModality.RADIOTHERAPY))
-        )
+    return (
+        (Q(treatment_modality=TreatmentModality.RADIOTHERAPY) | Q(radiotherapy_planned=True))
+        & Q(decision_to_treat_at__lte=started_before, radiotherapy_started_at__isnull=True)
+        & (Q(treatment_start_at__isnull=True) | ~Q(treatment_modality=TreatmentModality.RADIOTHERAPY))
     )
-    cases = (
+
+
+def late_clock_cases(key: str, now: dt.datetime) -> QuerySet[Case]:
+    """Cases on the worklists (open, patient alive) whose clock `key` could be late, earliest start (so
+    earliest due) first, annotated with their first whole-spine MRI since the start so cases.clocks
+    needs no scans."""
+    start = "clock_start" if key in ("mri_whole_spine_24h", "mri_whole_spine_1w") else CLOCK_STARTS[key]
+    return (
         Case.objects.on_worklists()
-        .alias(clock_start=clock_start)
-        .filter(could_be_late)
+        .alias(clock_start=CLOCK_START)
+        .filter(could_be_late(key, now))
+        .annotate(**{clocks.FIRST_MRI_ANNOTATION: first_whole_spine_mri_at()})
         .select_related("patient")
-        .prefetch_related(Prefetch("scans", queryset=Scan.objects.order_by("performed_at")))
+        .order_by(start, "id")
     )
+
+
+def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25) -> list[Clock]:
+    """Open NICE clocks at risk or breached, most urgent first: the dashboard worklist.
+
+    Per target, the database picks the open cases whose clock could be late, earliest start first
+    (for one target that is earliest due first, and breached clocks are due earliest), and stops
+    after `limit` and a little slack; cases.clocks then decides each state exactly from those rows
+    alone and the most urgent `limit` of all targets are kept. One query per target however many
+    cases are late, and nothing loaded that is not shown.
+    """
+    now = now or timezone.now()
     attention = (ClockState.AT_RISK, ClockState.BREACHED)
     late = [
-        clock for case in cases for clock in clocks.case_clocks(case, now) if clock.is_open and clock.state in attention
+        clock
+        for key in CLOCK_STARTS
+        for case in late_clock_cases(key, now)[: limit + ORDER_SLACK]
+        for clock in clocks.case_clocks(case, now)
+        if clock.target.key == key and clock.is_open and clock.state in attention
     ]
     return clocks.most_urgent(late)[:limit]
 

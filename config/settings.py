@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "cases",
     "mdt",
+    "referrals",
     "reminders",
     "accounts",
     "reports",
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out after SESSION_IDLE_SECONDS idle or SESSION_COOKIE_AGE after sign-in (needs messages).
     "accounts.middleware.SessionLimitsMiddleware",
+    # Referrers (clinicians at referring hospitals) reach their referral pages only.
+    "accounts.middleware.ReferrerConfinementMiddleware",
     # A password-only session is held at the second-factor pages until it passes one (signin/).
     "signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -103,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.policy.checks",
+                "referrals.context_processors.front_door",
             ],
         },
     },
@@ -126,6 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env_bool("DB_JIT", False):
+    # The app runs short OLTP queries: PostgreSQL's JIT compiles a plan whose estimated cost
+    # passes jit_above_cost, which on a report costs more than the query (measured at 100,000
+    # patients: 768 ms with JIT, 128 ms without; docs/deploy.md, "PostgreSQL settings").
+    # DB_JIT=1 leaves the server's setting alone.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
@@ -394,6 +404,9 @@ if REMINDER_SENDING_TIMEOUT_SECONDS <= CELERY_TASK_TIME_LIMIT:
         f"REMINDER_SENDING_TIMEOUT_SECONDS={REMINDER_SENDING_TIMEOUT_SECONDS} must exceed the task time limit "
         f"({CELERY_TASK_TIME_LIMIT} s), or a send still running could be repeated"
     )
+# A PDF waiting this long for the print worker is asked for again at the next request (its message
+# was lost, e.g. with a Redis restart); a second build of the same document does nothing.
+PRINT_REQUEUE_AFTER_SECONDS = env_int("PRINT_REQUEUE_AFTER_SECONDS", 120, minimum=10)
 # Delivery tries before a reminder is marked failed (a coordinator can resend it from the
 # admin); between tries the send task backs off exponentially from REMINDER_RETRY_SECONDS.
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 5, minimum=1)
@@ -401,6 +414,13 @@ REMINDER_RETRY_SECONDS = env_int("REMINDER_RETRY_SECONDS", 30, minimum=1)
 REMINDER_RETRY_MAX_SECONDS = env_int("REMINDER_RETRY_MAX_SECONDS", 30 * 60, minimum=1)
 # /healthz counts a reminder as overdue once it is this late and still unsent.
 REMINDER_OVERDUE_AFTER_SECONDS = env_int("REMINDER_OVERDUE_AFTER_SECONDS", 5 * 60, minimum=60)
+
+# REFERRALS (referrals/: the front door)
+# ------------------------------------------------------------------------------
+# Referrers sign up with a work email on one of these domains (and confirm it by a one-time link).
+REFERRER_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env_list("REFERRER_EMAIL_DOMAINS", ["nhs.net"])]
+# Confirmed referrers on these domains are approved at once; others wait for a coordinator.
+REFERRER_AUTO_APPROVE_DOMAINS = [d.lower().lstrip("@") for d in env_list("REFERRER_AUTO_APPROVE_DOMAINS", ["nhs.net"])]
 
 # LOGGING
 # ------------------------------------------------------------------------------

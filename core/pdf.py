@@ -41,19 +41,29 @@ def _no_fetching() -> Any:
     return NoFetching()
 
 
-def render_document(template_name: str, context: dict[str, Any]) -> "weasyprint.Document":
-    """The laid-out document (its `pages` can be counted), with the print stylesheet and `now` in the context."""
+def layout(html: str) -> "weasyprint.Document":
+    """The laid-out document (its `pages` can be counted), with the print stylesheet."""
     import weasyprint
 
     stylesheet = weasyprint.CSS(string=static_text(STYLESHEET), url_fetcher=_no_fetching())
-    html = render_to_string(template_name, {**context, "now": timezone.now()})
     return weasyprint.HTML(string=html, url_fetcher=_no_fetching()).render(stylesheets=[stylesheet])
 
 
-def pdf_from_template(template_name: str, context: dict[str, Any]) -> bytes:
-    pdf = render_document(template_name, context).write_pdf()
+def render_html(html: str) -> tuple[bytes, int]:
+    """The PDF of a printable page, and its number of pages."""
+    document = layout(html)
+    pdf = document.write_pdf()
     assert pdf is not None
-    return pdf
+    return pdf, len(document.pages)
+
+
+def render_document(template_name: str, context: dict[str, Any]) -> "weasyprint.Document":
+    """The laid-out document (its `pages` can be counted), with the print stylesheet and `now` in the context."""
+    return layout(render_to_string(template_name, {**context, "now": timezone.now()}))
+
+
+def pdf_from_template(template_name: str, context: dict[str, Any]) -> bytes:
+    return render_html(render_to_string(template_name, {**context, "now": timezone.now()}))[0]
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -138,12 +138,15 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     )
 
 
-def meeting_agenda(*, meeting_id: int, member: Member | None = None, with_members: bool = False) -> Agenda:
-    """The meeting page and the PDF: a constant number of queries for any number of items."""
+def meeting_agenda(
+    *, meeting_id: int, member: Member | None = None, with_members: bool = False, now: dt.datetime | None = None
+) -> Agenda:
+    """The meeting page and the PDF: a constant number of queries for any number of items. `now` is
+    the time the clocks are shown at (the PDF's cache key uses a coarse one: mdt.printing)."""
     meeting = Meeting.objects.select_related("chair__user").get(pk=meeting_id)
     blocks: list[AgendaBlock] = []
     withdrawn: list[AgendaItem] = []
-    now = timezone.now()
+    now = now or timezone.now()
     for item in agenda_items(meeting):
         if item.status == AgendaItem.Status.WITHDRAWN:
             withdrawn.append(item)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from mdt.views import decisions as decision_views
+from mdt.views import documents as document_views
 from mdt.views import follow_ups as follow_up_views
 from mdt.views import meetings as meeting_views
 
@@ -37,6 +38,7 @@ urlpatterns += [
     path("decisions/<int:decision_id>/sign/", decision_views.decision_sign, name="decision-sign"),
     path("decisions/<int:decision_id>/amend/", decision_views.decision_amend, name="decision-amend"),
     path("decisions/<int:decision_id>/letter.pdf", decision_views.decision_letter, name="decision-letter"),
+    path("documents/<int:document_id>/status/", document_views.document_status, name="document-status"),
     path("cases/<int:case_id>/urgent-decision/", decision_views.urgent_decision_new, name="urgent-decision-new"),
 ]
 

@@ -7,7 +7,8 @@
    sending) go back to pending, or to failed after REMINDER_MAX_ATTEMPTS tries.
 4. claim and enqueue: due rows in batches. Each batch is claimed in one transaction
    (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite the IMMEDIATE transaction
-   holds the write lock), and its send tasks are published after that transaction commits.
+   holds the write lock), and its send tasks are published after that transaction commits,
+   the whole batch in one round trip to the broker.
    A send task carries (id, claim number) only. If the broker cannot take them, the
    claims are handed back at once and the next sweep tries again.
 5. record the sweep's time for /healthz (mdt.PeriodicRun "reminder-sweep").
@@ -41,6 +42,9 @@ ANALYZE_AFTER = 1000  # rows created by one sweep (see derive)
 SWEEP_RUN = "reminder-sweep"  # mdt.PeriodicRun name, read by /healthz
 # Publishing to a broker that is down fails fast and hands the claims back; the sweep retries.
 PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# Broker commands buffered before the publish batch is sent (a message is one or a few commands):
+# above any REMINDER_BATCH_SIZE in use, so a claimed batch goes in one round trip.
+PUBLISH_BATCH_COMMANDS = 100_000
 
 
 @dataclass
@@ -149,20 +153,26 @@ def claim_batch(now: dt.datetime, *, size: int, ids: list[int] | None = None, re
 
 
 def publish(claims: list[tuple[int, int]], report: SweepReport | None = None) -> None:
-    """One send task per claimed row: (id, claim number), nothing else. Runs after the claim commits."""
+    """One send task per claimed row, (id, claim number) and nothing else, published for the whole
+    batch in one round trip to the broker (kombu's publish batch: a Redis pipeline). Runs after the
+    claim commits.
+
+    The batch is all or nothing as far as the sweep can know: if any publish fails, every claim of
+    the batch is handed back (a message that did reach the broker then finds its claim superseded,
+    or no longer sending, and does nothing; delivery.deliver).
+    """
     from reminders.tasks import send  # the task module imports this one
 
-    published = 0
     try:
-        for reminder_id, claim in claims:
-            send.apply_async((reminder_id, claim), retry_policy=PUBLISH_RETRY)
-            published += 1
+        with send.app.producer_or_acquire() as producer, producer.batch(max_size=PUBLISH_BATCH_COMMANDS):
+            for reminder_id, claim in claims:
+                send.apply_async((reminder_id, claim), producer=producer, retry_policy=PUBLISH_RETRY)
     except Exception as exc:
-        handed_back = release(claims[published:])
+        handed_back = release(claims)
         log.warning(
-            "reminder broker unavailable: error=%s published=%d handed_back=%d",
+            "reminder broker unavailable: error=%s batch=%d handed_back=%d",
             type(exc).__name__,
-            published,
+            len(claims),
             handed_back,
         )
         if report is not None:

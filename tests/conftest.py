@@ -58,3 +58,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(autouse=True)
+def documents_built_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PDFs are built by the Celery worker (mdt.printing); in tests, at once in the test's own
+    transaction, so a page test sees the PDF and nothing is published to a shared broker. The tests
+    of the background build (tests/mdt/test_documents.py) replace this."""
+    from mdt import printing
+
+    monkeypatch.setattr(printing, "enqueue", printing.build)

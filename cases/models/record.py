@@ -275,6 +275,22 @@ class Case(Versioned):
             # The case changelist and worklists filter on status and sort by referral time.
             models.Index(fields=["status", "-referred_at"], name="case_status_referred_idx"),
             models.Index(fields=["-referred_at", "-id"], name="case_referred_order_idx"),
+            # The dashboard's late clocks and the sweep's "MRI not performed": open cases only (a few
+            # thousand of a region's hundred thousand), by clock start. The condition is spelled as
+            # CaseQuerySet.open() spells it, so the planner can prove the query implies it.
+            models.Index(
+                fields=["presentation", "suspected_diagnosis_at"],
+                name="case_open_clock_start_idx",
+                condition=~Q(status=CaseStatus.CLOSED),
+            ),
+            models.Index(
+                fields=["treatment_modality", "decision_to_treat_at"],
+                name="case_open_rt_idx",
+                condition=~Q(status=CaseStatus.CLOSED) & Q(treatment_start_at__isnull=True),
+            ),
+            # The reports' cohorts: a period of clock starts, per measure (reports.measures).
+            models.Index(fields=["presentation", "suspected_diagnosis_at"], name="case_suspected_at_idx"),
+            models.Index(fields=["treatment_modality", "decision_to_treat_at"], name="case_decision_to_treat_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ecog__isnull=True) | Q(ecog__lte=5), name="case_ecog_0_to_5"),

@@ -100,6 +100,12 @@ class Scan(models.Model):
                 name="scan_pending_review_idx",
                 condition=Q(performed_at__isnull=False, reviewed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
             ),
+            # MRIs requested and not yet performed (the sweep's "MRI not performed" reminders).
+            models.Index(
+                fields=["case"],
+                name="scan_mri_not_performed_idx",
+                condition=Q(performed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
+            ),
         ]
         constraints = [
             # One scan per accession number and per study UID: a report from the feed names exactly one.

@@ -1,5 +1,5 @@
 """The MDT process: team roles, meetings, agendas, attendance and preparation (meetings.py);
-decisions, sign-offs and follow-ups (decisions.py)."""
+decisions, sign-offs and follow-ups (decisions.py); the PDFs built from them (documents.py)."""
 
 from mdt.models.decisions import (
     RADIOTHERAPY,
@@ -12,6 +12,7 @@ from mdt.models.decisions import (
     Treatment,
     modality_of,
 )
+from mdt.models.documents import PrintedDocument
 from mdt.models.meetings import (
     AgendaItem,
     AgendaItemQuerySet,
@@ -40,6 +41,7 @@ __all__ = [
     "Member",
     "PeriodicRun",
     "Preparation",
+    "PrintedDocument",
     "Quorum",
     "SignOff",
     "Treatment",

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,17 +11,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from accounts.services import access_record, access_record_many
+from accounts.services import access_record
 from cases.models import Case
 from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
 from core.forms import add_service_errors, errors_text
-from core.pdf import pdf_from_template, pdf_response
 from core.timezones import local_day
 from mdt.agenda import latest_mri
 from mdt.forms.decisions import DecisionForm, OutcomeForm, SignForm, follow_up_formset
-from mdt.models import AgendaItem, Decision, Meeting
+from mdt.models import AgendaItem, Decision, PrintedDocument
 from mdt.selectors import decisions_for_display
 from mdt.services import decisions
+from mdt.views import documents
 
 
 def _default_responsible(item: AgendaItem) -> list[int]:
@@ -224,25 +223,11 @@ def urgent_decision_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @never_cache
 def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
-    """The outcome letter for the GP and the referrer."""
-    decision = get_object_or_404(decisions_for_display().select_related("case__patient"), pk=decision_id)
-    access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="pdf_download")
-    pdf = pdf_from_template(
-        "pdf/decision_letter.html", {"decision": decision, "case": decision.case, "patient": decision.case.patient}
-    )
-    return pdf_response(pdf, f"mdt-outcome-{decision.pk}.pdf")
+    """The outcome letter for the GP and the referrer (built by the worker: mdt.views.documents)."""
+    return documents.serve(request, PrintedDocument.Kind.LETTER, decision_id)
 
 
 @never_cache
 def meeting_outcomes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Every item of a meeting with its outcome: a constant number of queries however long."""
-    meeting = get_object_or_404(Meeting.objects.select_related("chair__user"), pk=meeting_id)
-    current = decisions_for_display().exclude(status=Decision.Status.SUPERSEDED)
-    items = list(
-        meeting.items.order_by("position", "id")
-        .select_related("case__patient")
-        .prefetch_related(Prefetch("decisions", queryset=current, to_attr="current_decisions"))
-    )
-    access_record_many(user=request.user, cases=[(i.case.patient_id, i.case_id) for i in items], kind="pdf_download")
-    pdf = pdf_from_template("pdf/meeting_outcomes.html", {"meeting": meeting, "items": items})
-    return pdf_response(pdf, f"mdt-outcomes-{local_day(meeting.starts_at):%Y-%m-%d}.pdf")
+    """Every item of a meeting with its outcome (built by the worker: mdt.views.documents)."""
+    return documents.serve(request, PrintedDocument.Kind.OUTCOMES, meeting_id)

@@ -20,16 +20,14 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from accounts.services import access_record_many
 from core.paginators import Window, page_number
-from core.pdf import pdf_response
-from core.timezones import local_day
 from mdt import selectors
 from mdt.calendar import meeting_ics
 from mdt.candidates import agenda_candidates
 from mdt.forms.meetings import AddCasesForm, item_form
-from mdt.models import AgendaItem, Meeting
-from mdt.pdf import agenda_pdf
+from mdt.models import AgendaItem, Meeting, PrintedDocument
 from mdt.selectors import Agenda
 from mdt.services import agenda as services
+from mdt.views import documents
 
 PAST_PAGE_SIZE = 20
 
@@ -218,13 +216,9 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @never_cache
 def meeting_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    try:
-        agenda = selectors.meeting_agenda(meeting_id=meeting_id)
-    except Meeting.DoesNotExist as exc:
-        raise Http404("No such meeting") from exc
-    access_record_many(user=request.user, cases=_patients_and_cases(agenda), kind="pdf_download")
-    pdf = agenda_pdf(agenda, page_url=request.build_absolute_uri(agenda.meeting.get_absolute_url()))
-    return pdf_response(pdf, f"mdt-agenda-{local_day(agenda.meeting.starts_at):%Y-%m-%d}.pdf")
+    """The agenda pack: built by the worker, served once built (mdt.views.documents)."""
+    page_url = request.build_absolute_uri(reverse("meeting-detail", args=[meeting_id]))
+    return documents.serve(request, PrintedDocument.Kind.AGENDA, meeting_id, page_url)
 
 
 @never_cache

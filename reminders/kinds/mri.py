@@ -1,7 +1,6 @@
 """MRI reminders: performed and not reviewed (escalating), requested and not performed in time."""
 
 import datetime as dt
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,9 +9,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from cases.choices import MRI_MODALITIES
-from cases.clocks import ClockState, case_clocks
-from cases.models import Scan
-from cases.selectors import clocks_needing_attention
+from cases.clocks import FIRST_MRI_ANNOTATION, ClockState, case_clocks
+from cases.models import Case, Scan
+from cases.selectors import could_be_late, first_whole_spine_mri_at
 from mdt.models import Member
 from reminders.kinds.base import Kind, Run, local, mrn_of
 from reminders.models import Reminder
@@ -99,25 +98,33 @@ def not_performed_open(now: dt.datetime) -> Q:
 
 
 def derive_not_performed(run: Run) -> Iterator[Reminder]:
-    """Open MRI clocks at risk or breached (cases.selectors, two queries), then their requested MRIs."""
+    """Requested MRIs not yet reminded of, on cases whose MRI clock is at risk or breached.
+
+    The database narrows to open cases with such a scan whose MRI clock could be late (the
+    dashboard's conditions, cases.selectors.could_be_late); cases.clocks decides exactly. An
+    idle sweep, with every late clock's scans already reminded of, reads no case at all.
+    """
     coordinators = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
     if not coordinators:
         return
+    reminded = Reminder.objects.filter(scan=OuterRef("pk"), kind=NOT_PERFORMED)
+    waiting = Scan.objects.filter(not_performed_open(run.now), modality__in=MRI_MODALITIES).filter(~Exists(reminded))
+    cases = (
+        Case.objects.open()
+        .filter(could_be_late("mri_whole_spine_24h", run.now) | could_be_late("mri_whole_spine_1w", run.now))
+        .filter(Exists(waiting.filter(case=OuterRef("pk"))))
+        .annotate(**{FIRST_MRI_ANNOTATION: first_whole_spine_mri_at()})
+    )
     late = (ClockState.AT_RISK, ClockState.BREACHED)
     mri_clocks = {
         clock.case_id: clock
-        for clock in clocks_needing_attention(now=run.now, limit=sys.maxsize)
-        if clock.target.key.startswith("mri_") and clock.state in late and clock.started_at
+        for case in cases
+        for clock in case_clocks(case, run.now)
+        if clock.target.key.startswith("mri_") and clock.is_open and clock.state in late and clock.started_at
     }
     if not mri_clocks:
         return
-    reminded = Reminder.objects.filter(scan=OuterRef("pk"), kind=NOT_PERFORMED)
-    requested = (
-        Scan.objects.filter(not_performed_open(run.now), case_id__in=list(mri_clocks), modality__in=MRI_MODALITIES)
-        .filter(~Exists(reminded))
-        .order_by()
-        .values_list("pk", "case_id")
-    )
+    requested = waiting.filter(case_id__in=list(mri_clocks)).order_by().values_list("pk", "case_id")
     for scan_id, case_id in requested:
         clock = mri_clocks[case_id]
         assert clock.started_at is not None

@@ -13,6 +13,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +22,7 @@ from cases import clocks
 from cases.choices import CaseStatus, Modality, Presentation, TreatmentModality
 from cases.clocks import ClockState, case_clocks
 from cases.models import Case
-from cases.selectors import clocks_needing_attention
+from cases.selectors import CLOCK_STARTS, clocks_needing_attention
 from tests.factories import CaseFactory, PatientFactory, ScanFactory, clinician
 
 pytestmark = pytest.mark.django_db
@@ -643,12 +645,46 @@ def test_it_builds_the_worklist_in_a_bounded_number_of_queries(frozen, django_as
     for n in range(size):
         radiotherapy_case(NOW - (20 + n) * HOUR)
 
-    # open cases that could be late, with their patients (JOIN); their scans
-    with django_assert_max_num_queries(2):
+    # per target: the open cases that could be late, with their patients (JOIN) and their first
+    # whole-spine MRI (a subquery): no scans loaded, whatever the number of cases
+    with django_assert_max_num_queries(len(CLOCK_STARTS)):
         late = clocks_needing_attention(limit=1000)
         names = [clock.case.patient.display_name for clock in late]
 
     assert len(late) == len(names) == 2 * size
+
+
+def test_it_limits_the_worklist_in_the_database_keeping_the_most_urgent(frozen):
+    """The dashboard shows 25 rows: only the most overdue are fetched, across every target."""
+    mscc = [mscc_case(NOW - (30 + n) * HOUR) for n in range(40)]  # breached, due 6 to 45 hours ago
+    rt = [radiotherapy_case(NOW - (25 + 2 * n) * HOUR) for n in range(40)]  # breached, 1 to 79 hours ago
+
+    with CaptureQueriesContext(connection) as queries:
+        late = clocks_needing_attention(limit=5)
+    captured = [query["sql"] for query in queries.captured_queries]
+
+    expected = sorted(
+        [(case.suspected_diagnosis_at + 24 * HOUR, case) for case in mscc]
+        + [(case.decision_to_treat_at + 24 * HOUR, case) for case in rt],
+        key=lambda pair: pair[0],
+    )[:5]
+    assert [clock.case for clock in late] == [case for _, case in expected]
+    assert len(captured) == len(CLOCK_STARTS) and all("LIMIT" in sql for sql in captured)
+
+
+def test_a_case_late_on_two_clocks_is_listed_under_each(frozen):
+    case = mscc_case(
+        NOW - 40 * HOUR,  # due 16 hours ago
+        treatment_modality=TreatmentModality.RADIOTHERAPY,
+        decision_to_treat_at=NOW - 30 * HOUR,  # due 6 hours ago
+    )
+
+    late = clocks_needing_attention()
+
+    assert [(clock.case, clock.target.key) for clock in late] == [
+        (case, "mri_whole_spine_24h"),
+        (case, "rt_start_24h"),
+    ]
 
 
 # --------------------------------------------------------------------------- on the dashboard

@@ -1,6 +1,7 @@
 """Claiming and sending, in-process: once per reminder, whatever is delivered twice, fails or is resolved."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.core import mail
@@ -8,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Scan
+from config.celery import app
 from mdt.models import PeriodicRun
 from reminders import delivery, emails
 from reminders.delivery import Outcome, SendLater, deliver
@@ -16,6 +18,7 @@ from reminders.sweep import SWEEP_RUN, claim_batch, release_expired, sweep
 from reminders.tasks import send
 from tests.factories import HOUR, performed_scan
 from tests.reminders.conftest import sent_per_reminder
+from tests.reminders.workers import using_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -222,6 +225,8 @@ def test_a_send_that_never_finished_on_its_last_try_is_failed(team, settings):
 def test_when_the_broker_is_down_the_claims_are_handed_back_at_once(
     team, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
+    """A batch is published in one round trip, so a failure part-way sends none of it: every claim
+    of the batch goes back to pending for the next sweep, none is left waiting for its lease."""
     reminders = [due_reminder(team, dedupe_key=f"k{n}") for n in range(3)]
     published = []
 
@@ -236,9 +241,43 @@ def test_when_the_broker_is_down_the_claims_are_handed_back_at_once(
 
     assert report.broker_down and report.claimed == 3
     statuses = dict(Reminder.objects.filter(pk__in=[r.pk for r in reminders]).values_list("pk", "status"))
-    assert sorted(statuses.values()) == ["pending", "pending", "sending"]
-    assert statuses[published[0][0]] == "sending"
-    assert "broker unavailable: error=ConnectionRefusedError published=1 handed_back=2" in caplog.text
+    assert sorted(statuses.values()) == ["pending", "pending", "pending"]
+    assert "broker unavailable: error=ConnectionRefusedError batch=3 handed_back=3" in caplog.text
+
+
+def test_a_claimed_batch_is_published_in_one_round_trip_to_the_broker(
+    team, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Redis: one pipeline for the batch's messages, not one command per row; each row still its own task."""
+    import redis
+    from kombu.transport import redis as kombu_redis
+
+    settings.REMINDER_BATCH_SIZE = 50
+    reminders = [due_reminder(team, dedupe_key=f"k{n}") for n in range(7)]
+    flushes, direct = [], []
+    real_flush, real_lpush = kombu_redis.PublishBatch.flush, redis.Redis.lpush
+    monkeypatch.setattr(kombu_redis.PublishBatch, "flush", lambda batch: flushes.append(1) or real_flush(batch))
+
+    def lpush(client, *args):
+        if not isinstance(client, redis.client.Pipeline):  # a pipeline is a Redis client too
+            direct.append(args)
+        return real_lpush(client, *args)
+
+    monkeypatch.setattr(redis.Redis, "lpush", lpush)
+
+    broker_url = app.conf.broker_url
+    with using_broker(broker_url) as queue:
+        with django_capture_on_commit_callbacks(execute=True):
+            report = sweep()
+        client = redis.Redis.from_url(broker_url)
+        try:
+            messages = [json.loads(raw) for raw in client.lrange(queue, 0, -1)]
+        finally:
+            client.delete(queue)
+
+    assert report.claimed == 7 and not report.broker_down
+    assert flushes == [1] and direct == []
+    assert sorted(m["headers"]["argsrepr"] for m in messages) == sorted(f"({r.pk}, 1)" for r in reminders)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -41,6 +41,10 @@ def reset_producers() -> None:
     """
     app._pool = None
     app.amqp._producer_pool = None
+    # The queue map and router are cached from the default queue when first used: built while a test's
+    # own queue was the default, a later in-process worker would consume that queue, not the default one.
+    for cached in ("queues", "default_queue", "router"):
+        app.amqp.__dict__.pop(cached, None)
 
 
 @contextlib.contextmanager

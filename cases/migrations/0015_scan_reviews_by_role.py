@@ -38,6 +38,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0012_scan_reviewer_role"), ("mdt", "0001_initial")]
+    dependencies = [("cases", "0014_scan_reviewer_role"), ("mdt", "0001_initial")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_case_treating_provider_site'),
+        ('cases', '0012_patient_search_pattern_indexes'),
     ]
 
     operations = [

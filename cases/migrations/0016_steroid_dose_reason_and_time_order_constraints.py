@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_scan_reviews_by_role'),
+        ('cases', '0015_scan_reviews_by_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

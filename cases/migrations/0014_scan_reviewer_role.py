@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_radiotherapy_in_any_plan'),
+        ('cases', '0013_radiotherapy_in_any_plan'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

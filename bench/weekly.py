@@ -1,0 +1,127 @@
+"""Every page a person opens in a week, through the full request path, at the size of the database.
+
+Each page is requested with Django's test Client, signed in as the role that opens it: every
+middleware, URL resolution, the view, the template. The reference is the case page, measured in
+the same run: the target is each page within 3x of it (issue: fast where people wait). The agenda
+pack is served from the built PDF here (it is built once first, by the worker's code); building it
+is measured on its own, against the agenda page.
+"""
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from bench.harness import Comparison, measure
+from cases.models import Case, Patient
+from core import pdf as core_pdf
+from mdt import printing
+from mdt.models import Decision, Meeting, PrintedDocument
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def _get(client: Client, url: str, status: int = 200) -> None:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+
+
+def ids() -> dict[str, Any]:
+    meeting = Meeting.objects.filter(status=Meeting.Status.SCHEDULED).order_by("-starts_at").first()
+    past = Meeting.objects.filter(status=Meeting.Status.CONCLUDED).order_by("-starts_at").first()
+    assert meeting is not None and past is not None, "seed_scale makes meetings"
+    item = meeting.items.order_by("position").first()
+    assert item is not None
+    patient = Patient.objects.filter(mrn="SC0001234").first() or Patient.objects.order_by("id").first()
+    assert patient is not None and patient.nhs_number
+    decision = Decision.objects.filter(agenda_item__meeting=past).order_by("id").first()
+    assert decision is not None
+    return {
+        "case": item.case_id,
+        "patient": patient.pk,
+        "mrn": patient.mrn,
+        "nhs": patient.nhs_number,
+        "meeting": meeting.pk,
+        "past_meeting": past.pk,
+        "decision": decision.pk,
+        "open_case": Case.objects.open().order_by("-referred_at").values_list("pk", flat=True).first(),
+    }
+
+
+def pages(known: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Page name -> (the role's user, URL). The first is the reference."""
+    return {
+        "case page (reference)": ("bench-oncologist", reverse("case-detail", args=[known["case"]])),
+        "dashboard, clinician": ("bench-oncologist", reverse("dashboard")),
+        "dashboard, MSCC coordinator": ("bench-mscc_coordinator", reverse("dashboard")),
+        "reports, last 12 months": ("bench-mscc_coordinator", reverse("report") + "?period=last_12_months"),
+        "agenda page, clinician": ("bench-oncologist", reverse("meeting-detail", args=[known["meeting"]])),
+        "agenda page, coordinator": ("bench-mdt_coordinator", reverse("meeting-detail", args=[known["meeting"]])),
+        "patient page": ("bench-oncologist", reverse("patient-detail", args=[known["patient"]])),
+        "patient search: surname prefix": ("bench-oncologist", reverse("patient-list") + "?q=smi"),
+        "patient search: NHS number": ("bench-oncologist", reverse("patient-list") + f"?q={known['nhs']}"),
+        "patient search: MRN": ("bench-oncologist", reverse("patient-list") + f"?q={known['mrn']}"),
+        "MRI review worklist": ("bench-radiologist", reverse("scans-pending-review")),
+        "workspace: patients, surname": ("bench-mdt_coordinator", "/admin/cases/patient/?q=smi"),
+        "workspace: patients, NHS number": ("bench-mdt_coordinator", f"/admin/cases/patient/?q={known['nhs']}"),
+        "workspace: cases, MRN": ("bench-mdt_coordinator", f"/admin/cases/case/?q={known['mrn']}"),
+        "follow-ups": ("bench-oncologist", reverse("follow-up-list")),
+        "meetings list": ("bench-mdt_coordinator", reverse("meeting-list")),
+        "agenda pack PDF (built)": ("bench-oncologist", reverse("meeting-pdf", args=[known["meeting"]])),
+        "outcome letter PDF (built)": ("bench-oncologist", reverse("decision-letter", args=[known["decision"]])),
+    }
+
+
+def build_documents(clients: dict[str, Client], urls: dict[str, tuple[str, str]]) -> list[str]:
+    """Build the PDFs the pages serve, with the worker's code run here (nothing is published to a broker
+    another worker could take); returns a line on each build's cost."""
+    lines = []
+    PrintedDocument.objects.all().delete()  # the benchmark database's: builds left by earlier runs
+    for name, (username, url) in urls.items():
+        if "PDF" in name:
+            clients[username].get(url)
+    for document in PrintedDocument.objects.filter(status=PrintedDocument.Status.READY).order_by("kind"):
+        lines.append(
+            f"{document.get_kind_display()}: built by the worker's code in {document.build_ms} ms, "
+            f"{document.pages} pages."
+        )
+    return lines
+
+
+def weekly(repeats: int) -> tuple[Comparison, list[str]]:
+    # The worker's code runs here when a PDF must be (re)built (the pack's clocks entering a new
+    # 15-minute window mid-run): nothing is published to a broker another worker could take.
+    printing.enqueue = printing.build
+    urls = pages(ids())
+    clients = {username: client_for(username) for username, _ in urls.values()}
+    lines = build_documents(clients, urls)
+    candidates: dict[str, Callable[[], None]] = {
+        name: functools.partial(_get, clients[username], url) for name, (username, url) in urls.items()
+    }
+    return Comparison("Weekly pages (full request path)", measure(candidates, repeats=repeats)), lines
+
+
+def pack_layout(repeats: int) -> Comparison:
+    """The agenda pack's build (the worker's work: HTML, layout, PDF) against the agenda page in HTML."""
+    known = ids()
+    client = client_for("bench-oncologist")
+    page = reverse("meeting-detail", args=[known["meeting"]])
+
+    def build() -> None:
+        source = printing.source(PrintedDocument.Kind.AGENDA, known["meeting"], "http://bench/")
+        core_pdf.render_html(printing.html_of(source, now=None))
+
+    measures = measure(
+        {"agenda page (HTML, full request)": lambda: _get(client, page), "agenda pack built (worker)": build},
+        repeats=repeats,
+        warmup=1,
+    )
+    cases = Meeting.objects.get(pk=known["meeting"]).items.count()
+    return Comparison(f"Agenda pack, {cases} cases, against its page", measures)

@@ -1,0 +1,47 @@
+"""Printed documents (agenda packs, outcome summaries, letters), built by the worker and kept.
+
+A row is one build of one document from one set of inputs: `digest` is the SHA-256 of the HTML
+the document is laid out from, so any change to what it prints (a new scan, an edited question, a
+sign-off) makes a new digest and a new build, and an unchanged document is served from the row.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+
+class PrintedDocument(models.Model):
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", "Agenda pack"
+        OUTCOMES = "outcomes", "Meeting outcomes"
+        LETTER = "letter", "Outcome letter"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the print worker"
+        BUILDING = "building", "Laying out the pages"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be built"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.PositiveIntegerField(help_text="The meeting (agenda, outcomes) or decision (letter).")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the HTML laid out: what the document prints.")
+    page_url = models.URLField(max_length=500, blank=True, help_text="The page the document links back to.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    build_ms = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=200, blank=True, help_text="The exception's type only: never its text.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "digest"], name="printed_document_once_per_input"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_id} ({self.get_status_display()})"
+
+    @property
+    def ready(self) -> bool:
+        return self.status == self.Status.READY

@@ -1,0 +1,200 @@
+"""PDFs built in the background and kept until what they print changes.
+
+Laying out a sixty-case agenda pack takes seconds of CPU: done in a web worker, two at once held
+every other request behind them. Here a request renders the document's HTML (as cheap as the page
+itself), hashes it, and either serves the PDF already built from that exact HTML or asks the
+Celery worker to build it (mdt.tasks.build_document) and shows a progress page that polls
+`document_status`. Any change to what the document prints changes the HTML, so the digest, so the
+PDF is rebuilt; nothing else is needed to invalidate it. The task carries the row's id only.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases.clocks import case_clocks
+from core.pdf import render_html
+from mdt.models import Decision, Meeting, PrintedDocument
+from mdt.selectors import decisions_for_display, meeting_agenda
+
+log = logging.getLogger(__name__)
+# A pack asked for again within this window is served as built, with its printed time (the time left
+# on each clock as of then); a clock changing state, or any edit, rebuilds it at once.
+CACHE_WINDOW = dt.timedelta(minutes=15)
+Kind = PrintedDocument.Kind
+Status = PrintedDocument.Status
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a document is laid out from: its template and context, and who is in it (for access records)."""
+
+    template: str
+    context: dict[str, Any]
+    filename: str
+    patients_and_cases: list[tuple[int, int]]
+    # What the document shows that changes with time alone, as of now: the clocks' states. Part of
+    # the digest, so a clock turning "at risk" or "breached" rebuilds the document at once.
+    live: str = ""
+
+
+def _agenda(meeting_id: int, page_url: str, now: dt.datetime | None = None) -> Source:
+    """The pack with its clocks shown at `now` (default: now); `live` their states at the real now."""
+    real_now = timezone.now()
+    agenda = meeting_agenda(meeting_id=meeting_id, now=now or real_now)
+    day = timezone.localtime(agenda.meeting.starts_at)
+    states = [
+        f"{block.item.case_id}:{clock.target.key}:{clock.state}"
+        for block in agenda.blocks
+        for clock in case_clocks(block.item.case, real_now)
+    ]
+    return Source(
+        "pdf/agenda.html",
+        {"agenda": agenda, "meeting": agenda.meeting, "page_url": page_url},
+        f"mdt-agenda-{day:%Y-%m-%d}.pdf",
+        [(block.item.case.patient_id, block.item.case_id) for block in agenda.blocks],
+        live=";".join(states),
+    )
+
+
+def _outcomes(meeting_id: int, page_url: str) -> Source:
+    meeting = Meeting.objects.select_related("chair__user").get(pk=meeting_id)
+    current = decisions_for_display().exclude(status=Decision.Status.SUPERSEDED)
+    items = list(
+        meeting.items.order_by("position", "id")
+        .select_related("case__patient")
+        .prefetch_related(Prefetch("decisions", queryset=current, to_attr="current_decisions"))
+    )
+    day = timezone.localtime(meeting.starts_at)
+    return Source(
+        "pdf/meeting_outcomes.html",
+        {"meeting": meeting, "items": items},
+        f"mdt-outcomes-{day:%Y-%m-%d}.pdf",
+        [(item.case.patient_id, item.case_id) for item in items],
+    )
+
+
+def _letter(decision_id: int, page_url: str) -> Source:
+    decision = decisions_for_display().select_related("case__patient").get(pk=decision_id)
+    return Source(
+        "pdf/decision_letter.html",
+        {"decision": decision, "case": decision.case, "patient": decision.case.patient},
+        f"mdt-outcome-{decision.pk}.pdf",
+        [(decision.case.patient_id, decision.case_id)],
+    )
+
+
+SOURCES: dict[str, Callable[[int, str], Source]] = {
+    Kind.AGENDA: _agenda,
+    Kind.OUTCOMES: _outcomes,
+    Kind.LETTER: _letter,
+}
+
+
+def source(kind: str, object_id: int, page_url: str = "") -> Source:
+    """Raises the model's DoesNotExist for a missing meeting or decision."""
+    return SOURCES[kind](object_id, page_url)
+
+
+def source_for_digest(kind: str, object_id: int, page_url: str = "") -> Source:
+    """As `source`, with the agenda's clocks shown at the start of the current CACHE_WINDOW: the time
+    left on a running clock changes every minute, which alone would make every request a new pack.
+    The states (running, at risk, breached) are taken at the real now (Source.live)."""
+    if kind != Kind.AGENDA:
+        return source(kind, object_id, page_url)
+    now = timezone.now()
+    window_start = now - dt.timedelta(seconds=now.timestamp() % CACHE_WINDOW.total_seconds())
+    return _agenda(object_id, page_url, now=window_start)
+
+
+def html_of(doc: Source, *, now: dt.datetime | None) -> str:
+    """The HTML laid out. `now` is the printed-at time; None when hashing, so the time alone
+    never makes a document new (what it shows of the clocks still does)."""
+    return render_to_string(doc.template, {**doc.context, "now": now})
+
+
+def digest_of(html: str, live: str = "") -> str:
+    return hashlib.sha256(f"{html}\n{live}".encode()).hexdigest()
+
+
+def document_for(kind: str, object_id: int, doc: Source, page_url: str = "") -> PrintedDocument:
+    """The document built from exactly these inputs: ready, or queued for the worker now."""
+    digest = digest_of(html_of(doc, now=None), doc.live)
+    document = PrintedDocument.objects.filter(kind=kind, object_id=object_id, digest=digest).first()
+    created = False
+    if document is None:
+        try:
+            with transaction.atomic():
+                document = PrintedDocument.objects.create(
+                    kind=kind, object_id=object_id, digest=digest, page_url=page_url
+                )
+                created = True
+        except IntegrityError:  # two requests at once: the other one created it
+            document = PrintedDocument.objects.get(kind=kind, object_id=object_id, digest=digest)
+    if created or _stalled(document):
+        if not created:
+            PrintedDocument.objects.filter(pk=document.pk).update(
+                status=Status.QUEUED, error="", requested_at=timezone.now(), started_at=None
+            )
+        enqueue(document.pk)
+        document.refresh_from_db()  # a worker run eagerly (tests, development) has built it already
+    return document
+
+
+def _stalled(document: PrintedDocument) -> bool:
+    """Failed, or its message or its worker lost (Redis restarted, the worker killed): ask again.
+    A build still running past the task time limit has been stopped by Celery."""
+    now = timezone.now()
+    if document.status == Status.FAILED:
+        return True
+    if document.status == Status.QUEUED:
+        return document.requested_at < now - dt.timedelta(seconds=settings.PRINT_REQUEUE_AFTER_SECONDS)
+    if document.status == Status.BUILDING and document.started_at is not None:
+        return document.started_at < now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return False
+
+
+def enqueue(document_id: int) -> None:
+    from mdt.tasks import build_document  # the task module imports this one
+
+    transaction.on_commit(lambda: build_document.delay(document_id))
+
+
+def build(document_id: int) -> None:
+    """Lay out the document and keep the PDF (the worker's side). A second build of a row already
+    being built or ready does nothing, so a redelivered message is harmless."""
+    claimed = PrintedDocument.objects.filter(pk=document_id, status=Status.QUEUED).update(
+        status=Status.BUILDING, started_at=timezone.now()
+    )
+    if not claimed:
+        return
+    document = PrintedDocument.objects.get(pk=document_id)
+    started = time.monotonic()
+    try:
+        doc = source(document.kind, document.object_id, document.page_url)
+        pdf, pages = render_html(html_of(doc, now=timezone.now()))
+    except Exception as exc:
+        log.error("document build failed: id=%s kind=%s error=%s", document.pk, document.kind, type(exc).__name__)
+        PrintedDocument.objects.filter(pk=document_id).update(status=Status.FAILED, error=type(exc).__name__)
+        return
+    PrintedDocument.objects.filter(pk=document_id).update(
+        status=Status.READY,
+        pdf=pdf,
+        pages=pages,
+        built_at=timezone.now(),
+        build_ms=round((time.monotonic() - started) * 1000),
+    )
+    # Older builds of the same document print what it no longer shows.
+    PrintedDocument.objects.filter(kind=document.kind, object_id=document.object_id, status=Status.READY).exclude(
+        pk=document_id
+    ).delete()
