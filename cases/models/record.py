@@ -29,6 +29,7 @@ from cases.choices import (
 )
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
 from cases.steroids import dose_errors
+from cases.time_order import time_order_errors
 from cases.validators import (
     format_nhs_number,
     looks_like_nhs_number,
@@ -339,23 +340,6 @@ class Case(Versioned):
     def pain_red_flags(self) -> list[tuple[str, str]]:
         return [(key, RED_FLAG_LABELS[key]) for key in self.red_flags if key not in NEURO_RED_FLAG_KEYS]
 
-    def _date_order_errors(self, errors: dict[str, str]) -> None:
-        """Times that must keep their order on every path (HAZ-013); the database holds the same rules."""
-        started, reduced = self.steroids_started_at, self.steroid_reduction_started_at
-        if reduced and started and reduced < started:
-            errors.setdefault("steroid_reduction_started_at", "The reduction cannot start before the first dose.")
-        if self.treatment_plan_agreed_at and self.referred_at and self.treatment_plan_agreed_at < self.referred_at:
-            errors.setdefault("treatment_plan_agreed_at", "The treatment plan cannot be agreed before the referral.")
-        birth = self.patient.date_of_birth if self.patient_id else None
-        suspected = self.suspected_diagnosis_at
-        if suspected and birth and timezone.localtime(suspected).date() < birth:
-            errors.setdefault(
-                "suspected_diagnosis_at", "The diagnosis cannot be suspected before the patient was born."
-            )
-        rt_started = self.radiotherapy_started_at
-        if rt_started and (not self.decision_to_treat_at or rt_started < self.decision_to_treat_at):
-            errors.setdefault("radiotherapy_started_at", "Radiotherapy cannot start before the decision to treat.")
-
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.neuro_red_flags and self.presentation != Presentation.SUSPECTED_MSCC:
@@ -387,7 +371,7 @@ class Case(Versioned):
             errors["steroid_dose_mg"] = "The daily dose is a number of mg greater than 0."
         elif self.steroid_dose_mg is not None:
             errors.update(dose_errors(self.steroid_dose_mg, self.steroid_dose_reason))
-        self._date_order_errors(errors)
+        time_order_errors(self, errors)
         for field in (
             "treatment_plan_agreed_at",
             "decision_to_treat_at",
