@@ -219,6 +219,11 @@ class AgendaItemAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     def patient(self, obj: AgendaItem) -> str:
         return obj.case.patient.display_name
 
+    def get_readonly_fields(self, request: HttpRequest, obj: AgendaItem | None = None) -> list[str]:
+        # A listed item keeps its case and meeting (AgendaItem.clean): a decision stays beside its patient.
+        fixed = ["meeting", "case"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
     def save_model(self, request: HttpRequest, obj: AgendaItem, form: Any, change: bool) -> None:
         if not change:
             obj.added_by = request.user  # type: ignore[assignment]

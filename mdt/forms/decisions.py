@@ -7,11 +7,12 @@ from django import forms
 from django.utils import timezone
 
 from mdt.models import Decision, FollowUp, Intent, Member, Treatment
-from mdt.services.decisions import DecisionInput
+from mdt.services.decisions import SIGNING_ROLES, DecisionInput
 
 
 def clinicians() -> Any:
-    return Member.objects.filter(active=True).exclude(role__in=Member.COORDINATOR_ROLES).select_related("user")
+    """Those who may be named to sign (mdt.services.decisions.can_sign_decision)."""
+    return Member.objects.filter(active=True, role__in=SIGNING_ROLES).select_related("user")
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):

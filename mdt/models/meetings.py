@@ -162,22 +162,51 @@ class Meeting(models.Model):
     def has_started(self, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.starts_at
 
+    def require_outcomes_open(self, now: dt.datetime | None = None, field: str = "meeting") -> None:
+        """Outcomes, attendance and sign-off belong to the meeting itself, so they are recorded from its start.
+
+        Recording them days ahead would mark a plan agreed that nobody discussed and stop the
+        one-week clock early (docs/clinical-reference.md §7.5). A decision needed sooner is an
+        urgent decision, which has its own path and is ratified at the next meeting.
+        """
+        if not self.has_started(now):
+            starts = timezone.localtime(self.starts_at)
+            raise ValidationError(
+                {
+                    field: f"The meeting starts at {starts:%H:%M on %d %b %Y}: outcomes, attendance and sign-off "
+                    "are recorded from then. For a decision that cannot wait, record an urgent decision."
+                }
+            )
+        if self.status == Meeting.Status.CANCELLED:
+            raise ValidationError({field: "This meeting is cancelled: nothing is recorded against it."})
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.starts_at and self.agenda_closes_at and self.agenda_closes_at > self.starts_at:
             errors["agenda_closes_at"] = "The agenda must close before the meeting starts."
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = "The meeting must end after it starts."
-        if self.starts_at and self.starts_at < timezone.now() and self._starts_at_changed():
+        saved = self._saved()
+        if self.starts_at and self.starts_at < timezone.now() and (saved is None or saved[0] != self.starts_at):
             errors["starts_at"] = "A meeting cannot be scheduled in the past."
+        if saved is not None and saved[1] == Meeting.Status.CONCLUDED and self.status != Meeting.Status.CONCLUDED:
+            # Its decisions, attendance and carried-forward cases stand: reopening would let them be rewritten.
+            errors["status"] = "This meeting is concluded and its record is final: its status cannot change."
+        elif (
+            self.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.CONCLUDED)
+            and (saved is None or saved[1] != self.status)
+            and self.starts_at
+            and not self.has_started()
+        ):
+            errors["status"] = "A meeting is under way or concluded only from its start time."
         if errors:
             raise ValidationError(errors)
 
-    def _starts_at_changed(self) -> bool:
+    def _saved(self) -> tuple[dt.datetime, str] | None:
+        """(starts_at, status) as saved, or None for a new meeting."""
         if self.pk is None:
-            return True
-        saved = Meeting.objects.filter(pk=self.pk).values_list("starts_at", flat=True).first()
-        return saved != self.starts_at
+            return None
+        return Meeting.objects.filter(pk=self.pk).values_list("starts_at", "status").first()
 
 
 class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
@@ -246,8 +275,11 @@ class AgendaItem(models.Model):
         return f"Case {self.case_id} on meeting {self.meeting_id}"
 
     def clean(self) -> None:
-        """The rules for listing a case; checked when an item is added (not when a listed one is edited)."""
-        if self.pk is not None or not self.case_id or not self.meeting_id:
+        """The rules for listing a case when an item is added, and for changing one already listed."""
+        if not self.case_id or not self.meeting_id:
+            return
+        if self.pk is not None:
+            self._clean_change()
             return
         errors: dict[str, str] = {}
         case, meeting = self.case, self.meeting
@@ -267,6 +299,37 @@ class AgendaItem(models.Model):
                 errors["late_reason"] = (
                     f"The agenda closed at {closed:%H:%M on %d %b %Y}: give a reason for adding this case late."
                 )
+        if errors:
+            raise ValidationError(errors)
+
+    def _clean_change(self) -> None:
+        """A listed item keeps its case and meeting; its outcome follows the meeting and its decision.
+
+        Whatever path edits the item (the workspace, the pages), a decision stays beside the patient it
+        was made for, a decided item is not withdrawn or listed again, and outcomes wait for the meeting.
+        """
+        saved = AgendaItem.objects.filter(pk=self.pk).values("case_id", "meeting_id", "status").first()
+        if saved is None:
+            return
+        errors: dict[str, str] = {}
+        if saved["case_id"] != self.case_id:
+            errors["case"] = "The case of a listed item cannot change: withdraw this item and list the right case."
+        if saved["meeting_id"] != self.meeting_id:
+            errors["meeting"] = "A listed item stays on its meeting: withdraw it here and list the case on the other."
+        if errors or saved["status"] == self.status:
+            if errors:
+                raise ValidationError(errors)
+            return
+        meeting = Meeting.objects.get(pk=self.meeting_id)
+        has_decision = self.decisions.exclude(status="superseded").exists()
+        if has_decision:
+            errors["status"] = "This case has a decision recorded: amend the decision instead."
+        elif meeting.status == Meeting.Status.CONCLUDED:
+            errors["status"] = "This meeting is concluded: its outcomes are final."
+        elif self.status == AgendaItem.Status.DISCUSSED:
+            errors["status"] = "A case is marked discussed by recording its decision."
+        elif self.status == AgendaItem.Status.NOT_DISCUSSED:
+            meeting.require_outcomes_open(field="status")
         if errors:
             raise ValidationError(errors)
 
@@ -312,3 +375,7 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"Member {self.member_id} {'present' if self.present else 'absent'} at meeting {self.meeting_id}"
+
+    def clean(self) -> None:
+        if self.meeting_id:
+            Meeting.objects.get(pk=self.meeting_id).require_outcomes_open()

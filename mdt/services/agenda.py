@@ -229,6 +229,7 @@ def attendance_record(*, meeting_id: int, user: Any, present_member_ids: Iterabl
     meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError({"meeting": "This meeting is cancelled: there is no attendance to record."})
+    meeting.require_outcomes_open()
     present_ids = {int(member_id) for member_id in present_member_ids}
     recorded = {row.member_id: row for row in meeting.attendances.all()}
     members = Member.objects.filter(active=True) | Member.objects.filter(pk__in=[*recorded, *present_ids])

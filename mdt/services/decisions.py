@@ -18,11 +18,23 @@ from simple_history.utils import bulk_create_with_history
 from cases.choices import CaseStatus
 from cases.models import Case
 from core.concurrency import changes_since
-from mdt.models import AgendaItem, Decision, FollowUp, Member, SignOff
+from mdt.models import AgendaItem, Decision, FollowUp, Meeting, Member, SignOff
 from mdt.services.agenda import is_clinician, member_of
 
 # Who may make an urgent decision between meetings (an MSCC patient cannot wait for next week).
 URGENT_ROLES = frozenset({Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON})
+
+# Who signs a decision. The treatment of spinal metastases is decided by the specialties that deliver
+# or direct it: the clinical oncologist (radiotherapy, systemic therapy), the spinal surgeon (surgery,
+# stability) and the radiologist (whose reading of the imaging the decision rests on); these are also
+# the roles a meeting needs for its quorum. Palliative care, physiotherapy and the specialist nurses
+# advise, record outcomes and are listed as present, but do not sign the treatment plan, as in
+# docs/clinical-reference.md §7.5. One rule for naming signers and for signing.
+SIGNING_ROLES = frozenset({Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON, Member.Role.RADIOLOGIST})
+
+
+def can_sign_decision(member: Member | None) -> bool:
+    return member is not None and member.active and member.role in SIGNING_ROLES
 
 
 @dataclass
@@ -55,6 +67,15 @@ def _responsible(ids: list[int], *, treatment: bool) -> list[Member]:
     if treatment and not {Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON} <= roles:
         raise ValidationError(
             {"responsible": "A treatment decision needs an oncologist and a spinal surgeon among the responsible."}
+        )
+    not_signers = [m for m in members if not can_sign_decision(m)]
+    if not_signers:
+        names = ", ".join(str(m) for m in not_signers)
+        raise ValidationError(
+            {
+                "responsible": "Only an oncologist, a spinal surgeon or a radiologist signs a decision, "
+                f"not {names}: they may record it and are listed as present."
+            }
         )
     return members
 
@@ -162,6 +183,7 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
     item = AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item_id)
     if item.status == AgendaItem.Status.WITHDRAWN:
         raise ValidationError({"status": "This case was withdrawn from the agenda."})
+    item.meeting.require_outcomes_open(field="status")
     decision = (
         Decision.objects.select_for_update().filter(agenda_item=item).current().select_related("recorded_by").first()
     )
@@ -231,6 +253,10 @@ def signoff_respond(*, decision_id: int, user: Any, agree: bool, reason: str = "
     signoff = SignOff.objects.select_for_update().filter(decision=decision, member=member).first()
     if member is None or signoff is None or not is_clinician(user):
         raise PermissionDenied("Only the clinicians named on a decision sign it.")
+    if not can_sign_decision(member):
+        raise PermissionDenied("Only an oncologist, a spinal surgeon or a radiologist signs a decision.")
+    if not decision.urgent and decision.agenda_item_id is not None:
+        AgendaItem.objects.select_related("meeting").get(pk=decision.agenda_item_id).meeting.require_outcomes_open()
     if decision.status == Decision.Status.SUPERSEDED:
         raise ValidationError("This decision was amended: sign the amendment instead.")
     if signoff.response != SignOff.Response.PENDING:
@@ -295,9 +321,13 @@ def agenda_item_outcome(*, item_id: int, user: Any, status: str, reason: str = "
     _require_recorder(user)
     if status not in (AgendaItem.Status.NOT_DISCUSSED, AgendaItem.Status.WITHDRAWN):
         raise ValidationError({"status": "Choose not discussed or withdrawn."})
-    item = AgendaItem.objects.select_for_update().get(pk=item_id)
+    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item_id)
     if Decision.objects.filter(agenda_item=item).current().exists():
         raise ValidationError({"status": "This case has a decision recorded: amend the decision instead."})
+    if item.meeting.status == Meeting.Status.CONCLUDED:
+        raise ValidationError({"status": "This meeting is concluded: its outcomes are final."})
+    if status == AgendaItem.Status.NOT_DISCUSSED:  # withdrawing is an agenda change, allowed beforehand too
+        item.meeting.require_outcomes_open(field="status")
     if status == AgendaItem.Status.WITHDRAWN and not reason.strip():
         raise ValidationError({"reason": "Give the reason for withdrawing the case."})
     item.status = status
