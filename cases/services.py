@@ -24,8 +24,9 @@ def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
     scan.reviewed_at = timezone.now()
     scan.reviewed_by = user
     scan.full_clean()
+    scan.version += 1  # a scan form opened before the review must not erase it
     scan._history_user = user  # type: ignore[attr-defined]  # the history row names the reviewer
-    scan.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    scan.save(update_fields=["reviewed_at", "reviewed_by", "version", "updated_at"])
     return scan
 
 

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A NUL character in any parameter: 400, before a view or the admin passes it to the database.
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.

@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import assign_role
 from core.admin import FastChangelistMixin
+from core.concurrency import VersionedFormMixin
 from mdt.forms.meetings import WeeklyMeetingsForm
 from mdt.models import AgendaItem, Attendance, Meeting, Member, PeriodicRun, quorum_of
 from mdt.services.agenda import WeeklySchedule, meetings_schedule_weekly
@@ -35,7 +36,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class TeamUserAdmin(UserAdmin):
+class TeamUserAdmin(SimpleHistoryAdmin, UserAdmin):
     """Users with their MDT role edited on the same page."""
 
     inlines = [MemberInline]
@@ -56,7 +57,7 @@ class TeamUserAdmin(UserAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "role", "job_title", "active"]
     list_filter = ["role", "active"]
     list_select_related = ["user"]
@@ -80,9 +81,19 @@ class PeriodicRunAdmin(admin.ModelAdmin):
 # --------------------------------------------------------------------------- meetings
 
 
+class AgendaItemForm(VersionedFormMixin):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "meeting", "case", "position", "question", "presenter", "status", "source", "late_reason",
+            "outcome_reason",
+        ]  # fmt: skip
+
+
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
-    fields = ["case", "position", "question", "presenter", "status", "source", "late_reason"]
+    form = AgendaItemForm
+    fields = ["case", "position", "question", "presenter", "status", "source", "late_reason", "loaded_version"]
     autocomplete_fields = ["case", "presenter"]
     show_change_link = True
     extra = 0
@@ -107,8 +118,15 @@ def _role_present(role: str) -> Exists:
     return Exists(Attendance.objects.filter(meeting=OuterRef("pk"), present=True, member__role=role))
 
 
+class MeetingForm(VersionedFormMixin):
+    class Meta:
+        model = Meeting
+        fields = ["title", "starts_at", "ends_at", "agenda_closes_at", "status", "location", "video_link", "chair"]
+
+
 @admin.register(Meeting)
 class MeetingAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+    form = MeetingForm
     list_display = ["starts_at", "title", "status", "agenda_closes_at", "cases", "quorate"]
     list_filter = ["status"]
     list_select_related = ["chair__user"]
@@ -118,7 +136,7 @@ class MeetingAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["chair"]
     inlines = [AgendaItemInline, AttendanceInline]
     fieldsets = [
-        (None, {"fields": ["title", ("starts_at", "ends_at"), "agenda_closes_at", "status"]}),
+        (None, {"fields": ["title", ("starts_at", "ends_at"), "agenda_closes_at", "status", "loaded_version"]}),
         ("Where and who", {"fields": ["location", "video_link", "chair"]}),
     ]
 
@@ -206,6 +224,7 @@ class MeetingAdmin(FastChangelistMixin, SimpleHistoryAdmin):
 
 @admin.register(AgendaItem)
 class AgendaItemAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+    form = AgendaItemForm
     list_display = ["id", "meeting", "patient", "position", "status", "source", "added_late"]
     list_select_related = ["meeting", "case__patient"]
     list_filter = ["status", "source", "added_late"]

@@ -11,12 +11,14 @@ a large table.
 from typing import Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.services import access_record
+from cases import services
 from cases.choices import CaseStatus, Presentation
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
@@ -185,10 +187,22 @@ class CaseAdminForm(VersionedFormMixin):
         }
 
 
+class ScanInlineForm(VersionedFormMixin):
+    class Meta:
+        model = Scan
+        fields = ["modality", "requested_at", "performed_at", "reported_at", "escc_grade"]
+
+
 class ScanInline(admin.TabularInline):
     model = Scan
-    fields = ["modality", "requested_at", "performed_at", "reported_at", "escc_grade", "reviewed_at", "reviewed_by"]
-    autocomplete_fields = ["reviewed_by"]
+    form = ScanInlineForm
+    fields = [
+        "modality", "requested_at", "performed_at", "reported_at", "escc_grade", "reviewed_at", "reviewed_by",
+        "loaded_version",
+    ]  # fmt: skip
+    # The specialist review is recorded by the reviewer through cases.services (the worklist, the
+    # case page, or the action on the scan list), never typed in here.
+    readonly_fields = ["reviewed_at", "reviewed_by"]
     show_change_link = True
     extra = 0
     ordering = ["-requested_at"]
@@ -252,12 +266,11 @@ class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SimpleHistoryAdmin):
         return bool(getattr(obj, "has_pending_review", False))
 
 
-class ScanAdminForm(forms.ModelForm):
+class ScanAdminForm(VersionedFormMixin):
     class Meta:
         model = Scan
         fields = [
             "case", "modality", "requested_at", "performed_at", "reported_at", "report", "escc_grade", "escc_level",
-            "reviewed_at", "reviewed_by",
         ]  # fmt: skip
 
     def clean_escc_level(self) -> str:
@@ -275,13 +288,34 @@ class ScanAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     # No date hierarchy here: on a million scans its year/month lists cost a full scan per page. The date
     # filter below asks nothing of the database until it is used.
     ordering = ["-requested_at", "-id"]
-    autocomplete_fields = ["case", "reviewed_by"]
+    autocomplete_fields = ["case"]
+    readonly_fields = ["reviewed_at", "reviewed_by"]  # set by cases.services.scan_mark_reviewed only
+    actions = ["mark_reviewed"]
     fieldsets = [
-        (None, {"fields": ["case", "modality"]}),
+        (None, {"fields": ["case", "modality", "loaded_version"]}),
         ("Times", {"fields": ["requested_at", "performed_at", "reported_at"]}),
         ("Report", {"fields": ["report", ("escc_grade", "escc_level")]}),
         ("Specialist review", {"fields": ["reviewed_at", "reviewed_by"]}),
     ]
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("cases.review_scan")
+
+    @admin.action(description="Mark the selected scans reviewed by me", permissions=["review"])
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Scan]) -> None:
+        """The worklist's service, one scan at a time: the same permission, checks and history."""
+        done, problems = 0, []
+        for scan_id in queryset.values_list("pk", flat=True):
+            try:
+                services.scan_mark_reviewed(scan_id=scan_id, user=request.user)
+            except ValidationError as exc:
+                problems.append(f"Scan {scan_id}: {' '.join(exc.messages)}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"{done} scan(s) marked reviewed.")
+        for problem in problems:
+            messages.error(request, problem)
 
     @admin.display(description="Patient", ordering="case__patient__mrn")
     def patient_mrn(self, obj: Scan) -> str:

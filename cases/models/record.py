@@ -31,9 +31,10 @@ from cases.choices import (
     SteroidIndication,
     TreatmentModality,
 )
-from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
+from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField
 from cases.validators import format_nhs_number, looks_like_nhs_number, normalise_nhs_number, validate_karnofsky
 from core.concurrency import Versioned
+from core.fields import LimitedTextField
 
 # A time typed a little ahead of the server's clock is not "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -67,7 +68,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
 
 
 class Patient(Versioned):
-    mrn = models.CharField(
+    mrn = MRNField(
         "MRN",
         max_length=20,
         unique=True,
@@ -91,7 +92,7 @@ class Patient(Versioned):
     )
     gp_name = models.CharField("GP name", max_length=200, blank=True)
     gp_practice = models.CharField("GP practice", max_length=200, blank=True)
-    gp_address = models.TextField("GP address", blank=True)
+    gp_address = LimitedTextField("GP address", blank=True, max_length=500)
     died_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -107,6 +108,12 @@ class Patient(Versioned):
             models.Index(fields=["family_name", "given_name", "id"], name="patient_name_order_idx"),
         ]
         constraints = [
+            # With every MRN stored upper-case, the unique index on mrn is case-insensitive in effect.
+            models.CheckConstraint(
+                condition=Q(mrn=Upper("mrn")),
+                name="patient_mrn_stored_upper_case",
+                violation_error_message="An MRN is stored in capitals.",
+            ),
             models.CheckConstraint(
                 condition=Q(died_on__isnull=True) | Q(died_on__gte=F("date_of_birth")),
                 name="patient_died_after_birth",
@@ -183,7 +190,7 @@ class Case(Versioned):
         help_text="0 to 100 in steps of 10.",
     )
     spinal_levels = SpinalLevelsField("spinal levels involved")
-    mdt_question = models.TextField("question for the MDT", blank=True)
+    mdt_question = LimitedTextField("question for the MDT", blank=True, max_length=2000)
     # NOMS inputs the clinician judges (domain.md 5): never derived from a number here.
     radiosensitivity_override = models.CharField(
         "radiosensitivity (clinician's judgement)",
@@ -328,13 +335,13 @@ class ScanState(models.TextChoices):
     REVIEWED = "reviewed", "Reviewed"
 
 
-class Scan(models.Model):
+class Scan(Versioned):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="scans")
     modality = models.CharField(max_length=20, choices=Modality.choices, default=Modality.MRI_WHOLE_SPINE)
     requested_at = models.DateTimeField(default=timezone.now)
     performed_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
-    report = models.TextField(blank=True)
+    report = LimitedTextField(blank=True, max_length=20_000)  # a long MRI report is a few thousand
     escc_grade = models.PositiveSmallIntegerField(
         "ESCC (Bilsky) grade",
         choices=EsccGrade.choices,

@@ -6,8 +6,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from mdt.models import Decision, FollowUp, Intent, Member, Treatment
+from mdt.models import AgendaItem, Decision, FollowUp, Intent, Member, SignOff, Treatment
 from mdt.services.decisions import SIGNING_ROLES, DecisionInput
+
+
+def max_length(model: Any, field: str) -> int:
+    """The model's maximum, so a form and the model never disagree."""
+    return int(model._meta.get_field(field).max_length)
 
 
 def clinicians() -> Any:
@@ -26,7 +31,9 @@ class DecisionForm(forms.Form):
     )
     no_treatment = forms.BooleanField(required=False, label="No active treatment")
     intent = forms.ChoiceField(choices=Intent.choices, widget=forms.RadioSelect)
-    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "autofocus": True}))
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "autofocus": True}), max_length=max_length(Decision, "rationale")
+    )
     patient_preferences_considered = forms.TypedChoiceField(
         label="Were the patient's preferences considered?",
         choices=[("yes", "Yes"), ("no", "No")],
@@ -34,7 +41,10 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     patient_preferences_note = forms.CharField(
-        required=False, label="The patient's preferences", widget=forms.Textarea(attrs={"rows": 2})
+        required=False,
+        label="The patient's preferences",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length(Decision, "patient_preferences_note"),
     )
     responsible = MemberChoiceField(
         queryset=Member.objects.none(),
@@ -42,7 +52,7 @@ class DecisionForm(forms.Form):
         label="Responsible clinicians (each signs)",
         help_text="A treatment decision needs an oncologist and a spinal surgeon.",
     )
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,7 +142,12 @@ def follow_up_formset(data: Any = None, *, not_before: dt.date | None = None) ->
 
 class SignForm(forms.Form):
     response = forms.ChoiceField(choices=[("agree", "Agree"), ("dissent", "Dissent")])
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason for dissent")
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for dissent",
+        max_length=max_length(SignOff, "reason"),
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -142,8 +157,20 @@ class SignForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    status = forms.ChoiceField(choices=[("not_discussed", "Not discussed"), ("withdrawn", "Withdrawn")])
-    reason = forms.CharField(required=False, max_length=500)
+    """The buttons of the decision page: save (and next), or an outcome without a decision."""
+
+    action = forms.ChoiceField(
+        choices=[("save", "Save"), ("save_next", "Save and next"), ("not_discussed", "Not discussed"),
+                 ("withdrawn", "Withdrawn")],
+        required=False,
+    )  # fmt: skip
+    reason = forms.CharField(required=False, max_length=max_length(AgendaItem, "outcome_reason"), label="Reason")
+
+
+class AmendmentForm(forms.Form):
+    amendment_reason = forms.CharField(
+        required=False, max_length=max_length(Decision, "amendment_reason"), label="Why is the decision amended"
+    )
 
 
 def meeting_day(value: dt.datetime) -> dt.date:

@@ -14,6 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import CaseStatus
 from cases.models import Case
+from core.concurrency import Versioned
+from core.fields import LimitedTextField
 
 
 class Member(models.Model):
@@ -39,6 +41,8 @@ class Member(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices)
     job_title = models.CharField(max_length=200, blank=True, help_text="e.g. Consultant clinical oncologist")
     active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()  # a role change changes what a person may do: who changed it, and when
 
     class Meta:
         ordering = ["role", "user__last_name", "user__first_name"]
@@ -101,7 +105,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return self.exclude(status=Meeting.Status.CANCELLED)
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         IN_PROGRESS = "in_progress", "In progress"
@@ -215,7 +219,7 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
         return self.exclude(status=AgendaItem.Status.WITHDRAWN)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Versioned):
     """A case on a meeting's agenda. One case at most once per meeting."""
 
     class Status(models.TextChoices):
@@ -237,15 +241,17 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
     position = models.PositiveIntegerField(default=0, help_text="The coordinator's order on the agenda.")
-    question = models.TextField("question for the MDT", blank=True)
+    question = LimitedTextField("question for the MDT", blank=True, max_length=2000)
     presenter = models.ForeignKey(
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="presented_items"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.LISTED)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADDED)
     added_late = models.BooleanField(default=False, help_text="Added after the agenda closed.")
-    late_reason = models.TextField("reason for adding late", blank=True)
-    outcome_reason = models.TextField("reason", blank=True, help_text="Why the case was withdrawn or not discussed.")
+    late_reason = LimitedTextField("reason for adding late", blank=True, max_length=1000)
+    outcome_reason = LimitedTextField(
+        "reason", blank=True, max_length=1000, help_text="Why the case was withdrawn or not discussed."
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -340,6 +346,8 @@ class Preparation(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="preparations")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="preparations")
     prepared_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()  # unmarking deletes the row: its history keeps who prepared and when
 
     class Meta:
         ordering = ["prepared_at", "id"]

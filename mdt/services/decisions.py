@@ -13,11 +13,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from cases.choices import CaseStatus
 from cases.models import Case
 from core.concurrency import changes_since
+from core.fields import validate_only
 from mdt.models import AgendaItem, Decision, FollowUp, Meeting, Member, SignOff
 from mdt.services.agenda import is_clinician, member_of
 
@@ -209,20 +210,39 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
     bulk_create_with_history(follow_ups, FollowUp, default_user=user)
     item.status = AgendaItem.Status.DISCUSSED
     item.outcome_reason = ""
+    item.version += 1
     item._history_user = user  # type: ignore[attr-defined]
-    item.save(update_fields=["status", "outcome_reason", "updated_at"])
-    # The MDT has now discussed the case: earlier urgent decisions are ratified, re-discussions done.
-    Decision.objects.urgent_unratified().filter(case=item.case).exclude(pk=decision.pk).update(
-        ratified_at=timezone.now(), ratified_by=decision
-    )
-    FollowUp.objects.filter(
-        case=item.case,
-        rediscuss=True,
-        completed_at__isnull=True,
-        due_on__lte=timezone.localtime(item.meeting.starts_at).date(),
-    ).update(completed_at=timezone.now(), completed_by=user)
+    item.save(update_fields=["status", "outcome_reason", "version", "updated_at"])
+    _after_discussion(item, decision, user)
     _case_after_decision(decision, user)
     return decision
+
+
+def _after_discussion(item: AgendaItem, decision: Decision, user: Any) -> None:
+    """The MDT has now discussed the case: earlier urgent decisions are ratified, re-discussions done.
+
+    Row by row in memory, then one UPDATE and one history INSERT per kind, so each change keeps its
+    history row with who and when however many rows it touches.
+    """
+    now = timezone.now()
+    ratified = list(Decision.objects.select_for_update().urgent_unratified().filter(case=item.case_id).exclude(
+        pk=decision.pk))  # fmt: skip
+    for urgent in ratified:
+        urgent.ratified_at, urgent.ratified_by, urgent.version = now, decision, urgent.version + 1
+    if ratified:
+        bulk_update_with_history(ratified, Decision, ["ratified_at", "ratified_by", "version"], default_user=user)
+    asked = list(
+        FollowUp.objects.select_for_update().filter(
+            case=item.case_id,
+            rediscuss=True,
+            completed_at__isnull=True,
+            due_on__lte=timezone.localtime(item.meeting.starts_at).date(),
+        )
+    )
+    for follow_up in asked:
+        follow_up.completed_at, follow_up.completed_by = now, user
+    if asked:
+        bulk_update_with_history(asked, FollowUp, ["completed_at", "completed_by"], default_user=user)
 
 
 @transaction.atomic
@@ -265,6 +285,7 @@ def signoff_respond(*, decision_id: int, user: Any, agree: bool, reason: str = "
         raise ValidationError({"reason": "Give the reason for your dissent."})
     signoff.response = SignOff.Response.AGREE if agree else SignOff.Response.DISSENT
     signoff.reason = reason.strip()
+    validate_only(signoff, "reason")
     signoff.responded_at = timezone.now()
     signoff._history_user = user  # type: ignore[attr-defined]
     signoff.save()
@@ -309,7 +330,11 @@ def decision_amend(*, decision_id: int, user: Any, data: DecisionInput, reason: 
     amendment.save()
     _name_signers(amendment, members, user)
     # The original's open follow-ups still stand: they move to the amendment (new ones are added).
-    FollowUp.objects.filter(decision=original, completed_at__isnull=True).update(decision=amendment)
+    still_open = list(FollowUp.objects.select_for_update().filter(decision=original, completed_at__isnull=True))
+    for follow_up in still_open:
+        follow_up.decision = amendment
+    if still_open:
+        bulk_update_with_history(still_open, FollowUp, ["decision"], default_user=user)
     bulk_create_with_history(follow_ups, FollowUp, default_user=user)
     _case_after_decision(amendment, user)
     return amendment
@@ -332,8 +357,10 @@ def agenda_item_outcome(*, item_id: int, user: Any, status: str, reason: str = "
         raise ValidationError({"reason": "Give the reason for withdrawing the case."})
     item.status = status
     item.outcome_reason = reason.strip()
+    validate_only(item, "outcome_reason")
+    item.version += 1
     item._history_user = user  # type: ignore[attr-defined]
-    item.save(update_fields=["status", "outcome_reason", "updated_at"])
+    item.save(update_fields=["status", "outcome_reason", "version", "updated_at"])
     return item
 
 

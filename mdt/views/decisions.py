@@ -14,7 +14,14 @@ from django.views.decorators.http import require_POST
 from accounts.services import access_record, access_record_many
 from cases.models import Case
 from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
-from mdt.forms.decisions import DecisionForm, OutcomeForm, SignForm, follow_up_formset, meeting_day
+from mdt.forms.decisions import (
+    AmendmentForm,
+    DecisionForm,
+    OutcomeForm,
+    SignForm,
+    follow_up_formset,
+    meeting_day,
+)
 from mdt.models import AgendaItem, Decision, FollowUp, Meeting
 from mdt.pdf import pdf_from_template
 from mdt.selectors import decisions_for_display
@@ -58,11 +65,16 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
     position = order.index(item.pk) if item.pk in order else -1
     next_id = order[position + 1] if 0 <= position < len(order) - 1 else None
     if request.method == "POST":
-        action = request.POST.get("action", "save")
+        buttons = OutcomeForm(request.POST)
+        if not buttons.is_valid():
+            for name, errors in buttons.errors.items():
+                messages.error(request, f"{buttons.fields[name].label}: {' '.join(map(str, errors))}")
+            return redirect("item-decision", meeting_id, item_id)
+        action = buttons.cleaned_data["action"] or "save"
         if action in ("not_discussed", "withdrawn"):
             try:
                 decisions.agenda_item_outcome(
-                    item_id=item.pk, user=request.user, status=action, reason=request.POST.get("reason", "")
+                    item_id=item.pk, user=request.user, status=action, reason=buttons.cleaned_data["reason"]
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -159,7 +171,10 @@ def _decision_page(
 ) -> HttpResponse:
     form = DecisionForm(request.POST or None, initial=initial)
     follow_ups = follow_up_formset(request.POST or None, not_before=timezone.localdate())
-    reason = request.POST.get("amendment_reason", "")
+    amendment = AmendmentForm(request.POST or None)
+    reason = amendment.cleaned_data["amendment_reason"] if amendment.is_valid() else ""
+    if amendment.is_bound and not amendment.is_valid():
+        form.add_error(None, [f"Why the decision is amended: {e}" for e in amendment.errors["amendment_reason"]])
     if request.method == "POST" and form.is_valid() and follow_ups.is_valid():
         try:
             decision = save(form.to_input(follow_ups), reason)
