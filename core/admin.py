@@ -4,8 +4,12 @@ filters on a correlated subquery."""
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Exists, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from core.paginators import EstimatedCountPaginator
 
@@ -32,3 +36,32 @@ class ExistsFilter(admin.SimpleListFilter):
         if value is None:
             return None
         return queryset.filter(Exists(self.subquery(value)))
+
+
+class SafeHistoryAdmin(SimpleHistoryAdmin):
+    """SimpleHistoryAdmin whose history pages answer a malformed address with a 404, not a 500.
+
+    Its views pass the address's ids straight to the database ("abc" for a number raises ValueError).
+    """
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        _require_valid(self.model._meta.pk, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        _require_valid(self.model._meta.pk, unquote(object_id))
+        _require_valid(self.model.history.model._meta.pk, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _require_valid(field: Any, raw: str) -> None:
+    try:
+        value = field.to_python(raw)
+        field.run_validators(value)
+        field.get_db_prep_value(value, connection, prepared=False)
+    except (ValidationError, ValueError, TypeError, OverflowError) as exc:
+        raise Http404("No such record") from exc
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        raise Http404("No such record")

@@ -13,10 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import assign_role
-from core.admin import FastChangelistMixin
+from core.admin import FastChangelistMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
 from mdt.forms.meetings import WeeklyMeetingsForm
 from mdt.models import AgendaItem, Attendance, Meeting, Member, PeriodicRun, quorum_of
@@ -36,7 +35,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class TeamUserAdmin(SimpleHistoryAdmin, UserAdmin):
+class TeamUserAdmin(SafeHistoryAdmin, UserAdmin):
     """Users with their MDT role edited on the same page."""
 
     inlines = [MemberInline]
@@ -57,7 +56,7 @@ class TeamUserAdmin(SimpleHistoryAdmin, UserAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(SafeHistoryAdmin):
     list_display = ["__str__", "role", "job_title", "active"]
     list_filter = ["role", "active"]
     list_select_related = ["user"]
@@ -125,7 +124,7 @@ class MeetingForm(VersionedFormMixin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+class MeetingAdmin(FastChangelistMixin, SafeHistoryAdmin):
     form = MeetingForm
     list_display = ["starts_at", "title", "status", "agenda_closes_at", "cases", "quorate"]
     list_filter = ["status"]
@@ -223,7 +222,7 @@ class MeetingAdmin(FastChangelistMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+class AgendaItemAdmin(FastChangelistMixin, SafeHistoryAdmin):
     form = AgendaItemForm
     list_display = ["id", "meeting", "patient", "position", "status", "source", "added_late"]
     list_select_related = ["meeting", "case__patient"]
@@ -250,7 +249,7 @@ class AgendaItemAdmin(FastChangelistMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(SafeHistoryAdmin):
     list_display = ["meeting", "member", "present"]
     list_select_related = ["meeting", "member__user"]
     list_filter = ["present", "member__role"]

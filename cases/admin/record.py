@@ -15,14 +15,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.services import access_record
 from cases import services
 from cases.choices import CaseStatus, Presentation
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
-from core.admin import ExistsFilter, FastChangelistMixin
+from core.admin import ExistsFilter, FastChangelistMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
 
 
@@ -122,7 +121,7 @@ class CaseInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SimpleHistoryAdmin):
+class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
     list_display = ["mrn", "display_name", "nhs_number_display", "date_of_birth", "primary_site", "died_on"]
     list_display_links = ["mrn", "display_name"]
     list_filter = [
@@ -209,7 +208,7 @@ class ScanInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SimpleHistoryAdmin):
+class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
     form = CaseAdminForm
     list_display = ["id", "patient", "presentation", "status", "referred_at", "responsible_clinician", "mri_waiting"]
     list_select_related = ["patient", "responsible_clinician"]
@@ -278,7 +277,7 @@ class ScanAdminForm(VersionedFormMixin):
 
 
 @admin.register(Scan)
-class ScanAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+class ScanAdmin(FastChangelistMixin, SafeHistoryAdmin):
     form = ScanAdminForm
     list_display = ["id", "patient_mrn", "modality", "requested_at", "performed_at", "state_display", "escc_grade"]
     list_select_related = ["case__patient", "reviewed_by"]

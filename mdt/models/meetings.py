@@ -385,5 +385,9 @@ class Attendance(models.Model):
         return f"Member {self.member_id} {'present' if self.present else 'absent'} at meeting {self.meeting_id}"
 
     def clean(self) -> None:
-        if self.meeting_id:
+        """Taken at the meeting: a new row, or a changed one, from its start."""
+        if not self.meeting_id:
+            return
+        saved = Attendance.objects.filter(pk=self.pk).values_list("present", flat=True).first() if self.pk else None
+        if saved is None or saved != self.present:
             Meeting.objects.get(pk=self.meeting_id).require_outcomes_open()
