@@ -91,7 +91,7 @@ ROLES: dict[str, Role] = {
             }
         ),
     ),
-    # Only a radiologist, oncologist or spinal surgeon's review counts (domain.md 8.1).
+    # Only a radiologist, oncologist or spinal surgeon's review counts (docs/clinical-reference.md §8.1).
     SCAN_REVIEWER: Role(grants=frozenset({"cases.review_scan"})),
     # Auditors: see everything in the admin, change nothing, and see who opened which record.
     READ_ONLY: Role(

@@ -1,10 +1,11 @@
-"""Clinical enumerations. Keys follow ../shared/domain.md exactly (sections 6, 7.2, 8.2)."""
+"""Clinical enumerations. Keys follow docs/clinical-reference.md exactly (§6, §7.2, §8.2)."""
 
 from django.db import models
 
 
 class PrimarySite(models.TextChoices):
-    # Lung and bowel are split because Tokuhashi and NOMS score them differently (domain.md 2.3, 5.2).
+    # Lung and bowel are split because Tokuhashi and NOMS score them differently
+    # (docs/clinical-reference.md §2.3, §5.2).
     LUNG_NSCLC = "lung_nsclc", "Lung, non-small cell"
     LUNG_SCLC = "lung_sclc", "Lung, small cell"
     BREAST = "breast", "Breast"
@@ -28,14 +29,14 @@ class Sex(models.TextChoices):
 
 
 class Presentation(models.TextChoices):
-    # Any neurological red flag puts the case on the suspected-MSCC pathway (domain.md 7.2).
+    # Any neurological red flag puts the case on the suspected-MSCC pathway (docs/clinical-reference.md §7.2).
     SUSPECTED_MSCC = "suspected_mscc", "Suspected MSCC with neurology"
     SUSPECTED_METASTASES = "suspected_metastases", "Suspected spinal metastases without neurology"
     KNOWN_DISEASE_REVIEW = "known_disease_review", "Known disease review"
 
 
 class PainRedFlag(models.TextChoices):
-    """Spinal pain suggesting spinal metastases (domain.md 7.2, first table)."""
+    """Spinal pain suggesting spinal metastases (docs/clinical-reference.md §7.2, first table)."""
 
     PAIN_THORACIC_OR_CERVICAL = "pain_thoracic_or_cervical", "Pain in the thoracic or cervical spine"
     PAIN_LUMBAR_PROGRESSIVE = "pain_lumbar_progressive", "Progressive lumbar spinal pain"
@@ -48,7 +49,7 @@ class PainRedFlag(models.TextChoices):
 
 
 class NeuroRedFlag(models.TextChoices):
-    """Neurological symptoms or signs suggesting MSCC: an emergency (domain.md 7.2, second table)."""
+    """Neurological symptoms or signs suggesting MSCC: an emergency (docs/clinical-reference.md §7.2, second table)."""
 
     RADICULAR_PAIN = "radicular_pain", "Radicular pain, including band-like pain"
     LIMB_WEAKNESS = "limb_weakness", "Limb weakness"
@@ -120,7 +121,7 @@ MRI_MODALITIES = (Modality.MRI_WHOLE_SPINE, Modality.MRI_TARGETED)
 
 
 class EsccGrade(models.IntegerChoices):
-    """Bilsky ESCC grade, stored as its order so grades compare (domain.md 4)."""
+    """Bilsky ESCC grade, stored as its order so grades compare (docs/clinical-reference.md §4)."""
 
     G0 = 0, "0: confined to bone"
     G1A = 1, "1a: epidural, thecal sac not deformed"
@@ -134,7 +135,10 @@ ESCC_KEYS: dict[int, str] = {0: "0", 1: "1a", 2: "1b", 3: "1c", 4: "2", 5: "3"}
 
 
 class TreatmentModality(models.TextChoices):
-    """The modality of a decision to treat: radiotherapy starts the NICE 24-hour clock (domain.md 7.1 T6)."""
+    """The modality of a decision to treat: radiotherapy starts the NICE 24-hour clock.
+
+    docs/clinical-reference.md §7.1 T6.
+    """
 
     RADIOTHERAPY = "radiotherapy", "Radiotherapy"
     SURGERY = "surgery", "Surgery"
@@ -143,7 +147,7 @@ class TreatmentModality(models.TextChoices):
 
 
 class SteroidIndication(models.TextChoices):
-    """Why dexamethasone was started (domain.md 7.4)."""
+    """Why dexamethasone was started (docs/clinical-reference.md §7.4)."""
 
     NEURO_MSCC = "neuro_mscc", "Neurological symptoms or signs of MSCC"
     SEVERE_PAIN = "severe_pain", "Severe pain"

@@ -1,10 +1,10 @@
-"""NICE pathway clocks (domain.md 7.1): when each target started, when it is due, and its state.
+"""NICE pathway clocks (docs/clinical-reference.md §7.1): when each target started, when it is due, and its state.
 
 Targets come from configuration (config/clinical_targets.toml, or the file named
 by CLINICAL_TARGETS_FILE), never from constants here. A target in hours is a
 fixed duration; a target in days is calendar days in the service's time zone,
 so "within 1 week" from 10:00 on the Saturday before the clocks change is due
-at 10:00 local time a week later (domain.md: "7 calendar days").
+at 10:00 local time a week later (docs/clinical-reference.md: "7 calendar days").
 """
 
 import datetime as dt

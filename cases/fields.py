@@ -101,7 +101,7 @@ def validate_red_flags(value: list[str]) -> None:
 
 
 class RedFlagsField(models.JSONField):
-    """A list of red-flag keys from domain.md 7.2, edited as grouped checkboxes."""
+    """A list of red-flag keys from docs/clinical-reference.md §7.2, edited as grouped checkboxes."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("default", list)

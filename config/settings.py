@@ -277,7 +277,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # THE SERVICE
 # ------------------------------------------------------------------------------
-# NICE pathway targets: value, unit, source and version per timer key (domain.md 7.1).
+# NICE pathway targets: value, unit, source and version per timer key (docs/clinical-reference.md §7.1).
 CLINICAL_TARGETS_FILE = Path(env_str("CLINICAL_TARGETS_FILE", str(BASE_DIR / "config" / "clinical_targets.toml")))
 # A periodic run older than this makes /healthz report the scheduler as stale.
 PERIODIC_STALE_AFTER_SECONDS = env_int("PERIODIC_STALE_AFTER_SECONDS", 5 * 60, minimum=60)
@@ -299,7 +299,7 @@ REMINDER_OUTCOME_HOURS = env_int("REMINDER_OUTCOME_HOURS", 24, minimum=1)
 REMINDER_SIGNOFF_HOURS = env_int("REMINDER_SIGNOFF_HOURS", 24, minimum=1)
 # "Follow-up due soon" goes out this many days before it is due (0: on the day).
 REMINDER_FOLLOW_UP_DAYS_BEFORE = env_int("REMINDER_FOLLOW_UP_DAYS_BEFORE", 3, minimum=0)
-# Steroids still recorded as active this many days after treatment started (domain.md 7.4:
+# Steroids still recorded as active this many days after treatment started (docs/clinical-reference.md §7.4:
 # the taper length is UNVERIFIED, so this is the service's choice, not a clinical rule).
 REMINDER_STEROIDS_DAYS_AFTER_TREATMENT = env_int("REMINDER_STEROIDS_DAYS_AFTER_TREATMENT", 7, minimum=1)
 # Date-based reminders (follow-ups) go out at this hour of the service's local day.

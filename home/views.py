@@ -11,7 +11,7 @@ from kombu import Connection
 
 from cases.selectors import clocks_needing_attention
 from mdt.models import PeriodicRun
-from mdt.selectors import next_meetings, pending_review_worklist
+from mdt.selectors import awaiting_signature, my_follow_up_counts, next_meetings, pending_review_worklist
 from reminders.selectors import my_reminders, outbox_health
 
 
@@ -24,6 +24,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "clocks_attention": clocks_needing_attention(),
             "next_meetings": next_meetings(),
             "my_reminders": my_reminders(user_id=request.user.pk),
+            "awaiting_signature": awaiting_signature(request.user),
+            "follow_up_counts": my_follow_up_counts(request.user),
         },
     )
 

@@ -66,7 +66,7 @@ def not_discussed_last_meeting(ctx: Context) -> QuerySet[Case]:
 def follow_up_asks_rediscussion(ctx: Context) -> QuerySet[Case]:
     """Open follow-ups due by the meeting day that ask for the case to come back to the MDT."""
     day = timezone.localtime(ctx.meeting.starts_at).date()
-    due = FollowUp.objects.filter(rediscuss=True, completed_at__isnull=True, due_on__lte=day)
+    due = FollowUp.objects.open().filter(rediscuss=True, due_on__lte=day)
     return Case.objects.filter(pk__in=due.values("case_id"))
 
 

@@ -187,3 +187,42 @@ def decisions_for_display() -> QuerySet[Decision]:
         Prefetch("signoffs", queryset=signoffs),
         Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner__user")),
     )
+
+
+def awaiting_signature(user: Any) -> list[SignOff]:
+    """The user's own sign-offs still pending on decisions not yet locked, oldest decision first:
+    shown on the dashboard the moment the decision is saved (the reminder a day later is the second prompt).
+    One query, on signoff_pending_idx."""
+    member = getattr(user, "member", None) if user.is_authenticated else None
+    if member is None:
+        return []
+    return list(
+        SignOff.objects.filter(
+            member=member, response=SignOff.Response.PENDING, decision__status=Decision.Status.AWAITING_SIGNOFF
+        )
+        .select_related("decision__case__patient", "decision__agenda_item__meeting")
+        .order_by("decision__decided_at", "decision_id")
+    )
+
+
+@dataclass(frozen=True)
+class FollowUpCounts:
+    overdue: int
+    due_soon: int
+
+
+def my_follow_up_counts(user: Any, *, days: int = 7, today: dt.date | None = None) -> FollowUpCounts | None:
+    """How many of the user's own follow-ups are overdue, and due within `days`: one query."""
+    member = getattr(user, "member", None) if user.is_authenticated else None
+    if member is None:
+        return None
+    today = today or timezone.localdate()
+    counts = (
+        FollowUp.objects.open()
+        .filter(owner=member)
+        .aggregate(
+            overdue=Count("pk", filter=Q(due_on__lt=today)),
+            due_soon=Count("pk", filter=Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=days))),
+        )
+    )
+    return FollowUpCounts(overdue=counts["overdue"], due_soon=counts["due_soon"])

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from mdt.views import decisions as decision_views
+from mdt.views import follow_ups as follow_up_views
 from mdt.views import meetings as meeting_views
 
 urlpatterns = [
@@ -37,5 +38,10 @@ urlpatterns += [
     path("decisions/<int:decision_id>/amend/", decision_views.decision_amend, name="decision-amend"),
     path("decisions/<int:decision_id>/letter.pdf", decision_views.decision_letter, name="decision-letter"),
     path("cases/<int:case_id>/urgent-decision/", decision_views.urgent_decision_new, name="urgent-decision-new"),
-    path("follow-ups/<int:follow_up_id>/done/", decision_views.follow_up_done, name="follow-up-done"),
+]
+
+urlpatterns += [
+    path("follow-ups/", follow_up_views.follow_up_list, name="follow-up-list"),
+    path("follow-ups/<int:follow_up_id>/complete/", follow_up_views.follow_up_complete, name="follow-up-complete"),
+    path("follow-ups/<int:follow_up_id>/cancel/", follow_up_views.follow_up_cancel, name="follow-up-cancel"),
 ]

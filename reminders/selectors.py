@@ -35,7 +35,7 @@ def my_reminders(*, user_id: int | None, now: dt.datetime | None = None, limit: 
         .exclude(status=Reminder.Status.CANCELLED)
         .filter(Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=now))
         .filter(any_open(now))
-        .select_related("case__patient", "meeting", "agenda_item")
+        .select_related("case__patient", "meeting", "agenda_item", "follow_up__case__patient")
         .order_by("-due_at", "-id")[:limit]
     )
     return [

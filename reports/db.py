@@ -1,7 +1,7 @@
 """Due times computed by the database, exactly as `cases.clocks.Target.due` computes them in Python.
 
 A target in hours is elapsed time: start + N hours, on every backend. A target in days is
-calendar days on the service's wall clock (domain.md 7.1, "7 calendar days"): take the local
+calendar days on the service's wall clock (docs/clinical-reference.md §7.1, "7 calendar days"): take the local
 time, add N days, and read the result back in the local zone. When that local time falls in the
 hour repeated at the autumn change, Python (`make_aware`, fold=0) takes the first of the two
 instants; PostgreSQL's `AT TIME ZONE` takes the second, so `AddLocalDays` corrects for it. A local

@@ -1,4 +1,4 @@
-"""The NICE timeliness measures (domain.md 8.3), counted by the database.
+"""The NICE timeliness measures (docs/clinical-reference.md §8.3), counted by the database.
 
 Each measure is a cohort of cases whose clock started in the period, and a result per case:
 - met: the clock stopped at or before its due time;

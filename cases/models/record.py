@@ -191,13 +191,13 @@ class Case(Versioned):
     )
     spinal_levels = SpinalLevelsField("spinal levels involved")
     mdt_question = LimitedTextField("question for the MDT", blank=True, max_length=2000)
-    # NOMS inputs the clinician judges (domain.md 5): never derived from a number here.
+    # NOMS inputs the clinician judges (docs/clinical-reference.md §5): never derived from a number here.
     radiosensitivity_override = models.CharField(
         "radiosensitivity (clinician's judgement)",
         max_length=20,
         choices=Radiosensitivity.choices,
         blank=True,
-        help_text="Leave blank to use the default for the primary (domain.md 5.2).",
+        help_text="Leave blank to use the default for the primary (docs/clinical-reference.md §5.2).",
     )
     fit_for_surgery = models.BooleanField(
         "systemically fit for surgery",
@@ -205,7 +205,8 @@ class Case(Versioned):
         blank=True,
         help_text="The clinicians' judgement of whether the patient could tolerate surgery.",
     )
-    # Outcome after treatment (domain.md 8.2: ambulatory status and Frankel at a set follow-up), for audit.
+    # Outcome after treatment, for audit (docs/clinical-reference.md §8.2: ambulatory status and Frankel
+    # at a set follow-up).
     frankel_after_treatment = models.CharField(
         "Frankel grade after treatment", max_length=1, choices=FrankelGrade.choices, blank=True
     )
@@ -213,7 +214,8 @@ class Case(Versioned):
         "walking after treatment", max_length=20, choices=AmbulatoryStatus.choices, blank=True
     )
     outcome_assessed_on = models.DateField("outcome assessed on", null=True, blank=True)
-    # Dexamethasone (domain.md 7.4): a reminder fires when steroids are still active after treatment starts.
+    # Dexamethasone (docs/clinical-reference.md §7.4): a reminder fires when steroids are still active
+    # after treatment starts.
     steroids_started_at = models.DateTimeField("dexamethasone first dose at", null=True, blank=True)
     steroid_dose_mg = models.DecimalField(
         "dexamethasone daily dose (mg)", max_digits=4, decimal_places=1, null=True, blank=True
@@ -221,7 +223,7 @@ class Case(Versioned):
     steroid_indication = models.CharField(max_length=20, choices=SteroidIndication.choices, blank=True)
     steroid_reduction_started_at = models.DateTimeField("dexamethasone reduction started at", null=True, blank=True)
     steroids_stopped_at = models.DateTimeField("dexamethasone stopped at", null=True, blank=True)
-    # Pathway clock events (domain.md 8.1).
+    # Pathway clock events (docs/clinical-reference.md §8.1).
     treatment_plan_agreed_at = models.DateTimeField(null=True, blank=True)
     decision_to_treat_at = models.DateTimeField(null=True, blank=True)
     treatment_modality = models.CharField(max_length=20, choices=TreatmentModality.choices, blank=True)

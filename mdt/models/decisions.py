@@ -20,7 +20,7 @@ from core.fields import LimitedTextField
 
 
 class Treatment(models.TextChoices):
-    """`mdt_decision` of domain.md 8.2, as keys."""
+    """`mdt_decision` of docs/clinical-reference.md §8.2, as keys."""
 
     ANALGESIA = "analgesia", "Analgesia"
     STEROIDS = "steroids", "Steroids"
@@ -212,7 +212,23 @@ class SignOff(models.Model):
         return f"{self.member} on decision {self.decision_id}: {self.get_response_display()}"
 
 
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def open(self) -> "FollowUpQuerySet":
+        """Neither completed nor cancelled: what is still owed to the patient (followup_open_due_idx)."""
+        return self.filter(completed_at__isnull=True, cancelled_at__isnull=True)
+
+    def closed(self) -> "FollowUpQuerySet":
+        return self.exclude(completed_at__isnull=True, cancelled_at__isnull=True)
+
+
 class FollowUp(models.Model):
+    """Something a decision asks for after the meeting, owned by one clinician.
+
+    It is open until its owner (or a coordinator) completes it, with a note of what happened,
+    or cancels it with a reason; an overdue one stays on the lists until then. Each change is
+    kept in its history with who made it.
+    """
+
     class Kind(models.TextChoices):
         REPEAT_MRI = "repeat_mri", "Repeat MRI after treatment"
         CLINIC_REVIEW = "clinic_review", "Clinic review"
@@ -231,22 +247,60 @@ class FollowUp(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    outcome_note = LimitedTextField(
+        "outcome", blank=True, max_length=2000, help_text="What happened: the result, the plan."
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancel_reason = LimitedTextField("reason for cancelling", blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [
-            # Follow-ups due soon or overdue (dashboard, reminders, MDT candidates): open ones only.
-            models.Index(fields=["due_on"], name="followup_open_due_idx", condition=Q(completed_at__isnull=True)),
+            # Follow-ups due soon or overdue (dashboard, reminders, MDT candidates, the follow-up
+            # list): open ones only.
+            models.Index(
+                fields=["due_on"],
+                name="followup_open_due_idx",
+                condition=Q(completed_at__isnull=True, cancelled_at__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True) | Q(cancelled_at__isnull=True),
+                name="followup_completed_or_cancelled",
+                violation_error_message="A follow-up is either completed or cancelled, not both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+                name="followup_cancel_has_reason",
+                violation_error_message="Say why the follow-up is cancelled.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} due {self.due_on:%d %b %Y}"
 
     @property
+    def is_open(self) -> bool:
+        return self.completed_at is None and self.cancelled_at is None
+
+    @property
     def overdue(self) -> bool:
-        return self.completed_at is None and self.due_on < timezone.localdate()
+        return self.is_open and self.due_on < timezone.localdate()
+
+    @property
+    def state_label(self) -> str:
+        if self.completed_at:
+            return "Completed"
+        if self.cancelled_at:
+            return "Cancelled"
+        return "Overdue" if self.overdue else "Due"
 
     # "Not due before the meeting" is checked by mdt.decisions, which knows the meeting's day.

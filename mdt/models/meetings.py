@@ -31,7 +31,7 @@ class Member(models.Model):
         PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
         NURSE_SPECIALIST = "nurse_specialist", "Nurse specialist"
 
-    # Roles whose review of an MRI counts as specialist review (domain.md 8.1).
+    # Roles whose review of an MRI counts as specialist review (docs/clinical-reference.md §8.1).
     SCAN_REVIEWER_ROLES = frozenset({Role.RADIOLOGIST, Role.ONCOLOGIST, Role.SPINAL_SURGEON})
     COORDINATOR_ROLES = frozenset({Role.MSCC_COORDINATOR, Role.MDT_COORDINATOR})
     # A meeting is quorate with at least one of each of these present (design.md, Attendance).

@@ -205,7 +205,7 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
     if revising:
         # Any earlier responses were to other wording: everyone named signs the saved text again.
         SignOff.objects.filter(decision=decision).delete()
-        FollowUp.objects.filter(decision=decision, completed_at__isnull=True).delete()
+        FollowUp.objects.open().filter(decision=decision).delete()
     _name_signers(decision, members, user)
     bulk_create_with_history(follow_ups, FollowUp, default_user=user)
     item.status = AgendaItem.Status.DISCUSSED
@@ -232,17 +232,16 @@ def _after_discussion(item: AgendaItem, decision: Decision, user: Any) -> None:
     if ratified:
         bulk_update_with_history(ratified, Decision, ["ratified_at", "ratified_by", "version"], default_user=user)
     asked = list(
-        FollowUp.objects.select_for_update().filter(
-            case=item.case_id,
-            rediscuss=True,
-            completed_at__isnull=True,
-            due_on__lte=timezone.localtime(item.meeting.starts_at).date(),
-        )
+        FollowUp.objects.select_for_update()
+        .open()
+        .filter(case=item.case_id, rediscuss=True, due_on__lte=timezone.localtime(item.meeting.starts_at).date())
     )
     for follow_up in asked:
         follow_up.completed_at, follow_up.completed_by = now, user
+        follow_up.outcome_note = "Discussed again at the MDT."
     if asked:
-        bulk_update_with_history(asked, FollowUp, ["completed_at", "completed_by"], default_user=user)
+        fields = ["completed_at", "completed_by", "outcome_note"]
+        bulk_update_with_history(asked, FollowUp, fields, default_user=user)
 
 
 @transaction.atomic
@@ -330,7 +329,7 @@ def decision_amend(*, decision_id: int, user: Any, data: DecisionInput, reason: 
     amendment.save()
     _name_signers(amendment, members, user)
     # The original's open follow-ups still stand: they move to the amendment (new ones are added).
-    still_open = list(FollowUp.objects.select_for_update().filter(decision=original, completed_at__isnull=True))
+    still_open = list(FollowUp.objects.select_for_update().open().filter(decision=original))
     for follow_up in still_open:
         follow_up.decision = amendment
     if still_open:
@@ -362,17 +361,3 @@ def agenda_item_outcome(*, item_id: int, user: Any, status: str, reason: str = "
     item._history_user = user  # type: ignore[attr-defined]
     item.save(update_fields=["status", "outcome_reason", "version", "updated_at"])
     return item
-
-
-@transaction.atomic
-def follow_up_complete(*, follow_up_id: int, user: Any, at: dt.datetime | None = None) -> FollowUp:
-    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up_id)
-    if not (user.has_perm("mdt.change_followup") or member_of(user) == follow_up.owner):
-        raise PermissionDenied("Only the follow-up's owner or a coordinator marks it done.")
-    if follow_up.completed_at:
-        raise ValidationError("This follow-up is already done.")
-    follow_up.completed_at = at or timezone.now()
-    follow_up.completed_by = user
-    follow_up._history_user = user  # type: ignore[attr-defined]
-    follow_up.save(update_fields=["completed_at", "completed_by"])
-    return follow_up

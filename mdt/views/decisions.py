@@ -22,7 +22,7 @@ from mdt.forms.decisions import (
     follow_up_formset,
     meeting_day,
 )
-from mdt.models import AgendaItem, Decision, FollowUp, Meeting
+from mdt.models import AgendaItem, Decision, Meeting
 from mdt.pdf import pdf_from_template
 from mdt.selectors import decisions_for_display
 from mdt.services import decisions
@@ -146,11 +146,21 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     )
 
 
+def _signed_back(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Back to the dashboard when signed from there, else to the decision."""
+    return (
+        redirect("dashboard") if request.POST.get("next") == "dashboard" else redirect("decision-detail", decision_id)
+    )
+
+
 @require_POST
 def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
     form = SignForm(request.POST)
+    mrn = Decision.objects.filter(pk=decision_id).values_list("case__patient__mrn", flat=True).first()
+    if mrn is None:
+        raise Http404("No such decision")
     if not form.is_valid():
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        messages.error(request, f"MRN {mrn}: " + " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("decision-detail", decision_id)
     try:
         signoff = decisions.signoff_respond(
@@ -160,10 +170,10 @@ def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"Signed: {signoff.get_response_display().lower()}.")
-    return redirect("decision-detail", decision_id)
+        messages.error(request, f"MRN {mrn}: " + " ".join(exc.messages))
+        return redirect("decision-detail", decision_id)
+    messages.success(request, f"Signed: {signoff.get_response_display().lower()}. MRN {mrn}.")
+    return _signed_back(request, decision_id)
 
 
 def _decision_page(
@@ -255,16 +265,3 @@ def meeting_outcomes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     day = timezone.localtime(meeting.starts_at)
     response["Content-Disposition"] = f'inline; filename="mdt-outcomes-{day:%Y-%m-%d}.pdf"'
     return response
-
-
-@require_POST
-def follow_up_done(request: HttpRequest, follow_up_id: int) -> HttpResponse:
-    try:
-        follow_up = decisions.follow_up_complete(follow_up_id=follow_up_id, user=request.user)
-    except FollowUp.DoesNotExist as exc:
-        raise Http404("No such follow-up") from exc
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("dashboard")
-    messages.success(request, f"{follow_up.get_kind_display()} marked done.")
-    return redirect("case-detail", follow_up.case_id)

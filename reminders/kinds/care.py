@@ -34,7 +34,7 @@ def _open_follow_ups(run: Run, kind: str) -> Any:
     """Open follow-ups with no reminder of `kind` yet (uses followup_open_due_idx)."""
     reminded = Reminder.objects.filter(follow_up=OuterRef("pk"), kind=kind)
     return (
-        FollowUp.objects.filter(completed_at__isnull=True)
+        FollowUp.objects.open()
         .filter(~Exists(reminded))
         .order_by()
         .values_list("pk", "case_id", "due_on", "owner__user_id", "owner__active", "owner__user__is_active")
@@ -85,12 +85,13 @@ def due_soon_open(now: dt.datetime) -> Q:
     return Q(
         follow_up__isnull=False,
         follow_up__completed_at__isnull=True,
+        follow_up__cancelled_at__isnull=True,
         follow_up__due_on__gte=timezone.localdate(now),
     )
 
 
 def overdue_open(now: dt.datetime) -> Q:
-    return Q(follow_up__isnull=False, follow_up__completed_at__isnull=True)
+    return Q(follow_up__isnull=False, follow_up__completed_at__isnull=True, follow_up__cancelled_at__isnull=True)
 
 
 def follow_up_context(reminder: Reminder) -> dict[str, Any]:

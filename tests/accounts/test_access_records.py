@@ -15,6 +15,7 @@ from tests.factories import CaseFactory, PatientFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.hazard("HAZ-007")
 def test_it_records_who_opened_a_patients_page(client):
     user = clinician_user()
     patient = PatientFactory()

@@ -34,6 +34,7 @@ def test_it_creates_the_groups_when_the_database_is_migrated():
     assert all(perms(name) for name in ROLES)
 
 
+@pytest.mark.hazard("HAZ-005")
 def test_it_gives_coordinators_the_workspace_but_no_review_no_deletes_and_no_team_changes():
     granted = perms(COORDINATOR)
 

@@ -40,6 +40,7 @@ def test_it_keeps_a_user_signed_in_within_the_idle_limit(client, clock):
     assert client.get(reverse("dashboard")).status_code == 200
 
 
+@pytest.mark.hazard("HAZ-007")
 def test_it_signs_out_after_fifteen_idle_minutes_and_says_why(client, clock):
     sign_in(client)
     old_key = client.session.session_key
@@ -86,6 +87,7 @@ def test_it_applies_the_limits_in_the_admin_too(client, clock):
     assert response["Location"].startswith("/accounts/login/?next=/admin/")
 
 
+@pytest.mark.hazard("HAZ-032")
 def test_it_sends_a_stale_form_post_to_sign_in_without_acting_on_it(client, clock):
     sign_in(client)
     later(clock, minutes=20)

@@ -48,6 +48,7 @@ def test_it_signs_in_with_the_right_password(client):
     assert signed_in(client)
 
 
+@pytest.mark.hazard("HAZ-007")
 def test_it_pauses_a_username_after_five_failures_even_for_the_right_password(client):
     user = clinician_user()
     fail(client, user.username, settings.LOGIN_FAILURE_LIMIT)

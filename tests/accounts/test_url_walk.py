@@ -73,7 +73,8 @@ RULES: list[tuple[str, str]] = [
     (r"meetings/<int:meeting_id>/items/<int:item_id>/decision/|decisions/<int:decision_id>/amend/", DECISION_FORM),
     (r"meetings/<int:meeting_id>/(items/|attendance/).*", ACTION),
     (r"decisions/<int:decision_id>/(|letter\.pdf)", PAGE),
-    (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/done/", ACTION),
+    (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/(complete|cancel)/", ACTION),
+    (r"follow-ups/", PAGE),
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
     (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf)", REPORT),
     (r"reminders/<int:reminder_id>/(done|snooze)/", ACTION),
@@ -425,6 +426,7 @@ def test_an_anonymous_visitor_gets_only_sign_in_redirects_404s_and_public_pages(
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.hazard("HAZ-007")
 @pytest.mark.parametrize("who", ROLES)
 def test_each_role_gets_what_its_family_allows_and_nothing_is_cached(world, client, who):
     client.force_login(world["users"][who])

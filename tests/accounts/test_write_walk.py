@@ -67,7 +67,9 @@ WRITES: dict[str, frozenset[str]] = {
     "decision-amend": frozenset({"coordinator", "clinician"}),
     "decision-letter": READ,
     "urgent-decision-new": frozenset(),  # an oncologist or spinal surgeon; none in the walk
-    "follow-up-done": frozenset({"coordinator"}),  # the owner (the chair) or a coordinator
+    "follow-up-list": READ,
+    "follow-up-complete": frozenset({"coordinator"}),  # the owner (the chair) or a coordinator
+    "follow-up-cancel": frozenset({"coordinator"}),
     "reminder-done": frozenset({"clinician"}),  # the recipient
     "reminder-snooze": frozenset({"clinician"}),
     "report": READ,
@@ -240,7 +242,7 @@ def test_the_walk_sees_a_write_it_is_not_told_about(world):
     client.post(
         reverse("meeting-attendance", args=[world["meeting"].pk]), {"present": [world["users"]["clinician"].pk]}
     )
-    client.post(reverse("follow-up-done", args=[world["follow_up"].pk]))
+    client.post(reverse("follow-up-complete", args=[world["follow_up"].pk]), {"outcome": "Seen in clinic"})
 
     assert row_total() != before
     assert re.fullmatch(r"\d+", str(before))

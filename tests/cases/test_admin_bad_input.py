@@ -218,6 +218,7 @@ def test_it_refuses_a_date_of_birth_before_1900(coordinator_client, typed):
     assert Patient.objects.count() == 0
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_it_refuses_a_second_patient_with_the_same_mrn(coordinator_client):
     PatientFactory(mrn="RX100200")
 
@@ -227,6 +228,7 @@ def test_it_refuses_a_second_patient_with_the_same_mrn(coordinator_client):
     assert Patient.objects.count() == 1
 
 
+@pytest.mark.hazard("HAZ-020")
 @pytest.mark.parametrize("typed", [VALID_NHS, "943 476 5919", "943-476-5919"])
 def test_it_refuses_a_second_patient_with_the_same_nhs_number_however_it_is_typed(coordinator_client, typed):
     PatientFactory(mrn="RX000001", nhs_number=VALID_NHS)
@@ -290,6 +292,7 @@ def test_it_refuses_a_karnofsky_that_is_not_a_multiple_of_10_up_to_100(coordinat
     assert Case.objects.count() == 0
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_it_refuses_ecog_6(coordinator_client):
     patient = PatientFactory()
 
@@ -313,6 +316,7 @@ def test_it_refuses_a_spinal_level_that_does_not_exist_naming_it(coordinator_cli
     assert Case.objects.count() == 0
 
 
+@pytest.mark.hazard("HAZ-017")
 def test_it_refuses_suspected_metastases_without_neurology_when_a_neurological_red_flag_is_ticked(
     coordinator_client,
 ):
@@ -385,6 +389,7 @@ def test_it_saves_a_scan_performed_and_reported_in_order_and_leaves_the_review_t
     assert scan.reviewed_by is None and scan.reviewed_at is None  # the review is cases.services' alone
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_it_refuses_a_scan_performed_before_it_was_requested(coordinator_client):
     case = CaseFactory()
     now = timezone.now()

@@ -57,6 +57,7 @@ def test_it_lists_with_the_same_queries_at_any_size_and_never_counts_a_whole_tab
     assert "cl" in response.context
 
 
+@pytest.mark.hazard("HAZ-020")
 def test_the_patient_list_finds_a_patient_by_nhs_number_typed_with_spaces(client):
     client.force_login(coordinator())
     patient = PatientFactory(nhs_number="9434765919")

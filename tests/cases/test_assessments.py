@@ -111,6 +111,7 @@ def test_it_records_a_complete_sins_with_its_total_band_version_and_scorer(case)
         ("tomita", TOMITA_3, "tomita_2001", 3, "long_term_local_control"),
     ],
 )
+@pytest.mark.hazard("HAZ-004")
 def test_it_records_tokuhashi_and_tomita_by_their_current_version(case, kind, components, version, total, band):
     assessment = assessment_record(case=case, kind=kind, components=components, user=scorer())
 
@@ -119,6 +120,7 @@ def test_it_records_tokuhashi_and_tomita_by_their_current_version(case, kind, co
     assert saved.level == ""
 
 
+@pytest.mark.hazard("HAZ-022")
 @pytest.mark.parametrize("blank", ["", None])
 def test_it_saves_a_sins_with_a_blank_component_as_incomplete_and_never_as_0(case, blank):
     components = {**SINS_11, "pain": blank}
@@ -162,6 +164,7 @@ def test_it_refuses_a_sins_at_a_level_that_does_not_exist_naming_it(case, level)
     assert Assessment.objects.count() == 0
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_it_refuses_a_score_based_on_a_scan_of_another_case(case):
     other_scan = ScanFactory(requested_at=NOW - dt.timedelta(days=1), performed=True)
 
@@ -243,6 +246,7 @@ def test_it_prefills_tokuhashi_from_frankel_karnofsky_and_the_primary(scoring_cl
     assert "UNVERIFIED" not in html
 
 
+@pytest.mark.hazard("HAZ-023")
 def test_it_shows_the_unverified_note_when_it_suggests_the_colon_primary_site(scoring_client):
     case = CaseFactory(patient=PatientFactory(primary_site=PrimarySite.COLON))
 
@@ -255,6 +259,7 @@ def test_it_shows_the_unverified_note_when_it_suggests_the_colon_primary_site(sc
     assert escape(note) in response.content.decode()
 
 
+@pytest.mark.hazard("HAZ-023")
 @pytest.mark.parametrize(("primary", "growth"), [(PrimarySite.BREAST, ["slow"]), (PrimarySite.COLON, [])])
 def test_it_prefills_the_tomita_growth_only_where_the_sources_classify_the_primary(scoring_client, primary, growth):
     case = CaseFactory(patient=PatientFactory(primary_site=primary))

@@ -26,6 +26,7 @@ def edit_patient(client, patient, loaded_version, **changes):
     return client.post(reverse("admin:cases_patient_change", args=[patient.pk]), data)
 
 
+@pytest.mark.hazard("HAZ-002")
 def test_the_later_of_two_edits_from_the_same_version_is_refused_and_says_what_changed(client):
     patient = PatientFactory(family_name="Byron", given_name="Ada")
     opened_at = patient.version  # both coordinators open the page now
@@ -82,6 +83,7 @@ def test_a_stale_noms_judgement_on_the_case_page_is_refused(client):
     assert "Someone else saved this record" in response.content.decode()
 
 
+@pytest.mark.hazard("HAZ-029")
 def test_an_admin_edit_leaves_exactly_one_history_entry_naming_the_editor(client):
     patient = PatientFactory()
     editor = coordinator()
@@ -125,6 +127,7 @@ def test_the_case_page_shows_the_timeline_of_who_changed_what(client):
     assert "Karnofsky performance status: 70 → 50" in response.content.decode()
 
 
+@pytest.mark.hazard("HAZ-005")
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only trigger is PostgreSQL's (CI runs it)")
 @pytest.mark.parametrize("model", [Patient, Case])
 def test_history_rows_cannot_be_changed_or_deleted_on_postgresql(model):

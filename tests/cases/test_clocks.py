@@ -1,4 +1,7 @@
-"""NICE pathway clocks (domain.md 7.1): start, due time, state, configuration, and the dashboard worklist."""
+"""NICE pathway clocks (docs/clinical-reference.md §7.1).
+
+Start, due time, state, configuration, and the dashboard worklist.
+"""
 
 import datetime as dt
 import json
@@ -135,6 +138,7 @@ def in_utc(value: dt.datetime) -> tuple[int, int, int, int, int]:
 KEYS = ("mri_whole_spine_24h", "mri_whole_spine_1w", "rt_start_24h")
 
 
+@pytest.mark.hazard("HAZ-024")
 def test_it_reads_the_three_targets_from_the_configuration():
     targets = clocks.targets()
 
@@ -165,6 +169,7 @@ H24_AT_RISK = 18 * 60  # 75% of 24 hours
         pytest.param(3 * H24, 60, MET, id="met when the mri was early, however long ago"),
     ],
 )
+@pytest.mark.hazard("HAZ-018")
 def test_it_gives_the_24_hour_mri_clock_its_state_on_both_sides_of_each_boundary(now_after, mri_after, state):
     mri_at = START + mri_after * MINUTE if mri_after is not None else None
     case = mscc_case(START, mri_at)
@@ -185,6 +190,7 @@ def test_it_counts_down_and_then_up_the_time_left_on_a_running_clock():
     assert the_clock(case, "mri_whole_spine_24h", START + 30 * HOUR).remaining == -6 * HOUR
 
 
+@pytest.mark.hazard("HAZ-016")
 def test_it_does_not_stop_the_whole_spine_clock_for_a_targeted_mri():
     case = mscc_case(START)
     mri(case, START + 2 * HOUR, modality=Modality.MRI_TARGETED)
@@ -375,6 +381,7 @@ def test_it_runs_no_radiotherapy_clock_without_a_decision_to_treat_with_radiothe
 # BST starts 29 March 2026 at 01:00 UTC; it ends 25 October 2026 at 01:00 UTC.
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_it_keeps_a_24_hour_target_at_24_elapsed_hours_when_summer_time_starts():
     started = local(2026, 3, 28, 10, 0)  # 10:00 GMT
     case = mscc_case(started)
@@ -386,6 +393,7 @@ def test_it_keeps_a_24_hour_target_at_24_elapsed_hours_when_summer_time_starts()
     assert in_london(clock.due_at) == (2026, 3, 29, 11, 0)  # 11:00 BST: an hour later on the wall clock
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_it_keeps_a_24_hour_target_at_24_elapsed_hours_when_summer_time_ends():
     started = local(2026, 10, 24, 10, 0)  # 10:00 BST
     case = radiotherapy_case(started)
@@ -422,6 +430,7 @@ def test_it_judges_a_24_hour_mri_across_the_spring_change_by_elapsed_time(mri_lo
     assert the_clock(case, "mri_whole_spine_24h", started + 3 * DAY).state == state
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_it_makes_a_7_day_target_167_hours_when_summer_time_starts():
     started = local(2026, 3, 25, 10, 0)  # Wednesday 10:00 GMT
     case = metastases_case(started)
@@ -433,6 +442,7 @@ def test_it_makes_a_7_day_target_167_hours_when_summer_time_starts():
     assert in_utc(clock.due_at) == (2026, 4, 1, 9, 0)
 
 
+@pytest.mark.hazard("HAZ-006")
 def test_it_makes_a_7_day_target_169_hours_when_summer_time_ends():
     started = local(2026, 10, 21, 10, 0)  # Wednesday 10:00 BST
     case = metastases_case(started)
@@ -518,6 +528,7 @@ def test_it_takes_the_at_risk_point_from_the_configured_fraction(settings, tmp_p
     assert the_clock(case, "rt_start_24h", START + 12 * HOUR).state == AT_RISK
 
 
+@pytest.mark.hazard("HAZ-024")
 def test_it_refuses_a_target_missing_a_field_naming_the_target_and_the_field(settings, tmp_path):
     settings.CLINICAL_TARGETS_FILE = write_targets(tmp_path / "targets.toml", {"mri_whole_spine_1w": {"unit": None}})
 
@@ -525,6 +536,7 @@ def test_it_refuses_a_target_missing_a_field_naming_the_target_and_the_field(set
         clocks.targets()
 
 
+@pytest.mark.hazard("HAZ-024")
 def test_it_refuses_a_target_in_weeks_naming_the_target(settings, tmp_path):
     settings.CLINICAL_TARGETS_FILE = write_targets(
         tmp_path / "targets.toml", {"mri_whole_spine_1w": {"value": 1, "unit": "weeks"}}

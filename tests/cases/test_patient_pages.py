@@ -160,6 +160,7 @@ def test_it_pages_through_ties_in_the_name_without_skipping_or_repeating(signed_
 # --------------------------------------------------------------------------- the case page
 
 
+@pytest.mark.hazard("HAZ-019")
 def test_it_groups_the_red_flags_into_neurological_and_pain(signed_in):
     case = CaseFactory(
         red_flags=[PainRedFlag.NOCTURNAL_PAIN, NeuroRedFlag.LIMB_WEAKNESS, NeuroRedFlag.BLADDER_BOWEL_DYSFUNCTION]

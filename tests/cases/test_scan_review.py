@@ -79,6 +79,7 @@ def test_it_never_redirects_off_site_after_a_review(client):
     assert response["Location"] == reverse("case-detail", args=[scan.case_id])
 
 
+@pytest.mark.hazard("HAZ-015")
 def test_it_forbids_a_coordinator_to_mark_a_scan_reviewed(client):
     client.force_login(coordinator())
     scan = ScanFactory(performed=True)

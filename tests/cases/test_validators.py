@@ -40,6 +40,7 @@ def test_it_computes_the_modulus_11_check_digit():
     validate_nhs_number("9434765080")
 
 
+@pytest.mark.hazard("HAZ-001")
 @pytest.mark.parametrize("wrong_last_digit", [d for d in "0123456789" if d != "9"])
 def test_it_rejects_a_wrong_check_digit_with_its_own_message(wrong_last_digit):
     error = error_of(validate_nhs_number, "943476591" + wrong_last_digit)
@@ -48,6 +49,7 @@ def test_it_rejects_a_wrong_check_digit_with_its_own_message(wrong_last_digit):
     assert error.messages == [CHECK_DIGIT_MESSAGE]
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_it_rejects_two_transposed_digits():
     # The point of modulus 11: swapping two neighbouring digits changes the check.
     error = error_of(validate_nhs_number, "4934765919")

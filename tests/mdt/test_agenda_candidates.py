@@ -35,6 +35,7 @@ def by_case(meeting) -> dict:
     return {candidate.case.pk: candidate.sources for candidate in agenda_candidates(meeting=meeting)}
 
 
+@pytest.mark.hazard("HAZ-028")
 def test_it_offers_cases_awaiting_mdt_new_mri_reports_and_items_not_discussed_last_time(meetings):
     last, upcoming = meetings
     awaiting = CaseFactory(status=CaseStatus.AWAITING_MDT)
@@ -72,6 +73,7 @@ def test_a_ct_report_is_not_a_new_mri_report(meetings):
     assert by_case(upcoming) == {}
 
 
+@pytest.mark.hazard("HAZ-009")
 def test_it_leaves_out_closed_cases_patients_who_died_and_cases_already_listed(meetings):
     _, upcoming = meetings
     CaseFactory(status=CaseStatus.CLOSED)

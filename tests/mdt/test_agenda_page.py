@@ -140,6 +140,7 @@ def test_the_block_shows_what_a_clinician_needs_to_prepare(client, meeting, radi
     assert "Ready</span>" in html
 
 
+@pytest.mark.hazard("HAZ-014")
 def test_items_that_are_not_ready_are_flagged_with_the_reasons(client, meeting):
     AgendaItemFactory(meeting=meeting, question="", case=CaseFactory())
     client.force_login(clinician("oncologist", Member.Role.ONCOLOGIST))
@@ -158,6 +159,7 @@ def test_items_that_are_not_ready_are_flagged_with_the_reasons(client, meeting):
     assert "1 not ready for discussion" in html
 
 
+@pytest.mark.hazard("HAZ-015")
 def test_a_scan_reviewed_by_a_surgeon_is_not_a_radiologist_review(client, meeting, radiologist):
     case = ready_case(radiologist)
     scan = case.scans.get()

@@ -30,6 +30,7 @@ def body_texts(document) -> list[str]:
     ]
 
 
+@pytest.mark.hazard("HAZ-033")
 def test_each_patient_starts_a_page_after_the_cover_and_no_page_is_blank():
     meeting = MeetingFactory()
     names = ["Aaronson", "Bevan", "Carver"]
@@ -57,6 +58,7 @@ def test_an_empty_agenda_is_one_page():
     assert "No case is listed." in page_texts(document)[0]
 
 
+@pytest.mark.hazard("HAZ-008")
 def test_a_long_report_flows_onto_a_second_page_without_blank_pages():
     meeting = MeetingFactory()
     case = CaseFactory()
@@ -71,6 +73,7 @@ def test_a_long_report_flows_onto_a_second_page_without_blank_pages():
     assert all(bodies)
 
 
+@pytest.mark.hazard("HAZ-025")
 def test_the_pdf_is_served_inline_uncached_with_no_patient_name_in_the_file_name(client):
     meeting = MeetingFactory()
     AgendaItemFactory(meeting=meeting, case=CaseFactory(patient=PatientFactory(family_name="Zanetti")))

@@ -55,6 +55,7 @@ def test_only_a_coordinator_records_attendance(team):
     assert not Attendance.objects.exists()
 
 
+@pytest.mark.hazard("HAZ-027")
 def test_a_meeting_without_a_radiologist_is_flagged_not_quorate_on_the_page(client, team):
     meeting = MeetingFactory(under_way=True)
     user = coordinator()

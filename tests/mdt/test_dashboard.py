@@ -44,8 +44,8 @@ def test_it_shows_a_bounded_worklist_in_a_constant_number_of_queries(client, dja
 
     # session, user, MRI worklist with patients (JOIN), clock candidates with patients (JOIN),
     # their scans, next meetings with case counts, my reminders (reminders.selectors), member (navbar),
-    # user and group permissions
-    with django_assert_max_num_queries(10):
+    # user and group permissions, awaiting my signature, my follow-up counts
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("dashboard"))
 
     assert len(response.context["clocks_attention"]) == 3

@@ -334,6 +334,7 @@ def test_it_refuses_editing_a_signed_decision_without_amending(client, agenda, r
 # --------------------------------------------------------------------------- two people saving at once
 
 
+@pytest.mark.hazard("HAZ-002")
 def test_it_gives_the_second_of_two_saves_from_one_version_a_conflict_and_keeps_the_first(
     client, agenda, recorded, oncologist, surgeon
 ):
@@ -678,6 +679,7 @@ def test_it_lists_the_follow_up_plan_in_the_letter(client, agenda, oncologist, s
     assert "awaiting sign-off" in text  # not yet signed: the letter says so
 
 
+@pytest.mark.hazard("HAZ-008")
 def test_it_lists_every_item_in_the_meeting_outcomes_pdf(client, agenda, locked, oncologist):
     meeting, items = agenda
     client.force_login(oncologist)
@@ -721,19 +723,19 @@ def test_it_shows_the_decision_history_oldest_first_and_open_follow_ups_on_the_c
     assert "MDT decisions" in text
     assert text.index("The first decision") < text.index("The second decision")
     assert "Open follow-ups" in text and "Clinic review due" in text
-    assert ">Done</button>" in text
+    assert ">Complete follow-up</button>" in text
     assert "Record an urgent decision" in text
 
     client.force_login(named("radiologist", Member.Role.RADIOLOGIST, "Rhian", "Morgan"))
     text = html(client.get(url))
-    assert ">Done</button>" not in text and "Record an urgent decision" not in text
+    assert ">Complete follow-up</button>" not in text and "Record an urgent decision" not in text
 
     client.force_login(surgeon)
     done = FollowUp.objects.get()
-    response = client.post(reverse("follow-up-done", args=[done.pk]))
+    response = client.post(reverse("follow-up-complete", args=[done.pk]), {"outcome": "Seen: stable.", "next": url})
     assert response.status_code == 302 and response["Location"] == url
     done.refresh_from_db()
-    assert done.completed_by == surgeon
+    assert done.completed_by == surgeon and done.outcome_note == "Seen: stable."
     assert "Open follow-ups" not in html(client.get(url))
 
 
@@ -745,7 +747,8 @@ def test_it_refuses_marking_done_a_follow_up_the_clinician_does_not_own(client, 
     )
     client.force_login(oncologist)
 
-    assert client.post(reverse("follow-up-done", args=[FollowUp.objects.get().pk])).status_code == 403
+    url = reverse("follow-up-complete", args=[FollowUp.objects.get().pk])
+    assert client.post(url, {"outcome": "Seen."}).status_code == 403
     assert FollowUp.objects.get().completed_at is None
 
 

@@ -17,9 +17,9 @@ from mdt.services.decisions import (
     decision_amend,
     decision_record,
     decision_urgent_record,
-    follow_up_complete,
     signoff_respond,
 )
+from mdt.services.follow_ups import follow_up_complete
 from tests.accounts import read_only_user, team_user
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory
 
@@ -186,6 +186,7 @@ def test_it_records_no_active_treatment_named_by_one_clinician(item, radiologist
         [Member.Role.SPINAL_SURGEON, Member.Role.PALLIATIVE_CARE],
     ],
 )
+@pytest.mark.hazard("HAZ-027")
 def test_it_refuses_a_treatment_decision_without_an_oncologist_and_a_spinal_surgeon(item, roles):
     users = [team_user(f"clinician{n}", role) for n, role in enumerate(roles)]
 
@@ -249,6 +250,7 @@ def decision(item, oncologist, surgeon):
     return decision_record(item_id=item.pk, user=oncologist, data=decision_input(oncologist, surgeon))
 
 
+@pytest.mark.hazard("HAZ-027")
 def test_it_locks_the_decision_on_the_last_named_clinicians_response(decision, oncologist, surgeon):
     first = signoff_respond(decision_id=decision.pk, user=oncologist, agree=True)
 
@@ -331,6 +333,7 @@ def test_it_revises_an_unsigned_decision_and_asks_everyone_to_sign_again(decisio
     assert set(SignOff.objects.values_list("response", flat=True)) == {SignOff.Response.PENDING}
 
 
+@pytest.mark.hazard("HAZ-002")
 def test_it_refuses_a_save_from_a_page_opened_before_someone_else_saved(decision, item, oncologist, surgeon):
     opened = decision.version
     decision_record(
@@ -369,6 +372,7 @@ def test_it_refuses_editing_a_signed_decision_without_amending(decision, item, o
     assert Decision.objects.count() == 1
 
 
+@pytest.mark.hazard("HAZ-005")
 def test_it_keeps_the_original_of_an_amendment_and_names_the_signers_again(decision, oncologist, surgeon, radiologist):
     original = signed(decision, oncologist, surgeon)
 
@@ -597,6 +601,7 @@ def test_it_refuses_a_follow_up_without_a_known_owner(item, meeting, oncologist,
     assert not Decision.objects.exists()
 
 
+@pytest.mark.hazard("HAZ-028")
 def test_it_brings_the_case_back_when_a_follow_up_asking_for_rediscussion_is_due(
     item, meeting, next_meeting, oncologist, surgeon
 ):
@@ -646,15 +651,15 @@ def open_follow_up(item, meeting, oncologist, surgeon):
 
 
 def test_it_lets_the_owner_complete_a_follow_up_once(open_follow_up, surgeon):
-    done = follow_up_complete(follow_up_id=open_follow_up.pk, user=surgeon)
+    done = follow_up_complete(follow_up_id=open_follow_up.pk, user=surgeon, outcome="Seen in clinic: stable.")
 
     assert done.completed_at is not None and done.completed_by == surgeon
     with pytest.raises(ValidationError):
-        follow_up_complete(follow_up_id=open_follow_up.pk, user=surgeon)
+        follow_up_complete(follow_up_id=open_follow_up.pk, user=surgeon, outcome="Seen in clinic: stable.")
 
 
 def test_it_lets_a_coordinator_complete_a_follow_up(open_follow_up, coordinator):
-    done = follow_up_complete(follow_up_id=open_follow_up.pk, user=coordinator)
+    done = follow_up_complete(follow_up_id=open_follow_up.pk, user=coordinator, outcome="Seen in clinic.")
 
     assert done.completed_by == coordinator
 
@@ -662,7 +667,7 @@ def test_it_lets_a_coordinator_complete_a_follow_up(open_follow_up, coordinator)
 def test_it_refuses_completing_a_follow_up_to_anyone_else(open_follow_up, oncologist, radiologist):
     for user in (oncologist, radiologist, read_only_user()):
         with pytest.raises(PermissionDenied):
-            follow_up_complete(follow_up_id=open_follow_up.pk, user=user)
+            follow_up_complete(follow_up_id=open_follow_up.pk, user=user, outcome="Seen.")
 
     open_follow_up.refresh_from_db()
     assert open_follow_up.completed_at is None
@@ -671,6 +676,7 @@ def test_it_refuses_completing_a_follow_up_to_anyone_else(open_follow_up, oncolo
 # --------------------------------------------------------------------------- the case: status and clocks
 
 
+@pytest.mark.hazard("HAZ-011")
 def test_it_moves_the_case_on_and_starts_the_24_hour_clock_on_a_radiotherapy_decision(item, oncologist, surgeon):
     decision = decision_record(item_id=item.pk, user=oncologist, data=decision_input(oncologist, surgeon))
 
@@ -696,6 +702,7 @@ def test_it_makes_the_modality_surgery_for_any_surgical_treatment(item, oncologi
     assert "rt_start_24h" not in [clock.target.key for clock in case_clocks(case)]
 
 
+@pytest.mark.hazard("HAZ-026")
 def test_it_keeps_the_first_plan_agreed_time_and_a_case_in_treatment_there(meeting, next_meeting, oncologist, surgeon):
     case = CaseFactory(status=CaseStatus.AWAITING_MDT)
     first = decision_record(

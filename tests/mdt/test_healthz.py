@@ -36,6 +36,7 @@ def test_it_needs_no_sign_in(client, settings, redis_url):
     assert client.get("/healthz").status_code == 200
 
 
+@pytest.mark.hazard("HAZ-033")
 def test_it_says_when_the_broker_is_unreachable(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 

@@ -53,6 +53,7 @@ def test_the_event_is_at_1pm_london_time_with_the_zone_in_the_file(client, local
     assert start.strftime("%z") == offset
 
 
+@pytest.mark.hazard("HAZ-025")
 def test_it_carries_the_meeting_the_count_of_cases_and_a_link_but_no_patient_data(client):
     meeting = MeetingFactory(location="Seminar room 2", video_link="https://video.example.org/mdt")
     for name in ("Featherstonehaugh", "Quixley"):

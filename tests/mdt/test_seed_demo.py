@@ -9,6 +9,7 @@ from mdt.models import Member
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.hazard("HAZ-034")
 def test_it_refuses_to_run_with_debug_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):

@@ -54,6 +54,7 @@ def sweep_every_minute(start: dt.datetime, end: dt.datetime, capture) -> list[dt
     return times
 
 
+@pytest.mark.hazard("HAZ-006")
 @pytest.mark.parametrize("change", [SPRING, AUTUMN], ids=["spring-forward", "fall-back"])
 def test_every_reminder_due_around_a_clock_change_is_sent_once_at_its_time(
     team, eager, settings_for_the_night, django_capture_on_commit_callbacks, change

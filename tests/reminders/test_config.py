@@ -29,6 +29,7 @@ def test_beat_runs_the_sweep_every_minute_and_drops_a_late_one():
         ("REMINDER_MRI_REVIEW_HOURS", "a day", "is not a whole number"),
     ],
 )
+@pytest.mark.hazard("HAZ-024")
 def test_a_setting_that_cannot_work_stops_the_process_and_names_itself(variable, value, message):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", variable: value}
     result = subprocess.run(

@@ -62,6 +62,7 @@ def test_the_sweep_sends_each_due_reminder_once_and_records_it(team, eager, djan
     assert scan.case.patient.mrn in mail.outbox[0].subject
 
 
+@pytest.mark.hazard("HAZ-031")
 def test_the_same_send_task_delivered_twice_sends_one_email(team):
     reminder = due_reminder(team)
     number = claim(reminder)
@@ -108,6 +109,7 @@ def test_a_reminder_whose_subject_was_deleted_is_cancelled_without_a_crash(team)
     assert reminder.status_reason == "cancelled: subject deleted"
 
 
+@pytest.mark.hazard("HAZ-003")
 def test_a_reminder_that_cannot_be_rendered_is_pushed_forward_and_the_others_still_go(
     team, eager, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):

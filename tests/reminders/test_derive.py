@@ -70,6 +70,7 @@ def test_it_escalates_to_the_responsible_clinician_and_then_the_mscc_coordinator
     assert due == {level: waiting.performed_at + 24 * HOUR * (level + 1) for level in (0, 1, 2)}
 
 
+@pytest.mark.hazard("HAZ-021")
 def test_it_skips_the_clinician_step_when_the_case_has_none_but_still_escalates(team):
     waiting = performed_scan(50 * HOUR, responsible_clinician=None)
 
@@ -81,6 +82,7 @@ def test_it_skips_the_clinician_step_when_the_case_has_none_but_still_escalates(
     assert ("mscc", 2, waiting.pk) in rows(Reminder.Kind.MRI_REVIEW)
 
 
+@pytest.mark.hazard("HAZ-031")
 def test_a_second_sweep_creates_nothing_new(team):
     performed_scan(80 * HOUR, responsible_clinician=team["oncologist"])
     derive(timezone.now())
@@ -177,6 +179,7 @@ def test_the_agenda_reminder_lapses_once_the_meeting_has_started(team):
     assert set(Reminder.objects.values_list("status", flat=True)) == {"cancelled"}
 
 
+@pytest.mark.hazard("HAZ-028")
 def test_an_outcome_still_missing_after_the_meeting_goes_to_the_chair(team, settings):
     settings.REMINDER_OUTCOME_HOURS = 24
     held = meeting(timezone.now() - 30 * HOUR, chair=team["coordinator"].member)
@@ -191,6 +194,7 @@ def test_an_outcome_still_missing_after_the_meeting_goes_to_the_chair(team, sett
     assert Reminder.objects.get().due_at == held.ends_at + 24 * HOUR
 
 
+@pytest.mark.hazard("HAZ-021")
 def test_without_a_chair_the_outcome_reminder_goes_to_the_mdt_coordinators(team):
     held = meeting(timezone.now() - 30 * HOUR)
     item = listed_item(held)
@@ -269,6 +273,7 @@ def test_a_completed_follow_up_is_not_chased(team):
     assert not Reminder.objects.exists()
 
 
+@pytest.mark.hazard("HAZ-021")
 def test_a_follow_up_whose_owner_left_goes_to_the_mdt_coordinators(team):
     Member.objects.filter(user=team["oncologist"]).update(active=False)
     late = follow_up(team["oncologist"], timezone.localdate() - dt.timedelta(days=2))
@@ -293,6 +298,7 @@ def steroid_case(team, treatment_days_ago: float, **fields):
     return CaseFactory(**(defaults | fields))
 
 
+@pytest.mark.hazard("HAZ-012")
 def test_steroids_still_active_days_after_treatment_remind_the_responsible_clinician(team, settings):
     settings.REMINDER_STEROIDS_DAYS_AFTER_TREATMENT = 7
     active = steroid_case(team, 7.5)
@@ -305,6 +311,7 @@ def test_steroids_still_active_days_after_treatment_remind_the_responsible_clini
     assert Reminder.objects.get().due_at == active.treatment_start_at + 7 * DAY
 
 
+@pytest.mark.hazard("HAZ-021")
 def test_steroids_without_a_responsible_clinician_go_to_the_mscc_coordinators(team):
     case = steroid_case(team, 8, responsible_clinician=None)
 

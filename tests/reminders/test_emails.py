@@ -83,6 +83,7 @@ def test_every_kind_is_derived_in_the_fixture(every_kind):
     assert all(every_kind.values()), [kind for kind, reminder in every_kind.items() if reminder is None]
 
 
+@pytest.mark.hazard("HAZ-025")
 @pytest.mark.parametrize("kind", Reminder.Kind.values)
 def test_each_email_names_the_patient_by_mrn_only_and_links_back(every_kind, kind):
     reminder = every_kind[kind]

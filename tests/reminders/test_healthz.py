@@ -56,6 +56,7 @@ def test_it_counts_overdue_unsent_reminders_and_says_degraded(client, healthy, t
     assert body["status"] == "degraded"
 
 
+@pytest.mark.hazard("HAZ-003")
 def test_it_says_when_the_sweep_has_stopped(client, healthy, settings):
     settings.PERIODIC_STALE_AFTER_SECONDS = 300
     PeriodicRun.objects.filter(name=SWEEP_RUN).update(last_run_at=timezone.now() - dt.timedelta(minutes=6))

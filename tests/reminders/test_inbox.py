@@ -89,6 +89,7 @@ def test_done_after_the_email_keeps_the_delivery_record(client, team, waiting):
     assert reminder.status == "sent" and reminder.done_at is not None
 
 
+@pytest.mark.hazard("HAZ-031")
 @pytest.mark.parametrize(("period", "length"), [("day", DAY), ("week", 7 * DAY)])
 def test_snooze_hides_it_for_a_day_or_a_week_and_delays_an_unsent_email(client, team, waiting, period, length):
     client.force_login(team["radiologist"])

@@ -169,6 +169,7 @@ def test_a_transaction_that_rolls_back_enqueues_nothing(team, steroids_case, red
     forget_queue(redis_url, queue)
 
 
+@pytest.mark.hazard("HAZ-003")
 def test_redis_stopped_during_a_sweep_every_due_reminder_is_sent_once_within_two_sweeps_of_its_return(
     team, steroids_case, settings, monkeypatch, tmp_path
 ):
@@ -229,6 +230,7 @@ def test_redis_stopped_during_a_sweep_every_due_reminder_is_sent_once_within_two
     assert Reminder.objects.filter(status="sent").count() == 10
 
 
+@pytest.mark.hazard("HAZ-003")
 def test_a_worker_killed_in_the_middle_of_a_send_sends_it_once_after_restart(team, steroids_case, redis_url, tmp_path):
     [reminder_id] = due_reminders(steroids_case, team["oncologist"], 1)
     mails, log = tmp_path / "mail.jsonl", tmp_path / "worker.log"
@@ -276,6 +278,7 @@ def decoded(raw: bytes) -> str:
     return raw.decode() + "\n" + body
 
 
+@pytest.mark.hazard("HAZ-025")
 def test_no_patient_name_nhs_number_or_clinical_text_reaches_the_broker_or_a_log_line(
     team, redis_url, caplog, processed, settings
 ):

@@ -148,6 +148,7 @@ def as_reported(period: Period) -> dict:
     }
 
 
+@pytest.mark.hazard("HAZ-030")
 @pytest.mark.parametrize("name", [QuickRange.LAST_12_MONTHS, QuickRange.LAST_QUARTER, QuickRange.THIS_YEAR])
 def test_every_figure_agrees_with_a_hand_count_over_the_demo_service(demo, name):
     period = quick_range(name)

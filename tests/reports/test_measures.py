@@ -38,6 +38,7 @@ def test_an_mri_exactly_24_hours_after_the_clock_start_is_met_and_a_minute_later
     assert counts("mri_24h") == (1, 1, 0)
 
 
+@pytest.mark.hazard("HAZ-030")
 def test_no_mri_is_a_breach_once_due_and_pending_before_that_and_pending_is_not_in_the_denominator():
     mscc_case(NOW - dt.timedelta(hours=25))  # due an hour ago
     mscc_case(NOW - dt.timedelta(hours=23))  # due in an hour

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mdt', '0005_versions_and_history_for_members_and_preparation'),
+        ('mdt', '0006_versions_and_history_for_members_and_preparation'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_scan_order_indexes'),
+        ('cases', '0008_help_text_cites_clinical_reference'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mdt', '0004_history_append_only'),
+        ('mdt', '0005_follow_up_outcome_and_cancel'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
