@@ -13,7 +13,12 @@ from cases.validators import normalise_nhs_number, validate_nhs_number
 
 
 def normalise_mrn(value: Any) -> Any:
-    return value.strip().upper() if isinstance(value, str) else value
+    """Capitals for ASCII letters only: "ß".upper() is "SS", which would change the number silently
+    (and non-ASCII MRNs are refused by validate_mrn anyway)."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    return value.upper() if value.isascii() else value
 
 
 validate_mrn = RegexValidator(

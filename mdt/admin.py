@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from accounts.roles import assign_role
-from core.admin import FastChangelistMixin, SafeHistoryAdmin
+from core.admin import FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
 from mdt.forms.meetings import WeeklyMeetingsForm
 from mdt.models import AgendaItem, Attendance, Meeting, Member, PeriodicRun, quorum_of
@@ -89,7 +89,7 @@ class AgendaItemForm(VersionedFormMixin):
         ]  # fmt: skip
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(SafeAutocompleteMixin, admin.TabularInline):
     model = AgendaItem
     form = AgendaItemForm
     fields = ["case", "position", "question", "presenter", "status", "source", "late_reason", "loaded_version"]
@@ -103,7 +103,7 @@ class AgendaItemInline(admin.TabularInline):
         return super().get_queryset(request).select_related("case__patient", "presenter__user")
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Attendance
     fields = ["member", "present"]
     autocomplete_fields = ["member"]

@@ -21,7 +21,7 @@ from cases import services
 from cases.choices import CaseStatus, Presentation
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
-from core.admin import ExistsFilter, FastChangelistMixin, SafeHistoryAdmin
+from core.admin import ExistsFilter, FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
 
 
@@ -110,7 +110,7 @@ class CaseInlineForm(VersionedFormMixin):
         fields = ["referred_at", "presentation", "status", "responsible_clinician"]
 
 
-class CaseInline(admin.TabularInline):
+class CaseInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Case
     form = CaseInlineForm
     fields = ["referred_at", "presentation", "status", "responsible_clinician", "loaded_version"]
@@ -192,7 +192,7 @@ class ScanInlineForm(VersionedFormMixin):
         fields = ["modality", "requested_at", "performed_at", "reported_at", "escc_grade"]
 
 
-class ScanInline(admin.TabularInline):
+class ScanInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Scan
     form = ScanInlineForm
     fields = [

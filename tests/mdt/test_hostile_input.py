@@ -74,10 +74,11 @@ def test_a_nul_byte_in_the_amendment_reason_or_the_late_reason_is_refused(client
 # --------------------------------------------------------------------------- numbers past a bigint
 
 
-@pytest.mark.parametrize("raw", [HUGE, "-5", "0", "abc", "", None])
-def test_page_numbers_out_of_range_are_page_one(raw):
+@pytest.mark.parametrize("raw", [HUGE, "-5", "abc", "", None, "1.5", "2e3"])
+def test_page_numbers_and_ids_out_of_range_start_the_list_from_the_top(raw):
     assert page_number(raw) == 1
     assert after_id(raw) is None
+    assert page_number("0") == 1 and page_number("1000001") == 1_000_000 and page_number("7") == 7
 
 
 def test_lists_with_a_page_past_a_bigint_answer(client, coordinator):
@@ -185,3 +186,23 @@ def test_a_normal_decision_still_saves(oncologist, surgeon):
     assert len(decision.rationale) == 5000
     assert Patient.objects.count() == 1
     assert item.meeting.starts_at < timezone.now() + dt.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("who", ["read_only", "coordinator", "superuser"])
+def test_nobody_rewrites_a_record_from_its_history_page(client, who, admin_user):
+    from tests.accounts import coordinator_user, read_only_user
+
+    user = {"read_only": read_only_user, "coordinator": coordinator_user}.get(who, lambda: admin_user)()
+    patient = PatientFactory(family_name="Original")
+    first = patient.history.get().history_id
+    patient.family_name = "Corrected"
+    patient.save()
+    client.force_login(user)
+    url = reverse("admin:cases_patient_simple_history", args=[patient.pk, first])
+    assert client.get(url).status_code == 200  # history stays readable
+
+    response = client.post(url, {"mrn": patient.mrn, "family_name": "Original", "given_name": "X"})
+
+    assert response.status_code == 403
+    patient.refresh_from_db()
+    assert patient.family_name == "Corrected" and patient.history.count() == 2
