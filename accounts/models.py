@@ -24,6 +24,7 @@ class AccessRecord(models.Model):
         PDF_DOWNLOAD = "pdf_download", "PDF download"
         ADMIN_CHANGE = "admin_change", "Admin change form"
         REPORT = "report", "Service audit report (breach list or case export)"
+        API_READ = "api_read", "FHIR API read (by a system)"
 
     # PROTECT: a user who opened records is deactivated, never deleted, so the trail stays whole.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_records")

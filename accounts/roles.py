@@ -24,7 +24,8 @@ from django.apps.registry import Apps
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from mdt.models import Member
+from accounts import policy
+from accounts.choices import MemberRole
 
 COORDINATOR = "MDT coordinator"
 CLINICIAN = "Clinician"
@@ -69,6 +70,11 @@ ROLES: dict[str, Role] = {
                 # The reminder outbox: read-only, and a failed reminder can be sent again.
                 "reminders.view_reminder",
                 "reminders.resend_reminder",
+                # The PAS feed's audit trail, and settling its conflicts with a person's correction.
+                "integrations.view_feedmessage",
+                "integrations.view_feedconflict",
+                "integrations.resolve_feedconflict",
+                "integrations.export_dataset",  # the national datasets hold NHS numbers: coordinators only
             }
         ),
         # Team membership is the superuser's; the periodic-run record is the scheduler's.
@@ -104,6 +110,8 @@ ROLES: dict[str, Role] = {
                 "auth.view_group",
                 "accounts.view_accessrecord",
                 "reports.view_report",
+                "integrations.view_feedmessage",
+                "integrations.view_feedconflict",
             }
         ),
     ),
@@ -113,14 +121,14 @@ ROLES: dict[str, Role] = {
 # per-user permissions: it shows in the admin, a changed role takes it away, and the
 # rule lives in this one place.
 MEMBER_ROLE_GROUPS: dict[str, tuple[str, ...]] = {
-    Member.Role.MDT_COORDINATOR: (COORDINATOR,),
-    Member.Role.MSCC_COORDINATOR: (COORDINATOR,),
-    Member.Role.ONCOLOGIST: (CLINICIAN, SCAN_REVIEWER),
-    Member.Role.SPINAL_SURGEON: (CLINICIAN, SCAN_REVIEWER),
-    Member.Role.RADIOLOGIST: (CLINICIAN, SCAN_REVIEWER),
-    Member.Role.PALLIATIVE_CARE: (CLINICIAN,),
-    Member.Role.PHYSIOTHERAPIST: (CLINICIAN,),
-    Member.Role.NURSE_SPECIALIST: (CLINICIAN,),
+    role: (
+        (COORDINATOR,)
+        if role in policy.COORDINATOR_ROLES
+        else (CLINICIAN, SCAN_REVIEWER)
+        if role in policy.SCAN_REVIEWER_ROLES
+        else (CLINICIAN,)
+    )
+    for role in MemberRole
 }
 TEAM_GROUPS = frozenset({COORDINATOR, CLINICIAN, SCAN_REVIEWER})
 
@@ -165,12 +173,12 @@ def _groups(names: Iterable[str]) -> list[Group]:
 
 @transaction.atomic
 def assign_role(user: AbstractUser, member_role: str) -> None:
-    """Put a user in the groups of their MDT role (`mdt.Member.Role`), out of the others.
+    """Put a user in the groups of their MDT role (`accounts.choices.MemberRole`), out of the others.
 
     Coordinators work in the admin, so they become staff; anyone else loses staff status
     unless they are also a read-only auditor or a superuser.
     """
-    wanted = MEMBER_ROLE_GROUPS[Member.Role(member_role)]
+    wanted = MEMBER_ROLE_GROUPS[MemberRole(member_role)]
     user.groups.remove(*_groups(TEAM_GROUPS - set(wanted)))
     user.groups.add(*_groups(wanted))
     is_staff = COORDINATOR in wanted or user.is_superuser or user.groups.filter(name=READ_ONLY).exists()

@@ -1,5 +1,6 @@
 """Writes of the accounts app."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from accounts.models import AccessRecord
@@ -10,7 +11,7 @@ def access_record(*, user: Any, patient_id: int, kind: str, case_id: int | None 
     return AccessRecord.objects.create(user=user, patient_id=patient_id, case_id=case_id, kind=AccessRecord.Kind(kind))
 
 
-def access_record_many(*, user: Any, cases: list[tuple[int, int]], kind: str) -> None:
+def access_record_many(*, user: Any, cases: Sequence[tuple[int, int | None]], kind: str) -> None:
     """One record per (patient_id, case_id) seen on a page listing many cases (an agenda, a PDF pack): one INSERT."""
     AccessRecord.objects.bulk_create(
         AccessRecord(user=user, patient_id=patient_id, case_id=case_id, kind=AccessRecord.Kind(kind))

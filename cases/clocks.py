@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cases.choices import Modality, Presentation, TreatmentModality
 from cases.models import Case
+from core.timezones import add_local_days
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,7 @@ class Target:
         if self.unit == "hours":
             # Elapsed hours: add them in UTC (adding to a local time would follow the wall clock across a change).
             return started_at.astimezone(dt.UTC) + dt.timedelta(hours=self.value)
-        # Calendar days: add days to the local wall-clock time, then back to an aware datetime.
-        local = timezone.localtime(started_at)
-        naive = local.replace(tzinfo=None) + dt.timedelta(days=self.value)
-        return timezone.make_aware(naive, timezone.get_current_timezone())
+        return add_local_days(started_at, self.value)  # calendar days, on the local wall clock
 
     def at_risk_from(self, started_at: dt.datetime) -> dt.datetime:
         started_utc = started_at.astimezone(dt.UTC)

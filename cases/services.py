@@ -7,14 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import policy
 from cases.models import Assessment, Case, Scan
 from cases.models.assessments import CURRENT_VERSION, apply_result
+from core.history import save_as
 
 
 @transaction.atomic
 def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
     """Record the specialist review of a performed scan. Only users with cases.review_scan may."""
-    if not user.has_perm("cases.review_scan"):
+    if not policy.can_review_scan(user):
         raise PermissionDenied("Only a radiologist, oncologist or spinal surgeon can mark a scan reviewed.")
     scan = Scan.objects.select_for_update().get(pk=scan_id)
     if scan.reviewed_at:
@@ -25,8 +27,7 @@ def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
     scan.reviewed_by = user
     scan.full_clean()
     scan.version += 1  # a scan form opened before the review must not erase it
-    scan._history_user = user  # type: ignore[attr-defined]  # the history row names the reviewer
-    scan.save(update_fields=["reviewed_at", "reviewed_by", "version", "updated_at"])
+    save_as(user, scan, update_fields=["reviewed_at", "reviewed_by", "version", "updated_at"])
     return scan
 
 
@@ -47,7 +48,7 @@ def assessment_record(
     A blank component is kept as missing: the assessment is saved as incomplete, never with a total
     that counts it as 0. Bad input raises ValidationError naming the field.
     """
-    if not user.has_perm("cases.add_assessment"):
+    if not policy.can_score(user):
         raise PermissionDenied("Only clinicians record scores.")
     assessment = Assessment(
         case=case,
@@ -62,6 +63,5 @@ def assessment_record(
     )
     assessment.full_clean(exclude=["total", "band", "complete"])
     apply_result(assessment)
-    assessment._history_user = user  # type: ignore[attr-defined]
-    assessment.save()
+    save_as(user, assessment)
     return assessment

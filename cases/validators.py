@@ -71,3 +71,28 @@ def validate_karnofsky(value: int) -> None:
             code="karnofsky",
             params={"value": value},
         ) from exc
+
+
+# A DICOM unique identifier (PS3.5 §9.1): numeric components separated by dots, no leading
+# zero in a component of more than one digit, at most 64 characters.
+_DICOM_UID = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*")
+
+
+def validate_dicom_uid(value: str) -> None:
+    if len(value) > 64 or not _DICOM_UID.fullmatch(value):
+        raise ValidationError(
+            "A study instance UID is numbers separated by dots (e.g. 1.2.826.0.1.3680043.2.1125.1), "
+            "with no leading zeros and at most 64 characters.",
+            code="dicom_uid",
+        )
+
+
+_ODS_SITE = re.compile(r"[A-Z0-9]{3,5}")
+
+
+def validate_ods_code(value: str) -> None:
+    """An NHS organisation (3 characters) or site (5 characters) code, e.g. RXX or RXX01."""
+    if not _ODS_SITE.fullmatch(value):
+        raise ValidationError(
+            "An organisation site code is 3 to 5 capital letters and digits, e.g. RXX01.", code="ods_code"
+        )

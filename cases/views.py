@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import policy
 from accounts.services import access_record
 from cases import selectors, services
 from cases.assessment_forms import AssessmentForm, NomsInputsForm, prefilled_components
@@ -14,6 +15,8 @@ from cases.models.assessments import ScoreKind
 from cases.panels import render_panels
 from cases.summary import case_summary
 from cases.timeline import case_timeline
+from core.forms import add_service_errors, errors_text
+from core.history import save_as
 from core.paginators import Keyset, after_id
 
 PAGE_SIZE = 50
@@ -52,8 +55,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "summary": case_summary(case),
             "timeline": case_timeline(case),
             "panels": render_panels(request, case),
-            "can_review": request.user.has_perm("cases.review_scan"),
-            "can_score": request.user.has_perm("cases.add_assessment"),
+            "can_review": policy.can_review_scan(request.user),
+            "can_score": policy.can_score(request.user),
             "noms_form": NomsInputsForm(instance=case),
         },
     )
@@ -66,7 +69,7 @@ def scan_review(request: HttpRequest, scan_id: int) -> HttpResponse:
     except Scan.DoesNotExist as exc:
         raise Http404("No such scan") from exc
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, errors_text(exc))
         case_id = Scan.objects.values_list("case_id", flat=True).get(pk=scan_id)
         return redirect("case-detail", case_id)
     messages.success(request, f"{scan.get_modality_display()} marked reviewed.")
@@ -80,7 +83,7 @@ def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpRespons
     if kind not in ScoreKind.values:
         raise Http404("No such score")
     case = get_object_or_404(Case.objects.select_related("patient"), pk=case_id)
-    if not request.user.has_perm("cases.add_assessment"):
+    if not policy.can_score(request.user):
         raise PermissionDenied("Only clinicians record scores.")
     form = AssessmentForm(request.POST or None, kind=kind, case=case)
     level = request.POST.get("level") or request.GET.get("level", "")
@@ -102,8 +105,7 @@ def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpRespons
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             state = f"total {assessment.total}" if assessment.complete else "incomplete"
             messages.success(request, f"{assessment.get_kind_display()} recorded ({state}).")
@@ -119,13 +121,14 @@ def assessment_new(request: HttpRequest, case_id: int, kind: str) -> HttpRespons
 @transaction.atomic  # the version check locks the case row until the save
 def noms_inputs_update(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_object_or_404(Case, pk=case_id)
-    if not request.user.has_perm("cases.add_assessment"):
+    if not policy.can_score(request.user):
         raise PermissionDenied("Only clinicians judge radiosensitivity and fitness for surgery.")
     form = NomsInputsForm(request.POST, instance=case)
     if form.is_valid():
         case = form.save(commit=False)
-        case._history_user = request.user
-        case.save(update_fields=["radiosensitivity_override", "fit_for_surgery", "version", "updated_at"])
+        save_as(
+            request.user, case, update_fields=["radiosensitivity_override", "fit_for_surgery", "version", "updated_at"]
+        )
         messages.success(request, "NOMS inputs saved.")
     else:
         problems = [
@@ -144,5 +147,5 @@ def scans_pending_review(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/scans_pending_review.html",
-        {"page": window, "can_review": request.user.has_perm("cases.review_scan")},
+        {"page": window, "can_review": policy.can_review_scan(request.user)},
     )

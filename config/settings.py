@@ -7,6 +7,7 @@ variables (see README "Settings"). Tests add a few overrides in
 
 import base64
 import hashlib
+import string
 from pathlib import Path
 
 import dj_database_url
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "reminders",
     "accounts",
     "reports",
+    "integrations",
     "home",
 ]
 
@@ -100,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.policy.checks",
             ],
         },
     },
@@ -291,6 +294,35 @@ PERIODIC_STALE_AFTER_SECONDS = env_int("PERIODIC_STALE_AFTER_SECONDS", 5 * 60, m
 # CLINICAL_TARGETS_FILE. Each can be set per trust through the environment.
 # The site's address, for the links in reminder emails (emails leave the app: no patient names).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# INTEGRATIONS (docs/integration.md)
+# ------------------------------------------------------------------------------
+# The base of the app's own FHIR code systems and identifier systems: stable names, so set it
+# once per service (to the address its FHIR API is published at) and never change it.
+FHIR_SYSTEM_BASE = env_str("FHIR_SYSTEM_BASE", f"{SITE_URL}/fhir").rstrip("/")
+# The identifier system of the hospital number (MRN) in FHIR, e.g. https://fhir.<trust>.nhs.uk/Id/mrn.
+FHIR_MRN_SYSTEM = env_str("FHIR_MRN_SYSTEM", f"{FHIR_SYSTEM_BASE}/Id/mrn")
+FHIR_PAGE_SIZE = env_int("FHIR_PAGE_SIZE", 50, minimum=1)
+FHIR_MAX_PAGE_SIZE = env_int("FHIR_MAX_PAGE_SIZE", 200, minimum=1)
+# The PACS viewer: {accession} and {study_uid} are filled in (URL-quoted); empty: no "Open images" link.
+PACS_VIEWER_URL = env_str("PACS_VIEWER_URL", "")
+_pacs_fields = {name for _, name, _, _ in string.Formatter().parse(PACS_VIEWER_URL) if name}
+_pacs_scheme_ok = PACS_VIEWER_URL.startswith(("https://", "http://"))
+if PACS_VIEWER_URL and (not _pacs_scheme_ok or _pacs_fields - {"accession", "study_uid"}):
+    raise ImproperlyConfigured(
+        f"PACS_VIEWER_URL={PACS_VIEWER_URL!r}: give an http(s) address whose only fields are {{accession}} and "
+        "{study_uid}, e.g. https://pacs.example/viewer?acc={accession}&uid={study_uid}"
+    )
+# The HL7 v2 feed listener (manage.py hl7_listener): where it listens and how much it accepts.
+HL7_HOST = env_str("HL7_HOST", "127.0.0.1")
+HL7_PORT = env_int("HL7_PORT", 2575, minimum=1)
+HL7_MAX_MESSAGE_BYTES = env_int("HL7_MAX_MESSAGE_BYTES", 1_000_000, minimum=1024)
+HL7_MAX_CONNECTIONS = env_int("HL7_MAX_CONNECTIONS", 8, minimum=1)
+HL7_IDLE_TIMEOUT_SECONDS = env_int("HL7_IDLE_TIMEOUT_SECONDS", 300, minimum=1)
+# The national datasets (COSD, cancer waiting times): the ODS site code of the service's own treating site.
+DATASET_PROVIDER_SITE = env_str("DATASET_PROVIDER_SITE", "")
+# The username the feed's changes are recorded under in the history (created when first needed).
+HL7_FEED_USERNAME = env_str("HL7_FEED_USERNAME", "pas-feed")
 # A performed MRI not reviewed after this many hours reminds the radiologists; after twice as
 # long the case's responsible clinician; after three times, the MSCC coordinators.
 REMINDER_MRI_REVIEW_HOURS = env_int("REMINDER_MRI_REVIEW_HOURS", 24, minimum=1)

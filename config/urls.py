@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("mdt.urls")),
     path("", include("reminders.urls")),
     path("", include("reports.urls")),
+    path("", include("integrations.urls")),
     path("", include("home.urls")),
 ]

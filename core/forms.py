@@ -1,13 +1,34 @@
-"""Form fields for the values every view takes from a request: record ids, lists of them.
+"""Forms' helpers: putting a service's refusal in front of the user, and the fields for the values
+every view takes from a request (record ids, lists of them).
 
-An id outside the range of the database's integers is refused by the form, never sent to the
-database (SQLite raises OverflowError, PostgreSQL "out of range": either would be a 500).
+Services raise ValidationError keyed by field (see each app's services); views show the errors
+next to the fields the form has, and the rest at the top of the form. An id outside the range of
+the database's integers is refused by the form, never sent to the database (SQLite raises
+OverflowError, PostgreSQL "out of range": either would be a 500).
 """
 
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Each message on its field when the form has that field, else as a form-wide error."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def errors_text(source: forms.BaseForm | ValidationError) -> str:
+    """Every message of a form's errors or of a ValidationError, as one line (for a flash message)."""
+    if isinstance(source, ValidationError):
+        return " ".join(source.messages)
+    errors: Any = source.errors
+    return " ".join(str(error) for field_errors in errors.values() for error in field_errors)
+
 
 MAX_ID = 2**63 - 1  # the largest BigAutoField value on PostgreSQL and SQLite
 

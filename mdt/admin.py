@@ -17,6 +17,7 @@ from django.urls import URLPattern, path
 from accounts.roles import assign_role
 from core.admin import FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
+from core.forms import add_service_errors
 from mdt.forms.meetings import WeeklyMeetingsForm
 from mdt.models import AgendaItem, Attendance, Meeting, Member, PeriodicRun, quorum_of
 from mdt.services.agenda import WeeklySchedule, meetings_schedule_weekly
@@ -206,8 +207,7 @@ class MeetingAdmin(FastChangelistMixin, SafeHistoryAdmin):
             try:
                 created, existing = meetings_schedule_weekly(schedule=schedule, user=request.user)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_errors(form, exc)
             else:
                 note = f" {len(existing)} already scheduled at that time were left as they were." if existing else ""
                 messages.success(request, f"{len(created)} weekly meeting(s) scheduled.{note}")

@@ -1,13 +1,12 @@
 """The calendar entry for a meeting: no patient data, only the meeting, its case count and a link."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 from icalendar.enums import STATUS
 
+from core.timezones import local_zone
 from mdt.models import Meeting
 
 PRODID = "-//Spinal MDT tracker//Meetings//EN"
@@ -15,7 +14,7 @@ PRODID = "-//Spinal MDT tracker//Meetings//EN"
 
 def meeting_ics(meeting: Meeting, *, page_url: str) -> bytes:
     """VEVENT in the service's zone, with that zone's VTIMEZONE (so BST and GMT both come out right)."""
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = local_zone()
     cases = getattr(meeting, "case_count", None)
     count = f"{cases} case{'s' if cases != 1 else ''} on the agenda. " if cases is not None else ""
     event = Event.new(

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, QuerySet, Value, When
-from django.utils import timezone
 
 from cases.choices import MRI_MODALITIES, CaseStatus, Presentation
 from cases.models import Case, Scan
+from core.timezones import local_day
 from mdt.models import AgendaItem, Decision, FollowUp, Meeting
 
 # Without a previous meeting, an MRI reported in this window counts as new.
@@ -65,7 +65,7 @@ def not_discussed_last_meeting(ctx: Context) -> QuerySet[Case]:
 
 def follow_up_asks_rediscussion(ctx: Context) -> QuerySet[Case]:
     """Open follow-ups due by the meeting day that ask for the case to come back to the MDT."""
-    day = timezone.localtime(ctx.meeting.starts_at).date()
+    day = local_day(ctx.meeting.starts_at)
     due = FollowUp.objects.open().filter(rediscuss=True, due_on__lte=day)
     return Case.objects.filter(pk__in=due.values("case_id"))
 

@@ -4,26 +4,24 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from accounts import policy
 from cases.models import Case
 from cases.timeline import register_source
 from mdt.models import AgendaItem, Decision, FollowUp, SignOff
 from mdt.selectors import decisions_for_display
-from mdt.services.agenda import member_of
-from mdt.services.follow_ups import can_act_on
 
 
 def decisions_panel(request: HttpRequest, case: Case) -> tuple[str, dict[str, Any]]:
     """Two queries (decisions with their sign-offs and follow-ups) plus the open follow-ups of the case."""
     decisions = decisions_for_display().filter(case=case).order_by("decided_at", "id")
     open_follow_ups = list(FollowUp.objects.open().filter(case=case).select_related("owner__user", "case__patient"))
-    member = member_of(request.user)
     return (
         "mdt/_case_decisions.html",
         {
             "decisions": list(decisions),
             "open_follow_ups": open_follow_ups,
-            "actionable": {f.pk for f in open_follow_ups if can_act_on(request.user, f)},
-            "can_urgent": bool(member and member.active and member.role in ("oncologist", "spinal_surgeon")),
+            "actionable": {f.pk for f in open_follow_ups if policy.can_complete_follow_up(request.user, f.owner_id)},
+            "can_urgent": policy.can_record_urgent_decision(request.user),
         },
     )
 

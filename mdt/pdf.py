@@ -1,68 +1,24 @@
 """The printable agenda pack: a cover page, then one block per patient, each starting a new page.
 
 WeasyPrint renders the same data the agenda page shows (mdt.selectors.meeting_agenda), so the
-PDF runs the same constant number of queries. It fetches nothing: the stylesheet is read from
-the static files and every other URL is refused, so a pack can never call out of the network.
+PDF runs the same constant number of queries; core.pdf lays it out and refuses every fetch.
 """
 
-import logging
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
-from django.utils import timezone
-
+from core.pdf import render_document
 from mdt.selectors import Agenda
 
 if TYPE_CHECKING:
     import weasyprint
 
-# WeasyPrint logs every rendering step at INFO; only its warnings belong in the service's log.
-logging.getLogger("weasyprint").setLevel(logging.WARNING)
-
-STYLESHEET = "css/agenda-pdf.css"
-
-
-def _no_fetching() -> Any:
-    from weasyprint.urls import URLFetcher
-
-    class NoFetching(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError("The agenda pack loads no external resources.")
-
-    return NoFetching()
-
 
 def render_agenda(agenda: Agenda, *, page_url: str) -> "weasyprint.Document":
-    """The laid-out pack (its `pages` can be counted); WeasyPrint is imported on first use."""
-    import weasyprint
-
-    path = finders.find(STYLESHEET)
-    if not isinstance(path, str):
-        raise FileNotFoundError(STYLESHEET)
-    stylesheet = weasyprint.CSS(string=Path(path).read_text(encoding="utf-8"), url_fetcher=_no_fetching())
-    html = render_to_string(
-        "pdf/agenda.html", {"agenda": agenda, "meeting": agenda.meeting, "page_url": page_url, "now": timezone.now()}
-    )
-    return weasyprint.HTML(string=html, url_fetcher=_no_fetching()).render(stylesheets=[stylesheet])
+    """The laid-out pack (its `pages` can be counted)."""
+    return render_document("pdf/agenda.html", {"agenda": agenda, "meeting": agenda.meeting, "page_url": page_url})
 
 
 def agenda_pdf(agenda: Agenda, *, page_url: str) -> bytes:
     pdf = render_agenda(agenda, page_url=page_url).write_pdf()
-    assert pdf is not None
-    return pdf
-
-
-def pdf_from_template(template_name: str, context: dict[str, Any]) -> bytes:
-    """Any other printable document (outcome letters, meeting summaries) with the same stylesheet and no fetching."""
-    import weasyprint
-
-    path = finders.find(STYLESHEET)
-    if not isinstance(path, str):
-        raise FileNotFoundError(STYLESHEET)
-    stylesheet = weasyprint.CSS(string=Path(path).read_text(encoding="utf-8"), url_fetcher=_no_fetching())
-    html = render_to_string(template_name, {**context, "now": timezone.now()})
-    pdf = weasyprint.HTML(string=html, url_fetcher=_no_fetching()).write_pdf(stylesheets=[stylesheet])
     assert pdf is not None
     return pdf

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 
+from accounts import policy
 from reminders import emails
 from reminders.kinds import KINDS
 from reminders.models import Reminder
@@ -79,7 +80,7 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("reminders.resend_reminder")
+        return policy.can_resend_reminder(request.user)
 
     @admin.display(description="MRN", ordering="case__patient__mrn")
     def mrn(self, obj: Reminder) -> str:

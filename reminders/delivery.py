@@ -32,7 +32,7 @@ from reminders.sweep import where
 log = logging.getLogger(__name__)
 
 # A reminder whose email cannot be rendered (a bug, or data the template chokes on) is tried
-# again this much later, so one bad record never blocks the others (style.md 13).
+# again this much later (its due time pushed forward), so one bad record never blocks the others.
 RENDER_RETRY = dt.timedelta(hours=1)
 
 

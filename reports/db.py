@@ -19,6 +19,7 @@ from django.db.models import DateTimeField, DurationField, Expression, Expressio
 from django.db.models.sql.compiler import SQLCompiler
 
 from cases.clocks import Target
+from core import timezones
 
 SQLITE_FUNCTION = "reports_add_local_days"
 
@@ -27,12 +28,11 @@ def add_local_days(value: str | None, days: int | None, zone: str | None) -> str
     """The SQLite function: a stored UTC datetime ("YYYY-MM-DD HH:MM:SS[.ffffff]") plus calendar days."""
     if value is None or days is None or zone is None:
         return None
-    tz = zoneinfo.ZoneInfo(zone)
     started = dt.datetime.fromisoformat(value)
     started = started.replace(tzinfo=dt.UTC) if started.tzinfo is None else started
-    local = started.astimezone(tz).replace(tzinfo=None) + dt.timedelta(days=days)
+    due = timezones.add_local_days(started, days, zoneinfo.ZoneInfo(zone))
     # Stored back the way Django stores datetimes on SQLite (naive UTC, str()), so text comparisons hold.
-    return str(local.replace(tzinfo=tz).astimezone(dt.UTC).replace(tzinfo=None))
+    return str(due.astimezone(dt.UTC).replace(tzinfo=None))
 
 
 def register_sqlite_functions(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:

@@ -13,9 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Case as SqlCase
 from django.db.models import (
     CharField,
@@ -36,6 +34,7 @@ from cases import clocks
 from cases.choices import Modality, Presentation, PrimarySite, TreatmentModality
 from cases.clocks import Target
 from cases.models import Case, Scan
+from core.timezones import local_zone
 from reports.db import due_expression
 from reports.periods import Period
 
@@ -222,7 +221,7 @@ class MeasureReport:
 
 def measure_report(measure: Measure, *, period: Period, filters: Filters, now: dt.datetime) -> MeasureReport:
     """Counts per month of the clock start and in total: one grouped query."""
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = local_zone()
     rows = (
         measure_cases(measure, period=period, filters=filters, now=now)
         .annotate(month=TruncMonth(measure.start_field, tzinfo=zone))

@@ -6,9 +6,7 @@ Each is one grouped query; Python only folds the grouped rows into tables.
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, TruncDate
 
@@ -16,6 +14,7 @@ from cases import scoring
 from cases.choices import AmbulatoryStatus, FrankelGrade
 from cases.models import Assessment, Case
 from cases.models.assessments import ScoreKind
+from core.timezones import local_zone
 from mdt.models import Decision
 from reports.measures import Filters
 from reports.periods import Period
@@ -130,7 +129,7 @@ def survival(*, period: Period, filters: Filters, today: dt.date) -> list[Surviv
     decision (local date) to `died_on`, and the living are censored today. "Followed 6 months":
     the first decision was at least 183 days ago, so everyone counted could have reached it.
     """
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = local_zone()
     current = Decision.objects.current()
     patient = OuterRef("case__patient")
     # One row per patient: their first current decision (no earlier one; the lower id on a tie)...

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from django.utils import timezone
 
+from core.timezones import local_datetime
+
 
 class QuickRange(StrEnum):
     LAST_QUARTER = "last_quarter"
@@ -28,12 +30,12 @@ class Period:
     @property
     def starts_at(self) -> dt.datetime:
         """Midnight at the start of the first day, local time."""
-        return _midnight(self.first)
+        return local_datetime(self.first)
 
     @property
     def ends_before(self) -> dt.datetime:
         """Midnight after the last day, local time: a datetime is in the period when starts_at <= it < ends_before."""
-        return _midnight(self.last + dt.timedelta(days=1))
+        return local_datetime(self.last + dt.timedelta(days=1))
 
     @property
     def months(self) -> list[dt.date]:
@@ -47,10 +49,6 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.first:%-d %b %Y} to {self.last:%-d %b %Y}"
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def quick_range(name: QuickRange, today: dt.date | None = None) -> Period:

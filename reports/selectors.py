@@ -7,9 +7,7 @@ over cases.
 import datetime as dt
 import math
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import (
     Count,
     DurationField,
@@ -25,6 +23,7 @@ from django.db.models.functions import Cast
 
 from cases.choices import Presentation
 from cases.models import Case
+from core.timezones import local_zone
 from mdt.models import AgendaItem, Attendance, Decision, Meeting, Member, Treatment
 from reports.measures import MEASURES, Filters, MeasureReport, measure_report
 from reports.outcomes import CrossTable, SurvivalRow, outcome_tables, survival
@@ -206,5 +205,5 @@ def service_report(*, period: Period, filters: Filters, now: dt.datetime) -> Ser
         activity=activity(period=period, filters=filters, now=now),
         frankel=frankel,
         walking=walking,
-        survival=survival(period=period, filters=filters, today=now.astimezone(ZoneInfo(settings.TIME_ZONE)).date()),
+        survival=survival(period=period, filters=filters, today=now.astimezone(local_zone()).date()),
     )

@@ -6,12 +6,11 @@ patients record who saw them (accounts.AccessRecord, kind "report").
 
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import permission_required
-from django.contrib.staticfiles import finders
+from django.contrib.auth.decorators import user_passes_test
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -19,31 +18,30 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts import policy
 from accounts.services import access_record_many
+from core.forms import errors_text
 from core.paginators import Window, page_number
-from mdt.pdf import pdf_from_template
+from core.pdf import pdf_from_template, pdf_response, static_text
 from reports import charts, exports
-from reports.access import may_see_mrn, may_see_names
 from reports.forms import ReportForm, querystring, quick_range_links
 from reports.measures import MEASURES, MeasureKey, Result, measure_cases
 from reports.selectors import service_report
 
 PAGE_SIZE = 50
-STYLESHEET = "css/reports.css"
+STYLESHEET = "css/reports.css"  # put inside the PDF: the charts' and tables' print rules
+
+
+def _may_view_reports(user: Any) -> bool:
+    if policy.can_view_reports(user):
+        return True
+    raise PermissionDenied("The service audit is for coordinators, clinicians and auditors.")
 
 
 def report_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """GET only, never cached, `reports.view_report` or 403 (anonymous visitors are sent to sign in first)."""
-    allowed = permission_required("reports.view_report", raise_exception=True)(view)
+    """GET only, never cached, `policy.can_view_reports` or 403 (anonymous visitors are sent to sign in first)."""
+    allowed = user_passes_test(_may_view_reports)(view)
     return wraps(view)(never_cache(require_safe(allowed)))
-
-
-def _print_stylesheet() -> str:
-    """static/css/reports.css, put inside the PDF (WeasyPrint fetches nothing): the charts' and tables' print rules."""
-    path = finders.find(STYLESHEET)
-    if not isinstance(path, str):
-        raise FileNotFoundError(STYLESHEET)
-    return Path(path).read_text(encoding="utf-8")
 
 
 def _filters_form(request: HttpRequest) -> ReportForm:
@@ -51,9 +49,7 @@ def _filters_form(request: HttpRequest) -> ReportForm:
 
 
 def _bad_request(form: ReportForm) -> HttpResponse:
-    return HttpResponseBadRequest(
-        " ".join(str(error) for errors in form.errors.values() for error in errors) or "Check the dates and filters."
-    )
+    return HttpResponseBadRequest(errors_text(form) or "Check the dates and filters.")
 
 
 @report_view
@@ -107,8 +103,8 @@ def breaches(request: HttpRequest, measure: str) -> HttpResponse:
             "filters": filters,
             "now": now,
             "query": querystring(period, filters),
-            "show_names": may_see_names(request.user),
-            "show_mrn": may_see_mrn(request.user),
+            "show_names": policy.can_see_names(request.user),
+            "show_mrn": policy.can_see_mrn(request.user),
         },
     )
 
@@ -141,7 +137,7 @@ def cases_csv(request: HttpRequest) -> HttpResponseBase:
         return HttpResponseBadRequest(f"No such measure. Choose one of: {', '.join(MeasureKey)}.")
     period, filters = form.report_period, form.report_filters
     rows, seen = exports.case_rows(
-        measures, period=period, filters=filters, now=timezone.now(), with_mrn=may_see_mrn(request.user)
+        measures, period=period, filters=filters, now=timezone.now(), with_mrn=policy.can_see_mrn(request.user)
     )
     access_record_many(user=request.user, cases=seen, kind="report")
     name = measures[0].key.value if len(measures) == 1 else "all-measures"
@@ -160,11 +156,9 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
         "pdf/report.html",
         {
             "report": report,
-            "stylesheet": _print_stylesheet(),
+            "stylesheet": static_text(STYLESHEET),
             "cards": [(measure, charts.measure_trend(measure)) for measure in report.measures],
             "decisions_chart": charts.decisions_chart(report.activity),
         },
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="service-audit-{period.first}-to-{period.last}.pdf"'
-    return response
+    return pdf_response(pdf, f"service-audit-{period.first}-to-{period.last}.pdf")

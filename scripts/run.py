@@ -32,6 +32,7 @@ def main() -> int:
 
     print(f"\n  The app: http://{host}:{port}/   (the coordinators' workspace: http://{host}:{port}/admin/)")
     print("  Demo logins: coordinator, mscc, oncologist, surgeon, radiologist, ... password spine-demo-2026")
+    print(f"  The PAS feed (HL7 v2 over MLLP): {env.get('HL7_HOST', '127.0.0.1')}:{env.get('HL7_PORT', '2575')}")
     print("  Stop with Ctrl+C.\n", flush=True)
     honcho = [sys.executable, "-m", "honcho", "start", "-f", str(ROOT / "Procfile"), "-d", str(ROOT)]
     try:

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from accounts import policy
 from cases.choices import CaseStatus, Modality, Presentation, PrimarySite, Sex
 from cases.models import Case, Patient, Scan
 from cases.validators import nhs_check_digit
@@ -57,7 +58,7 @@ def coordinator(username: str = "coordinator") -> Any:
 
 def clinician(username: str = "radiologist", role: str = Member.Role.RADIOLOGIST) -> Any:
     user = UserFactory(username=username)
-    if role in Member.SCAN_REVIEWER_ROLES:
+    if role in policy.SCAN_REVIEWER_ROLES:
         user.user_permissions.add(Permission.objects.get(codename="review_scan"))
     MemberFactory(user=user, role=role)
     return user

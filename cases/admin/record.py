@@ -177,6 +177,7 @@ class CaseAdminForm(VersionedFormMixin):
             "suspected_diagnosis_at", "frankel_grade", "asia_grade", "ambulatory_status", "ecog", "karnofsky",
             "spinal_levels", "mdt_question", "radiosensitivity_override", "fit_for_surgery",
             "treatment_plan_agreed_at", "decision_to_treat_at", "treatment_modality", "treatment_start_at",
+            "provider_site",
             "steroids_started_at", "steroid_dose_mg", "steroid_indication", "steroid_reduction_started_at",
             "steroids_stopped_at", "frankel_after_treatment", "ambulatory_after_treatment", "outcome_assessed_on",
         ]  # fmt: skip
@@ -236,7 +237,7 @@ class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
                 "fields": [
                     "treatment_plan_agreed_at",
                     ("decision_to_treat_at", "treatment_modality"),
-                    "treatment_start_at",
+                    ("treatment_start_at", "provider_site"),
                 ]
             },
         ),
@@ -270,6 +271,7 @@ class ScanAdminForm(VersionedFormMixin):
         model = Scan
         fields = [
             "case", "modality", "requested_at", "performed_at", "reported_at", "report", "escc_grade", "escc_level",
+            "accession_number", "study_instance_uid",
         ]  # fmt: skip
 
     def clean_escc_level(self) -> str:
@@ -282,8 +284,8 @@ class ScanAdmin(FastChangelistMixin, SafeHistoryAdmin):
     list_display = ["id", "patient_mrn", "modality", "requested_at", "performed_at", "state_display", "escc_grade"]
     list_select_related = ["case__patient", "reviewed_by"]
     list_filter = [ScanStateFilter, "modality", "escc_grade", ("requested_at", admin.DateFieldListFilter)]
-    search_fields = ["=case__patient__mrn", "=case__patient__nhs_number"]
-    search_help_text = "Patient MRN or NHS number."
+    search_fields = ["=case__patient__mrn", "=case__patient__nhs_number", "=accession_number"]
+    search_help_text = "Patient MRN, NHS number or the scan's accession number."
     # No date hierarchy here: on a million scans its year/month lists cost a full scan per page. The date
     # filter below asks nothing of the database until it is used.
     ordering = ["-requested_at", "-id"]
@@ -292,6 +294,7 @@ class ScanAdmin(FastChangelistMixin, SafeHistoryAdmin):
     actions = ["mark_reviewed"]
     fieldsets = [
         (None, {"fields": ["case", "modality", "loaded_version"]}),
+        ("Radiology system (PACS)", {"fields": [("accession_number", "study_instance_uid")]}),
         ("Times", {"fields": ["requested_at", "performed_at", "reported_at"]}),
         ("Report", {"fields": ["report", ("escc_grade", "escc_level")]}),
         ("Specialist review", {"fields": ["reviewed_at", "reviewed_by"]}),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases import pacs
 from cases.choices import (
     ESCC_KEYS,
     MRI_MODALITIES,
@@ -32,9 +33,17 @@ from cases.choices import (
     TreatmentModality,
 )
 from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField
-from cases.validators import format_nhs_number, looks_like_nhs_number, normalise_nhs_number, validate_karnofsky
+from cases.validators import (
+    format_nhs_number,
+    looks_like_nhs_number,
+    normalise_nhs_number,
+    validate_dicom_uid,
+    validate_karnofsky,
+    validate_ods_code,
+)
 from core.concurrency import Versioned
 from core.fields import LimitedTextField
+from core.timezones import local_day
 
 # A time typed a little ahead of the server's clock is not "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -230,6 +239,15 @@ class Case(Versioned):
     treatment_start_at = models.DateTimeField(
         null=True, blank=True, help_text="First radiotherapy fraction, knife to skin, or first dose."
     )
+    # The national datasets' provider of treatment (docs/integration.md, "National datasets").
+    provider_site = models.CharField(
+        "treating organisation site code",
+        max_length=5,
+        blank=True,
+        validators=[validate_ods_code],
+        help_text="Where treatment is given (ODS site code, e.g. RXX01); blank: the service's own "
+        "(DATASET_PROVIDER_SITE).",
+    )
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
     responsible_clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -287,7 +305,7 @@ class Case(Versioned):
         if (self.frankel_after_treatment or self.ambulatory_after_treatment) and not self.outcome_assessed_on:
             errors["outcome_assessed_on"] = "Give the date the outcome after treatment was assessed."
         started = self.treatment_start_at
-        if self.outcome_assessed_on and started and self.outcome_assessed_on < timezone.localtime(started).date():
+        if self.outcome_assessed_on and started and self.outcome_assessed_on < local_day(started):
             errors["outcome_assessed_on"] = "The outcome after treatment is assessed after treatment starts."
         if (
             self.steroids_stopped_at
@@ -352,6 +370,15 @@ class Scan(Versioned):
         help_text="At the level of worst compression, on axial T2-weighted MRI.",
     )
     escc_level = models.CharField("level of worst compression", max_length=8, blank=True)
+    # The radiology system's keys for the study (docs/integration.md, PACS): they build the
+    # "Open images" link and let a report from the feed find its scan.
+    accession_number = models.CharField(
+        max_length=16, blank=True, help_text="The radiology information system's number for the examination."
+    )
+    study_instance_uid = models.CharField(
+        "study instance UID", max_length=64, blank=True, validators=[validate_dicom_uid],
+        help_text="The DICOM study instance UID, e.g. 1.2.826.0.1.3680043.2.1125.1.",
+    )  # fmt: skip
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewed_scans"
@@ -379,6 +406,19 @@ class Scan(Versioned):
             ),
         ]
         constraints = [
+            # One scan per accession number and per study UID: a report from the feed names exactly one.
+            models.UniqueConstraint(
+                fields=["accession_number"],
+                condition=~Q(accession_number=""),
+                name="scan_accession_number_unique",
+                violation_error_message="Another scan has this accession number.",
+            ),
+            models.UniqueConstraint(
+                fields=["study_instance_uid"],
+                condition=~Q(study_instance_uid=""),
+                name="scan_study_uid_unique",
+                violation_error_message="Another scan has this study instance UID.",
+            ),
             models.CheckConstraint(
                 condition=Q(performed_at__isnull=True) | Q(performed_at__gte=F("requested_at")),
                 name="scan_performed_after_requested",
@@ -411,6 +451,11 @@ class Scan(Versioned):
         if self.performed_at:
             return ScanState.PERFORMED
         return ScanState.REQUESTED
+
+    @property
+    def images_url(self) -> str | None:
+        """The PACS viewer's address for this study ("Open images"), when one is configured."""
+        return pacs.viewer_url(accession=self.accession_number, study_uid=self.study_instance_uid)
 
     @property
     def escc_key(self) -> str:

@@ -4,10 +4,10 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
+from accounts import policy
 from mdt.models import AgendaItem, Decision, FollowUp, Intent, Member, SignOff, Treatment
-from mdt.services.decisions import SIGNING_ROLES, DecisionInput
+from mdt.services.decisions import DecisionInput
 
 
 def max_length(model: Any, field: str) -> int:
@@ -16,8 +16,8 @@ def max_length(model: Any, field: str) -> int:
 
 
 def clinicians() -> Any:
-    """Those who may be named to sign (mdt.services.decisions.can_sign_decision)."""
-    return Member.objects.filter(active=True, role__in=SIGNING_ROLES).select_related("user")
+    """Those who may be named to sign (accounts.policy.SIGNER_ROLES)."""
+    return Member.objects.filter(active=True).filter(role__in=policy.SIGNER_ROLES).select_related("user")
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
@@ -123,8 +123,8 @@ class FollowUpForm(forms.Form):
             return cleaned
         if not cleaned.get("due_on"):
             self.add_error("due_on", "Give the date the follow-up is due.")
-        elif self.not_before and cleaned["due_on"] < self.not_before:
-            self.add_error("due_on", f"A follow-up cannot be due before the meeting ({self.not_before:%d %b %Y}).")
+        elif self.not_before and (early := FollowUp.early_due_error(cleaned["due_on"], self.not_before)):
+            self.add_error("due_on", early)
         if not cleaned.get("owner"):
             self.add_error("owner", "Choose who owns the follow-up.")
         return cleaned
@@ -142,18 +142,13 @@ def follow_up_formset(data: Any = None, *, not_before: dt.date | None = None) ->
 
 class SignForm(forms.Form):
     response = forms.ChoiceField(choices=[("agree", "Agree"), ("dissent", "Dissent")])
+    # A dissent needs a reason: signoff_respond says so (the rule is the service's, for every path).
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason for dissent",
         max_length=max_length(SignOff, "reason"),
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("response") == "dissent" and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", "Give the reason for your dissent.")
-        return cleaned
 
 
 class OutcomeForm(forms.Form):
@@ -171,7 +166,3 @@ class AmendmentForm(forms.Form):
     amendment_reason = forms.CharField(
         required=False, max_length=max_length(Decision, "amendment_reason"), label="Why is the decision amended"
     )
-
-
-def meeting_day(value: dt.datetime) -> dt.date:
-    return timezone.localtime(value).date()

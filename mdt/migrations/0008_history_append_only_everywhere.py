@@ -15,7 +15,7 @@ ALL = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("mdt", "0007_free_text_maximum_lengths"), ("cases", "0012_history_refuses_truncate")]
+    dependencies = [("mdt", "0007_free_text_maximum_lengths"), ("cases", "0014_history_refuses_truncate")]
 
     operations = [
         migrations.RunPython(protect(*NEW), unprotect(*NEW)),

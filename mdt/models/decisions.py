@@ -5,6 +5,8 @@ and a later change is an amendment, a new Decision row that points at the one it
 amends (kept, marked superseded) with who, when and why, and needs signing again.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -212,13 +214,17 @@ class SignOff(models.Model):
         return f"{self.member} on decision {self.decision_id}: {self.get_response_display()}"
 
 
+# Neither completed nor cancelled: what is still owed to the patient (followup_open_due_idx).
+# A Q so that the reminders of a follow-up can ask the same question through their FK.
+FOLLOW_UP_OPEN = Q(completed_at__isnull=True, cancelled_at__isnull=True)
+
+
 class FollowUpQuerySet(models.QuerySet["FollowUp"]):
     def open(self) -> "FollowUpQuerySet":
-        """Neither completed nor cancelled: what is still owed to the patient (followup_open_due_idx)."""
-        return self.filter(completed_at__isnull=True, cancelled_at__isnull=True)
+        return self.filter(FOLLOW_UP_OPEN)
 
     def closed(self) -> "FollowUpQuerySet":
-        return self.exclude(completed_at__isnull=True, cancelled_at__isnull=True)
+        return self.exclude(FOLLOW_UP_OPEN)
 
 
 class FollowUp(models.Model):
@@ -303,4 +309,14 @@ class FollowUp(models.Model):
             return "Cancelled"
         return "Overdue" if self.overdue else "Due"
 
-    # "Not due before the meeting" is checked by mdt.decisions, which knows the meeting's day.
+    @staticmethod
+    def early_due_error(due_on: dt.date, not_before: dt.date) -> str | None:
+        """The rule for every path (form and service): never due before the day of the decision.
+
+        `not_before` is the meeting's day for a decision made in a meeting, else the day it is recorded.
+        """
+        if due_on < not_before:
+            return (
+                f"A follow-up cannot be due before the meeting or the decision: {not_before:%d %b %Y} at the earliest."
+            )
+        return None

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from accounts.choices import MemberRole
 from cases.choices import CaseStatus
 from cases.models import Case
 from core.concurrency import Versioned
@@ -19,22 +20,12 @@ from core.fields import LimitedTextField
 
 
 class Member(models.Model):
-    """A user's role in the MDT. Scans are reviewed and decisions signed by clinical roles only."""
+    """A user's role in the MDT. Who may do what with each role is accounts.policy's to say."""
 
-    class Role(models.TextChoices):
-        ONCOLOGIST = "oncologist", "Oncologist"
-        SPINAL_SURGEON = "spinal_surgeon", "Spinal surgeon"
-        RADIOLOGIST = "radiologist", "Radiologist"
-        MSCC_COORDINATOR = "mscc_coordinator", "MSCC coordinator"
-        MDT_COORDINATOR = "mdt_coordinator", "MDT coordinator"
-        PALLIATIVE_CARE = "palliative_care", "Palliative care"
-        PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
-        NURSE_SPECIALIST = "nurse_specialist", "Nurse specialist"
+    Role = MemberRole  # declared in accounts, where access is decided from it
 
-    # Roles whose review of an MRI counts as specialist review (docs/clinical-reference.md §8.1).
-    SCAN_REVIEWER_ROLES = frozenset({Role.RADIOLOGIST, Role.ONCOLOGIST, Role.SPINAL_SURGEON})
-    COORDINATOR_ROLES = frozenset({Role.MSCC_COORDINATOR, Role.MDT_COORDINATOR})
-    # A meeting is quorate with at least one of each of these present (design.md, Attendance).
+    # A meeting is quorate with at least one of each of these present: the three specialties a
+    # treatment decision for spinal metastases needs in the room.
     QUORUM_ROLES = (Role.ONCOLOGIST, Role.SPINAL_SURGEON, Role.RADIOLOGIST)
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member")
@@ -53,14 +44,6 @@ class Member(models.Model):
     @property
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
-
-    @property
-    def can_review_scans(self) -> bool:
-        return self.active and self.role in self.SCAN_REVIEWER_ROLES
-
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role in self.COORDINATOR_ROLES
 
 
 class PeriodicRun(models.Model):
@@ -280,6 +263,13 @@ class AgendaItem(Versioned):
     def __str__(self) -> str:
         return f"Case {self.case_id} on meeting {self.meeting_id}"
 
+    def late_reason_error(self) -> str | None:
+        """The rule for every path that lists a case after its meeting's agenda closed: say why."""
+        if self.late_reason.strip():
+            return None
+        closed = timezone.localtime(self.meeting.agenda_closes_at)
+        return f"The agenda closed at {closed:%H:%M on %d %b %Y}: give a reason for adding this case late."
+
     def clean(self) -> None:
         """The rules for listing a case when an item is added, and for changing one already listed."""
         if not self.case_id or not self.meeting_id:
@@ -300,11 +290,8 @@ class AgendaItem(Versioned):
             errors["meeting"] = "This meeting has already started or is in the past: cases can no longer be added."
         elif meeting.agenda_is_closed(now):
             self.added_late = True
-            if not self.late_reason.strip():
-                closed = timezone.localtime(meeting.agenda_closes_at)
-                errors["late_reason"] = (
-                    f"The agenda closed at {closed:%H:%M on %d %b %Y}: give a reason for adding this case late."
-                )
+            if late := self.late_reason_error():
+                errors["late_reason"] = late
         if errors:
             raise ValidationError(errors)
 

@@ -16,29 +16,17 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from accounts import policy
 from cases.models import Case, Scan
 from core.concurrency import changes_since
 from core.fields import validate_only
+from core.timezones import local_datetime
 from mdt.agenda import urgency_key
 from mdt.models import AgendaItem, Attendance, Meeting, Member, Preparation, Quorum, quorum_of
 
 
-def member_of(user: Any) -> Member | None:
-    return getattr(user, "member", None) if user.is_authenticated else None
-
-
-def is_coordinator(user: Any) -> bool:
-    member = member_of(user)
-    return bool(user.is_superuser or (member and member.active and member.is_coordinator))
-
-
-def is_clinician(user: Any) -> bool:
-    member = member_of(user)
-    return bool(member and member.active and not member.is_coordinator)
-
-
 def _require_coordinator(user: Any, action: str) -> None:
-    if not is_coordinator(user):
+    if not policy.can_build_agenda(user):
         raise PermissionDenied(f"Only an MDT or MSCC coordinator can {action}.")
 
 
@@ -109,10 +97,9 @@ def agenda_add_cases(
     """List cases on a meeting's agenda, each at its place by urgency. All or nothing."""
     meeting = _editable_meeting(meeting_id)
     now = timezone.now()
-    coordinator = is_coordinator(user)
-    if not coordinator and not is_clinician(user):
+    if not policy.can_list_case(user):
         raise PermissionDenied("Only members of the MDT can list a case.")
-    if not coordinator and meeting.agenda_is_closed(now):
+    if not policy.can_list_case(user, agenda_closed=meeting.agenda_is_closed(now)):
         raise PermissionDenied("The agenda has closed: only a coordinator can add a case now, with a reason.")
     wanted = list(dict.fromkeys(int(case_id) for case_id in case_ids))
     if not wanted:
@@ -134,9 +121,9 @@ def agenda_add_cases(
         elif item is not None:  # listing a withdrawn case again restores its item
             item.status, item.added_late = AgendaItem.Status.LISTED, late
             item.late_reason = late_reason.strip() if late else item.late_reason
-            if late and not item.late_reason:
-                message = "The agenda has closed: give a reason for adding this case late."
-                errors = ValidationError({"late_reason": message}).update_error_dict(errors)
+            late_error = item.late_reason_error() if late else None
+            if late_error:
+                errors = ValidationError({"late_reason": late_error}).update_error_dict(errors)
             try:
                 validate_only(item, "late_reason")
             except ValidationError as exc:
@@ -236,9 +223,9 @@ def agenda_item_withdraw(*, item_id: int, user: Any) -> AgendaItem:
 @transaction.atomic
 def agenda_item_set_prepared(*, item_id: int, user: Any, prepared: bool) -> AgendaItem:
     """A clinician marks (or unmarks) a case as reviewed by them before the meeting."""
-    if not is_clinician(user):
+    if not policy.can_mark_prepared(user):
         raise PermissionDenied("Only a clinician of the MDT can mark a case as prepared.")
-    member = member_of(user)
+    member = policy.member_of(user)
     assert member is not None
     item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
     if item.status == AgendaItem.Status.WITHDRAWN or item.meeting.status == Meeting.Status.CANCELLED:
@@ -296,11 +283,6 @@ class WeeklySchedule:
     chair: Member | None = None
 
 
-def _local(day: dt.date, time: dt.time) -> dt.datetime:
-    """A wall-clock time in the service's zone, so 13:00 stays 13:00 across the clock changes."""
-    return timezone.make_aware(dt.datetime.combine(day, time))
-
-
 @transaction.atomic
 def meetings_schedule_weekly(*, schedule: WeeklySchedule, user: Any) -> tuple[list[Meeting], list[Meeting]]:
     """Create a weekly meeting for each of the coming weeks. Returns (created, already there)."""
@@ -311,7 +293,7 @@ def meetings_schedule_weekly(*, schedule: WeeklySchedule, user: Any) -> tuple[li
     existing: list[Meeting] = []
     for week in range(schedule.weeks):
         day = schedule.first_date + dt.timedelta(weeks=week)
-        starts_at = _local(day, schedule.starts)
+        starts_at = local_datetime(day, schedule.starts)
         clash = Meeting.objects.active().filter(starts_at=starts_at).first()
         if clash is not None:
             existing.append(clash)
@@ -320,7 +302,7 @@ def meetings_schedule_weekly(*, schedule: WeeklySchedule, user: Any) -> tuple[li
             title=schedule.title,
             starts_at=starts_at,
             ends_at=starts_at + schedule.duration,
-            agenda_closes_at=_local(
+            agenda_closes_at=local_datetime(
                 day - dt.timedelta(days=schedule.agenda_closes_days_before), schedule.agenda_closes
             ),
             location=schedule.location,

@@ -15,27 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts import policy
 from cases.choices import CaseStatus
 from cases.models import Case
 from core.concurrency import changes_since
 from core.fields import validate_only
+from core.history import save_as
+from core.timezones import local_day
 from mdt.models import AgendaItem, Decision, FollowUp, Meeting, Member, SignOff
-from mdt.services.agenda import is_clinician, member_of
-
-# Who may make an urgent decision between meetings (an MSCC patient cannot wait for next week).
-URGENT_ROLES = frozenset({Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON})
-
-# Who signs a decision. The treatment of spinal metastases is decided by the specialties that deliver
-# or direct it: the clinical oncologist (radiotherapy, systemic therapy), the spinal surgeon (surgery,
-# stability) and the radiologist (whose reading of the imaging the decision rests on); these are also
-# the roles a meeting needs for its quorum. Palliative care, physiotherapy and the specialist nurses
-# advise, record outcomes and are listed as present, but do not sign the treatment plan, as in
-# docs/clinical-reference.md §7.5. One rule for naming signers and for signing.
-SIGNING_ROLES = frozenset({Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON, Member.Role.RADIOLOGIST})
-
-
-def can_sign_decision(member: Member | None) -> bool:
-    return member is not None and member.active and member.role in SIGNING_ROLES
 
 
 @dataclass
@@ -51,7 +38,7 @@ class DecisionInput:
 
 
 def _require_recorder(user: Any) -> None:
-    if not user.has_perm("mdt.add_decision"):
+    if not policy.can_record_decision(user):
         raise PermissionDenied("Only members of the MDT may record decisions.")
 
 
@@ -60,7 +47,7 @@ def _responsible(ids: list[int], *, treatment: bool) -> list[Member]:
     members = list(Member.objects.select_related("user").filter(pk__in=set(ids)))
     if not members:
         raise ValidationError({"responsible": "Name the clinicians responsible for this decision."})
-    not_clinical = [m for m in members if m.is_coordinator or not m.active]
+    not_clinical = [m for m in members if policy.role_is_coordinator(m.role) or not m.active]
     if not_clinical:
         names = ", ".join(str(m) for m in not_clinical)
         raise ValidationError({"responsible": f"Only active clinicians sign decisions, not {names}."})
@@ -69,7 +56,7 @@ def _responsible(ids: list[int], *, treatment: bool) -> list[Member]:
         raise ValidationError(
             {"responsible": "A treatment decision needs an oncologist and a spinal surgeon among the responsible."}
         )
-    not_signers = [m for m in members if not can_sign_decision(m)]
+    not_signers = [m for m in members if not policy.role_may_sign(m.role)]
     if not_signers:
         names = ", ".join(str(m) for m in not_signers)
         raise ValidationError(
@@ -90,13 +77,9 @@ def _follow_ups(data: DecisionInput, decision: Decision, not_before: dt.date) ->
         owner = owners.get(entry["owner_id"])
         if owner is None:
             raise ValidationError({"follow_ups": f"Follow-up {number}: choose who owns it."})
-        if entry["due_on"] < not_before:
-            raise ValidationError(
-                {
-                    "follow_ups": f"Follow-up {number}: it cannot be due before {not_before:%d %b %Y}, "
-                    "the day of the decision."
-                }
-            )
+        early = FollowUp.early_due_error(entry["due_on"], not_before)
+        if early:
+            raise ValidationError({"follow_ups": f"Follow-up {number}: {early}"})
         follow_up = FollowUp(
             case=decision.case,
             decision=decision,
@@ -153,8 +136,9 @@ def _case_after_decision(decision: Decision, user: Any) -> None:
     if case.status in (CaseStatus.REFERRED, CaseStatus.IMAGING, CaseStatus.AWAITING_MDT):
         case.status = CaseStatus.DECIDED
     case.version += 1  # an edit form opened before the decision must not overwrite these
-    case._history_user = user  # type: ignore[attr-defined]
-    case.save(
+    save_as(
+        user,
+        case,
         update_fields=[
             "treatment_plan_agreed_at",
             "decision_to_treat_at",
@@ -162,7 +146,7 @@ def _case_after_decision(decision: Decision, user: Any) -> None:
             "status",
             "version",
             "updated_at",
-        ]
+        ],
     )
 
 
@@ -198,10 +182,9 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
         decision = Decision(case=item.case, agenda_item=item, recorded_by=user, decided_at=timezone.now())
     _apply(decision, data)
     members = _responsible(data.responsible_member_ids, treatment=not data.no_treatment)
-    follow_ups = _follow_ups(data, decision, timezone.localtime(item.meeting.starts_at).date())
+    follow_ups = _follow_ups(data, decision, local_day(item.meeting.starts_at))
     revising = decision.pk is not None
-    decision._history_user = user  # type: ignore[attr-defined]
-    decision.save()
+    save_as(user, decision)
     if revising:
         # Any earlier responses were to other wording: everyone named signs the saved text again.
         SignOff.objects.filter(decision=decision).delete()
@@ -211,8 +194,7 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
     item.status = AgendaItem.Status.DISCUSSED
     item.outcome_reason = ""
     item.version += 1
-    item._history_user = user  # type: ignore[attr-defined]
-    item.save(update_fields=["status", "outcome_reason", "version", "updated_at"])
+    save_as(user, item, update_fields=["status", "outcome_reason", "version", "updated_at"])
     _after_discussion(item, decision, user)
     _case_after_decision(decision, user)
     return decision
@@ -234,7 +216,7 @@ def _after_discussion(item: AgendaItem, decision: Decision, user: Any) -> None:
     asked = list(
         FollowUp.objects.select_for_update()
         .open()
-        .filter(case=item.case_id, rediscuss=True, due_on__lte=timezone.localtime(item.meeting.starts_at).date())
+        .filter(case=item.case_id, rediscuss=True, due_on__lte=local_day(item.meeting.starts_at))
     )
     for follow_up in asked:
         follow_up.completed_at, follow_up.completed_by = now, user
@@ -246,18 +228,16 @@ def _after_discussion(item: AgendaItem, decision: Decision, user: Any) -> None:
 
 @transaction.atomic
 def decision_urgent_record(*, case_id: int, user: Any, data: DecisionInput) -> Decision:
-    member = member_of(user)
-    if member is None or not member.active or member.role not in URGENT_ROLES:
+    if not policy.can_record_urgent_decision(user):
         raise PermissionDenied("Only an oncologist or a spinal surgeon records an urgent decision between meetings.")
     case = Case.objects.get(pk=case_id)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError({"case": "This case is closed."})
     decision = Decision(case=case, urgent=True, recorded_by=user, decided_at=timezone.now())
     _apply(decision, data)
-    members = _responsible(data.responsible_member_ids or [member.pk], treatment=not data.no_treatment)
+    members = _responsible(data.responsible_member_ids or [policy.member_of(user).pk], treatment=not data.no_treatment)
     follow_ups = _follow_ups(data, decision, timezone.localdate())
-    decision._history_user = user  # type: ignore[attr-defined]
-    decision.save()
+    save_as(user, decision)
     _name_signers(decision, members, user)
     bulk_create_with_history(follow_ups, FollowUp, default_user=user)
     _case_after_decision(decision, user)
@@ -267,13 +247,11 @@ def decision_urgent_record(*, case_id: int, user: Any, data: DecisionInput) -> D
 @transaction.atomic
 def signoff_respond(*, decision_id: int, user: Any, agree: bool, reason: str = "") -> SignOff:
     """A named clinician agrees or dissents (with a reason). The last response locks the decision."""
-    member = member_of(user)
+    member = policy.member_of(user)
     decision = Decision.objects.select_for_update().get(pk=decision_id)
     signoff = SignOff.objects.select_for_update().filter(decision=decision, member=member).first()
-    if member is None or signoff is None or not is_clinician(user):
+    if member is None or signoff is None or not policy.can_sign_decision(user):
         raise PermissionDenied("Only the clinicians named on a decision sign it.")
-    if not can_sign_decision(member):
-        raise PermissionDenied("Only an oncologist, a spinal surgeon or a radiologist signs a decision.")
     if not decision.urgent and decision.agenda_item_id is not None:
         AgendaItem.objects.select_related("meeting").get(pk=decision.agenda_item_id).meeting.require_outcomes_open()
     if decision.status == Decision.Status.SUPERSEDED:
@@ -286,13 +264,11 @@ def signoff_respond(*, decision_id: int, user: Any, agree: bool, reason: str = "
     signoff.reason = reason.strip()
     validate_only(signoff, "reason")
     signoff.responded_at = timezone.now()
-    signoff._history_user = user  # type: ignore[attr-defined]
-    signoff.save()
+    save_as(user, signoff)
     if not SignOff.objects.filter(decision=decision, response=SignOff.Response.PENDING).exists():
         decision.status = Decision.Status.SIGNED
         decision.version += 1
-        decision._history_user = user  # type: ignore[attr-defined]
-        decision.save(update_fields=["status", "version", "updated_at"])
+        save_as(user, decision, update_fields=["status", "version", "updated_at"])
     return signoff
 
 
@@ -309,8 +285,7 @@ def decision_amend(*, decision_id: int, user: Any, data: DecisionInput, reason: 
         raise ValidationError({"amendment_reason": "Say why the decision is being amended."})
     original.status = Decision.Status.SUPERSEDED
     original.version += 1
-    original._history_user = user  # type: ignore[attr-defined]
-    original.save(update_fields=["status", "version", "updated_at"])
+    save_as(user, original, update_fields=["status", "version", "updated_at"])
     amendment = Decision(
         case_id=original.case_id,
         agenda_item_id=original.agenda_item_id,
@@ -325,8 +300,7 @@ def decision_amend(*, decision_id: int, user: Any, data: DecisionInput, reason: 
     _apply(amendment, data)
     members = _responsible(data.responsible_member_ids, treatment=not data.no_treatment)
     follow_ups = _follow_ups(data, amendment, timezone.localdate())
-    amendment._history_user = user  # type: ignore[attr-defined]
-    amendment.save()
+    save_as(user, amendment)
     _name_signers(amendment, members, user)
     # The original's open follow-ups still stand: they move to the amendment (new ones are added).
     still_open = list(FollowUp.objects.select_for_update().open().filter(decision=original))
@@ -358,6 +332,5 @@ def agenda_item_outcome(*, item_id: int, user: Any, status: str, reason: str = "
     item.outcome_reason = reason.strip()
     validate_only(item, "outcome_reason")
     item.version += 1
-    item._history_user = user  # type: ignore[attr-defined]
-    item.save(update_fields=["status", "outcome_reason", "version", "updated_at"])
+    save_as(user, item, update_fields=["status", "outcome_reason", "version", "updated_at"])
     return item

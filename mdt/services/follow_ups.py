@@ -1,6 +1,6 @@
 """Writes for follow-ups: complete with what happened, or cancel with a reason.
 
-Either is done by the follow-up's owner or a coordinator (mdt.change_followup), once: a
+Either is done by the follow-up's owner or a coordinator (accounts.policy.can_complete_follow_up), once: a
 follow-up that is already completed or cancelled is refused with a message saying which.
 The row is locked, history records who did it, and the follow-up's reminders leave every
 inbox at once (the inbox reads only reminders whose follow-up is still open; the sweep
@@ -14,22 +14,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import policy
 from core.fields import validate_only
+from core.history import save_as
 from mdt.models import FollowUp
-from mdt.services.agenda import member_of
-
-
-def can_act_on(user: Any, follow_up: FollowUp) -> bool:
-    """The owner, or a coordinator: the one rule the pages (buttons) and the services use."""
-    if user.has_perm("mdt.change_followup"):
-        return True
-    member = member_of(user)
-    return bool(member and member.active and member.pk == follow_up.owner_id)
 
 
 def _open_for(user: Any, follow_up_id: int, action: str) -> FollowUp:
     follow_up = FollowUp.objects.select_for_update().select_related("case__patient").get(pk=follow_up_id)
-    if not can_act_on(user, follow_up):
+    if not policy.can_complete_follow_up(user, follow_up.owner_id):
         raise PermissionDenied(f"Only the follow-up's owner or a coordinator {action} it.")
     if follow_up.completed_at:
         raise ValidationError(
@@ -51,8 +44,7 @@ def follow_up_complete(*, follow_up_id: int, user: Any, outcome: str, at: dt.dat
     follow_up.completed_by = user
     follow_up.outcome_note = outcome.strip()
     validate_only(follow_up, "outcome_note")
-    follow_up._history_user = user  # type: ignore[attr-defined]
-    follow_up.save(update_fields=["completed_at", "completed_by", "outcome_note"])
+    save_as(user, follow_up, update_fields=["completed_at", "completed_by", "outcome_note"])
     return follow_up
 
 
@@ -65,6 +57,5 @@ def follow_up_cancel(*, follow_up_id: int, user: Any, reason: str, at: dt.dateti
     follow_up.cancelled_by = user
     follow_up.cancel_reason = reason.strip()
     validate_only(follow_up, "cancel_reason")
-    follow_up._history_user = user  # type: ignore[attr-defined]
-    follow_up.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    save_as(user, follow_up, update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
     return follow_up

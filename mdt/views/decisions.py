@@ -11,38 +11,26 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts import policy
 from accounts.services import access_record, access_record_many
 from cases.models import Case
 from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
-from mdt.forms.decisions import (
-    AmendmentForm,
-    DecisionForm,
-    OutcomeForm,
-    SignForm,
-    follow_up_formset,
-    meeting_day,
-)
+from core.forms import add_service_errors, errors_text
+from core.pdf import pdf_from_template, pdf_response
+from core.timezones import local_day
+from mdt.agenda import latest_mri
+from mdt.forms.decisions import AmendmentForm, DecisionForm, OutcomeForm, SignForm, follow_up_formset
 from mdt.models import AgendaItem, Decision, Meeting
-from mdt.pdf import pdf_from_template
 from mdt.selectors import decisions_for_display
 from mdt.services import decisions
-from mdt.services.agenda import member_of
-
-
-def _add_errors(form: DecisionForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _default_responsible(item: AgendaItem) -> list[int]:
     ids = []
     clinician = getattr(item.case.responsible_clinician, "member", None) if item.case.responsible_clinician else None
-    if clinician and not clinician.is_coordinator:
+    if clinician and policy.role_may_sign(clinician.role):
         ids.append(clinician.pk)
-    if item.presenter_id and item.presenter and not item.presenter.is_coordinator:
+    if item.presenter_id and item.presenter and policy.role_may_sign(item.presenter.role):
         ids.append(item.presenter_id)
     return ids
 
@@ -50,13 +38,13 @@ def _default_responsible(item: AgendaItem) -> list[int]:
 @never_cache
 def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     """Record the outcome of one agenda item, then move on to the next: the page used live in the meeting."""
-    if not request.user.has_perm("mdt.add_decision"):
+    if not policy.can_record_decision(request.user):
         raise PermissionDenied("Only members of the MDT record outcomes.")
     items = AgendaItem.objects.select_related("meeting", "presenter", "case__patient", "case__responsible_clinician")
     items = items.prefetch_related(*summary_prefetch("case__"))
     item = get_object_or_404(items, pk=item_id, meeting_id=meeting_id)
     current = decisions_for_display().filter(agenda_item=item).exclude(status=Decision.Status.SUPERSEDED).first()
-    not_before = meeting_day(item.meeting.starts_at)
+    not_before = local_day(item.meeting.starts_at)
     form = DecisionForm(request.POST or None, initial=DecisionForm.initial_from(current) if current else {
         "responsible": _default_responsible(item), "patient_preferences_considered": "yes"})  # fmt: skip
     follow_ups = follow_up_formset(request.POST or None, not_before=not_before)
@@ -77,7 +65,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
                     item_id=item.pk, user=request.user, status=action, reason=buttons.cleaned_data["reason"]
                 )
             except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
+                messages.error(request, errors_text(exc))
                 return redirect("item-decision", meeting_id, item_id)
             messages.success(request, "Outcome recorded: " + AgendaItem.Status(action).label.lower() + ".")
             return redirect("item-decision", meeting_id, next_id) if next_id else redirect("meeting-detail", meeting_id)
@@ -90,7 +78,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
                     loaded_version=form.cleaned_data.get("loaded_version"),
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Decision for {item.case.patient.mrn} saved: awaiting sign-off.")
                 if action == "save_next" and next_id:
@@ -115,6 +103,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
             "position": position + 1,
             "count": len(order),
             "urgent": urgent,
+            "latest_mri": latest_mri(item.case),
         },
     )
 
@@ -123,7 +112,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
 def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = get_object_or_404(decisions_for_display().select_related("case__patient"), pk=decision_id)
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
-    member = member_of(request.user)
+    member = policy.member_of(request.user)
     mine = next((s for s in decision.signoffs.all() if member and s.member_id == member.pk), None)
     chain = []
     earlier = decision.amends
@@ -141,7 +130,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
             "sign_form": SignForm(),
             "earlier": chain,
             "amended_by": Decision.objects.filter(amends=decision).first(),
-            "can_amend": request.user.has_perm("mdt.add_decision") and decision.status == Decision.Status.SIGNED,
+            "can_amend": policy.can_record_decision(request.user) and decision.status == Decision.Status.SIGNED,
         },
     )
 
@@ -160,7 +149,7 @@ def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
     if mrn is None:
         raise Http404("No such decision")
     if not form.is_valid():
-        messages.error(request, f"MRN {mrn}: " + " ".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, f"MRN {mrn}: " + errors_text(form))
         return redirect("decision-detail", decision_id)
     try:
         signoff = decisions.signoff_respond(
@@ -170,7 +159,7 @@ def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
-        messages.error(request, f"MRN {mrn}: " + " ".join(exc.messages))
+        messages.error(request, f"MRN {mrn}: " + errors_text(exc))
         return redirect("decision-detail", decision_id)
     messages.success(request, f"Signed: {signoff.get_response_display().lower()}. MRN {mrn}.")
     return _signed_back(request, decision_id)
@@ -189,7 +178,7 @@ def _decision_page(
         try:
             decision = save(form.to_input(follow_ups), reason)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{title} saved: awaiting sign-off.")
             return redirect(decision.get_absolute_url())
@@ -210,7 +199,7 @@ def _decision_page(
 
 
 def decision_amend(request: HttpRequest, decision_id: int) -> HttpResponse:
-    if not request.user.has_perm("mdt.add_decision"):
+    if not policy.can_record_decision(request.user):
         raise PermissionDenied("Only members of the MDT amend decisions.")
     original = get_object_or_404(decisions_for_display(), pk=decision_id)
     case = Case.objects.select_related("patient").prefetch_related(*SUMMARY_PREFETCH).get(pk=original.case_id)
@@ -225,14 +214,13 @@ def decision_amend(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 def urgent_decision_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("patient").prefetch_related(*SUMMARY_PREFETCH), pk=case_id)
-    member = member_of(request.user)
-    if member is None or not member.active or member.role not in decisions.URGENT_ROLES:
+    if not policy.can_record_urgent_decision(request.user):
         raise PermissionDenied("Only an oncologist or a spinal surgeon records an urgent decision between meetings.")
 
     def save(data: decisions.DecisionInput, reason: str) -> Decision:
         return decisions.decision_urgent_record(case_id=case.pk, user=request.user, data=data)
 
-    initial = {"patient_preferences_considered": "yes", "responsible": [member.pk] if member else []}
+    initial = {"patient_preferences_considered": "yes", "responsible": [policy.member_of(request.user).pk]}
     return _decision_page(request, case=case, title="Urgent decision", save=save, initial=initial)
 
 
@@ -244,9 +232,7 @@ def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
     pdf = pdf_from_template(
         "pdf/decision_letter.html", {"decision": decision, "case": decision.case, "patient": decision.case.patient}
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="mdt-outcome-{decision.pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"mdt-outcome-{decision.pk}.pdf")
 
 
 @never_cache
@@ -261,7 +247,4 @@ def meeting_outcomes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     access_record_many(user=request.user, cases=[(i.case.patient_id, i.case_id) for i in items], kind="pdf_download")
     pdf = pdf_from_template("pdf/meeting_outcomes.html", {"meeting": meeting, "items": items})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    day = timezone.localtime(meeting.starts_at)
-    response["Content-Disposition"] = f'inline; filename="mdt-outcomes-{day:%Y-%m-%d}.pdf"'
-    return response
+    return pdf_response(pdf, f"mdt-outcomes-{local_day(meeting.starts_at):%Y-%m-%d}.pdf")

@@ -9,11 +9,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts import policy
 from core.paginators import Window, page_number
 from mdt.follow_up_list import SCOPES, STATES, FollowUpFilter, follow_ups_for
 from mdt.models import FollowUp
 from mdt.services import follow_ups
-from mdt.services.follow_ups import can_act_on
 
 PAGE_SIZE = 50
 
@@ -31,7 +31,7 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
             "states": STATES,
             "heading": f"{SCOPES[chosen.scope]}: {STATES[chosen.state].lower()}",
             "page": page,
-            "actionable": {f.pk for f in page if can_act_on(request.user, f)},
+            "actionable": {f.pk for f in page if policy.can_complete_follow_up(request.user, f.owner_id)},
             "here": request.get_full_path(),
         },
     )

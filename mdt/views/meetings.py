@@ -17,9 +17,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts import policy
 from accounts.services import access_record_many
 from core.forms import ids_in
 from core.paginators import Window, page_number
+from core.pdf import pdf_response
+from core.timezones import local_day
 from mdt import selectors
 from mdt.calendar import meeting_ics
 from mdt.candidates import agenda_candidates
@@ -48,7 +51,6 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": list(selectors.meetings_upcoming()),
             "past": past,
-            "is_coordinator": services.is_coordinator(request.user),
         },
     )
 
@@ -59,8 +61,8 @@ def _patients_and_cases(agenda: Agenda) -> list[tuple[int, int]]:
 
 @never_cache
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    member = services.member_of(request.user)
-    coordinator = services.is_coordinator(request.user)
+    member = policy.member_of(request.user)
+    coordinator = policy.can_build_agenda(request.user)
     try:
         agenda = selectors.meeting_agenda(meeting_id=meeting_id, member=member, with_members=coordinator)
     except Meeting.DoesNotExist as exc:
@@ -70,7 +72,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     now = timezone.now()
     open_for_listing = meeting.status == Meeting.Status.SCHEDULED and not meeting.has_started(now)
     agenda_closed = meeting.agenda_is_closed(now)
-    can_add = open_for_listing and (coordinator or (services.is_clinician(request.user) and not agenda_closed))
+    can_add = open_for_listing and policy.can_list_case(request.user, agenda_closed=agenda_closed)
     candidates = agenda_candidates(meeting=meeting) if coordinator and open_for_listing else []
     editable = coordinator and meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.IN_PROGRESS)
     for block in agenda.blocks:
@@ -82,8 +84,6 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         {
             "agenda": agenda,
             "meeting": meeting,
-            "is_coordinator": coordinator,
-            "is_clinician": services.is_clinician(request.user),
             "can_add": can_add,
             "can_edit": editable,
             "agenda_closed": agenda_closed,
@@ -161,7 +161,7 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 def _add_all_candidates(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The candidate list as it stands now, all added in one step (the list is computed again here)."""
-    if not services.is_coordinator(request.user):
+    if not policy.can_build_agenda(request.user):
         raise PermissionDenied("Only a coordinator can add the candidate list.")
     form = AddAllCandidatesForm(request.POST)
     if not form.is_valid():
@@ -258,10 +258,7 @@ def meeting_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
         raise Http404("No such meeting") from exc
     access_record_many(user=request.user, cases=_patients_and_cases(agenda), kind="pdf_download")
     pdf = agenda_pdf(agenda, page_url=request.build_absolute_uri(agenda.meeting.get_absolute_url()))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    day = timezone.localtime(agenda.meeting.starts_at)
-    response["Content-Disposition"] = f'inline; filename="mdt-agenda-{day:%Y-%m-%d}.pdf"'
-    return response
+    return pdf_response(pdf, f"mdt-agenda-{local_day(agenda.meeting.starts_at):%Y-%m-%d}.pdf")
 
 
 @never_cache

@@ -4,9 +4,11 @@ A kind is four functions:
 - `derive(run)`: the reminders that are due by `run.now` and do not exist yet, as unsaved rows.
   Set-based: a few queries whatever the size of the tables, each narrowed in the database to
   the subjects that have no reminder of this kind yet (an anti-join on the subject's FK).
-- `still_open(now)`: a Q on Reminder that is true while the subject still needs the reminder
-  (MRI not yet reviewed, follow-up not completed...). The sweep cancels unsent rows outside
-  it, the send task checks it just before sending, the dashboard lists only rows inside it.
+- `open_subject(now)`: a Q on the subject's own table (Scan, FollowUp...) that is true while it
+  still needs the reminder (MRI not yet reviewed, follow-up not completed...). It is written
+  once: `derive` filters the subjects with it, and `still_open(now)` applies it to reminders
+  through their FK. The sweep cancels unsent rows outside it, the send task checks it just
+  before sending, the dashboard lists only rows inside it.
 - `context(reminder)`: what its email templates need. Emails leave the app's access control,
   so the patient is named by MRN only: no name, NHS number or clinical text.
 - `path(reminder)`: where the recipient acts on it (relative; emails prefix SITE_URL).
@@ -15,7 +17,7 @@ A kind is four functions:
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q
 from django.utils import timezone
@@ -42,6 +44,11 @@ class Run:
             )
         return self._by_roles[key]
 
+    def person_or(self, user_id: int | None, active: bool, *fallback_roles: str) -> list[int]:
+        """The person named (an owner, a chair, a responsible clinician) while still active; else
+        everyone in `fallback_roles`, so that a reminder is never lost with someone who has left."""
+        return [user_id] if user_id and active else self.users_with_roles(*fallback_roles)
+
     def new(self, kind: str, *, recipient_id: int, due_at: dt.datetime, key: str, **subjects: Any) -> Reminder:
         return Reminder(
             kind=kind,
@@ -58,7 +65,7 @@ class Kind:
     kind: str
     subject: str  # the FK naming what the reminder is about; empty once deleted
     derive: Callable[[Run], Iterable[Reminder]]
-    still_open: Callable[[dt.datetime], Q]
+    open_subject: Callable[[dt.datetime], Q]
     context: Callable[[Reminder], dict[str, Any]]
     path: Callable[[Reminder], str]
 
@@ -66,16 +73,21 @@ class Kind:
     def label(self) -> str:
         return str(Reminder.Kind(self.kind).label)
 
+    def still_open(self, now: dt.datetime) -> Q:
+        """On Reminder: its subject still exists and still needs it."""
+        return Q(**{f"{self.subject}__isnull": False}) & through(self.subject, self.open_subject(now))
 
-def local_day_start(day: dt.date, hour: int) -> dt.datetime:
-    """`hour`:00 on `day` in the service's time zone, as an aware datetime."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)), timezone.get_current_timezone())
 
-
-def add_local_days(at: dt.datetime, days: int) -> dt.datetime:
-    """Calendar days: the same wall-clock time `days` later in the service's zone (as cases.clocks does)."""
-    local = timezone.localtime(at).replace(tzinfo=None) + dt.timedelta(days=days)
-    return timezone.make_aware(local, timezone.get_current_timezone())
+def through(fk: str, condition: Q) -> Q:
+    """A condition on a subject's own fields, as the same condition on Reminder through its FK `fk`."""
+    children: list[Any] = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            children.append(through(fk, child))
+        else:
+            lookup, value = cast(tuple[str, Any], child)  # a (lookup, value) pair
+            children.append((f"{fk}__{lookup}", value))
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)
 
 
 def local(at: dt.datetime | None) -> dt.datetime | None:

@@ -9,8 +9,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.models import Case
+from core.timezones import add_local_days, local_datetime
 from mdt.models import FollowUp, Member
-from reminders.kinds.base import Kind, Run, add_local_days, local, local_day_start, mrn_of
+from mdt.models.decisions import FOLLOW_UP_OPEN
+from reminders.kinds.base import Kind, Run, local, mrn_of
 from reminders.kinds.mri import case_path
 from reminders.models import Reminder
 
@@ -25,16 +27,24 @@ DST_SLACK = dt.timedelta(hours=1)
 
 def _owners(run: Run, owner_user_id: int, owner_active: bool) -> list[int]:
     """The follow-up's owner; if they have left the team, the MDT coordinators, so it is not lost."""
-    if owner_active:
-        return [owner_user_id]
-    return run.users_with_roles(Member.Role.MDT_COORDINATOR)
+    return run.person_or(owner_user_id, owner_active, Member.Role.MDT_COORDINATOR)
 
 
-def _open_follow_ups(run: Run, kind: str) -> Any:
+def overdue_open(now: dt.datetime) -> Q:
+    """Neither completed nor cancelled."""
+    return FOLLOW_UP_OPEN
+
+
+def due_soon_open(now: dt.datetime) -> Q:
+    """Open and not yet past its day: from then on the overdue reminder takes over."""
+    return overdue_open(now) & Q(due_on__gte=timezone.localdate(now))
+
+
+def _open_follow_ups(run: Run, kind: str, still_open: Q) -> Any:
     """Open follow-ups with no reminder of `kind` yet (uses followup_open_due_idx)."""
     reminded = Reminder.objects.filter(follow_up=OuterRef("pk"), kind=kind)
     return (
-        FollowUp.objects.open()
+        FollowUp.objects.filter(still_open)
         .filter(~Exists(reminded))
         .order_by()
         .values_list("pk", "case_id", "due_on", "owner__user_id", "owner__active", "owner__user__is_active")
@@ -45,9 +55,9 @@ def derive_due_soon(run: Run) -> Iterator[Reminder]:
     """REMINDER_FOLLOW_UP_DAYS_BEFORE days before `due_on`, at REMINDER_DAY_START_HOUR local time."""
     today = timezone.localdate(run.now)
     before = dt.timedelta(days=settings.REMINDER_FOLLOW_UP_DAYS_BEFORE)
-    rows = _open_follow_ups(run, DUE_SOON).filter(due_on__gte=today, due_on__lte=today + before)
+    rows = _open_follow_ups(run, DUE_SOON, due_soon_open(run.now)).filter(due_on__lte=today + before)
     for follow_up_id, case_id, due_on, owner_id, owner_active, user_active in rows:
-        due_at = local_day_start(due_on - before, settings.REMINDER_DAY_START_HOUR)
+        due_at = local_datetime(due_on - before, dt.time(settings.REMINDER_DAY_START_HOUR))
         if due_at > run.now:
             continue
         for user_id in _owners(run, owner_id, owner_active and user_active):
@@ -64,9 +74,9 @@ def derive_due_soon(run: Run) -> Iterator[Reminder]:
 def derive_overdue(run: Run) -> Iterator[Reminder]:
     """The morning after `due_on`, at REMINDER_DAY_START_HOUR local time."""
     today = timezone.localdate(run.now)
-    rows = _open_follow_ups(run, OVERDUE).filter(due_on__lt=today)
+    rows = _open_follow_ups(run, OVERDUE, overdue_open(run.now)).filter(due_on__lt=today)
     for follow_up_id, case_id, due_on, owner_id, owner_active, user_active in rows:
-        due_at = local_day_start(due_on + dt.timedelta(days=1), settings.REMINDER_DAY_START_HOUR)
+        due_at = local_datetime(due_on + dt.timedelta(days=1), dt.time(settings.REMINDER_DAY_START_HOUR))
         if due_at > run.now:
             continue
         for user_id in _owners(run, owner_id, owner_active and user_active):
@@ -80,20 +90,6 @@ def derive_overdue(run: Run) -> Iterator[Reminder]:
             )
 
 
-def due_soon_open(now: dt.datetime) -> Q:
-    """Open and not yet past its day: from then on the overdue reminder takes over."""
-    return Q(
-        follow_up__isnull=False,
-        follow_up__completed_at__isnull=True,
-        follow_up__cancelled_at__isnull=True,
-        follow_up__due_on__gte=timezone.localdate(now),
-    )
-
-
-def overdue_open(now: dt.datetime) -> Q:
-    return Q(follow_up__isnull=False, follow_up__completed_at__isnull=True, follow_up__cancelled_at__isnull=True)
-
-
 def follow_up_context(reminder: Reminder) -> dict[str, Any]:
     """When it is due; not its kind (a "post-operative review" tells of surgery) nor its free-text note."""
     follow_up = reminder.follow_up
@@ -105,6 +101,11 @@ def follow_up_context(reminder: Reminder) -> dict[str, Any]:
     }
 
 
+def steroids_open(now: dt.datetime) -> Q:
+    """Steroids started and not stopped, and the patient alive."""
+    return Q(steroids_started_at__isnull=False, steroids_stopped_at__isnull=True, patient__died_on__isnull=True)
+
+
 def derive_steroids(run: Run) -> Iterator[Reminder]:
     """Steroids started, not stopped, treatment started REMINDER_STEROIDS_DAYS_AFTER_TREATMENT calendar days ago.
 
@@ -113,12 +114,8 @@ def derive_steroids(run: Run) -> Iterator[Reminder]:
     days = settings.REMINDER_STEROIDS_DAYS_AFTER_TREATMENT
     reminded = Reminder.objects.filter(case=OuterRef("pk"), kind=STEROIDS)
     cases = (
-        Case.objects.filter(
-            steroids_started_at__isnull=False,
-            steroids_stopped_at__isnull=True,
-            treatment_start_at__lte=run.now - dt.timedelta(days=days) + DST_SLACK,
-            patient__died_on__isnull=True,
-        )
+        Case.objects.filter(steroids_open(run.now))
+        .filter(treatment_start_at__lte=run.now - dt.timedelta(days=days) + DST_SLACK)
         .filter(~Exists(reminded))
         .order_by()
         .values_list("pk", "treatment_start_at", "responsible_clinician_id", "responsible_clinician__is_active")
@@ -128,11 +125,7 @@ def derive_steroids(run: Run) -> Iterator[Reminder]:
         due_at = add_local_days(treatment_start_at, days)
         if due_at > run.now:
             continue
-        if clinician_id and clinician_active:
-            recipients = [clinician_id]
-        else:
-            recipients = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
-        for user_id in recipients:
+        for user_id in run.person_or(clinician_id, clinician_active, Member.Role.MSCC_COORDINATOR):
             yield run.new(
                 STEROIDS,
                 recipient_id=user_id,
@@ -140,15 +133,6 @@ def derive_steroids(run: Run) -> Iterator[Reminder]:
                 key=f"steroids-active:{case_id}:{user_id}",
                 case_id=case_id,
             )
-
-
-def steroids_open(now: dt.datetime) -> Q:
-    return Q(
-        case__isnull=False,
-        case__steroids_started_at__isnull=False,
-        case__steroids_stopped_at__isnull=True,
-        case__patient__died_on__isnull=True,
-    )
 
 
 def steroids_context(reminder: Reminder) -> dict[str, Any]:

@@ -23,6 +23,11 @@ SIGN_OFF = Reminder.Kind.DECISION_NOT_SIGNED
 EXPECTED_ROLES = tuple(Member.Role.values)
 
 
+def agenda_open(now: dt.datetime) -> Q:
+    """Until the meeting starts (or is cancelled, or moved to another status)."""
+    return Q(status=Meeting.Status.SCHEDULED, starts_at__gt=now)
+
+
 def derive_agenda(run: Run) -> Iterator[Reminder]:
     """Meetings starting within the next REMINDER_AGENDA_HOURS_BEFORE with no agenda reminder yet.
 
@@ -31,7 +36,7 @@ def derive_agenda(run: Run) -> Iterator[Reminder]:
     before = dt.timedelta(hours=settings.REMINDER_AGENDA_HOURS_BEFORE)
     reminded = Reminder.objects.filter(meeting=OuterRef("pk"), kind=AGENDA)
     meetings = (
-        Meeting.objects.filter(status=Meeting.Status.SCHEDULED, starts_at__gt=run.now, starts_at__lte=run.now + before)
+        Meeting.objects.filter(agenda_open(run.now), starts_at__lte=run.now + before)
         .filter(~Exists(reminded))
         .order_by()
         .values_list("pk", "starts_at")
@@ -45,11 +50,6 @@ def derive_agenda(run: Run) -> Iterator[Reminder]:
                 key=f"meeting-agenda:{meeting_id}:{user_id}",
                 meeting_id=meeting_id,
             )
-
-
-def agenda_open(now: dt.datetime) -> Q:
-    """Until the meeting starts (or is cancelled, or moved to another status)."""
-    return Q(meeting__isnull=False, meeting__status=Meeting.Status.SCHEDULED, meeting__starts_at__gt=now)
 
 
 def agenda_context(reminder: Reminder) -> dict[str, Any]:
@@ -76,6 +76,11 @@ def meeting_path(reminder: Reminder) -> str:
     return reverse("meeting-detail", args=[reminder.meeting_id]) if reminder.meeting_id else reverse("meeting-list")
 
 
+def outcome_open(now: dt.datetime) -> Q:
+    """Still listed (no outcome recorded) on a meeting that was not cancelled."""
+    return Q(status=AgendaItem.Status.LISTED) & ~Q(meeting__status=Meeting.Status.CANCELLED)
+
+
 def derive_outcome(run: Run) -> Iterator[Reminder]:
     """Items still "listed" REMINDER_OUTCOME_HOURS after their meeting ended.
 
@@ -84,8 +89,7 @@ def derive_outcome(run: Run) -> Iterator[Reminder]:
     after = dt.timedelta(hours=settings.REMINDER_OUTCOME_HOURS)
     reminded = Reminder.objects.filter(agenda_item=OuterRef("pk"), kind=OUTCOME)
     items = (
-        AgendaItem.objects.filter(status=AgendaItem.Status.LISTED, meeting__ends_at__lte=run.now - after)
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        AgendaItem.objects.filter(outcome_open(run.now), meeting__ends_at__lte=run.now - after)
         .filter(~Exists(reminded))
         .order_by()
         .values_list(
@@ -99,11 +103,7 @@ def derive_outcome(run: Run) -> Iterator[Reminder]:
         )
     )
     for item_id, case_id, meeting_id, ends_at, chair_id, chair_active, chair_user_active in items:
-        if chair_id and chair_active and chair_user_active:
-            recipients = [chair_id]
-        else:
-            recipients = run.users_with_roles(Member.Role.MDT_COORDINATOR)
-        for user_id in recipients:
+        for user_id in run.person_or(chair_id, chair_active and chair_user_active, Member.Role.MDT_COORDINATOR):
             yield run.new(
                 OUTCOME,
                 recipient_id=user_id,
@@ -113,12 +113,6 @@ def derive_outcome(run: Run) -> Iterator[Reminder]:
                 meeting_id=meeting_id,
                 case_id=case_id,
             )
-
-
-def outcome_open(now: dt.datetime) -> Q:
-    return Q(agenda_item__isnull=False, agenda_item__status=AgendaItem.Status.LISTED) & ~Q(
-        agenda_item__meeting__status=Meeting.Status.CANCELLED
-    )
 
 
 def outcome_context(reminder: Reminder) -> dict[str, Any]:
@@ -134,14 +128,18 @@ def outcome_path(reminder: Reminder) -> str:
     return reverse("item-decision", args=[item.meeting_id, item.pk])
 
 
+def sign_off_open(now: dt.datetime) -> Q:
+    """Not yet answered, on a decision still awaiting sign-off."""
+    return Q(response=SignOff.Response.PENDING, decision__status=Decision.Status.AWAITING_SIGNOFF)
+
+
 def derive_sign_off(run: Run) -> Iterator[Reminder]:
     """Sign-offs still pending REMINDER_SIGNOFF_HOURS after the decision (uses signoff_pending_idx)."""
     after = dt.timedelta(hours=settings.REMINDER_SIGNOFF_HOURS)
     reminded = Reminder.objects.filter(sign_off=OuterRef("pk"), kind=SIGN_OFF)
     sign_offs = (
         SignOff.objects.filter(
-            response=SignOff.Response.PENDING,
-            decision__status=Decision.Status.AWAITING_SIGNOFF,
+            sign_off_open(run.now),
             decision__decided_at__lte=run.now - after,
             member__active=True,
             member__user__is_active=True,
@@ -160,14 +158,6 @@ def derive_sign_off(run: Run) -> Iterator[Reminder]:
             decision_id=decision_id,
             case_id=case_id,
         )
-
-
-def sign_off_open(now: dt.datetime) -> Q:
-    return Q(
-        sign_off__isnull=False,
-        sign_off__response=SignOff.Response.PENDING,
-        sign_off__decision__status=Decision.Status.AWAITING_SIGNOFF,
-    )
 
 
 def sign_off_context(reminder: Reminder) -> dict[str, Any]:

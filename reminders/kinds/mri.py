@@ -73,7 +73,8 @@ def derive_review(run: Run) -> Iterator[Reminder]:
 
 
 def review_open(now: dt.datetime) -> Q:
-    return Q(scan__isnull=False, scan__reviewed_at__isnull=True)
+    """Not yet reviewed (pending_review() also requires performed, which a reviewed scan always is)."""
+    return Q(reviewed_at__isnull=True)
 
 
 def review_context(reminder: Reminder) -> dict[str, Any]:
@@ -92,6 +93,11 @@ def case_path(reminder: Reminder) -> str:
     return reverse("case-detail", args=[reminder.case_id]) if reminder.case_id else reverse("dashboard")
 
 
+def not_performed_open(now: dt.datetime) -> Q:
+    """Not yet performed."""
+    return Q(performed_at__isnull=True)
+
+
 def derive_not_performed(run: Run) -> Iterator[Reminder]:
     """Open MRI clocks at risk or breached (cases.selectors, two queries), then their requested MRIs."""
     coordinators = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
@@ -107,7 +113,7 @@ def derive_not_performed(run: Run) -> Iterator[Reminder]:
         return
     reminded = Reminder.objects.filter(scan=OuterRef("pk"), kind=NOT_PERFORMED)
     requested = (
-        Scan.objects.filter(case_id__in=list(mri_clocks), modality__in=MRI_MODALITIES, performed_at__isnull=True)
+        Scan.objects.filter(not_performed_open(run.now), case_id__in=list(mri_clocks), modality__in=MRI_MODALITIES)
         .filter(~Exists(reminded))
         .order_by()
         .values_list("pk", "case_id")
@@ -124,10 +130,6 @@ def derive_not_performed(run: Run) -> Iterator[Reminder]:
                 scan_id=scan_id,
                 case_id=case_id,
             )
-
-
-def not_performed_open(now: dt.datetime) -> Q:
-    return Q(scan__isnull=False, scan__performed_at__isnull=True)
 
 
 def not_performed_context(reminder: Reminder) -> dict[str, Any]:

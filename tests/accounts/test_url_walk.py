@@ -27,6 +27,8 @@ from django.utils import timezone
 from accounts.models import AccessRecord
 from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
+from integrations.models import ApiClient, FeedConflict, FeedMessage
+from integrations.services import api_client_issue
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun
 from reminders.models import Reminder
 from tests import factories
@@ -50,6 +52,8 @@ ACTION = "action"  # POST-only: a GET is refused with 405
 DECISION_FORM = "decision form"  # members of the MDT who record decisions (mdt.add_decision)
 URGENT_FORM = "urgent decision form"  # an oncologist or spinal surgeon only (the walk's clinician is a radiologist)
 REPORT = "service audit"  # reports.view_report: coordinators, clinicians, read-only auditors
+DATASET = "national dataset export"  # integrations.export_dataset: coordinators only (NHS numbers)
+FHIR_API = "FHIR API"  # a system's bearer token with the resource in its scopes; never a session
 ADMIN_SITE = "admin site page"  # any staff user
 ADMIN_APP = "admin app index"  # 200 with a permission in the app, else 404
 ADMIN_AUTOCOMPLETE = "admin autocomplete"
@@ -58,7 +62,8 @@ ADMIN_CATCH_ALL = "admin catch-all"
 ADMIN_MODEL = "admin model page"  # by ADMIN_ACTIONS and ACCESS below
 
 RULES: list[tuple[str, str]] = [
-    (r"favicon\.ico|accounts/login/|admin/login/|healthz", PUBLIC),
+    (r"favicon\.ico|accounts/login/|admin/login/|healthz|fhir/metadata|fhir/openapi\.json", PUBLIC),
+    (r"fhir/\w+(/<str:resource_id>)?", FHIR_API),
     (r"accounts/logout/|admin/logout/", SIGN_OUT),
     (r"admin/|admin/password_change/|admin/password_change/done/|admin/jsi18n/", ADMIN_SITE),
     (r"admin/autocomplete/", ADMIN_AUTOCOMPLETE),
@@ -78,6 +83,7 @@ RULES: list[tuple[str, str]] = [
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
     (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf)", REPORT),
     (r"reminders/<int:reminder_id>/(done|snooze)/", ACTION),
+    (r"datasets/<int:year>/<int:month>/(cosd\.csv|quality/)", DATASET),
 ]
 
 # What follows "admin/<app>/<model>/" -> the admin action it is.
@@ -108,6 +114,8 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "auth.group": None,
         "accounts.accessrecord": None,
         "reminders.reminder": VIEW,  # the outbox is read-only; failed rows can be resent (an action)
+        "integrations.apiclient": None,  # API tokens are the superuser's
+        "integrations.*": VIEW,  # the PAS feed's messages and conflicts: read, and settled by an action
     },
     "read_only": {
         "cases.*": VIEW,
@@ -116,6 +124,8 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "auth.group": VIEW,
         "accounts.accessrecord": VIEW,
         "reminders.*": VIEW,
+        "integrations.apiclient": None,
+        "integrations.*": VIEW,
     },
 }
 
@@ -205,7 +215,7 @@ def world() -> dict[str, Any]:
     patient = PatientFactory(given_name=CANARY_GIVEN, family_name=CANARY_FAMILY)
     case = CaseFactory(patient=patient, mdt_question=f"Is {CANARY_FAMILY} fit for surgery?")
     scan = ScanFactory(case=case, performed=True)
-    AssessmentFactory(case=case)  # a complete SINS
+    assessment = AssessmentFactory(case=case)  # a complete SINS
     for kind in set(ScoreKind.values) - {ScoreKind.SINS}:
         AssessmentFactory(
             case=case, kind=kind, version=CURRENT_VERSION[kind], components={}, total=None, complete=False
@@ -238,6 +248,12 @@ def world() -> dict[str, Any]:
         dedupe_key=f"mri-review:{scan.pk}:{users['clinician'].pk}:0",
     )
     AccessRecord.objects.create(user=users["clinician"], patient_id=patient.pk, kind="patient_page")
+    api_client_issue(client=ApiClient(name="warehouse", scopes=["Patient"]))
+    feed_message = FeedMessage.objects.create(raw="MSH|^~\\&|PAS", status="applied", ack_code="AA", patient=patient)
+    FeedConflict.objects.create(
+        model="cases.patient", object_id=patient.pk, patient=patient, field="family_name",
+        record_value=CANARY_FAMILY, feed_value="Other", message=feed_message,
+    )  # fmt: skip
     return {
         "patient": patient,
         "case": case,
@@ -247,6 +263,7 @@ def world() -> dict[str, Any]:
         "decision": decision,
         "follow_up": follow_up,
         "reminder": reminder,
+        "assessment": assessment,
         "users": users,
     }
 
@@ -271,6 +288,8 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         return str({"content_type_id": ContentType.objects.get_for_model(Patient).pk, "object_id": patient.pk}[name])
     if route.template.startswith("admin/auth/user/<id>"):
         return str(world["users"]["clinician"].pk)
+    if name == "resource_id":
+        return fhir_id(route.template.split("/")[1], world)
     if name == "object_id" and re.match(r"admin/\w+/\w+/", route.template):
         return str(admin_object(admin_model(route)).pk)
     values = {
@@ -284,10 +303,26 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         "reminder_id": world["reminder"].pk,
         "kind": ScoreKind.SINS,
         "measure": "mri_24h",
+        "year": 2026,
+        "month": 11,
     }
     if name not in values:
         raise Unclassified(f"no sample value for <{name}> in {route}: add one to sample() in test_url_walk.py")
     return str(values[name])
+
+
+def fhir_id(resource_type: str, world: dict[str, Any]) -> str:
+    ids = {
+        "Patient": world["patient"].pk,
+        "Condition": f"metastases-{world['case'].pk}",
+        "ImagingStudy": world["scan"].pk,
+        "Observation": f"score-{world['assessment'].pk}",
+        "CarePlan": world["decision"].pk,
+        "Encounter": world["item"].pk,
+    }
+    if resource_type not in ids:
+        raise Unclassified(f"no sample id for FHIR {resource_type}: add one to fhir_id() in test_url_walk.py")
+    return str(ids[resource_type])
 
 
 def urls_of(route: Route, world: dict[str, Any]) -> list[str]:
@@ -322,17 +357,21 @@ PUBLIC_STATUS = {
     "accounts/login/": {200},
     "admin/login/": {200},
     "healthz": {200, 503},  # 503 when the database is down; the broker may be absent in tests
+    "fhir/metadata": {200},
+    "fhir/openapi.json": {200},
 }
 
 
 def expected(route: Route, url: str, who: str) -> set[int | str]:
     kind = family(route)
     if kind == PUBLIC:
-        if who == ANONYMOUS or route.template in ("favicon.ico", "healthz"):
+        if who == ANONYMOUS or route.template in ("favicon.ico", "healthz", "fhir/metadata", "fhir/openapi.json"):
             return set(PUBLIC_STATUS[route.template])
         if route.template == "accounts/login/":
             return {302}  # already signed in: on to the dashboard
         return {302} if who in STAFF else {200}  # the admin's sign-in page: "not authorised" for non-staff
+    if kind == FHIR_API:
+        return {401}  # no token: a session (anyone's) is not one
     if who == ANONYMOUS:
         return {LOGIN_REDIRECT}
     if route.template == "admin/logout/" and who not in STAFF:
@@ -353,6 +392,8 @@ def expected(route: Route, url: str, who: str) -> set[int | str]:
         return {403}
     if kind == REPORT:
         return {403} if who == "no_role" else {200}
+    if kind == DATASET:
+        return {200} if who == "coordinator" else {403}
     if kind == ADMIN_SITE:
         return {200}
     if kind == ADMIN_APP:
@@ -510,3 +551,34 @@ def test_it_covers_every_role_and_admin_model():
             access(who, label)  # raises for a model nobody has decided about
     walked = {admin_model(route) for route in all_routes() if family(route) == ADMIN_MODEL}
     assert walked == registered
+
+
+def search_of(route: Route, world: dict[str, Any]) -> dict[str, Any]:
+    """Conditions and observations are searched per patient (a search without one is a 400)."""
+    needs_patient = route.template in ("fhir/Condition", "fhir/Observation")
+    return {"patient": world["patient"].pk} if needs_patient else {}
+
+
+def test_each_fhir_url_answers_a_system_token_by_its_scopes(world, client):
+    """The API's ladder: no token 401, a token without the resource's scope 403, with it 200."""
+    from integrations.models.api import RESOURCE_TYPES
+
+    tokens = {}
+    for resource_type in RESOURCE_TYPES:
+        others = [other for other in RESOURCE_TYPES if other != resource_type]
+        tokens[resource_type] = (
+            api_client_issue(client=ApiClient(name=f"only {resource_type}", scopes=[resource_type])),
+            api_client_issue(client=ApiClient(name=f"all but {resource_type}", scopes=others)),
+        )
+    problems = []
+    routes = [route for route in all_routes() if family(route) == FHIR_API]
+    assert {route.template.split("/")[1] for route in routes} == set(RESOURCE_TYPES)
+    for route in routes:
+        allowed, refused = tokens[route.template.split("/")[1]]
+        for url in urls_of(route, world):
+            for token, want in ((None, 401), (refused, 403), (allowed, 200)):
+                headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+                got = client.get(url, query_params=search_of(route, world), **headers).status_code
+                if got != want:
+                    problems.append(f"{url} with {'no token' if token is None else 'a token'}: {got}, expected {want}")
+    assert not problems, "\n".join(problems)

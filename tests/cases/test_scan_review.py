@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import policy
 from mdt.models import Member
 from tests.factories import ScanFactory, clinician, coordinator
 
@@ -26,7 +27,7 @@ def unchanged(scan) -> bool:
     return (scan.reviewed_at, scan.reviewed_by_id, scan.history.count()) == before
 
 
-@pytest.mark.parametrize("role", sorted(Member.SCAN_REVIEWER_ROLES))
+@pytest.mark.parametrize("role", sorted(policy.SCAN_REVIEWER_ROLES))
 def test_it_lets_a_specialist_mark_a_performed_mri_reviewed(client, role):
     specialist = clinician("specialist", role)
     client.force_login(specialist)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.policy import can_sign_decision
 from cases.choices import CaseStatus
 from mdt.forms.decisions import DecisionForm
 from mdt.models import AgendaItem, Attendance, Decision, Meeting, Member, SignOff
@@ -18,7 +19,6 @@ from mdt.services import agenda as agenda_services
 from mdt.services.decisions import (
     DecisionInput,
     agenda_item_outcome,
-    can_sign_decision,
     decision_record,
     signoff_respond,
 )
@@ -207,7 +207,7 @@ def test_a_member_who_advises_cannot_sign_even_when_named(decided, role):
 
 @pytest.mark.parametrize("role", SIGNING)
 def test_an_oncologist_a_spinal_surgeon_and_a_radiologist_sign(role):
-    assert can_sign_decision(team_user("signer", role).member)
+    assert can_sign_decision(team_user("signer", role))
 
 
 def test_the_decision_form_offers_only_those_who_sign(oncologist, surgeon):

@@ -255,7 +255,7 @@ def test_the_cases_csv_without_a_measure_has_every_measure_and_records_the_acces
 def test_the_cases_csv_leaves_out_the_mrn_for_a_role_that_may_not_see_patients(client, quarter, monkeypatch):
     user = read_only_user()
     client.force_login(user)
-    monkeypatch.setattr("reports.views.may_see_mrn", lambda user: False)
+    monkeypatch.setattr("accounts.policy.can_see_mrn", lambda user: False)
 
     found = rows(client.get(reverse("report-cases-csv"), {**Q2, "measure": "mri_24h"}))
 

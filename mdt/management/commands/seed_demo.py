@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import policy
 from accounts.roles import assign_read_only, assign_role
 from cases import scoring
 from cases.assessment_forms import prefilled_components
@@ -36,6 +37,7 @@ from cases.choices import (
 from cases.models import Assessment, Case, Patient, Scan
 from cases.models.assessments import CURRENT_VERSION, ScoreKind, apply_result
 from cases.validators import nhs_check_digit
+from core.timezones import local_datetime, local_day
 from mdt.candidates import agenda_candidates
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Intent, Meeting, Member, SignOff, Treatment
 from mdt.services import agenda as mdt_services
@@ -187,7 +189,7 @@ class Command(BaseCommand):
     def seed_patients(self) -> int:
         rng = random.Random(2026)  # the same demo every time
         now = timezone.now()
-        clinicians = list(get_user_model().objects.filter(member__role__in=Member.SCAN_REVIEWER_ROLES))
+        clinicians = list(get_user_model().objects.filter(member__role__in=policy.SCAN_REVIEWER_ROLES))
         reviewers = [u for u in clinicians if u.member.role == Member.Role.RADIOLOGIST] or clinicians
         sites = list(PrimarySite)
         statuses = list(CaseStatus)
@@ -378,17 +380,17 @@ class Command(BaseCommand):
         if Meeting.objects.exists():
             return 0
         members = {m.role: m for m in Member.objects.select_related("user").order_by("id")}
-        clinical = [m for m in members.values() if not m.is_coordinator]
+        clinical = [m for m in members.values() if m.role in policy.CLINICAL_ROLES]
         today = timezone.localdate()
         last = today - dt.timedelta(days=(today.weekday() - 2) % 7 or 7)  # the last Wednesday before today
         upcoming = today + dt.timedelta(days=(2 - today.weekday()) % 7 or 7)  # the next Wednesday after today
 
         def meeting(day: dt.date, status: str) -> Meeting:
-            starts = timezone.make_aware(dt.datetime.combine(day, dt.time(13, 0)))
+            starts = local_datetime(day, dt.time(13, 0))
             return Meeting.objects.create(
                 starts_at=starts,
                 ends_at=starts + dt.timedelta(hours=2),
-                agenda_closes_at=timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=2), dt.time(12))),
+                agenda_closes_at=local_datetime(day - dt.timedelta(days=2), dt.time(12)),
                 location="Seminar room 2, Cancer Centre",
                 video_link="https://video.example.org/spinal-mdt",
                 chair=members.get(Member.Role.ONCOLOGIST),
@@ -480,7 +482,7 @@ class Command(BaseCommand):
                 case=item.case,
                 decision=decision,
                 kind=FollowUp.Kind.REPEAT_MRI,
-                due_on=timezone.localtime(decided).date() + dt.timedelta(days=6 if index == 0 else 42),
+                due_on=local_day(decided) + dt.timedelta(days=6 if index == 0 else 42),
                 owner=oncologist,
                 rediscuss=index == 0 and last_meeting,
             )

@@ -29,7 +29,7 @@ def upper_case_mrns(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_free_text_maximum_lengths'),
+        ('cases', '0012_free_text_maximum_lengths'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_help_text_cites_clinical_reference'),
+        ('cases', '0010_case_treating_provider_site'),
     ]
 
     operations = [

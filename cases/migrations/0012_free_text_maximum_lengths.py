@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_scan_version'),
+        ('cases', '0011_scan_version'),
     ]
 
     operations = [

@@ -11,6 +11,6 @@ TABLES = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0011_mrn_stored_upper_case")]
+    dependencies = [("cases", "0013_mrn_stored_upper_case")]
 
     operations = [migrations.RunPython(protect_truncate(*TABLES), unprotect_truncate(*TABLES))]

@@ -1,0 +1,19 @@
+"""The roles a person holds in the MDT, stored on `mdt.Member.role`.
+
+They live here, below the MDT app, because access is decided from them (accounts.policy,
+accounts.roles) and accounts must not depend on the app above it. The stored values are
+the database's: never change one without a data migration.
+"""
+
+from django.db import models
+
+
+class MemberRole(models.TextChoices):
+    ONCOLOGIST = "oncologist", "Oncologist"
+    SPINAL_SURGEON = "spinal_surgeon", "Spinal surgeon"
+    RADIOLOGIST = "radiologist", "Radiologist"
+    MSCC_COORDINATOR = "mscc_coordinator", "MSCC coordinator"
+    MDT_COORDINATOR = "mdt_coordinator", "MDT coordinator"
+    PALLIATIVE_CARE = "palliative_care", "Palliative care"
+    PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
+    NURSE_SPECIALIST = "nurse_specialist", "Nurse specialist"

@@ -1,0 +1,212 @@
+"""Who may do what: every access check of the application, by name, in one place.
+
+Views, services, templates (through the `can` context processor) and reports ask these
+functions; none of them tests a role or a permission itself. Two sources answer:
+
+- the person's MDT role (`mdt.Member.role`, an `accounts.choices.MemberRole`), for rules about
+  *who* someone is in the team (a coordinator builds the agenda; an oncologist or a spinal surgeon
+  records an urgent decision between meetings);
+- Django permissions, which `accounts.roles` grants to each role's groups, for rules the
+  coordinators' workspace (the admin) enforces too (recording decisions, reviewing scans).
+
+`CHECKS` lists every check with the question it answers; `tests/accounts/test_policy.py` prints
+the roles each one allows, the table in docs/architecture.md. To add a check: write it here,
+add it to `CHECKS`, and run that test to see (and copy into the docs) who it lets in.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from accounts.choices import MemberRole
+
+COORDINATOR_ROLES = frozenset({MemberRole.MDT_COORDINATOR, MemberRole.MSCC_COORDINATOR})
+CLINICAL_ROLES = frozenset(set(MemberRole) - COORDINATOR_ROLES)
+# Whose review of an MRI counts as specialist review (docs/clinical-reference.md §8.1).
+SCAN_REVIEWER_ROLES = frozenset({MemberRole.RADIOLOGIST, MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
+# Who may make an urgent decision between meetings (an MSCC patient cannot wait for next week).
+URGENT_DECISION_ROLES = frozenset({MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
+# Who may be named on a decision and sign it off. The treatment of spinal metastases is decided by
+# the specialties that deliver or direct it: the clinical oncologist (radiotherapy, systemic therapy),
+# the spinal surgeon (surgery, stability) and the radiologist (whose reading of the imaging the
+# decision rests on); they are also the roles a meeting needs for its quorum. Palliative care,
+# physiotherapy and the specialist nurses advise, record outcomes and are listed as present, but do
+# not sign the treatment plan (the MDT's membership: docs/clinical-reference.md §7.5).
+SIGNER_ROLES = frozenset({MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON, MemberRole.RADIOLOGIST})
+
+
+def member_of(user: Any) -> Any:
+    """The user's `mdt.Member` row, or None (anonymous, or not in the team)."""
+    return getattr(user, "member", None) if user is not None and user.is_authenticated else None
+
+
+def _active_role(user: Any) -> str | None:
+    member = member_of(user)
+    return member.role if member is not None and member.active else None
+
+
+# Role sets applied to a member row (the form's choices, the service's check of the names given).
+
+
+def role_may_sign(role: str) -> bool:
+    return role in SIGNER_ROLES
+
+
+def role_is_coordinator(role: str) -> bool:
+    return role in COORDINATOR_ROLES
+
+
+# Checks on a user.
+
+
+def is_coordinator(user: Any) -> bool:
+    """An active MDT or MSCC coordinator (or a superuser): builds agendas, records attendance."""
+    return bool(user.is_superuser) or _active_role(user) in COORDINATOR_ROLES
+
+
+def is_clinician(user: Any) -> bool:
+    """An active team member in a clinical role."""
+    return _active_role(user) in CLINICAL_ROLES
+
+
+def can_build_agenda(user: Any) -> bool:
+    """Withdraw, reorder and edit agenda items, add the candidate list, record attendance."""
+    return is_coordinator(user)
+
+
+def can_list_case(user: Any, *, agenda_closed: bool = False) -> bool:
+    """Put a case on an agenda: any member until the agenda closes, then only a coordinator (with a reason)."""
+    return is_coordinator(user) or (is_clinician(user) and not agenda_closed)
+
+
+def can_mark_prepared(user: Any) -> bool:
+    """Mark a listed case as prepared (reviewed before the meeting) by oneself."""
+    return is_clinician(user)
+
+
+def can_record_decision(user: Any) -> bool:
+    """Record an outcome in the meeting, mark an item not discussed or withdrawn, amend a signed decision."""
+    return bool(user.has_perm("mdt.add_decision"))
+
+
+def can_record_urgent_decision(user: Any) -> bool:
+    """Record an urgent decision between meetings (ratified at the next MDT)."""
+    return _active_role(user) in URGENT_DECISION_ROLES
+
+
+def can_sign_decision(user: Any) -> bool:
+    """Agree or dissent on a decision; the service also requires being one of those named on it."""
+    role = _active_role(user)
+    return role is not None and role_may_sign(role)
+
+
+def can_complete_any_follow_up(user: Any) -> bool:
+    """Complete or cancel anyone's follow-up (a coordinator's task); owners complete their own."""
+    return bool(user.has_perm("mdt.change_followup"))
+
+
+def can_complete_follow_up(user: Any, owner_id: int | None) -> bool:
+    """Complete or cancel this follow-up: its owner (the `Member` id) while active, or whoever may complete any."""
+    if can_complete_any_follow_up(user):
+        return True
+    member = member_of(user)
+    return bool(member is not None and member.active and owner_id is not None and member.pk == owner_id)
+
+
+def can_review_scan(user: Any) -> bool:
+    """Mark a performed MRI reviewed (specialist review, docs/clinical-reference.md §8.1)."""
+    return bool(user.has_perm("cases.review_scan"))
+
+
+def can_score(user: Any) -> bool:
+    """Record scores and the clinical judgements NOMS needs (radiosensitivity, fitness for surgery)."""
+    return bool(user.has_perm("cases.add_assessment"))
+
+
+def can_open_workspace(user: Any) -> bool:
+    """See links into the coordinators' workspace (the admin checks its own permissions inside)."""
+    return bool(user.is_staff)
+
+
+def can_view_reports(user: Any) -> bool:
+    """Open the service audit (measures, breach lists, exports)."""
+    return bool(user.has_perm("reports.view_report"))
+
+
+def can_see_names(user: Any) -> bool:
+    """Patients' names in the audit: team members only; an auditor sees MRN and case id."""
+    return is_coordinator(user) or is_clinician(user)
+
+
+def can_see_mrn(user: Any) -> bool:
+    """The MRN (never a name or NHS number) in audit lists and exports: roles that may see patients' records."""
+    return bool(user.has_perm("cases.view_patient"))
+
+
+def can_resend_reminder(user: Any) -> bool:
+    """Send a failed reminder again from the reminder outbox."""
+    return bool(user.has_perm("reminders.resend_reminder"))
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    question: str
+    allows: Callable[[Any], bool]
+
+
+def _check(function: Callable[[Any], bool]) -> Check:
+    question = (function.__doc__ or "").strip().splitlines()[0]
+    return Check(function.__name__, question, function)
+
+
+# Every check a user can be asked, as templates see them (`{% if can.record_decision %}`) and the
+# policy table lists them. Checks that need more than the user (can_complete_follow_up) are
+# listed through the user-only check they are built on.
+CHECKS: dict[str, Check] = {
+    check.name: check
+    for check in map(
+        _check,
+        [
+            is_coordinator,
+            is_clinician,
+            can_build_agenda,
+            can_list_case,
+            can_mark_prepared,
+            can_record_decision,
+            can_record_urgent_decision,
+            can_sign_decision,
+            can_complete_any_follow_up,
+            can_review_scan,
+            can_score,
+            can_open_workspace,
+            can_view_reports,
+            can_see_names,
+            can_see_mrn,
+            can_resend_reminder,
+        ],
+    )
+}
+
+
+class UserChecks:
+    """The checks for one user, worked out only when a template asks (`can.review_scan`), each once."""
+
+    def __init__(self, user: Any) -> None:
+        self._user = user
+        self._answers: dict[str, bool] = {}
+
+    def __getitem__(self, name: str) -> bool:
+        if name not in self._answers:
+            check = CHECKS.get(name) or CHECKS.get(f"can_{name}")
+            if check is None:
+                raise KeyError(name)
+            self._answers[name] = bool(
+                self._user is not None and self._user.is_authenticated and check.allows(self._user)
+            )
+        return self._answers[name]
+
+
+def checks(request: Any) -> dict[str, UserChecks]:
+    """Context processor: `can` in every template, e.g. `{% if can.record_decision %}`."""
+    return {"can": UserChecks(getattr(request, "user", None))}

@@ -1,0 +1,63 @@
+"""Printable documents: HTML templates laid out by WeasyPrint, and the response that serves them.
+
+WeasyPrint fetches nothing: stylesheets are read from the static files and every other URL is
+refused, so a document can never call out of the network. It is imported on first use (it is
+slow to import and most requests never print).
+"""
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    import weasyprint
+
+# WeasyPrint logs every rendering step at INFO; only its warnings belong in the service's log.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+
+STYLESHEET = "css/agenda-pdf.css"
+
+
+def static_text(name: str) -> str:
+    """A static file's text (a stylesheet put inside a document)."""
+    path = finders.find(name)
+    if not isinstance(path, str):
+        raise FileNotFoundError(name)
+    return Path(path).read_text(encoding="utf-8")
+
+
+def _no_fetching() -> Any:
+    from weasyprint.urls import URLFetcher
+
+    class NoFetching(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise ValueError("Printed documents load no external resources.")
+
+    return NoFetching()
+
+
+def render_document(template_name: str, context: dict[str, Any]) -> "weasyprint.Document":
+    """The laid-out document (its `pages` can be counted), with the print stylesheet and `now` in the context."""
+    import weasyprint
+
+    stylesheet = weasyprint.CSS(string=static_text(STYLESHEET), url_fetcher=_no_fetching())
+    html = render_to_string(template_name, {**context, "now": timezone.now()})
+    return weasyprint.HTML(string=html, url_fetcher=_no_fetching()).render(stylesheets=[stylesheet])
+
+
+def pdf_from_template(template_name: str, context: dict[str, Any]) -> bytes:
+    pdf = render_document(template_name, context).write_pdf()
+    assert pdf is not None
+    return pdf
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    """Shown in the browser (inline), saved under `filename` if the user downloads it."""
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -1,0 +1,116 @@
+"""The national cancer datasets from the MDT record: the Cancer Outcomes and Services Dataset's
+MDT and treatment items, and the cancer waiting times' decision-to-treat and first-treatment dates.
+
+One row per case discussed at an MDT meeting in the month (local dates). Headers are the national
+item identifiers where we are sure of them (CR0010, CR0100) and the NHS Data Dictionary item names
+elsewhere: docs/integration.md, "National datasets", lists each item, its source in the record and
+what is still to be confirmed against the COSD user guide before a submission.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from mdt.models import AgendaItem, Decision
+
+DISCUSSION_TYPE = {
+    AgendaItem.Source.AWAITING_MDT: "first",
+    AgendaItem.Source.NEW_MRI_REPORT: "first",
+    AgendaItem.Source.ADDED: "first",
+    AgendaItem.Source.CARRIED_FORWARD: "rediscussion",
+    AgendaItem.Source.FOLLOW_UP: "rediscussion",
+    AgendaItem.Source.RATIFICATION: "ratification",
+}
+
+
+def _date(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).date().isoformat() if value else ""
+
+
+def _decision(item: AgendaItem) -> Decision | None:
+    current = [d for d in item.decisions.all() if d.status != Decision.Status.SUPERSEDED]
+    return current[0] if current else None
+
+
+def _treated(item: AgendaItem) -> bool:
+    decision = _decision(item)
+    return bool(decision and not decision.no_treatment)
+
+
+@dataclass(frozen=True)
+class Item:
+    header: str
+    meaning: str
+    value: Callable[[AgendaItem], str]
+    required: Callable[[AgendaItem], bool] = lambda item: True
+
+
+def _modality(item: AgendaItem) -> str:
+    decision = _decision(item)
+    return decision.modality if decision else ""
+
+
+ITEMS: tuple[Item, ...] = (
+    Item("CR0010", "NHS number", lambda i: i.case.patient.nhs_number or ""),
+    Item("LOCAL PATIENT IDENTIFIER", "hospital number (MRN)", lambda i: i.case.patient.mrn),
+    Item("CR0100", "date of birth", lambda i: i.case.patient.date_of_birth.isoformat()),
+    Item("MULTIDISCIPLINARY TEAM DISCUSSION DATE (CANCER)", "the meeting's date", lambda i: _date(i.meeting.starts_at)),
+    Item("MULTIDISCIPLINARY TEAM MEETING TYPE", "first discussion, re-discussion or ratification (local codes)",
+         lambda i: DISCUSSION_TYPE.get(AgendaItem.Source(i.source), "")),
+    Item("CANCER CARE PLAN INTENT", "the decision's intent (local codes)",
+         lambda i: d.intent if (d := _decision(i)) else ""),
+    Item("PLANNED CANCER TREATMENT TYPE", "the decision's modality (local codes)", _modality),
+    Item("PERFORMANCE STATUS (ADULT)", "ECOG 0 to 4", lambda i: "" if i.case.ecog is None else str(i.case.ecog)),
+    Item("ORGANISATION SITE IDENTIFIER (OF PROVIDER)", "treating site (ODS code)",
+         lambda i: i.case.provider_site or str(settings.DATASET_PROVIDER_SITE), _treated),
+    Item("DATE OF DECISION TO TREAT (CANCER WAITING TIMES)", "the case's decision to treat",
+         lambda i: _date(i.case.decision_to_treat_at), _treated),
+    Item("TREATMENT START DATE (CANCER)", "first treatment (the waiting times' first definitive treatment)",
+         lambda i: _date(i.case.treatment_start_at), _treated),
+)  # fmt: skip
+
+
+@dataclass
+class Row:
+    case_id: int
+    patient_id: int
+    mrn: str
+    values: dict[str, str] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime(year, month, 1))
+    following = dt.datetime(year + month // 12, month % 12 + 1, 1)
+    return start, timezone.make_aware(following)
+
+
+def rows(year: int, month: int) -> list[Row]:
+    """The month's discussed cases, each with its items and what is missing: two queries."""
+    start, end = month_bounds(year, month)
+    items = (
+        AgendaItem.objects.filter(
+            status=AgendaItem.Status.DISCUSSED, meeting__starts_at__gte=start, meeting__starts_at__lt=end
+        )
+        .select_related("case__patient", "meeting")
+        .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("-decided_at", "-id")))
+        .order_by("meeting__starts_at", "meeting_id", "position", "id")
+    )
+    found = []
+    for item in items:
+        row = Row(case_id=item.case_id, patient_id=item.case.patient_id, mrn=item.case.patient.mrn)
+        for spec in ITEMS:
+            row.values[spec.header] = spec.value(item)
+            if not row.values[spec.header] and spec.required(item):
+                row.missing.append(spec.header)
+        found.append(row)
+    return found
+
+
+def as_csv_rows(found: list[Row]) -> list[list[Any]]:
+    return [[spec.header for spec in ITEMS], *[[row.values[spec.header] for spec in ITEMS] for row in found]]

@@ -1,0 +1,2 @@
+class FeedError(Exception):
+    """Understood but not applied (AE). The text names ids and fields, never patient details."""

@@ -1,0 +1,115 @@
+"""What each message type does to the record. Each handler runs inside the receiving transaction,
+with the FeedMessage row already written, and returns (patient, outcome text); FeedError means
+AE (the message was understood but cannot be applied); ValidationError from the model, too."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+
+from cases.models import Patient
+from integrations.hl7 import death, fields, reports, values
+from integrations.hl7.errors import FeedError
+from integrations.hl7.parse import Message, value
+from integrations.models import FeedConflict, FeedMessage
+from integrations.services import system_user
+
+
+def feed_user() -> Any:
+    return system_user(settings.HL7_FEED_USERNAME)
+
+
+def _patient(pid: Any) -> Patient:
+    mrn, nhs = values.identifiers(pid)
+    found = Patient.objects.select_for_update().filter(mrn=mrn).first() if mrn else None
+    if found is None and nhs:
+        found = Patient.objects.select_for_update().filter(nhs_number=nhs).first()
+    if found is None:
+        raise FeedError(f"Unknown patient: MRN {mrn or '(none)'} is not in the MDT record.")
+    return found
+
+
+def _save(patient: Patient, user: Any) -> None:
+    patient.full_clean()
+    patient.version += 1  # an edit form open since now gets the stale-edit message
+    patient._history_user = user  # type: ignore[attr-defined]
+    patient.save()
+
+
+def demographics(message: Message, row: FeedMessage) -> tuple[Patient, str]:
+    """A01, A04, A08, A28, A31 (and A03): demographics and GP, then any death they carry."""
+    pid, pd1 = message.one("PID"), message.one("PD1")
+    patient = _patient(pid)
+    user = feed_user()
+    changes = fields.apply_values(
+        record=patient, patient_id=patient.pk, values=values.demographics(pid, pd1), message=row
+    )
+    if changes.applied:
+        _save(patient, user)
+    parts = [f"updated {', '.join(changes.applied)}" if changes.applied else "no change"]
+    if changes.conflicts:
+        parts.append(f"not applied, corrected in the record since the last feed value: {', '.join(changes.conflicts)}")
+    parts += _death(message, patient, row, user)
+    return patient, "; ".join(parts)
+
+
+def _death(message: Message, patient: Patient, row: FeedMessage, user: Any) -> list[str]:
+    died, on = values.death(message.one("PID"))
+    if died is None and on is None:
+        return []
+    if died is False:
+        if patient.died_on:
+            _conflict(patient, row, "died_on", patient.died_on.isoformat(), "alive (PID-30 N)")
+            return ["the PAS says alive but the record has a death: flagged for a coordinator"]
+        return []
+    if on is None:
+        raise FeedError("PID-30 says the patient died but PID-29 (date of death) is empty.")
+    if patient.died_on == on:
+        return []
+    if patient.died_on:
+        _conflict(patient, row, "died_on", patient.died_on.isoformat(), on.isoformat())
+        return ["a different date of death is already recorded: flagged for a coordinator"]
+    death.record_death(patient=patient, date_of_death=on, user=user)
+    return ["death recorded"]
+
+
+def _conflict(patient: Patient, row: FeedMessage, field: str, record_value: str, feed_value: str) -> None:
+    FeedConflict.objects.create(
+        model="cases.patient", object_id=patient.pk, patient=patient, field=field,
+        record_value=record_value, feed_value=feed_value, message=row,
+    )  # fmt: skip
+
+
+def merge(message: Message, row: FeedMessage) -> tuple[Patient, str]:
+    """A40: the patient in MRG was merged into the one in PID (the PAS keeps the PID number)."""
+    surviving_mrn, _ = values.identifiers(message.one("PID"))
+    prior = value(message.one("MRG"), 1)
+    if not surviving_mrn or not prior:
+        raise FeedError("A40 needs the surviving MRN in PID-3 and the merged MRN in MRG-1.")
+    surviving = Patient.objects.select_for_update().filter(mrn=surviving_mrn).first()
+    merged = Patient.objects.select_for_update().filter(mrn=prior).first()
+    if merged is None and surviving is None:
+        raise FeedError(f"Unknown patient: neither MRN {surviving_mrn} nor MRN {prior} is in the MDT record.")
+    if merged is None:
+        assert surviving is not None
+        return surviving, f"MRN {prior} is not in the MDT record: nothing to merge"
+    if surviving is None:
+        merged.mrn = surviving_mrn
+        _save(merged, feed_user())
+        return merged, f"hospital number changed from {prior} to {surviving_mrn} (PAS merge)"
+    _conflict(surviving, row, "merge", prior, surviving_mrn)
+    return surviving, f"both MRN {prior} and {surviving_mrn} are in the MDT record: merge flagged for a coordinator"
+
+
+def result(message: Message, row: FeedMessage) -> tuple[Patient, str]:
+    """ORU^R01: file the radiology report against the scan its accession number names."""
+    return reports.file_report(message, row, feed_user())
+
+
+HANDLERS: dict[str, Callable[[Message, FeedMessage], tuple[Patient, str]]] = {
+    **{f"ADT^{trigger}": demographics for trigger in ("A01", "A03", "A04", "A08", "A28", "A31")},
+    "ADT^A40": merge,
+    "ORU^R01": result,
+}
+
+__all__ = ["HANDLERS", "FeedError"]

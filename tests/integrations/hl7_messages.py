@@ -1,0 +1,63 @@
+"""Real-shaped HL7 v2.5 messages from a PAS and a radiology system, for the feed's tests."""
+
+ENC = "^~\\&"
+
+
+def msh(kind: str, control_id: str, sent: str = "20261130101500") -> str:
+    return f"MSH|{ENC}|PAS|RXX01|MDT|RXX01|{sent}||{kind}|{control_id}|P|2.5|||AL|NE|GBR"
+
+
+def pid(
+    mrn: str = "MRN900001",
+    nhs: str = "9990000018",
+    family: str = "DANIELS",
+    given: str = "NATHAN",
+    dob: str = "19500517",
+    sex: str = "F",
+    died_on: str = "",
+    died: str = "",
+) -> str:
+    identifiers = f"{mrn}^^^RXX01^MR" + (f"~{nhs}^^^NHS^NH" if nhs else "")
+    fields = ["PID", "1", "", identifiers, "", f"{family}^{given}^^^MR", "", dob, sex]
+    fields += [""] * (29 - len(fields)) + [died_on, died]
+    return "|".join(fields)
+
+
+def pd1(practice: str = "HIGH STREET SURGERY", code: str = "B12345", gp: str = "G1234567^JONES^ALAN^^^DR") -> str:
+    return f"PD1|||{practice}^^^^^^^^^{code}|{gp}"
+
+
+def adt(trigger: str, control_id: str, *, structure: str | None = None, **patient: str) -> str:
+    structure = structure or {"A04": "ADT_A01", "A08": "ADT_A01", "A28": "ADT_A05", "A31": "ADT_A05"}.get(
+        trigger, f"ADT_{trigger}"
+    )
+    return "\r".join(
+        [msh(f"ADT^{trigger}^{structure}", control_id), f"EVN|{trigger}|20261130101500", pid(**patient), pd1(),
+         "PV1|1|I|WARD1^^^RXX01"]
+    )  # fmt: skip
+
+
+def merge(control_id: str, surviving: str, merged: str) -> str:
+    return "\r".join(
+        [msh("ADT^A40^ADT_A39", control_id), "EVN|A40|20261130101500", pid(mrn=surviving), f"MRG|{merged}^^^RXX01^MR"]
+    )
+
+
+def report(
+    control_id: str,
+    accession: str,
+    mrn: str = "MRN900001",
+    status: str = "F",
+    text: str = "No cord compression.",
+    performed: str = "20261129090000",
+    reported: str = "20261129100000",
+) -> str:
+    return "\r".join(
+        [
+            f"MSH|{ENC}|RIS|RXX01|MDT|RXX01|{reported}||ORU^R01^ORU_R01|{control_id}|P|2.5",
+            pid(mrn=mrn),
+            f"OBR|1||{accession}|MRSPINE^MRI whole spine^L|||{performed}|||||||||||||||{reported}||MR|{status}",
+            f"OBX|1|TX|REPORT^Report^L||{text}||||||{status}",
+            "OBX|2|TX|REPORT^Report^L||Conclusion: T7 metastasis, ESCC 1b.||||||F",
+        ]
+    )

@@ -1,0 +1,105 @@
+"""The national dataset export: one row per case discussed in the month, national headers, and a
+data-quality report naming what each case lacks."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AccessRecord
+from mdt.models import AgendaItem, Decision, Meeting
+from tests.accounts import clinician_user, coordinator_user, read_only_user
+from tests.factories import CaseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def meeting_on(day: dt.date) -> Meeting:
+    starts = timezone.make_aware(dt.datetime.combine(day, dt.time(13)))
+    return Meeting.objects.create(
+        starts_at=starts, ends_at=starts + dt.timedelta(hours=1), agenda_closes_at=starts - dt.timedelta(days=1)
+    )
+
+
+@pytest.fixture
+def month(settings):
+    """October 2026: one complete case, one lacking its dates and site, one discussed in November."""
+    settings.DATASET_PROVIDER_SITE = ""
+    october, november = meeting_on(dt.date(2026, 10, 14)), meeting_on(dt.date(2026, 11, 4))
+    complete = CaseFactory(ecog=1, provider_site="RXX01")
+    complete.decision_to_treat_at = timezone.make_aware(dt.datetime(2026, 10, 14, 15))
+    complete.treatment_start_at = timezone.make_aware(dt.datetime(2026, 10, 15, 9))
+    complete.treatment_modality = "radiotherapy"
+    complete.save()
+    lacking = CaseFactory()
+    later = CaseFactory()
+    chair = UserFactory()
+    for case, meeting, source in ((complete, october, "awaiting_mdt"), (lacking, october, "follow_up"),
+                                  (later, november, "awaiting_mdt")):  # fmt: skip
+        item = AgendaItem.objects.create(meeting=meeting, case=case, status="discussed", source=source)
+        Decision.objects.create(
+            case=case, agenda_item=item, treatments=["cebrt"], intent="palliative", rationale="r", recorded_by=chair
+        )
+    return {"complete": complete, "lacking": lacking, "later": later}
+
+
+def test_the_export_has_one_row_per_case_discussed_in_the_month_with_national_headers(client, month):
+    client.force_login(coordinator_user())
+    response = client.get("/datasets/2026/10/cosd.csv")
+
+    assert response.status_code == 200 and 'filename="cosd-mdt-2026-10.csv"' in response["Content-Disposition"]
+    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [row["CR0010"] for row in table] == [
+        month["complete"].patient.nhs_number,
+        month["lacking"].patient.nhs_number,
+    ]
+    first = table[0]
+    assert first["CR0100"] == "1950-05-17"
+    assert first["MULTIDISCIPLINARY TEAM DISCUSSION DATE (CANCER)"] == "2026-10-14"
+    assert (
+        first["MULTIDISCIPLINARY TEAM MEETING TYPE"] == "first"
+        and table[1]["MULTIDISCIPLINARY TEAM MEETING TYPE"] == "rediscussion"
+    )
+    assert first["CANCER CARE PLAN INTENT"] == "palliative"
+    assert first["PLANNED CANCER TREATMENT TYPE"] == "radiotherapy"
+    assert first["PERFORMANCE STATUS (ADULT)"] == "1"
+    assert first["ORGANISATION SITE IDENTIFIER (OF PROVIDER)"] == "RXX01"
+    assert first["DATE OF DECISION TO TREAT (CANCER WAITING TIMES)"] == "2026-10-14"
+    assert first["TREATMENT START DATE (CANCER)"] == "2026-10-15"
+    assert (
+        AccessRecord.objects.filter(kind="report", case_id__in=[month["complete"].pk, month["lacking"].pk]).count() == 2
+    )
+
+
+def test_the_quality_report_lists_what_each_case_lacks(client, month, settings):
+    client.force_login(coordinator_user())
+    body = client.get("/datasets/2026/10/quality/").content.decode()
+    assert f"Case {month['lacking'].pk}" in body and f"Case {month['complete'].pk}<" not in body
+    assert "PERFORMANCE STATUS (ADULT); ORGANISATION SITE IDENTIFIER (OF PROVIDER); DATE OF DECISION TO TREAT" in body
+
+    settings.DATASET_PROVIDER_SITE = "RXX01"  # the service's own site fills a blank one
+    body = client.get("/datasets/2026/10/quality/").content.decode()
+    assert "ORGANISATION SITE IDENTIFIER (OF PROVIDER)" not in body.split("<h2")[0]
+
+
+def test_only_coordinators_export_the_dataset(client, month):
+    for user in (clinician_user(), read_only_user()):
+        client.force_login(user)
+        assert client.get("/datasets/2026/10/cosd.csv").status_code == 403
+    assert not AccessRecord.objects.exists()
+
+
+def test_the_export_costs_a_fixed_number_of_queries(client, month, django_assert_num_queries):
+    client.force_login(coordinator_user())
+    client.get("/datasets/2026/10/cosd.csv")
+    # session, user, permissions (user's, group's), the agenda items with case, patient and meeting, the
+    # decisions (prefetch), the access records (one INSERT)
+    with django_assert_num_queries(7):
+        client.get("/datasets/2026/10/cosd.csv")
+
+
+def test_an_impossible_month_is_404(client):
+    client.force_login(coordinator_user())
+    assert client.get("/datasets/2026/13/cosd.csv").status_code == 404

@@ -1,0 +1,258 @@
+"""The PAS feed applied message by message (the socket is tested in test_hl7_listener.py)."""
+
+import datetime as dt
+import logging
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cases.models import Patient
+from integrations.hl7.receive import feed_message_receive
+from integrations.models import FeedConflict, FeedMessage
+from tests.factories import CaseFactory, PatientFactory, ScanFactory, UserFactory
+from tests.integrations import hl7_messages as hl7
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def patient():
+    return PatientFactory(mrn="MRN900001", nhs_number="9990000018", given_name="Nathan", family_name="Daniels")
+
+
+def receive(raw):
+    row, ack = feed_message_receive(raw)
+    msa = ack.split("\r")[1].split("|")
+    return row, msa[1], msa[3] if len(msa) > 3 else ""
+
+
+def test_an_a08_updates_demographics_and_the_gp_under_the_feed_user_and_answers_aa(patient):
+    receive(hl7.adt("A28", "C0"))  # the PAS's first word on the patient agrees with the record
+    row, code, _ = receive(hl7.adt("A08", "C1", family="DANIELS-SMITH", dob="19500518"))
+
+    assert code == "AA" and row.status == "applied" and row.patient == patient
+    patient.refresh_from_db()
+    assert (patient.family_name, patient.date_of_birth) == ("Daniels-Smith", dt.date(1950, 5, 18))
+    assert patient.gp_name == "Dr Alan Jones" and patient.gp_practice == "HIGH STREET SURGERY (B12345)"
+    assert patient.history.latest().history_user.username == "pas-feed"
+    assert patient.version == 3  # the GP from the first message, then the new name and date of birth
+
+
+@pytest.mark.hazard("HAZ-001")
+def test_the_first_feed_value_that_disagrees_with_what_was_typed_is_flagged_not_applied(patient):
+    """A typed record and the PAS disagreeing on first contact may be the wrong patient (a mistyped MRN)."""
+    _, code, _text = receive(hl7.adt("A04", "F1", family="SOMEONE", given="ELSE"))
+    patient.refresh_from_db()
+    assert code == "AA" and (patient.family_name, patient.given_name) == ("Daniels", "Nathan")
+    assert set(FeedConflict.objects.values_list("field", flat=True)) == {"family_name", "given_name"}
+
+
+def test_the_ack_echoes_the_control_id_and_is_addressed_back_to_the_sender(patient):
+    _, ack = feed_message_receive(hl7.adt("A31", "CTRL-77"))
+    msh, msa = ack.split("\r")
+    assert msh.split("|")[2:6] == ["MDT", "RXX01", "PAS", "RXX01"]
+    assert msh.split("|")[8] == "ACK^A31^ACK"
+    assert msa.split("|")[:3] == ["MSA", "AA", "CTRL-77"]
+
+
+@pytest.mark.hazard("HAZ-002")
+def test_a_field_a_coordinator_corrected_since_the_last_feed_value_is_not_overwritten_but_flagged(patient):
+    receive(hl7.adt("A08", "C1"))
+    coordinator = UserFactory()
+    patient.refresh_from_db()
+    patient.given_name = "Nate"  # corrected by a person after the feed's last value
+    patient._history_user = coordinator
+    patient.save()
+
+    _row, code, text = receive(hl7.adt("A08", "C2", given="NATHANIEL", family="DANIELSON"))
+
+    patient.refresh_from_db()
+    assert code == "AA" and patient.given_name == "Nate" and patient.family_name == "Danielson"
+    conflict = FeedConflict.objects.get()
+    assert (conflict.field, conflict.record_value, conflict.feed_value) == ("given_name", "Nate", "Nathaniel")
+    assert "given_name" in text
+
+
+def test_a_field_the_feed_set_last_is_updated_by_the_next_feed_value(patient):
+    receive(hl7.adt("A08", "C1"))
+    receive(hl7.adt("A08", "C2", given="NAT"))
+    patient.refresh_from_db()
+    assert patient.given_name == "Nat" and not FeedConflict.objects.exists()
+
+
+@pytest.mark.hazard("HAZ-009")
+def test_a_death_from_the_pas_is_recorded_through_the_record_path_and_a_later_alive_does_not_undo_it(patient):
+    CaseFactory(patient=patient)
+    died_on = timezone.localdate() - dt.timedelta(days=1)
+    _row, code, text = receive(hl7.adt("A03", "D1", died_on=died_on.strftime("%Y%m%d"), died="Y"))
+
+    patient.refresh_from_db()
+    assert code == "AA" and patient.died_on == died_on and "death recorded" in text
+    assert patient.history.latest().history_user.username == "pas-feed"
+
+    _, code, _ = receive(hl7.adt("A08", "D2", died="N"))
+    patient.refresh_from_db()
+    assert code == "AA" and patient.died_on == died_on
+    assert FeedConflict.objects.get().field == "died_on"
+
+
+def test_a_death_indicator_without_a_date_is_an_error_not_a_guess(patient):
+    _, code, text = receive(hl7.adt("A08", "D1", died="Y"))
+    patient.refresh_from_db()
+    assert code == "AE" and "PID-29" in text and patient.died_on is None
+
+
+def test_an_unknown_patient_is_ae_and_recorded():
+    row, code, text = receive(hl7.adt("A08", "U1", mrn="MRN404", nhs=""))
+    assert code == "AE" and row.status == "error" and "MRN404" in text
+    assert not Patient.objects.exists()
+
+
+def test_a_value_the_record_refuses_is_ae_naming_the_field_and_nothing_is_saved(patient):
+    future = (timezone.localdate() + dt.timedelta(days=30)).strftime("%Y%m%d")
+    receive(hl7.adt("A08", "V0"))
+    _, code, text = receive(hl7.adt("A08", "V1", dob=future, family="CHANGED"))
+    patient.refresh_from_db()
+    assert code == "AE" and "date_of_birth" in text and patient.family_name == "Daniels"
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (hl7.adt("A08", "R1").replace("^~\\&", "#"), "encoding characters"),
+        ("\r".join(hl7.adt("A08", "R2").split("\r")[i] for i in (0, 2, 1, 3, 4)), "PID before EVN"),
+        (hl7.adt("A08", "R3").replace("EVN|A08|20261130101500\r", ""), "no EVN"),
+        (hl7.msh("ADT^A99^ADT_A01", "R4") + "\r" + hl7.pid(), "unsupported trigger"),
+        ("PID|1||MRN1", "no MSH"),
+        (hl7.merge("R5", "MRN1", "MRN2").replace("\rMRG|MRN2^^^RXX01^MR", ""), "A40 without MRG"),
+    ],
+)
+def test_a_malformed_message_is_rejected_ar_and_recorded_without_touching_the_record(patient, raw, why):
+    row, code, _ = receive(raw)
+    assert code == "AR", why
+    assert row.status == "rejected" and row.raw
+    patient.refresh_from_db()
+    assert patient.version == 1
+
+
+def test_a_replayed_message_changes_nothing_and_is_acknowledged_again(patient):
+    receive(hl7.adt("A28", "C0"))
+    receive(hl7.adt("A08", "C1", family="SMITH"))
+    patient.refresh_from_db()
+    versions = patient.history.count()
+
+    row, code, text = receive(hl7.adt("A08", "C1", family="SMITH"))
+
+    assert code == "AA" and row.status == "duplicate" and "Already applied" in text
+    assert patient.history.count() == versions
+    assert FeedMessage.objects.filter(control_id="C1", status="applied").count() == 1
+
+
+def test_a_control_id_reused_for_another_message_is_an_error(patient):
+    receive(hl7.adt("A28", "C0"))
+    receive(hl7.adt("A08", "C1", family="SMITH"))
+    _, code, _ = receive(hl7.adt("A08", "C1", family="JONES"))
+    patient.refresh_from_db()
+    assert code == "AE" and patient.family_name == "Smith"
+
+
+def test_a_merge_rekeys_the_merged_patient_or_flags_it_when_both_are_in_the_record(patient):
+    _, code, _text = receive(hl7.merge("M1", surviving="MRN777", merged="MRN900001"))
+    patient.refresh_from_db()
+    assert code == "AA" and patient.mrn == "MRN777"
+
+    other = PatientFactory(mrn="MRN888")
+    _, code, _ = receive(hl7.merge("M2", surviving="MRN888", merged="MRN777"))
+    assert code == "AA" and FeedConflict.objects.get(field="merge").patient == other
+    patient.refresh_from_db()
+    assert patient.mrn == "MRN777"
+
+
+def test_a_radiology_report_is_filed_against_the_scan_its_accession_names(patient):
+    scan = ScanFactory(case=CaseFactory(patient=patient), accession_number="ACC1001")
+    scan.requested_at = timezone.now() - dt.timedelta(days=3)
+    scan.save()
+
+    performed, reported = timezone.now() - dt.timedelta(days=2), timezone.now() - dt.timedelta(days=1)
+    _, code, text = receive(
+        hl7.report(
+            "O1", "ACC1001", performed=f"{performed:%Y%m%d%H%M%S}+0000", reported=f"{reported:%Y%m%d%H%M%S}+0000"
+        )
+    )
+
+    scan.refresh_from_db()
+    assert code == "AA", text
+    assert scan.report == "No cord compression.\nConclusion: T7 metastasis, ESCC 1b."
+    assert scan.performed_at == performed.replace(microsecond=0)
+    assert scan.reported_at == reported.replace(microsecond=0)
+    assert scan.history.latest().history_user.username == "pas-feed"
+
+
+@pytest.mark.hazard("HAZ-001")
+def test_a_report_naming_another_patients_scan_is_never_filed(patient):
+    scan = ScanFactory(case=CaseFactory(patient=patient), accession_number="ACC1001", performed=True)
+    PatientFactory(mrn="MRN555")  # the report says MRN555; the record's NHS number matches ours: still not filed
+
+    _, code, text = receive(hl7.report("O2", "ACC1001", mrn="MRN555"))
+
+    scan.refresh_from_db()
+    assert code == "AE" and "another patient" in text and scan.report == ""
+
+
+def test_a_preliminary_report_is_not_filed(patient):
+    scan = ScanFactory(case=CaseFactory(patient=patient), accession_number="ACC1001", performed=True)
+    _, code, _ = receive(hl7.report("O3", "ACC1001", status="P"))
+    scan.refresh_from_db()
+    assert code == "AA" and scan.report == ""
+
+
+@pytest.mark.hazard("HAZ-025")
+def test_the_log_names_the_row_type_and_code_never_patient_details(patient, caplog):
+    with caplog.at_level(logging.INFO, logger="integrations"):
+        receive(hl7.adt("A08", "L0"))
+        receive(hl7.adt("A08", "L1", family="LOGGEDNAME"))
+        receive(hl7.adt("A08", "L2", mrn="MRN404", nhs=""))
+    text = caplog.text
+    assert "hl7 message" in text
+    for detail in ("LOGGEDNAME", "Loggedname", "MRN900001", "9990000018", "MRN404", "19500517"):
+        assert detail not in text
+
+
+def test_a_coordinator_settles_a_conflict_by_applying_the_feed_value_with_history(patient):
+    from django.core.exceptions import PermissionDenied
+
+    from integrations.hl7.conflicts import feed_conflict_resolve
+    from tests.accounts import clinician_user, coordinator_user
+
+    receive(hl7.adt("A04", "F1", given="ELSE"))
+    conflict = FeedConflict.objects.get()
+    with pytest.raises(PermissionDenied):
+        feed_conflict_resolve(conflict_id=conflict.pk, apply_feed_value=True, user=clinician_user())
+    coordinator = coordinator_user()
+
+    feed_conflict_resolve(conflict_id=conflict.pk, apply_feed_value=True, user=coordinator)
+
+    patient.refresh_from_db()
+    conflict.refresh_from_db()
+    assert patient.given_name == "Else" and patient.history.latest().history_user == coordinator
+    assert conflict.resolved_by == coordinator and conflict.resolution == "applied the feed's value"
+
+
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.builds(lambda tail: "MSH|^~\\&|PAS|RXX01|MDT|RXX01|20261130||" + tail, st.text(max_size=300)),
+        st.builds(
+            lambda i, junk: "\r".join(hl7.adt("A08", "H1").split("\r")[:i]) + junk,
+            st.integers(min_value=1, max_value=5),
+            st.text(alphabet="|^~\\&\rPIDEVNMSH0123", max_size=40),
+        ),
+    )
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_input_gets_an_ack_and_an_audit_row_never_an_exception(patient, raw):
+    row, ack = feed_message_receive(raw)
+    assert ack.startswith("MSH|") and ack.split("\r")[1].split("|")[1] in {"AA", "AE", "AR"}
+    assert FeedMessage.objects.filter(pk=row.pk).exists() and row.ack_code == ack.split("\r")[1].split("|")[1]
