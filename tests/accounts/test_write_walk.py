@@ -80,6 +80,15 @@ WRITES: dict[str, frozenset[str]] = {
     "report-pdf": READ,
     "healthz": READ,
     "favicon.ico": READ,
+    "dataset-cosd-csv": READ,
+    "dataset-quality": READ,
+    "fhir-metadata": READ,  # the FHIR API reads only; its tokens are not sessions
+    "fhir-openapi": READ,
+    **{
+        f"fhir-{resource}{suffix}": READ
+        for resource in ("patient", "condition", "imagingstudy", "observation", "careplan", "encounter")
+        for suffix in ("", "-search")
+    },
     "login": ANYONE_SIGNED_IN,  # signing in writes the session and the throttle counters
     "logout": ANYONE_SIGNED_IN,
 }
@@ -91,6 +100,9 @@ ADMIN_ACTIONS: dict[str, frozenset[str]] = {
     "delete_selected": frozenset(),
     "mark_reviewed": frozenset(),
     "resend": frozenset({"coordinator"}),
+    "keep_record_value": frozenset({"coordinator"}),  # settling a conflict with the PAS feed
+    "apply_feed_value": frozenset({"coordinator"}),
+    "issue_new_token": frozenset(),  # API tokens are the superuser's
 }
 
 

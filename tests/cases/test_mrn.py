@@ -10,6 +10,7 @@ from tests.factories import PatientFactory, coordinator
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_a_lower_case_duplicate_is_refused_in_the_workspace(client):
     PatientFactory(mrn="DEMO0001")
     client.force_login(coordinator())
@@ -39,6 +40,7 @@ def test_every_path_stores_the_mrn_in_capitals_and_finds_it_in_any_case():
     assert list(Patient.objects.search("rxh-0042")) == [created]
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_a_second_patient_differing_only_in_case_cannot_be_created_on_any_path():
     PatientFactory(mrn="DEMO0001")
 

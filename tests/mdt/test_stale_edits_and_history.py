@@ -76,6 +76,7 @@ def all_errors(response) -> str:
 # --------------------------------------------------------------------------- 4. MRI reviews in the workspace
 
 
+@pytest.mark.hazard("HAZ-015")
 def test_the_workspace_shows_the_review_but_cannot_set_it(workspace, oncologist):
     scan = ScanFactory(performed=True)
     url, page = open_change(workspace, scan)
@@ -102,6 +103,7 @@ def test_the_case_pages_scan_rows_show_the_review_read_only(workspace):
     assert {"reviewed_at", "reviewed_by"}.isdisjoint(scans.formset.forms[0].fields)
 
 
+@pytest.mark.hazard("HAZ-015")
 def test_a_coordinator_has_no_review_action_and_posting_it_reviews_nothing(workspace):
     scan = ScanFactory(performed=True)
     changelist = reverse("admin:cases_scan_changelist")
@@ -115,6 +117,7 @@ def test_a_coordinator_has_no_review_action_and_posting_it_reviews_nothing(works
     assert scan.reviewed_at is None
 
 
+@pytest.mark.hazard("HAZ-015")
 def test_a_reviewer_in_the_workspace_reviews_through_the_worklists_service(client):
     reviewer = UserFactory(username="radiologist", is_staff=True)
     Member.objects.create(user=reviewer, role=Member.Role.RADIOLOGIST)
@@ -138,6 +141,7 @@ def test_a_reviewer_in_the_workspace_reviews_through_the_worklists_service(clien
 # --------------------------------------------------------------------------- 5. stale edits
 
 
+@pytest.mark.hazard("HAZ-002")
 def test_a_typo_fix_opened_before_a_review_does_not_erase_it(workspace):
     scan = ScanFactory(performed=True)
     url, page = open_change(workspace, scan)
@@ -152,6 +156,7 @@ def test_a_typo_fix_opened_before_a_review_does_not_erase_it(workspace):
     assert scan.reviewed_by == radiologist and scan.report != "Corrected typo"
 
 
+@pytest.mark.hazard("HAZ-002")
 def test_the_second_of_two_meeting_edits_from_one_version_is_refused(workspace):
     meeting = MeetingFactory()
     url, first = open_change(workspace, meeting)
@@ -164,6 +169,7 @@ def test_the_second_of_two_meeting_edits_from_one_version_is_refused(workspace):
     assert Meeting.objects.get(pk=meeting.pk).location == "Room 4"
 
 
+@pytest.mark.hazard("HAZ-002")
 def test_an_item_form_opened_before_its_decision_cannot_set_it_back(workspace, oncologist, surgeon):
     item = AgendaItemFactory(meeting=MeetingFactory(under_way=True))
     url, page = open_change(workspace, item)
@@ -176,6 +182,7 @@ def test_an_item_form_opened_before_its_decision_cannot_set_it_back(workspace, o
     assert item.status == AgendaItem.Status.DISCUSSED and item.question != "Typo fixed"
 
 
+@pytest.mark.hazard("HAZ-002")
 def test_the_meeting_pages_item_rows_are_version_checked_too(workspace, coordinator):
     item = AgendaItemFactory(meeting=MeetingFactory())
     url, page = open_change(workspace, item.meeting)
@@ -187,6 +194,7 @@ def test_the_meeting_pages_item_rows_are_version_checked_too(workspace, coordina
     assert AgendaItem.objects.get(pk=item.pk).question == "Surgery first?"
 
 
+@pytest.mark.hazard("HAZ-002")
 def test_the_agenda_page_refuses_a_stale_question_and_keeps_the_newer_one(workspace, coordinator):
     item = AgendaItemFactory(meeting=MeetingFactory())
     page = workspace.get(reverse("meeting-detail", args=[item.meeting_id]))

@@ -91,6 +91,7 @@ def form_errors(response) -> str:
 # --------------------------------------------------------------------------- 1. wrong patient against a decision
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_the_workspace_cannot_put_another_patient_beside_a_decision(workspace, decided):
     item, decision = decided
     other = CaseFactory()
@@ -104,6 +105,7 @@ def test_the_workspace_cannot_put_another_patient_beside_a_decision(workspace, d
     assert item.case_id == decision.case_id != other.pk
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_the_meeting_page_of_the_workspace_cannot_change_a_listed_items_case_either(workspace, decided):
     item, _ = decided
     other = CaseFactory()
@@ -116,6 +118,7 @@ def test_the_meeting_page_of_the_workspace_cannot_change_a_listed_items_case_eit
     assert AgendaItem.objects.get(pk=item.pk).case_id == item.case_id
 
 
+@pytest.mark.hazard("HAZ-001")
 def test_a_listed_item_cannot_move_to_another_meeting(decided):
     item, _ = decided
     item.meeting = MeetingFactory()
@@ -126,6 +129,7 @@ def test_a_listed_item_cannot_move_to_another_meeting(decided):
     assert "stays on its meeting" in str(exc.value.message_dict["meeting"])
 
 
+@pytest.mark.hazard("HAZ-001")
 @pytest.mark.parametrize("status", ["withdrawn", "listed", "not_discussed"])
 def test_the_workspace_cannot_withdraw_or_relist_a_decided_item_of_a_concluded_meeting(workspace, decided, status):
     item, _ = decided
@@ -163,6 +167,7 @@ def test_the_workspace_cannot_mark_an_item_discussed_without_its_decision(worksp
     assert AgendaItem.objects.get(pk=item.pk).status == AgendaItem.Status.LISTED
 
 
+@pytest.mark.hazard("HAZ-001")
 @pytest.mark.parametrize("status", ["scheduled", "in_progress", "cancelled"])
 def test_a_concluded_meeting_cannot_be_set_back(workspace, decided, status):
     item, _ = decided
@@ -179,6 +184,7 @@ def test_a_concluded_meeting_cannot_be_set_back(workspace, decided, status):
 # --------------------------------------------------------------------------- 2. who signs
 
 
+@pytest.mark.hazard("HAZ-027")
 @pytest.mark.parametrize("role", NOT_SIGNING)
 def test_a_member_who_advises_may_record_a_decision_but_not_be_named_to_sign_it(oncologist, role):
     adviser = team_user("adviser", role)
@@ -193,6 +199,7 @@ def test_a_member_who_advises_may_record_a_decision_but_not_be_named_to_sign_it(
     assert decision.recorded_by == adviser
 
 
+@pytest.mark.hazard("HAZ-027")
 @pytest.mark.parametrize("role", NOT_SIGNING)
 def test_a_member_who_advises_cannot_sign_even_when_named(decided, role):
     _, decision = decided
@@ -205,6 +212,7 @@ def test_a_member_who_advises_cannot_sign_even_when_named(decided, role):
     assert SignOff.objects.get(member=adviser.member).response == SignOff.Response.PENDING
 
 
+@pytest.mark.hazard("HAZ-027")
 @pytest.mark.parametrize("role", SIGNING)
 def test_an_oncologist_a_spinal_surgeon_and_a_radiologist_sign(role):
     assert can_sign_decision(team_user("signer", role))
@@ -227,6 +235,7 @@ def next_week():
     return AgendaItemFactory(meeting=MeetingFactory(), case=CaseFactory(status=CaseStatus.AWAITING_MDT))
 
 
+@pytest.mark.hazard("HAZ-027")
 def test_no_decision_is_recorded_before_the_meeting_starts_and_no_clock_stops(next_week, oncologist, surgeon):
     with pytest.raises(ValidationError) as exc:
         decision_record(item_id=next_week.pk, user=oncologist, data=data(oncologist, surgeon))
@@ -237,6 +246,7 @@ def test_no_decision_is_recorded_before_the_meeting_starts_and_no_clock_stops(ne
     assert next_week.case.treatment_plan_agreed_at is None and next_week.case.status == CaseStatus.AWAITING_MDT
 
 
+@pytest.mark.hazard("HAZ-027")
 def test_the_decision_page_refuses_it_too(client, next_week, oncologist, surgeon):
     client.force_login(oncologist)
     url = reverse("item-decision", args=[next_week.meeting_id, next_week.pk])
@@ -260,6 +270,7 @@ def test_not_discussed_waits_for_the_meeting_but_withdrawing_does_not(next_week,
     assert AgendaItem.objects.get(pk=next_week.pk).status == AgendaItem.Status.WITHDRAWN
 
 
+@pytest.mark.hazard("HAZ-027")
 def test_no_attendance_before_the_meeting_on_any_path(workspace, coordinator, oncologist):
     meeting = MeetingFactory()
 
@@ -298,6 +309,7 @@ def test_the_workspace_cannot_mark_an_item_not_discussed_or_a_meeting_under_way_
     assert AgendaItem.objects.get(pk=next_week.pk).status == AgendaItem.Status.LISTED
 
 
+@pytest.mark.hazard("HAZ-027")
 def test_a_decision_on_a_meeting_not_yet_started_cannot_be_signed(next_week, oncologist, surgeon):
     decision = Decision.objects.create(
         case=next_week.case, agenda_item=next_week, treatments=["cebrt"], intent="palliative", rationale="Early",
