@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test check lint typecheck migrations-check deploy-check clean
+.PHONY: install run test test-fast check lint typecheck migrations-check deploy-check clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; set PYTHON=/path/to/python3.12")'
@@ -25,6 +25,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# The quick loop while working: everything but the tests marked slow (see pyproject.toml).
+test-fast: install
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: install
 	$(BIN)/ruff check .

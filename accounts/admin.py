@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from accounts.models import AccessRecord
+from accounts.models import AccessRecord, SignInRecord
 from core.paginators import EstimatedCountPaginator
 
 
@@ -20,6 +20,30 @@ class AccessRecordAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator  # the table grows with every page view: never count it all
     list_per_page = 100
     fields = ["at", "user", "kind", "patient_id", "case_id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SignInRecord)
+class SignInRecordAdmin(admin.ModelAdmin):
+    """Sign-ins, failures, second factors set up and reset: for auditors, filtered by how people signed in."""
+
+    list_display = ["at", "user", "event", "method", "by", "detail"]
+    list_filter = ["method", "event", ("at", admin.DateFieldListFilter)]
+    list_select_related = ["user", "by"]
+    search_fields = ["=user__username"]
+    search_help_text = "Username, exactly."
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    list_per_page = 100
+    fields = ["at", "user", "event", "method", "by", "detail"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
@@ -30,8 +31,8 @@ class ThrottledModelBackend(ModelBackend):
         user_model = get_user_model()
         if username is None:
             username = kwargs.get(user_model.USERNAME_FIELD)
-        if username is None or password is None:
-            return None
+        if username is None or password is None or not settings.PASSWORD_SIGN_IN:
+            return None  # PASSWORD_SIGN_IN off: single sign-on only, on every sign-in page
         counters = throttle.counters(username=username, address=throttle.client_address(request))
         if not throttle.reserve_attempt(counters):
             # Hash the password anyway: a refusal must take as long as a wrong password,

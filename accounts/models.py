@@ -1,4 +1,4 @@
-"""Who opened which patient's record, and the counters behind sign-in throttling.
+"""Who opened which patient's record, who signed in and how, and the counters behind sign-in throttling.
 
 Neither table holds clinical content: ids, kinds and times only.
 """
@@ -43,6 +43,51 @@ class AccessRecord(models.Model):
         return f"User {self.user_id} opened patient {self.patient_id} ({self.kind}) at {self.at:%Y-%m-%d %H:%M}"
 
 
+class SignInRecord(models.Model):
+    """One sign-in event: a success, a failure, a second factor set up or reset, a refusal.
+
+    For auditors, beside the access records: `method` says how the user proved who they
+    were. A failure for a username that does not exist has no user, and the typed username
+    is never stored (it is often a password typed into the wrong box).
+    """
+
+    class Event(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        FAILED = "failed", "Sign-in failed"
+        REFUSED = "refused", "Refused: no role mapped"
+        ENROLLED = "enrolled", "Second factor set up"
+        REMOVED = "removed", "Second factor removed"
+        RESET = "reset", "Second factor reset by an administrator"
+        SIGNED_OUT = "signed_out", "Signed out"
+
+    class Method(models.TextChoices):
+        SSO = "sso", "Single sign-on"
+        PASSWORD = "password", "Password only"
+        PASSWORD_TOTP = "password_totp", "Password and one-time code"
+        PASSWORD_PASSKEY = "password_passkey", "Password and passkey"
+        PASSWORD_RECOVERY = "password_recovery", "Password and recovery code"
+        NONE = "", "Not applicable"
+
+    # PROTECT: as for access records, users are deactivated, never deleted.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="sign_in_records"
+    )
+    event = models.CharField(max_length=12, choices=Event.choices)
+    method = models.CharField(max_length=20, choices=Method.choices, blank=True)
+    # Who did it, when it was not the user (an administrator's reset).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    detail = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)  # written by the application only
+
+    def __str__(self) -> str:
+        how = self.get_method_display()
+        return f"User {self.user_id}: {self.get_event_display()} ({how}) at {self.at:%Y-%m-%d %H:%M}"
+
+
 class SignInThrottle(models.Model):
     """Sign-in attempts counted against one username or one client address.
 
@@ -53,6 +98,7 @@ class SignInThrottle(models.Model):
     class Scope(models.TextChoices):
         USERNAME = "username", "Username"
         ADDRESS = "address", "Client address"
+        SECOND_FACTOR = "mfa", "Second factor of one account"
 
     scope = models.CharField(max_length=10, choices=Scope.choices)
     key = models.CharField(max_length=64, unique=True)

@@ -16,7 +16,10 @@ add it to `CHECKS`, and run that test to see (and copy into the docs) who it let
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
+
+from django.core.exceptions import PermissionDenied
 
 from accounts.choices import MemberRole
 
@@ -143,9 +146,34 @@ def can_see_mrn(user: Any) -> bool:
     return bool(user.has_perm("cases.view_patient"))
 
 
+def can_resolve_feed_conflict(user: Any) -> bool:
+    """Settle a conflict between the PAS feed and the record (keep the record's value or apply the feed's)."""
+    return bool(user.has_perm("integrations.resolve_feedconflict"))
+
+
+def can_export_dataset(user: Any) -> bool:
+    """Export the national cancer datasets (COSD, cancer waiting times): they hold NHS numbers."""
+    return bool(user.has_perm("integrations.export_dataset"))
+
+
 def can_resend_reminder(user: Any) -> bool:
     """Send a failed reminder again from the reminder outbox."""
     return bool(user.has_perm("reminders.resend_reminder"))
+
+
+def required(check: Callable[[Any], bool]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A view decorator: 403 (PermissionDenied) unless `check(request.user)`."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def checked(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if not check(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
 
 
 @dataclass(frozen=True)
@@ -184,6 +212,8 @@ CHECKS: dict[str, Check] = {
             can_see_names,
             can_see_mrn,
             can_resend_reminder,
+            can_resolve_feed_conflict,
+            can_export_dataset,
         ],
     )
 }

@@ -109,6 +109,7 @@ ROLES: dict[str, Role] = {
                 "auth.view_user",
                 "auth.view_group",
                 "accounts.view_accessrecord",
+                "accounts.view_signinrecord",
                 "reports.view_report",
                 "integrations.view_feedmessage",
                 "integrations.view_feedconflict",

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from accounts.models import AccessRecord
+from accounts.models import AccessRecord, SignInRecord
 
 
 def access_record(*, user: Any, patient_id: int, kind: str, case_id: int | None = None) -> AccessRecord:
@@ -16,4 +16,15 @@ def access_record_many(*, user: Any, cases: Sequence[tuple[int, int | None]], ki
     AccessRecord.objects.bulk_create(
         AccessRecord(user=user, patient_id=patient_id, case_id=case_id, kind=AccessRecord.Kind(kind))
         for patient_id, case_id in cases
+    )
+
+
+def sign_in_record(*, user: Any, event: str, method: str = "", by: Any = None, detail: str = "") -> SignInRecord:
+    """Record one sign-in event for the auditors (ids and kinds only: no typed usernames, no codes)."""
+    return SignInRecord.objects.create(
+        user=user,
+        event=SignInRecord.Event(event),
+        method=SignInRecord.Method(method),
+        by=by,
+        detail=detail[:200],
     )

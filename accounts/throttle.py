@@ -13,6 +13,9 @@ across restarts):
   refused without being counted against any username, so one attacker pauses at most
   four accounts per cool-off instead of everyone's.
 
+The second step of a sign-in (a one-time code, a recovery code or a passkey, signin/) has a
+counter of its own per **account** (`MFA_FAILURE_LIMIT`), counted with the address's.
+
 An attempt is counted *before* the password is checked, inside a row lock, so a burst of
 parallel guesses cannot slip past the limit; a success then gives its attempt back
 (clears the username's counter, returns the address's one slot), so people who sign in
@@ -67,6 +70,16 @@ def counters(*, username: str, address: str) -> list[Counter]:
     return found
 
 
+def second_factor_counters(*, user_id: int, address: str) -> list[Counter]:
+    """The counters for one account's second step: its own, and the shared address counter."""
+    found = [
+        Counter(Scope.SECOND_FACTOR, _key(Scope.SECOND_FACTOR, str(user_id)), settings.MFA_FAILURE_LIMIT),
+    ]
+    if address and settings.LOGIN_IP_FAILURE_LIMIT:
+        found.append(Counter(Scope.ADDRESS, _key(Scope.ADDRESS, address), settings.LOGIN_IP_FAILURE_LIMIT))
+    return found
+
+
 def _cooloff() -> dt.timedelta:
     return dt.timedelta(seconds=settings.LOGIN_COOLOFF_SECONDS)
 
@@ -103,7 +116,7 @@ def attempt_succeeded(found: list[Counter]) -> None:
     """Give back the successful attempt: the username starts afresh, the address gets its slot back."""
     now = timezone.now()
     for counter, row in _locked_rows(found, now):
-        if counter.scope == Scope.USERNAME:
+        if counter.scope != Scope.ADDRESS:  # a username or one account's second factor
             row.delete()
             continue
         row.attempts = max(row.attempts - 1, 0)

@@ -170,6 +170,40 @@ def admin_lists(repeats: int) -> list[Comparison]:
 # 5. Recording a 40-case meeting's outcomes -----------------------------------------------------------
 
 
+def _outcomes_one_row_at_a_time(
+    items: list[AgendaItem], user: Any, oncologist: Member, surgeon: Member, rollback: type[Exception]
+) -> None:
+    """The naive way: each row saved on its own, with its own history row."""
+    try:
+        with transaction.atomic():
+            Decision.objects.filter(agenda_item__in=items).delete()
+            for item in items:
+                case = Case.objects.get(pk=item.case_id)
+                decision = Decision(
+                    case=case,
+                    agenda_item=item,
+                    treatments=["cebrt"],
+                    intent="palliative",
+                    rationale="Benchmark.",
+                    patient_preferences_considered=True,
+                    recorded_by=user,
+                )
+                decision.save()
+                for member in (oncologist, surgeon):
+                    SignOff(decision=decision, member=member).save()
+                FollowUp(
+                    case=case, decision=decision, kind="repeat_mri", due_on=timezone.localdate(), owner=oncologist
+                ).save()
+                item.status = AgendaItem.Status.DISCUSSED
+                item.save()
+                case.status = "decided"
+                case.decision_to_treat_at = decision.decided_at
+                case.save()
+            raise rollback
+    except rollback:
+        pass
+
+
 def outcomes(repeats: int) -> Comparison:
     """Each variant records every outcome of a 40-case meeting in a transaction that is rolled back."""
     meeting = Meeting.objects.filter(status=Meeting.Status.CONCLUDED).order_by("-starts_at").first()
@@ -202,34 +236,7 @@ def outcomes(repeats: int) -> Comparison:
             pass
 
     def one_row_at_a_time() -> None:
-        try:
-            with transaction.atomic():
-                Decision.objects.filter(agenda_item__in=items).delete()
-                for item in items:
-                    case = Case.objects.get(pk=item.case_id)
-                    decision = Decision(
-                        case=case,
-                        agenda_item=item,
-                        treatments=["cebrt"],
-                        intent="palliative",
-                        rationale="Benchmark.",
-                        patient_preferences_considered=True,
-                        recorded_by=user,
-                    )
-                    decision.save()
-                    for member in (oncologist, surgeon):
-                        SignOff(decision=decision, member=member).save()
-                    FollowUp(
-                        case=case, decision=decision, kind="repeat_mri", due_on=timezone.localdate(), owner=oncologist
-                    ).save()
-                    item.status = AgendaItem.Status.DISCUSSED
-                    item.save()
-                    case.status = "decided"
-                    case.decision_to_treat_at = decision.decided_at
-                    case.save()
-                raise Rollback
-        except Rollback:
-            pass
+        _outcomes_one_row_at_a_time(items, user, oncologist, surgeon, Rollback)
 
     return Comparison(
         "Record a 40-case meeting's outcomes",

@@ -16,6 +16,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _load_test() -> list[str]:
+    """The load test on gunicorn, signed in as the bench oncologist on the latest listed item."""
+    from bench import harness, load
+    from cases.models import Patient
+    from mdt.models import AgendaItem, Member
+
+    harness.progress("Running: load test on gunicorn...")
+    item = AgendaItem.objects.filter(status=AgendaItem.Status.LISTED).order_by("-meeting__starts_at").first()
+    assert item is not None
+    ids = {
+        "username": "bench-oncologist",
+        "password": "bench-only-password-2026",
+        "meeting": item.meeting_id,
+        "item": item.pk,
+        "oncologist": Member.objects.get(role=Member.Role.ONCOLOGIST).pk,
+        "surgeon": Member.objects.get(role=Member.Role.SPINAL_SURGEON).pk,
+        "patients": list(Patient.objects.order_by("id").values_list("pk", flat=True)[:20]),
+    }
+    return load.table(load.main(ids))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=["S", "L"], default="S")
@@ -60,22 +81,7 @@ def main() -> int:
         out = subprocess.run([sys.executable, "-m", "bench.sweep"], cwd=ROOT, capture_output=True, text=True)
         lines += ["", "Reminder sweep (bench.sweep):", "", out.stdout.strip() or out.stderr.strip()[-2000:]]
     if not args.skip_load:
-        from bench import load
-        from mdt.models import AgendaItem, Member
-
-        harness.progress("Running: load test on gunicorn...")
-        item = AgendaItem.objects.filter(status=AgendaItem.Status.LISTED).order_by("-meeting__starts_at").first()
-        assert item is not None
-        ids = {
-            "username": "bench-oncologist",
-            "password": "bench-only-password-2026",
-            "meeting": item.meeting_id,
-            "item": item.pk,
-            "oncologist": Member.objects.get(role=Member.Role.ONCOLOGIST).pk,
-            "surgeon": Member.objects.get(role=Member.Role.SPINAL_SURGEON).pk,
-            "patients": list(Patient.objects.order_by("id").values_list("pk", flat=True)[:20]),
-        }
-        lines += ["", *load.table(load.main(ids))]
+        lines += ["", *_load_test()]
     text = "\n".join(lines)
     print(text)
     if not args.no_record:

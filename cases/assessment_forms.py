@@ -149,3 +149,10 @@ class NomsInputsForm(VersionedFormMixin):
         model = Case
         fields = ["radiosensitivity_override", "fit_for_surgery"]
         widgets = {"fit_for_surgery": FitnessSelect(attrs={"class": "form-select form-select-sm"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        override = self.fields["radiosensitivity_override"]
+        assert isinstance(override, forms.ChoiceField)
+        choices: list[tuple[Any, Any]] = list(override.choices)  # type: ignore[arg-type]
+        override.choices = [("", "Default for the primary"), *((v, label) for v, label in choices if v)]

@@ -120,7 +120,7 @@ class Modality(models.TextChoices):
 MRI_MODALITIES = (Modality.MRI_WHOLE_SPINE, Modality.MRI_TARGETED)
 
 
-class EsccGrade(models.IntegerChoices):
+class EsccGradeChoice(models.IntegerChoices):
     """Bilsky ESCC grade, stored as its order so grades compare (docs/clinical-reference.md §4)."""
 
     G0 = 0, "0: confined to bone"

@@ -17,7 +17,7 @@ from django.utils import timezone
 from cases.choices import (
     AmbulatoryStatus,
     CaseStatus,
-    EsccGrade,
+    EsccGradeChoice,
     FrankelGrade,
     Modality,
     NeuroRedFlag,
@@ -84,6 +84,26 @@ def seed_record(
     return stats
 
 
+def _synthetic_case(patient: Patient, rng: random.Random, now: dt.datetime, statuses: list[str]) -> Case:
+    """A case referred up to five years ago; those older than 60 days are closed."""
+    referred = now - dt.timedelta(days=rng.uniform(0.1, 5 * 365))
+    status = rng.choice(statuses) if referred > now - dt.timedelta(days=60) else CaseStatus.CLOSED
+    neuro = rng.random() < 0.35
+    return Case(
+        patient=patient,
+        referred_at=referred,
+        presentation=Presentation.SUSPECTED_MSCC if neuro else Presentation.SUSPECTED_METASTASES,
+        red_flags=[rng.choice(PainRedFlag.values)] + ([rng.choice(NeuroRedFlag.values)] if neuro else []),
+        suspected_diagnosis_at=referred - dt.timedelta(hours=rng.randint(1, 12)),
+        frankel_grade=rng.choice("CD") if neuro else FrankelGrade.E,
+        ambulatory_status=rng.choice(list(AmbulatoryStatus)),
+        ecog=rng.randint(0, 4),
+        karnofsky=rng.choice(range(30, 101, 10)),
+        spinal_levels=[rng.choice(["C5", "T4", "T7", "T9", "T11", "L1", "L3"])],
+        status=status,
+    )
+
+
 def _chunk(
     first: int,
     last: int,
@@ -110,24 +130,7 @@ def _chunk(
     new_cases = []
     for patient in new_patients:
         for _ in range(1 if rng.random() < 0.8 else 2):
-            referred = now - dt.timedelta(days=rng.uniform(0.1, 5 * 365))
-            status = rng.choice(statuses) if referred > now - dt.timedelta(days=60) else CaseStatus.CLOSED
-            neuro = rng.random() < 0.35
-            new_cases.append(
-                Case(
-                    patient=patient,
-                    referred_at=referred,
-                    presentation=Presentation.SUSPECTED_MSCC if neuro else Presentation.SUSPECTED_METASTASES,
-                    red_flags=[rng.choice(PainRedFlag.values)] + ([rng.choice(NeuroRedFlag.values)] if neuro else []),
-                    suspected_diagnosis_at=referred - dt.timedelta(hours=rng.randint(1, 12)),
-                    frankel_grade=rng.choice("CD") if neuro else FrankelGrade.E,
-                    ambulatory_status=rng.choice(list(AmbulatoryStatus)),
-                    ecog=rng.randint(0, 4),
-                    karnofsky=rng.choice(range(30, 101, 10)),
-                    spinal_levels=[rng.choice(["C5", "T4", "T7", "T9", "T11", "L1", "L3"])],
-                    status=status,
-                )
-            )
+            new_cases.append(_synthetic_case(patient, rng, now, statuses))
     Case.objects.bulk_create(new_cases, batch_size=1000)
     new_scans = []
     per_case = max(1, SCANS_PER_PATIENT * len(new_patients) // len(new_cases))
@@ -141,7 +144,7 @@ def _chunk(
             if performed < now:
                 scan.performed_at = performed
                 scan.reported_at = min(performed + dt.timedelta(hours=rng.randint(1, 12)), now)
-                scan.escc_grade = rng.choice(list(EsccGrade))
+                scan.escc_grade = rng.choice(list(EsccGradeChoice))
                 scan.report = "Synthetic report."
                 if rng.random() >= PENDING_REVIEW_SHARE and reviewer_ids:
                     scan.reviewed_at = scan.reported_at

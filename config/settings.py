@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "reminders",
     "accounts",
     "reports",
+    "signin",
     "integrations",
     "home",
 ]
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out after SESSION_IDLE_SECONDS idle or SESSION_COOKIE_AGE after sign-in (needs messages).
     "accounts.middleware.SessionLimitsMiddleware",
+    # A password-only session is held at the second-factor pages until it passes one (signin/).
+    "signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -98,6 +101,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% oneline %} in every template: long lines of markup written over several (core.templatetags.markup).
+            "builtins": ["core.templatetags.markup"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -146,7 +151,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # SIGN-IN AND SESSION PROTECTION (accounts/)
 # ------------------------------------------------------------------------------
 # Sign-in goes through the throttle (accounts/throttle.py explains the two counters).
-AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+# The second is never asked to authenticate: it labels sessions opened by single sign-on.
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend", "signin.backends.SingleSignOnBackend"]
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_COOLOFF_SECONDS = env_int("LOGIN_COOLOFF_SECONDS", 15 * 60, minimum=1)
 # Failures from one client address before it is paused; 0 turns the address counter off
@@ -161,6 +167,43 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script here reads the CSRF cookie: forms carry the token
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
+
+# SINGLE SIGN-ON AND THE SECOND FACTOR (signin/; docs/deploy.md "Single sign-on")
+# ------------------------------------------------------------------------------
+# Local usernames and passwords; a trust that signs everyone in through its identity
+# provider turns them off (the sign-in page then offers single sign-on only).
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
+# A local account must pass a second factor (a one-time code or a passkey) after its
+# password; set up at the first sign-in. Off by default only on a development machine.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", not DEBUG)
+# Wrong second factors before that account's second step is paused for LOGIN_COOLOFF_SECONDS.
+MFA_FAILURE_LIMIT = env_int("MFA_FAILURE_LIMIT", LOGIN_FAILURE_LIMIT, minimum=1)
+# Passkeys belong to one site name (the host, without port), checked with the page's origin.
+WEBAUTHN_RP_ID = env_str("WEBAUTHN_RP_ID")  # empty: the host of each request
+WEBAUTHN_RP_NAME = env_str("WEBAUTHN_RP_NAME", "Spinal MDT tracker")
+# OpenID Connect: set OIDC_ISSUER to turn single sign-on on.
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")  # or OIDC_CLIENT_SECRET_FILE
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid profile email")
+# How this app proves itself at the token endpoint: client_secret_basic or client_secret_post.
+OIDC_TOKEN_AUTH_METHOD = env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+# Where the roles are in the ID token (and in the userinfo answer, if OIDC_USERINFO is on):
+# Entra ID puts app roles in "roles" (or group ids in "groups"); CIS2 sends
+# "nhsid_nrbac_roles" from userinfo, a list of objects whose OIDC_ROLES_KEY is the code.
+OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "roles")
+OIDC_ROLES_KEY = env_str("OIDC_ROLES_KEY", "role_code")
+OIDC_USERINFO = env_bool("OIDC_USERINFO", False)
+# The role table: "claim value=app role" pairs separated by ";" (the app roles are the MDT
+# roles, e.g. oncologist, mdt_coordinator, and read_only). Nobody gets a role not listed here.
+OIDC_ROLE_MAP = env_str("OIDC_ROLE_MAP")
+# Seconds of clock difference allowed between this server and the provider.
+OIDC_CLOCK_LEEWAY_SECONDS = env_int("OIDC_CLOCK_LEEWAY_SECONDS", 60, minimum=0)
+if OIDC_ISSUER and not OIDC_CLIENT_ID:
+    raise ImproperlyConfigured("OIDC_ISSUER is set but OIDC_CLIENT_ID is not: both are needed for single sign-on")
+if not PASSWORD_SIGN_IN and not OIDC_ISSUER:
+    raise ImproperlyConfigured("PASSWORD_SIGN_IN is off and OIDC_ISSUER is not set: nobody could sign in")
 
 # HTTPS AND BROWSER PROTECTIONS (python manage.py check --deploy must stay silent)
 # ------------------------------------------------------------------------------

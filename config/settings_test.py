@@ -38,3 +38,8 @@ SECURE_SSL_REDIRECT = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
     _options["options"] = (_options.get("options", "") + " -c history_guard.allow_truncate=on").strip()
+
+# Most tests sign in with `client.force_login`: their sessions pass without a second factor
+# because it is off here (and their users have none). The tests of the second factor turn
+# it on with the `settings` fixture; production has it on (DEBUG off).
+MFA_REQUIRED = False

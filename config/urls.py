@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.templatetags.static import static
 from django.urls import include, path
@@ -7,6 +6,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from accounts.views import SignInView
+from signin.views.sign_out import SignOutView
 
 admin.site.site_header = "Spinal MDT tracker"
 admin.site.site_title = "Spinal MDT tracker"
@@ -17,7 +17,8 @@ urlpatterns = [
     # first request: `check --deploy` and `migrate` must work before collectstatic has run.
     path("favicon.ico", login_not_required(RedirectView.as_view(url=lazy(static, str)("favicon.svg"), permanent=True))),
     path("accounts/login/", SignInView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
+    path("accounts/", include("signin.urls")),
     path("admin/", admin.site.urls),
     path("", include("cases.urls")),
     path("", include("mdt.urls")),

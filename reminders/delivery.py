@@ -100,40 +100,45 @@ def deliver(*, reminder_id: int, claim: int, now: dt.datetime | None = None) -> 
     try:
         emails.message_for(reminder, rendered).send()
     except Exception as exc:
-        error = type(exc).__name__
-        if reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-            held.update(
-                status=Reminder.Status.FAILED,
-                lease_until=None,
-                status_reason=f"failed after {reminder.attempts} tries: {error}",
-            )
-            log.warning(
-                "reminder failed: id=%d kind=%s tries=%d error=%s", reminder_id, reminder.kind, reminder.attempts, error
-            )
-            return Outcome.FAILED
-        countdown = backoff(reminder.attempts)
-        # Open the gate for the retry of this claim; the lease outlives the countdown so the sweep
-        # does not claim the row meanwhile, unless the retry message is lost with Redis.
-        held.update(
-            send_started_at=None,
-            lease_until=now + dt.timedelta(seconds=countdown + settings.REMINDER_CLAIM_TIMEOUT_SECONDS),
-            status_reason=f"try {reminder.attempts} failed: {error}",
-        )
-        log.warning(
-            "reminder send failed: id=%d kind=%s try=%d error=%s retry_in=%ds",
-            reminder_id,
-            reminder.kind,
-            reminder.attempts,
-            error,
-            countdown,
-        )
-        raise SendLater(reminder_id, countdown) from exc
+        return _send_failed(held, reminder, now, exc)
 
     marked = held.update(status=Reminder.Status.SENT, sent_at=timezone.now(), lease_until=None, status_reason="")
     if not marked:  # cannot happen while the lease outlasts the task time limit (settings check)
         log.error("reminder sent after its claim was taken back: id=%d claim=%d", reminder_id, claim)
     log.info("reminder sent: id=%d kind=%s try=%d", reminder_id, reminder.kind, reminder.attempts)
     return Outcome.SENT
+
+
+def _send_failed(held: QuerySet[Reminder], reminder: Reminder, now: dt.datetime, exc: Exception) -> Outcome:
+    """Failed for good after REMINDER_MAX_ATTEMPTS tries; before that, SendLater with the backoff."""
+    error = type(exc).__name__
+    if reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+        held.update(
+            status=Reminder.Status.FAILED,
+            lease_until=None,
+            status_reason=f"failed after {reminder.attempts} tries: {error}",
+        )
+        log.warning(
+            "reminder failed: id=%d kind=%s tries=%d error=%s", reminder.pk, reminder.kind, reminder.attempts, error
+        )
+        return Outcome.FAILED
+    countdown = backoff(reminder.attempts)
+    # Open the gate for the retry of this claim; the lease outlives the countdown so the sweep
+    # does not claim the row meanwhile, unless the retry message is lost with Redis.
+    held.update(
+        send_started_at=None,
+        lease_until=now + dt.timedelta(seconds=countdown + settings.REMINDER_CLAIM_TIMEOUT_SECONDS),
+        status_reason=f"try {reminder.attempts} failed: {error}",
+    )
+    log.warning(
+        "reminder send failed: id=%d kind=%s try=%d error=%s retry_in=%ds",
+        reminder.pk,
+        reminder.kind,
+        reminder.attempts,
+        error,
+        countdown,
+    )
+    raise SendLater(reminder.pk, countdown) from exc
 
 
 def _postpone(held: QuerySet[Reminder], reminder: Reminder, now: dt.datetime, exc: Exception) -> Outcome:

@@ -5,7 +5,7 @@ Security Policy allows and WeasyPrint draws; static/css/reports.css only sizes t
 has a <title> and <desc> for screen readers, and the page shows the same numbers in a table.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -34,6 +34,22 @@ def _svg(chart_id: str, title: str, desc: str, width: int, height: int, body: li
         f'<title id="{chart_id}-title">{escape(title)}</title><desc id="{chart_id}-desc">{escape(desc)}</desc>'
     )
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 - every interpolated text is escaped
+
+
+def _segments(points: Sequence[Point], x: Callable[[int], float], y: Callable[[float], float]) -> list[list[str]]:
+    """The line's runs of "x,y": it breaks over months with nothing due rather than drawing through them."""
+    segment: list[str] = []
+    segments: list[list[str]] = []
+    for index, point in enumerate(points):
+        if point.value is None:
+            if segment:
+                segments.append(segment)
+            segment = []
+        else:
+            segment.append(f"{x(index):.1f},{y(point.value):.1f}")
+    if segment:
+        segments.append(segment)
+    return segments
 
 
 def trend_chart(chart_id: str, title: str, points: Sequence[Point], *, target: float = 100.0) -> SafeString:
@@ -71,19 +87,7 @@ def trend_chart(chart_id: str, title: str, points: Sequence[Point], *, target: f
                 f'<text x="{x(index):.1f}" y="{height - bottom + 16}" text-anchor="middle" font-size="11" '
                 f'fill="{MUTED}" {FONT}>{escape(point.label)}</text>'
             )
-    # The line breaks over months with nothing due rather than drawing through them.
-    segment: list[str] = []
-    segments: list[list[str]] = []
-    for index, point in enumerate(points):
-        if point.value is None:
-            if segment:
-                segments.append(segment)
-            segment = []
-        else:
-            segment.append(f"{x(index):.1f},{y(point.value):.1f}")
-    if segment:
-        segments.append(segment)
-    for line in segments:
+    for line in _segments(points, x, y):
         if len(line) > 1:
             body.append(f'<polyline points="{" ".join(line)}" fill="none" stroke="{LINE}" stroke-width="2.5"/>')
     for index, point in enumerate(points):

@@ -122,6 +122,28 @@ class SurvivalRow:
 NOT_SCORED = "not_scored"
 
 
+def _by_band(found: dict[str, dict[str, Any]]) -> list[SurvivalRow]:
+    """A row for every revised Tokuhashi band and for "not scored", empty ones included."""
+    bands = [(band.key, f"{band.low} to {band.high}", band.label) for band in scoring.TOKUHASHI_REVISED.bands]
+    result = []
+    for key, label, predicted in [*bands, (NOT_SCORED, "Not scored", "—")]:
+        row = found.get(key, {})
+        result.append(
+            SurvivalRow(
+                band=key,
+                label=label,
+                predicted=predicted,
+                patients=row.get("patients", 0),
+                deaths=row.get("deaths", 0),
+                followed_6=row.get("followed_6", 0),
+                alive_6=row.get("alive_6", 0),
+                followed_12=row.get("followed_12", 0),
+                alive_12=row.get("alive_12", 0),
+            )
+        )
+    return result
+
+
 def survival(*, period: Period, filters: Filters, today: dt.date) -> list[SurvivalRow]:
     """Observed survival from the first decision, by the latest revised Tokuhashi band: one grouped query.
 
@@ -176,22 +198,4 @@ def survival(*, period: Period, filters: Filters, today: dt.date) -> list[Surviv
             },
         )
     )
-    found: dict[str, dict[str, Any]] = {row["band_key"]: dict(row) for row in rows}
-    bands = [(band.key, f"{band.low} to {band.high}", band.label) for band in scoring.TOKUHASHI_REVISED.bands]
-    result = []
-    for key, label, predicted in [*bands, (NOT_SCORED, "Not scored", "—")]:
-        row = found.get(key, {})
-        result.append(
-            SurvivalRow(
-                band=key,
-                label=label,
-                predicted=predicted,
-                patients=row.get("patients", 0),
-                deaths=row.get("deaths", 0),
-                followed_6=row.get("followed_6", 0),
-                alive_6=row.get("alive_6", 0),
-                followed_12=row.get("followed_12", 0),
-                alive_12=row.get("alive_12", 0),
-            )
-        )
-    return result
+    return _by_band({row["band_key"]: dict(row) for row in rows})

@@ -25,8 +25,9 @@ from core.paginators import Window, page_number
 from core.pdf import pdf_from_template, pdf_response, static_text
 from reports import charts, exports
 from reports.forms import ReportForm, querystring, quick_range_links
-from reports.measures import MEASURES, MeasureKey, Result, measure_cases
-from reports.selectors import service_report
+from reports.measures import MEASURES, Filters, MeasureKey, Result, measure_cases
+from reports.periods import Period
+from reports.selectors import ServiceReport, service_report
 
 PAGE_SIZE = 50
 STYLESHEET = "css/reports.css"  # put inside the PDF: the charts' and tables' print rules
@@ -38,23 +39,46 @@ def _may_view_reports(user: Any) -> bool:
     raise PermissionDenied("The service audit is for coordinators, clinicians and auditors.")
 
 
+class BadFilters(Exception):
+    """The query string's period or filters do not hold: the export answers 400 with the form's messages."""
+
+    def __init__(self, form: ReportForm) -> None:
+        super().__init__(errors_text(form))
+        self.form = form
+
+
 def report_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """GET only, never cached, `policy.can_view_reports` or 403 (anonymous visitors are sent to sign in first)."""
-    allowed = user_passes_test(_may_view_reports)(view)
+    """GET only, never cached, `policy.can_view_reports` or 403 (anonymous visitors are sent to sign in first);
+    bad filters are a 400 that names them."""
+
+    def answering_bad_filters(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except BadFilters as exc:
+            return HttpResponseBadRequest(errors_text(exc.form) or "Check the dates and filters.")
+
+    allowed = user_passes_test(_may_view_reports)(answering_bad_filters)
     return wraps(view)(never_cache(require_safe(allowed)))
 
 
-def _filters_form(request: HttpRequest) -> ReportForm:
-    return ReportForm(request.GET)
+def _period_and_filters(request: HttpRequest) -> tuple[Period, Filters]:
+    form = ReportForm(request.GET)
+    if not form.is_valid():
+        raise BadFilters(form)
+    return form.report_period, form.report_filters
 
 
-def _bad_request(form: ReportForm) -> HttpResponse:
-    return HttpResponseBadRequest(errors_text(form) or "Check the dates and filters.")
+def _charts(report: ServiceReport) -> dict[str, Any]:
+    """The report's charts, the same on the page and in the PDF."""
+    return {
+        "cards": [(measure, charts.measure_trend(measure)) for measure in report.measures],
+        "decisions_chart": charts.decisions_chart(report.activity),
+    }
 
 
 @report_view
 def report_page(request: HttpRequest) -> HttpResponse:
-    form = _filters_form(request)
+    form = ReportForm(request.GET)
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form}, status=400)
     period, filters = form.report_period, form.report_filters
@@ -68,8 +92,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
             "report": report,
             "query": querystring(period, filters),
             "quick_ranges": quick_range_links(filters, period),
-            "cards": [(measure, charts.measure_trend(measure)) for measure in report.measures],
-            "decisions_chart": charts.decisions_chart(report.activity),
+            **_charts(report),
             "time_zone": settings.TIME_ZONE,
         },
     )
@@ -81,10 +104,7 @@ def breaches(request: HttpRequest, measure: str) -> HttpResponse:
         chosen = MEASURES[MeasureKey(measure)]
     except ValueError as exc:
         raise Http404("No such measure") from exc
-    form = _filters_form(request)
-    if not form.is_valid():
-        return _bad_request(form)
-    period, filters, now = form.report_period, form.report_filters, timezone.now()
+    (period, filters), now = _period_and_filters(request), timezone.now()
     cases = (
         measure_cases(chosen, period=period, filters=filters, now=now)
         .filter(result=Result.BREACH.value)
@@ -117,10 +137,7 @@ def _csv_response(lines: Any, filename: str) -> StreamingHttpResponse:
 
 @report_view
 def measures_csv(request: HttpRequest) -> HttpResponseBase:
-    form = _filters_form(request)
-    if not form.is_valid():
-        return _bad_request(form)
-    period, filters = form.report_period, form.report_filters
+    period, filters = _period_and_filters(request)
     report = service_report(period=period, filters=filters, now=timezone.now())
     rows = exports.measure_rows(report.measures, period, filters)
     return _csv_response(exports.csv_lines(rows), f"service-audit-measures-{period.first}-to-{period.last}.csv")
@@ -128,14 +145,11 @@ def measures_csv(request: HttpRequest) -> HttpResponseBase:
 
 @report_view
 def cases_csv(request: HttpRequest) -> HttpResponseBase:
-    form = _filters_form(request)
-    if not form.is_valid():
-        return _bad_request(form)
+    period, filters = _period_and_filters(request)
     try:
         measures = exports.measures_for(request.GET.get("measure") or None)
     except ValueError:
         return HttpResponseBadRequest(f"No such measure. Choose one of: {', '.join(MeasureKey)}.")
-    period, filters = form.report_period, form.report_filters
     rows, seen = exports.case_rows(
         measures, period=period, filters=filters, now=timezone.now(), with_mrn=policy.can_see_mrn(request.user)
     )
@@ -147,18 +161,14 @@ def cases_csv(request: HttpRequest) -> HttpResponseBase:
 @report_view
 def report_pdf(request: HttpRequest) -> HttpResponse:
     """The whole report for a governance meeting: aggregate figures only, no patient identifiers."""
-    form = _filters_form(request)
-    if not form.is_valid():
-        return _bad_request(form)
-    period, filters = form.report_period, form.report_filters
+    period, filters = _period_and_filters(request)
     report = service_report(period=period, filters=filters, now=timezone.now())
     pdf = pdf_from_template(
         "pdf/report.html",
         {
             "report": report,
             "stylesheet": static_text(STYLESHEET),
-            "cards": [(measure, charts.measure_trend(measure)) for measure in report.measures],
-            "decisions_chart": charts.decisions_chart(report.activity),
+            **_charts(report),
         },
     )
     return pdf_response(pdf, f"service-audit-{period.first}-to-{period.last}.pdf")

@@ -40,7 +40,11 @@ def redis_url() -> Iterator[str]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests need a Chromium. CI installs one and must run them; elsewhere they are skipped, loudly."""
+    """Browser tests are slow (a real Chromium per test) and need one: CI installs it and must run
+    them; elsewhere they are skipped, loudly."""
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.slow)
     if os.path.exists(CHROMIUM):
         return
     if os.environ.get("CI"):

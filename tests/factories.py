@@ -1,7 +1,10 @@
-"""factory_boy factories for the clinical record and the team."""
+"""Every record a test needs, made in one place: factory_boy factories for the clinical record,
+the team and meetings; users in each role made the way production makes them; makers for the
+records reminders and reports are about, at chosen times."""
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
@@ -9,10 +12,12 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from accounts import policy
-from cases.choices import CaseStatus, Modality, Presentation, PrimarySite, Sex
+from accounts.roles import assign_read_only, assign_role
+from cases.choices import CaseStatus, Modality, Presentation, PrimarySite, Sex, TreatmentModality
 from cases.models import Case, Patient, Scan
 from cases.validators import nhs_check_digit
-from mdt.models import Member
+from core.timezones import local_datetime
+from mdt.models import AgendaItem, Decision, FollowUp, Intent, Meeting, Member, SignOff
 
 
 def valid_nhs_number(n: int) -> str:
@@ -133,7 +138,7 @@ def next_wednesday_at(hour: int = 13, weeks: int = 0) -> dt.datetime:
     """A Wednesday after today at `hour` local time (the service's zone), `weeks` later."""
     today = timezone.localdate()
     day = today + dt.timedelta(days=(2 - today.weekday()) % 7 or 7, weeks=weeks)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+    return local_datetime(day, dt.time(hour, 0))
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -181,4 +186,161 @@ TOKUHASHI_COMPLETE = {
     "major_organ_mets": "none",
     "primary_site": "p3",
     "palsy": "none",
+}
+
+
+# --------------------------------------------------------------------------- users in each role
+
+PASSWORD = "correct-horse-battery"  # UserFactory's
+
+
+def team_user(username: str, role: str) -> Any:
+    """A user with an MDT role, in the groups `assign_role` gives that role."""
+    user = UserFactory(username=username)
+    MemberFactory(user=user, role=role)
+    assign_role(user, role)
+    return user
+
+
+def coordinator_user(username: str = "coordinator") -> Any:
+    return team_user(username, Member.Role.MDT_COORDINATOR)
+
+
+def clinician_user(username: str = "radiologist", role: str = Member.Role.RADIOLOGIST) -> Any:
+    return team_user(username, role)
+
+
+def read_only_user(username: str = "auditor") -> Any:
+    user = UserFactory(username=username)
+    assign_read_only(user)
+    return user
+
+
+def no_role_user(username: str = "nobody") -> Any:
+    """Signed in, but in no group and not in the team: what a new account looks like."""
+    return UserFactory(username=username)
+
+
+ROLE_MAKERS = {
+    "coordinator": coordinator_user,
+    "clinician": clinician_user,
+    "read_only": read_only_user,
+    "no_role": no_role_user,
+}
+
+
+# --------------------------------------------------------------------------- records at chosen times
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def local(*args: int) -> dt.datetime:
+    """A London wall-clock time as a UTC datetime, so that adding a timedelta adds elapsed time."""
+    return dt.datetime(*args, tzinfo=LONDON).astimezone(dt.UTC)
+
+
+def whole_spine_mri(case: Any, at: dt.datetime, modality: str = Modality.MRI_WHOLE_SPINE) -> Any:
+    return ScanFactory(case=case, modality=modality, requested_at=at - dt.timedelta(hours=1), performed_at=at)
+
+
+def mscc_case(start: dt.datetime, mri_at: dt.datetime | None = None, **kwargs: Any) -> Any:
+    """Suspected MSCC with neurology: the 24-hour MRI clock starts at `start`."""
+    case = CaseFactory(presentation=Presentation.SUSPECTED_MSCC, suspected_diagnosis_at=start, **kwargs)
+    if mri_at:
+        whole_spine_mri(case, mri_at)
+    return case
+
+
+def metastases_case(
+    start: dt.datetime, mri_at: dt.datetime | None = None, plan_at: dt.datetime | None = None, **kwargs: Any
+) -> Any:
+    """Suspected spinal metastases without neurology: the 1-week MRI-and-plan clock starts at `start`."""
+    case = CaseFactory(
+        presentation=Presentation.SUSPECTED_METASTASES,
+        red_flags=["nocturnal_pain"],
+        suspected_diagnosis_at=start,
+        treatment_plan_agreed_at=plan_at,
+        **kwargs,
+    )
+    if mri_at:
+        whole_spine_mri(case, mri_at)
+    return case
+
+
+def radiotherapy_case(decided: dt.datetime, started: dt.datetime | None = None, **kwargs: Any) -> Any:
+    """A decision to treat with radiotherapy: the 24-hour start clock."""
+    fields = {"presentation": Presentation.KNOWN_DISEASE_REVIEW, "treatment_modality": TreatmentModality.RADIOTHERAPY}
+    return CaseFactory(**fields | kwargs, decision_to_treat_at=decided, treatment_start_at=started)
+
+
+def decision(case: Any, at: dt.datetime, treatments: list[str], **kwargs: Any) -> Decision:
+    """An urgent (between-meetings) decision: needs no agenda item."""
+    return Decision.objects.create(
+        case=case,
+        urgent=True,
+        treatments=treatments,
+        intent=Intent.PALLIATIVE,
+        rationale=kwargs.pop("rationale", "Test"),
+        decided_at=at,
+        recorded_by=kwargs.pop("recorded_by", None) or UserFactory(),
+        **kwargs,
+    )
+
+
+HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
+
+
+def performed_scan(performed_ago: dt.timedelta, **case_fields: Any) -> Scan:
+    """A whole-spine MRI performed `performed_ago`, not reviewed."""
+    performed_at = timezone.now() - performed_ago
+    case = CaseFactory(**case_fields)
+    return ScanFactory(case=case, requested_at=performed_at - 2 * HOUR, performed_at=performed_at)
+
+
+def meeting(starts_at: dt.datetime, **fields: Any) -> Meeting:
+    """A meeting at any time, past ones included (Meeting.clean refuses the past; the ORM does not)."""
+    return Meeting.objects.create(
+        starts_at=starts_at,
+        ends_at=starts_at + 2 * HOUR,
+        agenda_closes_at=starts_at - DAY,
+        location="Seminar room 2",
+        **fields,
+    )
+
+
+def listed_item(on: Meeting, case: Case | None = None, **fields: Any) -> AgendaItem:
+    fields.setdefault("question", "Surgery first?")
+    return AgendaItem.objects.create(meeting=on, case=case or CaseFactory(), **fields)
+
+
+def decision_awaiting(member_users: list[Any], decided_at: dt.datetime, case: Case | None = None) -> Decision:
+    """An urgent decision awaiting sign-off by each user's team member."""
+    made = decision(
+        case or CaseFactory(), decided_at, ["cebrt"], rationale="Canary rationale text", recorded_by=member_users[0]
+    )
+    for user in member_users:
+        SignOff.objects.create(decision=made, member=user.member)
+    return made
+
+
+def follow_up(owner: Any, due_on: dt.date, case: Case | None = None, **fields: Any) -> FollowUp:
+    return FollowUp.objects.create(
+        case=case or CaseFactory(),
+        kind="clinic_review",
+        due_on=due_on,
+        owner=owner.member,
+        note="Canary note",
+        **fields,
+    )
+
+
+# moderate 1 + one_or_two 1 + two 1 + none 2 + p5 5 + incomplete 1 = 11: 6 months or more
+TOKUHASHI_11 = {
+    "general_condition": "moderate",
+    "extraspinal_bone_mets": "one_or_two",
+    "vertebral_body_mets": "two",
+    "major_organ_mets": "none",
+    "primary_site": "p5",
+    "palsy": "incomplete",
 }

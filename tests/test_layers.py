@@ -21,6 +21,8 @@ LAYERS = {
     "mdt": 3,
     "reminders": 4,
     "reports": 4,
+    "integrations": 4,  # the FHIR API, the PAS feed, the national datasets (docs/integration.md)
+    "signin": 4,  # single sign-on and the second factor: needs accounts (roles) and mdt (Member)
     "home": 5,
 }
 EXEMPT = ("migrations",)

@@ -1,4 +1,4 @@
-"""The clinical record (record.py) and the scores recorded on it (assessments.py)."""
+"""The clinical record: patients and cases (record.py), imaging (scans.py), scores (assessments.py)."""
 
 from cases.models.assessments import (
     Assessment,
@@ -13,11 +13,9 @@ from cases.models.record import (
     CaseQuerySet,
     Patient,
     PatientQuerySet,
-    Scan,
-    ScanQuerySet,
-    ScanState,
     validate_date_of_birth,
 )
+from cases.models.scans import Scan, ScanQuerySet, ScanState
 
 __all__ = [
     "CLOCK_SKEW",

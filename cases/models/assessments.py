@@ -17,7 +17,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases import scoring
-from cases.models.record import CLOCK_SKEW, Case, Scan
+from cases.models.record import CLOCK_SKEW, Case
+from cases.models.scans import Scan
 from core.fields import LimitedTextField
 
 

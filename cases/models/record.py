@@ -12,19 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases import pacs
 from cases.choices import (
-    ESCC_KEYS,
-    MRI_MODALITIES,
     NEURO_RED_FLAG_KEYS,
     RED_FLAG_LABELS,
     AmbulatoryStatus,
     AsiaGrade,
     CaseStatus,
     Ecog,
-    EsccGrade,
     FrankelGrade,
-    Modality,
     Presentation,
     PrimarySite,
     Radiosensitivity,
@@ -37,7 +32,6 @@ from cases.validators import (
     format_nhs_number,
     looks_like_nhs_number,
     normalise_nhs_number,
-    validate_dicom_uid,
     validate_karnofsky,
     validate_ods_code,
 )
@@ -164,6 +158,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.exclude(status=CaseStatus.CLOSED)
 
     def with_pending_mri_review(self) -> "CaseQuerySet":
+        from cases.models.scans import Scan  # scans.py builds on Case: imported when first asked
+
         return self.filter(Exists(Scan.objects.pending_review().filter(case=OuterRef("pk"))))
 
 
@@ -338,151 +334,5 @@ class Case(Versioned):
             and self.treatment_start_at < self.decision_to_treat_at
         ):
             errors.setdefault("treatment_start_at", "Treatment cannot start before the decision to treat.")
-        if errors:
-            raise ValidationError(errors)
-
-
-class ScanQuerySet(models.QuerySet["Scan"]):
-    def pending_review(self) -> "ScanQuerySet":
-        """MRI performed and not yet reviewed by a specialist: the review worklist."""
-        return self.filter(modality__in=MRI_MODALITIES, performed_at__isnull=False, reviewed_at__isnull=True)
-
-
-class ScanState(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    PERFORMED = "performed", "Performed, awaiting report"
-    REPORTED = "reported", "Reported, awaiting review"
-    REVIEWED = "reviewed", "Reviewed"
-
-
-class Scan(Versioned):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="scans")
-    modality = models.CharField(max_length=20, choices=Modality.choices, default=Modality.MRI_WHOLE_SPINE)
-    requested_at = models.DateTimeField(default=timezone.now)
-    performed_at = models.DateTimeField(null=True, blank=True)
-    reported_at = models.DateTimeField(null=True, blank=True)
-    report = LimitedTextField(blank=True, max_length=20_000)  # a long MRI report is a few thousand
-    escc_grade = models.PositiveSmallIntegerField(
-        "ESCC (Bilsky) grade",
-        choices=EsccGrade.choices,
-        null=True,
-        blank=True,
-        help_text="At the level of worst compression, on axial T2-weighted MRI.",
-    )
-    escc_level = models.CharField("level of worst compression", max_length=8, blank=True)
-    # The radiology system's keys for the study (docs/integration.md, PACS): they build the
-    # "Open images" link and let a report from the feed find its scan.
-    accession_number = models.CharField(
-        max_length=16, blank=True, help_text="The radiology information system's number for the examination."
-    )
-    study_instance_uid = models.CharField(
-        "study instance UID", max_length=64, blank=True, validators=[validate_dicom_uid],
-        help_text="The DICOM study instance UID, e.g. 1.2.826.0.1.3680043.2.1125.1.",
-    )  # fmt: skip
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewed_scans"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
-    objects = ScanQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-requested_at", "-id"]
-        permissions = [("review_scan", "Can mark a scan reviewed (radiologist, oncologist, spinal surgeon)")]
-        indexes = [
-            # The scan changelist's default order (-requested_at, -id): a page without sorting the table.
-            models.Index(fields=["-requested_at", "-id"], name="scan_requested_order_idx"),
-            # A case's scans, newest first (case page, agenda, clocks).
-            models.Index(fields=["case", "-requested_at"], name="scan_case_requested_idx"),
-            # Dashboard worklist "MRI scans waiting for review" (Scan.objects.pending_review()
-            # ordered by performed_at): only the few pending rows are in the index.
-            models.Index(
-                fields=["performed_at", "id"],
-                name="scan_pending_review_idx",
-                condition=Q(performed_at__isnull=False, reviewed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
-            ),
-        ]
-        constraints = [
-            # One scan per accession number and per study UID: a report from the feed names exactly one.
-            models.UniqueConstraint(
-                fields=["accession_number"],
-                condition=~Q(accession_number=""),
-                name="scan_accession_number_unique",
-                violation_error_message="Another scan has this accession number.",
-            ),
-            models.UniqueConstraint(
-                fields=["study_instance_uid"],
-                condition=~Q(study_instance_uid=""),
-                name="scan_study_uid_unique",
-                violation_error_message="Another scan has this study instance UID.",
-            ),
-            models.CheckConstraint(
-                condition=Q(performed_at__isnull=True) | Q(performed_at__gte=F("requested_at")),
-                name="scan_performed_after_requested",
-            ),
-            models.CheckConstraint(
-                condition=Q(reported_at__isnull=True)
-                | Q(performed_at__isnull=False, reported_at__gte=F("performed_at")),
-                name="scan_reported_after_performed",
-            ),
-            models.CheckConstraint(
-                condition=Q(reviewed_at__isnull=True)
-                | Q(performed_at__isnull=False, reviewed_at__gte=F("performed_at")),
-                name="scan_reviewed_after_performed",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_modality_display()} requested {timezone.localtime(self.requested_at):%d %b %Y}"
-
-    @property
-    def is_mri(self) -> bool:
-        return self.modality in MRI_MODALITIES
-
-    @property
-    def state(self) -> ScanState:
-        if self.reviewed_at:
-            return ScanState.REVIEWED
-        if self.reported_at:
-            return ScanState.REPORTED
-        if self.performed_at:
-            return ScanState.PERFORMED
-        return ScanState.REQUESTED
-
-    @property
-    def images_url(self) -> str | None:
-        """The PACS viewer's address for this study ("Open images"), when one is configured."""
-        return pacs.viewer_url(accession=self.accession_number, study_uid=self.study_instance_uid)
-
-    @property
-    def escc_key(self) -> str:
-        return ESCC_KEYS[self.escc_grade] if self.escc_grade is not None else ""
-
-    def clean(self) -> None:
-        errors: dict[str, str] = {}
-        latest_allowed = timezone.now() + CLOCK_SKEW
-        for field, label in (("performed_at", "performed"), ("reported_at", "reported"), ("reviewed_at", "reviewed")):
-            value = getattr(self, field)
-            if value and value > latest_allowed:
-                errors[field] = f"A scan cannot be {label} in the future."
-        if self.performed_at and self.requested_at and self.performed_at < self.requested_at:
-            errors.setdefault("performed_at", "A scan cannot be performed before it was requested.")
-        if self.reported_at and not self.performed_at:
-            errors.setdefault("reported_at", "A scan cannot be reported before it has been performed.")
-        elif self.reported_at and self.performed_at and self.reported_at < self.performed_at:
-            errors.setdefault("reported_at", "A scan cannot be reported before it was performed.")
-        if self.reviewed_at and not self.performed_at:
-            errors.setdefault("reviewed_at", "A scan cannot be reviewed before it has been performed.")
-        elif self.reviewed_at and self.performed_at and self.reviewed_at < self.performed_at:
-            errors.setdefault("reviewed_at", "A scan cannot be reviewed before it was performed.")
-        if self.reviewed_at and not self.reviewed_by_id:
-            errors.setdefault("reviewed_by", "Name who reviewed the scan.")
-        if self.reviewed_by_id and not self.reviewed_at:
-            errors.setdefault("reviewed_at", "Give the time the scan was reviewed.")
-        if self.escc_grade is not None and not self.performed_at:
-            errors.setdefault("escc_grade", "An ESCC grade needs a performed scan.")
         if errors:
             raise ValidationError(errors)

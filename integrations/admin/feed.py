@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from accounts import policy
 from integrations.hl7 import conflicts
 from integrations.models import FeedConflict, FeedMessage
 
@@ -37,7 +38,7 @@ class FeedConflictAdmin(ReadOnlyAdmin):
     actions = ["keep_record_value", "apply_feed_value"]
 
     def _settle(self, request: HttpRequest, queryset: QuerySet[FeedConflict], apply_feed: bool) -> None:
-        if not request.user.has_perm("integrations.resolve_feedconflict"):
+        if not policy.can_resolve_feed_conflict(request.user):
             messages.error(request, "Only MDT coordinators settle conflicts with the PAS feed.")
             return
         settled = 0

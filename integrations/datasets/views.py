@@ -2,15 +2,13 @@
 
 import csv
 
-from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from accounts import policy
 from accounts.services import access_record_many
 from integrations.datasets import cosd
-
-PERMISSION = "integrations.export_dataset"
 
 
 def _check_month(year: int, month: int) -> None:
@@ -19,7 +17,7 @@ def _check_month(year: int, month: int) -> None:
 
 
 @require_safe
-@permission_required(PERMISSION, raise_exception=True)
+@policy.required(policy.can_export_dataset)
 def export_csv(request: HttpRequest, year: int, month: int) -> HttpResponse:
     _check_month(year, month)
     found = cosd.rows(year, month)
@@ -31,7 +29,7 @@ def export_csv(request: HttpRequest, year: int, month: int) -> HttpResponse:
 
 
 @require_safe
-@permission_required(PERMISSION, raise_exception=True)
+@policy.required(policy.can_export_dataset)
 def quality(request: HttpRequest, year: int, month: int) -> HttpResponse:
     _check_month(year, month)
     found = cosd.rows(year, month)

@@ -9,7 +9,7 @@ incomplete score has no total (a blank component is never counted as 0: docs/cli
 
 from typing import Any
 
-from cases.choices import ESCC_KEYS, EsccGrade, FrankelGrade
+from cases.choices import ESCC_KEYS, EsccGradeChoice, FrankelGrade
 from cases.models import Assessment, Case, Scan
 from integrations.fhir import codes
 from integrations.fhir.record import local_datetime, meta, ref
@@ -78,7 +78,7 @@ def escc(row: Scan, patient_id: int) -> dict[str, Any]:
         "category": _category("imaging", "Imaging"),
         "code": codes.local("observation", "escc", "Epidural spinal cord compression (Bilsky) grade"),
         "subject": ref("Patient", patient_id),
-        "valueCodeableConcept": codes.local("escc-grade", key, EsccGrade(row.escc_grade).label),
+        "valueCodeableConcept": codes.local("escc-grade", key, EsccGradeChoice(row.escc_grade).label),
         "derivedFrom": [ref("ImagingStudy", row.pk)],
     }
     if row.performed_at:

@@ -17,7 +17,7 @@ from accounts.services import access_record_many
 from integrations.fhir import capability, queries, search
 from integrations.fhir.auth import Forbidden, Unauthorized, client_for
 from integrations.fhir.responses import bundle, fhir_response, outcome
-from integrations.fhir.validate import validated
+from integrations.fhir.validate import check
 
 
 def base_url(request: HttpRequest) -> str:
@@ -54,7 +54,10 @@ def search_view(request: HttpRequest, resource_type: str) -> HttpResponse:
     if page.next_after is not None:
         params = [(key, value) for key, values in request.GET.lists() if key != "after" for value in values]
         next_url = f"{base}{resource_type}?{urlencode([*params, ('after', page.next_after)])}"
-    result = bundle([hit.resource for hit in page.hits], base, request.build_absolute_uri(), next_url)
+    try:
+        result = bundle([hit.resource for hit in page.hits], base, request.build_absolute_uri(), next_url)
+    except pydantic.ValidationError:
+        return outcome(500, "exception", f"A {resource_type} could not be expressed as valid FHIR.")
     _record(client, page.hits)
     return fhir_response(result)
 
@@ -68,8 +71,9 @@ def read_view(request: HttpRequest, resource_type: str, resource_id: str) -> Htt
     hits = queries.RESOURCE_TYPES[resource_type].read(resource_id)
     if not hits:
         return outcome(404, "not-found", f"{resource_type}/{resource_id} is not known here.")
+    resource = hits[0].resource
     try:
-        resource = validated(hits[0].resource)
+        check(resource)
     except pydantic.ValidationError:
         return outcome(500, "exception", f"{resource_type}/{resource_id} could not be expressed as valid FHIR.")
     _record(client, hits)

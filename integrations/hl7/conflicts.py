@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import policy
+from core.history import save_as
 from integrations.models import FeedConflict
 
 
@@ -17,7 +19,7 @@ class ConflictError(Exception):
 @transaction.atomic
 def feed_conflict_resolve(*, conflict_id: int, apply_feed_value: bool, user: Any) -> FeedConflict:
     """Keep the record's value, or apply the feed's (through the model's validation and history)."""
-    if not user.has_perm("integrations.resolve_feedconflict"):
+    if not policy.can_resolve_feed_conflict(user):
         raise PermissionDenied("Only MDT coordinators settle conflicts with the PAS feed.")
     conflict = FeedConflict.objects.select_for_update().get(pk=conflict_id)
     if conflict.resolved_at:
@@ -34,8 +36,7 @@ def feed_conflict_resolve(*, conflict_id: int, apply_feed_value: bool, user: Any
             raise ConflictError("; ".join(exc.messages)) from exc
         if hasattr(record, "version"):
             record.version += 1
-        record._history_user = user
-        record.save()
+        save_as(user, record)
     conflict.resolved_at, conflict.resolved_by = timezone.now(), user
     conflict.resolution = "applied the feed's value" if apply_feed_value else "kept the record's value"
     conflict.save(update_fields=["resolved_at", "resolved_by", "resolution"])

@@ -10,6 +10,7 @@ from typing import Any
 
 from cases import services as case_services
 from cases.models import Patient
+from core.history import save_as
 
 
 def record_death(*, patient: Patient, date_of_death: dt.date, user: Any) -> None:
@@ -20,8 +21,7 @@ def record_death(*, patient: Patient, date_of_death: dt.date, user: Any) -> None
     patient.died_on = date_of_death
     patient.full_clean()
     patient.version += 1
-    patient._history_user = user  # type: ignore[attr-defined]
-    patient.save()
+    save_as(user, patient)
 
 
 __all__ = ["record_death"]

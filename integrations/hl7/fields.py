@@ -37,6 +37,7 @@ def apply_values(*, record: models.Model, patient_id: int, values: dict[str, Any
         for row in FeedFieldValue.objects.filter(model=label, object_id=record.pk, field__in=list(values))
     }
     changes = Changes()
+    sent: list[FeedFieldValue] = []
     for name, new in values.items():
         current, incoming = as_text(getattr(record, name)), as_text(new)
         previous = last.get(name)
@@ -51,8 +52,15 @@ def apply_values(*, record: models.Model, patient_id: int, values: dict[str, Any
                 model=label, object_id=record.pk, patient_id=patient_id, field=name,
                 record_value=current, feed_value=incoming, message=message,
             )  # fmt: skip
-        FeedFieldValue.objects.update_or_create(
-            model=label, object_id=record.pk, field=name,
-            defaults={"value": incoming, "message": message, "received_at": message.received_at},
+        sent.append(
+            FeedFieldValue(model=label, object_id=record.pk, field=name, value=incoming, message=message,
+                           received_at=message.received_at)
         )  # fmt: skip
+    # The new last values in one statement (an upsert on the one-per-field constraint), not one per field.
+    FeedFieldValue.objects.bulk_create(
+        sent,
+        update_conflicts=True,
+        unique_fields=["model", "object_id", "field"],
+        update_fields=["value", "message", "received_at"],
+    )
     return changes

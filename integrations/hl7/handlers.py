@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from cases.models import Patient
+from core.history import save_as
 from integrations.hl7 import death, fields, reports, values
 from integrations.hl7.errors import FeedError
 from integrations.hl7.parse import Message, value
@@ -32,8 +33,7 @@ def _patient(pid: Any) -> Patient:
 def _save(patient: Patient, user: Any) -> None:
     patient.full_clean()
     patient.version += 1  # an edit form open since now gets the stale-edit message
-    patient._history_user = user  # type: ignore[attr-defined]
-    patient.save()
+    save_as(user, patient)
 
 
 def demographics(message: Message, row: FeedMessage) -> tuple[Patient, str]:

@@ -20,6 +20,7 @@ SUPPORTED = {
 }
 # The order segments must come in (equal ranks may come in either order, or repeat).
 ADT_RANK = {"MSH": 0, "EVN": 1, "PID": 2, "PD1": 3, "MRG": 4, "NK1": 4, "PV1": 5, "PV2": 6}
+USED = frozenset({"MSH", "EVN", "PID", "PD1", "MRG", "OBR", "OBX"})
 _ESCAPES = {"F": "|", "S": "^", "T": "&", "R": "~", "E": "\\", ".br": "\n"}
 _ESCAPE = re.compile(r"\\(F|S|T|R|E|\.br)\\")
 
@@ -91,8 +92,14 @@ def parse(raw: str) -> Message:
     text = raw.replace("\r\n", "\r").replace("\n", "\r").strip("\r")
     if not text.startswith("MSH"):
         raise Rejected("The message does not start with an MSH segment.")
+    lines = [line for line in text.split("\r") if line]
+    names = [line[:3] for line in lines]
+    # hl7apy builds an object for every field of every segment: only the segments the feed reads are
+    # handed to it (a real ADT carries PV1, NK1, AL1, DG1... that nothing here uses). The order and
+    # presence checks below still see every segment.
+    used = "\r".join(line for line in lines if line[:3] in USED)
     try:
-        parsed = parse_message(text, find_groups=False, validation_level=VALIDATION_LEVEL.TOLERANT)
+        parsed = parse_message(used, find_groups=False, validation_level=VALIDATION_LEVEL.TOLERANT)
     except HL7apyException as exc:
         raise Rejected(f"The message could not be parsed: {type(exc).__name__}.") from exc
     except (ValueError, KeyError, IndexError) as exc:
@@ -114,12 +121,11 @@ def parse(raw: str) -> Message:
         raise Rejected("MSH-10 (message control id) is empty.")
     if message.trigger not in SUPPORTED.get(message.message_code, set()):
         raise Rejected(f"Message type {message.message_type} is not taken by this feed.")
-    _check_structure(message)
+    _check_structure(message, names)
     return message
 
 
-def _check_structure(message: Message) -> None:
-    names = [segment.name for segment in message.segments]
+def _check_structure(message: Message, names: list[str]) -> None:
     if message.message_code == "ADT":
         for required in ("EVN", "PID"):
             if required not in names:

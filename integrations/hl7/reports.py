@@ -9,6 +9,7 @@ feed value is not overwritten (a conflict is flagged instead).
 from typing import Any
 
 from cases.models import Patient, Scan
+from core.history import save_as
 from integrations.hl7 import fields, values
 from integrations.hl7.errors import FeedError
 from integrations.hl7.parse import Message, value
@@ -51,8 +52,7 @@ def file_report(message: Message, row: FeedMessage, user: Any) -> tuple[Patient,
     changes = fields.apply_values(record=scan, patient_id=patient.pk, values=incoming, message=row)
     if changes.applied:
         scan.full_clean()
-        scan._history_user = user  # type: ignore[attr-defined]
-        scan.save()
+        save_as(user, scan)
     outcome = f"report for accession {accession}: " + (f"filed ({', '.join(changes.applied)})" if changes.applied
                                                         else "no change")  # fmt: skip
     if changes.conflicts:

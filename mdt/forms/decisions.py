@@ -146,7 +146,7 @@ class SignForm(forms.Form):
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason for dissent",
+        label="Reason (needed to dissent)",
         max_length=max_length(SignOff, "reason"),
     )
 
@@ -159,7 +159,9 @@ class OutcomeForm(forms.Form):
                  ("withdrawn", "Withdrawn")],
         required=False,
     )  # fmt: skip
-    reason = forms.CharField(required=False, max_length=max_length(AgendaItem, "outcome_reason"), label="Reason")
+    reason = forms.CharField(
+        required=False, max_length=max_length(AgendaItem, "outcome_reason"), label="Reason (needed to withdraw)"
+    )
 
 
 class AmendmentForm(forms.Form):

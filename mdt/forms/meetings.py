@@ -15,16 +15,20 @@ class AddCasesForm(forms.Form):
     """Cases ticked in the candidate list, or one case typed by its number."""
 
     case_ids = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
-    case_number = IdField(label="Case number", required=False)
+    case_number = IdField(label="List a case by its number", required=False)
     late_reason = forms.CharField(
-        label="Reason for adding after the agenda closed",
+        label="Reason for adding after the agenda closed (required)",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 1}),
         max_length=LATE_REASON_MAX,
     )
 
-    def __init__(self, *args: Any, candidate_ids: list[int] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, candidate_ids: list[int] | None = None, number_label: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if number_label:  # a coordinator adds by number after (or instead of) the candidate list
+            self.fields["case_number"].label = number_label
         field = self.fields["case_ids"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(case_id, case_id) for case_id in candidate_ids or []]

@@ -85,29 +85,13 @@ def _insert_by_urgency(items: list[AgendaItem], new: AgendaItem) -> None:
     items.append(new)
 
 
-@transaction.atomic
-def agenda_add_cases(
-    *,
-    meeting_id: int,
-    case_ids: Iterable[int],
-    user: Any,
-    late_reason: str = "",
-    sources: dict[int, str] | None = None,
-) -> list[AgendaItem]:
-    """List cases on a meeting's agenda, each at its place by urgency. All or nothing."""
-    meeting = _editable_meeting(meeting_id)
-    now = timezone.now()
-    if not policy.can_list_case(user):
-        raise PermissionDenied("Only members of the MDT can list a case.")
-    if not policy.can_list_case(user, agenda_closed=meeting.agenda_is_closed(now)):
-        raise PermissionDenied("The agenda has closed: only a coordinator can add a case now, with a reason.")
-    wanted = list(dict.fromkeys(int(case_id) for case_id in case_ids))
-    if not wanted:
-        raise ValidationError({"case": "Choose at least one case to add."})
+def _items_to_list(
+    meeting: Meeting, wanted: list[int], *, user: Any, late: bool, late_reason: str, sources: dict[int, str]
+) -> tuple[list[AgendaItem], dict[str, Any]]:
+    """The items to add (new, or withdrawn ones restored) and every rule they break, keyed by field."""
     scans = Scan.objects.order_by("-requested_at", "-id")
     cases = Case.objects.select_related("patient").prefetch_related(Prefetch("scans", queryset=scans)).in_bulk(wanted)
     on_agenda = {item.case_id: item for item in meeting.items.filter(case_id__in=wanted)}
-    late = meeting.agenda_is_closed(now)
     errors: dict[str, Any] = {}
     new_items: list[AgendaItem] = []
     for case_id in wanted:
@@ -134,7 +118,7 @@ def agenda_add_cases(
                 meeting=meeting,
                 case=case,
                 question=case.mdt_question,
-                source=(sources or {}).get(case_id, AgendaItem.Source.ADDED),
+                source=sources.get(case_id, AgendaItem.Source.ADDED),
                 late_reason=late_reason.strip(),
                 added_by=user,
             )
@@ -143,6 +127,31 @@ def agenda_add_cases(
             except ValidationError as exc:
                 errors = exc.update_error_dict(errors)
             new_items.append(item)
+    return new_items, errors
+
+
+@transaction.atomic
+def agenda_add_cases(
+    *,
+    meeting_id: int,
+    case_ids: Iterable[int],
+    user: Any,
+    late_reason: str = "",
+    sources: dict[int, str] | None = None,
+) -> list[AgendaItem]:
+    """List cases on a meeting's agenda, each at its place by urgency. All or nothing."""
+    meeting = _editable_meeting(meeting_id)
+    now = timezone.now()
+    if not policy.can_list_case(user):
+        raise PermissionDenied("Only members of the MDT can list a case.")
+    if not policy.can_list_case(user, agenda_closed=meeting.agenda_is_closed(now)):
+        raise PermissionDenied("The agenda has closed: only a coordinator can add a case now, with a reason.")
+    wanted = list(dict.fromkeys(int(case_id) for case_id in case_ids))
+    if not wanted:
+        raise ValidationError({"case": "Choose at least one case to add."})
+    new_items, errors = _items_to_list(
+        meeting, wanted, user=user, late=meeting.agenda_is_closed(now), late_reason=late_reason, sources=sources or {}
+    )
     if errors:
         raise ValidationError(errors)
     items = _listed_items(meeting)

@@ -35,6 +35,20 @@ def _default_responsible(item: AgendaItem) -> list[int]:
     return ids
 
 
+def _record_outcome(
+    request: HttpRequest, item: AgendaItem, action: str, reason: str, next_id: int | None
+) -> HttpResponse:
+    """Not discussed (carried forward) or withdrawn, then on to the next item."""
+    meeting_id = item.meeting_id
+    try:
+        decisions.agenda_item_outcome(item_id=item.pk, user=request.user, status=action, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, errors_text(exc))
+        return redirect("item-decision", meeting_id, item.pk)
+    messages.success(request, "Outcome recorded: " + AgendaItem.Status(action).label.lower() + ".")
+    return redirect("item-decision", meeting_id, next_id) if next_id else redirect("meeting-detail", meeting_id)
+
+
 @never_cache
 def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     """Record the outcome of one agenda item, then move on to the next: the page used live in the meeting."""
@@ -60,15 +74,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
             return redirect("item-decision", meeting_id, item_id)
         action = buttons.cleaned_data["action"] or "save"
         if action in ("not_discussed", "withdrawn"):
-            try:
-                decisions.agenda_item_outcome(
-                    item_id=item.pk, user=request.user, status=action, reason=buttons.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                messages.error(request, errors_text(exc))
-                return redirect("item-decision", meeting_id, item_id)
-            messages.success(request, "Outcome recorded: " + AgendaItem.Status(action).label.lower() + ".")
-            return redirect("item-decision", meeting_id, next_id) if next_id else redirect("meeting-detail", meeting_id)
+            return _record_outcome(request, item, action, buttons.cleaned_data["reason"], next_id)
         if form.is_valid() and follow_ups.is_valid():
             try:
                 decision = decisions.decision_record(

@@ -89,7 +89,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "agenda_closed": agenda_closed,
             "open_for_listing": open_for_listing,
             "candidates": candidates,
-            "add_form": AddCasesForm(),
+            "add_form": AddCasesForm(number_label="Or add a case by its number" if coordinator else None),
             "present_ids": present_ids,
         },
     )

@@ -1,7 +1,7 @@
 """Care reminders: follow-ups due soon and overdue, steroids still active after treatment started."""
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -51,43 +51,44 @@ def _open_follow_ups(run: Run, kind: str, still_open: Q) -> Any:
     )
 
 
+def _follow_up_reminders(
+    run: Run, kind: str, rows: Any, key: str, due_at: Callable[[dt.date], dt.datetime]
+) -> Iterator[Reminder]:
+    """One reminder per follow-up row and recipient, once its morning (`due_at(due_on)`) has come."""
+    for follow_up_id, case_id, due_on, owner_id, owner_active, user_active in rows:
+        at = due_at(due_on)
+        if at > run.now:
+            continue
+        for user_id in _owners(run, owner_id, owner_active and user_active):
+            yield run.new(
+                kind,
+                recipient_id=user_id,
+                due_at=at,
+                key=f"{key}:{follow_up_id}:{user_id}",
+                follow_up_id=follow_up_id,
+                case_id=case_id,
+            )
+
+
+def _morning(day: dt.date) -> dt.datetime:
+    return local_datetime(day, dt.time(settings.REMINDER_DAY_START_HOUR))
+
+
 def derive_due_soon(run: Run) -> Iterator[Reminder]:
     """REMINDER_FOLLOW_UP_DAYS_BEFORE days before `due_on`, at REMINDER_DAY_START_HOUR local time."""
     today = timezone.localdate(run.now)
     before = dt.timedelta(days=settings.REMINDER_FOLLOW_UP_DAYS_BEFORE)
     rows = _open_follow_ups(run, DUE_SOON, due_soon_open(run.now)).filter(due_on__lte=today + before)
-    for follow_up_id, case_id, due_on, owner_id, owner_active, user_active in rows:
-        due_at = local_datetime(due_on - before, dt.time(settings.REMINDER_DAY_START_HOUR))
-        if due_at > run.now:
-            continue
-        for user_id in _owners(run, owner_id, owner_active and user_active):
-            yield run.new(
-                DUE_SOON,
-                recipient_id=user_id,
-                due_at=due_at,
-                key=f"follow-up-soon:{follow_up_id}:{user_id}",
-                follow_up_id=follow_up_id,
-                case_id=case_id,
-            )
+    yield from _follow_up_reminders(run, DUE_SOON, rows, "follow-up-soon", lambda due_on: _morning(due_on - before))
 
 
 def derive_overdue(run: Run) -> Iterator[Reminder]:
     """The morning after `due_on`, at REMINDER_DAY_START_HOUR local time."""
     today = timezone.localdate(run.now)
     rows = _open_follow_ups(run, OVERDUE, overdue_open(run.now)).filter(due_on__lt=today)
-    for follow_up_id, case_id, due_on, owner_id, owner_active, user_active in rows:
-        due_at = local_datetime(due_on + dt.timedelta(days=1), dt.time(settings.REMINDER_DAY_START_HOUR))
-        if due_at > run.now:
-            continue
-        for user_id in _owners(run, owner_id, owner_active and user_active):
-            yield run.new(
-                OVERDUE,
-                recipient_id=user_id,
-                due_at=due_at,
-                key=f"follow-up-overdue:{follow_up_id}:{user_id}",
-                follow_up_id=follow_up_id,
-                case_id=case_id,
-            )
+    yield from _follow_up_reminders(
+        run, OVERDUE, rows, "follow-up-overdue", lambda due_on: _morning(due_on + dt.timedelta(days=1))
+    )
 
 
 def follow_up_context(reminder: Reminder) -> dict[str, Any]:

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from accounts.models import AccessRecord
 from accounts.services import access_record
-from tests.accounts import clinician_user, coordinator_user, read_only_user
-from tests.factories import CaseFactory, PatientFactory
+from tests.factories import CaseFactory, PatientFactory, clinician_user, coordinator_user, read_only_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import AccessRecord
-from tests.accounts import PASSWORD, coordinator_user, read_only_user
-from tests.factories import CaseFactory, PatientFactory, ScanFactory
+from tests.factories import PASSWORD, CaseFactory, PatientFactory, ScanFactory, coordinator_user, read_only_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,8 +15,7 @@ from django.conf import settings
 
 from accounts import policy
 from accounts.choices import MemberRole
-from tests.accounts import no_role_user, read_only_user, team_user
-from tests.factories import UserFactory
+from tests.factories import UserFactory, no_role_user, read_only_user, team_user
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +50,8 @@ EXPECTED: dict[str, list[str]] = {
     "can_see_names": [*ALL_ROLES, "superuser"],
     "can_see_mrn": [*ALL_ROLES, "inactive_oncologist", "auditor", "superuser"],
     "can_resend_reminder": [*COORDINATORS, "superuser"],
+    "can_resolve_feed_conflict": [*COORDINATORS, "superuser"],
+    "can_export_dataset": [*COORDINATORS, "superuser"],
 }
 
 

@@ -18,8 +18,7 @@ from accounts.roles import (
     sync_roles,
 )
 from mdt.models import Member
-from tests.accounts import clinician_user, coordinator_user, read_only_user, team_user
-from tests.factories import UserFactory
+from tests.factories import UserFactory, clinician_user, coordinator_user, read_only_user, team_user
 
 pytestmark = pytest.mark.django_db
 

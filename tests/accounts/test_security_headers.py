@@ -15,8 +15,7 @@ from django.urls import path, reverse
 
 from config.settings import _proxy_ssl_header
 from config.urls import urlpatterns as site_urlpatterns
-from tests.accounts import clinician_user
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, clinician_user
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +129,7 @@ def test_it_explains_a_csrf_failure_plainly(client):
     assert "CSRF" not in body and "Referer" not in body
 
 
+@pytest.mark.slow  # runs manage.py check --deploy in a subprocess
 def test_check_deploy_reports_no_issues_with_production_settings():
     env = {
         key: value

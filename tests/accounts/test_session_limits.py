@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.middleware import LAST_ACTIVE_AT, SIGNED_IN_AT
-from tests.accounts import PASSWORD, clinician_user, coordinator_user
+from tests.factories import PASSWORD, clinician_user, coordinator_user
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,7 @@ def test_it_counts_any_request_as_activity(client, clock):
         assert client.get(reverse("dashboard")).status_code == 200
 
 
+@pytest.mark.slow  # walks the clock through twelve hours of requests
 def test_it_signs_out_twelve_hours_after_sign_in_however_active(client, clock):
     sign_in(client)
     for _ in range(int(12 * 60 / 10)):  # a request every ten minutes for twelve hours

@@ -13,8 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import SignInThrottle
-from tests.accounts import PASSWORD, clinician_user
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory, clinician_user
 
 pytestmark = pytest.mark.django_db
 

@@ -24,16 +24,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path
 from django.utils import timezone
 
-from accounts.models import AccessRecord
+from accounts.models import AccessRecord, SignInRecord
 from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from integrations.models import ApiClient, FeedConflict, FeedMessage
 from integrations.services import api_client_issue
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun
 from reminders.models import Reminder
+from signin.models import Passkey, ProviderIdentity, SecondFactorReset, TotpDevice
 from tests import factories
-from tests.accounts import ROLE_MAKERS, coordinator_user
-from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory
+from tests.factories import ROLE_MAKERS, AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, coordinator_user
 
 pytestmark = pytest.mark.django_db
 
@@ -60,11 +60,16 @@ ADMIN_AUTOCOMPLETE = "admin autocomplete"
 ADMIN_VIEW_ON_SITE = "admin view on site"
 ADMIN_CATCH_ALL = "admin catch-all"
 ADMIN_MODEL = "admin model page"  # by ADMIN_ACTIONS and ACCESS below
+SECOND_FACTOR = "second-factor page"  # signed-in users; see SECOND_FACTOR_STATUS
+SSO = "single sign-on"  # public, but 404 while no provider is configured (as in these tests)
 
 RULES: list[tuple[str, str]] = [
     (r"favicon\.ico|accounts/login/|admin/login/|healthz|fhir/metadata|fhir/openapi\.json", PUBLIC),
     (r"fhir/\w+(/<str:resource_id>)?", FHIR_API),
     (r"accounts/logout/|admin/logout/", SIGN_OUT),
+    (r"accounts/second-factor/(|set-up/|recovery-codes/)|accounts/security/", SECOND_FACTOR),
+    (r"accounts/second-factor/passkey/(|options/|new/|new/options/)", ACTION),
+    (r"accounts/sso/(|callback/)", SSO),
     (r"admin/|admin/password_change/|admin/password_change/done/|admin/jsi18n/", ADMIN_SITE),
     (r"admin/autocomplete/", ADMIN_AUTOCOMPLETE),
     (r"admin/r/<path:content_type_id>/<path:object_id>/", ADMIN_VIEW_ON_SITE),
@@ -113,6 +118,8 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "auth.user": VIEW,
         "auth.group": None,
         "accounts.accessrecord": None,
+        "accounts.signinrecord": None,
+        "signin.*": None,  # second factors and resets: superusers only
         "reminders.reminder": VIEW,  # the outbox is read-only; failed rows can be resent (an action)
         "integrations.apiclient": None,  # API tokens are the superuser's
         "integrations.*": VIEW,  # the PAS feed's messages and conflicts: read, and settled by an action
@@ -123,6 +130,8 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "auth.user": VIEW,
         "auth.group": VIEW,
         "accounts.accessrecord": VIEW,
+        "accounts.signinrecord": VIEW,  # who signed in, how, and the failures
+        "signin.*": None,
         "reminders.*": VIEW,
         "integrations.apiclient": None,
         "integrations.*": VIEW,
@@ -248,6 +257,11 @@ def world() -> dict[str, Any]:
         dedupe_key=f"mri-review:{scan.pk}:{users['clinician'].pk}:0",
     )
     AccessRecord.objects.create(user=users["clinician"], patient_id=patient.pk, kind="patient_page")
+    SignInRecord.objects.create(user=users["clinician"], event="signed_in", method="password_totp")
+    TotpDevice.objects.create(user=chair, secret="JBSWY3DPEHPK3PXP", confirmed=True)
+    Passkey.objects.create(user=chair, credential_id="walk-credential", public_key=b"k")
+    ProviderIdentity.objects.create(user=chair, issuer="https://idp.example", subject="walk")
+    SecondFactorReset.objects.create(user=chair, performed_by=chair, reason="walk")
     api_client_issue(client=ApiClient(name="warehouse", scopes=["Patient"]))
     feed_message = FeedMessage.objects.create(raw="MSH|^~\\&|PAS", status="applied", ack_code="AA", patient=patient)
     FeedConflict.objects.create(
@@ -362,8 +376,20 @@ PUBLIC_STATUS = {
 }
 
 
+# A complete session (these tests' force_login, second factor off): the second step is done,
+# so it goes on; a second factor can be added; recovery codes are only shown once, after one.
+SECOND_FACTOR_STATUS = {
+    "accounts/second-factor/": {302},
+    "accounts/second-factor/set-up/": {200},
+    "accounts/second-factor/recovery-codes/": {302},
+    "accounts/security/": {200},
+}
+
+
 def expected(route: Route, url: str, who: str) -> set[int | str]:
     kind = family(route)
+    if kind == SSO:
+        return {404}
     if kind == PUBLIC:
         if who == ANONYMOUS or route.template in ("favicon.ico", "healthz", "fhir/metadata", "fhir/openapi.json"):
             return set(PUBLIC_STATUS[route.template])
@@ -384,6 +410,8 @@ def expected(route: Route, url: str, who: str) -> set[int | str]:
         return {405}
     if kind == PAGE:
         return {200}
+    if kind == SECOND_FACTOR:
+        return set(SECOND_FACTOR_STATUS[route.template])
     if kind == SCORE_FORM:
         return {200} if who == "clinician" else {403}
     if kind == DECISION_FORM:
@@ -469,6 +497,7 @@ def test_an_anonymous_visitor_gets_only_sign_in_redirects_404s_and_public_pages(
 
 @pytest.mark.hazard("HAZ-007")
 @pytest.mark.parametrize("who", ROLES)
+@pytest.mark.slow  # every URL of the site, once per role
 def test_each_role_gets_what_its_family_allows_and_nothing_is_cached(world, client, who):
     client.force_login(world["users"][who])
     problems = []

@@ -18,6 +18,7 @@ from cases.models import Assessment, SinsAssessment, TokuhashiAssessment, Tomita
 from cases.services import assessment_record
 from mdt.models import Member
 from tests.factories import (
+    TOKUHASHI_11,
     AssessmentFactory,
     CaseFactory,
     PatientFactory,
@@ -40,15 +41,6 @@ SINS_11 = {
     "alignment": "normal",
     "vertebral_body_collapse": "lt50",
     "posterolateral_involvement": "unilateral",
-}
-# moderate 1 + one_or_two 1 + two 1 + none 2 + p5 5 + incomplete 1 = 11: 6 months or more
-TOKUHASHI_11 = {
-    "general_condition": "moderate",
-    "extraspinal_bone_mets": "one_or_two",
-    "vertebral_body_mets": "two",
-    "major_organ_mets": "none",
-    "primary_site": "p5",
-    "palsy": "incomplete",
 }
 # slow 1 + none 0 + multiple 2 = 3: long-term local control
 TOMITA_3 = {"primary_growth": "slow", "visceral_mets": "none", "bone_mets": "multiple"}

@@ -11,11 +11,19 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from cases import scoring, selectors
-from cases.choices import EsccGrade, Modality, PrimarySite
+from cases.choices import EsccGradeChoice, Modality, PrimarySite
 from cases.models.assessments import CURRENT_VERSION
 from cases.summary import case_summary
 from mdt.models import Member
-from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, clinician, coordinator
+from tests.factories import (
+    TOKUHASHI_11,
+    AssessmentFactory,
+    CaseFactory,
+    PatientFactory,
+    ScanFactory,
+    clinician,
+    coordinator,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,14 +52,6 @@ SINS_14 = {  # semirigid 1 + mechanical 3 + lytic 2 + de novo deformity 2 + gt50
     "alignment": "de_novo_deformity",
     "vertebral_body_collapse": "gt50",
     "posterolateral_involvement": "bilateral",
-}
-TOKUHASHI_11 = {
-    "general_condition": "moderate",
-    "extraspinal_bone_mets": "one_or_two",
-    "vertebral_body_mets": "two",
-    "major_organ_mets": "none",
-    "primary_site": "p5",
-    "palsy": "incomplete",
 }
 TOKUHASHI_8 = {**TOKUHASHI_11, "general_condition": "poor", "extraspinal_bone_mets": "ge3", "palsy": "complete"}
 TOMITA_3 = {"primary_growth": "slow", "visceral_mets": "none", "bone_mets": "multiple"}
@@ -175,8 +175,8 @@ def test_it_has_no_scores_for_an_unscored_case():
 
 def test_it_takes_the_escc_grade_from_the_latest_performed_scan_with_a_grade():
     case = breast_case()
-    graded_scan(case, EsccGrade.G1B, NOW - 5 * DAY)
-    latest_graded = graded_scan(case, EsccGrade.G2, NOW - 3 * DAY, modality=Modality.MRI_TARGETED)
+    graded_scan(case, EsccGradeChoice.G1B, NOW - 5 * DAY)
+    latest_graded = graded_scan(case, EsccGradeChoice.G2, NOW - 3 * DAY, modality=Modality.MRI_TARGETED)
     graded_scan(case, None, NOW - DAY)  # newer, but not graded
     ScanFactory(case=case, requested_at=NOW - HOUR)  # requested, not performed
 
@@ -217,7 +217,7 @@ def test_it_leaves_the_radiosensitivity_to_the_clinicians_for_an_other_primary()
 def noms_ready_case(**fields):
     """ESCC 2 (stored as 4), breast (radiosensitive), SINS 9 at T7, fit for surgery: every input known."""
     case = breast_case(**{"fit_for_surgery": True, **fields})
-    graded_scan(case, EsccGrade.G2, NOW - 2 * DAY)
+    graded_scan(case, EsccGradeChoice.G2, NOW - 2 * DAY)
     scored(case, "sins", SINS_9, at=NOW - DAY, level="T7")
     return case
 
@@ -239,7 +239,7 @@ def test_it_suggests_nothing_until_escc_sins_and_fitness_are_known():
 def test_it_names_the_one_noms_input_still_missing(missing):
     case = breast_case(fit_for_surgery=None if missing == "systemically_fit" else True)
     if missing != "escc_grade":
-        graded_scan(case, EsccGrade.G2, NOW - 2 * DAY)
+        graded_scan(case, EsccGradeChoice.G2, NOW - 2 * DAY)
     if missing != "sins_total":
         scored(case, "sins", SINS_9, at=NOW - DAY, level="T7")
 
@@ -288,7 +288,7 @@ def scoring_client(client):
 
 def test_it_shows_the_scores_noms_suggestion_and_clocks_on_the_case_page(scoring_client):
     case = breast_case(fit_for_surgery=True, suspected_diagnosis_at=NOW - 30 * HOUR, referred_at=NOW - 30 * HOUR)
-    graded_scan(case, EsccGrade.G2, NOW - 2 * HOUR, modality=Modality.MRI_TARGETED)  # does not stop the clock
+    graded_scan(case, EsccGradeChoice.G2, NOW - 2 * HOUR, modality=Modality.MRI_TARGETED)  # does not stop the clock
     scored(case, "sins", SINS_9, at=NOW - HOUR, level="T7")
     scored(case, "tokuhashi", TOKUHASHI_11, at=NOW - HOUR)
     scored(case, "tomita", TOMITA_3, at=NOW - HOUR)

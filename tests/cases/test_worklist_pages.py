@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.accounts import clinician_user
-from tests.factories import ScanFactory
+from tests.factories import ScanFactory, clinician_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,20 +6,12 @@ from playwright.sync_api import Page, expect
 
 from cases.choices import CaseStatus, Presentation
 from mdt.models import Member
+from tests.e2e.browser import sign_in
 from tests.factories import CaseFactory, MeetingFactory, PatientFactory, ScanFactory, clinician, coordinator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-demo-password"
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it(live_server, page: Page):
@@ -49,7 +41,7 @@ def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it
     base = live_server.url
 
     # The coordinator: Meetings → next week's meeting → tick the candidates → add.
-    sign_in(page, base, "carys")
+    sign_in(page, base, "carys", PASSWORD)
     page.get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_role("link", name=meeting.starts_at.astimezone().strftime("%a %-d %b %Y, %H:%M")).click()
     candidates = page.locator("table.candidates tbody tr")
@@ -73,7 +65,7 @@ def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it
     expect(page.locator("article.agenda-block").nth(1)).to_contain_text("Is a brace enough?")
 
     # The clinician: Dashboard → Next meetings → the agenda → mark a case prepared → the PDF.
-    sign_in(page, base, "oliver")
+    sign_in(page, base, "oliver", PASSWORD)
     page.locator("#next-meetings-heading").scroll_into_view_if_needed()
     page.get_by_role("link", name=meeting.starts_at.astimezone().strftime("%A %-d %B, %H:%M")).click()
     expect(page.get_by_role("heading", name="Cases for discussion")).to_be_visible()
@@ -94,7 +86,7 @@ def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it
     assert "BEGIN:VEVENT" in ics.text() and "Griffiths" not in ics.text()
 
     # The coordinator sees who has prepared.
-    sign_in(page, base, "carys")
+    sign_in(page, base, "carys", PASSWORD)
     page.goto(f"{base}/meetings/{meeting.pk}/")
     expect(page.locator("article.agenda-block").first).to_contain_text("Oliver Grant (Oncologist)")
     assert errors == []

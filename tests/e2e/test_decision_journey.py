@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from cases.choices import CaseStatus
 from mdt.models import Decision, Meeting, Member
-from tests.accounts import team_user
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory
+from tests.e2e.browser import sign_in
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, team_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,15 +25,6 @@ def clinician(username: str, role: str, first: str, last: str):
     user.set_password(PASSWORD)
     user.save()
     return user
-
-
-def sign_in(page: Page, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 
 def test_it_records_signs_and_amends_a_decision_and_downloads_the_letter(live_server, page: Page):
@@ -59,7 +50,7 @@ def test_it_records_signs_and_amends_a_decision_and_downloads_the_letter(live_se
     base = live_server.url
 
     # The oncologist: Meetings → today's meeting → Record outcome on the first case.
-    sign_in(page, base, "olwen")
+    sign_in(page, base, "olwen", PASSWORD)
     page.get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_role("link", name=timezone.localtime(meeting.starts_at).strftime("%a %-d %b %Y, %H:%M")).click()
     page.locator("article.agenda-block").first.get_by_role("link", name="Record outcome").click()
@@ -95,13 +86,13 @@ def test_it_records_signs_and_amends_a_decision_and_downloads_the_letter(live_se
     expect(page.get_by_role("button", name="I agree")).to_have_count(0)
 
     # The surgeon signs too: the decision is locked.
-    sign_in(page, base, "steffan")
+    sign_in(page, base, "steffan", PASSWORD)
     page.goto(decision_url)
     page.get_by_role("button", name="I agree").click()
     expect(page.get_by_role("heading", name="Decision Signed off (locked)")).to_be_visible()
 
     # The oncologist amends it, with a reason; the original stays under "Earlier versions".
-    sign_in(page, base, "olwen")
+    sign_in(page, base, "olwen", PASSWORD)
     page.goto(decision_url)
     expect(page.get_by_text("Signed off (locked)")).to_be_visible()
     page.get_by_role("link", name="Amend").click()

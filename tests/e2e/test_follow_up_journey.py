@@ -10,10 +10,8 @@ from playwright.sync_api import Page, expect
 
 from mdt.models import FollowUp, Member, SignOff
 from reminders.sweep import derive
-from tests.accounts import team_user
 from tests.e2e.browser import Journey, sign_in
-from tests.factories import CaseFactory, PatientFactory
-from tests.reminders.makers import decision_awaiting
+from tests.factories import CaseFactory, PatientFactory, decision_awaiting, team_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

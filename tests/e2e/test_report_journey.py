@@ -8,9 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from reports.periods import QuickRange, quick_range
-from tests.accounts import coordinator_user
-from tests.factories import PatientFactory
-from tests.reports import mscc_case
+from tests.factories import PatientFactory, coordinator_user, mscc_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from accounts.models import AccessRecord
 from mdt.models import AgendaItem, Decision, Meeting
-from tests.accounts import clinician_user, coordinator_user, read_only_user
-from tests.factories import CaseFactory, UserFactory
+from tests.factories import CaseFactory, UserFactory, clinician_user, coordinator_user, read_only_user
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mdt.models import AgendaItem, Meeting
-from tests.accounts import clinician_user
-from tests.factories import CaseFactory, ScanFactory
+from tests.factories import CaseFactory, ScanFactory, clinician_user
 
 pytestmark = pytest.mark.django_db
 

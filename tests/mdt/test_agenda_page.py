@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.choices import CaseStatus, EsccGrade
+from cases.choices import CaseStatus, EsccGradeChoice
 from mdt.models import AgendaItem, Meeting, Member, Preparation
 from tests.factories import (
     TOKUHASHI_COMPLETE,
@@ -33,7 +33,7 @@ def ready_case(radiologist, **kwargs):
         performed_at=now - dt.timedelta(hours=28),
         reported_at=now - dt.timedelta(hours=27),
         report="Deposit at T7 with cord abutment.",
-        escc_grade=EsccGrade.G1C,
+        escc_grade=EsccGradeChoice.G1C,
         escc_level="T7",
         reviewed_at=now - dt.timedelta(hours=20),
         reviewed_by=radiologist,

@@ -9,7 +9,7 @@ from mdt.pdf import render_agenda
 from mdt.selectors import meeting_agenda
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, ScanFactory, clinician
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # WeasyPrint lays out every pack
 
 
 def text(box) -> str:

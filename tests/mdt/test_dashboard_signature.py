@@ -5,9 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mdt.models import Decision, Member, SignOff
-from tests.accounts import team_user
-from tests.factories import CaseFactory, PatientFactory
-from tests.reminders.makers import decision_awaiting
+from tests.factories import CaseFactory, PatientFactory, decision_awaiting, team_user
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,7 @@ from django.utils import timezone
 from cases.choices import CaseStatus
 from mdt.models import AgendaItem, Decision, FollowUp, Meeting, Member, SignOff
 from mdt.services.decisions import DecisionInput, decision_record, signoff_respond
-from tests.accounts import no_role_user, read_only_user, team_user
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, no_role_user, read_only_user, team_user
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""MDT decisions through the services (mdt.decisions): every rule of the decisions issue, with real roles."""
+"""MDT decisions through the services (mdt.services.decisions): every rule of the decisions issue, with real roles."""
 
 import datetime as dt
 
@@ -20,8 +20,7 @@ from mdt.services.decisions import (
     signoff_respond,
 )
 from mdt.services.follow_ups import follow_up_complete
-from tests.accounts import read_only_user, team_user
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, read_only_user, team_user
 
 pytestmark = pytest.mark.django_db
 

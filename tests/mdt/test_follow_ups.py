@@ -13,9 +13,7 @@ from mdt.services.follow_ups import follow_up_cancel, follow_up_complete
 from reminders.models import Reminder
 from reminders.selectors import my_reminders
 from reminders.sweep import derive
-from tests.accounts import coordinator_user, read_only_user, team_user
-from tests.factories import CaseFactory, PatientFactory
-from tests.reminders.makers import follow_up
+from tests.factories import CaseFactory, PatientFactory, coordinator_user, follow_up, read_only_user, team_user
 
 pytestmark = pytest.mark.django_db
 

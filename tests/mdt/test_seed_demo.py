@@ -6,7 +6,7 @@ from cases.choices import CaseStatus, PrimarySite
 from cases.models import Case, Patient, Scan, ScanState
 from mdt.models import Member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # seeds the whole demo service
 
 
 @pytest.mark.hazard("HAZ-034")

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from reminders.models import Reminder
 from reminders.sweep import derive
-from tests.accounts import clinician_user, coordinator_user, read_only_user
-from tests.reminders.makers import HOUR, performed_scan
+from tests.factories import HOUR, clinician_user, coordinator_user, performed_scan, read_only_user
 
 pytestmark = pytest.mark.django_db
 

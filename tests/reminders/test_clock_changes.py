@@ -15,9 +15,8 @@ from django.utils import timezone
 
 from reminders.models import Reminder
 from reminders.sweep import sweep
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, follow_up, meeting
 from tests.reminders.conftest import sent_per_reminder
-from tests.reminders.makers import follow_up, meeting
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from reminders.delivery import Outcome, SendLater, deliver
 from reminders.models import Reminder
 from reminders.sweep import SWEEP_RUN, claim_batch, release_expired, sweep
 from reminders.tasks import send
+from tests.factories import HOUR, performed_scan
 from tests.reminders.conftest import sent_per_reminder
-from tests.reminders.makers import HOUR, performed_scan
 
 pytestmark = pytest.mark.django_db
 

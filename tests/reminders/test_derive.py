@@ -13,8 +13,17 @@ from mdt.models import AgendaItem, Meeting, Member, SignOff
 from reminders.kinds import KINDS
 from reminders.models import Reminder
 from reminders.sweep import cancel_resolved, derive
-from tests.factories import CaseFactory, ScanFactory
-from tests.reminders.makers import DAY, HOUR, decision_awaiting, follow_up, listed_item, meeting, performed_scan
+from tests.factories import (
+    DAY,
+    HOUR,
+    CaseFactory,
+    ScanFactory,
+    decision_awaiting,
+    follow_up,
+    listed_item,
+    meeting,
+    performed_scan,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,17 @@ from reminders import emails
 from reminders.kinds import KINDS
 from reminders.models import Reminder
 from reminders.sweep import derive
-from tests.factories import CaseFactory, PatientFactory, ScanFactory
-from tests.reminders.makers import DAY, HOUR, decision_awaiting, follow_up, listed_item, meeting
+from tests.factories import (
+    DAY,
+    HOUR,
+    CaseFactory,
+    PatientFactory,
+    ScanFactory,
+    decision_awaiting,
+    follow_up,
+    listed_item,
+    meeting,
+)
 
 pytestmark = pytest.mark.django_db
 

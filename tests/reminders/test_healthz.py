@@ -8,7 +8,7 @@ from django.utils import timezone
 from mdt.models import PeriodicRun
 from reminders.models import Reminder
 from reminders.sweep import SWEEP_RUN
-from tests.reminders.makers import HOUR
+from tests.factories import HOUR
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from cases.models import Scan
 from reminders.models import Reminder
 from reminders.selectors import my_reminders
 from reminders.sweep import derive
-from tests.reminders.makers import DAY, HOUR, performed_scan
+from tests.factories import DAY, HOUR, performed_scan
 
 pytestmark = pytest.mark.django_db
 

@@ -40,7 +40,7 @@ from tests.reminders.backends import journal
 from tests.reminders.conftest import sent_per_reminder
 from tests.reminders.workers import WorkerProcess, reset_producers, using_broker, wait_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]  # races and 1,000-row sweeps
 
 DAY = dt.timedelta(days=1)
 

@@ -19,8 +19,10 @@ from tests.factories import (
     MeetingFactory,
     MemberFactory,
     PatientFactory,
+    decision,
+    local,
 )
-from tests.reports import decision, local, report_for
+from tests.reports import report_for
 
 pytestmark = pytest.mark.django_db
 

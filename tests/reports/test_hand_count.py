@@ -19,7 +19,8 @@ from cases.clocks import ClockState, case_clocks
 from cases.models import Assessment, Case, Patient
 from mdt.models import AgendaItem, Decision, Meeting, Member, Treatment, quorum_of
 from reports.periods import Period, QuickRange, quick_range
-from tests.reports import local, report_for
+from tests.factories import local
+from tests.reports import report_for
 
 pytestmark = pytest.mark.django_db
 

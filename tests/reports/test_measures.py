@@ -8,8 +8,16 @@ import time_machine
 from cases.choices import Modality, PrimarySite
 from reports.measures import MEASURES, Filters, MeasureKey, measure_report
 from reports.periods import Period
-from tests.factories import PatientFactory, ScanFactory
-from tests.reports import local, metastases_case, mscc_case, radiotherapy_case, report_for, totals, whole_spine_mri
+from tests.factories import (
+    PatientFactory,
+    ScanFactory,
+    local,
+    metastases_case,
+    mscc_case,
+    radiotherapy_case,
+    whole_spine_mri,
+)
+from tests.reports import report_for, totals
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,19 @@ from django.urls import reverse
 from accounts.models import AccessRecord
 from cases.choices import AmbulatoryStatus, PrimarySite
 from mdt.models import AgendaItem
-from tests.accounts import clinician_user, coordinator_user, no_role_user, read_only_user
-from tests.factories import AgendaItemFactory, PatientFactory
-from tests.reports import decision, local, metastases_case, mscc_case, radiotherapy_case
+from tests.factories import (
+    AgendaItemFactory,
+    PatientFactory,
+    clinician_user,
+    coordinator_user,
+    decision,
+    local,
+    metastases_case,
+    mscc_case,
+    no_role_user,
+    radiotherapy_case,
+    read_only_user,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 
 from reports.charts import Point, bar_chart, trend_chart
 from reports.periods import Period, QuickRange, quick_range
-from tests.reports import local
+from tests.factories import local
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ TABLES = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0005_user_and_group_history")]
+    dependencies = [("accounts", "0006_user_and_group_history")]
 
     operations = [
         migrations.RunPython(protect(*TABLES), unprotect(*TABLES)),

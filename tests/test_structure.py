@@ -1,0 +1,90 @@
+"""Sizes and markup the code must keep (docs/architecture.md): small modules, short functions,
+readable templates whose table headers say what they head."""
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+CODE = (
+    "core",
+    "accounts",
+    "cases",
+    "mdt",
+    "reminders",
+    "reports",
+    "integrations",
+    "home",
+    "config",
+    "scripts",
+    "bench",
+)
+MAX_MODULE_LINES = 400
+# Tables of settings rather than logic (one setting after another, each with its comment).
+DATA_TABLES = {"config/settings.py"}
+MAX_FUNCTION_LINES = 60
+MAX_TEMPLATE_LINE = 250
+
+
+def code_modules() -> Iterator[Path]:
+    for folder in CODE:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def templates() -> Iterator[Path]:
+    yield from sorted((ROOT / "templates").rglob("*.html"))
+
+
+def name(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def test_no_module_is_over_400_lines():
+    long = {
+        name(p): n
+        for p in code_modules()
+        if name(p) not in DATA_TABLES and (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+
+    assert long == {}
+
+
+def test_no_function_is_over_60_lines():
+    long = {}
+    for path in code_modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = (node.end_lineno or node.lineno) - node.lineno + 1
+                if length > MAX_FUNCTION_LINES:
+                    long[f"{name(path)}:{node.lineno} {node.name}"] = length
+
+    assert long == {}
+
+
+def test_template_lines_stay_readable():
+    long = [
+        f"{name(path)}:{number}"
+        for path in templates()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if len(line) > MAX_TEMPLATE_LINE
+    ]
+
+    assert long == []
+
+
+def test_every_table_header_has_a_scope():
+    """Screen readers announce a cell with its column or row header only when the header says which it heads."""
+    bare = [
+        f"{name(path)}:{number}"
+        for path in templates()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        for tag in re.findall(r"<th\b[^>]*>", line)
+        if "scope=" not in tag
+    ]
+
+    assert bare == []
