@@ -21,10 +21,9 @@ from hypothesis import strategies as st
 
 from mdt.models import Member
 from mdt.services.decisions import DecisionInput, decision_record, signoff_respond
-from tests.accounts import team_user
 from tests.accounts.test_write_walk import row_total
 from tests.admin_forms import admin_post_data
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, ScanFactory
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, ScanFactory, team_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 
 from accounts.roles import COORDINATOR
 from mdt.models import Member
-from tests.accounts import team_user
+from tests.factories import team_user
 
 pytestmark = [
     pytest.mark.django_db,

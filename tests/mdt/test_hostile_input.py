@@ -12,8 +12,7 @@ from cases.models import Patient
 from core.paginators import after_id, page_number
 from mdt.models import AgendaItem, Decision, Member
 from mdt.services.decisions import DecisionInput, decision_record, signoff_respond
-from tests.accounts import team_user
-from tests.factories import AgendaItemFactory, MeetingFactory, PatientFactory
+from tests.factories import AgendaItemFactory, MeetingFactory, PatientFactory, team_user
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +189,7 @@ def test_a_normal_decision_still_saves(oncologist, surgeon):
 
 @pytest.mark.parametrize("who", ["read_only", "coordinator", "superuser"])
 def test_nobody_rewrites_a_record_from_its_history_page(client, who, admin_user):
-    from tests.accounts import coordinator_user, read_only_user
+    from tests.factories import coordinator_user, read_only_user
 
     user = {"read_only": read_only_user, "coordinator": coordinator_user}.get(who, lambda: admin_user)()
     patient = PatientFactory(family_name="Original")

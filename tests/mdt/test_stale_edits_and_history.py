@@ -19,9 +19,8 @@ from mdt.services.decisions import (
     decision_urgent_record,
     signoff_respond,
 )
-from tests.accounts import team_user
 from tests.admin_forms import admin_post_data
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, ScanFactory, UserFactory
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, ScanFactory, UserFactory, team_user
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,8 @@ from mdt.services.decisions import (
     decision_record,
     signoff_respond,
 )
-from tests.accounts import team_user
 from tests.admin_forms import admin_post_data
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, team_user
 
 pytestmark = pytest.mark.django_db
 
