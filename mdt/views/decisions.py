@@ -49,6 +49,13 @@ def _record_outcome(
     return redirect("item-decision", meeting_id, next_id) if next_id else redirect("meeting-detail", meeting_id)
 
 
+def _refuse_buttons(request: HttpRequest, buttons: OutcomeForm, item: AgendaItem) -> HttpResponse:
+    """An unknown button or an over-long reason: say which field and why, record nothing."""
+    for name, errors in buttons.errors.items():
+        messages.error(request, f"{buttons.fields[name].label}: {' '.join(map(str, errors))}")
+    return redirect("item-decision", item.meeting_id, item.pk)
+
+
 @never_cache
 def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     """Record the outcome of one agenda item, then move on to the next: the page used live in the meeting."""
@@ -69,9 +76,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
     if request.method == "POST":
         buttons = OutcomeForm(request.POST)
         if not buttons.is_valid():
-            for name, errors in buttons.errors.items():
-                messages.error(request, f"{buttons.fields[name].label}: {' '.join(map(str, errors))}")
-            return redirect("item-decision", meeting_id, item_id)
+            return _refuse_buttons(request, buttons, item)
         action = buttons.cleaned_data["action"] or "save"
         if action in ("not_discussed", "withdrawn"):
             return _record_outcome(request, item, action, buttons.cleaned_data["reason"], next_id)

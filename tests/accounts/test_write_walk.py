@@ -91,6 +91,23 @@ WRITES: dict[str, frozenset[str]] = {
     },
     "login": ANYONE_SIGNED_IN,  # signing in writes the session and the throttle counters
     "logout": ANYONE_SIGNED_IN,
+    # One's own second factor (set up, passkeys, recovery codes): an empty POST sets up nothing.
+    **{
+        name: ANYONE_SIGNED_IN
+        for name in (
+            "second-factor",
+            "set-up",
+            "recovery-codes",
+            "security",
+            "passkey-options",
+            "passkey",
+            "passkey-new-options",
+            "passkey-new",
+        )
+    },
+    # Single sign-on answers 404 here (no provider configured in the tests): nothing is written.
+    "sso-start": READ,
+    "sso-callback": READ,
 }
 
 # Admin actions (the changelist's drop-down), by name: which roles may run them. Deleting is the
