@@ -17,3 +17,8 @@ class MemberRole(models.TextChoices):
     PALLIATIVE_CARE = "palliative_care", "Palliative care"
     PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
     NURSE_SPECIALIST = "nurse_specialist", "Nurse specialist"
+
+
+# The group of clinicians at referring hospitals (accounts.roles makes it; accounts.policy asks it):
+# not a team role, so not a MemberRole.
+REFERRER_GROUP = "Referrer"

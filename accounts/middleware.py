@@ -14,9 +14,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import resolve_url
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+
+from accounts.policy import REFERRER_NAMESPACE, is_referrer_request, may_use_referrer_page
 
 SIGNED_IN_AT = "accounts.signed_in_at"
 LAST_ACTIVE_AT = "accounts.last_active_at"
@@ -92,3 +95,29 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class ReferrerConfinementMiddleware:
+    """A referrer reaches the referral pages of the front door and nothing else (accounts.policy).
+
+    Checked before any view runs, so a page added later is closed to referrers until it is put
+    in the referrer namespace. The dashboard's address sends them to their referrals instead.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
+        if not is_referrer_request(request):
+            return None
+        match = request.resolver_match
+        # Views marked @login_not_required (sign-in, health check) are public: a referrer may see them too.
+        public = getattr(view, "login_required", True) is False
+        if match is not None and may_use_referrer_page(match.view_name, match.namespaces, public=public):
+            return None
+        if match is not None and match.url_name == "dashboard":
+            return HttpResponseRedirect(reverse(f"{REFERRER_NAMESPACE}:home"))
+        return render(request, "403.html", {"referrer": True}, status=403)

@@ -7,7 +7,7 @@ permissions (a `post_migrate` handler calls `sync_roles()` after every migrate).
 
 `sync_roles()` makes each group hold exactly the permissions its patterns match, so it is
 safe to run again and again (`manage.py sync_roles` does it by hand). Permissions added to
-these four groups by hand in the admin are removed by the next sync: change this file
+these groups by hand in the admin are removed by the next sync: change this file
 instead. Other groups are left alone.
 
 Nobody but a superuser ever deletes: no pattern grants `delete_*`, and rows in the simple
@@ -25,12 +25,15 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from accounts import policy
-from accounts.choices import MemberRole
+from accounts.choices import REFERRER_GROUP, MemberRole
 
 COORDINATOR = "MDT coordinator"
 CLINICIAN = "Clinician"
 SCAN_REVIEWER = "Scan reviewer"
 READ_ONLY = "Read-only"
+# Clinicians at referring hospitals: one permission, to refer. What they may see (their organisation's
+# referrals and nothing else) is decided by membership of this group (accounts.policy).
+REFERRER = REFERRER_GROUP
 
 # Permissions that sign a decision off (custom ones such as `mdt.sign_decision`, and a
 # sign-off model's add/change): clinicians' only, never a coordinator's.
@@ -70,6 +73,12 @@ ROLES: dict[str, Role] = {
                 # The reminder outbox: read-only, and a failed reminder can be sent again.
                 "reminders.view_reminder",
                 "reminders.resend_reminder",
+                # The front door: take referrals by phone, triage, advise, accept; manage referring
+                # organisations and approve referrers.
+                "referrals.add_*",
+                "referrals.change_*",
+                "referrals.view_*",
+                "referrals.give_advice",
                 # The PAS feed's audit trail, and settling its conflicts with a person's correction.
                 "integrations.view_feedmessage",
                 "integrations.view_feedconflict",
@@ -94,6 +103,11 @@ ROLES: dict[str, Role] = {
                 "mdt.change_decision*",
                 "reports.view_report",  # a clinical lead audits the service too (NG234 1.1.2)
                 *SIGN_OFF,
+                # The on-call registrar or consultant triages and advises on referrals.
+                "referrals.view_*",
+                "referrals.give_advice",
+                "referrals.add_advice",
+                "referrals.add_message",
             }
         ),
     ),
@@ -111,11 +125,13 @@ ROLES: dict[str, Role] = {
                 "accounts.view_accessrecord",
                 "accounts.view_signinrecord",
                 "reports.view_report",
+                "referrals.view_*",
                 "integrations.view_feedmessage",
                 "integrations.view_feedconflict",
             }
         ),
     ),
+    REFERRER: Role(grants=frozenset({"referrals.refer"})),
 }
 
 # The groups a team role puts a user in. Scan review is a group of its own rather than
@@ -132,6 +148,18 @@ MEMBER_ROLE_GROUPS: dict[str, tuple[str, ...]] = {
     for role in MemberRole
 }
 TEAM_GROUPS = frozenset({COORDINATOR, CLINICIAN, SCAN_REVIEWER})
+
+
+@transaction.atomic
+def assign_referrer(user: AbstractUser) -> None:
+    """Make a new account a referrer: the Referrer group only.
+
+    A referrer is never staff or in the team, and an account never becomes one later (the
+    confinement is decided at sign-in, accounts.policy): both are refused here.
+    """
+    if user.is_staff or user.is_superuser or getattr(user, "member", None) is not None or user.groups.exists():
+        raise ValueError("Only a new account without a team role or staff access can be made a referrer.")
+    user.groups.set(_groups([REFERRER]))
 
 
 def sync_roles(*, apps: Apps = global_apps, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:

@@ -70,6 +70,13 @@ def counters(*, username: str, address: str) -> list[Counter]:
     return found
 
 
+def sign_up_counters(*, address: str) -> list[Counter]:
+    """Referrer sign-ups from one client address: counted like failed sign-ins, with the same limit and pause."""
+    if not address or not settings.LOGIN_IP_FAILURE_LIMIT:
+        return []
+    return [Counter(Scope.ADDRESS, _key(Scope.ADDRESS, f"sign-up:{address}"), settings.LOGIN_IP_FAILURE_LIMIT)]
+
+
 def second_factor_counters(*, user_id: int, address: str) -> list[Counter]:
     """The counters for one account's second step: its own, and the shared address counter."""
     found = [

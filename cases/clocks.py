@@ -4,7 +4,10 @@ Targets come from configuration (config/clinical_targets.toml, or the file named
 by CLINICAL_TARGETS_FILE), never from constants here. A target in hours is a
 fixed duration; a target in days is calendar days in the service's time zone,
 so "within 1 week" from 10:00 on the Saturday before the clocks change is due
-at 10:00 local time a week later (docs/clinical-reference.md: "7 calendar days").
+at 10:00 local time a week later (docs/clinical-reference.md: "7 calendar days"). A target in
+working days counts Monday to Friday only (referral plans: docs/clinical-reference.md §7.1 T11):
+from a weekday it is due at the same wall-clock time that many working days later;
+from a weekend it counts from the start of Monday. Bank holidays are not known to the app.
 """
 
 import datetime as dt
@@ -32,7 +35,7 @@ class Target:
     starts: str
     stops: str
     value: int
-    unit: str  # "hours" or "days"
+    unit: str  # "hours", "days" or "working_days"
     source: str
     version: str
     at_risk_fraction: float
@@ -41,6 +44,9 @@ class Target:
         if self.unit == "hours":
             # Elapsed hours: add them in UTC (adding to a local time would follow the wall clock across a change).
             return started_at.astimezone(dt.UTC) + dt.timedelta(hours=self.value)
+        if self.unit == "working_days":
+            naive = _add_working_days(timezone.localtime(started_at).replace(tzinfo=None), self.value)
+            return timezone.make_aware(naive, timezone.get_current_timezone())
         return add_local_days(started_at, self.value)  # calendar days, on the local wall clock
 
     def at_risk_from(self, started_at: dt.datetime) -> dt.datetime:
@@ -49,7 +55,20 @@ class Target:
 
     @property
     def description(self) -> str:
-        return f"{self.value} {self.unit[:-1] if self.value == 1 else self.unit}"
+        unit = self.unit.replace("_", " ")
+        return f"{self.value} {unit[:-1] if self.value == 1 else unit}"
+
+
+def _add_working_days(start: dt.datetime, days: int) -> dt.datetime:
+    """`days` working days (Monday to Friday) after a naive local time."""
+    if start.weekday() >= 5:  # Saturday or Sunday: the clock starts at 00:00 on Monday
+        start = dt.datetime.combine(start.date() + dt.timedelta(days=7 - start.weekday()), dt.time())
+    at = start
+    while days:
+        at += dt.timedelta(days=1)
+        if at.weekday() < 5:
+            days -= 1
+    return at
 
 
 _REQUIRED = {"label", "applies_to", "starts", "stops", "value", "unit", "source", "version", "at_risk_fraction"}
@@ -66,8 +85,10 @@ def _load(path: Path) -> dict[str, Target]:
         missing = _REQUIRED - set(entry)
         if missing:
             raise ImproperlyConfigured(f"{path} [{key}]: missing {', '.join(sorted(missing))}")
-        if entry["unit"] not in ("hours", "days") or int(entry["value"]) <= 0:
-            raise ImproperlyConfigured(f"{path} [{key}]: value must be positive and unit 'hours' or 'days'")
+        if entry["unit"] not in ("hours", "days", "working_days") or int(entry["value"]) <= 0:
+            raise ImproperlyConfigured(
+                f"{path} [{key}]: value must be positive and unit 'hours' or 'days' (or 'working_days')"
+            )
         if not 0 < float(entry["at_risk_fraction"]) < 1:
             raise ImproperlyConfigured(f"{path} [{key}]: at_risk_fraction must be between 0 and 1")
         targets[key] = Target(key=key, **{name: entry[name] for name in _REQUIRED})
@@ -102,6 +123,22 @@ STATE_LABELS = {
 }
 
 
+def state_of(
+    target: Target, started_at: dt.datetime | None, stopped_at: dt.datetime | None, now: dt.datetime
+) -> ClockState:
+    """The one rule for every clock (the case's NICE clocks, a referral's advice and plan clocks)."""
+    if started_at is None:
+        return ClockState.NOT_STARTED
+    due = target.due(started_at)
+    if stopped_at is not None:
+        return ClockState.MET if stopped_at <= due else ClockState.BREACHED
+    if now > due:
+        return ClockState.BREACHED
+    if now >= target.at_risk_from(started_at):
+        return ClockState.AT_RISK
+    return ClockState.RUNNING
+
+
 @dataclass(frozen=True)
 class Clock:
     target: Target
@@ -121,16 +158,7 @@ class Clock:
 
     @property
     def state(self) -> ClockState:
-        due = self.due_at
-        if self.started_at is None or due is None:
-            return ClockState.NOT_STARTED
-        if self.stopped_at is not None:
-            return ClockState.MET if self.stopped_at <= due else ClockState.BREACHED
-        if self.now > due:
-            return ClockState.BREACHED
-        if self.now >= self.target.at_risk_from(self.started_at):
-            return ClockState.AT_RISK
-        return ClockState.RUNNING
+        return state_of(self.target, self.started_at, self.stopped_at, self.now)
 
     @property
     def state_label(self) -> str:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "cases",
     "mdt",
+    "referrals",
     "reminders",
     "accounts",
     "reports",
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Signs out after SESSION_IDLE_SECONDS idle or SESSION_COOKIE_AGE after sign-in (needs messages).
     "accounts.middleware.SessionLimitsMiddleware",
+    # Referrers (clinicians at referring hospitals) reach their referral pages only.
+    "accounts.middleware.ReferrerConfinementMiddleware",
     # A password-only session is held at the second-factor pages until it passes one (signin/).
     "signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -108,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.policy.checks",
+                "referrals.context_processors.front_door",
             ],
         },
     },
@@ -406,6 +410,13 @@ REMINDER_RETRY_SECONDS = env_int("REMINDER_RETRY_SECONDS", 30, minimum=1)
 REMINDER_RETRY_MAX_SECONDS = env_int("REMINDER_RETRY_MAX_SECONDS", 30 * 60, minimum=1)
 # /healthz counts a reminder as overdue once it is this late and still unsent.
 REMINDER_OVERDUE_AFTER_SECONDS = env_int("REMINDER_OVERDUE_AFTER_SECONDS", 5 * 60, minimum=60)
+
+# REFERRALS (referrals/: the front door)
+# ------------------------------------------------------------------------------
+# Referrers sign up with a work email on one of these domains (and confirm it by a one-time link).
+REFERRER_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in env_list("REFERRER_EMAIL_DOMAINS", ["nhs.net"])]
+# Confirmed referrers on these domains are approved at once; others wait for a coordinator.
+REFERRER_AUTO_APPROVE_DOMAINS = [d.lower().lstrip("@") for d in env_list("REFERRER_AUTO_APPROVE_DOMAINS", ["nhs.net"])]
 
 # LOGGING
 # ------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ urlpatterns = [
     path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("accounts/", include("signin.urls")),
     path("admin/", admin.site.urls),
+    path("refer/", include("referrals.urls_refer")),
+    path("referrals/", include("referrals.urls")),
     path("", include("cases.urls")),
     path("", include("mdt.urls")),
     path("", include("reminders.urls")),

@@ -29,6 +29,8 @@ RELATED = (
     "decision",
     "sign_off__decision",
     "follow_up",
+    "referral__organisation",
+    "referral_advice",
 )
 
 

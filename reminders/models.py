@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from cases.models import Case, Scan
 from mdt.models import AgendaItem, Decision, FollowUp, Meeting, SignOff
+from referrals.models import Advice, Referral
 
 
 class ReminderQuerySet(models.QuerySet["Reminder"]):
@@ -55,6 +56,9 @@ class Reminder(models.Model):
         OUTCOME_NOT_RECORDED = "outcome_not_recorded", "Outcome not recorded"
         DECISION_NOT_SIGNED = "decision_not_signed", "Decision not signed off"
         STEROIDS_ACTIVE = "steroids_active", "Steroids still active after treatment started"
+        REFERRAL_NEW = "referral_new", "New referral to triage"
+        REFERRAL_ACKNOWLEDGEMENT = "referral_acknowledgement", "Referral received (to the referrer)"
+        REFERRAL_ADVICE = "referral_advice", "Advice given on a referral (to the referrer)"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -78,6 +82,10 @@ class Reminder(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     sign_off = models.ForeignKey(SignOff, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     follow_up = models.ForeignKey(FollowUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Referrals (the front door) have no case until accepted: the referral is the subject, and the
+    # emails name it by its reference only.
+    referral = models.ForeignKey(Referral, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    referral_advice = models.ForeignKey(Advice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     due_at = models.DateTimeField("due at")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

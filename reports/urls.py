@@ -8,4 +8,5 @@ urlpatterns = [
     path("reports/measures.csv", views.measures_csv, name="report-measures-csv"),
     path("reports/cases.csv", views.cases_csv, name="report-cases-csv"),
     path("reports/report.pdf", views.report_pdf, name="report-pdf"),
+    path("reports/referrals/", views.referrals_page, name="report-referrals"),
 ]

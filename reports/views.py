@@ -27,6 +27,7 @@ from reports import charts, exports
 from reports.forms import ReportForm, querystring, quick_range_links
 from reports.measures import MEASURES, Filters, MeasureKey, Result, measure_cases
 from reports.periods import Period
+from reports.referrals import referral_report
 from reports.selectors import ServiceReport, service_report
 
 PAGE_SIZE = 50
@@ -172,3 +173,17 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
         },
     )
     return pdf_response(pdf, f"service-audit-{period.first}-to-{period.last}.pdf")
+
+
+@report_view
+def referrals_page(request: HttpRequest) -> HttpResponse:
+    """The front door: referrals by organisation and month, time to advice and plan, completeness, conversion."""
+    form = ReportForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reports/referrals.html", {"form": form}, status=400)
+    period = form.report_period
+    return render(
+        request,
+        "reports/referrals.html",
+        {"form": form, "report": referral_report(period=period, now=timezone.now())},
+    )

@@ -19,11 +19,12 @@ LAYERS = {
     "accounts": 1,
     "cases": 2,
     "mdt": 3,
-    "reminders": 4,
-    "reports": 4,
-    "integrations": 4,  # the FHIR API, the PAS feed, the national datasets (docs/integration.md)
-    "signin": 4,  # single sign-on and the second factor: needs accounts (roles) and mdt (Member)
-    "home": 5,
+    "referrals": 4,  # the front door, below the apps that add its reminders and its audit section
+    "reminders": 5,
+    "reports": 5,
+    "integrations": 5,  # the FHIR API, the PAS feed, the national datasets (docs/integration.md)
+    "signin": 5,  # single sign-on and the second factor: needs accounts (roles) and mdt (Member)
+    "home": 6,
 }
 EXEMPT = ("migrations",)
 

@@ -6,11 +6,11 @@ import operator
 
 from django.db.models import Q
 
-from reminders.kinds import care, meetings, mri
+from reminders.kinds import care, meetings, mri, referrals
 from reminders.kinds.base import Kind, Run
 from reminders.models import Reminder
 
-KINDS: dict[str, Kind] = {kind.kind: kind for kind in (*mri.KINDS, *meetings.KINDS, *care.KINDS)}
+KINDS: dict[str, Kind] = {kind.kind: kind for kind in (*mri.KINDS, *meetings.KINDS, *care.KINDS, *referrals.KINDS)}
 assert set(KINDS) == set(Reminder.Kind.values), "every Reminder.Kind needs a kind in reminders.kinds"
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from accounts import policy
 from accounts.choices import MemberRole
 from tests.factories import UserFactory, no_role_user, read_only_user, team_user
+from tests.referrals.makers import referrer_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +25,14 @@ COORDINATORS = ["mscc_coordinator", "mdt_coordinator"]
 CLINICIANS = [r for r in ALL_ROLES if r not in COORDINATORS]
 REVIEWERS = ["oncologist", "spinal_surgeon", "radiologist"]
 # Columns of the table: the team roles, then people outside the team.
-OTHERS = ["inactive_oncologist", "auditor", "no_role", "superuser"]
+OTHERS = ["inactive_oncologist", "auditor", "no_role", "superuser", "referrer"]
 PEOPLE = [*ALL_ROLES, *OTHERS]
 OTHER_LABELS = {
     "inactive_oncologist": "Oncologist no longer active",
     "auditor": "Read-only auditor",
     "no_role": "Signed in, no role",
     "superuser": "Superuser",
+    "referrer": "Referrer (a referring hospital)",
 }
 
 EXPECTED: dict[str, list[str]] = {
@@ -50,6 +52,12 @@ EXPECTED: dict[str, list[str]] = {
     "can_see_names": [*ALL_ROLES, "superuser"],
     "can_see_mrn": [*ALL_ROLES, "inactive_oncologist", "auditor", "superuser"],
     "can_resend_reminder": [*COORDINATORS, "superuser"],
+    "is_referrer": ["referrer"],
+    "can_refer": [*COORDINATORS, "superuser", "referrer"],
+    "can_see_referrals": [*ALL_ROLES, "inactive_oncologist", "auditor", "superuser"],
+    "can_give_advice": [*ALL_ROLES, "inactive_oncologist", "superuser"],
+    "can_accept_referral": [*COORDINATORS, "superuser"],
+    "can_approve_referrers": [*COORDINATORS, "superuser"],
     "can_resolve_feed_conflict": [*COORDINATORS, "superuser"],
     "can_export_dataset": [*COORDINATORS, "superuser"],
 }
@@ -68,6 +76,7 @@ def people() -> dict[str, Any]:
     made["auditor"] = read_only_user("u_auditor")
     made["no_role"] = no_role_user("u_nobody")
     made["superuser"] = UserFactory(username="u_super", is_superuser=True, is_staff=True)
+    made["referrer"] = referrer_user("u_referrer")
     return made
 
 

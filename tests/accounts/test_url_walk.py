@@ -8,6 +8,9 @@ does not fails `test_every_url_pattern_is_classified` with a message saying wher
   no response contains the canary patient's name.
 - Each role (and a signed-in user with no role) gets the status its family expects, and
   every response to a signed-in user says `Cache-Control: no-store`.
+- A referrer (a clinician at a referring hospital) gets 403 from every URL outside the referrer
+  pages (`refer/...`) except public pages, signing out and the second-factor pages, and sees their
+  organisation's referral.
 - Without a CSRF token, a POST to any URL is refused with 403.
 """
 
@@ -30,16 +33,20 @@ from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from integrations.models import ApiClient, FeedConflict, FeedMessage
 from integrations.services import api_client_issue
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun
+from referrals.choices import Status
+from referrals.models import Referral
 from reminders.models import Reminder
 from signin.models import Passkey, ProviderIdentity, SecondFactorReset, TotpDevice
 from tests import factories
-from tests.factories import ROLE_MAKERS, AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, coordinator_user
+from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, coordinator_user
+from tests.referrals import makers as referral_makers
 
 pytestmark = pytest.mark.django_db
 
 CANARY_GIVEN, CANARY_FAMILY = "Zephyrine", "Canarybird"
 ANONYMOUS = "anonymous"
-ROLES = list(ROLE_MAKERS)  # coordinator, clinician, read_only, no_role
+ROLE_MAKERS = {**factories.ROLE_MAKERS, "referrer": referral_makers.referrer_user}
+ROLES = list(ROLE_MAKERS)  # coordinator, clinician, read_only, no_role, referrer
 STAFF = {"coordinator", "read_only"}  # assign_role / assign_read_only make these staff
 SIGN_IN_PAGES = ("/accounts/login/", "/admin/login/")
 
@@ -60,6 +67,14 @@ ADMIN_AUTOCOMPLETE = "admin autocomplete"
 ADMIN_VIEW_ON_SITE = "admin view on site"
 ADMIN_CATCH_ALL = "admin catch-all"
 ADMIN_MODEL = "admin model page"  # by ADMIN_ACTIONS and ACCESS below
+REFER_PUBLIC = "referrer sign-up"  # public: sign up, check your email, confirm the email
+REFER_HOME = "referrer home"  # a referrer's list; the service is sent on to its inbox
+REFER_NEW = "start a referral"  # an approved referrer, or a coordinator taking one by phone
+REFER_DETAIL = "referrer's referral page"  # the referrer's organisation; the service is sent to its own page
+REFER_DRAFT = "referral form step"  # drafts only: a submitted referral redirects to its page
+REFER_DOCUMENT = "referral letter"  # advice and outcome letters: the referrer's organisation and the service
+REFERRAL_INBOX = "triage inbox"  # the service's team and auditors
+REFERRAL_ADVICE = "advice form"  # coordinators and clinicians
 SECOND_FACTOR = "second-factor page"  # signed-in users; see SECOND_FACTOR_STATUS
 SSO = "single sign-on"  # public, but 404 while no provider is configured (as in these tests)
 
@@ -86,8 +101,18 @@ RULES: list[tuple[str, str]] = [
     (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/(complete|cancel)/", ACTION),
     (r"follow-ups/", PAGE),
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
-    (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf)", REPORT),
+    (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf|referrals/)", REPORT),
     (r"reminders/<int:reminder_id>/(done|snooze)/", ACTION),
+    (r"refer/sign-up/|refer/sign-up/sent/|refer/confirm/<str:uidb64>/<str:token>/", REFER_PUBLIC),
+    (r"refer/", REFER_HOME),
+    (r"refer/new/", REFER_NEW),
+    (r"refer/<int:referral_id>/", REFER_DETAIL),
+    (r"refer/<int:referral_id>/(step/<str:step>/|check/)", REFER_DRAFT),
+    (r"(refer|referrals)/<int:referral_id>/(advice\.pdf|outcome/<int:decision_id>\.pdf)", REFER_DOCUMENT),
+    (r"(refer|referrals)/<int:referral_id>/message/", ACTION),
+    (r"referrals/|referrals/<int:referral_id>/", REFERRAL_INBOX),
+    (r"referrals/<int:referral_id>/advice/", REFERRAL_ADVICE),
+    (r"referrals/<int:referral_id>/(take|accept|decline)/", ACTION),
     (r"datasets/<int:year>/<int:month>/(cosd\.csv|quality/)", DATASET),
 ]
 
@@ -104,7 +129,7 @@ ADMIN_ACTIONS = {
     "schedule-weekly/": "add",  # MeetingAdmin: add a series of weekly meetings
 }
 
-EDIT, VIEW = "edit", "view"
+EDIT, VIEW, CHANGE = "edit", "view", "change"  # CHANGE: change but not add (referrers sign up themselves)
 # What each staff role may do with each admin model ("app.*": any other model of the app).
 ACCESS: dict[str, dict[str, str | None]] = {
     "coordinator": {
@@ -121,6 +146,9 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "accounts.signinrecord": None,
         "signin.*": None,  # second factors and resets: superusers only
         "reminders.reminder": VIEW,  # the outbox is read-only; failed rows can be resent (an action)
+        "referrals.organisation": EDIT,
+        "referrals.referrer": CHANGE,  # approve; referrers sign up themselves
+        "referrals.referral": VIEW,  # every change is a service, on the referral's page
         "integrations.apiclient": None,  # API tokens are the superuser's
         "integrations.*": VIEW,  # the PAS feed's messages and conflicts: read, and settled by an action
     },
@@ -133,6 +161,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "accounts.signinrecord": VIEW,  # who signed in, how, and the failures
         "signin.*": None,
         "reminders.*": VIEW,
+        "referrals.*": VIEW,
         "integrations.apiclient": None,
         "integrations.*": VIEW,
     },
@@ -257,6 +286,19 @@ def world() -> dict[str, Any]:
         dedupe_key=f"mri-review:{scan.pk}:{users['clinician'].pk}:0",
     )
     AccessRecord.objects.create(user=users["clinician"], patient_id=patient.pk, kind="patient_page")
+    # The referrer's organisation's referral, advised on and accepted into the world's case, whose
+    # signed decision is the outcome letter the referrer may open.
+    referral = referral_makers.advised(referral_makers.submitted(users["referrer"]), by=chair)
+    Referral.objects.filter(pk=referral.pk).update(status=Status.ACCEPTED, case=case, accepted_at=timezone.now())
+    signed = Decision.objects.create(
+        case=case,
+        urgent=True,
+        treatments=["cebrt"],
+        intent="palliative",
+        rationale="Walk",
+        recorded_by=chair,
+        status="signed",
+    )
     SignInRecord.objects.create(user=users["clinician"], event="signed_in", method="password_totp")
     TotpDevice.objects.create(user=chair, secret="JBSWY3DPEHPK3PXP", confirmed=True)
     Passkey.objects.create(user=chair, credential_id="walk-credential", public_key=b"k")
@@ -269,6 +311,8 @@ def world() -> dict[str, Any]:
         record_value=CANARY_FAMILY, feed_value="Other", message=feed_message,
     )  # fmt: skip
     return {
+        "referral": referral,
+        "signed_decision": signed,
         "patient": patient,
         "case": case,
         "scan": scan,
@@ -306,7 +350,13 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         return fhir_id(route.template.split("/")[1], world)
     if name == "object_id" and re.match(r"admin/\w+/\w+/", route.template):
         return str(admin_object(admin_model(route)).pk)
+    if name == "decision_id" and route.template.startswith("refer"):
+        return str(world["signed_decision"].pk)
     values = {
+        "referral_id": world["referral"].pk,
+        "step": "patient",
+        "uidb64": "MQ",
+        "token": "not-a-token",
         "patient_id": world["patient"].pk,
         "case_id": world["case"].pk,
         "scan_id": world["scan"].pk,
@@ -374,6 +424,12 @@ PUBLIC_STATUS = {
     "fhir/metadata": {200},
     "fhir/openapi.json": {200},
 }
+# The referrer's pages, signing out and the second factor; everything else is closed to a referrer.
+REFERRER_REACHES = {
+    REFER_PUBLIC, REFER_HOME, REFER_NEW, REFER_DETAIL, REFER_DRAFT, REFER_DOCUMENT, PUBLIC, SECOND_FACTOR,
+}  # fmt: skip
+# Actions a referrer may reach: their referral's message, and the passkey steps of the second factor.
+REFERRER_ACTIONS = ("refer/", "accounts/second-factor/")
 
 
 # A complete session (these tests' force_login, second factor off): the second step is done,
@@ -396,10 +452,17 @@ def expected(route: Route, url: str, who: str) -> set[int | str]:
         if route.template == "accounts/login/":
             return {302}  # already signed in: on to the dashboard
         return {302} if who in STAFF else {200}  # the admin's sign-in page: "not authorised" for non-staff
+    if kind == REFER_PUBLIC:
+        signed_in_sign_up = route.template == "refer/sign-up/" and who != ANONYMOUS
+        return {302} if signed_in_sign_up else {200}  # signed in: on to their referrals
     if kind == FHIR_API:
         return {401}  # no token: a session (anyone's) is not one
     if who == ANONYMOUS:
         return {LOGIN_REDIRECT}
+    if who == "referrer":
+        return expected_for_referrer(route, kind)
+    if kind in (REFER_HOME, REFER_DETAIL, REFER_DRAFT, REFER_NEW, REFER_DOCUMENT, REFERRAL_INBOX, REFERRAL_ADVICE):
+        return expected_for_referral_page(who, kind)
     if route.template == "admin/logout/" and who not in STAFF:
         return {302}  # to the admin's index, which sends them to sign in
     if route.template.startswith("admin/") and who not in STAFF:
@@ -439,11 +502,51 @@ def expected(route: Route, url: str, who: str) -> set[int | str]:
         case "changelist" | "change" | "history":
             return {200} if level else {403}
         case "add":
-            return {200} if level == EDIT else {403}
+            return {200} if level == EDIT else {403}  # CHANGE: change but not add
         case "redirect":
             return {302}
         case _:  # delete, set another user's password: superusers only
             return {403}
+
+
+def expected_for_referrer(route: Route, kind: str) -> set[int | str]:
+    """A referrer reaches their pages, public pages, signing out and the second factor; every other URL is 403."""
+    if route.template == "accounts/logout/":
+        return {405}  # signing out is a POST
+    if route.template == "":
+        return {302}  # the dashboard's address: on to their referrals
+    if route.template.startswith("referrals/") or (kind not in REFERRER_REACHES and kind != ACTION):
+        return {403}
+    if kind == ACTION:  # theirs (POST only), or an action of the service's: refused before it runs
+        return {405} if route.template.startswith(REFERRER_ACTIONS) else {403}
+    if kind == SECOND_FACTOR:
+        return set(SECOND_FACTOR_STATUS[route.template])
+    if route.template.startswith("admin/"):
+        return {200}  # the admin's sign-in page (public): "not authorised" for a non-staff user
+    if kind == PUBLIC:
+        return {302} if route.template == "accounts/login/" else set(PUBLIC_STATUS[route.template])
+    if kind == REFER_DRAFT:
+        return {302}  # the world's referral is submitted: the form sends them to its page
+    return {200}
+
+
+def expected_for_referral_page(who: str, kind: str) -> set[int | str]:
+    """The service's side of the front door, and the referrer pages as the service sees them."""
+    team = who in ("coordinator", "clinician")
+    sees = who in ("coordinator", "clinician", "read_only")  # referrals.view_referral
+    if kind == REFER_HOME:
+        return {302} if sees else {403}  # on to the triage inbox
+    if kind == REFER_NEW:
+        return {200} if who == "coordinator" else {403}  # a referral taken by phone
+    if kind == REFER_DETAIL:
+        return {302} if sees else {404}
+    if kind == REFER_DRAFT:
+        return {404} if not sees else ({302} if who == "coordinator" else {403})
+    if kind == REFER_DOCUMENT:
+        return {200} if sees else {404}
+    if kind == REFERRAL_INBOX:
+        return {200} if sees else {403}
+    return {200} if team else {403}  # REFERRAL_ADVICE
 
 
 def outcome(response: Any) -> int | str:
@@ -511,7 +614,7 @@ def test_each_role_gets_what_its_family_allows_and_nothing_is_cached(world, clie
             problems.append(f"{url}: no Cache-Control: no-store for a signed-in user")
         if got == 200 and family(route) == ADMIN_MODEL and admin_action(route) == "change":
             # A change form answers 200 to view-only users too: it must then be read-only.
-            may_change = access(who, admin_model(route)) == EDIT
+            may_change = access(who, admin_model(route)) in (EDIT, CHANGE)
             if response.context["has_change_permission"] != may_change:
                 problems.append(f"{url}: the form is {'not ' if may_change else ''}editable")
     assert not problems, f"as {who}:\n" + "\n".join(problems)

@@ -325,8 +325,9 @@ def test_it_shows_a_case_in_a_constant_number_of_queries(client, django_assert_m
     # assessments with assessors and scans (JOIN), the history timeline (patient, case, scans, assessments:
     # one query each, with users), user permissions, group permissions, member (navbar)
     # + access record (INSERT); the MDT's panel: decisions (+ sign-offs, follow-ups when there are decisions)
-    # and open follow-ups; the timeline's MDT sources: agenda items, decisions, sign-offs, follow-ups
-    with django_assert_max_num_queries(19):
+    # and open follow-ups; the timeline's MDT sources: agenda items, decisions, sign-offs, follow-ups;
+    # the referral panel: the referrals the case came from
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("case-detail", args=[case.pk]))
 
     assert response.status_code == 200

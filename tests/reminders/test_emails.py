@@ -6,7 +6,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from accounts.roles import assign_role
 from cases.choices import Modality, Presentation
+from referrals.models import Referral
 from reminders import emails
 from reminders.kinds import KINDS
 from reminders.models import Reminder
@@ -22,6 +24,7 @@ from tests.factories import (
     listed_item,
     meeting,
 )
+from tests.referrals import makers as referral_makers
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +37,18 @@ CANARY = {
     "report": "Canary report: cord compression at T7",
     "referrer": "Dr Canary at St Elsewhere",
 }
-SECRETS = [CANARY["given"], CANARY["family"], CANARY["nhs"], "943 476 5919", "lytic", "cord compression", "Canary"]
+SECRETS = [
+    CANARY["given"],
+    CANARY["family"],
+    CANARY["nhs"],
+    "943 476 5919",
+    "lytic",
+    "cord compression",
+    "Canary",
+    "LOCAL-SECRET-9",  # a referral's hospital number at the referring hospital
+]
+# A referral is named by its reference: it has no MRN here until it is accepted.
+REFERRAL_KINDS = {Reminder.Kind.REFERRAL_NEW, Reminder.Kind.REFERRAL_ACKNOWLEDGEMENT, Reminder.Kind.REFERRAL_ADVICE}
 
 
 @pytest.fixture
@@ -80,7 +94,20 @@ def every_kind(team, canary_case, settings):
         decision_awaiting([team["oncologist"]], now - 30 * HOUR, case=case)
         follow_up(team["oncologist"], timezone.localdate() + dt.timedelta(days=1), case=case)
         follow_up(team["oncologist"], timezone.localdate() - dt.timedelta(days=3), case=case)
-        derive(now)
+        # A referral about the same canary patient, advised on and not triaged by the at-risk point:
+        # the coordinators' alert (and its escalation), the referrer's acknowledgement and advice email.
+        referral = referral_makers.submitted(
+            referral_makers.referrer_user("referrer", referral_makers.organisation()),
+            given_name=CANARY["given"],
+            family_name=CANARY["family"],
+            nhs_number=CANARY["nhs"],
+            local_mrn="LOCAL-SECRET-9",
+            question=CANARY["question"],
+        )
+        assign_role(team["mscc"], "mscc_coordinator")  # the coordinator's groups: may give advice
+        referral_makers.advised(referral, by=team["mscc"])
+        Referral.objects.filter(pk=referral.pk).update(status="new")  # not yet seen: the escalation too
+        derive(now + 2 * HOUR)
     return {kind: Reminder.objects.filter(kind=kind).first() for kind in Reminder.Kind.values}
 
 
@@ -103,9 +130,13 @@ def test_each_email_names_the_patient_by_mrn_only_and_links_back(every_kind, kin
     assert email.subject.startswith("[Spinal MDT] ") and "\n" not in email.subject
     assert link in email.text and f'href="{link}"' in email.html
     assert email.html.lstrip().startswith("<!doctype html>")
-    if kind != Reminder.Kind.MEETING_AGENDA:
-        assert "MRN-SAFE-1" in email.subject
-    assert "MRN-SAFE-1" in email.text and "MRN-SAFE-1" in email.html
+    if kind in REFERRAL_KINDS:
+        reference = reminder.referral.reference
+        assert reference in email.subject and reference in email.text and reference in email.html
+    else:
+        if kind != Reminder.Kind.MEETING_AGENDA:
+            assert "MRN-SAFE-1" in email.subject
+        assert "MRN-SAFE-1" in email.text and "MRN-SAFE-1" in email.html
     for secret in SECRETS:
         for part in (email.subject, email.text, email.html):
             assert secret.lower() not in part.lower(), f"{kind}: {secret!r} in the email"

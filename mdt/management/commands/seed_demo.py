@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.demo import run_seeders
 from mdt.demo.meetings import seed_meetings
 from mdt.demo.people import DEMO_PASSWORD, seed_team
 from mdt.demo.record import PATIENT_COUNT, seed_patients
@@ -28,6 +29,8 @@ class Command(BaseCommand):
             created_users = seed_team()
             created_patients = seed_patients()
             created_meetings = seed_meetings()
+            # Apps above mdt (the referrals front door) add theirs: core.demo.
+            created_users += run_seeders(DEMO_PASSWORD)
         self.stdout.write(
             f"Demo service: {created_patients} patients created, {PATIENT_COUNT - created_patients} already there."
         )

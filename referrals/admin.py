@@ -1,0 +1,57 @@
+"""Referrals in the coordinators' workspace: referring organisations, referrer accounts (approve them),
+and referrals read-only (every change to a referral goes through its services, from the triage pages)."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from referrals.models import Organisation, Referral, Referrer
+from referrals.services.signup import referrer_approve
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "ods_code", "region", "is_service", "active"]
+    list_filter = ["active", "is_service", "region"]
+    search_fields = ["name", "ods_code"]
+
+
+@admin.register(Referrer)
+class ReferrerAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "organisation", "job_title", "email_confirmed_at", "approved_at"]
+    list_filter = ["organisation", ("approved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__last_name", "user__email", "organisation__name"]
+    list_select_related = ["user", "organisation"]
+    readonly_fields = ["user", "email_confirmed_at", "approved_at", "approved_by", "created_at"]
+    fields = ["user", "organisation", "job_title", "phone", *readonly_fields[1:]]
+    actions = ["approve"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # referrers sign up themselves (and confirm their email)
+
+    @admin.action(description="Approve the selected referrers", permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[Referrer]) -> None:
+        for referrer in queryset:
+            referrer_approve(referrer_id=referrer.pk, user=request.user)
+        messages.success(request, f"{queryset.count()} referrer(s) approved.")
+
+
+@admin.register(Referral)
+class ReferralAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "status", "organisation", "family_name", "submitted_at"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["reference", "nhs_number", "family_name", "local_mrn"]
+    list_select_related = ["organisation"]
+    date_hierarchy = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # triage, advice, accept and decline are services, on the referral's page
+
+    def view_on_site(self, obj: Referral) -> str:
+        return obj.get_absolute_url()

@@ -1,0 +1,301 @@
+"""The front door in the demo service: referring hospitals, two referrers, referrals in every state.
+
+Registered with core.demo, so `seed_demo` runs it (DEBUG only). Idempotent: nothing is created when
+the demo organisations exist. The referrals are made through the services, as people would make them,
+then their times are moved back (a demo-only UPDATE) so the clocks show met, at risk and breached.
+Demo NHS numbers are in the 999 range; the accepted referral is for a demo patient whose cases are
+closed, so it shows a new case made from a referral without adding a patient.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from accounts.roles import assign_referrer
+from cases.choices import AmbulatoryStatus, CaseStatus, PrimarySite, Sex
+from cases.models import Case, Patient
+from cases.validators import nhs_check_digit
+from referrals.choices import Outcome, Precautions, YesNoUnknown
+from referrals.models import Advice, Organisation, Referral, Referrer
+from referrals.services import accept, drafts, triage
+
+SERVICE = ("Northern Regional Spinal Centre", "DEMO0")
+HOSPITALS = [
+    ("Riverside General Hospital", "DEMO1", "North"),
+    ("Hillside Infirmary", "DEMO2", "North"),
+    ("Coastal District Hospital", "DEMO3", "Coast"),
+]
+REFERRERS = [
+    ("referrer", "Rhian", "Pugh", "DEMO1", "Acute oncology registrar", "01632 960 101"),
+    ("referrer2", "Tomos", "Hughes", "DEMO2", "Emergency medicine registrar", "01632 960 202"),
+]
+HOUR = dt.timedelta(hours=1)
+
+
+def _nhs(n: int) -> str:
+    candidate = n
+    while True:
+        first_nine = f"9990{candidate:05d}"
+        check = nhs_check_digit(first_nine)
+        if check is not None:
+            return f"{first_nine}{check}"
+        candidate += 1
+
+
+def _base(n: int, **fields: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "consultant_name": "Dr Alun Price",
+        "nhs_number": _nhs(n),
+        "local_mrn": f"RG{n:06d}",
+        "sex": Sex.FEMALE,
+        "primary_site": PrimarySite.BREAST,
+        "histology": "Invasive ductal carcinoma",
+        "known_metastases": "Bone",
+        "systemic_therapy": "Letrozole",
+        "previous_spinal_rt": YesNoUnknown.NO,
+        "ambulatory_status": AmbulatoryStatus.WALKS_WITH_AID,
+        "ecog": 2,
+        "dexamethasone_given": YesNoUnknown.YES,
+        "dexamethasone_dose_mg": 16,
+        "mri_done": YesNoUnknown.YES,
+        "mri_where": "Riverside General Hospital",
+        "images_sent": YesNoUnknown.YES,
+        "accession_number": f"ACC{n:05d}",
+        "question": "Cord compression? Surgery or radiotherapy?",
+    }
+    values.update(fields)
+    return values
+
+
+def _make(user: Any, org: Organisation | None, fields: dict[str, Any], *, submit: bool = True) -> Referral:
+    referral = drafts.referral_start(user=user, organisation=org)
+    now = timezone.now()
+    fields.setdefault("mri_at", now - 8 * HOUR)
+    if fields.get("dexamethasone_given") == YesNoUnknown.YES:
+        fields.setdefault("dexamethasone_first_dose_at", now - 7 * HOUR)
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    drafts.referral_save(referral=referral, user=user)
+    if submit:
+        referral = drafts.referral_submit(referral_id=referral.pk, user=user, accept_gaps=True)
+    return referral
+
+
+def _advise(
+    referral: Referral, user: Any, outcome: str, text: str, precautions: str = Precautions.FLAT_LOG_ROLL
+) -> None:
+    triage.referral_take(referral_id=referral.pk, user=user)
+    triage.advice_give(
+        referral_id=referral.pk,
+        user=user,
+        fields={
+            "outcome": outcome,
+            "advice": text,
+            "precautions": precautions,
+            "stability_cleared_by": "",
+            "stability_cleared_at": None,
+            "steroid_advice": "Continue dexamethasone 16 mg daily with a proton pump inhibitor; monitor glucose.",
+        },
+    )
+
+
+def _back_date(referral: Referral, submitted_ago: dt.timedelta, advice_after: dt.timedelta | None = None) -> None:
+    """Demo only: move a referral's times into the past so its clocks have a story to tell."""
+    submitted = timezone.now() - submitted_ago
+    Referral.objects.filter(pk=referral.pk).update(submitted_at=submitted, triage_started_at=submitted + HOUR / 4)
+    if advice_after is not None:
+        Advice.objects.filter(referral=referral).update(given_at=submitted + advice_after)
+        Referral.objects.filter(pk=referral.pk, plan_confirmed_at__isnull=False).update(
+            plan_confirmed_at=submitted + advice_after
+        )
+
+
+def _organisations() -> dict[str, Organisation]:
+    Organisation.objects.create(name=SERVICE[0], ods_code=SERVICE[1], region="North", is_service=True)
+    return {
+        code: Organisation.objects.create(name=name, ods_code=code, region=region) for name, code, region in HOSPITALS
+    }
+
+
+def _referrers(orgs: dict[str, Organisation], password: str) -> dict[str, Any]:
+    users = {}
+    now = timezone.now()
+    for username, given, family, code, job, phone in REFERRERS:
+        user = get_user_model().objects.create_user(
+            username, f"{username}@example.org", password, first_name=given, last_name=family
+        )
+        Referrer.objects.create(
+            user=user, organisation=orgs[code], job_title=job, phone=phone, email_confirmed_at=now, approved_at=now
+        )
+        assign_referrer(user)
+        users[username] = user
+    return users
+
+
+def seed(password: str) -> list[tuple[str, str]]:
+    if Organisation.objects.filter(ods_code=SERVICE[1]).exists():
+        return []
+    orgs = _organisations()
+    users = _referrers(orgs, password)
+    mscc = get_user_model().objects.get(username="mscc")
+    surgeon = get_user_model().objects.get(username="surgeon")
+    rhian, tomos = users["referrer"], users["referrer2"]
+    neuro = ["limb_weakness", "sensory_loss", "pain_thoracic_or_cervical"]
+
+    # A draft Rhian started and has not finished.
+    _make(rhian, None, {"given_name": "Wyn", "family_name": "Parry", "nhs_number": _nhs(11)}, submit=False)
+    # New, with neurology, 40 minutes ago: the advice clock is about to be at risk.
+    new = _make(
+        rhian,
+        None,
+        _base(
+            12,
+            given_name="Eleri",
+            family_name="Vaughan",
+            date_of_birth=dt.date(1961, 4, 2),
+            red_flags=neuro,
+            neurology_detail="Power 3/5 both legs, sensory level T8.",
+            frankel_grade="C",
+        ),
+    )
+    _back_date(new, 40 * dt.timedelta(minutes=1))
+    # New, pain only, three hours ago from Hillside: the advice target is breached.
+    late = _make(
+        tomos,
+        None,
+        _base(
+            13,
+            given_name="Gareth",
+            family_name="Lloyd",
+            date_of_birth=dt.date(1950, 9, 30),
+            sex=Sex.MALE,
+            primary_site=PrimarySite.PROSTATE,
+            histology="Adenocarcinoma",
+            red_flags=["nocturnal_pain", "pain_lumbar_progressive"],
+            dexamethasone_given=YesNoUnknown.NO,
+            dexamethasone_dose_mg=None,
+            mri_at=None,
+            mri_done=YesNoUnknown.NO,
+            mri_where="",
+            images_sent="",
+            accession_number="",
+        ),
+    )
+    _back_date(late, 3 * HOUR)
+    # In triage, taken by the MSCC coordinator an hour ago.
+    taken = _make(
+        rhian,
+        None,
+        _base(
+            14,
+            given_name="Nia",
+            family_name="Morgan",
+            date_of_birth=dt.date(1972, 1, 15),
+            red_flags=["radicular_pain"],
+            primary_site=PrimarySite.LUNG_NSCLC,
+            histology="Adenocarcinoma",
+        ),
+    )
+    triage.referral_take(referral_id=taken.pk, user=mscc)
+    _back_date(taken, HOUR)
+    # Advice given (manage locally), yesterday, with a message thread.
+    local = _make(
+        tomos,
+        None,
+        _base(
+            15,
+            given_name="Ifan",
+            family_name="Rees",
+            date_of_birth=dt.date(1948, 6, 8),
+            sex=Sex.MALE,
+            primary_site=PrimarySite.MYELOMA,
+            histology="IgG myeloma",
+            red_flags=["mechanical_pain"],
+        ),
+    )
+    _advise(
+        local,
+        mscc,
+        Outcome.RADIOTHERAPY_LOCALLY,
+        "No cord compression on the images. Palliative radiotherapy 8 Gy/1 locally.",
+        Precautions.NONE_NEEDED,
+    )
+    triage.message_post(
+        referral=local, user=tomos, body="Thank you. The oncology team will book the radiotherapy today."
+    )
+    triage.message_post(referral=local, user=mscc, body="Good. Refer again at once if his legs get weaker.")
+    _back_date(local, 26 * HOUR, advice_after=90 * dt.timedelta(minutes=1))
+    # Accepted and listed for the MDT: a case made from the referral, for a demo patient with only closed cases.
+    with_nhs = Patient.objects.filter(nhs_number__isnull=False, died_on__isnull=True).order_by("pk")
+    open_cases = Case.objects.filter(patient=OuterRef("pk")).exclude(status=CaseStatus.CLOSED)
+    patient = with_nhs.filter(~Exists(open_cases)).first() or with_nhs.first()
+    if patient is not None:
+        taken_on = _make(
+            rhian,
+            None,
+            _base(
+                16,
+                given_name=patient.given_name,
+                family_name=patient.family_name,
+                date_of_birth=patient.date_of_birth,
+                nhs_number=patient.nhs_number,
+                red_flags=neuro,
+                frankel_grade="D",
+                primary_site=patient.primary_site,
+            ),
+        )
+        _advise(
+            taken_on,
+            surgeon,
+            Outcome.LIST_FOR_MDT,
+            "Unstable T10 lesion: flat bed rest and log roll; transfer for surgical review; list for the MDT.",
+        )
+        case = accept.referral_accept(referral_id=taken_on.pk, user=mscc, mrn="")
+        _back_date(taken_on, 2 * dt.timedelta(days=1), advice_after=75 * dt.timedelta(minutes=1))
+        two_days_ago = timezone.now() - 2 * dt.timedelta(days=1)
+        Case.objects.filter(pk=case.pk, referred_at__gt=two_days_ago).update(
+            referred_at=two_days_ago, suspected_diagnosis_at=two_days_ago
+        )
+    # Declined: not MSCC, five days ago.
+    declined = _make(
+        tomos,
+        None,
+        _base(
+            17,
+            given_name="Sian",
+            family_name="Price",
+            date_of_birth=dt.date(1980, 2, 20),
+            red_flags=["localised_tenderness"],
+            primary_site=PrimarySite.OTHER,
+            histology="No cancer history",
+        ),
+    )
+    _advise(
+        declined,
+        mscc,
+        Outcome.NOT_MSCC,
+        "Degenerative disease on the MRI; no metastases. Manage with the spinal physiotherapists.",
+        Precautions.NONE_NEEDED,
+    )
+    triage.referral_decline(referral_id=declined.pk, user=mscc, reason="Not MSCC: degenerative disease, no cancer.")
+    _back_date(declined, 5 * dt.timedelta(days=1), advice_after=50 * dt.timedelta(minutes=1))
+    # Taken by phone from Coastal District (no referrer account) 20 minutes ago.
+    phoned = _make(
+        mscc,
+        orgs["DEMO3"],
+        _base(
+            18,
+            referrer_name="Dr Owen Jones",
+            referrer_role="Medical registrar",
+            referrer_phone="01632 960 303",
+            given_name="Alys",
+            family_name="Griffith",
+            date_of_birth=dt.date(1966, 11, 11),
+            red_flags=["bladder_bowel_dysfunction", "gait_difficulty"],
+        ),
+    )
+    _back_date(phoned, 20 * dt.timedelta(minutes=1))
+    return [(username, f"Referrer at {orgs[code].name}") for username, _, _, code, _, _ in REFERRERS]

@@ -1,0 +1,67 @@
+"""Advice, decline, accept and message forms for the service's side."""
+
+from django import forms
+
+from referrals.models import Advice
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class AdviceForm(forms.ModelForm):
+    amendment_reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Why the advice changes (the referrer reads this)",
+    )
+
+    class Meta:
+        model = Advice
+        fields = [
+            "outcome",
+            "advice",
+            "precautions",
+            "stability_cleared_by",
+            "stability_cleared_at",
+            "steroid_advice",
+        ]
+        widgets = {
+            "outcome": forms.RadioSelect,
+            "precautions": forms.RadioSelect,
+            "advice": forms.Textarea(attrs={"rows": 5}),
+            "steroid_advice": forms.Textarea(attrs={"rows": 2}),
+            "stability_cleared_at": DATETIME,
+        }
+
+    def __init__(self, *args: object, amending: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.amending = amending
+        if not amending:
+            del self.fields["amendment_reason"]
+        else:
+            self.fields["amendment_reason"].required = True
+
+    def _post_clean(self) -> None:
+        # The service validates the whole row (with the time it is given and who gives it).
+        pass
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why the service declines")
+
+
+class AcceptForm(forms.Form):
+    mrn = forms.CharField(
+        max_length=20,
+        required=False,
+        label="Hospital number (MRN) here",
+        help_text="Needed when the patient is new to the service.",
+    )
+    same_person_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="It is the same person: how this was confirmed",
+    )
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Message")

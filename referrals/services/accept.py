@@ -1,0 +1,128 @@
+"""One click from a referral to a case: match or create the patient, then link or create the case.
+
+The patient is matched by NHS number only. When the record found differs from the referral in
+name or date of birth the accept is refused with the differences listed, unless the coordinator
+confirms it is the same person (their note is recorded on the referral); the patient's record is
+never changed by a referral. A patient with an open case gets the referral linked to that case,
+not a second case. Otherwise the case is created with everything the referral said, and listed as
+an MDT candidate (awaiting MDT) when the advice outcome says so.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.policy import can_accept_referral
+from cases.choices import CaseStatus, PrimarySite, Sex, SteroidIndication
+from cases.models import Case, Patient
+from referrals.choices import MDT_CANDIDATE, TAKES_ON, Status, YesNoUnknown
+from referrals.models import Advice, Referral
+
+
+@dataclass
+class IdentityCheck:
+    patient: Patient | None = None
+    differences: list[str] = field(default_factory=list)
+    open_case: Case | None = None
+
+
+def identity_check(referral: Referral) -> IdentityCheck:
+    """What accepting would do: the patient found by NHS number, how they differ, their open case."""
+    if not referral.nhs_number:
+        return IdentityCheck()
+    patient = Patient.objects.filter(nhs_number=referral.nhs_number).first()
+    if patient is None:
+        return IdentityCheck()
+    open_case = Case.objects.filter(patient=patient).open().order_by("-referred_at").first()
+    return IdentityCheck(patient, referral.patient_matches(patient), open_case)
+
+
+def _new_patient(referral: Referral, mrn: str, user: Any) -> Patient:
+    assert referral.date_of_birth is not None  # a blocker: no referral is submitted without it
+    if not mrn.strip():
+        raise ValidationError({"mrn": "Give the patient's hospital number (MRN) here: they are new to the service."})
+    patient = Patient(
+        mrn=mrn.strip(),
+        nhs_number=referral.nhs_number,
+        given_name=referral.given_name,
+        family_name=referral.family_name,
+        date_of_birth=referral.date_of_birth,
+        sex=referral.sex or Sex.NOT_KNOWN,
+        primary_site=referral.primary_site or PrimarySite.UNKNOWN_PRIMARY,
+        primary_site_detail=referral.histology,
+    )
+    try:
+        patient.full_clean()
+    except ValidationError as exc:
+        raise ValidationError({"mrn" if "mrn" in exc.message_dict else "__all__": exc.messages}) from exc
+    patient._history_user = user  # type: ignore[attr-defined]
+    patient.save()
+    return patient
+
+
+def _new_case(referral: Referral, patient: Patient, advice: Advice | None, user: Any) -> Case:
+    assert referral.submitted_at is not None
+    steroids = referral.dexamethasone_given == YesNoUnknown.YES
+    listed = advice is not None and advice.outcome in MDT_CANDIDATE
+    case = Case(
+        patient=patient,
+        referred_at=referral.submitted_at,
+        referrer=f"{referral.referrer_name}, {referral.organisation.name} (referral {referral.reference})"[:200],
+        presentation=referral.presentation,
+        red_flags=referral.red_flags,
+        # The referring clinician suspected it by the time they referred at the latest: the NICE
+        # clocks start no later than the referral (a coordinator can set an earlier time).
+        suspected_diagnosis_at=referral.submitted_at,
+        frankel_grade=referral.frankel_grade,
+        ambulatory_status=referral.ambulatory_status,
+        ecog=referral.ecog,
+        mdt_question=referral.question,
+        steroids_started_at=referral.dexamethasone_first_dose_at if steroids else None,
+        steroid_dose_mg=referral.dexamethasone_dose_mg if steroids else None,
+        steroid_indication=(SteroidIndication.NEURO_MSCC if steroids and referral.has_neurology else ""),
+        status=CaseStatus.AWAITING_MDT if listed else CaseStatus.REFERRED,
+    )
+    case.full_clean()
+    case._history_user = user  # type: ignore[attr-defined]
+    case.save()
+    return case
+
+
+@transaction.atomic
+def referral_accept(*, referral_id: int, user: Any, mrn: str = "", same_person_note: str = "") -> Case:
+    """Accept: the case the referral becomes (or joins). Refused for a mismatched identity without a note."""
+    if not can_accept_referral(user):
+        raise PermissionDenied("Only the service's coordinators accept referrals.")
+    referral = Referral.objects.select_for_update().select_related("organisation").get(pk=referral_id)
+    if referral.status == Status.ACCEPTED and referral.case is not None:
+        return referral.case  # accepted twice (a double click): the same case
+    if referral.status not in (Status.NEW, Status.IN_TRIAGE, Status.ADVICE_GIVEN):
+        raise ValidationError(f"This referral is {referral.get_status_display().lower()}: it cannot be accepted.")
+    advice = referral.advice.current().order_by("-given_at", "-id").first()
+    if advice is not None and advice.outcome not in TAKES_ON:
+        raise ValidationError(
+            f"The advice was {advice.get_outcome_display().lower()}: amend the advice before taking the patient on."
+        )
+    check = identity_check(referral)
+    if check.differences and not same_person_note.strip():
+        raise ValidationError(
+            {
+                "same_person_note": "The NHS number belongs to a patient whose details differ ("
+                + "; ".join(check.differences)
+                + "). Check with the referrer; if it is the same person, say how you confirmed it."
+            }
+        )
+    patient = check.patient or _new_patient(referral, mrn, user)
+    case = check.open_case or _new_case(referral, patient, advice, user)
+    referral.case = case
+    referral.status = Status.ACCEPTED
+    referral.accepted_at = timezone.now()
+    if check.differences:
+        referral.identity_note = "Details differed: " + "; ".join(check.differences) + ". " + same_person_note.strip()
+    referral.version += 1
+    referral._history_user = user  # type: ignore[attr-defined]
+    referral.save()
+    return case

@@ -1,0 +1,157 @@
+"""The service's pages (URL namespace `referrals`): the triage inbox, a referral, advice, accept, decline."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.policy import can_accept_referral, can_give_advice, can_refer, can_see_referrals
+from referrals import selectors
+from referrals.choices import Status
+from referrals.clocks import referral_clocks
+from referrals.completeness import gaps
+from referrals.forms.triage import AcceptForm, AdviceForm, DeclineForm, MessageForm
+from referrals.services import accept, triage
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    _require(can_see_referrals(request.user))
+    status = request.GET.get("status", "")
+    return render(
+        request,
+        "referrals/inbox.html",
+        {
+            "rows": selectors.inbox(status=status),
+            "counts": selectors.inbox_counts(),
+            "status": status,
+            "statuses": [(value, label) for value, label in Status.choices if value != Status.DRAFT],
+            "can_refer": can_refer(request.user),
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, referral_id: int) -> dict[str, Any]:
+    referral = selectors.referral_for(request.user, referral_id)
+    advice = list(referral.advice.all())
+    current = advice[-1] if advice else None
+    return {
+        "referral": referral,
+        "clocks": referral_clocks(referral),
+        "gaps": gaps(referral),
+        "advice_list": advice,
+        "current_advice": current,
+        "identity": accept.identity_check(referral) if referral.status != Status.DRAFT else None,
+        "decisions": selectors.outcome_decisions(referral),
+        "can_advise": can_give_advice(request.user),
+        "can_accept": can_accept_referral(request.user),
+        "accept_form": AcceptForm(),
+        "decline_form": DeclineForm(),
+        "message_form": MessageForm(),
+        "message_url": reverse("referrals:message", args=[referral.pk]),
+        "statuses": Status,
+    }
+
+
+def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    _require(can_see_referrals(request.user))
+    return render(request, "referrals/detail.html", _detail_context(request, referral_id))
+
+
+@require_POST
+def take(request: HttpRequest, referral_id: int) -> HttpResponse:
+    _require(can_give_advice(request.user))
+    selectors.referral_for(request.user, referral_id)
+    try:
+        triage.referral_take(referral_id=referral_id, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("referrals:detail", referral_id)
+
+
+def advise(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Give the advice, or amend it (a new version with a reason; the first stays on the record)."""
+    _require(can_give_advice(request.user))
+    referral = selectors.referral_for(request.user, referral_id)
+    current = list(referral.advice.all())[-1] if referral.advice.all() else None
+    form = AdviceForm(request.POST or None, instance=None, amending=current is not None, initial=_initial(current))
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in AdviceForm.Meta.fields}
+        try:
+            triage.advice_give(
+                referral_id=referral.pk,
+                user=request.user,
+                fields=fields,
+                amends_id=_int(request.POST.get("amends")),
+                reason=form.cleaned_data.get("amendment_reason", ""),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Advice recorded. The referrer is emailed a link to it.")
+            return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/advice_form.html", {"referral": referral, "form": form, "current": current})
+
+
+def _initial(current: Any) -> dict[str, Any]:
+    if current is None:
+        return {}
+    return {name: getattr(current, name) for name in AdviceForm.Meta.fields}
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_POST
+def accept_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+    _require(can_accept_referral(request.user))
+    selectors.referral_for(request.user, referral_id)
+    form = AcceptForm(request.POST)
+    form.is_valid()
+    try:
+        case = accept.referral_accept(
+            referral_id=referral_id,
+            user=request.user,
+            mrn=form.cleaned_data.get("mrn", ""),
+            same_person_note=form.cleaned_data.get("same_person_note", ""),
+        )
+    except ValidationError as exc:
+        context = _detail_context(request, referral_id)
+        context["accept_form"] = form
+        _add_errors(form, exc)
+        return render(request, "referrals/detail.html", context, status=400)
+    messages.success(request, f"Accepted: case {case.pk} for {case.patient.display_name}.")
+    return redirect("case-detail", case.pk)
+
+
+@require_POST
+def decline(request: HttpRequest, referral_id: int) -> HttpResponse:
+    _require(can_accept_referral(request.user))
+    selectors.referral_for(request.user, referral_id)
+    form = DeclineForm(request.POST)
+    try:
+        triage.referral_decline(referral_id=referral_id, user=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        context = _detail_context(request, referral_id)
+        context["decline_form"] = form
+        _add_errors(form, exc)
+        return render(request, "referrals/detail.html", context, status=400)
+    messages.success(request, "Referral declined. The referrer sees the reason.")
+    return redirect("referrals:detail", referral_id)

@@ -1,0 +1,148 @@
+"""Referral reminders: the coordinators' alert for a new referral (and its escalation when nobody has
+started triage by the advice clock's at-risk point), the referrer's acknowledgement, and the referrer's
+"advice given" email.
+
+The emails leave the app, so they name the referral by its reference and organisation only: no
+patient name, NHS number, hospital number or clinical text (the neurology flag says only "treat it as
+an emergency"). "The MSCC coordinator on duty": the app has no rota, so every active MSCC coordinator
+is alerted; with none, the MDT coordinators, so an alert is never dropped for want of a recipient.
+"""
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from cases.clocks import target
+from mdt.models import Member
+from referrals.choices import Status
+from referrals.clocks import ADVICE, advice_clock
+from referrals.models import Advice, Referral
+from reminders.kinds.base import Kind, Run, local
+from reminders.models import Reminder
+
+NEW = Reminder.Kind.REFERRAL_NEW
+ACKNOWLEDGEMENT = Reminder.Kind.REFERRAL_ACKNOWLEDGEMENT
+ADVICE_GIVEN = Reminder.Kind.REFERRAL_ADVICE
+ALERT, NOT_SEEN = 0, 1
+
+
+def _coordinators(run: Run, *, escalate: bool) -> list[int]:
+    mscc = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
+    if escalate:
+        return sorted(set(mscc) | set(run.users_with_roles(Member.Role.MDT_COORDINATOR)))
+    return mscc or run.users_with_roles(Member.Role.MDT_COORDINATOR)
+
+
+def derive_new(run: Run) -> Iterator[Reminder]:
+    """New referrals (nobody has started triage): the alert at submission, the escalation at the advice
+    clock's at-risk point. One query per level over the few new referrals (referral_status_submitted_idx)."""
+    advice_target = target(ADVICE)
+    for level in (ALERT, NOT_SEEN):
+        reminded = Reminder.objects.filter(referral=OuterRef("pk"), kind=NEW, level=level)
+        rows = (
+            Referral.objects.filter(new_open(run.now), submitted_at__lte=run.now)
+            .filter(~Exists(reminded))
+            .order_by()
+            .values_list("pk", "submitted_at")
+        )
+        for referral_id, submitted_at in rows:
+            assert submitted_at is not None  # submitted_at__lte filters out drafts
+            due_at = submitted_at if level == ALERT else advice_target.at_risk_from(submitted_at)
+            if due_at > run.now:
+                continue
+            for user_id in _coordinators(run, escalate=level == NOT_SEEN):
+                yield run.new(
+                    NEW,
+                    recipient_id=user_id,
+                    due_at=due_at,
+                    key=f"referral-new:{referral_id}:{user_id}:{level}",
+                    level=level,
+                    referral_id=referral_id,
+                )
+
+
+def new_open(now: dt.datetime) -> Q:
+    """On Referral: nobody has started triage yet."""
+    return Q(status=Status.NEW)
+
+
+def derive_acknowledgement(run: Run) -> Iterator[Reminder]:
+    """Submitted referrals whose referrer has an account and no acknowledgement yet."""
+    reminded = Reminder.objects.filter(referral=OuterRef("pk"), kind=ACKNOWLEDGEMENT)
+    rows = (
+        Referral.objects.submitted()
+        .filter(referrer__isnull=False, referrer__is_active=True, submitted_at__lte=run.now)
+        .filter(~Exists(reminded))
+        .order_by()
+        .values_list("pk", "referrer_id", "submitted_at")
+    )
+    for referral_id, user_id, submitted_at in rows:
+        assert submitted_at is not None
+        yield run.new(
+            ACKNOWLEDGEMENT,
+            recipient_id=user_id,
+            due_at=submitted_at,
+            key=f"referral-ack:{referral_id}:{user_id}",
+            referral_id=referral_id,
+        )
+
+
+def derive_advice(run: Run) -> Iterator[Reminder]:
+    """Each advice (and each amendment) to the referrer who has an account, once."""
+    reminded = Reminder.objects.filter(referral_advice=OuterRef("pk"), kind=ADVICE_GIVEN)
+    rows = (
+        Advice.objects.filter(referral__referrer__isnull=False, referral__referrer__is_active=True)
+        .filter(given_at__lte=run.now)
+        .filter(~Exists(reminded))
+        .order_by()
+        .values_list("pk", "referral_id", "referral__referrer_id", "given_at")
+    )
+    for advice_id, referral_id, user_id, given_at in rows:
+        yield run.new(
+            ADVICE_GIVEN,
+            recipient_id=user_id,
+            due_at=given_at,
+            key=f"referral-advice:{advice_id}:{user_id}",
+            referral_id=referral_id,
+            referral_advice_id=advice_id,
+        )
+
+
+def always_open(now: dt.datetime) -> Q:
+    """Telling the referrer is owed whatever happens next (only a deleted subject cancels it)."""
+    return Q()
+
+
+def context(reminder: Reminder) -> dict[str, Any]:
+    referral = reminder.referral
+    assert referral is not None
+    clock = advice_clock(referral) if referral.submitted_at else None
+    advice = reminder.referral_advice
+    return {
+        "reference": referral.reference,
+        "organisation": referral.organisation.name,
+        "submitted_at": local(referral.submitted_at),
+        "neuro": referral.has_neurology,
+        "level": reminder.level,
+        "advice_due_at": local(clock.due_at) if clock else None,
+        "advice_target": clock.target.description if clock else "",
+        "amended": bool(advice and advice.amends_id),
+    }
+
+
+def service_path(reminder: Reminder) -> str:
+    return reverse("referrals:detail", args=[reminder.referral_id]) if reminder.referral_id else reverse("dashboard")
+
+
+def referrer_path(reminder: Reminder) -> str:
+    return reverse("refer:detail", args=[reminder.referral_id]) if reminder.referral_id else reverse("refer:home")
+
+
+KINDS = (
+    Kind(NEW, "referral", derive_new, new_open, context, service_path),
+    Kind(ACKNOWLEDGEMENT, "referral", derive_acknowledgement, always_open, context, referrer_path),
+    Kind(ADVICE_GIVEN, "referral", derive_advice, always_open, context, referrer_path),
+)
