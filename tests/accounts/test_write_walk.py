@@ -108,6 +108,25 @@ WRITES: dict[str, frozenset[str]] = {
     # Single sign-on answers 404 here (no provider configured in the tests): nothing is written.
     "sso-start": READ,
     "sso-callback": READ,
+    # Referrals. Names are not namespaced: "detail", "message" and the letters are the referrer's
+    # portal's and the triage pages' alike. The walk has no referrer.
+    "home": READ,
+    "sign-up": frozenset(),  # a referrer signing up (public)
+    "sign-up-sent": READ,
+    "confirm": frozenset(),
+    "new": frozenset({"coordinator"}),  # the service taking a referral by phone
+    "step": frozenset({"coordinator"}),
+    "check": frozenset({"coordinator"}),
+    "detail": READ,
+    "advice-pdf": READ,
+    "outcome-pdf": READ,
+    "message": frozenset({"coordinator", "clinician"}),
+    "inbox": READ,
+    "take": frozenset({"coordinator", "clinician"}),  # triage and advice: coordinators and clinicians
+    "advice": frozenset({"coordinator", "clinician"}),
+    "accept": frozenset({"coordinator"}),  # accepting registers the case: the coordinators
+    "decline": frozenset({"coordinator"}),
+    "report-referrals": READ,
 }
 
 # Admin actions (the changelist's drop-down), by name: which roles may run them. Deleting is the
