@@ -7,6 +7,7 @@ service's coordinators use the same form to take a referral by phone.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -66,6 +67,8 @@ def _draft(request: HttpRequest, referral_id: int) -> Referral:
     return referral
 
 
+# Atomic: the stale-edit check locks the draft row (select_for_update) until the step is saved.
+@transaction.atomic
 def step(request: HttpRequest, referral_id: int, step: str) -> HttpResponse:
     """One step of the form. Every save keeps the draft; "Next" and "Back" save too."""
     if step not in STEP_KEYS:
