@@ -46,6 +46,7 @@
 
   document.querySelectorAll("form[data-passkey]").forEach(function (form) {
     const status = form.querySelector("[data-passkey-status]");
+    form.querySelector("[data-passkey-button]").disabled = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       status.textContent = "";

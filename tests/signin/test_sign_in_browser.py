@@ -175,6 +175,7 @@ def test_a_device_without_the_accounts_passkey_gets_a_plain_message(live_server,
     virtual_authenticator(page)  # empty: the passkey is on another device
 
     password_step(page, live_server.url, user.username)
+    expect(page.get_by_role("heading", name="Second step")).to_be_visible()
     page.get_by_role("button", name="Use your passkey").click()
 
     expect(page.get_by_role("alert")).to_contain_text("No passkey of this account was used")
