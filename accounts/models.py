@@ -4,8 +4,10 @@ Neither table holds clinical content: ids, kinds and times only.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import Group, User
 from django.db import models
 from django.utils import timezone
+from simple_history import register
 
 
 class AccessRecord(models.Model):
@@ -109,3 +111,15 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key[:8]}: {self.attempts} attempts"
+
+
+# Who could do what, and who changed it: user accounts (with their groups and direct permissions) and
+# the role groups keep history like the clinical record does. The password hash and the time of the
+# last sign-in are left out: one is a secret, the other is in the access records and sign-in logs.
+register(
+    User,
+    app="accounts",
+    m2m_fields=["groups", "user_permissions"],
+    excluded_fields=["password", "last_login"],
+)
+register(Group, app="accounts", m2m_fields=["permissions"])

@@ -29,8 +29,13 @@ CLINICAL_ROLES = frozenset(set(MemberRole) - COORDINATOR_ROLES)
 SCAN_REVIEWER_ROLES = frozenset({MemberRole.RADIOLOGIST, MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
 # Who may make an urgent decision between meetings (an MSCC patient cannot wait for next week).
 URGENT_DECISION_ROLES = frozenset({MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
-# Who may be named on a decision and sign it off. The one line to change to narrow sign-off.
-SIGNER_ROLES = CLINICAL_ROLES
+# Who may be named on a decision and sign it off. The treatment of spinal metastases is decided by
+# the specialties that deliver or direct it: the clinical oncologist (radiotherapy, systemic therapy),
+# the spinal surgeon (surgery, stability) and the radiologist (whose reading of the imaging the
+# decision rests on); they are also the roles a meeting needs for its quorum. Palliative care,
+# physiotherapy and the specialist nurses advise, record outcomes and are listed as present, but do
+# not sign the treatment plan (the MDT's membership: docs/clinical-reference.md §7.5).
+SIGNER_ROLES = frozenset({MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON, MemberRole.RADIOLOGIST})
 
 
 def member_of(user: Any) -> Any:

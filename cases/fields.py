@@ -4,11 +4,51 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 
 from cases.choices import RED_FLAG_CHOICES, RED_FLAG_LABELS
 from cases.scoring import parse_levels
 from cases.validators import normalise_nhs_number, validate_nhs_number
+
+
+def normalise_mrn(value: Any) -> Any:
+    """Capitals for ASCII letters only: "ß".upper() is "SS", which would change the number silently
+    (and non-ASCII MRNs are refused by validate_mrn anyway)."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    return value.upper() if value.isascii() else value
+
+
+validate_mrn = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9/-]*$",
+    "An MRN is letters and digits (a dash or slash between them is fine), e.g. RXH0012345.",
+    code="invalid_mrn",
+)
+
+
+class MRNField(models.CharField):
+    """A hospital number, stored upper-case: "demo0001" and "DEMO0001" are one patient.
+
+    Normalised wherever a value reaches the database (forms, services, create(), bulk writes,
+    lookups), and held by a check constraint (stored value = its upper case), so the column's
+    unique index is case-insensitive in effect on SQLite and PostgreSQL alike. Letters are
+    ASCII only, so SQLite's upper() and PostgreSQL's agree with Python's.
+    """
+
+    default_validators = [validate_mrn]
+
+    def to_python(self, value: Any) -> Any:
+        return normalise_mrn(super().to_python(value))
+
+    def get_prep_value(self, value: Any) -> Any:
+        return normalise_mrn(super().get_prep_value(value))
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = normalise_mrn(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class NHSNumberFormField(forms.CharField):

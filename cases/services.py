@@ -27,7 +27,8 @@ def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
     scan.reviewed_at = timezone.now()
     scan.reviewed_by = user
     scan.full_clean()
-    save_as(user, scan, update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    scan.version += 1  # a scan form opened before the review must not erase it
+    save_as(user, scan, update_fields=["reviewed_at", "reviewed_by", "version", "updated_at"])
     return scan
 
 

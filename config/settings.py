@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A NUL character in any parameter: 400, before a view or the admin passes it to the database.
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
@@ -90,6 +92,9 @@ MIDDLEWARE = [
     # Records which user made each change in the history tables.
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# History is read-only in the workspace: no "revert" button (core.admin.SafeHistoryAdmin refuses the POST too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

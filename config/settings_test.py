@@ -33,6 +33,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # The test client and live_server speak plain HTTP.
 SECURE_SSL_REDIRECT = False
 
+# History tables refuse TRUNCATE on PostgreSQL (core/history_guard.py), and Django empties the test
+# database between transactional tests with TRUNCATE: test connections alone may.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = (_options.get("options", "") + " -c history_guard.allow_truncate=on").strip()
+
 # Most tests sign in with `client.force_login`: their sessions pass without a second factor
 # because it is off here (and their users have none). The tests of the second factor turn
 # it on with the `settings` fixture; production has it on (DEBUG off).

@@ -71,12 +71,16 @@ class Window:
         return len(self.object_list)
 
 
+# Past this, the OFFSET would leave the range of the database's integers (a 500): no list here is that long.
+MAX_PAGE = 1_000_000
+
+
 def page_number(raw: str | None) -> int:
-    """A page number from the query string; anything odd is page 1."""
-    try:
-        return max(int(raw or 1), 1)
-    except ValueError:
+    """A page number from the query string; anything odd (not a number, below 1, absurdly large) is page 1."""
+    text = (raw or "").strip()
+    if not text.isdecimal() or len(text) > 7:
         return 1
+    return min(max(int(text), 1), MAX_PAGE)
 
 
 class Keyset:
@@ -121,5 +125,7 @@ def _after(queryset: QuerySet, ordering: list[str], after: int) -> QuerySet:
 
 
 def after_id(raw: str | None) -> int | None:
-    """The id from ?after=; anything odd starts from the first page."""
-    return int(raw) if raw and raw.isdigit() else None
+    """The id from ?after=; anything odd (not a number, past the largest id) starts from the first page."""
+    if not raw or not raw.isdecimal() or len(raw) > 19 or int(raw) > 2**63 - 1:
+        return None
+    return int(raw)

@@ -13,10 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.roles import assign_role
-from core.admin import FastChangelistMixin
+from core.admin import FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
+from core.concurrency import VersionedFormMixin
 from core.forms import add_service_errors
 from mdt.forms.meetings import WeeklyMeetingsForm
 from mdt.models import AgendaItem, Attendance, Meeting, Member, PeriodicRun, quorum_of
@@ -36,7 +36,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class TeamUserAdmin(UserAdmin):
+class TeamUserAdmin(SafeHistoryAdmin, UserAdmin):
     """Users with their MDT role edited on the same page."""
 
     inlines = [MemberInline]
@@ -57,7 +57,7 @@ class TeamUserAdmin(UserAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(SafeHistoryAdmin):
     list_display = ["__str__", "role", "job_title", "active"]
     list_filter = ["role", "active"]
     list_select_related = ["user"]
@@ -81,9 +81,19 @@ class PeriodicRunAdmin(admin.ModelAdmin):
 # --------------------------------------------------------------------------- meetings
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemForm(VersionedFormMixin):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "meeting", "case", "position", "question", "presenter", "status", "source", "late_reason",
+            "outcome_reason",
+        ]  # fmt: skip
+
+
+class AgendaItemInline(SafeAutocompleteMixin, admin.TabularInline):
     model = AgendaItem
-    fields = ["case", "position", "question", "presenter", "status", "source", "late_reason"]
+    form = AgendaItemForm
+    fields = ["case", "position", "question", "presenter", "status", "source", "late_reason", "loaded_version"]
     autocomplete_fields = ["case", "presenter"]
     show_change_link = True
     extra = 0
@@ -94,7 +104,7 @@ class AgendaItemInline(admin.TabularInline):
         return super().get_queryset(request).select_related("case__patient", "presenter__user")
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Attendance
     fields = ["member", "present"]
     autocomplete_fields = ["member"]
@@ -108,8 +118,15 @@ def _role_present(role: str) -> Exists:
     return Exists(Attendance.objects.filter(meeting=OuterRef("pk"), present=True, member__role=role))
 
 
+class MeetingForm(VersionedFormMixin):
+    class Meta:
+        model = Meeting
+        fields = ["title", "starts_at", "ends_at", "agenda_closes_at", "status", "location", "video_link", "chair"]
+
+
 @admin.register(Meeting)
-class MeetingAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+class MeetingAdmin(FastChangelistMixin, SafeHistoryAdmin):
+    form = MeetingForm
     list_display = ["starts_at", "title", "status", "agenda_closes_at", "cases", "quorate"]
     list_filter = ["status"]
     list_select_related = ["chair__user"]
@@ -119,7 +136,7 @@ class MeetingAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["chair"]
     inlines = [AgendaItemInline, AttendanceInline]
     fieldsets = [
-        (None, {"fields": ["title", ("starts_at", "ends_at"), "agenda_closes_at", "status"]}),
+        (None, {"fields": ["title", ("starts_at", "ends_at"), "agenda_closes_at", "status", "loaded_version"]}),
         ("Where and who", {"fields": ["location", "video_link", "chair"]}),
     ]
 
@@ -205,7 +222,8 @@ class MeetingAdmin(FastChangelistMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+class AgendaItemAdmin(FastChangelistMixin, SafeHistoryAdmin):
+    form = AgendaItemForm
     list_display = ["id", "meeting", "patient", "position", "status", "source", "added_late"]
     list_select_related = ["meeting", "case__patient"]
     list_filter = ["status", "source", "added_late"]
@@ -219,6 +237,11 @@ class AgendaItemAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     def patient(self, obj: AgendaItem) -> str:
         return obj.case.patient.display_name
 
+    def get_readonly_fields(self, request: HttpRequest, obj: AgendaItem | None = None) -> list[str]:
+        # A listed item keeps its case and meeting (AgendaItem.clean): a decision stays beside its patient.
+        fixed = ["meeting", "case"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
+
     def save_model(self, request: HttpRequest, obj: AgendaItem, form: Any, change: bool) -> None:
         if not change:
             obj.added_by = request.user  # type: ignore[assignment]
@@ -226,7 +249,7 @@ class AgendaItemAdmin(FastChangelistMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(SafeHistoryAdmin):
     list_display = ["meeting", "member", "present"]
     list_select_related = ["meeting", "member__user"]
     list_filter = ["present", "member__role"]

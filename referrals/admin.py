@@ -6,21 +6,21 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import SafeHistoryAdmin
 from referrals.models import Organisation, Referral, Referrer
 from referrals.services.signup import referrer_approve
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(SafeHistoryAdmin):
     list_display = ["name", "ods_code", "region", "is_service", "active"]
     list_filter = ["active", "is_service", "region"]
     search_fields = ["name", "ods_code"]
 
 
 @admin.register(Referrer)
-class ReferrerAdmin(SimpleHistoryAdmin):
+class ReferrerAdmin(SafeHistoryAdmin):
     list_display = ["__str__", "organisation", "job_title", "email_confirmed_at", "approved_at"]
     list_filter = ["organisation", ("approved_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__last_name", "user__email", "organisation__name"]
@@ -40,7 +40,7 @@ class ReferrerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(SimpleHistoryAdmin):
+class ReferralAdmin(SafeHistoryAdmin):
     list_display = ["__str__", "status", "organisation", "family_name", "submitted_at"]
     list_filter = ["status", "organisation"]
     search_fields = ["reference", "nhs_number", "family_name", "local_mrn"]

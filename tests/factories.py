@@ -152,6 +152,13 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     agenda_closes_at = factory.LazyAttribute(lambda m: m.starts_at - dt.timedelta(days=2, hours=1))
     location = "Seminar room 2"
 
+    class Params:
+        # Outcomes and attendance are recorded from the start of the meeting: one that began a minute ago.
+        under_way = factory.Trait(
+            starts_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(minutes=1)),
+            status="in_progress",
+        )
+
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -12,13 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases import scoring
 from cases.assessment_forms import KIND_DEFINITIONS, bands_json, component_field, level_locations_json
 from cases.models import Assessment, SinsAssessment, TokuhashiAssessment, TomitaAssessment
 from cases.models.assessments import CURRENT_VERSION, apply_result
-from core.admin import FastChangelistMixin
+from core.admin import FastChangelistMixin, SafeHistoryAdmin
 
 
 class AssessmentAdminForm(forms.ModelForm):
@@ -52,7 +51,7 @@ class AssessmentAdminForm(forms.ModelForm):
         return cleaned
 
 
-class AssessmentAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(FastChangelistMixin, SafeHistoryAdmin):
     KIND = ""
     list_display = ["case", "level", "total", "band", "complete", "assessed_by", "assessed_at", "version"]
     list_select_related = ["case__patient", "assessed_by"]

@@ -11,16 +11,17 @@ a large table.
 from typing import Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.services import access_record
+from cases import services
 from cases.choices import CaseStatus, Presentation
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
-from core.admin import ExistsFilter, FastChangelistMixin
+from core.admin import ExistsFilter, FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
 
 
@@ -109,7 +110,7 @@ class CaseInlineForm(VersionedFormMixin):
         fields = ["referred_at", "presentation", "status", "responsible_clinician"]
 
 
-class CaseInline(admin.TabularInline):
+class CaseInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Case
     form = CaseInlineForm
     fields = ["referred_at", "presentation", "status", "responsible_clinician", "loaded_version"]
@@ -120,7 +121,7 @@ class CaseInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SimpleHistoryAdmin):
+class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
     list_display = ["mrn", "display_name", "nhs_number_display", "date_of_birth", "primary_site", "died_on"]
     list_display_links = ["mrn", "display_name"]
     list_filter = [
@@ -186,17 +187,29 @@ class CaseAdminForm(VersionedFormMixin):
         }
 
 
-class ScanInline(admin.TabularInline):
+class ScanInlineForm(VersionedFormMixin):
+    class Meta:
+        model = Scan
+        fields = ["modality", "requested_at", "performed_at", "reported_at", "escc_grade"]
+
+
+class ScanInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Scan
-    fields = ["modality", "requested_at", "performed_at", "reported_at", "escc_grade", "reviewed_at", "reviewed_by"]
-    autocomplete_fields = ["reviewed_by"]
+    form = ScanInlineForm
+    fields = [
+        "modality", "requested_at", "performed_at", "reported_at", "escc_grade", "reviewed_at", "reviewed_by",
+        "loaded_version",
+    ]  # fmt: skip
+    # The specialist review is recorded by the reviewer through cases.services (the worklist, the
+    # case page, or the action on the scan list), never typed in here.
+    readonly_fields = ["reviewed_at", "reviewed_by"]
     show_change_link = True
     extra = 0
     ordering = ["-requested_at"]
 
 
 @admin.register(Case)
-class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SimpleHistoryAdmin):
+class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
     form = CaseAdminForm
     list_display = ["id", "patient", "presentation", "status", "referred_at", "responsible_clinician", "mri_waiting"]
     list_select_related = ["patient", "responsible_clinician"]
@@ -253,12 +266,12 @@ class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SimpleHistoryAdmin):
         return bool(getattr(obj, "has_pending_review", False))
 
 
-class ScanAdminForm(forms.ModelForm):
+class ScanAdminForm(VersionedFormMixin):
     class Meta:
         model = Scan
         fields = [
             "case", "modality", "requested_at", "performed_at", "reported_at", "report", "escc_grade", "escc_level",
-            "reviewed_at", "reviewed_by", "accession_number", "study_instance_uid",
+            "accession_number", "study_instance_uid",
         ]  # fmt: skip
 
     def clean_escc_level(self) -> str:
@@ -266,7 +279,7 @@ class ScanAdminForm(forms.ModelForm):
 
 
 @admin.register(Scan)
-class ScanAdmin(FastChangelistMixin, SimpleHistoryAdmin):
+class ScanAdmin(FastChangelistMixin, SafeHistoryAdmin):
     form = ScanAdminForm
     list_display = ["id", "patient_mrn", "modality", "requested_at", "performed_at", "state_display", "escc_grade"]
     list_select_related = ["case__patient", "reviewed_by"]
@@ -276,14 +289,35 @@ class ScanAdmin(FastChangelistMixin, SimpleHistoryAdmin):
     # No date hierarchy here: on a million scans its year/month lists cost a full scan per page. The date
     # filter below asks nothing of the database until it is used.
     ordering = ["-requested_at", "-id"]
-    autocomplete_fields = ["case", "reviewed_by"]
+    autocomplete_fields = ["case"]
+    readonly_fields = ["reviewed_at", "reviewed_by"]  # set by cases.services.scan_mark_reviewed only
+    actions = ["mark_reviewed"]
     fieldsets = [
-        (None, {"fields": ["case", "modality"]}),
+        (None, {"fields": ["case", "modality", "loaded_version"]}),
         ("Radiology system (PACS)", {"fields": [("accession_number", "study_instance_uid")]}),
         ("Times", {"fields": ["requested_at", "performed_at", "reported_at"]}),
         ("Report", {"fields": ["report", ("escc_grade", "escc_level")]}),
         ("Specialist review", {"fields": ["reviewed_at", "reviewed_by"]}),
     ]
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("cases.review_scan")
+
+    @admin.action(description="Mark the selected scans reviewed by me", permissions=["review"])
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Scan]) -> None:
+        """The worklist's service, one scan at a time: the same permission, checks and history."""
+        done, problems = 0, []
+        for scan_id in queryset.values_list("pk", flat=True):
+            try:
+                services.scan_mark_reviewed(scan_id=scan_id, user=request.user)
+            except ValidationError as exc:
+                problems.append(f"Scan {scan_id}: {' '.join(exc.messages)}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, f"{done} scan(s) marked reviewed.")
+        for problem in problems:
+            messages.error(request, problem)
 
     @admin.display(description="Patient", ordering="case__patient__mrn")
     def patient_mrn(self, obj: Scan) -> str:

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from cases import scoring
 from cases.models.record import CLOCK_SKEW, Case
 from cases.models.scans import Scan
+from core.fields import LimitedTextField
 
 
 class ScoreKind(models.TextChoices):
@@ -64,7 +65,7 @@ class Assessment(models.Model):
     )
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments")
     assessed_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    note = LimitedTextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -27,7 +27,7 @@ from cases.choices import (
     SteroidIndication,
     TreatmentModality,
 )
-from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
+from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField
 from cases.validators import (
     format_nhs_number,
     looks_like_nhs_number,
@@ -36,6 +36,7 @@ from cases.validators import (
     validate_ods_code,
 )
 from core.concurrency import Versioned
+from core.fields import LimitedTextField
 from core.timezones import local_day
 
 # A time typed a little ahead of the server's clock is not "in the future".
@@ -70,7 +71,7 @@ class PatientQuerySet(models.QuerySet["Patient"]):
 
 
 class Patient(Versioned):
-    mrn = models.CharField(
+    mrn = MRNField(
         "MRN",
         max_length=20,
         unique=True,
@@ -94,7 +95,7 @@ class Patient(Versioned):
     )
     gp_name = models.CharField("GP name", max_length=200, blank=True)
     gp_practice = models.CharField("GP practice", max_length=200, blank=True)
-    gp_address = models.TextField("GP address", blank=True)
+    gp_address = LimitedTextField("GP address", blank=True, max_length=500)
     died_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -110,6 +111,12 @@ class Patient(Versioned):
             models.Index(fields=["family_name", "given_name", "id"], name="patient_name_order_idx"),
         ]
         constraints = [
+            # With every MRN stored upper-case, the unique index on mrn is case-insensitive in effect.
+            models.CheckConstraint(
+                condition=Q(mrn=Upper("mrn")),
+                name="patient_mrn_stored_upper_case",
+                violation_error_message="An MRN is stored in capitals.",
+            ),
             models.CheckConstraint(
                 condition=Q(died_on__isnull=True) | Q(died_on__gte=F("date_of_birth")),
                 name="patient_died_after_birth",
@@ -188,7 +195,7 @@ class Case(Versioned):
         help_text="0 to 100 in steps of 10.",
     )
     spinal_levels = SpinalLevelsField("spinal levels involved")
-    mdt_question = models.TextField("question for the MDT", blank=True)
+    mdt_question = LimitedTextField("question for the MDT", blank=True, max_length=2000)
     # NOMS inputs the clinician judges (docs/clinical-reference.md §5): never derived from a number here.
     radiosensitivity_override = models.CharField(
         "radiosensitivity (clinician's judgement)",

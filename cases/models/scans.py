@@ -12,6 +12,8 @@ from cases.choices import ESCC_KEYS, MRI_MODALITIES, EsccGradeChoice, Modality, 
 from cases.models.record import CLOCK_SKEW, Case
 from cases.scoring.escc import ESCC_HIGH_GRADE_MIN_ORDER
 from cases.validators import validate_dicom_uid
+from core.concurrency import Versioned
+from core.fields import LimitedTextField
 
 
 class ScanQuerySet(models.QuerySet["Scan"]):
@@ -44,13 +46,13 @@ class ScanState(models.TextChoices):
     REVIEWED = "reviewed", "Reviewed"
 
 
-class Scan(models.Model):
+class Scan(Versioned):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="scans")
     modality = models.CharField(max_length=20, choices=Modality.choices, default=Modality.MRI_WHOLE_SPINE)
     requested_at = models.DateTimeField(default=timezone.now)
     performed_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
-    report = models.TextField(blank=True)
+    report = LimitedTextField(blank=True, max_length=20_000)  # a long MRI report is a few thousand
     escc_grade = models.PositiveSmallIntegerField(
         "ESCC (Bilsky) grade",
         choices=EsccGradeChoice.choices,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from cases.fields import normalise_mrn
 from integrations.hl7.parse import components, repetitions, value
 
 SEX = {"F": "female", "M": "male", "O": "other", "A": "other", "U": "not_known", "N": "not_known"}
@@ -46,12 +47,15 @@ def time_of(text: str, where: str) -> dt.datetime | None:
 
 
 def identifiers(pid: Any) -> tuple[str, str]:
-    """(MRN, NHS number) from PID-3: CX.5 MR for the hospital number; CX.5 NH or CX.4 NHS for the NHS number."""
+    """(MRN, NHS number) from PID-3: CX.5 MR for the hospital number; CX.5 NH or CX.4 NHS for the NHS number.
+
+    The MRN is in capitals, as the record stores it, so comparing it with a patient's MRN holds
+    whatever case the PAS sent."""
     mrn = nhs = ""
     for cx in repetitions(pid, 3):
         number, authority, kind = (cx + [""] * 5)[0], (cx + [""] * 5)[3], (cx + [""] * 5)[4]
         if kind == "MR" and not mrn:
-            mrn = number.strip()
+            mrn = normalise_mrn(number)
         elif (kind == "NH" or authority == "NHS") and not nhs:
             nhs = number.replace(" ", "").strip()
     return mrn, nhs

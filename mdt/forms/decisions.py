@@ -6,11 +6,17 @@ from typing import Any
 from django import forms
 
 from accounts import policy
-from mdt.models import Decision, FollowUp, Intent, Member, Treatment
+from mdt.models import AgendaItem, Decision, FollowUp, Intent, Member, SignOff, Treatment
 from mdt.services.decisions import DecisionInput
 
 
+def max_length(model: Any, field: str) -> int:
+    """The model's maximum, so a form and the model never disagree."""
+    return int(model._meta.get_field(field).max_length)
+
+
 def clinicians() -> Any:
+    """Those who may be named to sign (accounts.policy.SIGNER_ROLES)."""
     return Member.objects.filter(active=True).filter(role__in=policy.SIGNER_ROLES).select_related("user")
 
 
@@ -25,7 +31,9 @@ class DecisionForm(forms.Form):
     )
     no_treatment = forms.BooleanField(required=False, label="No active treatment")
     intent = forms.ChoiceField(choices=Intent.choices, widget=forms.RadioSelect)
-    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "autofocus": True}))
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "autofocus": True}), max_length=max_length(Decision, "rationale")
+    )
     patient_preferences_considered = forms.TypedChoiceField(
         label="Were the patient's preferences considered?",
         choices=[("yes", "Yes"), ("no", "No")],
@@ -33,7 +41,10 @@ class DecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     patient_preferences_note = forms.CharField(
-        required=False, label="The patient's preferences", widget=forms.Textarea(attrs={"rows": 2})
+        required=False,
+        label="The patient's preferences",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=max_length(Decision, "patient_preferences_note"),
     )
     responsible = MemberChoiceField(
         queryset=Member.objects.none(),
@@ -41,7 +52,7 @@ class DecisionForm(forms.Form):
         label="Responsible clinicians (each signs)",
         help_text="A treatment decision needs an oncologist and a spinal surgeon.",
     )
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -133,10 +144,27 @@ class SignForm(forms.Form):
     response = forms.ChoiceField(choices=[("agree", "Agree"), ("dissent", "Dissent")])
     # A dissent needs a reason: signoff_respond says so (the rule is the service's, for every path).
     reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason (needed to dissent)"
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason (needed to dissent)",
+        max_length=max_length(SignOff, "reason"),
     )
 
 
 class OutcomeForm(forms.Form):
-    status = forms.ChoiceField(choices=[("not_discussed", "Not discussed"), ("withdrawn", "Withdrawn")])
-    reason = forms.CharField(required=False, max_length=500, label="Reason (needed to withdraw)")
+    """The buttons of the decision page: save (and next), or an outcome without a decision."""
+
+    action = forms.ChoiceField(
+        choices=[("save", "Save"), ("save_next", "Save and next"), ("not_discussed", "Not discussed"),
+                 ("withdrawn", "Withdrawn")],
+        required=False,
+    )  # fmt: skip
+    reason = forms.CharField(
+        required=False, max_length=max_length(AgendaItem, "outcome_reason"), label="Reason (needed to withdraw)"
+    )
+
+
+class AmendmentForm(forms.Form):
+    amendment_reason = forms.CharField(
+        required=False, max_length=max_length(Decision, "amendment_reason"), label="Why is the decision amended"
+    )

@@ -5,18 +5,22 @@ from typing import Any
 
 from django import forms
 
+from core.forms import IdField, IdListField
 from mdt.models import AgendaItem, Member
+
+LATE_REASON_MAX = int(AgendaItem._meta.get_field("late_reason").max_length or 0)
 
 
 class AddCasesForm(forms.Form):
     """Cases ticked in the candidate list, or one case typed by its number."""
 
     case_ids = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
-    case_number = forms.IntegerField(label="List a case by its number", required=False, min_value=1)
+    case_number = IdField(label="List a case by its number", required=False)
     late_reason = forms.CharField(
         label="Reason for adding after the agenda closed (required)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 1}),
+        max_length=LATE_REASON_MAX,
     )
 
     def __init__(
@@ -40,6 +44,23 @@ class AddCasesForm(forms.Form):
         return data
 
 
+class AddAllCandidatesForm(forms.Form):
+    late_reason = forms.CharField(label="Reason for adding after the agenda closed", required=False,
+                                  max_length=LATE_REASON_MAX)  # fmt: skip
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")], label="Direction")
+
+
+class PreparedForm(forms.Form):
+    prepared = forms.ChoiceField(choices=[("1", "Prepared"), ("0", "Not prepared")], required=False)
+
+
+class AttendanceForm(forms.Form):
+    present = IdListField(required=False, label="Present")
+
+
 class ItemForm(forms.Form):
     question = forms.CharField(
         label="Question for the MDT", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -47,6 +68,7 @@ class ItemForm(forms.Form):
     presenter = forms.ModelChoiceField(
         queryset=Member.objects.none(), required=False, empty_label="No presenter yet", label="Presenter"
     )
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args: Any, members: list[Member] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,7 +81,7 @@ class ItemForm(forms.Form):
 
 def item_form(item: AgendaItem, members: list[Member]) -> ItemForm:
     return ItemForm(
-        initial={"question": item.question, "presenter": item.presenter_id},
+        initial={"question": item.question, "presenter": item.presenter_id, "loaded_version": item.version},
         members=members,
         prefix=f"item{item.pk}",
     )

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from cases.choices import TreatmentModality
 from cases.models import CLOCK_SKEW, Case
 from core.concurrency import Versioned
+from core.fields import LimitedTextField
 
 
 class Treatment(models.TextChoices):
@@ -93,14 +94,14 @@ class Decision(Versioned):
     treatments = models.JSONField(default=list, blank=True)
     no_treatment = models.BooleanField("no active treatment", default=False)
     intent = models.CharField(max_length=20, choices=Intent.choices)
-    rationale = models.TextField()
+    rationale = LimitedTextField(max_length=5000)  # a letter paragraph, not a case history
     patient_preferences_considered = models.BooleanField("the patient's preferences were considered", default=False)
-    patient_preferences_note = models.TextField("the patient's preferences", blank=True)
+    patient_preferences_note = LimitedTextField("the patient's preferences", blank=True, max_length=2000)
     decided_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AWAITING_SIGNOFF)
     amends = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="amended_by")
-    amendment_reason = models.TextField(blank=True)
+    amendment_reason = LimitedTextField(blank=True, max_length=2000)
     ratified_at = models.DateTimeField(null=True, blank=True)
     ratified_by = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="ratifies",
@@ -185,7 +186,7 @@ class SignOff(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="signoffs")
     member = models.ForeignKey("mdt.Member", on_delete=models.PROTECT, related_name="signoffs")
     response = models.CharField(max_length=10, choices=Response.choices, default=Response.PENDING)
-    reason = models.TextField(blank=True)
+    reason = LimitedTextField(blank=True, max_length=2000)
     responded_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
@@ -252,12 +253,14 @@ class FollowUp(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    outcome_note = models.TextField("outcome", blank=True, help_text="What happened: the result, the plan.")
+    outcome_note = LimitedTextField(
+        "outcome", blank=True, max_length=2000, help_text="What happened: the result, the plan."
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    cancel_reason = models.TextField("reason for cancelling", blank=True)
+    cancel_reason = LimitedTextField("reason for cancelling", blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -15,6 +15,8 @@ from simple_history.models import HistoricalRecords
 from accounts.choices import MemberRole
 from cases.choices import CaseStatus
 from cases.models import Case
+from core.concurrency import Versioned
+from core.fields import LimitedTextField
 
 
 class Member(models.Model):
@@ -30,6 +32,8 @@ class Member(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices)
     job_title = models.CharField(max_length=200, blank=True, help_text="e.g. Consultant clinical oncologist")
     active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()  # a role change changes what a person may do: who changed it, and when
 
     class Meta:
         ordering = ["role", "user__last_name", "user__first_name"]
@@ -84,7 +88,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         return self.exclude(status=Meeting.Status.CANCELLED)
 
 
-class Meeting(models.Model):
+class Meeting(Versioned):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", "Scheduled"
         IN_PROGRESS = "in_progress", "In progress"
@@ -145,22 +149,51 @@ class Meeting(models.Model):
     def has_started(self, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.starts_at
 
+    def require_outcomes_open(self, now: dt.datetime | None = None, field: str = "meeting") -> None:
+        """Outcomes, attendance and sign-off belong to the meeting itself, so they are recorded from its start.
+
+        Recording them days ahead would mark a plan agreed that nobody discussed and stop the
+        one-week clock early (docs/clinical-reference.md §7.5). A decision needed sooner is an
+        urgent decision, which has its own path and is ratified at the next meeting.
+        """
+        if not self.has_started(now):
+            starts = timezone.localtime(self.starts_at)
+            raise ValidationError(
+                {
+                    field: f"The meeting starts at {starts:%H:%M on %d %b %Y}: outcomes, attendance and sign-off "
+                    "are recorded from then. For a decision that cannot wait, record an urgent decision."
+                }
+            )
+        if self.status == Meeting.Status.CANCELLED:
+            raise ValidationError({field: "This meeting is cancelled: nothing is recorded against it."})
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.starts_at and self.agenda_closes_at and self.agenda_closes_at > self.starts_at:
             errors["agenda_closes_at"] = "The agenda must close before the meeting starts."
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = "The meeting must end after it starts."
-        if self.starts_at and self.starts_at < timezone.now() and self._starts_at_changed():
+        saved = self._saved()
+        if self.starts_at and self.starts_at < timezone.now() and (saved is None or saved[0] != self.starts_at):
             errors["starts_at"] = "A meeting cannot be scheduled in the past."
+        if saved is not None and saved[1] == Meeting.Status.CONCLUDED and self.status != Meeting.Status.CONCLUDED:
+            # Its decisions, attendance and carried-forward cases stand: reopening would let them be rewritten.
+            errors["status"] = "This meeting is concluded and its record is final: its status cannot change."
+        elif (
+            self.status in (Meeting.Status.IN_PROGRESS, Meeting.Status.CONCLUDED)
+            and (saved is None or saved[1] != self.status)
+            and self.starts_at
+            and not self.has_started()
+        ):
+            errors["status"] = "A meeting is under way or concluded only from its start time."
         if errors:
             raise ValidationError(errors)
 
-    def _starts_at_changed(self) -> bool:
+    def _saved(self) -> tuple[dt.datetime, str] | None:
+        """(starts_at, status) as saved, or None for a new meeting."""
         if self.pk is None:
-            return True
-        saved = Meeting.objects.filter(pk=self.pk).values_list("starts_at", flat=True).first()
-        return saved != self.starts_at
+            return None
+        return Meeting.objects.filter(pk=self.pk).values_list("starts_at", "status").first()
 
 
 class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
@@ -169,7 +202,7 @@ class AgendaItemQuerySet(models.QuerySet["AgendaItem"]):
         return self.exclude(status=AgendaItem.Status.WITHDRAWN)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(Versioned):
     """A case on a meeting's agenda. One case at most once per meeting."""
 
     class Status(models.TextChoices):
@@ -191,15 +224,17 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
     position = models.PositiveIntegerField(default=0, help_text="The coordinator's order on the agenda.")
-    question = models.TextField("question for the MDT", blank=True)
+    question = LimitedTextField("question for the MDT", blank=True, max_length=2000)
     presenter = models.ForeignKey(
         Member, on_delete=models.PROTECT, null=True, blank=True, related_name="presented_items"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.LISTED)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.ADDED)
     added_late = models.BooleanField(default=False, help_text="Added after the agenda closed.")
-    late_reason = models.TextField("reason for adding late", blank=True)
-    outcome_reason = models.TextField("reason", blank=True, help_text="Why the case was withdrawn or not discussed.")
+    late_reason = LimitedTextField("reason for adding late", blank=True, max_length=1000)
+    outcome_reason = LimitedTextField(
+        "reason", blank=True, max_length=1000, help_text="Why the case was withdrawn or not discussed."
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -236,8 +271,11 @@ class AgendaItem(models.Model):
         return f"The agenda closed at {closed:%H:%M on %d %b %Y}: give a reason for adding this case late."
 
     def clean(self) -> None:
-        """The rules for listing a case; checked when an item is added (not when a listed one is edited)."""
-        if self.pk is not None or not self.case_id or not self.meeting_id:
+        """The rules for listing a case when an item is added, and for changing one already listed."""
+        if not self.case_id or not self.meeting_id:
+            return
+        if self.pk is not None:
+            self._clean_change()
             return
         errors: dict[str, str] = {}
         case, meeting = self.case, self.meeting
@@ -257,6 +295,37 @@ class AgendaItem(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _clean_change(self) -> None:
+        """A listed item keeps its case and meeting; its outcome follows the meeting and its decision.
+
+        Whatever path edits the item (the workspace, the pages), a decision stays beside the patient it
+        was made for, a decided item is not withdrawn or listed again, and outcomes wait for the meeting.
+        """
+        saved = AgendaItem.objects.filter(pk=self.pk).values("case_id", "meeting_id", "status").first()
+        if saved is None:
+            return
+        errors: dict[str, str] = {}
+        if saved["case_id"] != self.case_id:
+            errors["case"] = "The case of a listed item cannot change: withdraw this item and list the right case."
+        if saved["meeting_id"] != self.meeting_id:
+            errors["meeting"] = "A listed item stays on its meeting: withdraw it here and list the case on the other."
+        if errors or saved["status"] == self.status:
+            if errors:
+                raise ValidationError(errors)
+            return
+        meeting = Meeting.objects.get(pk=self.meeting_id)
+        has_decision = self.decisions.exclude(status="superseded").exists()
+        if has_decision:
+            errors["status"] = "This case has a decision recorded: amend the decision instead."
+        elif meeting.status == Meeting.Status.CONCLUDED:
+            errors["status"] = "This meeting is concluded: its outcomes are final."
+        elif self.status == AgendaItem.Status.DISCUSSED:
+            errors["status"] = "A case is marked discussed by recording its decision."
+        elif self.status == AgendaItem.Status.NOT_DISCUSSED:
+            meeting.require_outcomes_open(field="status")
+        if errors:
+            raise ValidationError(errors)
+
 
 class Preparation(models.Model):
     """A clinician's mark that they reviewed an agenda item before the meeting."""
@@ -264,6 +333,8 @@ class Preparation(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="preparations")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="preparations")
     prepared_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()  # unmarking deletes the row: its history keeps who prepared and when
 
     class Meta:
         ordering = ["prepared_at", "id"]
@@ -299,3 +370,11 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"Member {self.member_id} {'present' if self.present else 'absent'} at meeting {self.meeting_id}"
+
+    def clean(self) -> None:
+        """Taken at the meeting: a new row, or a changed one, from its start."""
+        if not self.meeting_id:
+            return
+        saved = Attendance.objects.filter(pk=self.pk).values_list("present", flat=True).first() if self.pk else None
+        if saved is None or saved != self.present:
+            Meeting.objects.get(pk=self.meeting_id).require_outcomes_open()

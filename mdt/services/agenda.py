@@ -14,9 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from accounts import policy
 from cases.models import Case, Scan
+from core.concurrency import changes_since
+from core.fields import validate_only
 from core.timezones import local_datetime
 from mdt.agenda import urgency_key
 from mdt.models import AgendaItem, Attendance, Meeting, Member, Preparation, Quorum, quorum_of
@@ -47,18 +50,29 @@ def _listed_items(meeting: Meeting) -> list[AgendaItem]:
     )
 
 
-def _renumber(items: list[AgendaItem]) -> None:
-    """Positions 1..n in list order: new items are saved, moved ones updated in one query."""
+def _renumber(items: list[AgendaItem], user: Any) -> None:
+    """Positions 1..n in list order: new items are saved, moved ones updated in one query, each with history.
+
+    A moved item's version goes up, so a form opened before the move cannot put it back unseen.
+    """
     moved = []
     for position, item in enumerate(items, start=1):
         if item.pk is None:
             item.position = position
+            item._history_user = user
             item.save()
         elif item.position != position:
             item.position = position
+            item.version += 1
             moved.append(item)
     if moved:
-        AgendaItem.objects.bulk_update(moved, ["position"])
+        bulk_update_with_history(moved, AgendaItem, ["position", "version"], default_user=user)
+
+
+def _save_item(item: AgendaItem, user: Any, fields: list[str]) -> None:
+    item.version += 1
+    item._history_user = user  # type: ignore[attr-defined]
+    item.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def _insert_by_urgency(items: list[AgendaItem], new: AgendaItem) -> None:
@@ -94,6 +108,10 @@ def _items_to_list(
             late_error = item.late_reason_error() if late else None
             if late_error:
                 errors = ValidationError({"late_reason": late_error}).update_error_dict(errors)
+            try:
+                validate_only(item, "late_reason")
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
             new_items.append(item)
         else:
             item = AgendaItem(
@@ -141,8 +159,8 @@ def agenda_add_cases(
         _insert_by_urgency(items, item)
     for item in new_items:
         if item.pk is not None:
-            item.save(update_fields=["status", "added_late", "late_reason", "updated_at"])
-    _renumber(items)
+            _save_item(item, user, ["status", "added_late", "late_reason"])
+    _renumber(items, user)
     return new_items
 
 
@@ -151,7 +169,7 @@ def agenda_sort(*, meeting_id: int, user: Any) -> None:
     """Order the agenda by the default rule: suspected MSCC first, then clock urgency, then current order."""
     _require_coordinator(user, "order the agenda")
     meeting = _editable_meeting(meeting_id)
-    _renumber(sorted(_listed_items(meeting), key=urgency_key))
+    _renumber(sorted(_listed_items(meeting), key=urgency_key), user)
 
 
 @transaction.atomic
@@ -167,16 +185,26 @@ def agenda_item_move(*, item_id: int, direction: str, user: Any) -> AgendaItem:
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(items):
         items[index], items[other] = items[other], items[index]
-        _renumber(items)
+        _renumber(items, user)
     return items[other] if 0 <= other < len(items) else item
 
 
 @transaction.atomic
-def agenda_item_update(*, item_id: int, user: Any, question: str, presenter_id: int | None) -> AgendaItem:
-    """Set the question for the MDT and who presents the case."""
+def agenda_item_update(
+    *, item_id: int, user: Any, question: str, presenter_id: int | None, loaded_version: int | None = None
+) -> AgendaItem:
+    """Set the question for the MDT and who presents the case (refused if the item changed since the form opened)."""
     _require_coordinator(user, "set the question or the presenter")
-    item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
-    _editable_meeting(item.meeting_id)
+    _editable_meeting(AgendaItem.objects.values_list("meeting_id", flat=True).get(pk=item_id))
+    item = AgendaItem.objects.select_for_update().get(pk=item_id)
+    if loaded_version is not None and loaded_version != item.version:
+        details = " ".join(changes_since(item, loaded_version))
+        raise ValidationError(
+            {
+                "question": "Someone else changed this agenda item after you opened the page, so your changes "
+                f"were not saved. {details + '. ' if details else ''}Reload the page and make your change again."
+            }
+        )
     presenter = None
     if presenter_id:
         presenter = Member.objects.filter(pk=presenter_id, active=True).first()
@@ -184,7 +212,7 @@ def agenda_item_update(*, item_id: int, user: Any, question: str, presenter_id: 
             raise ValidationError({"presenter": "Choose an active member of the team to present."})
     item.question, item.presenter = question.strip(), presenter
     item.full_clean()
-    item.save(update_fields=["question", "presenter", "updated_at"])
+    _save_item(item, user, ["question", "presenter"])
     return item
 
 
@@ -196,8 +224,8 @@ def agenda_item_withdraw(*, item_id: int, user: Any) -> AgendaItem:
     if item.status != AgendaItem.Status.LISTED:
         raise ValidationError({"status": "Only a listed item can be withdrawn."})
     item.status = AgendaItem.Status.WITHDRAWN
-    item.save(update_fields=["status", "updated_at"])
-    _renumber(_listed_items(meeting))
+    _save_item(item, user, ["status"])
+    _renumber(_listed_items(meeting), user)
     return item
 
 
@@ -211,10 +239,14 @@ def agenda_item_set_prepared(*, item_id: int, user: Any, prepared: bool) -> Agen
     item = AgendaItem.objects.select_related("meeting").get(pk=item_id)
     if item.status == AgendaItem.Status.WITHDRAWN or item.meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError({"item": "This case is no longer on the agenda."})
-    if prepared:
-        Preparation.objects.get_or_create(item=item, member=member)
-    else:
-        Preparation.objects.filter(item=item, member=member).delete()
+    existing = Preparation.objects.filter(item=item, member=member).first()
+    if prepared and existing is None:
+        mark = Preparation(item=item, member=member)
+        mark._history_user = user  # type: ignore[attr-defined]
+        mark.save()
+    elif not prepared and existing is not None:
+        existing._history_user = user  # type: ignore[attr-defined]
+        existing.delete()  # one row at a time, so the history records who took the mark away
     return item
 
 
@@ -225,6 +257,7 @@ def attendance_record(*, meeting_id: int, user: Any, present_member_ids: Iterabl
     meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError({"meeting": "This meeting is cancelled: there is no attendance to record."})
+    meeting.require_outcomes_open()
     present_ids = {int(member_id) for member_id in present_member_ids}
     recorded = {row.member_id: row for row in meeting.attendances.all()}
     members = Member.objects.filter(active=True) | Member.objects.filter(pk__in=[*recorded, *present_ids])
@@ -234,9 +267,11 @@ def attendance_record(*, meeting_id: int, user: Any, present_member_ids: Iterabl
         row = recorded.get(member.pk)
         if row is None:
             row = Attendance(meeting=meeting, member=member, present=present)
+            row._history_user = user  # type: ignore[attr-defined]
             row.save()
         elif row.present != present:
             row.present = present
+            row._history_user = user  # type: ignore[attr-defined]
             row.save(update_fields=["present"])
         if present:
             roles.append(member.role)

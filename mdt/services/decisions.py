@@ -13,15 +13,16 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts import policy
 from cases.choices import CaseStatus
 from cases.models import Case
 from core.concurrency import changes_since
+from core.fields import validate_only
 from core.history import save_as
 from core.timezones import local_day
-from mdt.models import AgendaItem, Decision, FollowUp, Member, SignOff
+from mdt.models import AgendaItem, Decision, FollowUp, Meeting, Member, SignOff
 
 
 @dataclass
@@ -46,7 +47,7 @@ def _responsible(ids: list[int], *, treatment: bool) -> list[Member]:
     members = list(Member.objects.select_related("user").filter(pk__in=set(ids)))
     if not members:
         raise ValidationError({"responsible": "Name the clinicians responsible for this decision."})
-    not_clinical = [m for m in members if not (m.active and policy.role_may_sign(m.role))]
+    not_clinical = [m for m in members if policy.role_is_coordinator(m.role) or not m.active]
     if not_clinical:
         names = ", ".join(str(m) for m in not_clinical)
         raise ValidationError({"responsible": f"Only active clinicians sign decisions, not {names}."})
@@ -54,6 +55,15 @@ def _responsible(ids: list[int], *, treatment: bool) -> list[Member]:
     if treatment and not {Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON} <= roles:
         raise ValidationError(
             {"responsible": "A treatment decision needs an oncologist and a spinal surgeon among the responsible."}
+        )
+    not_signers = [m for m in members if not policy.role_may_sign(m.role)]
+    if not_signers:
+        names = ", ".join(str(m) for m in not_signers)
+        raise ValidationError(
+            {
+                "responsible": "Only an oncologist, a spinal surgeon or a radiologist signs a decision, "
+                f"not {names}: they may record it and are listed as present."
+            }
         )
     return members
 
@@ -158,6 +168,7 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
     item = AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item_id)
     if item.status == AgendaItem.Status.WITHDRAWN:
         raise ValidationError({"status": "This case was withdrawn from the agenda."})
+    item.meeting.require_outcomes_open(field="status")
     decision = (
         Decision.objects.select_for_update().filter(agenda_item=item).current().select_related("recorded_by").first()
     )
@@ -182,18 +193,37 @@ def decision_record(*, item_id: int, user: Any, data: DecisionInput, loaded_vers
     bulk_create_with_history(follow_ups, FollowUp, default_user=user)
     item.status = AgendaItem.Status.DISCUSSED
     item.outcome_reason = ""
-    save_as(user, item, update_fields=["status", "outcome_reason", "updated_at"])
-    # The MDT has now discussed the case: earlier urgent decisions are ratified, re-discussions done.
-    Decision.objects.urgent_unratified().filter(case=item.case).exclude(pk=decision.pk).update(
-        ratified_at=timezone.now(), ratified_by=decision
-    )
-    FollowUp.objects.open().filter(
-        case=item.case,
-        rediscuss=True,
-        due_on__lte=local_day(item.meeting.starts_at),
-    ).update(completed_at=timezone.now(), completed_by=user, outcome_note="Discussed again at the MDT.")
+    item.version += 1
+    save_as(user, item, update_fields=["status", "outcome_reason", "version", "updated_at"])
+    _after_discussion(item, decision, user)
     _case_after_decision(decision, user)
     return decision
+
+
+def _after_discussion(item: AgendaItem, decision: Decision, user: Any) -> None:
+    """The MDT has now discussed the case: earlier urgent decisions are ratified, re-discussions done.
+
+    Row by row in memory, then one UPDATE and one history INSERT per kind, so each change keeps its
+    history row with who and when however many rows it touches.
+    """
+    now = timezone.now()
+    ratified = list(Decision.objects.select_for_update().urgent_unratified().filter(case=item.case_id).exclude(
+        pk=decision.pk))  # fmt: skip
+    for urgent in ratified:
+        urgent.ratified_at, urgent.ratified_by, urgent.version = now, decision, urgent.version + 1
+    if ratified:
+        bulk_update_with_history(ratified, Decision, ["ratified_at", "ratified_by", "version"], default_user=user)
+    asked = list(
+        FollowUp.objects.select_for_update()
+        .open()
+        .filter(case=item.case_id, rediscuss=True, due_on__lte=local_day(item.meeting.starts_at))
+    )
+    for follow_up in asked:
+        follow_up.completed_at, follow_up.completed_by = now, user
+        follow_up.outcome_note = "Discussed again at the MDT."
+    if asked:
+        fields = ["completed_at", "completed_by", "outcome_note"]
+        bulk_update_with_history(asked, FollowUp, fields, default_user=user)
 
 
 @transaction.atomic
@@ -222,6 +252,8 @@ def signoff_respond(*, decision_id: int, user: Any, agree: bool, reason: str = "
     signoff = SignOff.objects.select_for_update().filter(decision=decision, member=member).first()
     if member is None or signoff is None or not policy.can_sign_decision(user):
         raise PermissionDenied("Only the clinicians named on a decision sign it.")
+    if not decision.urgent and decision.agenda_item_id is not None:
+        AgendaItem.objects.select_related("meeting").get(pk=decision.agenda_item_id).meeting.require_outcomes_open()
     if decision.status == Decision.Status.SUPERSEDED:
         raise ValidationError("This decision was amended: sign the amendment instead.")
     if signoff.response != SignOff.Response.PENDING:
@@ -230,6 +262,7 @@ def signoff_respond(*, decision_id: int, user: Any, agree: bool, reason: str = "
         raise ValidationError({"reason": "Give the reason for your dissent."})
     signoff.response = SignOff.Response.AGREE if agree else SignOff.Response.DISSENT
     signoff.reason = reason.strip()
+    validate_only(signoff, "reason")
     signoff.responded_at = timezone.now()
     save_as(user, signoff)
     if not SignOff.objects.filter(decision=decision, response=SignOff.Response.PENDING).exists():
@@ -270,7 +303,11 @@ def decision_amend(*, decision_id: int, user: Any, data: DecisionInput, reason: 
     save_as(user, amendment)
     _name_signers(amendment, members, user)
     # The original's open follow-ups still stand: they move to the amendment (new ones are added).
-    FollowUp.objects.open().filter(decision=original).update(decision=amendment)
+    still_open = list(FollowUp.objects.select_for_update().open().filter(decision=original))
+    for follow_up in still_open:
+        follow_up.decision = amendment
+    if still_open:
+        bulk_update_with_history(still_open, FollowUp, ["decision"], default_user=user)
     bulk_create_with_history(follow_ups, FollowUp, default_user=user)
     _case_after_decision(amendment, user)
     return amendment
@@ -282,12 +319,18 @@ def agenda_item_outcome(*, item_id: int, user: Any, status: str, reason: str = "
     _require_recorder(user)
     if status not in (AgendaItem.Status.NOT_DISCUSSED, AgendaItem.Status.WITHDRAWN):
         raise ValidationError({"status": "Choose not discussed or withdrawn."})
-    item = AgendaItem.objects.select_for_update().get(pk=item_id)
+    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item_id)
     if Decision.objects.filter(agenda_item=item).current().exists():
         raise ValidationError({"status": "This case has a decision recorded: amend the decision instead."})
+    if item.meeting.status == Meeting.Status.CONCLUDED:
+        raise ValidationError({"status": "This meeting is concluded: its outcomes are final."})
+    if status == AgendaItem.Status.NOT_DISCUSSED:  # withdrawing is an agenda change, allowed beforehand too
+        item.meeting.require_outcomes_open(field="status")
     if status == AgendaItem.Status.WITHDRAWN and not reason.strip():
         raise ValidationError({"reason": "Give the reason for withdrawing the case."})
     item.status = status
     item.outcome_reason = reason.strip()
-    save_as(user, item, update_fields=["status", "outcome_reason", "updated_at"])
+    validate_only(item, "outcome_reason")
+    item.version += 1
+    save_as(user, item, update_fields=["status", "outcome_reason", "version", "updated_at"])
     return item

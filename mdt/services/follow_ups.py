@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import policy
+from core.fields import validate_only
 from core.history import save_as
 from mdt.models import FollowUp
 
@@ -42,6 +43,7 @@ def follow_up_complete(*, follow_up_id: int, user: Any, outcome: str, at: dt.dat
     follow_up.completed_at = at or timezone.now()
     follow_up.completed_by = user
     follow_up.outcome_note = outcome.strip()
+    validate_only(follow_up, "outcome_note")
     save_as(user, follow_up, update_fields=["completed_at", "completed_by", "outcome_note"])
     return follow_up
 
@@ -54,5 +56,6 @@ def follow_up_cancel(*, follow_up_id: int, user: Any, reason: str, at: dt.dateti
     follow_up.cancelled_at = at or timezone.now()
     follow_up.cancelled_by = user
     follow_up.cancel_reason = reason.strip()
+    validate_only(follow_up, "cancel_reason")
     save_as(user, follow_up, update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
     return follow_up

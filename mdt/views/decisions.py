@@ -18,7 +18,7 @@ from core.drafts import offer_kept_post
 from core.forms import add_service_errors, errors_text
 from core.timezones import local_day
 from mdt.agenda import latest_mri
-from mdt.forms.decisions import DecisionForm, OutcomeForm, SignForm, follow_up_formset
+from mdt.forms.decisions import AmendmentForm, DecisionForm, OutcomeForm, SignForm, follow_up_formset
 from mdt.models import AgendaItem, Decision, PrintedDocument
 from mdt.selectors import decisions_for_display
 from mdt.services import decisions
@@ -42,13 +42,13 @@ def _default_responsible(item: AgendaItem) -> list[int]:
     return ids
 
 
-def _record_outcome(request: HttpRequest, item: AgendaItem, action: str, next_id: int | None) -> HttpResponse:
+def _record_outcome(
+    request: HttpRequest, item: AgendaItem, action: str, reason: str, next_id: int | None
+) -> HttpResponse:
     """Not discussed (carried forward) or withdrawn, then on to the next item."""
     meeting_id = item.meeting_id
     try:
-        decisions.agenda_item_outcome(
-            item_id=item.pk, user=request.user, status=action, reason=request.POST.get("reason", "")
-        )
+        decisions.agenda_item_outcome(item_id=item.pk, user=request.user, status=action, reason=reason)
     except ValidationError as exc:
         messages.error(request, errors_text(exc))
         return redirect("item-decision", meeting_id, item.pk)
@@ -56,6 +56,21 @@ def _record_outcome(request: HttpRequest, item: AgendaItem, action: str, next_id
         request, f"Outcome recorded: {AgendaItem.Status(action).label.lower()}. MRN {item.case.patient.mrn}."
     )
     return redirect("item-decision", meeting_id, next_id) if next_id else redirect("meeting-detail", meeting_id)
+
+
+def _refuse_buttons(request: HttpRequest, buttons: OutcomeForm, item: AgendaItem) -> HttpResponse:
+    """An unknown button or an over-long reason: say which field and why, record nothing."""
+    for name, errors in buttons.errors.items():
+        messages.error(request, f"{buttons.fields[name].label}: {' '.join(map(str, errors))}")
+    return redirect("item-decision", item.meeting_id, item.pk)
+
+
+def _place_on_agenda(item: AgendaItem) -> tuple[int, int | None, int]:
+    """The item's place on its agenda (from 1; 0 when no longer listed), the next item's id, and the count."""
+    order = list(item.meeting.items.listed().order_by("position", "id").values_list("pk", flat=True))
+    position = order.index(item.pk) if item.pk in order else -1
+    next_id = order[position + 1] if 0 <= position < len(order) - 1 else None
+    return position + 1, next_id, len(order)
 
 
 @never_cache
@@ -73,13 +88,14 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
         "responsible": _default_responsible(item), "patient_preferences_considered": "yes"})  # fmt: skip
     follow_ups = follow_up_formset(posted, not_before=not_before)
     outcome = OutcomeForm()
-    order = list(item.meeting.items.listed().order_by("position", "id").values_list("pk", flat=True))
-    position = order.index(item.pk) if item.pk in order else -1
-    next_id = order[position + 1] if 0 <= position < len(order) - 1 else None
+    position, next_id, count = _place_on_agenda(item)
     if request.method == "POST":
-        action = request.POST.get("action", "save")
+        buttons = OutcomeForm(request.POST)
+        if not buttons.is_valid():
+            return _refuse_buttons(request, buttons, item)
+        action = buttons.cleaned_data["action"] or "save"
         if action in ("not_discussed", "withdrawn"):
-            return _record_outcome(request, item, action, next_id)
+            return _record_outcome(request, item, action, buttons.cleaned_data["reason"], next_id)
         if form.is_valid() and follow_ups.is_valid():
             try:
                 decision = decisions.decision_record(
@@ -111,8 +127,8 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
             "follow_ups": follow_ups,
             "outcome": outcome,
             "next_id": next_id,
-            "position": position + 1,
-            "count": len(order),
+            "position": position,
+            "count": count,
             "urgent": urgent,
             "latest_mri": latest_mri(item.case),
         },
@@ -182,7 +198,10 @@ def _decision_page(
     posted = _posted(request)
     form = DecisionForm(posted, initial=initial)
     follow_ups = follow_up_formset(posted, not_before=timezone.localdate())
-    reason = (posted or request.POST).get("amendment_reason", "")
+    amendment = AmendmentForm(posted)
+    reason = amendment.cleaned_data["amendment_reason"] if amendment.is_valid() else ""
+    if amendment.is_bound and not amendment.is_valid():
+        form.add_error(None, [f"Why the decision is amended: {e}" for e in amendment.errors["amendment_reason"]])
     if request.method == "POST" and form.is_valid() and follow_ups.is_valid():
         try:
             decision = save(form.to_input(follow_ups), reason)

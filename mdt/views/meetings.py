@@ -20,11 +20,20 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from accounts.services import access_record_many
 from cases.models import Case, Patient
+from core.forms import ids_in
 from core.paginators import Window, page_number
 from mdt import selectors
 from mdt.calendar import meeting_ics
 from mdt.candidates import agenda_candidates
-from mdt.forms.meetings import AddCasesForm, item_form
+from mdt.forms.meetings import (
+    AddAllCandidatesForm,
+    AddCasesForm,
+    AttendanceForm,
+    ItemForm,
+    MoveForm,
+    PreparedForm,
+    item_form,
+)
 from mdt.models import AgendaItem, Meeting, PrintedDocument
 from mdt.selectors import Agenda
 from mdt.services import agenda as services
@@ -91,6 +100,14 @@ def _back(meeting_id: int, item_id: int | None = None) -> HttpResponse:
     return redirect(f"{url}#item-{item_id}" if item_id else url)
 
 
+def _report_form(request: HttpRequest, form: Any) -> None:
+    """A form's errors as messages, each naming its field."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
+
+
 def _report(request: HttpRequest, exc: ValidationError) -> None:
     for message in dict.fromkeys(exc.messages):  # one line per rule, however many cases broke it
         messages.error(request, message)
@@ -122,8 +139,7 @@ def meeting_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
 def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if request.POST.get("all_candidates"):
         return _add_all_candidates(request, meeting_id)
-    candidates = request.POST.getlist("case_ids")
-    form = AddCasesForm(request.POST, candidate_ids=[int(c) for c in candidates if c.isdigit()])
+    form = AddCasesForm(request.POST, candidate_ids=ids_in(request.POST.getlist("case_ids")))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -146,6 +162,10 @@ def _add_all_candidates(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The candidate list as it stands now, all added in one step (the list is computed again here)."""
     if not policy.can_build_agenda(request.user):
         raise PermissionDenied("Only a coordinator can add the candidate list.")
+    form = AddAllCandidatesForm(request.POST)
+    if not form.is_valid():
+        _report_form(request, form)
+        return _back(meeting_id)
     found = agenda_candidates(meeting=Meeting.objects.get(pk=meeting_id))
     if not found:
         messages.info(request, "No candidate is waiting.")
@@ -154,7 +174,7 @@ def _add_all_candidates(request: HttpRequest, meeting_id: int) -> HttpResponse:
         meeting_id=meeting_id,
         case_ids=[candidate.case.pk for candidate in found],
         user=request.user,
-        late_reason=request.POST.get("late_reason", ""),
+        late_reason=form.cleaned_data["late_reason"],
         sources={candidate.case.pk: candidate.source for candidate in found},
     )
     messages.success(request, _added(items))
@@ -210,19 +230,27 @@ def agenda_sort(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @meeting_action
 def item_move(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    services.agenda_item_move(item_id=item_id, direction=request.POST.get("direction", ""), user=request.user)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        _report_form(request, form)
+        return _back(meeting_id, item_id)
+    services.agenda_item_move(item_id=item_id, direction=form.cleaned_data["direction"], user=request.user)
     return _back(meeting_id, item_id)
 
 
 @meeting_action
 def item_update(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    prefix = f"item{item_id}-"
-    presenter = request.POST.get(f"{prefix}presenter", "")
+    form = ItemForm(request.POST, prefix=f"item{item_id}")
+    if not form.is_valid():
+        _report_form(request, form)
+        return _back(meeting_id, item_id)
+    presenter = form.cleaned_data["presenter"]
     services.agenda_item_update(
         item_id=item_id,
         user=request.user,
-        question=request.POST.get(f"{prefix}question", ""),
-        presenter_id=int(presenter) if presenter.isdigit() else None,
+        question=form.cleaned_data["question"],
+        presenter_id=presenter.pk if presenter else None,
+        loaded_version=form.cleaned_data["loaded_version"],
     )
     messages.success(request, f"Question and presenter saved. MRN {_mrn(item_id)}.")
     return _back(meeting_id, item_id)
@@ -237,7 +265,8 @@ def item_withdraw(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
 
 @meeting_action
 def item_prepared(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    prepared = request.POST.get("prepared") != "0"
+    form = PreparedForm(request.POST)
+    prepared = not form.is_valid() or form.cleaned_data["prepared"] != "0"  # the button without a value marks
     services.agenda_item_set_prepared(item_id=item_id, user=request.user, prepared=prepared)
     done = "Marked as prepared." if prepared else "Preparation mark removed."
     messages.success(request, f"{done} MRN {_mrn(item_id)}.")
@@ -246,8 +275,13 @@ def item_prepared(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
 
 @meeting_action
 def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    ids = [int(value) for value in request.POST.getlist("present") if value.isdigit()]
-    quorum = services.attendance_record(meeting_id=meeting_id, user=request.user, present_member_ids=ids)
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        _report_form(request, form)
+        return _back(meeting_id)
+    quorum = services.attendance_record(
+        meeting_id=meeting_id, user=request.user, present_member_ids=form.cleaned_data["present"]
+    )
     if quorum.met:
         messages.success(request, "Attendance saved. The meeting is quorate.")
     else:

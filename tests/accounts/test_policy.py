@@ -43,7 +43,7 @@ EXPECTED: dict[str, list[str]] = {
     "can_mark_prepared": CLINICIANS,
     "can_record_decision": [*ALL_ROLES, "inactive_oncologist", "superuser"],
     "can_record_urgent_decision": ["oncologist", "spinal_surgeon"],
-    "can_sign_decision": CLINICIANS,
+    "can_sign_decision": ["oncologist", "spinal_surgeon", "radiologist"],  # the consultants who decide treatment
     "can_complete_any_follow_up": [*COORDINATORS, "superuser"],
     "can_review_scan": [*REVIEWERS, "inactive_oncologist", "superuser"],
     "can_score": [*CLINICIANS, "inactive_oncologist", "superuser"],

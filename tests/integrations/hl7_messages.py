@@ -1,6 +1,13 @@
 """Real-shaped HL7 v2.5 messages from a PAS and a radiology system, for the feed's tests."""
 
+import datetime as dt
+
 ENC = "^~\\&"
+
+
+def hl7_time(ago: dt.timedelta) -> str:
+    """A timestamp `ago` before now, in UTC, as HL7 v2 writes it."""
+    return f"{dt.datetime.now(dt.UTC) - ago:%Y%m%d%H%M%S}+0000"
 
 
 def msh(kind: str, control_id: str, sent: str = "20261130101500") -> str:
@@ -49,9 +56,12 @@ def report(
     mrn: str = "MRN900001",
     status: str = "F",
     text: str = "No cord compression.",
-    performed: str = "20261129090000",
-    reported: str = "20261129100000",
+    performed: str | None = None,
+    reported: str | None = None,
 ) -> str:
+    # By default performed two hours ago and reported one hour ago: after any test scan was requested.
+    performed = performed or hl7_time(dt.timedelta(hours=2))
+    reported = reported or hl7_time(dt.timedelta(hours=1))
     return "\r".join(
         [
             f"MSH|{ENC}|RIS|RXX01|MDT|RXX01|{reported}||ORU^R01^ORU_R01|{control_id}|P|2.5",

@@ -201,6 +201,23 @@ def test_a_report_naming_another_patients_scan_is_never_filed(patient):
     assert code == "AE" and "another patient" in text and scan.report == ""
 
 
+def test_an_mrn_the_pas_sends_in_lower_case_is_the_patient_stored_in_capitals(patient):
+    # The record stores MRNs in capitals: the feed finds the patient, and files a report against
+    # the patient's scan, whatever case the MRN arrives in.
+    scan = ScanFactory(case=CaseFactory(patient=patient), accession_number="ACC1001", performed=True)
+
+    receive(hl7.adt("A28", "U0", mrn="mrn900001"))  # the PAS's first word agrees with the record
+    row, code, text = receive(hl7.adt("A08", "U1", mrn="mrn900001", family="DANIELS-SMITH"))
+    assert code == "AA" and row.patient == patient, text
+    _, code, text = receive(hl7.report("U2", "ACC1001", mrn="mrn900001"))
+
+    scan.refresh_from_db()
+    patient.refresh_from_db()
+    assert code == "AA" and scan.report.startswith("No cord compression."), text
+    assert (patient.mrn, patient.family_name) == ("MRN900001", "Daniels-Smith")
+    assert not FeedConflict.objects.filter(patient=patient).exists()
+
+
 def test_a_preliminary_report_is_not_filed(patient):
     scan = ScanFactory(case=CaseFactory(patient=patient), accession_number="ACC1001", performed=True)
     _, code, _ = receive(hl7.report("O3", "ACC1001", status="P"))

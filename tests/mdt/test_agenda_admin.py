@@ -42,6 +42,7 @@ def change_form(meeting, *cases, late_reason: str = "") -> dict:
         "items-INITIAL_FORMS": "0",
         "attendances-TOTAL_FORMS": "0",
         "attendances-INITIAL_FORMS": "0",
+        "loaded_version": str(meeting.version),  # the version the page was opened at (stale edits)
     }
     for n, case in enumerate(cases):
         data |= {

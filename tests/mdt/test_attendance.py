@@ -25,7 +25,7 @@ def team():
 
 
 def test_a_coordinator_records_who_is_present_and_the_quorum_is_met(team):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory(under_way=True)
     present = [team[r].pk for r in (Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON, Member.Role.RADIOLOGIST)]
 
     quorum = services.attendance_record(meeting_id=meeting.pk, user=coordinator(), present_member_ids=present)
@@ -36,7 +36,7 @@ def test_a_coordinator_records_who_is_present_and_the_quorum_is_met(team):
 
 
 def test_changing_attendance_keeps_its_history(team):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory(under_way=True)
     user = coordinator()
     services.attendance_record(meeting_id=meeting.pk, user=user, present_member_ids=[team[Member.Role.ONCOLOGIST].pk])
 
@@ -50,14 +50,14 @@ def test_changing_attendance_keeps_its_history(team):
 def test_only_a_coordinator_records_attendance(team):
     with pytest.raises(services.PermissionDenied):
         services.attendance_record(
-            meeting_id=MeetingFactory().pk, user=team[Member.Role.ONCOLOGIST].user, present_member_ids=[]
+            meeting_id=MeetingFactory(under_way=True).pk, user=team[Member.Role.ONCOLOGIST].user, present_member_ids=[]
         )
     assert not Attendance.objects.exists()
 
 
 @pytest.mark.hazard("HAZ-027")
 def test_a_meeting_without_a_radiologist_is_flagged_not_quorate_on_the_page(client, team):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory(under_way=True)
     user = coordinator()
     client.force_login(user)
 
@@ -74,7 +74,7 @@ def test_a_meeting_without_a_radiologist_is_flagged_not_quorate_on_the_page(clie
 
 
 def test_a_quorate_meeting_says_so_to_everyone(client, team):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory(under_way=True)
     for role in (Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON, Member.Role.RADIOLOGIST):
         AttendanceFactory(meeting=meeting, member=team[role])
     client.force_login(team[Member.Role.PHYSIOTHERAPIST].user)
@@ -95,7 +95,7 @@ def test_a_started_meeting_with_no_attendance_is_flagged(client):
 
 
 def test_the_workspace_lists_meetings_with_their_quorum(client, team):
-    meeting = MeetingFactory()
+    meeting = MeetingFactory(under_way=True)
     AttendanceFactory(meeting=meeting, member=team[Member.Role.ONCOLOGIST])
     user = coordinator()
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="mdt"))

@@ -701,9 +701,9 @@ def test_it_lists_every_item_in_the_meeting_outcomes_pdf(client, agenda, locked,
 
 def test_it_shows_the_decision_history_oldest_first_and_open_follow_ups_on_the_case_page(client, oncologist, surgeon):
     case = CaseFactory(status=CaseStatus.AWAITING_MDT)
-    earlier, _ = todays_meeting(items=0)
-    starts = earlier.starts_at + dt.timedelta(days=7)
-    later = MeetingFactory(starts_at=starts, ends_at=starts + dt.timedelta(hours=1), agenda_closes_at=starts)
+    later, _ = todays_meeting(items=0)
+    starts = later.starts_at - dt.timedelta(days=7)  # both under way or held: outcomes wait for the meeting
+    earlier = MeetingFactory(starts_at=starts, ends_at=starts + dt.timedelta(hours=1), agenda_closes_at=starts)
     follow_up = {"kind": "clinic_review", "due_on": in_six_weeks(), "owner_id": surgeon.member.pk, "rediscuss": False}
     decision_record(
         item_id=AgendaItemFactory(meeting=earlier, case=case).pk,

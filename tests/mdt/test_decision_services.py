@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -70,6 +71,11 @@ def next_meeting(meeting):
 @pytest.fixture
 def item(meeting):
     return AgendaItemFactory(meeting=meeting, case=CaseFactory(status=CaseStatus.AWAITING_MDT))
+
+
+def at_the_start_of(meeting) -> time_machine.travel:
+    """Outcomes are recorded from the start of their meeting: be there."""
+    return time_machine.travel(meeting.starts_at + dt.timedelta(minutes=1), tick=False)
 
 
 def meeting_day(meeting) -> dt.date:
@@ -156,14 +162,14 @@ def test_it_refuses_an_unknown_treatment_and_a_blank_rationale(item, oncologist,
 
 
 def test_it_records_no_active_treatment_named_by_one_clinician(item, radiologist):
-    palliative = team_user("palliative", Member.Role.PALLIATIVE_CARE)
+    palliative = team_user("palliative", Member.Role.PALLIATIVE_CARE)  # records it; a radiologist signs
 
     decision = decision_record(
-        item_id=item.pk, user=palliative, data=decision_input(palliative, treatments=(), no_treatment=True)
+        item_id=item.pk, user=palliative, data=decision_input(radiologist, treatments=(), no_treatment=True)
     )
 
-    assert decision.no_treatment and decision.treatments == []
-    assert [s.member.user for s in decision.signoffs.all()] == [palliative]
+    assert decision.no_treatment and decision.treatments == [] and decision.recorded_by == palliative
+    assert [s.member.user for s in decision.signoffs.all()] == [radiologist]
     assert decision.modality == TreatmentModality.SUPPORTIVE
 
 
@@ -478,7 +484,8 @@ def test_it_lists_an_urgent_decision_for_ratification_until_a_meeting_decides_on
     assert sources(next_meeting)[case.pk] == [AgendaItem.Source.RATIFICATION]
 
     item = AgendaItemFactory(meeting=next_meeting, case=case, source=AgendaItem.Source.RATIFICATION)
-    meeting_decision = decision_record(item_id=item.pk, user=oncologist, data=decision_input(oncologist, surgeon))
+    with at_the_start_of(next_meeting):
+        meeting_decision = decision_record(item_id=item.pk, user=oncologist, data=decision_input(oncologist, surgeon))
 
     urgent.refresh_from_db()
     assert urgent.ratified_at is not None and urgent.ratified_by == meeting_decision
@@ -626,7 +633,8 @@ def test_it_completes_the_follow_ups_that_asked_for_rediscussion_when_the_case_i
     )
     back = AgendaItemFactory(meeting=next_meeting, case=item.case, source=AgendaItem.Source.FOLLOW_UP)
 
-    decision_record(item_id=back.pk, user=surgeon, data=decision_input(oncologist, surgeon))
+    with at_the_start_of(next_meeting):
+        decision_record(item_id=back.pk, user=surgeon, data=decision_input(oncologist, surgeon))
 
     asked = FollowUp.objects.get(rediscuss=True)
     assert asked.completed_at is not None and asked.completed_by == surgeon
@@ -705,11 +713,12 @@ def test_it_keeps_the_first_plan_agreed_time_and_a_case_in_treatment_there(meeti
     case.status = CaseStatus.TREATMENT
     case.save()
 
-    second = decision_record(
-        item_id=AgendaItemFactory(meeting=next_meeting, case=case).pk,
-        user=oncologist,
-        data=decision_input(oncologist, surgeon, treatments=("sbrt_srs",)),
-    )
+    with at_the_start_of(next_meeting):
+        second = decision_record(
+            item_id=AgendaItemFactory(meeting=next_meeting, case=case).pk,
+            user=oncologist,
+            data=decision_input(oncologist, surgeon, treatments=("sbrt_srs",)),
+        )
 
     case.refresh_from_db()
     assert case.treatment_plan_agreed_at == first.decided_at

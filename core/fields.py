@@ -1,0 +1,24 @@
+"""A text field with a maximum length that every path checks, not only the forms.
+
+Django's TextField passes max_length to its form field but does not validate it on the model, so a
+service's full_clean() (or clean_fields) would let a 2 MB rationale through to the letter and the PDF.
+"""
+
+from typing import Any
+
+from django.core.validators import MaxLengthValidator
+from django.db import models
+
+
+class LimitedTextField(models.TextField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if not kwargs.get("max_length"):
+            raise TypeError("LimitedTextField needs a max_length.")
+        super().__init__(*args, **kwargs)
+        self.validators.append(MaxLengthValidator(kwargs["max_length"]))
+
+
+def validate_only(instance: models.Model, *names: str) -> None:
+    """Run the field validators (maximum length and the like) of these fields only: a service that
+    sets one or two values checks them without the queries of a full clean."""
+    instance.clean_fields(exclude=[f.name for f in instance._meta.fields if f.name not in names])

@@ -1,0 +1,19 @@
+"""Referral history refuses TRUNCATE on PostgreSQL, as every history table does (core/history_guard.py)."""
+
+from django.db import migrations
+
+from core.history_guard import protect_truncate, unprotect_truncate
+
+TABLES = (
+    "referrals_historicalorganisation",
+    "referrals_historicalreferrer",
+    "referrals_historicalreferral",
+    "referrals_historicaladvice",
+    "referrals_historicalmessage",
+)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("referrals", "0003_refer_permission")]
+
+    operations = [migrations.RunPython(protect_truncate(*TABLES), unprotect_truncate(*TABLES))]
