@@ -157,3 +157,16 @@ class SteroidIndication(models.TextChoices):
 class Radiosensitivity(models.TextChoices):
     RADIOSENSITIVE = "radiosensitive", "Radiosensitive"
     RADIORESISTANT = "radioresistant", "Radioresistant"
+
+
+class ReviewerRole(models.TextChoices):
+    """The team role of whoever reviewed an MRI, recorded when they reviewed it (the same keys as the team roles).
+
+    The rule (hazard HAZ-015): a radiologist's review is the specialist review of the imaging that MDT
+    readiness asks for and that empties the review worklist. An oncologist's or spinal surgeon's review is
+    recorded with their role beside it, and the scan stays on the radiologists' worklist.
+    """
+
+    RADIOLOGIST = "radiologist", "Radiologist"
+    ONCOLOGIST = "oncologist", "Oncologist"
+    SPINAL_SURGEON = "spinal_surgeon", "Spinal surgeon"

@@ -71,6 +71,8 @@ def _add_working_days(start: dt.datetime, days: int) -> dt.datetime:
     return at
 
 
+# Sections of the same file that are not time targets (cases.steroids reads them).
+NOT_TARGETS = frozenset({"dexamethasone"})
 _REQUIRED = {"label", "applies_to", "starts", "stops", "value", "unit", "source", "version", "at_risk_fraction"}
 
 
@@ -82,6 +84,8 @@ def _load(path: Path) -> dict[str, Target]:
         raise ImproperlyConfigured(f"CLINICAL_TARGETS_FILE {path}: {exc}") from exc
     targets: dict[str, Target] = {}
     for key, entry in raw.items():
+        if key in NOT_TARGETS:
+            continue
         missing = _REQUIRED - set(entry)
         if missing:
             raise ImproperlyConfigured(f"{path} [{key}]: missing {', '.join(sorted(missing))}")
@@ -112,6 +116,7 @@ class ClockState(StrEnum):
     AT_RISK = "at_risk"
     BREACHED = "breached"
     MET = "met"
+    ENDED = "ended"  # the patient died before the target was met: nobody is chased for it
 
 
 STATE_LABELS = {
@@ -120,7 +125,13 @@ STATE_LABELS = {
     ClockState.AT_RISK: "At risk",
     ClockState.BREACHED: "Breached",
     ClockState.MET: "Met",
+    ClockState.ENDED: "Ended: the patient died",
 }
+
+START_ASSUMED = (
+    "Start time assumed: the referral time, because the time MSCC or spinal metastases were first "
+    "suspected is not recorded. Record it."
+)
 
 
 def state_of(
@@ -146,7 +157,12 @@ class Clock:
     started_at: dt.datetime | None
     stopped_at: dt.datetime | None
     now: dt.datetime
-    missing: str = ""  # why a clock that applies has not started
+    start_assumed: bool = False  # started from the referral because the suspicion time is blank
+    ended_on: dt.date | None = None  # the patient's date of death
+
+    @property
+    def warning(self) -> str:
+        return START_ASSUMED if self.start_assumed else ""
 
     @property
     def case_id(self) -> int:
@@ -158,21 +174,33 @@ class Clock:
 
     @property
     def state(self) -> ClockState:
-        return state_of(self.target, self.started_at, self.stopped_at, self.now)
+        if self.started_at is None:
+            return ClockState.NOT_STARTED
+        stop = self.stop
+        if stop is None and self.ended_on is not None:
+            return ClockState.ENDED
+        return state_of(self.target, self.started_at, stop, self.now)
 
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
 
     @property
+    def stop(self) -> dt.datetime | None:
+        """The stop that counts: one before the start (an older scan, a mistyped time) never meets a target."""
+        if self.stopped_at is None or self.started_at is None or self.stopped_at < self.started_at:
+            return None
+        return self.stopped_at
+
+    @property
     def is_open(self) -> bool:
-        return self.stopped_at is None and self.started_at is not None
+        return self.stop is None and self.started_at is not None and self.ended_on is None
 
     @property
     def remaining(self) -> dt.timedelta | None:
         """Time left (negative once overdue) for a running clock; None otherwise."""
         due = self.due_at
-        if due is None or self.stopped_at is not None:
+        if due is None or not self.is_open:
             return None
         return due - self.now
 
@@ -183,45 +211,84 @@ class Clock:
         return rank, self.due_at or self.now
 
 
-# A queryset may annotate each case with its first whole-spine MRI time under this name (see
-# cases.selectors.clocks_needing_attention); the clocks then need no scans loaded.
+# A queryset may annotate each case with its first whole-spine MRI since the clock start under this
+# name (see cases.selectors.clocks_needing_attention); the clocks then need no scans loaded.
 FIRST_MRI_ANNOTATION = "first_whole_spine_mri_at"
 
 
-def first_whole_spine_mri(case: Case) -> dt.datetime | None:
-    """When the first whole-spine MRI of the case was performed (the annotation, or prefetched scans)."""
+def first_whole_spine_mri(case: Case, since: dt.datetime) -> dt.datetime | None:
+    """When the first whole-spine MRI of the case performed at or after `since` (the clock start) was done.
+
+    An MRI from before the clock started (a staging scan, an earlier episode) cannot answer a
+    suspicion raised later, so it never meets the target. Uses the annotation, or prefetched scans.
+    """
     if FIRST_MRI_ANNOTATION in case.__dict__:
         annotated: dt.datetime | None = case.__dict__[FIRST_MRI_ANNOTATION]
         return annotated
     times = [
         scan.performed_at
         for scan in case.scans.all()
-        if scan.modality == Modality.MRI_WHOLE_SPINE and scan.performed_at is not None
+        if scan.modality == Modality.MRI_WHOLE_SPINE and scan.performed_at is not None and scan.performed_at >= since
     ]
     return min(times, default=None)
 
 
+def clock_start(case: Case) -> tuple[dt.datetime, bool]:
+    """Where the MRI clocks of a suspected case start, and whether that start is assumed.
+
+    A suspected MSCC with no suspicion time must not drop off every worklist: its clock starts
+    at the referral, flagged as assumed, until the coordinator records the real time.
+    """
+    if case.suspected_diagnosis_at:
+        return case.suspected_diagnosis_at, False
+    return case.referred_at, True
+
+
+def radiotherapy_in_plan(case: Case) -> bool:
+    """Any radiotherapy in the decision starts the 24-hour radiotherapy clock, whatever comes with it."""
+    return bool(case.decision_to_treat_at) and (
+        case.radiotherapy_planned or case.treatment_modality == TreatmentModality.RADIOTHERAPY
+    )
+
+
 def case_clocks(case: Case, now: dt.datetime | None = None) -> list[Clock]:
-    """The clocks that apply to a case. Prefetch `scans` to keep this free of queries."""
+    """The clocks that apply to a case. Prefetch `scans` (and select `patient`) to keep this free of queries."""
     now = now or timezone.now()
     clocks: list[Clock] = []
-    mri_at = first_whole_spine_mri(case)
-    missing_start = "" if case.suspected_diagnosis_at else "Record when the diagnosis was first suspected."
-    if case.presentation == Presentation.SUSPECTED_MSCC:
+    ended_on = case.patient.died_on
+    # Neurological red flags mean suspected MSCC whatever the presentation says (a record that bypassed
+    # Case.clean): the 24-hour MRI clock runs (hazard HAZ-017).
+    mscc = case.presentation == Presentation.SUSPECTED_MSCC or bool(case.neuro_red_flags)
+    if mscc or case.presentation == Presentation.SUSPECTED_METASTASES:
+        started, assumed = clock_start(case)
+        mri_at = first_whole_spine_mri(case, started)
+        if mscc:
+            key, stopped = "mri_whole_spine_24h", mri_at
+        else:
+            # Met when both the MRI and the treatment plan are done: it stops at the later of the two.
+            key, stopped = "mri_whole_spine_1w", None
+            if mri_at and case.treatment_plan_agreed_at:
+                stopped = max(mri_at, case.treatment_plan_agreed_at)
+        clocks.append(Clock(target(key), case, started, stopped, now, start_assumed=assumed, ended_on=ended_on))
+    if radiotherapy_in_plan(case):
         clocks.append(
-            Clock(target("mri_whole_spine_24h"), case, case.suspected_diagnosis_at, mri_at, now, missing_start)
+            Clock(
+                target("rt_start_24h"),
+                case,
+                case.decision_to_treat_at,
+                radiotherapy_started(case),
+                now,
+                ended_on=ended_on,
+            )
         )
-    elif case.presentation == Presentation.SUSPECTED_METASTASES:
-        # Met when both the MRI and the treatment plan are done: it stops at the later of the two.
-        stopped = None
-        if mri_at and case.treatment_plan_agreed_at:
-            stopped = max(mri_at, case.treatment_plan_agreed_at)
-        clocks.append(
-            Clock(target("mri_whole_spine_1w"), case, case.suspected_diagnosis_at, stopped, now, missing_start)
-        )
-    if case.treatment_modality == TreatmentModality.RADIOTHERAPY and case.decision_to_treat_at:
-        clocks.append(Clock(target("rt_start_24h"), case, case.decision_to_treat_at, case.treatment_start_at, now))
     return clocks
+
+
+def radiotherapy_started(case: Case) -> dt.datetime | None:
+    """The first radiotherapy fraction; a treatment start counts when radiotherapy is the treatment."""
+    if case.radiotherapy_started_at:
+        return case.radiotherapy_started_at
+    return case.treatment_start_at if case.treatment_modality == TreatmentModality.RADIOTHERAPY else None
 
 
 def most_urgent(clocks: Iterable[Clock]) -> list[Clock]:

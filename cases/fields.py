@@ -71,7 +71,13 @@ class NHSNumberFormField(forms.CharField):
 
 
 class NHSNumberField(models.CharField):
-    """A 10-digit NHS number; null when unknown so that uniqueness applies only to known numbers."""
+    """A 10-digit NHS number; null when unknown so that uniqueness applies only to known numbers.
+
+    The modulus-11 check digit is the model field's own validator, so every path that validates
+    (forms, workspace, services, the PAS feed) refuses a mistyped number, not only the forms (HAZ-013).
+    """
+
+    default_validators = [validate_nhs_number]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["max_length"] = 10

@@ -3,14 +3,8 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import (
-    Exists,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-)
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import policy
@@ -28,7 +22,7 @@ def patient_search(*, query: str) -> QuerySet[Patient]:
 
 def patient_with_cases(*, patient_id: int) -> Patient:
     """The patient, their cases newest first, and each case's scans: three queries."""
-    scans = Scan.objects.select_related("reviewed_by").order_by("-requested_at", "-id")
+    scans = Scan.objects.select_related("reviewed_by", "clinician_reviewed_by").order_by("-requested_at", "-id")
     cases = (
         Case.objects.select_related("responsible_clinician")
         .prefetch_related(Prefetch("scans", queryset=scans))
@@ -58,9 +52,19 @@ CLOCK_STARTS = {
 }
 
 
+# Where the MRI clocks start (cases.clocks.clock_start): the suspicion time, or the referral when blank.
+CLOCK_START = Coalesce("suspected_diagnosis_at", "referred_at")
+
+
 def first_whole_spine_mri_at() -> Subquery:
+    """The first whole-spine MRI performed at or after the clock start (cases.clocks.first_whole_spine_mri)."""
     return Subquery(
-        Scan.objects.filter(case=OuterRef("pk"), modality=Modality.MRI_WHOLE_SPINE, performed_at__isnull=False)
+        Scan.objects.filter(
+            case=OuterRef("pk"),
+            modality=Modality.MRI_WHOLE_SPINE,
+            performed_at__isnull=False,
+            performed_at__gte=Coalesce(OuterRef("suspected_diagnosis_at"), OuterRef("referred_at")),
+        )
         .order_by("performed_at")
         .values("performed_at")[:1]
     )
@@ -68,41 +72,42 @@ def first_whole_spine_mri_at() -> Subquery:
 
 def could_be_late(key: str, now: dt.datetime) -> Q:
     """Cases whose clock `key` is open and could be at risk or breached by `now`: a superset, the exact
-    state is for cases.clocks. With CaseQuerySet.open(), served by case_open_clock_start_idx and
-    case_open_rt_idx.
+    state is for cases.clocks. By its rules: an MRI clock starts at the suspicion time or else the
+    referral (alias clock_start), only a whole-spine MRI since the start stops it, and any
+    radiotherapy in the plan starts the radiotherapy clock.
     """
     target = clocks.target(key)
     # A day-unit target can be an hour longer across a clock change: widen the window by that hour.
     started_before = now - (target.due(now) - now) * target.at_risk_fraction + dt.timedelta(hours=1)
-    whole_spine_mri = Scan.objects.filter(
-        case=OuterRef("pk"), modality=Modality.MRI_WHOLE_SPINE, performed_at__isnull=False
+    mri_since_start = Scan.objects.filter(
+        case=OuterRef("pk"),
+        modality=Modality.MRI_WHOLE_SPINE,
+        performed_at__isnull=False,
+        performed_at__gte=Coalesce(OuterRef("suspected_diagnosis_at"), OuterRef("referred_at")),
     )
     if key == "mri_whole_spine_24h":
-        return Q(
-            ~Exists(whole_spine_mri),
-            presentation=Presentation.SUSPECTED_MSCC,
-            suspected_diagnosis_at__lte=started_before,
-        )
+        return Q(~Exists(mri_since_start), presentation=Presentation.SUSPECTED_MSCC, clock_start__lte=started_before)
     if key == "mri_whole_spine_1w":
         return Q(
-            Q(~Exists(whole_spine_mri)) | Q(treatment_plan_agreed_at__isnull=True),
+            Q(~Exists(mri_since_start)) | Q(treatment_plan_agreed_at__isnull=True),
             presentation=Presentation.SUSPECTED_METASTASES,
-            suspected_diagnosis_at__lte=started_before,
+            clock_start__lte=started_before,
         )
-    return Q(
-        treatment_modality=TreatmentModality.RADIOTHERAPY,
-        decision_to_treat_at__lte=started_before,
-        treatment_start_at__isnull=True,
+    return (
+        (Q(treatment_modality=TreatmentModality.RADIOTHERAPY) | Q(radiotherapy_planned=True))
+        & Q(decision_to_treat_at__lte=started_before, radiotherapy_started_at__isnull=True)
+        & (Q(treatment_start_at__isnull=True) | ~Q(treatment_modality=TreatmentModality.RADIOTHERAPY))
     )
 
 
 def late_clock_cases(key: str, now: dt.datetime) -> QuerySet[Case]:
-    """Open cases whose clock `key` could be late, earliest start (so earliest due) first, annotated
-    with their first whole-spine MRI so cases.clocks needs no scans. PostgreSQL walks
-    case_open_clock_start_idx (or case_open_rt_idx) in order and stops at the slice."""
-    start = CLOCK_STARTS[key]
+    """Cases on the worklists (open, patient alive) whose clock `key` could be late, earliest start (so
+    earliest due) first, annotated with their first whole-spine MRI since the start so cases.clocks
+    needs no scans."""
+    start = "clock_start" if key in ("mri_whole_spine_24h", "mri_whole_spine_1w") else CLOCK_STARTS[key]
     return (
-        Case.objects.open()
+        Case.objects.on_worklists()
+        .alias(clock_start=CLOCK_START)
         .filter(could_be_late(key, now))
         .annotate(**{clocks.FIRST_MRI_ANNOTATION: first_whole_spine_mri_at()})
         .select_related("patient")
@@ -147,7 +152,12 @@ def review_scope(user: Any) -> str:
 def scans_pending_review(*, user: Any = None, everyone: bool = True) -> QuerySet[Scan]:
     """MRI performed and not yet reviewed, most urgent first (Scan.objects.by_urgency()); with
     `everyone` False, only those `user` is expected to review (see review_scope)."""
-    scans = Scan.objects.pending_review().select_related("case__patient").by_urgency()
+    scans = (
+        Scan.objects.pending_review()
+        .filter(case__patient__died_on__isnull=True)  # a patient who has died is on no worklist
+        .select_related("case__patient")
+        .by_urgency()
+    )
     if not everyone and review_scope(user) == "mine":
         scans = scans.filter(case__responsible_clinician=user)
     return scans

@@ -20,7 +20,10 @@ def summary_prefetch(prefix: str = "") -> tuple[Prefetch, Prefetch]:
     """For prefetch_related() on a Case queryset, or with prefix "case__" on a queryset of rows with a case."""
     return (
         Prefetch(
-            f"{prefix}scans", queryset=Scan.objects.select_related("reviewed_by").order_by("-requested_at", "-id")
+            f"{prefix}scans",
+            queryset=Scan.objects.select_related("reviewed_by", "clinician_reviewed_by").order_by(
+                "-requested_at", "-id"
+            ),
         ),
         Prefetch(
             f"{prefix}assessments", queryset=Assessment.objects.select_related("assessed_by", "scan").latest_first()
@@ -40,6 +43,11 @@ class ScoreLine:
     def kind_label(self) -> str:
         return self.assessment.get_kind_display()
 
+    @property
+    def band_reached(self) -> scoring.Band | None:
+        """For an unfinished SINS whose known components already reach 7 or 13: that band."""
+        return scoring.sins_band_reached(self.result) if self.assessment.kind == ScoreKind.SINS else None
+
 
 @dataclass
 class CaseSummary:
@@ -47,11 +55,12 @@ class CaseSummary:
     sins: list[ScoreLine] = field(default_factory=list)  # the latest per level, in spinal order
     tokuhashi: ScoreLine | None = None
     tomita: ScoreLine | None = None
-    escc_scan: Scan | None = None
+    escc_scan: Scan | None = None  # the worst ESCC grade of the case's imaging (latest among equals)
     radiosensitivity: scoring.Suggestion[str] | None = None
     radiosensitivity_overridden: bool = False
     noms: scoring.NomsSuggestion | None = None
     clocks: list[Clock] = field(default_factory=list)
+    unscored_levels: list[str] = field(default_factory=list)  # involved levels with no SINS at all
 
     @property
     def worst_sins(self) -> ScoreLine | None:
@@ -59,9 +68,35 @@ class CaseSummary:
         return max(complete, key=lambda line: line.result.total or 0, default=None)
 
     @property
+    def sins_unfinished(self) -> list[str]:
+        """Each SINS input still to finish, naming the level and the missing components by label."""
+        lines = [f"No SINS at {level} yet." for level in self.unscored_levels]
+        for line in self.sins:
+            if not line.result.complete:
+                level = line.assessment.level or "an unnamed level"
+                missing = ", ".join(line.result.missing_labels)
+                reached = line.band_reached
+                flag = f" Its known components already make it {reached.label.lower()}." if reached else ""
+                lines.append(f"SINS at {level} is unfinished: missing {missing}.{flag}")
+        return lines
+
+    @property
+    def mechanical_sins(self) -> int | None:
+        """The SINS the NOMS mechanical overlay acts on: the highest complete total, or what an unfinished
+        level already reaches when that is 7 or more (instability is never hidden behind a blank)."""
+        totals = [line.result.total for line in self.sins if line.result.total is not None]
+        totals += [line.result.known_points for line in self.sins if line.band_reached is not None]
+        return max(totals, default=None)
+
+    @property
     def has_scores(self) -> bool:
-        """A complete SINS and a complete revised Tokuhashi: the scores the MDT expects before discussion."""
-        return self.worst_sins is not None and self.tokuhashi is not None and self.tokuhashi.result.complete
+        """Every SINS level complete (and at least one), and a complete revised Tokuhashi: what the MDT expects."""
+        return (
+            self.worst_sins is not None
+            and not self.sins_unfinished
+            and self.tokuhashi is not None
+            and self.tokuhashi.result.complete
+        )
 
 
 def _latest(assessments: list[Assessment], kind: str) -> ScoreLine | None:
@@ -69,6 +104,15 @@ def _latest(assessments: list[Assessment], kind: str) -> ScoreLine | None:
         if assessment.kind == kind:
             return ScoreLine(assessment, assessment.result())
     return None
+
+
+def worst_escc_scan(case: Case) -> Scan | None:
+    """The performed scan with the highest ESCC grade; the latest of equal grades (it says where it came from).
+
+    Not the latest scan: a later targeted or lower-grade MRI must not hide a compressed cord (HAZ-010).
+    """
+    graded = [scan for scan in case.scans.all() if scan.escc_grade is not None and scan.performed_at]
+    return max(graded, key=lambda scan: (scan.escc_grade, scan.performed_at), default=None)
 
 
 def case_summary(case: Case, now: dt.datetime | None = None) -> CaseSummary:
@@ -80,23 +124,22 @@ def case_summary(case: Case, now: dt.datetime | None = None) -> CaseSummary:
             latest_by_level[assessment.level] = ScoreLine(assessment, assessment.result())
     order = {level: index for index, level in enumerate(scoring.SPINAL_LEVELS)}
     summary.sins = sorted(latest_by_level.values(), key=lambda line: order.get(line.assessment.level, 99))
+    summary.unscored_levels = [level for level in case.spinal_levels if level not in latest_by_level]
     summary.tokuhashi = _latest(assessments, ScoreKind.TOKUHASHI)
     summary.tomita = _latest(assessments, ScoreKind.TOMITA)
-
-    graded = [scan for scan in case.scans.all() if scan.escc_grade is not None and scan.performed_at]
-    summary.escc_scan = max(graded, key=lambda scan: scan.performed_at or dt.datetime.min, default=None)
+    summary.escc_scan = worst_escc_scan(case)
 
     if case.radiosensitivity_override:
         summary.radiosensitivity = scoring.Suggestion(case.radiosensitivity_override, ())
         summary.radiosensitivity_overridden = True
     else:
         summary.radiosensitivity = scoring.radiosensitivity_default(case.patient.primary_site)
-    worst = summary.worst_sins
     summary.noms = scoring.noms_suggestion(
         escc_grade=ESCC_KEYS[summary.escc_scan.escc_grade] if summary.escc_scan else None,  # type: ignore[index]
         radiosensitivity=summary.radiosensitivity.value,
-        sins_total=worst.result.total if worst else None,
+        sins_total=summary.mechanical_sins,
         systemically_fit=case.fit_for_surgery,
+        unfinished=tuple(summary.sins_unfinished),
     )
     summary.clocks = most_urgent(case_clocks(case, now))
     return summary

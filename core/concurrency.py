@@ -8,13 +8,16 @@ who changed what, and nothing is saved. Otherwise the version goes up by one.
 The lock (select_for_update) is held until the surrounding transaction ends, and
 admin change views and the views here run in one, so the check and the save
 cannot interleave with another writer. On SQLite, IMMEDIATE transactions
-serialise writers instead.
+serialise writers instead. A form validated outside a transaction is refused on
+every database (TransactionManagementError): PostgreSQL refuses the lock there, and
+SQLite, which ignores it, would otherwise hide the mistake until production.
 """
 
 from typing import Any
 
 from django import forms
-from django.db import models
+from django.db import models, router, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 
@@ -56,6 +59,12 @@ class VersionedFormMixin(forms.ModelForm):
         instance = self.instance
         if not instance.pk:
             return cleaned
+        database = router.db_for_write(type(instance))
+        if not transaction.get_connection(database).in_atomic_block:
+            raise TransactionManagementError(
+                f"{type(self).__name__} checks for stale edits by locking the row until the save: "
+                "validate and save it inside transaction.atomic."
+            )
         current = (
             type(instance)
             ._base_manager.select_for_update()

@@ -12,11 +12,11 @@ prefetch them (see mdt.selectors.agenda_items).
 import datetime as dt
 from dataclasses import dataclass
 
-from cases.choices import Presentation
+from cases.choices import Presentation, ReviewerRole
 from cases.clocks import case_clocks, most_urgent
 from cases.models import Case, Scan
 from cases.summary import CaseSummary
-from mdt.models import AgendaItem, Member
+from mdt.models import AgendaItem
 
 FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 NO_CLOCK = 4  # after cases.clocks' ranks (breached 0, at risk 1, running 2, met or not started 3)
@@ -53,25 +53,32 @@ def latest_mri(case: Case) -> Scan | None:
 
 
 def _reviewed_by_radiologist(scan: Scan) -> bool:
-    reviewer = scan.reviewed_by
-    member = getattr(reviewer, "member", None) if reviewer else None
-    return bool(scan.reviewed_at and member and member.role == Member.Role.RADIOLOGIST)
+    """The role recorded at the review, not the reviewer's role today (a later change of role cannot alter it)."""
+    return bool(scan.reviewed_at and scan.reviewer_role == ReviewerRole.RADIOLOGIST)
 
 
 def scores_recorded(summary: CaseSummary) -> Check:
-    """A complete SINS (at some level) and a complete revised Tokuhashi recorded for the case."""
+    """A complete SINS at every level of the case and a complete revised Tokuhashi, or what is missing."""
     if summary.has_scores:
         return Check("scores", "Scores recorded", True)
     missing = []
-    if summary.worst_sins is None:
-        missing.append("no complete SINS")
+    if not summary.sins and not summary.unscored_levels:
+        missing.append("no SINS")
+    missing += [line.rstrip(".") for line in summary.sins_unfinished]
     if summary.tokuhashi is None or not summary.tokuhashi.result.complete:
         missing.append("no complete revised Tokuhashi")
-    return Check("scores", "Scores recorded", False, " and ".join(missing))
+    return Check("scores", "Scores recorded", False, "; ".join(missing))
 
 
 def _check(key: str, label: str, ok: bool, reason: str) -> Check:
     return Check(key, label, ok, "" if ok else reason)
+
+
+def patient_alive(case: Case) -> Check:
+    """A death recorded after the case was listed: flagged on the agenda for the coordinator to withdraw."""
+    died_on = case.patient.died_on
+    reason = f"the patient died on {died_on:%d %b %Y}: withdraw this item" if died_on else ""
+    return Check("alive", "Patient alive", died_on is None, reason)
 
 
 def readiness(item: AgendaItem, summary: CaseSummary) -> Readiness:
@@ -79,6 +86,7 @@ def readiness(item: AgendaItem, summary: CaseSummary) -> Readiness:
     mri = latest_mri(item.case)
     return Readiness(
         (
+            patient_alive(item.case),
             _check("mri_reported", "MRI reported", bool(mri and mri.reported_at), "latest MRI not reported"),
             _check("question", "Question set", bool(item.question.strip()), "no question for the MDT"),
             scores_recorded(summary),

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from reminders import emails
 from reminders.kinds import KINDS
+from reminders.kinds.base import DEATH_REASON
 from reminders.models import Reminder
 from reminders.sweep import where
 
@@ -80,7 +81,8 @@ def deliver(*, reminder_id: int, claim: int, now: dt.datetime | None = None) -> 
     kind = KINDS[reminder.kind]
     if not Reminder.objects.filter(pk=reminder_id).filter(kind.still_open(now)).exists():
         gone = getattr(reminder, f"{kind.subject}_id") is None
-        reason = "cancelled: subject deleted" if gone else "cancelled: resolved"
+        died = reminder.case is not None and reminder.case.patient.died_on is not None
+        reason = DEATH_REASON if died else "cancelled: subject deleted" if gone else "cancelled: resolved"
         held.update(status=Reminder.Status.CANCELLED, lease_until=None, status_reason=reason)
         log.info("reminder cancelled at send: id=%d kind=%s", reminder_id, reminder.kind)
         return Outcome.CANCELLED

@@ -30,8 +30,10 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from cases.models import Case
 from mdt.models import PeriodicRun
 from reminders.kinds import KINDS, Run
+from reminders.kinds.base import DEATH_REASON, alive
 from reminders.models import Reminder
 
 log = logging.getLogger(__name__)
@@ -70,7 +72,7 @@ def derive(now: dt.datetime) -> int:
     for kind in KINDS.values():
         try:
             with transaction.atomic():
-                rows = list(kind.derive(run))
+                rows = without_the_dead(list(kind.derive(run)))
                 # A concurrent sweep may insert the same keys first: the unique key settles it.
                 Reminder.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
         except Exception as exc:
@@ -87,10 +89,19 @@ def derive(now: dt.datetime) -> int:
     return offered
 
 
+def without_the_dead(rows: list[Reminder]) -> list[Reminder]:
+    """Drop derived rows about a patient whose death is recorded: nobody is chased for them (one query)."""
+    case_ids = {row.case_id for row in rows if row.case_id}
+    if not case_ids:
+        return rows
+    dead = set(Case.objects.filter(pk__in=case_ids, patient__died_on__isnull=False).values_list("pk", flat=True))
+    return [row for row in rows if row.case_id not in dead]
+
+
 def cancel_resolved(now: dt.datetime) -> int:
-    """Unsent rows (pending or failed) whose subject was deleted, or no longer needs them."""
+    """Unsent rows (pending or failed) whose patient died, whose subject was deleted, or no longer needed."""
     unsent = Reminder.objects.filter(status__in=(Reminder.Status.PENDING, Reminder.Status.FAILED))
-    cancelled = 0
+    cancelled = unsent.exclude(alive()).update(status=Reminder.Status.CANCELLED, status_reason=DEATH_REASON)
     for kind in KINDS.values():
         rows = unsent.filter(kind=kind.kind)
         gone = rows.filter(**{f"{kind.subject}__isnull": True})

@@ -255,6 +255,8 @@ def metastases_case(
     start: dt.datetime, mri_at: dt.datetime | None = None, plan_at: dt.datetime | None = None, **kwargs: Any
 ) -> Any:
     """Suspected spinal metastases without neurology: the 1-week MRI-and-plan clock starts at `start`."""
+    if plan_at is not None:
+        kwargs.setdefault("referred_at", min(start, plan_at))  # a plan is agreed after the referral
     case = CaseFactory(
         presentation=Presentation.SUSPECTED_METASTASES,
         red_flags=["nocturnal_pain"],

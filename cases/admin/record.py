@@ -152,6 +152,17 @@ class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
         ("GP (for letters)", {"fields": ["gp_name", "gp_practice", "gp_address"], "classes": ["collapse"]}),
     ]
 
+    def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
+        """A date of death typed here goes through the death service, which stops every clock and reminder."""
+        died_on = obj.died_on
+        if "died_on" not in form.changed_data or died_on is None:
+            super().save_model(request, obj, form, change)
+            return
+        obj.died_on = form.initial.get("died_on")
+        super().save_model(request, obj, form, change)
+        services.patient_record_death(patient_id=obj.pk, date_of_death=died_on, user=request.user, source="workspace")
+        obj.refresh_from_db()
+
     @admin.display(description="Name", ordering="family_name")
     def display_name(self, obj: Patient) -> str:
         return obj.display_name
@@ -178,7 +189,8 @@ class CaseAdminForm(VersionedFormMixin):
             "spinal_levels", "mdt_question", "radiosensitivity_override", "fit_for_surgery",
             "treatment_plan_agreed_at", "decision_to_treat_at", "treatment_modality", "treatment_start_at",
             "provider_site",
-            "steroids_started_at", "steroid_dose_mg", "steroid_indication", "steroid_reduction_started_at",
+            "steroids_started_at", "steroid_dose_mg", "steroid_dose_reason", "steroid_indication",
+            "steroid_reduction_started_at",
             "steroids_stopped_at", "frankel_after_treatment", "ambulatory_after_treatment", "outcome_assessed_on",
         ]  # fmt: skip
         widgets = {
@@ -250,6 +262,7 @@ class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
             {
                 "fields": [
                     ("steroids_started_at", "steroid_dose_mg", "steroid_indication"),
+                    "steroid_dose_reason",
                     ("steroid_reduction_started_at", "steroids_stopped_at"),
                 ]
             },

@@ -28,6 +28,8 @@ from cases.choices import (
     TreatmentModality,
 )
 from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField
+from cases.steroids import dose_errors
+from cases.time_order import time_order_errors
 from cases.validators import (
     format_nhs_number,
     looks_like_nhs_number,
@@ -157,6 +159,10 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> "CaseQuerySet":
         return self.exclude(status=CaseStatus.CLOSED)
 
+    def on_worklists(self) -> "CaseQuerySet":
+        """Open cases of living patients: what any worklist may show (a patient who died is chased by none)."""
+        return self.open().filter(patient__died_on__isnull=True)
+
     def with_pending_mri_review(self) -> "CaseQuerySet":
         from cases.models.scans import Scan  # scans.py builds on Case: imported when first asked
 
@@ -225,6 +231,12 @@ class Case(Versioned):
     steroid_dose_mg = models.DecimalField(
         "dexamethasone daily dose (mg)", max_digits=4, decimal_places=1, null=True, blank=True
     )
+    steroid_dose_reason = models.CharField(
+        "reason for a dose above the usual loading dose",
+        max_length=200,
+        blank=True,
+        help_text="Needed when the daily dose is above the usual loading dose (config/clinical_targets.toml).",
+    )
     steroid_indication = models.CharField(max_length=20, choices=SteroidIndication.choices, blank=True)
     steroid_reduction_started_at = models.DateTimeField("dexamethasone reduction started at", null=True, blank=True)
     steroids_stopped_at = models.DateTimeField("dexamethasone stopped at", null=True, blank=True)
@@ -244,6 +256,13 @@ class Case(Versioned):
         help_text="Where treatment is given (ODS site code, e.g. RXX01); blank: the service's own "
         "(DATASET_PROVIDER_SITE).",
     )
+    # Radiotherapy anywhere in the decision (with surgery or cement augmentation too) starts the
+    # 24-hour radiotherapy clock (docs/clinical-reference.md §7.1 T6): its own flag and start time,
+    # because treatment_modality names only the treatment that comes first.
+    radiotherapy_planned = models.BooleanField(
+        "radiotherapy in the plan", default=False, help_text="Set from the decision: any radiotherapy chosen."
+    )
+    radiotherapy_started_at = models.DateTimeField("first radiotherapy fraction at", null=True, blank=True)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.REFERRED)
     responsible_clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -287,6 +306,31 @@ class Case(Versioned):
                 condition=Q(karnofsky__isnull=True) | Q(karnofsky__lte=100),
                 name="case_karnofsky_0_to_100",
             ),
+            # Time orders that Case.clean gives messages for, held on every path (HAZ-013).
+            models.CheckConstraint(
+                condition=Q(steroid_reduction_started_at__isnull=True)
+                | Q(steroids_started_at__isnull=False, steroid_reduction_started_at__gte=F("steroids_started_at")),
+                name="case_steroid_reduction_after_first_dose",
+            ),
+            models.CheckConstraint(
+                condition=Q(steroids_stopped_at__isnull=True)
+                | Q(steroids_started_at__isnull=False, steroids_stopped_at__gte=F("steroids_started_at")),
+                name="case_steroids_stop_after_first_dose",
+            ),
+            models.CheckConstraint(
+                condition=Q(treatment_plan_agreed_at__isnull=True) | Q(treatment_plan_agreed_at__gte=F("referred_at")),
+                name="case_plan_after_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(treatment_start_at__isnull=True)
+                | Q(decision_to_treat_at__isnull=False, treatment_start_at__gte=F("decision_to_treat_at")),
+                name="case_treatment_after_decision",
+            ),
+            models.CheckConstraint(
+                condition=Q(radiotherapy_started_at__isnull=True)
+                | Q(decision_to_treat_at__isnull=False, radiotherapy_started_at__gte=F("decision_to_treat_at")),
+                name="case_radiotherapy_after_decision",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -305,10 +349,13 @@ class Case(Versioned):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.presentation == Presentation.SUSPECTED_METASTASES and self.neuro_red_flags:
+        if self.neuro_red_flags and self.presentation != Presentation.SUSPECTED_MSCC:
+            # Any neurological red flag means suspected MSCC and its 24-hour MRI target (reference §7.2).
+            flags = ", ".join(label.lower() for _, label in self.neuro_red_flags)
             errors["presentation"] = (
-                "Neurological red flags are recorded: this is suspected MSCC with neurology, "
-                "not suspected metastases without neurology."
+                f"Neurological red flags are recorded ({flags}): this is suspected MSCC with neurology, "
+                f"not {Presentation(self.presentation).label.lower() if self.presentation else 'another pathway'}. "
+                "Choose 'Suspected MSCC with neurology' so the 24-hour whole-spine MRI clock runs."
             )
         if self.suspected_diagnosis_at and self.suspected_diagnosis_at > timezone.now() + CLOCK_SKEW:
             errors["suspected_diagnosis_at"] = "The suspected diagnosis time cannot be in the future."
@@ -319,16 +366,16 @@ class Case(Versioned):
         started = self.treatment_start_at
         if self.outcome_assessed_on and started and self.outcome_assessed_on < local_day(started):
             errors["outcome_assessed_on"] = "The outcome after treatment is assessed after treatment starts."
-        if (
-            self.steroids_stopped_at
-            and self.steroids_started_at
-            and self.steroids_stopped_at < self.steroids_started_at
-        ):
+        stopped, first_dose = self.steroids_stopped_at, self.steroids_started_at
+        if stopped and first_dose and stopped < first_dose:
             errors["steroids_stopped_at"] = "Steroids cannot stop before they started."
         if (self.steroids_stopped_at or self.steroid_reduction_started_at) and not self.steroids_started_at:
             errors.setdefault("steroids_started_at", "Give the time of the first dose.")
         if self.steroid_dose_mg is not None and self.steroid_dose_mg <= 0:
             errors["steroid_dose_mg"] = "The daily dose is a number of mg greater than 0."
+        elif self.steroid_dose_mg is not None:
+            errors.update(dose_errors(self.steroid_dose_mg, self.steroid_dose_reason))
+        time_order_errors(self, errors)
         for field in (
             "treatment_plan_agreed_at",
             "decision_to_treat_at",
@@ -336,6 +383,7 @@ class Case(Versioned):
             "steroids_started_at",
             "steroid_reduction_started_at",
             "steroids_stopped_at",
+            "radiotherapy_started_at",
         ):
             value = getattr(self, field)
             if value and value > timezone.now() + CLOCK_SKEW:
@@ -344,11 +392,7 @@ class Case(Versioned):
             errors.setdefault("treatment_modality", "Say which treatment was decided.")
         if self.treatment_start_at and not self.decision_to_treat_at:
             errors.setdefault("treatment_start_at", "Treatment cannot start before the decision to treat is recorded.")
-        elif (
-            self.treatment_start_at
-            and self.decision_to_treat_at
-            and self.treatment_start_at < self.decision_to_treat_at
-        ):
+        elif started and self.decision_to_treat_at and started < self.decision_to_treat_at:
             errors.setdefault("treatment_start_at", "Treatment cannot start before the decision to treat.")
         if errors:
             raise ValidationError(errors)

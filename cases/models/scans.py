@@ -1,5 +1,7 @@
 """Imaging on a case: scans from request to specialist review, with the ESCC grade of the worst level."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,12 +10,19 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases import pacs
-from cases.choices import ESCC_KEYS, MRI_MODALITIES, EsccGradeChoice, Modality, Presentation
+from cases.choices import ESCC_KEYS, MRI_MODALITIES, EsccGradeChoice, Modality, Presentation, ReviewerRole
 from cases.models.record import CLOCK_SKEW, Case
 from cases.scoring.escc import ESCC_HIGH_GRADE_MIN_ORDER
 from cases.validators import validate_dicom_uid
 from core.concurrency import Versioned
 from core.fields import LimitedTextField
+
+
+def reviewer_role_of(user: Any) -> str:
+    """The reviewing role of a user's active team membership, or "" (mdt.Member, read without importing mdt)."""
+    member = getattr(user, "member", None) if user is not None else None
+    role = getattr(member, "role", "") if member is not None and getattr(member, "active", False) else ""
+    return role if role in ReviewerRole.values else ""
 
 
 class ScanQuerySet(models.QuerySet["Scan"]):
@@ -70,9 +79,25 @@ class Scan(Versioned):
         "study instance UID", max_length=64, blank=True, validators=[validate_dicom_uid],
         help_text="The DICOM study instance UID, e.g. 1.2.826.0.1.3680043.2.1125.1.",
     )  # fmt: skip
+    # The radiologist's review (ReviewerRole says why only theirs): what readiness asks for and what
+    # empties the review worklist. The role is the reviewer's at the time, kept if their role changes.
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviewed_scans"
+    )
+    reviewer_role = models.CharField("reviewer's role", max_length=20, choices=ReviewerRole.choices, blank=True)
+    # An oncologist's or spinal surgeon's review, recorded with their role; not the radiologist's review.
+    clinician_reviewed_at = models.DateTimeField("clinician's review at", null=True, blank=True)
+    clinician_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="clinician_reviewed_scans",
+        verbose_name="clinician who reviewed",
+    )
+    clinician_reviewer_role = models.CharField(
+        "clinician reviewer's role", max_length=20, choices=ReviewerRole.choices, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -135,6 +160,13 @@ class Scan(Versioned):
     def __str__(self) -> str:
         return f"{self.get_modality_display()} requested {timezone.localtime(self.requested_at):%d %b %Y}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Every path (service, workspace, import, factories) records the reviewer's role at the time of
+        # the review, so readiness never reads a role that changed since (HAZ-015).
+        if self.reviewed_by_id and not self.reviewer_role:
+            self.reviewer_role = reviewer_role_of(self.reviewed_by)
+        super().save(*args, **kwargs)
+
     @property
     def is_mri(self) -> bool:
         return self.modality in MRI_MODALITIES
@@ -166,6 +198,8 @@ class Scan(Versioned):
     def clean(self) -> None:
         errors: dict[str, str] = {}
         latest_allowed = timezone.now() + CLOCK_SKEW
+        if self.requested_at and self.requested_at > latest_allowed:
+            errors["requested_at"] = "A scan cannot be requested in the future."
         for field, label in (("performed_at", "performed"), ("reported_at", "reported"), ("reviewed_at", "reviewed")):
             value = getattr(self, field)
             if value and value > latest_allowed:
@@ -182,6 +216,14 @@ class Scan(Versioned):
             errors.setdefault("reviewed_at", "A scan cannot be reviewed before it was performed.")
         if self.reviewed_at and not self.reviewed_by_id:
             errors.setdefault("reviewed_by", "Name who reviewed the scan.")
+        if self.reviewed_by_id and self.reviewed_at:
+            self.reviewer_role = self.reviewer_role or reviewer_role_of(self.reviewed_by)
+            if self.reviewer_role != ReviewerRole.RADIOLOGIST:
+                errors.setdefault(
+                    "reviewed_by",
+                    "The MRI review here is a radiologist's: name a radiologist. An oncologist or spinal surgeon "
+                    "records their own review from the case page.",
+                )
         if self.reviewed_by_id and not self.reviewed_at:
             errors.setdefault("reviewed_at", "Give the time the scan was reviewed.")
         if self.escc_grade is not None and not self.performed_at:

@@ -32,6 +32,7 @@ from cases.scoring.noms import (
     NOMS_INPUT_LABELS,
     NOMS_PARTIAL,
     PATHWAY_LABELS,
+    PERCUTANEOUS_OPTIONS,
     STABILISATION_OPTIONS,
     NomsSuggestion,
     noms_suggestion,
@@ -55,6 +56,7 @@ from cases.scoring.sins_2010 import (
     normalise_level,
     parse_levels,
     sins,
+    sins_band_reached,
     sins_location_for_level,
 )
 from cases.scoring.tokuhashi_2005 import (
@@ -78,6 +80,7 @@ __all__ = [
     "NOMS_INPUT_LABELS",
     "NOMS_PARTIAL",
     "PATHWAY_LABELS",
+    "PERCUTANEOUS_OPTIONS",
     "PRIMARY_SITES",
     "RADIORESISTANT",
     "RADIOSENSITIVE",
@@ -115,6 +118,7 @@ __all__ = [
     "radiosensitivity_default",
     "score",
     "sins",
+    "sins_band_reached",
     "sins_location_for_level",
     "tokuhashi_general_condition_from_kps",
     "tokuhashi_palsy_from_frankel",

@@ -56,14 +56,24 @@ class ScoreResult:
     band_label: str | None
     action: str | None
     warnings: tuple[str, ...]
+    missing_labels: tuple[str, ...] = ()
+    """The missing components by their labels, for clinicians (never the internal keys)."""
+
+    @property
+    def known_points(self) -> int:
+        """The points of the components given: an incomplete score's total will be at least this."""
+        return sum(self.points.values())
 
 
 def score(definition: ScoreDefinition, values: Mapping[str, str | None]) -> ScoreResult:
     chosen: dict[str, str | None] = {}
     points: dict[str, int] = {}
     for component, options in definition.components.items():
-        choice = values.get(component) or None  # "" from a blank form choice is missing, not 0
-        if choice is not None and choice not in options:
+        choice = values.get(component)
+        if choice == "":  # a blank form choice is missing, never 0
+            choice = None
+        # Only None or "" is blank: 0, False or any other non-option is refused, never read as blank (HAZ-013).
+        if choice is not None and (not isinstance(choice, str) or choice not in options):
             raise ValueError(f"{component}: {choice!r} is not one of {', '.join(options)}")
         chosen[component] = choice
         if choice is not None:
@@ -83,6 +93,7 @@ def score(definition: ScoreDefinition, values: Mapping[str, str | None]) -> Scor
         band_label=band.label if band else None,
         action=band.action if band else None,
         warnings=definition.warnings + (definition.band_warnings if band else ()),
+        missing_labels=tuple(definition.component_labels[component] for component in missing),
     )
 
 

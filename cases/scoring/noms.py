@@ -23,6 +23,12 @@ PATHWAY_LABELS: Final[Mapping[str, str]] = {
 }
 
 STABILISATION_OPTIONS: Final = ("surgery_stabilisation", "mis_percutaneous_fixation", "vertebroplasty", "kyphoplasty")
+# Instability calls for stabilisation whatever the fitness for open surgery (reference §5.3, M overlay):
+# for a patient not fit for open surgery, percutaneous fixation and cement augmentation remain.
+PERCUTANEOUS_OPTIONS: Final = ("mis_percutaneous_fixation", "vertebroplasty", "kyphoplasty")
+
+
+type Keys = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -97,16 +103,22 @@ def noms_suggestion(
     radiosensitivity: str | None,
     sins_total: int | None,
     systemically_fit: bool | None,
+    unfinished: tuple[str, ...] = (),
 ) -> NomsSuggestion:
     """Default NOMS pathway to put before the MDT (docs/clinical-reference.md §5.3 plus the M and S overlays).
 
-    systemically_fit: whether the patient can tolerate surgery. Nothing is suggested until every input is known.
+    sins_total: the highest SINS of the case (or what an unfinished level already reaches, if 7 or more).
+    systemically_fit: whether the patient can tolerate surgery. unfinished: the SINS inputs still to
+    complete (e.g. "SINS at T5 is unfinished: missing Pain"), shown as warnings. No radiation or surgery
+    pathway is suggested until every input is known; the mechanical overlay (stabilisation at SINS 7 or
+    more) is shown as soon as the SINS is known, whatever else is missing, so instability is never hidden.
     """
     grade = None if not escc_grade else grade_for_key(escc_grade)
     radiosensitivity = radiosensitivity or None
     _check_noms_inputs(radiosensitivity, sins_total, systemically_fit)
-    warnings = (NOMS_PARTIAL,) + ((grade.note,) if grade and grade.note else ())
+    warnings = (NOMS_PARTIAL,) + ((grade.note,) if grade and grade.note else ()) + unfinished
     group = grade.group if grade else None
+    stabilisation, mechanical = _mechanical_overlay(sins_total, systemically_fit)
     if grade is None or radiosensitivity is None or sins_total is None or systemically_fit is None:
         inputs = {
             "escc_grade": grade,
@@ -116,26 +128,36 @@ def noms_suggestion(
         }
         missing = tuple(name for name, value in inputs.items() if value is None)
         waiting = tuple(f"No suggestion until {NOMS_INPUT_LABELS[name]} is recorded." for name in missing)
-        return NomsSuggestion(False, missing, group, (), (), waiting, warnings)
+        return NomsSuggestion(False, missing, group, (), stabilisation, waiting + mechanical, warnings)
 
     row = _NOMS_TABLE[(grade.group, radiosensitivity)]
-    reasons = [row.reason]
+    reasons: tuple[str, ...] = (row.reason,)
     if not systemically_fit:
-        reasons.append("Not systemically fit for surgery: falls back to radiation alone or best supportive care.")
-    stabilisation: tuple[str, ...] = ()
-    if sins_total >= SINS_SURGICAL_OPINION_THRESHOLD and systemically_fit:
-        stabilisation = STABILISATION_OPTIONS
-        reasons.append(
-            f"SINS {sins_total} (7 or more, potentially unstable or unstable): consider stabilisation or cement "
-            "augmentation, whatever the ESCC grade or histology; seek the surgical opinion before radiotherapy."
-        )
-    elif sins_total >= SINS_SURGICAL_OPINION_THRESHOLD:
-        reasons.append(
-            f"SINS {sins_total} (7 or more): stabilisation would be considered, but the patient is recorded as "
-            "not fit for surgery; the MDT decides."
-        )
+        reasons += ("Not systemically fit for surgery: falls back to radiation alone or best supportive care.",)
     pathways = row.if_fit if systemically_fit else row.if_not_fit
-    return NomsSuggestion(True, (), group, pathways, stabilisation, tuple(reasons), warnings)
+    return NomsSuggestion(True, (), group, pathways, stabilisation, reasons + mechanical, warnings)
+
+
+def _mechanical_overlay(
+    sins_total: int | None, systemically_fit: bool | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Stabilisation options and the reason for them: at SINS 7 or more, fit for open surgery or not."""
+    if sins_total is None or sins_total < SINS_SURGICAL_OPINION_THRESHOLD:
+        return (), ()
+    opening = (
+        f"SINS {sins_total} (7 or more, potentially unstable or unstable): consider stabilisation or cement "
+        "augmentation, whatever the ESCC grade or histology; seek the surgical opinion before radiotherapy."
+    )
+    if systemically_fit is False:
+        caveat = (
+            "Recorded as not fit for surgery: open stabilisation is not offered, but percutaneous fixation and cement "
+            "augmentation (vertebroplasty, kyphoplasty) remain options; the MDT judges what the patient can tolerate."
+        )
+        return PERCUTANEOUS_OPTIONS, (opening, caveat)
+    if systemically_fit is None:
+        caveat = "Fitness for surgery not yet judged: open stabilisation needs it; percutaneous options may not."
+        return STABILISATION_OPTIONS, (opening, caveat)
+    return STABILISATION_OPTIONS, (opening,)
 
 
 def _check_noms_inputs(radiosensitivity: str | None, sins_total: int | None, systemically_fit: bool | None) -> None:

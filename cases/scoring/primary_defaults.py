@@ -32,11 +32,12 @@ class Suggestion[T]:
 
 
 def _lookup(table: Mapping[str, Suggestion[str]], primary_site: str, what: str) -> Suggestion[str]:
+    # The warnings never quote the key (e.g. "lung_sclc"): clinicians read labels, not keys (HAZ-019).
     if primary_site in table:
         return table[primary_site]
     if primary_site in PRIMARY_SITES:
-        return Suggestion(None, (f"The reference gives no {what} for {primary_site!r}: the clinician chooses.",))
-    return Suggestion(None, (f"{primary_site!r} is not a known primary site: the clinician chooses the {what}.",))
+        return Suggestion(None, (f"The reference gives no {what} for this primary site: the clinician chooses.",))
+    return Suggestion(None, (f"The primary site is not one the reference knows: the clinician chooses the {what}.",))
 
 
 _TOKUHASHI_PRIMARY: Final[Mapping[str, Suggestion[str]]] = {

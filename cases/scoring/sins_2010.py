@@ -91,6 +91,17 @@ def sins(
     )
 
 
+def sins_band_reached(result: ScoreResult) -> Band | None:
+    """For an incomplete SINS: the unstable band its known components already reach (7 or 13), else None.
+
+    A blank component can only add points, so a level whose known points reach 7 is at least potentially
+    unstable, and 13 unstable, whatever the blank (hazard HAZ-010).
+    """
+    if result.complete or result.known_points < SINS_SURGICAL_OPINION_THRESHOLD:
+        return None
+    return next(band for band in reversed(SINS.bands) if band.low <= result.known_points)
+
+
 # --------------------------------------------------------------------------- 1.3 spinal levels
 
 

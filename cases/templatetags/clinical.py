@@ -3,6 +3,7 @@ from typing import Any
 
 from django import template
 
+from cases import scoring
 from cases.models import Case, Scan
 from cases.services import can_unreview, unreview_deadline
 from cases.summary import CaseSummary, case_summary
@@ -39,4 +40,10 @@ def duration(value: dt.timedelta | None) -> str:
 @register.filter
 def unreview_until(scan: Scan, user: Any) -> dt.datetime | None:
     """Until when `user` may take back their review of `scan`, or None (not theirs, or too late)."""
-    return unreview_deadline(scan) if can_unreview(scan, user) else None
+    return unreview_deadline(scan, user) if can_unreview(scan, user) else None
+
+
+@register.filter
+def radiosensitivity_label(value: str | None) -> str:
+    """The clinician's words for a radiosensitivity key ("Radiosensitive to cEBRT"), never the key itself."""
+    return scoring.RADIOSENSITIVITY_LABELS.get(value or "", "not known")

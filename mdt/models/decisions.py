@@ -156,6 +156,11 @@ class Decision(Versioned):
     def modality(self) -> str:
         return TreatmentModality.SUPPORTIVE if self.no_treatment else modality_of(self.treatments)
 
+    @property
+    def includes_radiotherapy(self) -> bool:
+        """Any radiotherapy chosen, alone or with surgery, cement augmentation or anything else."""
+        return not self.no_treatment and bool(set(self.treatments) & RADIOTHERAPY)
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         unknown = [key for key in self.treatments if key not in Treatment.values]

@@ -133,6 +133,9 @@ def _case_after_decision(decision: Decision, user: Any) -> None:
     if not (same_treatment and case.decision_to_treat_at):
         case.decision_to_treat_at = decision.decided_at
     case.treatment_modality = decision.modality
+    # Radiotherapy anywhere in the plan starts its own 24-hour clock (cases.clocks.radiotherapy_in_plan),
+    # even when surgery or cement augmentation comes first and names the modality.
+    case.radiotherapy_planned = decision.includes_radiotherapy
     if case.status in (CaseStatus.REFERRED, CaseStatus.IMAGING, CaseStatus.AWAITING_MDT):
         case.status = CaseStatus.DECIDED
     case.version += 1  # an edit form opened before the decision must not overwrite these
@@ -143,6 +146,7 @@ def _case_after_decision(decision: Decision, user: Any) -> None:
             "treatment_plan_agreed_at",
             "decision_to_treat_at",
             "treatment_modality",
+            "radiotherapy_planned",
             "status",
             "version",
             "updated_at",

@@ -74,8 +74,20 @@ class Kind:
         return str(Reminder.Kind(self.kind).label)
 
     def still_open(self, now: dt.datetime) -> Q:
-        """On Reminder: its subject still exists and still needs it."""
-        return Q(**{f"{self.subject}__isnull": False}) & through(self.subject, self.open_subject(now))
+        """On Reminder: its subject still exists and still needs it, and the patient has not died."""
+        return Q(**{f"{self.subject}__isnull": False}) & through(self.subject, self.open_subject(now)) & alive()
+
+
+DEATH_REASON = "cancelled: the patient's death was recorded"
+
+
+def alive() -> Q:
+    """Reminders about a living patient, or about no patient (a meeting's agenda): the only ones worth sending.
+
+    Part of every kind's still_open, so the sweep, the send task's last check and the dashboard list
+    all drop a reminder once the patient's death is recorded (HAZ-009).
+    """
+    return Q(case__isnull=True) | Q(case__patient__died_on__isnull=True)
 
 
 def through(fk: str, condition: Q) -> Q:

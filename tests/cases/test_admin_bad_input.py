@@ -331,8 +331,9 @@ def test_it_refuses_suspected_metastases_without_neurology_when_a_neurological_r
 
     assert form_errors(response) == {
         "presentation": [
-            "Neurological red flags are recorded: this is suspected MSCC with neurology, "
-            "not suspected metastases without neurology."
+            "Neurological red flags are recorded (limb weakness): this is suspected MSCC with neurology, "
+            "not suspected spinal metastases without neurology. "
+            "Choose 'Suspected MSCC with neurology' so the 24-hour whole-spine MRI clock runs."
         ]
     }
     assert Case.objects.count() == 0

@@ -3,8 +3,10 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import DatabaseError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.urls import reverse
 
+from cases.assessment_forms import NomsInputsForm
 from cases.models import Case, Patient
 from tests.cases.test_admin_bad_input import patient_form
 from tests.factories import CaseFactory, PatientFactory, ScanFactory, clinician, coordinator
@@ -81,6 +83,24 @@ def test_a_stale_noms_judgement_on_the_case_page_is_refused(client):
     case.refresh_from_db()
     assert (case.radiosensitivity_override, case.fit_for_surgery) == ("radioresistant", True)
     assert "Someone else saved this record" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_edit_check_outside_a_transaction_is_refused_on_every_database():
+    # The check locks the row until the save: PostgreSQL refuses that lock outside a transaction
+    # (a 500 in production), SQLite ignores it; the form refuses on both, so tests find such a view.
+    case = CaseFactory()
+    data = {"radiosensitivity_override": "radioresistant", "fit_for_surgery": "true", "loaded_version": case.version}
+
+    with pytest.raises(TransactionManagementError, match="inside transaction.atomic"):
+        NomsInputsForm(data, instance=case).is_valid()
+    with transaction.atomic():
+        form = NomsInputsForm(data, instance=case)
+        assert form.is_valid(), form.errors
+        form.save()
+
+    case.refresh_from_db()
+    assert case.radiosensitivity_override == "radioresistant"
 
 
 @pytest.mark.hazard("HAZ-029")

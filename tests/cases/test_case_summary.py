@@ -173,7 +173,7 @@ def test_it_has_no_scores_for_an_unscored_case():
 # --------------------------------------------------------------------------- ESCC and radiosensitivity
 
 
-def test_it_takes_the_escc_grade_from_the_latest_performed_scan_with_a_grade():
+def test_it_takes_the_worst_escc_grade_of_the_performed_scans():
     case = breast_case()
     graded_scan(case, EsccGradeChoice.G1B, NOW - 5 * DAY)
     latest_graded = graded_scan(case, EsccGradeChoice.G2, NOW - 3 * DAY, modality=Modality.MRI_TARGETED)
@@ -247,7 +247,9 @@ def test_it_names_the_one_noms_input_still_missing(missing):
 
     assert noms.complete is False
     assert noms.missing == (missing,)
-    assert noms.reasons == (f"No suggestion until {scoring.NOMS_INPUT_LABELS[missing]} is recorded.",)
+    assert noms.reasons[0] == f"No suggestion until {scoring.NOMS_INPUT_LABELS[missing]} is recorded."
+    # A SINS of 9 is shown as instability whatever else is missing (HAZ-010).
+    assert noms.stabilisation == (() if missing == "sins_total" else scoring.STABILISATION_OPTIONS)
 
 
 def test_it_suggests_cebrt_with_stabilisation_for_high_grade_escc_radiosensitive_sins_9_and_fit():
@@ -274,7 +276,8 @@ def test_it_falls_back_to_radiation_or_supportive_care_when_not_fit_for_surgery(
 
     assert noms.complete is True
     assert noms.pathways == ("cebrt", "best_supportive_care")
-    assert noms.stabilisation == ()
+    # Instability still calls for stabilisation: the percutaneous options remain for the unfit (HAZ-010).
+    assert noms.stabilisation == scoring.PERCUTANEOUS_OPTIONS
 
 
 # --------------------------------------------------------------------------- the case page
@@ -303,9 +306,11 @@ def test_it_shows_the_scores_noms_suggestion_and_clocks_on_the_case_page(scoring
     assert "Revised Tokuhashi:</span>\n11 · 6 months or more" in html
     assert "Tomita:</span>\n3 · Long-term local control" in html
     assert escape(scoring.TOKUHASHI_VERTEBRAL_CONFLICT) in html
-    assert "ESCC (Bilsky): 2: cord compressed, CSF visible" in html
+    assert "ESCC (Bilsky), worst grade of the case's imaging: " in html
+    assert "2: cord compressed, CSF visible</span>, on the Targeted MRI of" in html
     # the NOMS suggestion, never a decision
-    assert "Radiosensitivity: radiosensitive (default for the primary)" in html
+    # labels, never internal keys (HAZ-019)
+    assert "Radiosensitivity: Radiosensitive to cEBRT (default for the primary)" in html
     assert "Fit for surgery: yes." in html
     cebrt = "<strong>Conventional external beam radiotherapy (cEBRT)</strong>"
     assert f"{cebrt}; consider Open surgical stabilisation, Percutaneous (minimally invasive) fixation" in html
@@ -327,10 +332,10 @@ def test_it_says_what_is_not_scored_yet_on_the_case_page(scoring_client):
     assert "SINS: not scored" in html
     assert "Revised Tokuhashi: not scored" in html
     assert "Tomita: not scored" in html
-    assert "ESCC (Bilsky): not graded" in html
+    assert "ESCC (Bilsky), worst grade of the case's imaging: not graded" in html
     assert "No suggestion until the ESCC grade (from a graded MRI) is recorded." in html
     assert "Fit for surgery: not yet judged." in html
-    assert "Record when the diagnosis was first suspected." in html
+    assert "Start time assumed: the referral time" in html
     assert escape(scoring.MDT_NOTICE) in html
 
 
@@ -340,7 +345,7 @@ def test_it_shows_an_incomplete_score_with_what_is_missing(scoring_client):
 
     html = scoring_client.get(reverse("case-detail", args=[case.pk])).content.decode()
 
-    assert "incomplete (missing pain, alignment)" in html
+    assert "incomplete (missing Pain, Radiographic spinal alignment)" in html  # labels, not keys
 
 
 def test_it_hides_the_score_buttons_and_noms_form_from_a_user_without_the_permission(client):

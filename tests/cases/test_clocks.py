@@ -216,17 +216,17 @@ def test_it_stops_the_clock_at_the_earliest_whole_spine_mri():
     assert clock.state == MET
 
 
-def test_it_does_not_start_the_clock_until_the_suspected_diagnosis_time_is_recorded():
-    case = mscc_case(None)
+@pytest.mark.hazard("HAZ-018")
+def test_it_starts_the_clock_at_the_referral_saying_so_until_the_suspected_diagnosis_time_is_recorded():
+    case = mscc_case(None)  # referred at START - DAY, no suspicion time
 
-    clock = the_clock(case, "mri_whole_spine_24h", START)
+    clock = the_clock(case, "mri_whole_spine_24h", START + MINUTE)
 
-    assert clock.state == NOT_STARTED
-    assert clock.state_label == "Not started"
-    assert clock.due_at is None
-    assert clock.remaining is None
-    assert not clock.is_open
-    assert clock.missing == "Record when the diagnosis was first suspected."
+    assert clock.started_at == START - DAY
+    assert clock.start_assumed
+    assert clock.state == BREACHED
+    assert clock.is_open
+    assert clock.warning.startswith("Start time assumed: the referral time")
 
 
 def test_it_runs_no_clock_for_a_known_disease_review():
@@ -311,13 +311,15 @@ def test_it_does_not_stop_the_1_week_clock_for_a_targeted_mri():
     assert clock.state == AT_RISK
 
 
-def test_it_does_not_start_the_1_week_clock_until_the_suspected_diagnosis_time_is_recorded():
+@pytest.mark.hazard("HAZ-018")
+def test_it_starts_the_1_week_clock_at_the_referral_until_the_suspected_diagnosis_time_is_recorded():
     case = metastases_case(None)
 
     clock = the_clock(case, "mri_whole_spine_1w", START)
 
-    assert clock.state == NOT_STARTED
-    assert clock.missing == "Record when the diagnosis was first suspected."
+    assert clock.started_at == START - DAY
+    assert clock.start_assumed
+    assert clock.state == RUNNING
 
 
 # --------------------------------------------------------------------------- radiotherapy within 24 h of the decision
@@ -576,6 +578,8 @@ def late_cases() -> dict[str, object]:
         "mscc at risk 20 h": mscc_case(NOW - 20 * HOUR),  # due NOW + 4 h
         "1w at risk 6 d": metastases_case(NOW - 6 * DAY),  # due NOW + 1 d
         "1w breached, mri but no plan": metastases_case(NOW - 8 * DAY, mri_at=NOW - 7 * DAY),  # due NOW - 1 d
+        # no suspicion time: counted from the referral (START - 1 day), so due 10 June 09:00 (HAZ-018)
+        "mscc without a suspicion time": mscc_case(None),
         # left out
         "mscc running 10 h": mscc_case(NOW - 10 * HOUR),
         "mscc met": mscc_case(NOW - 30 * HOUR, mri_at=NOW - 10 * HOUR),
@@ -583,17 +587,18 @@ def late_cases() -> dict[str, object]:
         "1w met": metastases_case(NOW - 8 * DAY, mri_at=NOW - 7 * DAY, plan_at=NOW - 6 * DAY),
         "rt started": radiotherapy_case(NOW - 30 * HOUR, NOW - 20 * HOUR),
         "closed, breached": mscc_case(NOW - 40 * HOUR, status=CaseStatus.CLOSED),
-        "not started": mscc_case(None),
         "known disease review": CaseFactory(presentation=Presentation.KNOWN_DISEASE_REVIEW, red_flags=[]),
     }
 
 
+@pytest.mark.hazard("HAZ-018")
 def test_it_lists_open_clocks_breached_first_then_at_risk_each_by_due_time(frozen):
     cases = late_cases()
 
     late = clocks_needing_attention()
 
     assert [(clock.case, clock.target.key, clock.state) for clock in late] == [
+        (cases["mscc without a suspicion time"], "mri_whole_spine_24h", BREACHED),
         (cases["1w breached, mri but no plan"], "mri_whole_spine_1w", BREACHED),
         (cases["mscc breached 30 h"], "mri_whole_spine_24h", BREACHED),
         (cases["rt breached 26 h"], "rt_start_24h", BREACHED),
@@ -608,7 +613,10 @@ def test_it_cuts_the_worklist_to_the_most_urgent(frozen):
 
     late = clocks_needing_attention(limit=2)
 
-    assert [clock.case for clock in late] == [cases["1w breached, mri but no plan"], cases["mscc breached 30 h"]]
+    assert [clock.case for clock in late] == [
+        cases["mscc without a suspicion time"],
+        cases["1w breached, mri but no plan"],
+    ]
 
 
 def test_it_lists_a_clock_from_the_moment_it_is_at_risk(frozen):

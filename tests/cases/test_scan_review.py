@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import policy
 from mdt.models import Member
 from tests.factories import ScanFactory, clinician, coordinator
 
@@ -27,13 +26,12 @@ def unchanged(scan) -> bool:
     return (scan.reviewed_at, scan.reviewed_by_id, scan.history.count()) == before
 
 
-@pytest.mark.parametrize("role", sorted(policy.SCAN_REVIEWER_ROLES))
-def test_it_lets_a_specialist_mark_a_performed_mri_reviewed(client, role):
-    specialist = clinician("specialist", role)
-    client.force_login(specialist)
-    # their patients' scans: an oncologist's or a surgeon's dashboard lists only those
-    scan = ScanFactory(performed=True, case__responsible_clinician=specialist)
-    waiting = ScanFactory(performed=True, case__responsible_clinician=specialist)
+@pytest.mark.hazard("HAZ-015")
+def test_a_radiologists_review_takes_the_mri_off_the_worklist_and_records_the_role(client):
+    radiologist = clinician("specialist", Member.Role.RADIOLOGIST)
+    client.force_login(radiologist)
+    scan = ScanFactory(performed=True)
+    waiting = ScanFactory(performed=True)
     assert worklist(client) == [scan, waiting]
     before = timezone.now()
 
@@ -42,12 +40,45 @@ def test_it_lets_a_specialist_mark_a_performed_mri_reviewed(client, role):
     assert response.status_code == 302
     assert response["Location"] == reverse("case-detail", args=[scan.case_id])
     scan.refresh_from_db()
-    assert scan.reviewed_by == specialist
+    assert (scan.reviewed_by, scan.reviewer_role) == (radiologist, "radiologist")
     assert before <= scan.reviewed_at <= timezone.now()
     assert worklist(client) == [waiting]
     latest = scan.history.first()
-    assert latest.history_user == specialist
-    assert latest.reviewed_by_id == specialist.pk
+    assert latest.history_user == radiologist
+    assert latest.reviewed_by_id == radiologist.pk
+
+
+@pytest.mark.hazard("HAZ-015")
+@pytest.mark.parametrize("role", [Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON])
+def test_an_oncologists_or_surgeons_review_is_recorded_with_the_role_and_the_mri_stays_on_the_worklist(client, role):
+    specialist = clinician("specialist", role)
+    client.force_login(specialist)
+    # their patient's scan: an oncologist's or a surgeon's dashboard lists only those
+    scan = ScanFactory(performed=True, case__responsible_clinician=specialist)
+
+    response = review(client, scan)
+
+    assert response.status_code == 302
+    scan.refresh_from_db()
+    assert (scan.clinician_reviewed_by, scan.clinician_reviewer_role) == (specialist, role)
+    assert scan.clinician_reviewed_at is not None
+    assert (scan.reviewed_at, scan.reviewed_by, scan.reviewer_role) == (None, None, "")
+    assert worklist(client) == [scan]  # still waiting for the radiologist's review
+    assert scan.history.first().history_user == specialist
+
+
+@pytest.mark.hazard("HAZ-015")
+def test_the_recorded_role_stands_when_the_reviewer_changes_role_later(client):
+    radiologist = clinician("specialist", Member.Role.RADIOLOGIST)
+    client.force_login(radiologist)
+    scan = ScanFactory(performed=True)
+    review(client, scan)
+    radiologist.member.role = Member.Role.ONCOLOGIST
+    radiologist.member.save()
+
+    scan.refresh_from_db()
+
+    assert scan.reviewer_role == "radiologist"
 
 
 def test_it_confirms_the_review_and_hides_the_button_on_the_case_page(client):

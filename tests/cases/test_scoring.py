@@ -560,12 +560,14 @@ def test_it_suggests_the_noms_radiosensitivity(primary: str, radiosensitivity: s
 @pytest.mark.parametrize(
     "default", [scoring.tokuhashi_primary_option, scoring.tomita_growth_default, scoring.radiosensitivity_default]
 )
+@pytest.mark.hazard("HAZ-019")
 @pytest.mark.hazard("HAZ-023")
 def test_it_leaves_an_unrecognised_primary_to_the_clinician(default: Any) -> None:
     suggestion = default("bowel")
 
     assert suggestion.value is None
-    assert "'bowel' is not a known primary site" in suggestion.warnings[0]
+    assert "The primary site is not one the reference knows: the clinician chooses" in suggestion.warnings[0]
+    assert "bowel" not in suggestion.warnings[0]  # never an internal key in a clinician's message
 
 
 # --------------------------------------------------------------------------- ESCC / Bilsky (reference §4)
@@ -703,8 +705,10 @@ def test_it_falls_back_to_radiation_alone_or_best_supportive_care_when_not_fit_f
 
     assert result.complete
     assert result.pathways == pathways
-    assert result.stabilisation == ()
+    # Instability still calls for stabilisation: percutaneous options and cement augmentation remain.
+    assert result.stabilisation == ("mis_percutaneous_fixation", "vertebroplasty", "kyphoplasty")
     assert any("not fit for surgery" in reason for reason in result.reasons)
+    assert any("open stabilisation is not offered" in reason for reason in result.reasons)
     assert any("SINS 14" in reason for reason in result.reasons)
 
 
@@ -722,7 +726,9 @@ def test_it_suggests_nothing_until_every_noms_input_is_recorded(missing: str) ->
 
     assert not result.complete
     assert result.missing == (missing,)
-    assert (result.pathways, result.stabilisation) == ((), ())
+    assert result.pathways == ()
+    # SINS 12 is instability whatever else is missing: stabilisation is shown, never hidden (HAZ-010).
+    assert result.stabilisation == (() if missing == "sins_total" else STABILISATION)
     assert scoring.NOMS_INPUT_LABELS[missing] in result.reasons[0]
 
 

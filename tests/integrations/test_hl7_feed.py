@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Patient
+from cases.signals import patient_died
 from integrations.hl7.receive import feed_message_receive
 from integrations.models import FeedConflict, FeedMessage
 from tests.factories import CaseFactory, PatientFactory, ScanFactory, UserFactory
@@ -96,6 +97,25 @@ def test_a_death_from_the_pas_is_recorded_through_the_record_path_and_a_later_al
     patient.refresh_from_db()
     assert code == "AA" and patient.died_on == died_on
     assert FeedConflict.objects.get().field == "died_on"
+
+
+@pytest.mark.hazard("HAZ-009")
+def test_a_death_from_the_pas_goes_through_the_one_death_service_with_the_feed_as_its_source(patient):
+    CaseFactory(patient=patient)
+    died_on = timezone.localdate() - dt.timedelta(days=2)
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append((kwargs["patient_id"], kwargs["date_of_death"], kwargs["source"]))
+
+    patient_died.connect(listener, dispatch_uid="test-pas-death")
+    try:
+        _row, code, _ = receive(hl7.adt("A03", "D3", died_on=died_on.strftime("%Y%m%d"), died="Y"))
+    finally:
+        patient_died.disconnect(dispatch_uid="test-pas-death")
+
+    assert code == "AA" and heard == [(patient.pk, died_on, "pas")]
+    assert patient.history.latest().history_change_reason == "Death recorded from the hospital PAS feed"
 
 
 def test_a_death_indicator_without_a_date_is_an_error_not_a_guess(patient):

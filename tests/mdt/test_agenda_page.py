@@ -5,10 +5,13 @@ import re
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import CaseStatus, EsccGradeChoice
+from cases.models import Scan
+from cases.services import scan_mark_reviewed
 from mdt.models import AgendaItem, Meeting, Member, Preparation
 from tests.factories import (
     TOKUHASHI_COMPLETE,
@@ -156,7 +159,7 @@ def test_items_that_are_not_ready_are_flagged_with_the_reasons(client, meeting):
         "radiologist_review",
     ]
     html = response.content.decode()
-    assert "Not ready: latest MRI not reported; no question for the MDT; no complete SINS and no complete" in html
+    assert "Not ready: latest MRI not reported; no question for the MDT; no SINS; no complete revised Tokuhashi" in html
     assert "1 not ready for discussion" in html
 
 
@@ -164,14 +167,38 @@ def test_items_that_are_not_ready_are_flagged_with_the_reasons(client, meeting):
 def test_a_scan_reviewed_by_a_surgeon_is_not_a_radiologist_review(client, meeting, radiologist):
     case = ready_case(radiologist)
     scan = case.scans.get()
-    scan.reviewed_by = clinician("surgeon", Member.Role.SPINAL_SURGEON)
-    scan.save()
+    Scan.objects.filter(pk=scan.pk).update(reviewed_at=None, reviewed_by=None, reviewer_role="")
+    scan_mark_reviewed(scan_id=scan.pk, user=clinician("surgeon", Member.Role.SPINAL_SURGEON))
     AgendaItemFactory(meeting=meeting, case=case)
     client.force_login(radiologist)
 
     [block] = client.get(url(meeting)).context["agenda"].blocks
 
     assert [check.key for check in block.readiness.missing] == ["radiologist_review"]
+
+
+@pytest.mark.hazard("HAZ-015")
+def test_readiness_reads_the_role_recorded_at_the_review_not_the_reviewers_role_today(client, meeting, radiologist):
+    case = ready_case(radiologist)  # reviewed by the radiologist
+    radiologist.member.role = Member.Role.ONCOLOGIST  # who later changes role
+    radiologist.member.save()
+    AgendaItemFactory(meeting=meeting, case=case)
+    client.force_login(radiologist)
+
+    [block] = client.get(url(meeting)).context["agenda"].blocks
+
+    assert block.readiness.ready
+
+
+@pytest.mark.hazard("HAZ-015")
+def test_the_workspace_cannot_name_a_surgeon_as_the_radiologists_review(radiologist):
+    scan = ready_case(radiologist).scans.get()
+    scan.reviewed_by, scan.reviewer_role = clinician("surgeon", Member.Role.SPINAL_SURGEON), ""
+
+    with pytest.raises(ValidationError) as error:
+        scan.full_clean()
+
+    assert "name a radiologist" in error.value.message_dict["reviewed_by"][0]
 
 
 # --------------------------------------------------------------------------- preparation

@@ -691,7 +691,7 @@ def test_it_moves_the_case_on_and_starts_the_24_hour_clock_on_a_radiotherapy_dec
 
 
 def test_it_makes_the_modality_surgery_for_any_surgical_treatment(item, oncologist, surgeon):
-    data = decision_input(oncologist, surgeon, treatments=("cebrt", "surgery_stabilisation"))
+    data = decision_input(oncologist, surgeon, treatments=("surgery_decompression", "analgesia"))
 
     decision_record(item_id=item.pk, user=oncologist, data=data)
 
@@ -699,6 +699,54 @@ def test_it_makes_the_modality_surgery_for_any_surgical_treatment(item, oncologi
     case.refresh_from_db()
     assert case.treatment_modality == TreatmentModality.SURGERY
     assert "rt_start_24h" not in [clock.target.key for clock in case_clocks(case)]
+
+
+@pytest.mark.hazard("HAZ-011")
+@pytest.mark.parametrize(
+    ("treatments", "modality"),
+    [
+        pytest.param(("vertebroplasty", "cebrt"), TreatmentModality.SURGERY, id="cement augmentation plus cEBRT"),
+        pytest.param(("kyphoplasty", "sbrt_srs"), TreatmentModality.SURGERY, id="kyphoplasty plus SBRT"),
+        pytest.param(("surgery_stabilisation", "cebrt"), TreatmentModality.SURGERY, id="stabilisation plus cEBRT"),
+        pytest.param(("cebrt", "sact"), TreatmentModality.RADIOTHERAPY, id="cEBRT plus systemic therapy"),
+        pytest.param(("steroids", "sbrt_srs"), TreatmentModality.RADIOTHERAPY, id="SBRT with steroids"),
+    ],
+)
+@pytest.mark.hazard("HAZ-011")
+def test_any_radiotherapy_in_a_combined_plan_starts_the_24_hour_radiotherapy_clock(
+    item, oncologist, surgeon, treatments, modality
+):
+    decision = decision_record(
+        item_id=item.pk, user=oncologist, data=decision_input(oncologist, surgeon, treatments=treatments)
+    )
+
+    case = item.case
+    case.refresh_from_db()
+    assert case.treatment_modality == modality  # the treatment that comes first
+    assert case.radiotherapy_planned
+    [clock] = [clock for clock in case_clocks(case) if clock.target.key == "rt_start_24h"]
+    assert clock.started_at == decision.decided_at
+    assert clock.due_at == decision.decided_at + dt.timedelta(hours=24)
+    assert clock.is_open
+
+
+@pytest.mark.hazard("HAZ-011")
+def test_a_combined_plans_radiotherapy_clock_stops_at_the_first_fraction_not_at_the_surgery(item, oncologist, surgeon):
+    data = decision_input(oncologist, surgeon, treatments=("vertebroplasty", "cebrt"))
+    decision = decision_record(item_id=item.pk, user=oncologist, data=data)
+    case = item.case
+    case.refresh_from_db()
+    case.treatment_start_at = decision.decided_at + dt.timedelta(hours=2)  # the vertebroplasty
+    case.save()
+
+    [clock] = [clock for clock in case_clocks(case) if clock.target.key == "rt_start_24h"]
+    assert clock.is_open
+
+    case.radiotherapy_started_at = decision.decided_at + dt.timedelta(hours=20)
+    case.save()
+    [clock] = [clock for clock in case_clocks(case) if clock.target.key == "rt_start_24h"]
+    assert clock.stopped_at == case.radiotherapy_started_at
+    assert clock.state == "met"
 
 
 @pytest.mark.hazard("HAZ-026")
