@@ -92,7 +92,7 @@ def test_a_stale_edit_check_outside_a_transaction_is_refused_on_every_database()
     case = CaseFactory()
     data = {"radiosensitivity_override": "radioresistant", "fit_for_surgery": "true", "loaded_version": case.version}
 
-    with pytest.raises(TransactionManagementError, match="inside transaction.atomic"):
+    with pytest.raises(TransactionManagementError, match=r"inside transaction\.atomic"):
         NomsInputsForm(data, instance=case).is_valid()
     with transaction.atomic():
         form = NomsInputsForm(data, instance=case)
