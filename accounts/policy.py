@@ -48,6 +48,13 @@ def _active_role(user: Any) -> str | None:
     return member.role if member is not None and member.active else None
 
 
+def _not_deactivated(user: Any) -> bool:
+    """False for a team member whose membership was ended (left the team): their account's
+    permissions no longer let them write care. People outside the team (a superuser) pass."""
+    member = member_of(user)
+    return member is None or bool(member.active)
+
+
 # Role sets applied to a member row (the form's choices, the service's check of the names given).
 
 
@@ -89,7 +96,7 @@ def can_mark_prepared(user: Any) -> bool:
 
 def can_record_decision(user: Any) -> bool:
     """Record an outcome in the meeting, mark an item not discussed or withdrawn, amend a signed decision."""
-    return bool(user.has_perm("mdt.add_decision"))
+    return bool(user.has_perm("mdt.add_decision")) and _not_deactivated(user)
 
 
 def can_record_urgent_decision(user: Any) -> bool:
@@ -118,12 +125,12 @@ def can_complete_follow_up(user: Any, owner_id: int | None) -> bool:
 
 def can_review_scan(user: Any) -> bool:
     """Mark a performed MRI reviewed (specialist review, docs/clinical-reference.md §8.1)."""
-    return bool(user.has_perm("cases.review_scan"))
+    return bool(user.has_perm("cases.review_scan")) and _not_deactivated(user)
 
 
 def can_score(user: Any) -> bool:
     """Record scores and the clinical judgements NOMS needs (radiosensitivity, fitness for surgery)."""
-    return bool(user.has_perm("cases.add_assessment"))
+    return bool(user.has_perm("cases.add_assessment")) and _not_deactivated(user)
 
 
 def can_open_workspace(user: Any) -> bool:
@@ -238,7 +245,7 @@ def can_see_referrals(user: Any) -> bool:
 
 def can_give_advice(user: Any) -> bool:
     """Triage a referral and give (or amend) the advice: coordinators and clinicians."""
-    return not is_referrer(user) and bool(user.has_perm("referrals.give_advice"))
+    return not is_referrer(user) and bool(user.has_perm("referrals.give_advice")) and _not_deactivated(user)
 
 
 def can_accept_referral(user: Any) -> bool:

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from accounts import policy
 from accounts.choices import MemberRole
-from tests.factories import UserFactory, no_role_user, read_only_user, team_user
+from tests.factories import ScanFactory, UserFactory, no_role_user, read_only_user, team_user
 from tests.referrals.makers import referrer_user
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +42,12 @@ EXPECTED: dict[str, list[str]] = {
     "can_build_agenda": [*COORDINATORS, "superuser"],
     "can_list_case": [*ALL_ROLES, "superuser"],
     "can_mark_prepared": CLINICIANS,
-    "can_record_decision": [*ALL_ROLES, "inactive_oncologist", "superuser"],
+    "can_record_decision": [*ALL_ROLES, "superuser"],
     "can_record_urgent_decision": ["oncologist", "spinal_surgeon"],
     "can_sign_decision": ["oncologist", "spinal_surgeon", "radiologist"],  # the consultants who decide treatment
     "can_complete_any_follow_up": [*COORDINATORS, "superuser"],
-    "can_review_scan": [*REVIEWERS, "inactive_oncologist", "superuser"],
-    "can_score": [*CLINICIANS, "inactive_oncologist", "superuser"],
+    "can_review_scan": [*REVIEWERS, "superuser"],
+    "can_score": [*CLINICIANS, "superuser"],
     "can_open_workspace": [*COORDINATORS, "auditor", "superuser"],
     "can_view_reports": [*ALL_ROLES, "inactive_oncologist", "auditor", "superuser"],
     "can_see_names": [*ALL_ROLES, "superuser"],
@@ -55,7 +56,7 @@ EXPECTED: dict[str, list[str]] = {
     "is_referrer": ["referrer"],
     "can_refer": [*COORDINATORS, "superuser", "referrer"],
     "can_see_referrals": [*ALL_ROLES, "inactive_oncologist", "auditor", "superuser"],
-    "can_give_advice": [*ALL_ROLES, "inactive_oncologist", "superuser"],
+    "can_give_advice": [*ALL_ROLES, "superuser"],
     "can_accept_referral": [*COORDINATORS, "superuser"],
     "can_approve_referrers": [*COORDINATORS, "superuser"],
     "can_resolve_feed_conflict": [*COORDINATORS, "superuser"],
@@ -93,6 +94,7 @@ def policy_table(answers: dict[str, list[str]]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.hazard("HAZ-045")
 def test_every_check_allows_exactly_the_roles_in_the_table(capsys):
     users = people()
 
@@ -103,6 +105,23 @@ def test_every_check_allows_exactly_the_roles_in_the_table(capsys):
     with capsys.disabled():
         print("\n" + policy_table(answers))
     assert answers == EXPECTED
+
+
+@pytest.mark.hazard("HAZ-045")
+def test_a_member_who_left_the_team_can_no_longer_review_a_scan_or_record_a_score(client):
+    # Their account and groups remain (they may still work in the hospital); their membership ended.
+    user = team_user("left", MemberRole.RADIOLOGIST)
+    user.member.active = False
+    user.member.save()
+    scan = ScanFactory(performed=True)
+    client.force_login(user)
+
+    reviewed = client.post(reverse("scan-review", args=[scan.pk]))
+    scored = client.post(reverse("assessment-new", args=[scan.case_id, "sins"]), {})
+
+    scan.refresh_from_db()
+    assert (reviewed.status_code, scored.status_code) == (403, 403)
+    assert scan.reviewed_at is None and not scan.case.assessments.exists()
 
 
 def test_the_architecture_page_shows_the_policy_table_as_it_is():

@@ -236,6 +236,7 @@ def _form_data(response: Any) -> dict[str, Any]:
     return as_post(form_items(form)) if form is not None else {}
 
 
+@pytest.mark.hazard("HAZ-046")
 @pytest.mark.parametrize("who", ROLES)
 @pytest.mark.parametrize("action", ["add", "change", "history", "delete", "set password"])
 def test_each_admin_add_change_revert_and_delete_is_refused_to_roles_that_may_not_and_saves_for_those_who_may(

@@ -85,6 +85,7 @@ def test_a_stale_noms_judgement_on_the_case_page_is_refused(client):
     assert "Someone else saved this record" in response.content.decode()
 
 
+@pytest.mark.hazard("HAZ-002")
 @pytest.mark.django_db(transaction=True)
 def test_a_stale_edit_check_outside_a_transaction_is_refused_on_every_database():
     # The check locks the row until the save: PostgreSQL refuses that lock outside a transaction

@@ -654,6 +654,7 @@ def test_it_builds_the_worklist_in_a_bounded_number_of_queries(frozen, django_as
     assert len(late) == len(names) == 2 * size
 
 
+@pytest.mark.hazard("HAZ-042")
 def test_it_limits_the_worklist_in_the_database_keeping_the_most_urgent(frozen):
     """The dashboard shows 25 rows: only the most overdue are fetched, across every target."""
     mscc = [mscc_case(NOW - (30 + n) * HOUR) for n in range(40)]  # breached, due 6 to 45 hours ago
@@ -672,6 +673,7 @@ def test_it_limits_the_worklist_in_the_database_keeping_the_most_urgent(frozen):
     assert len(captured) == len(CLOCK_STARTS) and all("LIMIT" in sql for sql in captured)
 
 
+@pytest.mark.hazard("HAZ-042")
 def test_a_case_late_on_two_clocks_is_listed_under_each(frozen):
     case = mscc_case(
         NOW - 40 * HOUR,  # due 16 hours ago

@@ -31,6 +31,7 @@ def waiting(hours: int, grade: int | None = None, **case) -> Scan:
     )
 
 
+@pytest.mark.hazard("HAZ-044")
 def test_suspected_mscc_with_neurology_comes_first_then_the_worst_grade_then_the_longest_wait():
     old_low = waiting(90, grade=1, **NO_NEURO)
     new_high = waiting(2, grade=5, **NO_NEURO)
@@ -57,6 +58,7 @@ PRESENTATIONS = [Presentation.SUSPECTED_MSCC, Presentation.SUSPECTED_METASTASES,
         max_size=8,
     )
 )
+@pytest.mark.hazard("HAZ-044")
 def test_the_order_holds_for_any_mix_of_scans(rows):
     Scan.objects.all().delete()
     for presentation, grade, hours in rows:
@@ -79,6 +81,7 @@ def test_the_order_holds_for_any_mix_of_scans(rows):
 # --------------------------------------------------------------------------- who sees what
 
 
+@pytest.mark.hazard("HAZ-044")
 def test_a_radiologist_sees_every_scan_most_urgent_first(client):
     later = waiting(40, grade=1, **NO_NEURO)
     urgent = waiting(1)
@@ -91,6 +94,7 @@ def test_a_radiologist_sees_every_scan_most_urgent_first(client):
     assert "Suspected MSCC with neurology" in page and "Presentation" in page and "ESCC" in page
 
 
+@pytest.mark.hazard("HAZ-044")
 @pytest.mark.parametrize("role", [Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON])
 def test_an_oncologist_or_surgeon_sees_their_patients_scans_and_can_show_all(client, role):
     me = clinician("me", role)

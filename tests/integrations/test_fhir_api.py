@@ -135,6 +135,7 @@ def test_last_updated_filters_by_the_record_change_time(client, api):
     ["Patient?identifer=123", "Patient?_lastUpdated=yesterday", "Patient?_count=0", "Observation", "Condition",
      "Patient?identifier=http://other.example|1", "Patient?_lastUpdated=ge2026-11-30T09:00:00"],
 )  # fmt: skip
+@pytest.mark.hazard("HAZ-048")
 def test_a_bad_search_is_a_400_naming_the_parameter_never_everything(client, api, path):
     PatientFactory()
     response = get(client, path, api[1])

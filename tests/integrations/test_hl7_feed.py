@@ -178,6 +178,7 @@ def test_a_control_id_reused_for_another_message_is_an_error(patient):
     assert code == "AE" and patient.family_name == "Smith"
 
 
+@pytest.mark.hazard("HAZ-049")
 def test_a_merge_rekeys_the_merged_patient_or_flags_it_when_both_are_in_the_record(patient):
     _, code, _text = receive(hl7.merge("M1", surviving="MRN777", merged="MRN900001"))
     patient.refresh_from_db()

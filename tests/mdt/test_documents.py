@@ -210,6 +210,7 @@ def test_a_document_whose_message_was_lost_is_asked_for_again(client, queued, se
     assert queued == [document.pk, document.pk]  # once at first, once more when it had waited too long
 
 
+@pytest.mark.hazard("HAZ-047")
 def test_a_pack_is_kept_while_only_the_time_passes_and_rebuilt_when_a_clock_changes_state(client):
     """The time left on a clock changes every minute; its state (at risk, breached) rebuilds the pack at once."""
     window = printing.CACHE_WINDOW

@@ -84,6 +84,7 @@ def test_the_database_refuses_a_follow_up_both_completed_and_cancelled(overdue, 
 # --------------------------------------------------------------------------- the list
 
 
+@pytest.mark.hazard("HAZ-043")
 def test_an_overdue_follow_up_stays_listed_until_completed_or_cancelled(client, overdue, surgeon):
     client.force_login(surgeon)
     url = reverse("follow-up-list")
@@ -162,6 +163,7 @@ def test_the_reminder_offers_completing_the_follow_up_and_says_hiding_only_hides
     assert Reminder.objects.get(pk=reminder.pk).done_at is None  # the follow-up is done, not just hidden
 
 
+@pytest.mark.hazard("HAZ-043")
 def test_hiding_the_reminder_leaves_the_follow_up_open(client, overdue, surgeon):
     derive(timezone.now())
     reminder = Reminder.objects.get(follow_up=overdue, recipient=surgeon)

@@ -187,6 +187,7 @@ def test_a_normal_decision_still_saves(oncologist, surgeon):
     assert item.meeting.starts_at < timezone.now() + dt.timedelta(minutes=1)
 
 
+@pytest.mark.hazard("HAZ-046")
 @pytest.mark.parametrize("who", ["read_only", "coordinator", "superuser"])
 def test_nobody_rewrites_a_record_from_its_history_page(client, who, admin_user):
     from tests.factories import coordinator_user, read_only_user

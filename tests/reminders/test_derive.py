@@ -139,6 +139,7 @@ def test_a_deleted_scan_leaves_its_reminders_cancelled_not_broken(team):
 # --------------------------------------------------------------------------- MRI not performed
 
 
+@pytest.mark.hazard("HAZ-042")
 def test_it_tells_the_mscc_coordinator_when_a_requested_mri_puts_the_nice_clock_at_risk(team):
     # Suspected MSCC: whole-spine MRI within 24 h, at risk from 75% (18 h).
     late = CaseFactory(presentation=Presentation.SUSPECTED_MSCC, suspected_diagnosis_at=timezone.now() - 19 * HOUR)
@@ -341,6 +342,7 @@ def test_recording_the_stop_resolves_it(team):
 # --------------------------------------------------------------------------- isolation
 
 
+@pytest.mark.hazard("HAZ-050")
 def test_one_kind_failing_does_not_stop_the_others(team, monkeypatch, caplog):
     def broken(run):
         raise ValueError("Canary Patient data in an exception message")
