@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from core.paginators import Window, page_number
 from mdt.follow_up_list import SCOPES, STATES, FollowUpFilter, follow_ups_for
+from mdt.forms.follow_ups import FollowUpCancelForm, FollowUpCompleteForm
 from mdt.models import FollowUp
 from mdt.services import follow_ups
 
@@ -37,9 +38,8 @@ def follow_up_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest, follow_up: FollowUp) -> HttpResponseRedirect:
+def _back(request: HttpRequest, follow_up: FollowUp, target: str) -> HttpResponseRedirect:
     """Back where the button was (the list, the dashboard): a path on this site only, else the case."""
-    target = request.POST.get("next", "")
     if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return HttpResponseRedirect(target)
     return HttpResponseRedirect(reverse("case-detail", args=[follow_up.case_id]))
@@ -51,21 +51,31 @@ def _act(request: HttpRequest, follow_up_id: int, *, cancel: bool) -> HttpRespon
     except FollowUp.DoesNotExist as exc:
         raise Http404("No such follow-up") from exc
     mrn = follow_up.case.patient.mrn
+    form = (FollowUpCancelForm if cancel else FollowUpCompleteForm)(request.POST)
+    valid = form.is_valid()
+    target = form.cleaned_data.get("next", "")
     try:
+        if not valid:
+            raise ValidationError(
+                [
+                    f"{form.fields[name].label or name}: {' '.join(map(str, errors))}"
+                    for name, errors in form.errors.items()
+                ]
+            )
         if cancel:
             follow_up = follow_ups.follow_up_cancel(
-                follow_up_id=follow_up_id, user=request.user, reason=request.POST.get("reason", "")
+                follow_up_id=follow_up_id, user=request.user, reason=form.cleaned_data["reason"]
             )
         else:
             follow_up = follow_ups.follow_up_complete(
-                follow_up_id=follow_up_id, user=request.user, outcome=request.POST.get("outcome", "")
+                follow_up_id=follow_up_id, user=request.user, outcome=form.cleaned_data["outcome"]
             )
     except ValidationError as exc:
         messages.error(request, f"MRN {mrn}, {follow_up.get_kind_display()}: " + " ".join(exc.messages))
-        return _back(request, follow_up)
+        return _back(request, follow_up, target)
     done = "cancelled" if cancel else "completed"
     messages.success(request, f"{follow_up.get_kind_display()} for MRN {mrn} {done}.")
-    return _back(request, follow_up)
+    return _back(request, follow_up, target)
 
 
 @require_POST

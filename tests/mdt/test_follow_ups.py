@@ -190,3 +190,16 @@ def test_next_must_be_a_path_on_this_site(client, overdue, surgeon):
         reverse("follow-up-cancel", args=[overdue.pk]), {"reason": "Duplicate", "next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("case-detail", args=[overdue.case_id])
+
+
+def test_an_over_long_outcome_is_refused_naming_the_field_and_nothing_is_saved(client, overdue, surgeon):
+    client.force_login(surgeon)
+
+    response = client.post(
+        reverse("follow-up-complete", args=[overdue.pk]), {"outcome": "x" * 2001, "next": "/follow-ups/"}, follow=True
+    )
+
+    overdue.refresh_from_db()
+    assert overdue.completed_at is None and overdue.outcome_note == ""
+    assert "Outcome: Ensure this value has at most 2000 characters" in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/follow-ups/"
