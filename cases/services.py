@@ -1,6 +1,7 @@
 """Writes to the clinical record."""
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from cases.models import Assessment, Case, Patient, Scan
 from cases.models.assessments import CURRENT_VERSION, apply_result
 from cases.models.scans import reviewer_role_of
 from cases.signals import patient_died
+from cases.status import CaseEvent, next_status, scan_events
 from core.history import save_as
 
 DEATH_SOURCES = {"typed": "typed on a page", "workspace": "the coordinators' workspace", "pas": "the hospital PAS feed"}
@@ -54,6 +56,42 @@ def scan_mark_reviewed(*, scan_id: int, user: Any) -> Scan:
     scan.version += 1  # a scan form opened before the review must not erase it
     save_as(user, scan, update_fields=[*fields, "version"])
     return scan
+
+
+@transaction.atomic
+def case_follow_events(*, case_id: int, events: Iterable[str], user: Any) -> bool:
+    """Move a case's status on for what happened to it (cases.status.next_status); True if it moved.
+
+    Called by every path that records an event (a scan requested or reported, the case listed, a
+    decision, treatment started), after that path's own checks. Never moves a closed case or a case
+    backwards; a change is saved with a history row naming the user and the events, and moves the
+    record's version on, so a case form opened before cannot put the old status back.
+    """
+    events = list(dict.fromkeys(str(event) for event in events))
+    if not events:
+        return False
+    case = Case.objects.select_for_update().get(pk=case_id)
+    status = case.status
+    for event in events:
+        status = next_status(status, event)
+    if status == case.status:
+        return False
+    before = case.get_status_display()
+    case.status = status
+    case.version += 1
+    what = ", ".join(CaseEvent(event).label for event in events)
+    case._change_reason = f"Status {before} → {case.get_status_display()} after: {what}"  # type: ignore[attr-defined]
+    save_as(user, case, update_fields=["status", "version", "updated_at"])
+    return True
+
+
+def case_follow_scan(*, scan: Scan, created: bool, reported_before: bool, user: Any) -> bool:
+    """A scan was saved (added, or its report filed): move its case on for an MRI requested or reported."""
+    reported = scan.reported_at is not None
+    events = scan_events(
+        modality=scan.modality, reported=reported, created=created, newly_reported=reported and not reported_before
+    )
+    return case_follow_events(case_id=scan.case_id, events=events, user=user)
 
 
 # Each kind of review (ReviewerRole): the fields that record it.

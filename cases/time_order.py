@@ -1,5 +1,6 @@
 """Case.clean's time-order rules (HAZ-013): the database holds the same orders as CheckConstraints."""
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -19,3 +20,22 @@ def time_order_errors(case: Any, errors: dict[str, str]) -> None:
     rt_started = case.radiotherapy_started_at
     if rt_started and (not case.decision_to_treat_at or rt_started < case.decision_to_treat_at):
         errors.setdefault("radiotherapy_started_at", "Radiotherapy cannot start before the decision to treat.")
+
+
+# Times of the pathway that cannot be in the future (a few minutes of clock skew allowed by the caller).
+PATHWAY_TIMES = (
+    "treatment_plan_agreed_at",
+    "decision_to_treat_at",
+    "treatment_start_at",
+    "steroids_started_at",
+    "steroid_reduction_started_at",
+    "steroids_stopped_at",
+    "radiotherapy_started_at",
+)
+
+
+def future_time_errors(case: Any, errors: dict[str, str], *, latest: dt.datetime) -> None:
+    for field in PATHWAY_TIMES:
+        value = getattr(case, field)
+        if value and value > latest:
+            errors[field] = "This time cannot be in the future."

@@ -15,6 +15,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from accounts.roles import assign_role
+from cases.services import case_follow_events
+from cases.status import CaseEvent
 from core.admin import FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
 from core.forms import add_service_errors
@@ -160,11 +162,16 @@ class MeetingAdmin(FastChangelistMixin, SafeHistoryAdmin):
         return all(getattr(obj, f"has_{role}", False) for role in Member.QUORUM_ROLES)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        added: list[AgendaItem] = []
         for inline_form in formset.forms:
             item = inline_form.instance
             if isinstance(item, AgendaItem) and item.pk is None and inline_form.has_changed():
                 item.added_by = request.user
+                added.append(item)
         super().save_formset(request, form, formset, change)
+        for item in added:  # listed here as on the agenda page: the case is awaiting the MDT
+            if item.pk is not None and item.status == AgendaItem.Status.LISTED:
+                case_follow_events(case_id=item.case_id, events=[CaseEvent.LISTED], user=request.user)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -246,6 +253,8 @@ class AgendaItemAdmin(FastChangelistMixin, SafeHistoryAdmin):
         if not change:
             obj.added_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
+        if not change and obj.status == AgendaItem.Status.LISTED:
+            case_follow_events(case_id=obj.case_id, events=[CaseEvent.LISTED], user=request.user)
 
 
 @admin.register(Attendance)

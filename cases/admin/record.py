@@ -10,18 +10,18 @@ a large table.
 
 from typing import Any, cast
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.http import HttpRequest
 
 from accounts.services import access_record
 from cases import services
+from cases.admin.clinicians import ResponsibleClinicianFormMixin
 from cases.choices import CaseStatus, Presentation
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
-from core.admin import ExistsFilter, FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
+from core.admin import ExistsFilter, FastChangelistMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
 
 
@@ -104,17 +104,16 @@ class PatientAdminForm(VersionedFormMixin):
         ]  # fmt: skip
 
 
-class CaseInlineForm(VersionedFormMixin):
+class CaseInlineForm(ResponsibleClinicianFormMixin, VersionedFormMixin):
     class Meta:
         model = Case
         fields = ["referred_at", "presentation", "status", "responsible_clinician"]
 
 
-class CaseInline(SafeAutocompleteMixin, admin.TabularInline):
+class CaseInline(admin.TabularInline):
     model = Case
     form = CaseInlineForm
     fields = ["referred_at", "presentation", "status", "responsible_clinician", "loaded_version"]
-    autocomplete_fields = ["responsible_clinician"]
     show_change_link = True
     extra = 0
     ordering = ["-referred_at"]
@@ -180,105 +179,6 @@ class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
         return super().get_search_results(request, queryset, search_term)
 
 
-class CaseAdminForm(VersionedFormMixin):
-    class Meta:
-        model = Case
-        fields = [
-            "patient", "referred_at", "referrer", "status", "responsible_clinician", "presentation", "red_flags",
-            "suspected_diagnosis_at", "frankel_grade", "asia_grade", "ambulatory_status", "ecog", "karnofsky",
-            "spinal_levels", "mdt_question", "radiosensitivity_override", "fit_for_surgery",
-            "treatment_plan_agreed_at", "decision_to_treat_at", "treatment_modality", "treatment_start_at",
-            "provider_site",
-            "steroids_started_at", "steroid_dose_mg", "steroid_dose_reason", "steroid_indication",
-            "steroid_reduction_started_at",
-            "steroids_stopped_at", "frankel_after_treatment", "ambulatory_after_treatment", "outcome_assessed_on",
-        ]  # fmt: skip
-        widgets = {
-            "karnofsky": forms.NumberInput(attrs={"step": 10, "min": 0, "max": 100}),
-            "mdt_question": forms.Textarea(attrs={"rows": 3}),
-        }
-
-
-class ScanInlineForm(VersionedFormMixin):
-    class Meta:
-        model = Scan
-        fields = ["modality", "requested_at", "performed_at", "reported_at", "escc_grade"]
-
-
-class ScanInline(SafeAutocompleteMixin, admin.TabularInline):
-    model = Scan
-    form = ScanInlineForm
-    fields = [
-        "modality", "requested_at", "performed_at", "reported_at", "escc_grade", "reviewed_at", "reviewed_by",
-        "loaded_version",
-    ]  # fmt: skip
-    # The specialist review is recorded by the reviewer through cases.services (the worklist, the
-    # case page, or the action on the scan list), never typed in here.
-    readonly_fields = ["reviewed_at", "reviewed_by"]
-    show_change_link = True
-    extra = 0
-    ordering = ["-requested_at"]
-
-
-@admin.register(Case)
-class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
-    form = CaseAdminForm
-    list_display = ["id", "patient", "presentation", "status", "referred_at", "responsible_clinician", "mri_waiting"]
-    list_select_related = ["patient", "responsible_clinician"]
-    list_filter = ["status", "presentation", "patient__primary_site", CasePendingReviewFilter]
-    search_fields = ["=patient__mrn", "=patient__nhs_number", "patient__family_name__istartswith"]
-    search_help_text = "Patient MRN, NHS number or the start of the family name."
-    date_hierarchy = "referred_at"
-    ordering = ["-referred_at", "-id"]
-    autocomplete_fields = ["patient", "responsible_clinician"]
-    inlines = [ScanInline]
-    fieldsets = [
-        (
-            None,
-            {"fields": ["patient", ("referred_at", "referrer"), "status", "responsible_clinician", "loaded_version"]},
-        ),
-        ("Presentation", {"fields": ["presentation", "red_flags", "suspected_diagnosis_at"]}),
-        (
-            "Neurology and performance status",
-            {"fields": [("frankel_grade", "asia_grade"), "ambulatory_status", ("ecog", "karnofsky"), "spinal_levels"]},
-        ),
-        ("For the MDT", {"fields": ["mdt_question", ("radiosensitivity_override", "fit_for_surgery")]}),
-        (
-            "Treatment and NICE clocks",
-            {
-                "fields": [
-                    "treatment_plan_agreed_at",
-                    ("decision_to_treat_at", "treatment_modality"),
-                    ("treatment_start_at", "provider_site"),
-                ]
-            },
-        ),
-        (
-            "Outcome after treatment",
-            {"fields": [("frankel_after_treatment", "ambulatory_after_treatment", "outcome_assessed_on")]},
-        ),
-        (
-            "Dexamethasone",
-            {
-                "fields": [
-                    ("steroids_started_at", "steroid_dose_mg", "steroid_indication"),
-                    "steroid_dose_reason",
-                    ("steroid_reduction_started_at", "steroids_stopped_at"),
-                ]
-            },
-        ),
-    ]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
-        pending = Scan.objects.pending_review().filter(case=OuterRef("pk"))
-        queryset = super().get_queryset(request).select_related("patient")  # __str__ names the patient
-        return queryset.annotate(has_pending_review=Exists(pending))
-
-    @admin.display(description="MRI waiting for review", boolean=True)
-    def mri_waiting(self, obj: Case) -> bool:
-        return bool(getattr(obj, "has_pending_review", False))
-
-
 class ScanAdminForm(VersionedFormMixin):
     class Meta:
         model = Scan
@@ -312,6 +212,12 @@ class ScanAdmin(FastChangelistMixin, SafeHistoryAdmin):
         ("Report", {"fields": ["report", ("escc_grade", "escc_level")]}),
         ("Specialist review", {"fields": ["reviewed_at", "reviewed_by"]}),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Scan, form: Any, change: bool) -> None:
+        """Save, then move the case on for an MRI requested or reported here (cases.status)."""
+        reported_before = change and form.initial.get("reported_at") is not None
+        super().save_model(request, obj, form, change)
+        services.case_follow_scan(scan=obj, created=not change, reported_before=reported_before, user=request.user)
 
     def has_review_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("cases.review_scan")

@@ -1,6 +1,7 @@
 """The clinical record: patients, their referral episodes (cases) and imaging."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,8 +29,9 @@ from cases.choices import (
     TreatmentModality,
 )
 from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField
+from cases.responsible import FIELD, check_responsible_clinician, responsible_clinician_error
 from cases.steroids import dose_errors
-from cases.time_order import time_order_errors
+from cases.time_order import future_time_errors, time_order_errors
 from cases.validators import (
     format_nhs_number,
     looks_like_nhs_number,
@@ -339,6 +341,10 @@ class Case(Versioned):
     def get_absolute_url(self) -> str:
         return reverse("case-detail", args=[self.pk])
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        check_responsible_clinician(self, kwargs.get("update_fields"))  # every path, validated or not
+        super().save(*args, **kwargs)
+
     @property
     def neuro_red_flags(self) -> list[tuple[str, str]]:
         return [(key, RED_FLAG_LABELS[key]) for key in self.red_flags if key in NEURO_RED_FLAG_KEYS]
@@ -376,18 +382,9 @@ class Case(Versioned):
         elif self.steroid_dose_mg is not None:
             errors.update(dose_errors(self.steroid_dose_mg, self.steroid_dose_reason))
         time_order_errors(self, errors)
-        for field in (
-            "treatment_plan_agreed_at",
-            "decision_to_treat_at",
-            "treatment_start_at",
-            "steroids_started_at",
-            "steroid_reduction_started_at",
-            "steroids_stopped_at",
-            "radiotherapy_started_at",
-        ):
-            value = getattr(self, field)
-            if value and value > timezone.now() + CLOCK_SKEW:
-                errors[field] = "This time cannot be in the future."
+        future_time_errors(self, errors, latest=timezone.now() + CLOCK_SKEW)
+        if clinician_error := responsible_clinician_error(self):
+            errors[FIELD] = clinician_error
         if self.decision_to_treat_at and not self.treatment_modality:
             errors.setdefault("treatment_modality", "Say which treatment was decided.")
         if self.treatment_start_at and not self.decision_to_treat_at:

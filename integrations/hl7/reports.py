@@ -9,6 +9,7 @@ feed value is not overwritten (a conflict is flagged instead).
 from typing import Any
 
 from cases.models import Patient, Scan
+from cases.services import case_follow_scan
 from core.history import save_as
 from integrations.hl7 import fields, values
 from integrations.hl7.errors import FeedError
@@ -49,10 +50,14 @@ def file_report(message: Message, row: FeedMessage, user: Any) -> tuple[Patient,
     incoming: dict[str, Any] = {"report": text, "reported_at": reported_at}
     if scan.performed_at is None:
         incoming["performed_at"] = values.time_of(value(obr, 7), "OBR-7 (observation time)")
+    reported_before = scan.reported_at is not None
     changes = fields.apply_values(record=scan, patient_id=patient.pk, values=incoming, message=row)
     if changes.applied:
         scan.full_clean()
+        scan.version += 1  # a scan or case form opened before the report must not erase it
         save_as(user, scan)
+        # The report moves the case on (awaiting MDT), as a report typed in the workspace does.
+        case_follow_scan(scan=scan, created=False, reported_before=reported_before, user=user)
     outcome = f"report for accession {accession}: " + (f"filed ({', '.join(changes.applied)})" if changes.applied
                                                         else "no change")  # fmt: skip
     if changes.conflicts:

@@ -18,6 +18,8 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts import policy
 from cases.models import Case, Scan
+from cases.services import case_follow_events
+from cases.status import CaseEvent
 from core.concurrency import changes_since
 from core.fields import validate_only
 from core.timezones import local_datetime
@@ -161,6 +163,8 @@ def agenda_add_cases(
         if item.pk is not None:
             _save_item(item, user, ["status", "added_late", "late_reason"])
     _renumber(items, user)
+    for item in new_items:  # listed: the case is awaiting the MDT (cases.status)
+        case_follow_events(case_id=item.case_id, events=[CaseEvent.LISTED], user=user)
     return new_items
 
 

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts import policy
 from cases.choices import CaseStatus
 from cases.models import Case
+from cases.status import CaseEvent, next_status
 from core.concurrency import changes_since
 from core.fields import validate_only
 from core.history import save_as
@@ -136,8 +137,7 @@ def _case_after_decision(decision: Decision, user: Any) -> None:
     # Radiotherapy anywhere in the plan starts its own 24-hour clock (cases.clocks.radiotherapy_in_plan),
     # even when surgery or cement augmentation comes first and names the modality.
     case.radiotherapy_planned = decision.includes_radiotherapy
-    if case.status in (CaseStatus.REFERRED, CaseStatus.IMAGING, CaseStatus.AWAITING_MDT):
-        case.status = CaseStatus.DECIDED
+    case.status = next_status(case.status, CaseEvent.DECIDED)  # never backwards, never a closed case
     case.version += 1  # an edit form opened before the decision must not overwrite these
     save_as(
         user,

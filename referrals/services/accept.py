@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.policy import can_accept_referral
 from cases.choices import CaseStatus, PrimarySite, Sex, SteroidIndication
 from cases.models import Case, Patient
+from cases.status import CaseEvent, next_status
 from referrals.choices import MDT_CANDIDATE, TAKES_ON, Status, YesNoUnknown
 from referrals.models import Advice, Referral
 
@@ -83,7 +84,7 @@ def _new_case(referral: Referral, patient: Patient, advice: Advice | None, user:
         steroids_started_at=referral.dexamethasone_first_dose_at if steroids else None,
         steroid_dose_mg=referral.dexamethasone_dose_mg if steroids else None,
         steroid_indication=(SteroidIndication.NEURO_MSCC if steroids and referral.has_neurology else ""),
-        status=CaseStatus.AWAITING_MDT if listed else CaseStatus.REFERRED,
+        status=next_status(CaseStatus.REFERRED, CaseEvent.LISTED) if listed else CaseStatus.REFERRED,
     )
     case.full_clean()
     case._history_user = user  # type: ignore[attr-defined]
