@@ -30,6 +30,15 @@ from mdt.demo.people import ACUTE_REFERRERS, FAMILY, GIVEN, GPS, SITE_REFERRERS,
 from mdt.models import Member
 
 PATIENT_COUNT = 40
+REFERRAL_AGE_HOURS = {
+    CaseStatus.REFERRED: (3, 16),
+    CaseStatus.IMAGING: (10, 24),
+    CaseStatus.AWAITING_MDT: (2 * 24, 6.5 * 24),
+    CaseStatus.DECIDED: (4 * 24, 6 * 24),
+    CaseStatus.TREATMENT: (8 * 24, 12 * 24),
+    CaseStatus.FOLLOW_UP: (30 * 24, 40 * 24),
+    CaseStatus.CLOSED: (90 * 24, 100 * 24),
+}
 
 
 def seed_patients() -> int:
@@ -85,16 +94,10 @@ def seed_case(
     red_flags = rng.sample(list(PainRedFlag.values), rng.randint(1, 3))
     if neuro:
         red_flags += rng.sample(list(NeuroRedFlag.values), rng.randint(1, 3))
-    age_days = {
-        "referred": 0.2,
-        "imaging": 0.8,
-        "awaiting_mdt": 3,
-        "decided": 6,
-        "treatment": 10,
-        "follow_up": 30,
-        "closed": 90,
-    }[status] + rng.random()
-    referred_at = now - dt.timedelta(days=age_days)
+    # How long ago each stage was referred, as a service that mostly keeps its clocks sees it: referred in
+    # the last hours, imaging within the day (a few MRI clocks at risk or past), awaiting the MDT for days.
+    low, high = REFERRAL_AGE_HOURS[status]
+    referred_at = now - dt.timedelta(hours=rng.uniform(low, high))
     level = rng.choice(["C5", "T4", "T7", "T9", "T11", "L1", "L3"])
     case = Case.objects.create(
         patient=patient,
@@ -122,23 +125,30 @@ def seed_case(
         responsible_clinician=rng.choice(clinicians) if clinicians else None,
     )
     seed_scans(case, status, variant, rng, referred_at, now, reviewers, level)
-    seed_treatment(case, status, rng, now)
+    seed_treatment(case, status, rng, now, variant)
     if status not in (CaseStatus.REFERRED, CaseStatus.IMAGING) and clinicians:
         seed_scores(case, rng, rng.choice(clinicians), level)
 
 
-def seed_treatment(case: Case, status: str, rng: random.Random, now: dt.datetime) -> None:
+def seed_treatment(case: Case, status: str, rng: random.Random, now: dt.datetime, variant: int = 0) -> None:
     """Plan, decision and treatment times for cases past the MDT, so every NICE clock has examples."""
     if status not in (CaseStatus.DECIDED, CaseStatus.TREATMENT, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED):
         return
-    decided = max(case.referred_at + dt.timedelta(days=2), now - dt.timedelta(hours=rng.randint(14, 30)))
+    # A decided case was decided in the last hours (its radiotherapy clock running, some at risk); the
+    # others two to five days after referral, and treated within the day, now and then late.
+    if status == CaseStatus.DECIDED:  # every third one close to its 24-hour target: at risk on the dashboard
+        decided = now - dt.timedelta(hours=rng.uniform(19, 23) if variant % 3 == 0 else rng.uniform(3, 17))
+    else:
+        decided = case.referred_at + dt.timedelta(days=rng.uniform(2, 5))
     case.treatment_plan_agreed_at = case.decision_to_treat_at = decided
     case.treatment_modality = rng.choice(
         [TreatmentModality.RADIOTHERAPY, TreatmentModality.RADIOTHERAPY, TreatmentModality.SURGERY]
     )
     case.fit_for_surgery = rng.choice([True, True, False])
     if status != CaseStatus.DECIDED:
-        case.treatment_start_at = min(decided + dt.timedelta(hours=rng.randint(6, 30)), now)
+        late = rng.random() < 0.15
+        hours = rng.uniform(26, 40) if late else rng.uniform(3, 20)
+        case.treatment_start_at = min(decided + dt.timedelta(hours=hours), now)
     case.full_clean()
     case.save()
 
@@ -186,7 +196,8 @@ def seed_scans(
         return
     # The scan's progress follows the case: imaging cases are still waiting somewhere along the way.
     # Cycling on the patient number puts at least one scan in every state.
-    stage = ["requested", "performed", "reported"][variant % 3] if status == CaseStatus.IMAGING else "reviewed"
+    # (A reported MRI moves a case on to awaiting the MDT, cases.status: an imaging case's MRI is not reported.)
+    stage = ["requested", "performed"][variant % 2] if status == CaseStatus.IMAGING else "reviewed"
     if status == CaseStatus.AWAITING_MDT:
         stage = ["reported", "reviewed"][variant % 2]
     scan = Scan(case=case, modality=Modality.MRI_WHOLE_SPINE, requested_at=requested)
