@@ -30,7 +30,7 @@ from mdt.demo.people import ACUTE_REFERRERS, FAMILY, GIVEN, GPS, SITE_REFERRERS,
 from mdt.models import Member
 
 PATIENT_COUNT = 40
-REFERRAL_AGE_HOURS = {
+REFERRAL_AGE_HOURS: dict[str, tuple[float, float]] = {
     CaseStatus.REFERRED: (3, 16),
     CaseStatus.IMAGING: (10, 24),
     CaseStatus.AWAITING_MDT: (2 * 24, 6.5 * 24),
