@@ -20,7 +20,6 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 
 from accounts.choices import REFERRER_GROUP, MemberRole
 
@@ -78,16 +77,6 @@ def is_coordinator(user: Any) -> bool:
 def is_clinician(user: Any) -> bool:
     """An active team member in a clinical role."""
     return _active_role(user) in CLINICAL_ROLES
-
-
-def can_be_responsible_clinician(user: Any) -> bool:
-    """Be named as a case's responsible clinician: an active clinician (no admin, auditor, coordinator, referrer)."""
-    return user is not None and bool(user.is_active) and is_clinician(user)
-
-
-def responsible_clinicians() -> Q:
-    """The users `can_be_responsible_clinician` allows, as a filter on the user table (the case form's choices)."""
-    return Q(is_active=True, member__active=True, member__role__in=sorted(CLINICAL_ROLES))
 
 
 def can_build_agenda(user: Any) -> bool:
@@ -308,7 +297,6 @@ CHECKS: dict[str, Check] = {
         [
             is_coordinator,
             is_clinician,
-            can_be_responsible_clinician,
             can_build_agenda,
             can_list_case,
             can_mark_prepared,

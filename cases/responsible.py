@@ -1,7 +1,8 @@
 """Who may be named as a case's responsible clinician, and how the case form names them.
 
-The rule is accounts.policy's (`can_be_responsible_clinician`: an active clinician of the team,
-never an admin, auditor, coordinator or referrer account); the case holds it on every path
+The rule: an account that can sign in and that accounts.policy calls a clinician (`is_clinician`: an
+active team member in a clinical role), so never an admin, auditor, coordinator or referrer account,
+nor someone who left the team. The case holds it on every path
 (Case.clean for forms, Case.save for everything else). A clinician who has since left the team
 stays named on the cases they had until someone changes it: nothing is unassigned silently.
 """
@@ -26,6 +27,11 @@ def clinician_label(user: Any) -> str:
     return f"{name} ({role})" if member.active and user.is_active else f"{name} ({role}, left the team)"
 
 
+def may_be_responsible(user: Any) -> bool:
+    """The case's responsible clinician may be this user (the picker's choices and the case's check)."""
+    return user is not None and bool(user.is_active) and policy.is_clinician(user)
+
+
 def _saved_clinician_id(case: Any) -> int | None:
     if case._state.adding or case.pk is None:
         return None
@@ -39,7 +45,7 @@ def responsible_clinician_error(case: Any) -> str | None:
     if chosen is None or chosen == _saved_clinician_id(case):
         return None
     user = case.responsible_clinician
-    if policy.can_be_responsible_clinician(user):
+    if may_be_responsible(user):
         return None
     return (
         f"{user.get_full_name() or user.get_username()} is not an active clinician of the team: the responsible "

@@ -1,6 +1,7 @@
 """The responsible-clinician picker of the case forms: active clinicians of the team by name and role.
 
-The choices come from accounts.policy (`responsible_clinicians`), plus the clinician the case has now
+The choices are the team members cases.responsible allows (a team is tens of people), plus the clinician
+the case has now
 when they have since left the team (shown as such), so that opening and saving a case never drops its
 clinician silently. Choosing anyone else is refused by the case itself (cases.responsible).
 """
@@ -11,8 +12,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from accounts import policy
-from cases.responsible import clinician_label
+from cases.responsible import clinician_label, may_be_responsible
 
 
 class ResponsibleClinicianField(forms.ModelChoiceField):
@@ -21,10 +21,9 @@ class ResponsibleClinicianField(forms.ModelChoiceField):
 
 
 def responsible_clinician_field(current_id: int | None) -> ResponsibleClinicianField:
-    allowed = policy.responsible_clinicians()
-    if current_id is not None:
-        allowed |= Q(pk=current_id)
-    users = get_user_model().objects.filter(allowed).select_related("member")
+    team = get_user_model().objects.filter(member__isnull=False).select_related("member")
+    allowed = [user.pk for user in team if may_be_responsible(user)]
+    users = get_user_model().objects.filter(Q(pk__in=allowed) | Q(pk=current_id)).select_related("member")
     return ResponsibleClinicianField(
         queryset=users.order_by("last_name", "first_name", "username"),
         required=False,

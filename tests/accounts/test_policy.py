@@ -39,7 +39,6 @@ OTHER_LABELS = {
 EXPECTED: dict[str, list[str]] = {
     "is_coordinator": [*COORDINATORS, "superuser"],
     "is_clinician": CLINICIANS,
-    "can_be_responsible_clinician": CLINICIANS,
     "can_build_agenda": [*COORDINATORS, "superuser"],
     "can_list_case": [*ALL_ROLES, "superuser"],
     "can_mark_prepared": CLINICIANS,
