@@ -13,6 +13,7 @@ from cases import clocks
 from cases.choices import Modality, Presentation, TreatmentModality
 from cases.clocks import Clock, ClockState
 from cases.models import Case, Patient, Scan
+from cases.models.record import CLOCK_START_SQL
 from cases.summary import SUMMARY_PREFETCH
 
 
@@ -53,7 +54,7 @@ CLOCK_STARTS = {
 
 
 # Where the MRI clocks start (cases.clocks.clock_start): the suspicion time, or the referral when blank.
-CLOCK_START = Coalesce("suspected_diagnosis_at", "referred_at")
+CLOCK_START = CLOCK_START_SQL
 
 
 def first_whole_spine_mri_at() -> Subquery:

@@ -32,7 +32,7 @@ from cases import clocks
 from cases.choices import Presentation, PrimarySite, TreatmentModality
 from cases.clocks import Target
 from cases.models import Case
-from cases.selectors import first_whole_spine_mri_at
+from cases.selectors import CLOCK_START, first_whole_spine_mri_at
 from core.timezones import local_zone
 from reports.db import due_expression
 from reports.periods import Period
@@ -130,7 +130,7 @@ class Measure:
 
 # cases.clocks.clock_start: the MRI clocks start at the suspicion time, or at the referral when it is
 # blank (flagged "start assumed" on the case); the audit counts the same start (hazard HAZ-030).
-MRI_CLOCK_START = Coalesce("suspected_diagnosis_at", "referred_at")
+MRI_CLOCK_START = CLOCK_START
 MRI_START_LABEL = "suspected-diagnosis time"
 MRI_START_NOTE = (
     "Where the suspected-diagnosis time is blank, the clock starts at the referral time, as on the dashboard "
