@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cases",
     "mdt",
     "referrals",
+    "live",
     "reminders",
     "accounts",
     "reports",

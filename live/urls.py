@@ -1,0 +1,17 @@
+from django.urls import path
+
+from live import views
+
+app_name = "live"
+
+urlpatterns = [
+    path("meetings/<int:meeting_id>/live/", views.live_page, name="page"),
+    path("meetings/<int:meeting_id>/live/state/", views.live_state, name="state"),
+    path("meetings/<int:meeting_id>/live/start/", views.live_start, name="start"),
+    path("meetings/<int:meeting_id>/live/step/", views.live_step, name="step"),
+    path("meetings/<int:meeting_id>/live/recording/", views.live_recording, name="recording"),
+    path("meetings/<int:meeting_id>/live/outcome/", views.live_outcome, name="outcome"),
+    path("meetings/<int:meeting_id>/live/check-in/", views.live_check_in, name="check-in"),
+    path("meetings/<int:meeting_id>/live/confirm/", views.live_confirm, name="confirm"),
+    path("meetings/<int:meeting_id>/live/end/", views.live_end, name="end"),
+]
