@@ -23,9 +23,7 @@ from mdt.selectors import AgendaBlock, agenda_items, decisions_for_display
 
 def state_tag(meeting_id: int) -> str | None:
     """The ETag of the meeting's live state (None: no such meeting). One query."""
-    attendance = (
-        Attendance.history.filter(meeting_id=OuterRef("pk")).order_by("-history_id").values("history_id")[:1]
-    )
+    attendance = Attendance.history.filter(meeting_id=OuterRef("pk")).order_by("-history_id").values("history_id")[:1]
     decision = (
         Decision.objects.filter(agenda_item_id=OuterRef("live__current_item_id"))
         .order_by("-updated_at")
@@ -34,9 +32,7 @@ def state_tag(meeting_id: int) -> str | None:
     row = (
         Meeting.objects.filter(pk=meeting_id)
         .annotate(attendance_mark=Subquery(attendance), decision_mark=Subquery(decision))
-        .values_list(
-            "status", "live__version", "live__current_item__updated_at", "attendance_mark", "decision_mark"
-        )
+        .values_list("status", "live__version", "live__current_item__updated_at", "attendance_mark", "decision_mark")
         .first()
     )
     if row is None:

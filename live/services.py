@@ -88,7 +88,9 @@ def live_start(*, meeting_id: int, user: Any, now: dt.datetime | None = None) ->
         raise ValidationError({"meeting": f"This meeting is {meeting.get_status_display().lower()}."})
     if now < meeting.starts_at - OPENS_BEFORE:
         opens = timezone.localtime(meeting.starts_at - OPENS_BEFORE)
-        raise ValidationError({"meeting": f"The live screen opens an hour before the meeting, at {opens:%H:%M on %d %b}."})
+        raise ValidationError(
+            {"meeting": f"The live screen opens an hour before the meeting, at {opens:%H:%M on %d %b}."}
+        )
     order = _order(meeting.pk, None)
     if not order:
         raise ValidationError({"meeting": "The agenda has no case: add cases before starting the meeting."})
@@ -107,7 +109,7 @@ def _target(order: list[int], current: int | None, action: str, to_item_id: int 
     if action == "jump":
         if to_item_id not in order:
             raise ValidationError({"item": "Choose a case listed on this meeting's agenda."})
-        return int(to_item_id)  # type: ignore[arg-type]
+        return int(to_item_id)
     index = order.index(current) if current in order else -1
     wanted = index + 1 if action == "next" else index - 1
     if not 0 <= wanted < len(order):

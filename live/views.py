@@ -61,7 +61,7 @@ def _panel_context(request: HttpRequest, view: LiveView) -> dict[str, Any]:
         "live": view,
         "meeting": view.meeting,
         "session": view.session,
-        "block": view.block,
+        "current": view.block,
         "decision": view.decision,
         "driver": driver,
         "can_confirm": policy.can_drive_any_meeting(user),
@@ -184,6 +184,9 @@ def live_recording(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @live_action
 def live_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The outcome of the case on the screen: the outcome page's forms and services, from the live screen."""
+    meeting = Meeting.objects.only("chair_id").get(pk=meeting_id)
+    if not policy.can_drive_meeting(request.user, meeting.chair_id):
+        raise PermissionDenied("Only a coordinator or the meeting's chair drives the live screen.")
     action = request.POST.get("action", "save")
     if action in ("not_discussed", "withdrawn"):
         services.live_record_item_outcome(
@@ -193,7 +196,9 @@ def live_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
             status=action,
             reason=request.POST.get("reason", ""),
         )
-        messages.success(request, "Outcome recorded: " + ("not discussed." if action == "not_discussed" else "withdrawn."))
+        messages.success(
+            request, "Outcome recorded: " + ("not discussed." if action == "not_discussed" else "withdrawn.")
+        )
         return redirect("live:page", meeting_id)
     view = selectors.live_view(meeting_id)
     if view.block is None:

@@ -53,7 +53,7 @@
     const moved = driver.dataset.itemId !== current.dataset.itemId;
     const notice = document.getElementById("live-driver-moved");
     if (notice) { notice.hidden = !moved; }
-    driver.querySelectorAll(".live-controls, .live-outcome-form").forEach((part) => { part.hidden = moved; });
+    document.querySelectorAll(".live-controls, .live-outcome-form").forEach((part) => { part.hidden = moved; });
   }
 
   function replace(html) {

@@ -97,6 +97,8 @@ RULES: list[tuple[str, str]] = [
     (r"meetings/|meetings/<int:meeting_id>/(|agenda\.pdf|calendar\.ics|outcomes\.pdf)", PAGE),
     (r"meetings/<int:meeting_id>/items/<int:item_id>/decision/|decisions/<int:decision_id>/amend/", DECISION_FORM),
     (r"meetings/<int:meeting_id>/(items/|attendance/).*", ACTION),
+    (r"meetings/<int:meeting_id>/live/(|state/)", PAGE),
+    (r"meetings/<int:meeting_id>/live/(start|step|recording|outcome|check-in|confirm|end)/", ACTION),
     (r"decisions/<int:decision_id>/(|letter\.pdf)", PAGE),
     (r"documents/<int:document_id>/status/", PAGE),
     (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/(complete|cancel)/", ACTION),

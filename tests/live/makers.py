@@ -23,24 +23,24 @@ class Room:
     radiologist: Any
 
 
-def room(cases: int = 3, *, started_minutes_ago: int = 5, password: str | None = None) -> Room:
+def room(cases: int = 3, *, started_minutes_ago: int = 5, password: str | None = None, prefix: str = "") -> Room:
     """A meeting that started a few minutes ago, `cases` cases listed in order, and its core team."""
-    starts = timezone.now() - dt.timedelta(minutes=started_minutes_ago)
+    starts = timezone.now() - dt.timedelta(minutes=started_minutes_ago, seconds=len(prefix))
     held = meeting(starts)
     items = []
     for position, (family, given) in enumerate(NAMES[:cases], start=1):
-        case = CaseFactory(
-            patient=PatientFactory(family_name=family, given_name=given), status=CaseStatus.AWAITING_MDT
+        case = CaseFactory(patient=PatientFactory(family_name=family, given_name=given), status=CaseStatus.AWAITING_MDT)
+        items.append(
+            AgendaItem.objects.create(meeting=held, case=case, position=position, question=f"Plan for {given}?")
         )
-        items.append(AgendaItem.objects.create(meeting=held, case=case, position=position, question=f"Plan for {given}?"))
     people = {
-        "coordinator": coordinator_user("live_coordinator"),
-        "oncologist": team_user("live_oncologist", Member.Role.ONCOLOGIST),
-        "surgeon": team_user("live_surgeon", Member.Role.SPINAL_SURGEON),
-        "radiologist": team_user("live_radiologist", Member.Role.RADIOLOGIST),
+        "coordinator": coordinator_user(f"{prefix}live_coordinator"),
+        "oncologist": team_user(f"{prefix}live_oncologist", Member.Role.ONCOLOGIST),
+        "surgeon": team_user(f"{prefix}live_surgeon", Member.Role.SPINAL_SURGEON),
+        "radiologist": team_user(f"{prefix}live_radiologist", Member.Role.RADIOLOGIST),
     }
     for user in people.values():
-        user.first_name, user.last_name = user.username.split("_")[1].title(), "Jones"
+        user.first_name, user.last_name = user.username.rsplit("_", 1)[1].title(), "Jones"
         if password:
             user.set_password(password)
         user.save()
