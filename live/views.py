@@ -29,12 +29,9 @@ from live.selectors import LiveView
 from mdt.forms.decisions import DecisionForm, OutcomeForm, follow_up_formset
 from mdt.models import Meeting
 
-# How often a follower's screen asks whether anything changed (milliseconds).
-POLL_MS = 2000
-
-
 def _poll_ms() -> int:
-    return int(getattr(settings, "LIVE_POLL_MS", POLL_MS))
+    """How often a follower's screen asks whether anything changed (milliseconds; LIVE_POLL_MS)."""
+    return int(settings.LIVE_POLL_MS)
 
 
 def _follower(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
