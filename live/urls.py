@@ -1,6 +1,6 @@
 from django.urls import path
 
-from live import views
+from live import reports, views
 
 app_name = "live"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/live/check-in/", views.live_check_in, name="check-in"),
     path("meetings/<int:meeting_id>/live/confirm/", views.live_confirm, name="confirm"),
     path("meetings/<int:meeting_id>/live/end/", views.live_end, name="end"),
+    path("reports/meeting-time/", reports.meeting_time_report, name="time-report"),
 ]

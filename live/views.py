@@ -29,6 +29,7 @@ from live.selectors import LiveView
 from mdt.forms.decisions import DecisionForm, OutcomeForm, follow_up_formset
 from mdt.models import Meeting
 
+
 def _poll_ms() -> int:
     """How often a follower's screen asks whether anything changed (milliseconds; LIVE_POLL_MS)."""
     return int(settings.LIVE_POLL_MS)

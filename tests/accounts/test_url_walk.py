@@ -105,7 +105,7 @@ RULES: list[tuple[str, str]] = [
     (r"follow-ups/", PAGE),
     (r"accounts/keepalive/", PAGE),
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
-    (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf|referrals/)", REPORT),
+    (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf|referrals/|meeting-time/)", REPORT),
     (r"reminders/<int:reminder_id>/(done|snooze)/", ACTION),
     (r"refer/sign-up/|refer/sign-up/sent/|refer/confirm/<str:uidb64>/<str:token>/", REFER_PUBLIC),
     (r"refer/", REFER_HOME),
