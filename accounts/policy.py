@@ -121,6 +121,11 @@ def can_check_in(user: Any) -> bool:
     return _active_role(user) is not None
 
 
+def can_review_standard_of_care(user: Any) -> bool:
+    """List a case as reviewed against an agreed standard of care (no full discussion): a lead clinician."""
+    return _active_role(user) in URGENT_DECISION_ROLES
+
+
 def can_complete_any_follow_up(user: Any) -> bool:
     """Complete or cancel anyone's follow-up (a coordinator's task); owners complete their own."""
     return bool(user.has_perm("mdt.change_followup"))
@@ -317,6 +322,7 @@ CHECKS: dict[str, Check] = {
             can_follow_meeting,
             can_drive_any_meeting,
             can_check_in,
+            can_review_standard_of_care,
             can_complete_any_follow_up,
             can_review_scan,
             can_score,

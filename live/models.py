@@ -104,3 +104,35 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Member {self.member_id} at meeting {self.meeting_id}"
+
+
+class StandardOfCare(models.Model):
+    """A listed case reviewed against an agreed standard of care instead of a full discussion (the
+    national MDT streamlining guidance): the protocol it follows, recorded by a lead clinician. The
+    meeting's live screen passes over it; its outcome is still recorded, as every case's."""
+
+    item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="standard_of_care")
+    protocol = models.CharField(
+        "protocol followed",
+        max_length=200,
+        help_text="The agreed protocol's name and version, as the service names it.",
+    )
+    note = models.TextField("how the case meets it", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="Back to a full discussion.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "standard of care reviews"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(protocol=""),
+                name="standard_of_care_names_protocol",
+                violation_error_message="Name the protocol the case follows.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.item_id}: standard of care ({self.protocol})"

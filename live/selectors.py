@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from cases.summary import case_summary
-from live.models import CaseTiming, CheckIn, LiveSession
+from live.models import CaseTiming, CheckIn, LiveSession, StandardOfCare
 from mdt.agenda import latest_mri, readiness
 from mdt.models import AgendaItem, Attendance, Decision, Meeting, Quorum, quorum_of
 from mdt.selectors import AgendaBlock, agenda_items, decisions_for_display
@@ -55,6 +55,15 @@ class LiveView:
     quorum: Quorum
     case_started_at: Any = None
     pending: list[CheckIn] = field(default_factory=list)
+    standard_of_care: dict[int, StandardOfCare] = field(default_factory=dict)  # by agenda item id
+
+    @property
+    def current_standard(self) -> StandardOfCare | None:
+        return self.standard_of_care.get(self.session.current_item_id) if self.session else None  # type: ignore[arg-type]
+
+    @property
+    def standard_items(self) -> list[tuple[AgendaItem, StandardOfCare]]:
+        return [(item, self.standard_of_care[item.pk]) for item in self.order if item.pk in self.standard_of_care]
 
     @property
     def position(self) -> int:
@@ -125,4 +134,8 @@ def live_view(meeting_id: int) -> LiveView:
         quorum=quorum_of(row.member.role for row in attendance if row.present),
         case_started_at=started,
         pending=[c for c in check_ins if c.confirmed_at is None and c.member_id not in present],
+        standard_of_care={
+            review.item_id: review
+            for review in StandardOfCare.objects.filter(item__meeting=meeting, withdrawn_at__isnull=True)
+        },
     )

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts import policy
 from core.history import save_as
-from live.models import CaseTiming, CheckIn, LiveSession
+from live.models import CaseTiming, CheckIn, LiveSession, StandardOfCare
 from mdt.models import AgendaItem, Attendance, Decision, Meeting
 from mdt.services import agenda as agenda_services
 from mdt.services import decisions as decision_services
@@ -65,9 +65,13 @@ def _close_timing(session: LiveSession, at: dt.datetime) -> None:
     CaseTiming.objects.filter(meeting_id=session.meeting_id, ended_at__isnull=True).update(ended_at=at)
 
 
-def _order(meeting_id: int, keep: int | None) -> list[int]:
-    """The agenda's order (position, id): the listed items, and `keep` (the current one) even if withdrawn."""
+def _order(meeting_id: int, keep: int | None, *, discussed_only: bool = False) -> list[int]:
+    """The agenda's order (position, id): the listed items, and `keep` (the current one) even if withdrawn.
+    `discussed_only`: without the cases listed as standard of care (Next and Back pass over them)."""
     items = AgendaItem.objects.filter(meeting_id=meeting_id).exclude(status=AgendaItem.Status.WITHDRAWN)
+    if discussed_only:
+        standard = StandardOfCare.objects.filter(item__meeting_id=meeting_id, withdrawn_at__isnull=True)
+        items = items.exclude(pk__in=standard.values("item_id"))
     if keep is not None:
         items = items | AgendaItem.objects.filter(pk=keep)
     return list(items.order_by("position", "id").values_list("pk", flat=True))
@@ -91,7 +95,7 @@ def live_start(*, meeting_id: int, user: Any, now: dt.datetime | None = None) ->
         raise ValidationError(
             {"meeting": f"The live screen opens an hour before the meeting, at {opens:%H:%M on %d %b}."}
         )
-    order = _order(meeting.pk, None)
+    order = _order(meeting.pk, None, discussed_only=True) or _order(meeting.pk, None)
     if not order:
         raise ValidationError({"meeting": "The agenda has no case: add cases before starting the meeting."})
     session = LiveSession(meeting=meeting, current_item_id=order[0], started_at=now, started_by=user)
@@ -125,7 +129,8 @@ def live_step(
     session = _locked_session(meeting_id)
     _require_driver(user, session.meeting)
     _moved_on(session, from_item_id)
-    target = _target(_order(meeting_id, session.current_item_id), session.current_item_id, action, to_item_id)
+    order = _order(meeting_id, session.current_item_id, discussed_only=action != "jump")
+    target = _target(order, session.current_item_id, action, to_item_id)
     if target == session.current_item_id:
         return session
     now = timezone.now()

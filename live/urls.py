@@ -1,6 +1,6 @@
 from django.urls import path
 
-from live import reports, views
+from live import reports, standard_of_care_views, views
 
 app_name = "live"
 
@@ -14,5 +14,15 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/live/check-in/", views.live_check_in, name="check-in"),
     path("meetings/<int:meeting_id>/live/confirm/", views.live_confirm, name="confirm"),
     path("meetings/<int:meeting_id>/live/end/", views.live_end, name="end"),
+    path(
+        "meetings/<int:meeting_id>/standard-of-care/",
+        standard_of_care_views.standard_of_care_page,
+        name="standard-of-care",
+    ),
+    path(
+        "meetings/<int:meeting_id>/standard-of-care/<int:item_id>/",
+        standard_of_care_views.standard_of_care_change,
+        name="standard-of-care-change",
+    ),
     path("reports/meeting-time/", reports.meeting_time_report, name="time-report"),
 ]
