@@ -126,6 +126,11 @@ def can_review_standard_of_care(user: Any) -> bool:
     return _active_role(user) in URGENT_DECISION_ROLES
 
 
+def can_record_delivery(user: Any) -> bool:
+    """Record what treatment was delivered against a decision, and when, or why not: members of the MDT."""
+    return can_record_decision(user)
+
+
 def can_complete_any_follow_up(user: Any) -> bool:
     """Complete or cancel anyone's follow-up (a coordinator's task); owners complete their own."""
     return bool(user.has_perm("mdt.change_followup"))
@@ -323,6 +328,7 @@ CHECKS: dict[str, Check] = {
             can_drive_any_meeting,
             can_check_in,
             can_review_standard_of_care,
+            can_record_delivery,
             can_complete_any_follow_up,
             can_review_scan,
             can_score,

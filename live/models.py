@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from mdt.models import AgendaItem, Meeting, Member
+from mdt.models import AgendaItem, Decision, Meeting, Member, Treatment
 
 
 class LiveSession(models.Model):
@@ -136,3 +136,54 @@ class StandardOfCare(models.Model):
 
     def __str__(self) -> str:
         return f"Item {self.item_id}: standard of care ({self.protocol})"
+
+
+class Delivery(models.Model):
+    """What was actually delivered of one treatment an MDT decision chose, and when; or why it was not."""
+
+    class Reason(models.TextChoices):
+        PATIENT_CHOICE = "patient_choice", "The patient's choice"
+        DETERIORATION = "deterioration", "Deterioration"
+        DEATH = "death", "The patient died"
+        NEW_INFORMATION = "new_information", "New clinical information changed the plan"
+        OTHER = "other", "Another reason (in the note)"
+
+    class Source(models.TextChoices):
+        TEAM = "team", "Entered by the team"
+        FEED = "feed", "From a hospital feed"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="deliveries")
+    treatment = models.CharField(max_length=40, choices=Treatment.choices)
+    delivered_on = models.DateField("delivered on", null=True, blank=True)
+    reason = models.CharField("why not delivered", max_length=30, choices=Reason.choices, blank=True)
+    note = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TEAM)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "treatment"],
+                name="delivery_once_per_treatment",
+                violation_error_message="This treatment's delivery is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(delivered_on__isnull=False) & Q(reason=""))
+                | (Q(delivered_on__isnull=True) & ~Q(reason="")),
+                name="delivery_date_or_reason",
+                violation_error_message="Give the date it was delivered, or why it was not.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision {self.decision_id}: {self.treatment}"
+
+    @property
+    def delivered(self) -> bool:
+        return self.delivered_on is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from live import reports, standard_of_care_views, views
+from live import delivery_views, reports, standard_of_care_views, views
 
 app_name = "live"
 
@@ -24,5 +24,8 @@ urlpatterns = [
         standard_of_care_views.standard_of_care_change,
         name="standard-of-care-change",
     ),
+    path("decisions/<int:decision_id>/delivery/", delivery_views.delivery_page, name="delivery"),
+    path("decisions/<int:decision_id>/delivery/record/", delivery_views.delivery_change, name="delivery-record"),
+    path("reports/delivery/", delivery_views.delivery_report_page, name="delivery-report"),
     path("reports/meeting-time/", reports.meeting_time_report, name="time-report"),
 ]
