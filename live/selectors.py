@@ -66,6 +66,13 @@ class LiveView:
         return [(item, self.standard_of_care[item.pk]) for item in self.order if item.pk in self.standard_of_care]
 
     @property
+    def current_item(self) -> AgendaItem | None:
+        """The case on the screen, from the agenda's order (patient joined), while the meeting is live."""
+        if self.session is None or self.session.ended:
+            return None
+        return next((item for item in self.order if item.pk == self.session.current_item_id), None)
+
+    @property
     def position(self) -> int:
         ids = [item.pk for item in self.order]
         current = self.session.current_item_id if self.session else None
@@ -96,8 +103,9 @@ def _block(meeting: Meeting, item_id: int) -> AgendaBlock | None:
     )
 
 
-def live_view(meeting_id: int) -> LiveView:
-    """Everything the panel shows, in a fixed number of queries however long the agenda."""
+def live_view(meeting_id: int, *, with_case: bool = True) -> LiveView:
+    """Everything the panel shows, in a fixed number of queries however long the agenda. Without
+    `with_case`, only the state and the room: the case's part was rendered already (live.views)."""
     meeting = Meeting.objects.select_related("chair__user").get(pk=meeting_id)
     session = LiveSession.objects.filter(meeting=meeting).first()
     order = list(
@@ -106,7 +114,7 @@ def live_view(meeting_id: int) -> LiveView:
         .order_by("position", "id")
     )
     block = decision = started = None
-    if session is not None and session.current_item_id and not session.ended:
+    if with_case and session is not None and session.current_item_id and not session.ended:
         block = _block(meeting, session.current_item_id)
         decision = (
             decisions_for_display()
@@ -137,5 +145,7 @@ def live_view(meeting_id: int) -> LiveView:
         standard_of_care={
             review.item_id: review
             for review in StandardOfCare.objects.filter(item__meeting=meeting, withdrawn_at__isnull=True)
-        },
+        }
+        if with_case
+        else {},
     )
