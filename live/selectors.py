@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.summary import case_summary
 from live.models import CaseTiming, CheckIn, LiveSession, StandardOfCare
+from live.trials import TrialMatch, matches, open_trials
 from mdt.agenda import latest_mri, readiness
 from mdt.models import AgendaItem, Attendance, Decision, Meeting, Quorum, quorum_of
 from mdt.selectors import AgendaBlock, agenda_items, decisions_for_display
@@ -56,6 +57,7 @@ class LiveView:
     case_started_at: Any = None
     pending: list[CheckIn] = field(default_factory=list)
     standard_of_care: dict[int, StandardOfCare] = field(default_factory=dict)  # by agenda item id
+    trials: list[TrialMatch] = field(default_factory=list)  # the open trials against the case on the screen
 
     @property
     def current_standard(self) -> StandardOfCare | None:
@@ -128,6 +130,7 @@ def live_view(meeting_id: int, *, with_case: bool = True) -> LiveView:
             .values_list("started_at", flat=True)
             .first()
         )
+    trials = matches(block.item.case, block.summary, open_trials()) if block is not None else []
     attendance = list(meeting.attendances.select_related("member__user").order_by("member__role", "id"))
     check_ins = list(meeting.check_ins.select_related("member__user").order_by("checked_in_at", "id"))
     present = {row.member_id for row in attendance if row.present}
@@ -148,4 +151,5 @@ def live_view(meeting_id: int, *, with_case: bool = True) -> LiveView:
         }
         if with_case
         else {},
+        trials=trials,
     )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -25,7 +26,7 @@ from accounts import policy
 from accounts.services import access_record
 from core.forms import add_service_errors, errors_text
 from core.timezones import local_day
-from live import selectors, services
+from live import selectors, services, trials
 from live.models import LiveSession
 from live.selectors import LiveView
 from mdt.forms.decisions import DecisionForm, OutcomeForm, follow_up_formset
@@ -207,6 +208,34 @@ def live_recording(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return redirect("live:page", meeting_id)
 
 
+def _trial_posted(request: HttpRequest) -> dict[str, str]:
+    post = request.POST
+    return {
+        key: post.get(f"trial_{key}" if key != "trial" else "trial", "") for key in ("considered", "trial", "why_not")
+    }
+
+
+def _save_outcome(request: HttpRequest, meeting_id: int, form: DecisionForm, follow_ups: Any) -> None:
+    """The decision and, with it, whether a trial was considered: one transaction (a refused trial entry
+    saves neither)."""
+    posted = _trial_posted(request)
+    with transaction.atomic():
+        decision = services.live_record_decision(
+            meeting_id=meeting_id,
+            user=request.user,
+            from_item_id=_from_item(request),
+            data=form.to_input(follow_ups),
+            loaded_version=form.cleaned_data.get("loaded_version"),
+        )
+        trials.consideration_record(
+            decision_id=decision.pk,
+            user=request.user,
+            considered=posted["considered"] == "yes",
+            trial_id=int(posted["trial"]) if posted["trial"].isdigit() else None,
+            why_not=posted["why_not"],
+        )
+
+
 @live_action
 def live_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The outcome of the case on the screen: the outcome page's forms and services, from the live screen."""
@@ -229,17 +258,11 @@ def live_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
     view = selectors.live_view(meeting_id)
     if view.block is None:
         raise ValidationError({"item": "No case is on the screen."})
-    forms = _outcome_forms(view, request.POST)
+    forms = {**_outcome_forms(view, request.POST), "trial_posted": _trial_posted(request)}
     form, follow_ups = forms["form"], forms["follow_ups"]
     if form.is_valid() and follow_ups.is_valid():
         try:
-            services.live_record_decision(
-                meeting_id=meeting_id,
-                user=request.user,
-                from_item_id=_from_item(request),
-                data=form.to_input(follow_ups),
-                loaded_version=form.cleaned_data.get("loaded_version"),
-            )
+            _save_outcome(request, meeting_id, form, follow_ups)
         except ValidationError as exc:
             if "item" in getattr(exc, "error_dict", {}):
                 raise

@@ -32,6 +32,7 @@ from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from integrations.models import ApiClient, FeedConflict, FeedMessage
 from integrations.services import api_client_issue
+from live.models import Trial
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun, PrintedDocument
 from referrals.choices import Status
 from referrals.models import Referral
@@ -160,6 +161,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "referrals.referral": VIEW,  # every change is a service, on the referral's page
         "integrations.apiclient": None,  # API tokens are the superuser's
         "integrations.*": VIEW,  # the PAS feed's messages and conflicts: read, and settled by an action
+        "live.trial": EDIT,  # the local list of open trials
     },
     "read_only": {
         "cases.*": VIEW,
@@ -173,6 +175,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "referrals.*": VIEW,
         "integrations.apiclient": None,
         "integrations.*": VIEW,
+        "live.*": VIEW,
     },
 }
 
@@ -319,6 +322,7 @@ def world() -> dict[str, Any]:
         model="cases.patient", object_id=patient.pk, patient=patient, field="family_name",
         record_value=CANARY_FAMILY, feed_value="Other", message=feed_message,
     )  # fmt: skip
+    Trial.objects.create(name="Walk trial")  # the workspace's list of open trials
     document = PrintedDocument.objects.create(kind=PrintedDocument.Kind.AGENDA, object_id=meeting.pk, digest="0" * 64)
     return {
         "referral": referral,

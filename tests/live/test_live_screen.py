@@ -164,6 +164,8 @@ DECISION = {
     "fu-MIN_NUM_FORMS": "0",
     "fu-MAX_NUM_FORMS": "10",
     "action": "save",
+    "trial_considered": "no",
+    "trial_why_not": "No trial open for this primary",
 }
 
 
