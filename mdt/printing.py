@@ -120,8 +120,13 @@ SOURCES: dict[str, Callable[[int, str], Source]] = {
 }
 
 
+def register_source(kind: str, make: Callable[[int, str], Source]) -> None:
+    """A document of an app above this one (the patient's letter): built, kept and served as these are."""
+    SOURCES[kind] = make
+
+
 def source(kind: str, object_id: int, page_url: str = "") -> Source:
-    """Raises the model's DoesNotExist for a missing meeting or decision."""
+    """Raises the model's DoesNotExist for a missing meeting, decision or letter."""
     return SOURCES[kind](object_id, page_url)
 
 
