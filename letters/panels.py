@@ -1,4 +1,6 @@
-"""The letters' part of the case page: the patient's letter for each decision, and their history."""
+"""The letters' part of the case page: the patient's letter for each decision; in the case's history,
+the changes to the patient's communication needs and to the letters (the formats arranged are on the
+letter's page)."""
 
 from typing import Any
 
@@ -7,7 +9,7 @@ from django.http import HttpRequest
 from accounts import policy
 from cases.models import Case, CommunicationNeeds
 from cases.timeline import register_source
-from letters.models import FormatTask, PatientLetter
+from letters.models import PatientLetter
 from mdt.models import Decision
 
 
@@ -34,7 +36,3 @@ def register() -> None:
         lambda r: "Communication needs", lambda case: CommunicationNeeds.history.filter(patient_id=case.patient_id)
     )
     register_source(lambda r: "Patient's letter", lambda case: PatientLetter.history.filter(decision__case_id=case.pk))
-    register_source(
-        lambda r: f"Letter format ({r.get_need_display()})",
-        lambda case: FormatTask.history.filter(letter__decision__case_id=case.pk),
-    )
