@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -317,3 +319,20 @@ def test_someone_outside_the_team_cannot_start_a_letter(client, onc):
 
     assert client.post(reverse("letters:start", args=[decision.pk])).status_code == 403
     assert not PatientLetter.objects.exists()
+
+
+def test_the_letters_list_runs_the_same_queries_for_2_or_6_more_letters(client, onc):
+    client.force_login(coordinator_user("lister"))
+
+    def list_queries(count: int) -> int:
+        for _ in range(count):
+            decision = decision_at_meeting(onc)
+            needs(decision.case.patient, braille=True, large_print=True)
+            released(letter_for(decision, onc), onc)
+            letter_for(decision_at_meeting(onc), onc)  # a draft
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("letters:list")).content.decode()
+        assert page.count("format-task") >= count
+        return len(queries)
+
+    assert list_queries(2) == list_queries(4)  # 2, then 6 letters of each kind
