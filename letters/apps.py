@@ -6,7 +6,9 @@ class LettersConfig(AppConfig):
     verbose_name = "Patient letters"
 
     def ready(self) -> None:
-        from letters import documents, panels
+        from core.demo import register_seeder
+        from letters import checks, demo, documents, panels  # noqa: F401 - checks registers itself
 
         documents.register()
         panels.register()
+        register_seeder(demo.seed)

@@ -336,3 +336,13 @@ def test_the_letters_list_runs_the_same_queries_for_2_or_6_more_letters(client, 
         return len(queries)
 
     assert list_queries(2) == list_queries(4)  # 2, then 6 letters of each kind
+
+
+@pytest.mark.hazard("HAZ-101")
+def test_the_deployment_check_warns_while_the_24_hour_number_is_not_set(settings):
+    from letters.checks import safety_net_phone_configured
+
+    settings.PATIENT_SAFETY_NET_PHONE = ""
+    assert [w.id for w in safety_net_phone_configured()] == ["letters.W001"]
+    settings.PATIENT_SAFETY_NET_PHONE = PHONE
+    assert safety_net_phone_configured() == []
