@@ -67,7 +67,11 @@ def _letter(letter_id: int, page_url: str, *, large: bool) -> printing.Source:
     suffix = "-large-print" if large else ""
     case = letter.decision.case
     return printing.Source(
-        "pdf/patient_letter.html", context, f"patient-letter-{letter.pk}{suffix}.pdf", [(case.patient_id, case.pk)]
+        "pdf/patient_letter.html",
+        context,
+        f"patient-letter-{letter.pk}{suffix}.pdf",
+        [(case.patient_id, case.pk)],
+        tagged=True,
     )
 
 
@@ -93,7 +97,9 @@ def sheet_context(*, large: bool) -> dict[str, Any]:
 def _sheet(object_id: int, page_url: str, *, large: bool) -> printing.Source:
     context = {**sheet_context(large=large), "css": static_text(STYLESHEET)}
     suffix = "-large-print" if large else ""
-    return printing.Source("pdf/information_sheet.html", context, f"spinal-metastases-information{suffix}.pdf", [])
+    return printing.Source(
+        "pdf/information_sheet.html", context, f"spinal-metastases-information{suffix}.pdf", [], tagged=True
+    )
 
 
 def register() -> None:

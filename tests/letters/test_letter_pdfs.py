@@ -61,6 +61,9 @@ def test_standard_and_large_print_letters_carry_the_safety_box_and_large_print_t
     large_pages = pdf_pages(large.content, tmp_path, "large")
     assert standard_pages and all(page.stat().st_size > 0 for page in standard_pages)
     assert len(large_pages) > len(standard_pages)
+    for pdf in (standard.content, large.content):  # tagged: a screen reader follows headings and lists
+        info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()  # noqa: S607
+        assert re.search(r"^Tagged:\s+yes", info, re.MULTILINE), info
 
 
 def test_the_pdf_is_built_once_and_rebuilt_after_an_edit(client):
