@@ -32,6 +32,7 @@ from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from integrations.models import ApiClient, FeedConflict, FeedMessage
 from integrations.services import api_client_issue
+from letters.models import FormatTask, PatientLetter
 from live.models import Trial
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun, PrintedDocument
 from referrals.choices import Status
@@ -124,6 +125,11 @@ RULES: list[tuple[str, str]] = [
     (r"referrals/<int:referral_id>/advice/", REFERRAL_ADVICE),
     (r"referrals/<int:referral_id>/(take|accept|decline)/", ACTION),
     (r"datasets/<int:year>/<int:month>/(cosd\.csv|quality/)", DATASET),
+    (r"patients/<int:patient_id>/communication/", PAGE),  # a GET shows them; saving checks the policy
+    (r"letters/|letters/<int:letter_id>/(|letter\.pdf|large-print\.pdf|letter\.html)", PAGE),
+    (r"information-sheet/|information-sheet\.pdf|information-sheet-large-print\.pdf", PAGE),
+    (r"decisions/<int:decision_id>/patient-letter/|letters/<int:letter_id>/release/", ACTION),
+    (r"letters/tasks/<int:task_id>/done/", ACTION),
 ]
 
 # What follows "admin/<app>/<model>/" -> the admin action it is.
@@ -324,6 +330,8 @@ def world() -> dict[str, Any]:
     )  # fmt: skip
     Trial.objects.create(name="Walk trial")  # the workspace's list of open trials
     document = PrintedDocument.objects.create(kind=PrintedDocument.Kind.AGENDA, object_id=meeting.pk, digest="0" * 64)
+    letter = PatientLetter.objects.create(decision=signed, body=f"Dear {CANARY_GIVEN},", created_by=chair)
+    task = FormatTask.objects.create(letter=letter, need=FormatTask.Need.BRAILLE)
     return {
         "referral": referral,
         "signed_decision": signed,
@@ -337,6 +345,8 @@ def world() -> dict[str, Any]:
         "reminder": reminder,
         "document": document,
         "assessment": assessment,
+        "letter": letter,
+        "task": task,
         "users": users,
     }
 
@@ -381,6 +391,8 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         "follow_up_id": world["follow_up"].pk,
         "reminder_id": world["reminder"].pk,
         "document_id": world["document"].pk,
+        "letter_id": world["letter"].pk,
+        "task_id": world["task"].pk,
         "kind": ScoreKind.SINS,
         "measure": "mri_24h",
         "year": 2026,
