@@ -1,5 +1,5 @@
-"""Decision against delivery: one decision's page (what was delivered of each treatment it chose) and
-the audit's section (how often delivered treatment matched the MDT's decision, and why not)."""
+"""After the decision: what was delivered of each treatment it chose (and the audit's section: how often
+delivered treatment matched the MDT's decision, and why not), and which trial was considered."""
 
 import datetime as dt
 
@@ -13,10 +13,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import policy
 from accounts.services import access_record
+from cases.summary import case_summary, summary_prefetch
 from core.forms import errors_text
 from live.delivery import MATCHED, NOT_MATCHED, delivery_record, delivery_report, state_of
-from live.models import Delivery
+from live.models import Delivery, TrialConsideration
 from live.reports import PERIODS
+from live.trials import consideration_record, matches, open_trials
 from mdt.models import Decision, Treatment
 
 
@@ -89,3 +91,47 @@ def delivery_report_page(request: HttpRequest) -> HttpResponse:
             "period_label": PERIODS[months],
         },
     )
+
+
+@never_cache
+@require_GET
+def trials_page(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Trial considered for a decision made away from the live screen (the outcome page, an urgent decision)."""
+    decisions = Decision.objects.select_related("case__patient").prefetch_related(*summary_prefetch("case__"))
+    decision = get_object_or_404(decisions, pk=decision_id)
+    access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
+    considered = TrialConsideration.objects.filter(decision=decision).select_related("trial", "recorded_by").first()
+    return render(
+        request,
+        "live/trials.html",
+        {
+            "decision": decision,
+            "patient": decision.case.patient,
+            "considered": considered,
+            "trial_posted": {
+                "considered": ("yes" if considered.considered else "no") if considered else "",
+                "trial": str(considered.trial_id or "") if considered else "",
+                "why_not": considered.why_not if considered else "",
+            },
+            "trials": matches(decision.case, case_summary(decision.case), open_trials()),
+            "may_record": policy.can_record_decision(request.user) and decision.status != Decision.Status.SUPERSEDED,
+        },
+    )
+
+
+@require_POST
+def trials_change(request: HttpRequest, decision_id: int) -> HttpResponse:
+    get_object_or_404(Decision, pk=decision_id)
+    trial = request.POST.get("trial", "")
+    try:
+        consideration_record(
+            decision_id=decision_id,
+            user=request.user,
+            considered=request.POST.get("trial_considered") == "yes",
+            trial_id=int(trial) if trial.isdigit() else None,
+            why_not=request.POST.get("trial_why_not", ""),
+        )
+        messages.success(request, "Trial consideration recorded.")
+    except ValidationError as exc:
+        messages.error(request, errors_text(exc))
+    return redirect("live:trials", decision_id)

@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     path("decisions/<int:decision_id>/delivery/", delivery_views.delivery_page, name="delivery"),
     path("decisions/<int:decision_id>/delivery/record/", delivery_views.delivery_change, name="delivery-record"),
+    path("decisions/<int:decision_id>/trials/", delivery_views.trials_page, name="trials"),
+    path("decisions/<int:decision_id>/trials/record/", delivery_views.trials_change, name="trials-record"),
     path("reports/delivery/", delivery_views.delivery_report_page, name="delivery-report"),
     path("reports/meeting-time/", reports.meeting_time_report, name="time-report"),
 ]

@@ -115,3 +115,27 @@ def test_on_the_live_screen_the_trials_show_with_the_case_and_the_outcome_needs_
     )
     assert TrialConsideration.objects.get().trial == trial
     assert Decision.objects.get().agenda_item == r.items[0]
+
+
+def test_a_decision_made_away_from_the_live_screen_records_its_trials_on_its_own_page(client, trial):
+    r = room(1)
+    made = Decision.objects.create(
+        case=graded_case(),
+        urgent=True,
+        treatments=["cebrt"],
+        intent="palliative",
+        rationale="r",
+        recorded_by=r.oncologist,
+    )
+    client.force_login(r.oncologist)
+    page = client.get(reverse("live:trials", args=[made.pk])).content.decode()
+    assert "SPINE-RT" in page and "May be eligible" in page and "Not recorded yet." in page
+
+    record = reverse("live:trials-record", args=[made.pk])
+    refused = client.post(record, {"trial_considered": "no"}, follow=True).content.decode()
+    assert "Say why no trial was considered." in refused
+    client.post(record, {"trial_considered": "yes", "trial": trial.pk, "trial_why_not": "Declined by the patient"})
+
+    row = TrialConsideration.objects.get()
+    assert (row.trial, row.why_not) == (trial, "Declined by the patient")
+    assert "Declined by the patient" in client.get(reverse("live:trials", args=[made.pk])).content.decode()
