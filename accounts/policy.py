@@ -83,7 +83,7 @@ def can_mark_prepared(user: Any) -> bool:
 
 
 def can_record_decision(user: Any) -> bool:
-    """Record an outcome in the meeting, mark an item not discussed or withdrawn, amend a signed decision."""
+    """Record an outcome in the meeting, mark an item not discussed or withdrawn, amend a decision, its delivery."""
     return bool(user.has_perm("mdt.add_decision"))
 
 
@@ -124,11 +124,6 @@ def can_check_in(user: Any) -> bool:
 def can_review_standard_of_care(user: Any) -> bool:
     """List a case as reviewed against an agreed standard of care (no full discussion): a lead clinician."""
     return _active_role(user) in URGENT_DECISION_ROLES
-
-
-def can_record_delivery(user: Any) -> bool:
-    """Record what treatment was delivered against a decision, and when, or why not: members of the MDT."""
-    return can_record_decision(user)
 
 
 def can_complete_any_follow_up(user: Any) -> bool:
@@ -355,7 +350,6 @@ CHECKS: dict[str, Check] = {
             can_drive_any_meeting,
             can_check_in,
             can_review_standard_of_care,
-            can_record_delivery,
             can_complete_any_follow_up,
             can_review_scan,
             can_score,

@@ -36,7 +36,7 @@ def delivery_record(
     source: str = Delivery.Source.TEAM,
 ) -> Delivery:
     """Record (or correct) one chosen treatment's delivery. A feed passes `source="feed"` and no user."""
-    if source == Delivery.Source.TEAM and not policy.can_record_delivery(user):
+    if source == Delivery.Source.TEAM and not policy.can_record_decision(user):
         raise PermissionDenied("Only members of the MDT record what treatment was delivered.")
     decision = Decision.objects.select_for_update().get(pk=decision_id)
     if decision.status == Decision.Status.SUPERSEDED:

@@ -41,7 +41,7 @@ def delivery_page(request: HttpRequest, decision_id: int) -> HttpResponse:
             "state": state_of(decision),
             "reasons": Delivery.Reason.choices,
             "today": timezone.localdate(),
-            "may_record": policy.can_record_delivery(request.user) and decision.status != Decision.Status.SUPERSEDED,
+            "may_record": policy.can_record_decision(request.user) and decision.status != Decision.Status.SUPERSEDED,
         },
     )
 

@@ -48,7 +48,6 @@ EXPECTED: dict[str, list[str]] = {
     "can_drive_any_meeting": [*COORDINATORS, "superuser"],
     "can_check_in": ALL_ROLES,
     "can_review_standard_of_care": ["oncologist", "spinal_surgeon"],
-    "can_record_delivery": [*ALL_ROLES, "inactive_oncologist", "superuser"],
     "can_complete_any_follow_up": [*COORDINATORS, "superuser"],
     "can_review_scan": [*REVIEWERS, "inactive_oncologist", "superuser"],
     "can_score": [*CLINICIANS, "inactive_oncologist", "superuser"],
