@@ -2,9 +2,9 @@
 
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases.choices import PrimarySite
+from core.admin import SafeHistoryAdmin
 from live.models import Trial
 
 
@@ -25,7 +25,7 @@ class TrialForm(forms.ModelForm):
 
 
 @admin.register(Trial)
-class TrialAdmin(SimpleHistoryAdmin):
+class TrialAdmin(SafeHistoryAdmin):
     form = TrialForm
     list_display = ["name", "reference", "open", "ecog_max", "previous_radiotherapy"]
     list_filter = ["open"]
