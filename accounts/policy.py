@@ -1,6 +1,6 @@
 """Who may do what: every access check of the application, by name, in one place.
 
-Views, services, templates (through the `can` context processor) and reports ask these
+Views, services, templates (through the `can` context processor, accounts/context_processors.py) and reports ask these
 functions; none of them tests a role or a permission itself. Two sources answer:
 
 - the person's MDT role (`mdt.Member.role`, an `accounts.choices.MemberRole`), for rules about
@@ -29,12 +29,9 @@ CLINICAL_ROLES = frozenset(set(MemberRole) - COORDINATOR_ROLES)
 SCAN_REVIEWER_ROLES = frozenset({MemberRole.RADIOLOGIST, MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
 # Who may make an urgent decision between meetings (an MSCC patient cannot wait for next week).
 URGENT_DECISION_ROLES = frozenset({MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
-# Who may be named on a decision and sign it off. The treatment of spinal metastases is decided by
-# the specialties that deliver or direct it: the clinical oncologist (radiotherapy, systemic therapy),
-# the spinal surgeon (surgery, stability) and the radiologist (whose reading of the imaging the
-# decision rests on); they are also the roles a meeting needs for its quorum. Palliative care,
-# physiotherapy and the specialist nurses advise, record outcomes and are listed as present, but do
-# not sign the treatment plan (the MDT's membership: docs/clinical-reference.md §7.5).
+# Who may be named on a decision and sign it: the specialties that deliver or direct the treatment
+# (oncologist, spinal surgeon) and the radiologist whose reading it rests on, the quorum's roles; the
+# others advise, record and are listed as present (docs/clinical-reference.md §7.5).
 SIGNER_ROLES = frozenset({MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON, MemberRole.RADIOLOGIST})
 
 
@@ -49,8 +46,7 @@ def _active_role(user: Any) -> str | None:
 
 
 def _not_deactivated(user: Any) -> bool:
-    """False for a team member whose membership was ended (left the team): their account's
-    permissions no longer let them write care. People outside the team (a superuser) pass."""
+    """False for a member who left the team (HAZ-045); people outside the team (a superuser) pass."""
     member = member_of(user)
     return member is None or bool(member.active)
 
@@ -95,7 +91,7 @@ def can_mark_prepared(user: Any) -> bool:
 
 
 def can_record_decision(user: Any) -> bool:
-    """Record an outcome in the meeting, mark an item not discussed or withdrawn, amend a signed decision."""
+    """Record an outcome in the meeting, mark an item not discussed or withdrawn, amend a decision, its delivery."""
     return bool(user.has_perm("mdt.add_decision")) and _not_deactivated(user)
 
 
@@ -108,6 +104,34 @@ def can_sign_decision(user: Any) -> bool:
     """Agree or dissent on a decision; the service also requires being one of those named on it."""
     role = _active_role(user)
     return role is not None and role_may_sign(role)
+
+
+def can_follow_meeting(user: Any) -> bool:
+    """Follow a meeting on its live screen: anyone who may read the meeting's page (signed in, not a referrer)."""
+    return bool(user is not None and user.is_authenticated) and not is_referrer(user)
+
+
+def can_drive_any_meeting(user: Any) -> bool:
+    """Drive any meeting's live screen (start, next, back, jump, end) and confirm who is present: coordinators."""
+    return is_coordinator(user)
+
+
+def can_drive_meeting(user: Any, chair_id: int | None) -> bool:
+    """Drive this meeting's live screen: a coordinator, or the meeting's chair (`Member` id) while active."""
+    if can_drive_any_meeting(user):
+        return True
+    member = member_of(user)
+    return bool(member is not None and member.active and chair_id is not None and member.pk == chair_id)
+
+
+def can_check_in(user: Any) -> bool:
+    """Mark oneself present on a meeting's live screen (a coordinator confirms it): an active team member."""
+    return _active_role(user) is not None
+
+
+def can_review_standard_of_care(user: Any) -> bool:
+    """List a case as reviewed against an agreed standard of care (no full discussion): a lead clinician."""
+    return _active_role(user) in URGENT_DECISION_ROLES
 
 
 def can_complete_any_follow_up(user: Any) -> bool:
@@ -166,6 +190,33 @@ def can_export_dataset(user: Any) -> bool:
 def can_resend_reminder(user: Any) -> bool:
     """Send a failed reminder again from the reminder outbox."""
     return bool(user.has_perm("reminders.resend_reminder"))
+
+
+# Patients' own letters (letters/) and the communication needs they meet (cases.CommunicationNeeds).
+
+
+def can_record_communication_needs(user: Any) -> bool:
+    """Record a patient's communication needs (formats, interpreter, carer copy, address for letters)."""
+    return is_coordinator(user) or is_clinician(user)
+
+
+def can_write_patient_letter(user: Any) -> bool:
+    """Draft and edit a patient's own letter from an MDT decision (plain language, safety-netting)."""
+    return is_coordinator(user) or is_clinician(user)
+
+
+def can_release_patient_letter(user: Any) -> bool:
+    """Release a patient's letter after reviewing it: the clinicians who may sign decisions."""
+    return can_sign_decision(user)
+
+
+def may_release_letter_for(user: Any, *, decision_status: str) -> bool:
+    """Release this letter: one who may release letters, once the decision it explains is signed off."""
+    return can_release_patient_letter(user) and decision_status == SIGNED_DECISION
+
+
+# `mdt.Decision.Status.SIGNED`, as a string: accounts sits below mdt.
+SIGNED_DECISION = "signed"
 
 
 # The front door (referrals): referrers, clinicians at referring hospitals, see their own
@@ -303,6 +354,10 @@ CHECKS: dict[str, Check] = {
             can_record_decision,
             can_record_urgent_decision,
             can_sign_decision,
+            can_follow_meeting,
+            can_drive_any_meeting,
+            can_check_in,
+            can_review_standard_of_care,
             can_complete_any_follow_up,
             can_review_scan,
             can_score,
@@ -319,29 +374,9 @@ CHECKS: dict[str, Check] = {
             can_approve_referrers,
             can_resolve_feed_conflict,
             can_export_dataset,
+            can_record_communication_needs,
+            can_write_patient_letter,
+            can_release_patient_letter,
         ],
     )
 }
-
-
-class UserChecks:
-    """The checks for one user, worked out only when a template asks (`can.review_scan`), each once."""
-
-    def __init__(self, user: Any) -> None:
-        self._user = user
-        self._answers: dict[str, bool] = {}
-
-    def __getitem__(self, name: str) -> bool:
-        if name not in self._answers:
-            check = CHECKS.get(name) or CHECKS.get(f"can_{name}")
-            if check is None:
-                raise KeyError(name)
-            self._answers[name] = bool(
-                self._user is not None and self._user.is_authenticated and check.allows(self._user)
-            )
-        return self._answers[name]
-
-
-def checks(request: Any) -> dict[str, UserChecks]:
-    """Context processor: `can` in every template, e.g. `{% if can.record_decision %}`."""
-    return {"can": UserChecks(getattr(request, "user", None))}

@@ -58,11 +58,13 @@ INSTALLED_APPS = [
     "cases",
     "mdt",
     "referrals",
+    "live",
     "reminders",
     "accounts",
     "reports",
     "signin",
     "integrations",
+    "letters",
     "home",
 ]
 
@@ -112,7 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.policy.checks",
+                "accounts.context_processors.checks",
                 "referrals.context_processors.front_door",
             ],
         },
@@ -179,11 +181,20 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
 # A reviewer can take back a scan review (marked by mistake) for this long after marking it; later,
 # the review stands (a coordinator corrects it in the workspace, with history).
 SCAN_UNREVIEW_MINUTES = env_int("SCAN_UNREVIEW_MINUTES", 15, minimum=1)
+# How often a follower's live meeting screen asks whether the shared screen changed (live/).
+LIVE_POLL_MS = env_int("LIVE_POLL_MS", 2000, minimum=250)
 # The MDT's name and contact details, printed on outcome letters as the sender.
 MDT_SERVICE_NAME = env_str("MDT_SERVICE_NAME", "Spinal metastases MDT")
 MDT_SERVICE_ADDRESS = env_str("MDT_SERVICE_ADDRESS")
 MDT_SERVICE_PHONE = env_str("MDT_SERVICE_PHONE")
 MDT_SERVICE_EMAIL = env_str("MDT_SERVICE_EMAIL")
+# The 24-hour number printed in the safety-netting box of every patient letter and on the
+# information sheet: who a patient calls, day or night, with warning signs of cord compression.
+# Set per deployment; a letter cannot be released while it is empty (letters.services).
+# The demo (DEBUG) prints a number from the range Ofcom keeps for drama, never a real line.
+PATIENT_SAFETY_NET_PHONE = env_str("PATIENT_SAFETY_NET_PHONE", "01632 960000" if DEBUG else "")
+# Who answers that number, as the patient should ask for them (e.g. "the acute oncology service").
+PATIENT_SAFETY_NET_NAME = env_str("PATIENT_SAFETY_NET_NAME", "the MSCC coordinator")
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script here reads the CSRF cookie: forms carry the token
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
@@ -348,6 +359,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # ------------------------------------------------------------------------------
 # NICE pathway targets: value, unit, source and version per timer key (docs/clinical-reference.md §7.1).
 CLINICAL_TARGETS_FILE = Path(env_str("CLINICAL_TARGETS_FILE", str(BASE_DIR / "config" / "clinical_targets.toml")))
+# Patients' letters: the reading-level target with its source (letters.readability).
+PATIENT_LETTERS_FILE = Path(env_str("PATIENT_LETTERS_FILE", str(BASE_DIR / "config" / "patient_letters.toml")))
 # A periodic run older than this makes /healthz report the scheduler as stale.
 PERIODIC_STALE_AFTER_SECONDS = env_int("PERIODIC_STALE_AFTER_SECONDS", 5 * 60, minimum=60)
 

@@ -25,8 +25,10 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("", include("cases.urls")),
     path("", include("mdt.urls")),
+    path("", include("live.urls")),
     path("", include("reminders.urls")),
     path("", include("reports.urls")),
     path("", include("integrations.urls")),
+    path("", include("letters.urls")),
     path("", include("home.urls")),
 ]

@@ -21,19 +21,18 @@ from django.db.models import (
     DateTimeField,
     Expression,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 
 from cases import clocks
-from cases.choices import Modality, Presentation, PrimarySite, TreatmentModality
+from cases.choices import Presentation, PrimarySite, TreatmentModality
 from cases.clocks import Target
-from cases.models import Case, Scan
+from cases.models import Case
+from cases.selectors import CLOCK_START, first_whole_spine_mri_at
 from core.timezones import local_zone
 from reports.db import due_expression
 from reports.periods import Period
@@ -79,11 +78,12 @@ class Measure:
     key: MeasureKey
     target_key: str
     title: str
-    start_field: str  # the clock start, a datetime field of Case
+    start: Any  # the clock start: an expression over Case, as cases.clocks starts the clock
     start_label: str
     stop_label: str
     cohort: Q
     cohort_text: str
+    start_note: str = ""
 
     @property
     def target(self) -> Target:
@@ -102,6 +102,7 @@ class Measure:
             f"Breach: {self.stop_label} later than that, or not yet and the due time has passed.",
             "Pending: not yet, and not yet due. Pending cases are not in the denominator.",
             f"Target: {self.target.label}. Source: {self.target.source}; {self.target.version}.",
+            *([self.start_note] if self.start_note else []),
         ]
 
     def stop(self) -> Expression | F:
@@ -118,8 +119,23 @@ class Measure:
             )
         if self.key == MeasureKey.MRI_24H:
             return F("first_mri")
-        return F("treatment_start_at")
+        # cases.clocks.radiotherapy_started: the first fraction; a treatment start counts when
+        # radiotherapy is the treatment.
+        return Coalesce(
+            "radiotherapy_started_at",
+            SqlCase(When(treatment_modality=TreatmentModality.RADIOTHERAPY, then=F("treatment_start_at"))),
+            output_field=DateTimeField(),
+        )
 
+
+# cases.clocks.clock_start: the MRI clocks start at the suspicion time, or at the referral when it is
+# blank (flagged "start assumed" on the case); the audit counts the same start (hazard HAZ-030).
+MRI_CLOCK_START = CLOCK_START
+MRI_START_LABEL = "suspected-diagnosis time"
+MRI_START_NOTE = (
+    "Where the suspected-diagnosis time is blank, the clock starts at the referral time, as on the dashboard "
+    "(shown there as 'start assumed'); only a whole-spine MRI performed since the clock start stops it."
+)
 
 MEASURES: dict[MeasureKey, Measure] = {
     measure.key: measure
@@ -128,8 +144,9 @@ MEASURES: dict[MeasureKey, Measure] = {
             key=MeasureKey.MRI_24H,
             target_key="mri_whole_spine_24h",
             title="Whole-spine MRI within 24 hours: suspected MSCC with neurology",
-            start_field="suspected_diagnosis_at",
-            start_label="suspected-diagnosis time",
+            start=MRI_CLOCK_START,
+            start_label=MRI_START_LABEL,
+            start_note=MRI_START_NOTE,
             stop_label="the first whole-spine MRI performed",
             cohort=Q(presentation=Presentation.SUSPECTED_MSCC),
             cohort_text="cases presenting as suspected MSCC with neurology",
@@ -138,8 +155,9 @@ MEASURES: dict[MeasureKey, Measure] = {
             key=MeasureKey.MRI_PLAN_1W,
             target_key="mri_whole_spine_1w",
             title="Whole-spine MRI and treatment plan within 1 week: suspected spinal metastases without neurology",
-            start_field="suspected_diagnosis_at",
-            start_label="suspected-diagnosis time",
+            start=MRI_CLOCK_START,
+            start_label=MRI_START_LABEL,
+            start_note=MRI_START_NOTE,
             stop_label="both the first whole-spine MRI performed and the treatment plan agreed",
             cohort=Q(presentation=Presentation.SUSPECTED_METASTASES),
             cohort_text="cases presenting as suspected spinal metastases without neurology",
@@ -148,37 +166,31 @@ MEASURES: dict[MeasureKey, Measure] = {
             key=MeasureKey.RT_24H,
             target_key="rt_start_24h",
             title="Radiotherapy within 24 hours of the decision to treat",
-            start_field="decision_to_treat_at",
+            start=F("decision_to_treat_at"),
             start_label="decision-to-treat time",
             stop_label="the first radiotherapy fraction (treatment start)",
-            cohort=Q(treatment_modality=TreatmentModality.RADIOTHERAPY),
-            cohort_text="cases with a decision to treat with radiotherapy",
+            # cases.clocks.radiotherapy_in_plan: any radiotherapy in the decision starts the clock.
+            cohort=Q(decision_to_treat_at__isnull=False)
+            & (Q(treatment_modality=TreatmentModality.RADIOTHERAPY) | Q(radiotherapy_planned=True)),
+            cohort_text="cases with radiotherapy in the decision to treat, alone or with other treatment",
         ),
     )
 }
-
-
-def first_whole_spine_mri() -> Subquery:
-    """When the case's first whole-spine MRI was performed (NULL if none): uses the scan's case_id index."""
-    scans = Scan.objects.filter(case=OuterRef("pk"), modality=Modality.MRI_WHOLE_SPINE, performed_at__isnull=False)
-    return Subquery(scans.order_by("performed_at").values("performed_at")[:1])
 
 
 def measure_cases(measure: Measure, *, period: Period, filters: Filters, now: dt.datetime) -> QuerySet[Any]:
     # QuerySet[Any]: the annotations below are filtered and ordered on by callers, which the
     # django-stubs plugin cannot see through a QuerySet[Case].
     """The cohort of a measure, each case annotated with clock_start, due, stopped_at and result."""
-    start = measure.start_field
-    cases = Case.objects.filter(
-        measure.cohort,
-        filters.cases(),
-        **{f"{start}__gte": period.starts_at, f"{start}__lt": period.ends_before},
+    cases = (
+        Case.objects.filter(measure.cohort, filters.cases())
+        .annotate(clock_start=measure.start)
+        .filter(clock_start__gte=period.starts_at, clock_start__lt=period.ends_before)
     )
     if measure.key != MeasureKey.RT_24H:
-        cases = cases.annotate(first_mri=first_whole_spine_mri())
-    return cases.annotate(
-        clock_start=F(start), due=due_expression(measure.target, start), stopped_at=measure.stop()
-    ).annotate(
+        # Only an MRI since the clock start stops the clock (cases.clocks.first_whole_spine_mri).
+        cases = cases.annotate(first_mri=first_whole_spine_mri_at())
+    return cases.annotate(due=due_expression(measure.target, "clock_start"), stopped_at=measure.stop()).annotate(
         result=SqlCase(
             When(stopped_at__lte=F("due"), then=Value(Result.MET.value)),
             When(stopped_at__isnull=False, then=Value(Result.BREACH.value)),
@@ -224,7 +236,7 @@ def measure_report(measure: Measure, *, period: Period, filters: Filters, now: d
     zone = local_zone()
     rows = (
         measure_cases(measure, period=period, filters=filters, now=now)
-        .annotate(month=TruncMonth(measure.start_field, tzinfo=zone))
+        .annotate(month=TruncMonth("clock_start", tzinfo=zone))
         .order_by()
         .values("month", "result")
         .annotate(n=Count("pk"))

@@ -20,10 +20,12 @@ LAYERS = {
     "cases": 2,
     "mdt": 3,
     "referrals": 4,  # the front door, below the apps that add its reminders and its audit section
+    "live": 4,  # the meeting itself, live: the shared screen, attendance as it happens, time per case
     "reminders": 5,
     "reports": 5,
     "integrations": 5,  # the FHIR API, the PAS feed, the national datasets (docs/integration.md)
     "signin": 5,  # single sign-on and the second factor: needs accounts (roles) and mdt (Member)
+    "letters": 5,  # patients' own letters: the decision (mdt), the needs (cases), the print machinery (mdt)
     "home": 6,
 }
 EXEMPT = ("migrations",)

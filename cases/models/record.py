@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Coalesce, Upper
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -43,6 +43,7 @@ from core.concurrency import Versioned
 from core.fields import LimitedTextField
 from core.timezones import local_day
 
+CLOCK_START_SQL = Coalesce("suspected_diagnosis_at", "referred_at")  # the MRI clocks' start (cases.clocks)
 # A time typed a little ahead of the server's clock is not "in the future".
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
@@ -285,21 +286,21 @@ class Case(Versioned):
             # The case changelist and worklists filter on status and sort by referral time.
             models.Index(fields=["status", "-referred_at"], name="case_status_referred_idx"),
             models.Index(fields=["-referred_at", "-id"], name="case_referred_order_idx"),
-            # The dashboard's late clocks and the sweep's "MRI not performed": open cases only (a few
-            # thousand of a region's hundred thousand), by clock start. The condition is spelled as
-            # CaseQuerySet.open() spells it, so the planner can prove the query implies it.
+            # The dashboard's late clocks and the sweep's "MRI not performed": open cases by clock start; the
+            # condition spelled as CaseQuerySet.open() spells it, so the planner can prove the query implies it.
             models.Index(
-                fields=["presentation", "suspected_diagnosis_at"],
+                F("presentation"),
+                CLOCK_START_SQL,
                 name="case_open_clock_start_idx",
                 condition=~Q(status=CaseStatus.CLOSED),
             ),
-            models.Index(
-                fields=["treatment_modality", "decision_to_treat_at"],
+            models.Index(  # radiotherapy in any plan, not yet started (cases.selectors.could_be_late)
+                fields=["decision_to_treat_at"],
                 name="case_open_rt_idx",
-                condition=~Q(status=CaseStatus.CLOSED) & Q(treatment_start_at__isnull=True),
+                condition=~Q(status=CaseStatus.CLOSED) & Q(radiotherapy_started_at__isnull=True),
             ),
             # The reports' cohorts: a period of clock starts, per measure (reports.measures).
-            models.Index(fields=["presentation", "suspected_diagnosis_at"], name="case_suspected_at_idx"),
+            models.Index(F("presentation"), CLOCK_START_SQL, name="case_suspected_at_idx"),
             models.Index(fields=["treatment_modality", "decision_to_treat_at"], name="case_decision_to_treat_idx"),
         ]
         constraints = [

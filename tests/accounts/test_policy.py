@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from accounts import policy
+from accounts import context_processors, policy
 from accounts.choices import MemberRole
 from tests.factories import ScanFactory, UserFactory, no_role_user, read_only_user, team_user
 from tests.referrals.makers import referrer_user
@@ -45,6 +45,10 @@ EXPECTED: dict[str, list[str]] = {
     "can_record_decision": [*ALL_ROLES, "superuser"],
     "can_record_urgent_decision": ["oncologist", "spinal_surgeon"],
     "can_sign_decision": ["oncologist", "spinal_surgeon", "radiologist"],  # the consultants who decide treatment
+    "can_follow_meeting": [*ALL_ROLES, "inactive_oncologist", "auditor", "no_role", "superuser"],
+    "can_drive_any_meeting": [*COORDINATORS, "superuser"],
+    "can_check_in": ALL_ROLES,
+    "can_review_standard_of_care": ["oncologist", "spinal_surgeon"],
     "can_complete_any_follow_up": [*COORDINATORS, "superuser"],
     "can_review_scan": [*REVIEWERS, "superuser"],
     "can_score": [*CLINICIANS, "superuser"],
@@ -61,6 +65,9 @@ EXPECTED: dict[str, list[str]] = {
     "can_approve_referrers": [*COORDINATORS, "superuser"],
     "can_resolve_feed_conflict": [*COORDINATORS, "superuser"],
     "can_export_dataset": [*COORDINATORS, "superuser"],
+    "can_record_communication_needs": [*ALL_ROLES, "superuser"],
+    "can_write_patient_letter": [*ALL_ROLES, "superuser"],
+    "can_release_patient_letter": CLINICIANS,
 }
 
 
@@ -139,7 +146,7 @@ def test_only_the_named_clinicians_sign_and_signing_roles_are_one_set():
 def test_a_template_sees_the_checks_as_can_and_an_unknown_name_is_not_allowed(rf):
     request = rf.get("/")
     request.user = team_user("u_onc", MemberRole.ONCOLOGIST)
-    can = policy.checks(request)["can"]
+    can = context_processors.checks(request)["can"]
 
     assert can["record_urgent_decision"] is True and can["build_agenda"] is False and can["is_clinician"] is True
     with pytest.raises(KeyError):
@@ -151,6 +158,6 @@ def test_anonymous_visitors_are_allowed_nothing(rf):
 
     request = rf.get("/")
     request.user = AnonymousUser()
-    can = policy.checks(request)["can"]
+    can = context_processors.checks(request)["can"]
 
     assert not any(can[name] for name in policy.CHECKS)

@@ -32,6 +32,8 @@ from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from integrations.models import ApiClient, FeedConflict, FeedMessage
 from integrations.services import api_client_issue
+from letters.models import FormatTask, PatientLetter
+from live.models import Trial
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun, PrintedDocument
 from referrals.choices import Status
 from referrals.models import Referral
@@ -97,13 +99,21 @@ RULES: list[tuple[str, str]] = [
     (r"meetings/|meetings/<int:meeting_id>/(|agenda\.pdf|calendar\.ics|outcomes\.pdf)", PAGE),
     (r"meetings/<int:meeting_id>/items/<int:item_id>/decision/|decisions/<int:decision_id>/amend/", DECISION_FORM),
     (r"meetings/<int:meeting_id>/(items/|attendance/).*", ACTION),
+    (r"meetings/<int:meeting_id>/live/(|state/)|meetings/<int:meeting_id>/standard-of-care/", PAGE),
+    (r"meetings/<int:meeting_id>/standard-of-care/<int:item_id>/", ACTION),
+    (r"decisions/<int:decision_id>/(delivery|trials)/record/", ACTION),
+    (r"decisions/<int:decision_id>/(delivery|trials)/", PAGE),
+    (r"meetings/<int:meeting_id>/live/(start|step|recording|outcome|check-in|confirm|end)/", ACTION),
     (r"decisions/<int:decision_id>/(|letter\.pdf)", PAGE),
     (r"documents/<int:document_id>/status/", PAGE),
     (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/(complete|cancel)/", ACTION),
     (r"follow-ups/", PAGE),
     (r"accounts/keepalive/", PAGE),
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
-    (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf|referrals/)", REPORT),
+    (
+        r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf|referrals/|meeting-time/|delivery/)",
+        REPORT,
+    ),
     (r"reminders/<int:reminder_id>/(done|snooze)/", ACTION),
     (r"refer/sign-up/|refer/sign-up/sent/|refer/confirm/<str:uidb64>/<str:token>/", REFER_PUBLIC),
     (r"refer/", REFER_HOME),
@@ -116,6 +126,11 @@ RULES: list[tuple[str, str]] = [
     (r"referrals/<int:referral_id>/advice/", REFERRAL_ADVICE),
     (r"referrals/<int:referral_id>/(take|accept|decline)/", ACTION),
     (r"datasets/<int:year>/<int:month>/(cosd\.csv|quality/)", DATASET),
+    (r"patients/<int:patient_id>/communication/", PAGE),  # a GET shows them; saving checks the policy
+    (r"letters/|letters/<int:letter_id>/(|letter\.pdf|large-print\.pdf|letter\.html)", PAGE),
+    (r"information-sheet/|information-sheet\.pdf|information-sheet-large-print\.pdf", PAGE),
+    (r"decisions/<int:decision_id>/patient-letter/|letters/<int:letter_id>/release/", ACTION),
+    (r"letters/tasks/<int:task_id>/done/", ACTION),
 ]
 
 # What follows "admin/<app>/<model>/" -> the admin action it is.
@@ -153,6 +168,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "referrals.referral": VIEW,  # every change is a service, on the referral's page
         "integrations.apiclient": None,  # API tokens are the superuser's
         "integrations.*": VIEW,  # the PAS feed's messages and conflicts: read, and settled by an action
+        "live.trial": EDIT,  # the local list of open trials
     },
     "read_only": {
         "cases.*": VIEW,
@@ -166,6 +182,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "referrals.*": VIEW,
         "integrations.apiclient": None,
         "integrations.*": VIEW,
+        "live.*": VIEW,
     },
 }
 
@@ -312,7 +329,10 @@ def world() -> dict[str, Any]:
         model="cases.patient", object_id=patient.pk, patient=patient, field="family_name",
         record_value=CANARY_FAMILY, feed_value="Other", message=feed_message,
     )  # fmt: skip
+    Trial.objects.create(name="Walk trial")  # the workspace's list of open trials
     document = PrintedDocument.objects.create(kind=PrintedDocument.Kind.AGENDA, object_id=meeting.pk, digest="0" * 64)
+    letter = PatientLetter.objects.create(decision=signed, body=f"Dear {CANARY_GIVEN},", created_by=chair)
+    task = FormatTask.objects.create(letter=letter, need=FormatTask.Need.BRAILLE)
     return {
         "referral": referral,
         "signed_decision": signed,
@@ -326,6 +346,8 @@ def world() -> dict[str, Any]:
         "reminder": reminder,
         "document": document,
         "assessment": assessment,
+        "letter": letter,
+        "task": task,
         "users": users,
     }
 
@@ -370,6 +392,8 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         "follow_up_id": world["follow_up"].pk,
         "reminder_id": world["reminder"].pk,
         "document_id": world["document"].pk,
+        "letter_id": world["letter"].pk,
+        "task_id": world["task"].pk,
         "kind": ScoreKind.SINS,
         "measure": "mri_24h",
         "year": 2026,

@@ -132,6 +132,35 @@ WRITES: dict[str, frozenset[str]] = {
     "accept": frozenset({"coordinator"}),  # accepting registers the case: the coordinators
     "decline": frozenset({"coordinator"}),
     "report-referrals": READ,
+    # The live meeting (names are not namespaced: "start" is also the patient letter's, below by address).
+    "page": READ,
+    "state": READ,
+    "meetings/<int:meeting_id>/live/start/": frozenset({"coordinator"}),  # driving the screen: coordinators
+    "recording": frozenset({"coordinator"}),
+    "end": frozenset({"coordinator"}),
+    "outcome": frozenset({"coordinator", "clinician"}),  # the outcome service's rule: whoever records decisions
+    "check-in": frozenset({"coordinator", "clinician"}),  # oneself, an active team member
+    "standard-of-care": READ,
+    "standard-of-care-change": frozenset(),  # a lead clinician (oncologist or spinal surgeon); none in the walk
+    "delivery": READ,
+    "delivery-record": frozenset({"coordinator", "clinician"}),
+    "trials": READ,
+    "trials-record": frozenset({"coordinator", "clinician"}),
+    "delivery-report": READ,
+    "time-report": READ,
+    # Patients' letters.
+    "needs": frozenset({"coordinator", "clinician"}),
+    "decisions/<int:decision_id>/patient-letter/": frozenset({"coordinator", "clinician"}),
+    "list": READ,
+    "letter": frozenset({"coordinator", "clinician"}),
+    "release": frozenset({"clinician"}),  # a clinician who may sign decisions
+    "pdf": READ,
+    "pdf-large": READ,
+    "html": READ,
+    "task-done": frozenset({"coordinator"}),
+    "sheet": READ,
+    "sheet-pdf": READ,
+    "sheet-pdf-large": READ,
 }
 
 # Admin actions (the changelist's drop-down), by name: which roles may run them. Deleting is the
@@ -161,7 +190,8 @@ def row_total() -> int:
 
 
 def route_name(route: Any) -> str:
-    return route.name or route.template
+    """The route's name, or its address where WRITES classifies it by address (a name two apps share)."""
+    return route.template if route.template in WRITES else (route.name or route.template)
 
 
 def site_routes() -> list[Any]:

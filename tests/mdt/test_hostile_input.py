@@ -206,3 +206,19 @@ def test_nobody_rewrites_a_record_from_its_history_page(client, who, admin_user)
     assert response.status_code == 403
     patient.refresh_from_db()
     assert patient.family_name == "Corrected" and patient.history.count() == 2
+
+
+@pytest.mark.hazard("HAZ-046")
+def test_every_admin_with_history_has_the_read_only_history_pages():
+    # A model admin built on simple-history's own class would offer "revert to this version" again.
+    from django.contrib import admin
+    from simple_history.admin import SimpleHistoryAdmin
+
+    from core.admin import SafeHistoryAdmin
+
+    plain = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, SimpleHistoryAdmin) and not isinstance(model_admin, SafeHistoryAdmin)
+    ]
+    assert plain == [], "use core.admin.SafeHistoryAdmin for these"

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from cases.choices import Modality, PrimarySite
+from cases.models import Case
 from reports.measures import MEASURES, Filters, MeasureKey, measure_report
 from reports.periods import Period
 from tests.factories import (
@@ -80,11 +81,30 @@ def test_the_cohort_is_by_local_date_of_the_clock_start_both_ends_included():
     assert counts("mri_24h", dt.date(2026, 4, 1), dt.date(2026, 6, 30)) == (2, 0, 0)
 
 
-def test_other_presentations_and_cases_without_a_clock_start_are_not_in_the_mri_24h_cohort():
+def test_other_presentations_are_not_in_the_mri_24h_cohort():
     metastases_case(local(2026, 6, 1, 9))
-    mscc_case(None)
 
     assert counts("mri_24h") == (0, 0, 0)
+
+
+@pytest.mark.hazard("HAZ-030")
+def test_a_case_without_a_suspicion_time_is_counted_from_its_referral_as_the_dashboard_assumes():
+    # The dashboard's clock starts at the referral, flagged "start assumed"; the audit counts the same
+    # clock, so a case with the time left blank is a breach here too, not missing from the audit.
+    mscc_case(None, referred_at=local(2026, 6, 1, 9))
+    week = metastases_case(None, referred_at=local(2026, 6, 1, 9), mri_at=local(2026, 6, 2, 9))
+    Case.objects.filter(pk=week.pk).update(treatment_plan_agreed_at=local(2026, 6, 3, 9))
+
+    assert counts("mri_24h") == (0, 1, 0)
+    assert counts("mri_plan_1w") == (1, 0, 0)
+
+
+@pytest.mark.hazard("HAZ-030")
+def test_an_mri_performed_before_the_clock_start_does_not_meet_the_target():
+    start = local(2026, 6, 10, 9, 0)
+    mscc_case(start, mri_at=start - dt.timedelta(days=20))  # an old staging scan: the new clock still runs
+
+    assert counts("mri_24h") == (0, 1, 0)
 
 
 # MRI and plan within 1 week ---------------------------------------------------------------------
@@ -135,6 +155,20 @@ def test_radiotherapy_exactly_24_hours_after_the_decision_is_met_and_a_minute_la
     radiotherapy_case(NOW - dt.timedelta(hours=2))  # not started, pending
 
     assert counts("rt_24h") == (1, 2, 1)
+
+
+@pytest.mark.hazard("HAZ-030")
+def test_radiotherapy_in_a_combined_plan_is_audited_from_its_first_fraction():
+    decided = local(2026, 6, 1, 9)
+    radiotherapy_case(
+        decided,
+        treatment_modality="surgery",
+        radiotherapy_planned=True,
+        radiotherapy_started_at=decided.replace(hour=20),
+    )
+    radiotherapy_case(decided, treatment_modality="surgery", radiotherapy_planned=True)  # never started: breach
+
+    assert counts("rt_24h") == (1, 1, 0)
 
 
 def test_other_treatment_modalities_are_not_in_the_radiotherapy_cohort():
