@@ -4,6 +4,7 @@ coordinator is alerted, triages and advises; the referrer reads the advice and i
 coordinator accepts, which makes the case; the MDT decides; the referrer opens the outcome letter.
 Every page passes axe-core and fits a 390 px phone."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -122,8 +123,15 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     assert referral.reference in sent[REFERRER_EMAIL].subject and "Thomas" not in sent[REFERRER_EMAIL].body
     assert "New MSCC referral" in sent[mscc.email].subject and "(neurology)" in sent[mscc.email].subject
 
-    # 5. The coordinator triages from the inbox and gives advice.
+    # 5. Ninety minutes on, nobody has answered: the coordinator's dashboard shows the advice clock at risk.
+    Referral.objects.filter(pk=referral.pk).update(submitted_at=referral.submitted_at - dt.timedelta(minutes=90))
     sign_in(page, base, "priya", "Dashboard")
+    heading = page.get_by_role("heading", name="Referrals: advice or plan at risk or breached")
+    late = page.locator("section", has=heading)
+    expect(late.get_by_role("row", name=re.compile(referral.reference))).to_contain_text("At risk")
+    journey.check("dashboard: a referral at risk", "referral-dashboard")
+
+    # 6. The coordinator triages from the inbox and gives advice.
     page.get_by_role("link", name="Referrals", exact=True).click()
     expect(page.get_by_role("heading", name="Referrals: triage inbox")).to_be_visible()
     journey.check("triage inbox", "referral-inbox")
@@ -141,7 +149,7 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     page.get_by_role("button", name="Give the advice").click()
     expect(page.get_by_text("Advice recorded.")).to_be_visible()
 
-    # 6. The referrer reads the advice and its letter.
+    # 7. The referrer reads the advice and its letter.
     sweep()
     assert any("Advice on MSCC referral" in m.subject for m in mail.outbox)
     sign_in(page, base, REFERRER_EMAIL, "Referrals from Riverside General Hospital")
@@ -154,7 +162,7 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     page.get_by_role("button", name="Send message").click()
     expect(page.get_by_text("Message sent.")).to_be_visible()
 
-    # 7. The coordinator accepts: the case is made from the referral, listed for the MDT.
+    # 8. The coordinator accepts: the case is made from the referral, listed for the MDT.
     sign_in(page, base, "priya", "Dashboard")
     page.goto(f"{base}/referrals/{referral.pk}/")
     expect(page.get_by_text("Images now on image exchange.")).to_be_visible()
@@ -165,7 +173,7 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     expect(page.get_by_text(referral.reference).first).to_be_visible()  # the case shows its referral
     assert case.status == "awaiting_mdt"
 
-    # 8. The MDT decides (recorded and signed as the decision journey does), and the referrer opens the letter.
+    # 9. The MDT decides (recorded and signed as the decision journey does), and the referrer opens the letter.
     decision = Decision.objects.create(
         case=case, urgent=True, treatments=["cebrt"], intent="palliative", rationale="Radiosensitive primary.",
         recorded_by=mscc, status="signed",
