@@ -15,7 +15,7 @@ from cases.clocks import target
 from mdt.models import Decision
 from referrals.choices import OPEN_STATUSES, Status
 from referrals.clocks import ADVICE, PLAN, ReferralClock, advice_clock, earliest_at_risk, plan_clock
-from referrals.models import Advice, Referral
+from referrals.models import Advice, DutyShift, Referral
 
 
 def _neuro_q() -> Q:
@@ -141,3 +141,9 @@ def outcome_decisions(referral: Referral) -> list[Decision]:
     return list(
         Decision.objects.filter(case_id=referral.case_id, status=Decision.Status.SIGNED).order_by("decided_at", "id")
     )
+
+
+def on_duty(now: dt.datetime | None = None) -> list[DutyShift]:
+    """The coordinators on duty now (the rota), earliest ending first; empty: nobody is."""
+    now = now or timezone.now()
+    return list(DutyShift.objects.on_duty(now).select_related("coordinator").order_by("ends_at", "id"))

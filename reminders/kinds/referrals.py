@@ -4,8 +4,11 @@ started triage by the advice clock's at-risk point), the referrer's acknowledgem
 
 The emails leave the app, so they name the referral by its reference and organisation only: no
 patient name, NHS number, hospital number or clinical text (the neurology flag says only "treat it as
-an emergency"). "The MSCC coordinator on duty": the app has no rota, so every active MSCC coordinator
-is alerted; with none, the MDT coordinators, so an alert is never dropped for want of a recipient.
+an emergency"). The alert goes to the coordinators on duty when it is made (referrals.models.rota: an
+active account and an active coordinator's role); with nobody on duty, to every active MSCC coordinator;
+with none, to the MDT coordinators, so an alert is never dropped for want of a recipient. Exactly once per
+referral and level, whoever it went to: a rota changed later sends nothing again. The escalation goes to
+every MSCC and MDT coordinator, on duty or not.
 """
 
 import datetime as dt
@@ -19,7 +22,7 @@ from cases.clocks import target
 from mdt.models import Member
 from referrals.choices import Status
 from referrals.clocks import ADVICE, advice_clock
-from referrals.models import Advice, Referral
+from referrals.models import Advice, DutyShift, Referral
 from reminders.kinds.base import Kind, Run, local
 from reminders.models import Reminder
 
@@ -33,7 +36,8 @@ def _coordinators(run: Run, *, escalate: bool) -> list[int]:
     mscc = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
     if escalate:
         return sorted(set(mscc) | set(run.users_with_roles(Member.Role.MDT_COORDINATOR)))
-    return mscc or run.users_with_roles(Member.Role.MDT_COORDINATOR)
+    on_duty = sorted(set(DutyShift.objects.on_duty(run.now).values_list("coordinator_id", flat=True)))
+    return on_duty or mscc or run.users_with_roles(Member.Role.MDT_COORDINATOR)
 
 
 def derive_new(run: Run) -> Iterator[Reminder]:
@@ -48,12 +52,15 @@ def derive_new(run: Run) -> Iterator[Reminder]:
             .order_by()
             .values_list("pk", "submitted_at")
         )
+        recipients: list[int] | None = None  # looked up once per level, and only when something is due
         for referral_id, submitted_at in rows:
             assert submitted_at is not None  # submitted_at__lte filters out drafts
             due_at = submitted_at if level == ALERT else advice_target.at_risk_from(submitted_at)
             if due_at > run.now:
                 continue
-            for user_id in _coordinators(run, escalate=level == NOT_SEEN):
+            if recipients is None:
+                recipients = _coordinators(run, escalate=level == NOT_SEEN)
+            for user_id in recipients:
                 yield run.new(
                     NEW,
                     recipient_id=user_id,

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from cases.models import Case
 from mdt.models import Decision, Member
-from referrals.models import Referral
+from referrals.models import DutyShift, Referral
 from reminders.sweep import sweep
 from tests.e2e.browser import Journey
 from tests.factories import team_user
@@ -48,6 +48,11 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     mscc.first_name, mscc.last_name = "Priya", "Shah"
     mscc.set_password(PASSWORD)
     mscc.save()
+    team_user("dayshift", Member.Role.MSCC_COORDINATOR)  # not on duty tonight: not alerted
+    now = timezone.now()
+    DutyShift.objects.create(
+        coordinator=mscc, starts_at=now - dt.timedelta(hours=2), ends_at=now + dt.timedelta(hours=10)
+    )
     base = live_server.url
     journey = Journey(page, tmp_path)
 
@@ -115,7 +120,7 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     expect(page.get_by_role("heading", name=f"Referral {referral.reference}")).to_be_visible()
     assert referral.gaps_at_submission == ["steroid_time"]
 
-    # 4. The sweep acknowledges the referrer and alerts the MSCC coordinator: reference only.
+    # 4. The sweep acknowledges the referrer and alerts the MSCC coordinator on duty: reference only.
     mail.outbox.clear()
     sweep()
     sent = {message.to[0]: message for message in mail.outbox}
@@ -134,6 +139,7 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     # 6. The coordinator triages from the inbox and gives advice.
     page.get_by_role("link", name="Referrals", exact=True).click()
     expect(page.get_by_role("heading", name="Referrals: triage inbox")).to_be_visible()
+    expect(page.locator("#on-duty")).to_contain_text("On duty for new referrals: Priya Shah until")
     journey.check("triage inbox", "referral-inbox")
     page.get_by_role("link", name=referral.reference).click()
     page.get_by_role("button", name="Start triage").click()
