@@ -23,6 +23,7 @@ from mdt.models import Member
 from referrals.choices import Status
 from referrals.clocks import ADVICE, advice_clock
 from referrals.models import Advice, DutyShift, Referral
+from referrals.models.organisations import is_work_email
 from reminders.kinds.base import Kind, Run, local
 from reminders.models import Reminder
 
@@ -77,22 +78,29 @@ def new_open(now: dt.datetime) -> Q:
 
 
 def derive_acknowledgement(run: Run) -> Iterator[Reminder]:
-    """Submitted referrals whose referrer has an account and no acknowledgement yet."""
+    """Submitted referrals with no acknowledgement yet: to the referrer's account, or, for a referral taken
+    by phone from someone with no account, to the email address they gave when it is a work address
+    (REFERRER_EMAIL_DOMAINS; the model refuses any other, and this checks again in case the list changed)."""
     reminded = Reminder.objects.filter(referral=OuterRef("pk"), kind=ACKNOWLEDGEMENT)
+    by_account = Q(referrer__isnull=False, referrer__is_active=True)
+    by_email = Q(referrer__isnull=True, by_phone=True) & ~Q(referrer_email="")
     rows = (
         Referral.objects.submitted()
-        .filter(referrer__isnull=False, referrer__is_active=True, submitted_at__lte=run.now)
+        .filter(by_account | by_email, submitted_at__lte=run.now)
         .filter(~Exists(reminded))
         .order_by()
-        .values_list("pk", "referrer_id", "submitted_at")
+        .values_list("pk", "referrer_id", "referrer_email", "submitted_at")
     )
-    for referral_id, user_id, submitted_at in rows:
+    for referral_id, user_id, email, submitted_at in rows:
         assert submitted_at is not None
+        if user_id is None and not is_work_email(email):
+            continue
         yield run.new(
             ACKNOWLEDGEMENT,
             recipient_id=user_id,
+            recipient_email="" if user_id else email,
             due_at=submitted_at,
-            key=f"referral-ack:{referral_id}:{user_id}",
+            key=f"referral-ack:{referral_id}:{user_id or 'email'}",
             referral_id=referral_id,
         )
 
@@ -145,6 +153,8 @@ def service_path(reminder: Reminder) -> str:
 
 
 def referrer_path(reminder: Reminder) -> str:
+    if reminder.recipient_id is None:  # no account yet: the way to one (then they see their hospital's referrals)
+        return reverse("refer:sign-up")
     return reverse("refer:detail", args=[reminder.referral_id]) if reminder.referral_id else reverse("refer:home")
 
 
