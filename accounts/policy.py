@@ -98,6 +98,34 @@ def can_sign_decision(user: Any) -> bool:
     return role is not None and role_may_sign(role)
 
 
+def can_follow_meeting(user: Any) -> bool:
+    """Follow a meeting on its live screen: anyone who may read the meeting's page (signed in, not a referrer)."""
+    return bool(user is not None and user.is_authenticated) and not is_referrer(user)
+
+
+def can_drive_any_meeting(user: Any) -> bool:
+    """Drive any meeting's live screen (start, next, back, jump, end) and confirm who is present: coordinators."""
+    return is_coordinator(user)
+
+
+def can_drive_meeting(user: Any, chair_id: int | None) -> bool:
+    """Drive this meeting's live screen: a coordinator, or the meeting's chair (`Member` id) while active."""
+    if can_drive_any_meeting(user):
+        return True
+    member = member_of(user)
+    return bool(member is not None and member.active and chair_id is not None and member.pk == chair_id)
+
+
+def can_check_in(user: Any) -> bool:
+    """Mark oneself present on a meeting's live screen (a coordinator confirms it): an active team member."""
+    return _active_role(user) is not None
+
+
+def can_review_standard_of_care(user: Any) -> bool:
+    """List a case as reviewed against an agreed standard of care (no full discussion): a lead clinician."""
+    return _active_role(user) in URGENT_DECISION_ROLES
+
+
 def can_complete_any_follow_up(user: Any) -> bool:
     """Complete or cancel anyone's follow-up (a coordinator's task); owners complete their own."""
     return bool(user.has_perm("mdt.change_followup"))
@@ -291,6 +319,10 @@ CHECKS: dict[str, Check] = {
             can_record_decision,
             can_record_urgent_decision,
             can_sign_decision,
+            can_follow_meeting,
+            can_drive_any_meeting,
+            can_check_in,
+            can_review_standard_of_care,
             can_complete_any_follow_up,
             can_review_scan,
             can_score,

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cases",
     "mdt",
     "referrals",
+    "live",
     "reminders",
     "accounts",
     "reports",
@@ -174,6 +175,8 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
 # A reviewer can take back a scan review (marked by mistake) for this long after marking it; later,
 # the review stands (a coordinator corrects it in the workspace, with history).
 SCAN_UNREVIEW_MINUTES = env_int("SCAN_UNREVIEW_MINUTES", 15, minimum=1)
+# How often a follower's live meeting screen asks whether the shared screen changed (live/).
+LIVE_POLL_MS = env_int("LIVE_POLL_MS", 2000, minimum=250)
 # The MDT's name and contact details, printed on outcome letters as the sender.
 MDT_SERVICE_NAME = env_str("MDT_SERVICE_NAME", "Spinal metastases MDT")
 MDT_SERVICE_ADDRESS = env_str("MDT_SERVICE_ADDRESS")

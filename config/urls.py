@@ -25,6 +25,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("", include("cases.urls")),
     path("", include("mdt.urls")),
+    path("", include("live.urls")),
     path("", include("reminders.urls")),
     path("", include("reports.urls")),
     path("", include("integrations.urls")),

@@ -20,6 +20,7 @@ LAYERS = {
     "cases": 2,
     "mdt": 3,
     "referrals": 4,  # the front door, below the apps that add its reminders and its audit section
+    "live": 4,  # the meeting itself, live: the shared screen, attendance as it happens, time per case
     "reminders": 5,
     "reports": 5,
     "integrations": 5,  # the FHIR API, the PAS feed, the national datasets (docs/integration.md)

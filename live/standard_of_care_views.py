@@ -1,0 +1,67 @@
+"""The standard-of-care page of a meeting: which listed cases a lead clinician reviewed against an
+agreed protocol instead of a full discussion, and the lead clinicians' forms to list or withdraw one."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import policy
+from accounts.services import access_record_many
+from core.forms import errors_text
+from live.models import StandardOfCare
+from live.standard_of_care import standard_of_care_record, standard_of_care_withdraw
+from mdt.models import AgendaItem, Meeting
+
+
+@never_cache
+@require_GET
+def standard_of_care_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404("No such meeting")
+    items = list(
+        meeting.items.exclude(status=AgendaItem.Status.WITHDRAWN)
+        .select_related("case__patient", "case__responsible_clinician")
+        .order_by("position", "id")
+    )
+    reviews = {
+        review.item_id: review
+        for review in StandardOfCare.objects.filter(item__meeting=meeting, withdrawn_at__isnull=True).select_related(
+            "recorded_by"
+        )
+    }
+    access_record_many(user=request.user, cases=[(i.case.patient_id, i.case_id) for i in items], kind="agenda")
+    lead = policy.can_review_standard_of_care(request.user)
+    rows = [
+        (item, reviews.get(item.pk), lead and item.case.responsible_clinician_id in (None, request.user.pk))
+        for item in items
+    ]
+    return render(
+        request,
+        "live/standard_of_care.html",
+        {"meeting": meeting, "rows": rows, "open": meeting.status not in ("concluded", "cancelled")},
+    )
+
+
+@require_POST
+def standard_of_care_change(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    if not AgendaItem.objects.filter(pk=item_id, meeting_id=meeting_id).exists():
+        raise Http404("No such agenda item")
+    try:
+        if request.POST.get("action") == "withdraw":
+            standard_of_care_withdraw(item_id=item_id, user=request.user)
+            messages.success(request, "Back to a full discussion.")
+        else:
+            standard_of_care_record(
+                item_id=item_id,
+                user=request.user,
+                protocol=request.POST.get("protocol", ""),
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, "Listed as standard of care: the live screen's Next passes over it.")
+    except ValidationError as exc:
+        messages.error(request, errors_text(exc))
+    return redirect("live:standard-of-care", meeting_id)

@@ -1,0 +1,247 @@
+"""The live meeting's pages: the shared screen, its state for the followers, and the driver's actions.
+
+Followers never hold a web worker: their screens (static/js/live.js) ask `live_state` every
+couple of seconds with If-None-Match, and get a 304 from one query unless something changed;
+then the panel's HTML comes in the same answer. Actions are POST-only and redirect back to the
+live page, with a message naming the rule when one refuses.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import policy
+from accounts.services import access_record
+from core.forms import add_service_errors, errors_text
+from core.timezones import local_day
+from live import selectors, services
+from live.models import LiveSession
+from live.selectors import LiveView
+from mdt.forms.decisions import DecisionForm, OutcomeForm, follow_up_formset
+from mdt.models import Meeting
+
+
+def _poll_ms() -> int:
+    """How often a follower's screen asks whether anything changed (milliseconds; LIVE_POLL_MS)."""
+    return int(settings.LIVE_POLL_MS)
+
+
+def _follower(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def checked(request: HttpRequest, meeting_id: int, **kwargs: Any) -> HttpResponse:
+        if not policy.can_follow_meeting(request.user):
+            raise PermissionDenied("Only the service's staff follow a meeting.")
+        return view(request, meeting_id, **kwargs)
+
+    return checked
+
+
+def _from_item(request: HttpRequest) -> int | None:
+    value = request.POST.get("from_item", "")
+    return int(value) if value.isdigit() else None
+
+
+def _panel_context(request: HttpRequest, view: LiveView) -> dict[str, Any]:
+    user = request.user
+    member = policy.member_of(user)
+    driver = policy.can_drive_meeting(user, view.meeting.chair_id)
+    checked_in = member is not None and any(c.member_id == member.pk for c in view.check_ins)
+    return {
+        "live": view,
+        "meeting": view.meeting,
+        "session": view.session,
+        "current": view.block,
+        "decision": view.decision,
+        "driver": driver,
+        "can_confirm": policy.can_drive_any_meeting(user),
+        "may_check_in": policy.can_check_in(user) and not checked_in,
+        "checked_in": checked_in,
+    }
+
+
+def _seen(request: HttpRequest, view: LiveView) -> None:
+    """Who saw which patient: recorded when the panel shows a case (not on every poll)."""
+    if view.block is not None:
+        case = view.block.item.case
+        access_record(user=request.user, patient_id=case.patient_id, case_id=case.pk, kind="agenda")
+
+
+@never_cache
+@require_GET
+@_follower
+def live_state(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """304 while nothing changed (one query); else the panel's HTML with its new ETag."""
+    tag = selectors.state_tag(meeting_id)
+    if tag is None:
+        raise Http404("No such meeting")
+    if request.headers.get("If-None-Match") == tag:
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        view = selectors.live_view(meeting_id)
+        _seen(request, view)
+        response = HttpResponse(render_to_string("live/_panel.html", _panel_context(request, view), request=request))
+    response["ETag"] = tag
+    return response
+
+
+def _page(request: HttpRequest, meeting_id: int, forms: dict[str, Any] | None = None) -> HttpResponse:
+    tag = selectors.state_tag(meeting_id)
+    if tag is None:
+        raise Http404("No such meeting")
+    view = selectors.live_view(meeting_id)
+    _seen(request, view)
+    context = _panel_context(request, view)
+    session = view.session
+    recording = bool(session and not session.ended and session.phase == LiveSession.Phase.RECORDING)
+    if context["driver"] and recording and view.block is not None:
+        context.update(forms or _outcome_forms(view))
+    context.update({"etag": tag, "poll_ms": _poll_ms(), "recording": recording})
+    return render(request, "live/live.html", context)
+
+
+def _first_initial(item: Any) -> dict[str, Any]:
+    """As the outcome page: the responsible clinician and the presenter named, when they may sign."""
+    people = [getattr(item.case.responsible_clinician, "member", None), item.presenter]
+    named = [m.pk for m in people if m is not None and policy.role_may_sign(m.role)]
+    return {"responsible": list(dict.fromkeys(named)), "patient_preferences_considered": "yes"}
+
+
+def _outcome_forms(view: LiveView, posted: Any = None) -> dict[str, Any]:
+    """The outcome page's forms (mdt.forms.decisions), for the case on the screen."""
+    assert view.block is not None
+    item, current = view.block.item, view.decision
+    initial = DecisionForm.initial_from(current) if current else _first_initial(item)
+    return {
+        "form": DecisionForm(posted, initial=initial),
+        "follow_ups": follow_up_formset(posted, not_before=local_day(item.meeting.starts_at)),
+        "outcome": OutcomeForm(posted if posted and posted.get("action") in ("not_discussed", "withdrawn") else None),
+    }
+
+
+@never_cache
+@require_GET
+@_follower
+def live_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    return _page(request, meeting_id)
+
+
+def live_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """POST only; a missing meeting is a 404; a refused rule is a message on the live page."""
+
+    @wraps(view)
+    @require_POST
+    def wrapper(request: HttpRequest, meeting_id: int) -> HttpResponse:
+        if not Meeting.objects.filter(pk=meeting_id).exists():
+            raise Http404("No such meeting")
+        try:
+            return view(request, meeting_id)
+        except ValidationError as exc:
+            messages.error(request, errors_text(exc))
+            return redirect("live:page", meeting_id)
+
+    return wrapper
+
+
+@live_action
+def live_start(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    services.live_start(meeting_id=meeting_id, user=request.user)
+    return redirect("live:page", meeting_id)
+
+
+@live_action
+def live_step(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    to_item = request.POST.get("to_item", "")
+    services.live_step(
+        meeting_id=meeting_id,
+        user=request.user,
+        action=request.POST.get("action", ""),
+        from_item_id=_from_item(request),
+        to_item_id=int(to_item) if to_item.isdigit() else None,
+    )
+    return redirect("live:page", meeting_id)
+
+
+@live_action
+def live_recording(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    if request.POST.get("action") == "cancel":
+        services.live_cancel_recording(meeting_id=meeting_id, user=request.user)
+    else:
+        services.live_recording(meeting_id=meeting_id, user=request.user, from_item_id=_from_item(request))
+    return redirect("live:page", meeting_id)
+
+
+@live_action
+def live_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The outcome of the case on the screen: the outcome page's forms and services, from the live screen."""
+    meeting = Meeting.objects.only("chair_id").get(pk=meeting_id)
+    if not policy.can_drive_meeting(request.user, meeting.chair_id):
+        raise PermissionDenied("Only a coordinator or the meeting's chair drives the live screen.")
+    action = request.POST.get("action", "save")
+    if action in ("not_discussed", "withdrawn"):
+        services.live_record_item_outcome(
+            meeting_id=meeting_id,
+            user=request.user,
+            from_item_id=_from_item(request),
+            status=action,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(
+            request, "Outcome recorded: " + ("not discussed." if action == "not_discussed" else "withdrawn.")
+        )
+        return redirect("live:page", meeting_id)
+    view = selectors.live_view(meeting_id)
+    if view.block is None:
+        raise ValidationError({"item": "No case is on the screen."})
+    forms = _outcome_forms(view, request.POST)
+    form, follow_ups = forms["form"], forms["follow_ups"]
+    if form.is_valid() and follow_ups.is_valid():
+        try:
+            services.live_record_decision(
+                meeting_id=meeting_id,
+                user=request.user,
+                from_item_id=_from_item(request),
+                data=form.to_input(follow_ups),
+                loaded_version=form.cleaned_data.get("loaded_version"),
+            )
+        except ValidationError as exc:
+            if "item" in getattr(exc, "error_dict", {}):
+                raise
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Decision for {view.block.item.case.patient.mrn} saved: awaiting sign-off.")
+            return redirect("live:page", meeting_id)
+    return _page(request, meeting_id, forms)
+
+
+@live_action
+def live_check_in(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    services.live_check_in(meeting_id=meeting_id, user=request.user)
+    messages.success(request, "You are marked present: a coordinator confirms it.")
+    return redirect("live:page", meeting_id)
+
+
+@live_action
+def live_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    member = request.POST.get("member", "")
+    if not member.isdigit():
+        raise ValidationError({"member": "Choose whose attendance to confirm."})
+    services.live_confirm(
+        meeting_id=meeting_id, user=request.user, member_id=int(member), present=request.POST.get("present") != "0"
+    )
+    return redirect("live:page", meeting_id)
+
+
+@live_action
+def live_end(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    services.live_end(meeting_id=meeting_id, user=request.user)
+    messages.success(request, "The live meeting has ended. The time spent on each case is on the meeting's page.")
+    return redirect("live:page", meeting_id)

@@ -1,0 +1,101 @@
+"""The live meeting in two real Chromiums at once: the coordinator drives, a clinician follows.
+
+The clinician's screen is never reloaded (a marker set in its window survives every change): it
+follows the case, shows "outcome being recorded" and then the result, and the quorum as the
+coordinator confirms who is present; when it loses the server it says so.
+"""
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from mdt.models import Decision
+from tests.e2e.browser import Journey, sign_in
+from tests.live.makers import room
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-demo-password"
+FOLLOW = 8000  # ms: a follower's screen changes within a few polls
+
+
+@pytest.fixture
+def fast_polling(settings):
+    settings.LIVE_POLL_MS = 500
+
+
+def _still_the_same_page(page) -> None:
+    assert page.evaluate("window.liveMarker") == "not reloaded"
+
+
+@pytest.mark.hazard("HAZ-120")
+@pytest.mark.hazard("HAZ-121")
+def test_a_clinicians_screen_follows_the_coordinator_through_a_live_meeting(
+    live_server, browser: Browser, tmp_path, fast_polling
+):
+    r = room(3, password=PASSWORD)
+    base = live_server.url
+    live_url = f"{base}/meetings/{r.meeting.pk}/live/"
+    coordinator = browser.new_context().new_page()
+    clinician = browser.new_context().new_page()
+    drive, follow = Journey(coordinator, tmp_path), Journey(clinician, tmp_path)
+
+    # The coordinator opens the live screen from the meeting's page and starts.
+    sign_in(coordinator, base, "live_coordinator", PASSWORD)
+    coordinator.goto(f"{base}/meetings/{r.meeting.pk}/")
+    coordinator.get_by_role("link", name="Live screen").click()
+    coordinator.get_by_role("button", name="Start the meeting on the live screen").click()
+    expect(coordinator.locator(".live-patient-name")).to_have_text("GRIFFITHS, Alys")
+
+    # The clinician joins and marks themselves present; from here their page is never reloaded.
+    sign_in(clinician, base, "live_oncologist", PASSWORD)
+    clinician.goto(live_url)
+    expect(clinician.locator(".live-patient-name")).to_have_text("GRIFFITHS, Alys")
+    clinician.get_by_role("button", name="I am here: mark me present").click()
+    expect(clinician.get_by_text("You marked yourself present.")).to_be_visible()
+    clinician.evaluate("window.liveMarker = 'not reloaded'")
+    expect(clinician.locator(".live-quorum")).to_contain_text("no oncologist")
+
+    # The coordinator sees the check-in arrive and confirms it; the clinician's quorum line follows.
+    coordinator.get_by_role("button", name="Confirm Oncologist Jones").click(timeout=FOLLOW)
+    expect(coordinator.locator(".live-present")).to_contain_text("Oncologist Jones")
+    expect(clinician.locator(".live-quorum")).to_have_text(
+        "Not quorate: no spinal surgeon, no radiologist confirmed present.", timeout=FOLLOW
+    )
+
+    # Next case: the clinician's screen moves with it.
+    coordinator.get_by_role("button", name="Next case").click()
+    expect(clinician.locator(".live-patient-name")).to_have_text("BOWEN, Sian", timeout=FOLLOW)
+    expect(clinician.get_by_role("heading", name="Case 2 of 3")).to_be_visible()
+    _still_the_same_page(clinician)
+
+    # The coordinator records the outcome from the live screen: "being recorded", then the result.
+    coordinator.get_by_role("button", name="Record the outcome").click()
+    expect(clinician.locator(".live-recording")).to_contain_text(
+        "Outcome being recorded for BOWEN, Sian", timeout=FOLLOW
+    )
+    drive.check("the live screen, recording an outcome", shot="live-coordinator")
+    follow.check("the live screen, following", shot="live-follower")
+    coordinator.get_by_label("Conventional radiotherapy (cEBRT)").check()
+    coordinator.get_by_label("Palliative: local control and symptom relief").check()
+    coordinator.get_by_label("Rationale").fill("Radiosensitive primary, stable spine: radiotherapy alone.")
+    coordinator.get_by_label("Oncologist Jones (Oncologist)").check()
+    coordinator.get_by_label("Surgeon Jones (Spinal surgeon)").check()
+    coordinator.get_by_role("button", name="Save the outcome").click()
+    expect(coordinator.get_by_text("saved: awaiting sign-off")).to_be_visible()
+    expect(clinician.locator(".live-result")).to_contain_text(
+        "Radiosensitive primary, stable spine: radiotherapy alone.", timeout=FOLLOW
+    )
+    assert Decision.objects.get(agenda_item=r.items[1]).recorded_by == r.coordinator
+    _still_the_same_page(clinician)
+    follow.check("the live screen, the outcome recorded", shot="live-result")
+
+    # Jump to the last case.
+    coordinator.get_by_label("Jump to case").select_option(label=f"3. PRYCE, Owain · MRN {r.items[2].case.patient.mrn}")
+    coordinator.get_by_role("button", name="Go").click()
+    expect(clinician.locator(".live-patient-name")).to_have_text("PRYCE, Owain", timeout=FOLLOW)
+    _still_the_same_page(clinician)
+
+    # The clinician's connection drops: the screen says it is not up to date, and greys out the case.
+    clinician.route("**/live/state/", lambda route: route.abort())
+    expect(clinician.get_by_text("This screen is not up to date.")).to_be_visible(timeout=FOLLOW)
+    expect(clinician.locator("#live-panel.live-is-stale")).to_have_count(1)

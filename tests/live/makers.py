@@ -1,0 +1,47 @@
+"""A meeting happening now, with its agenda and team, for the live meeting's tests."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from cases.choices import CaseStatus
+from mdt.models import AgendaItem, Meeting, Member
+from tests.factories import CaseFactory, PatientFactory, coordinator_user, meeting, team_user
+
+NAMES = [("Griffiths", "Alys"), ("Bowen", "Sian"), ("Pryce", "Owain"), ("Rees", "Megan"), ("Morgan", "Huw")]
+
+
+@dataclass
+class Room:
+    meeting: Meeting
+    items: list[AgendaItem]
+    coordinator: Any
+    oncologist: Any
+    surgeon: Any
+    radiologist: Any
+
+
+def room(cases: int = 3, *, started_minutes_ago: int = 5, password: str | None = None, prefix: str = "") -> Room:
+    """A meeting that started a few minutes ago, `cases` cases listed in order, and its core team."""
+    starts = timezone.now() - dt.timedelta(minutes=started_minutes_ago, seconds=len(prefix))
+    held = meeting(starts)
+    items = []
+    for position, (family, given) in enumerate(NAMES[:cases], start=1):
+        case = CaseFactory(patient=PatientFactory(family_name=family, given_name=given), status=CaseStatus.AWAITING_MDT)
+        items.append(
+            AgendaItem.objects.create(meeting=held, case=case, position=position, question=f"Plan for {given}?")
+        )
+    people = {
+        "coordinator": coordinator_user(f"{prefix}live_coordinator"),
+        "oncologist": team_user(f"{prefix}live_oncologist", Member.Role.ONCOLOGIST),
+        "surgeon": team_user(f"{prefix}live_surgeon", Member.Role.SPINAL_SURGEON),
+        "radiologist": team_user(f"{prefix}live_radiologist", Member.Role.RADIOLOGIST),
+    }
+    for user in people.values():
+        user.first_name, user.last_name = user.username.rsplit("_", 1)[1].title(), "Jones"
+        if password:
+            user.set_password(password)
+        user.save()
+    return Room(meeting=held, items=items, **people)
