@@ -184,6 +184,33 @@ def can_resend_reminder(user: Any) -> bool:
     return bool(user.has_perm("reminders.resend_reminder"))
 
 
+# Patients' own letters (letters/) and the communication needs they meet (cases.CommunicationNeeds).
+
+
+def can_record_communication_needs(user: Any) -> bool:
+    """Record a patient's communication needs (formats, interpreter, carer copy, address for letters)."""
+    return is_coordinator(user) or is_clinician(user)
+
+
+def can_write_patient_letter(user: Any) -> bool:
+    """Draft and edit a patient's own letter from an MDT decision (plain language, safety-netting)."""
+    return is_coordinator(user) or is_clinician(user)
+
+
+def can_release_patient_letter(user: Any) -> bool:
+    """Release a patient's letter after reviewing it: the clinicians who may sign decisions."""
+    return can_sign_decision(user)
+
+
+def may_release_letter_for(user: Any, *, decision_status: str) -> bool:
+    """Release this letter: one who may release letters, once the decision it explains is signed off."""
+    return can_release_patient_letter(user) and decision_status == SIGNED_DECISION
+
+
+# `mdt.Decision.Status.SIGNED`, as a string: accounts sits below mdt.
+SIGNED_DECISION = "signed"
+
+
 # The front door (referrals): referrers, clinicians at referring hospitals, see their own
 # organisation's referrals and nothing else. That is enforced in one place:
 # `accounts.middleware.ReferrerConfinementMiddleware` lets a referrer reach only the pages in the
@@ -339,6 +366,9 @@ CHECKS: dict[str, Check] = {
             can_approve_referrers,
             can_resolve_feed_conflict,
             can_export_dataset,
+            can_record_communication_needs,
+            can_write_patient_letter,
+            can_release_patient_letter,
         ],
     )
 }

@@ -34,13 +34,15 @@ def patient_with_cases(*, patient_id: int) -> Patient:
         .prefetch_related(Prefetch("scans", queryset=scans))
         .order_by("-referred_at", "-id")
     )
-    return Patient.objects.prefetch_related(Prefetch("cases", queryset=cases)).get(pk=patient_id)
+    # The communication needs with the patient: the banner flags them (cases/_communication_flag.html).
+    patients = Patient.objects.select_related("communication_needs")
+    return patients.prefetch_related(Prefetch("cases", queryset=cases)).get(pk=patient_id)
 
 
 def case_detail(*, case_id: int) -> Case:
     """The case with everything its page and its summary (scores, NOMS, clocks) read: three queries."""
     return (
-        Case.objects.select_related("patient", "responsible_clinician")
+        Case.objects.select_related("patient__communication_needs", "responsible_clinician")
         .prefetch_related(*SUMMARY_PREFETCH)
         .get(pk=case_id)
     )

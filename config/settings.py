@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reports",
     "signin",
     "integrations",
+    "letters",
     "home",
 ]
 
@@ -182,6 +183,13 @@ MDT_SERVICE_NAME = env_str("MDT_SERVICE_NAME", "Spinal metastases MDT")
 MDT_SERVICE_ADDRESS = env_str("MDT_SERVICE_ADDRESS")
 MDT_SERVICE_PHONE = env_str("MDT_SERVICE_PHONE")
 MDT_SERVICE_EMAIL = env_str("MDT_SERVICE_EMAIL")
+# The 24-hour number printed in the safety-netting box of every patient letter and on the
+# information sheet: who a patient calls, day or night, with warning signs of cord compression.
+# Set per deployment; a letter cannot be released while it is empty (letters.services).
+# The demo (DEBUG) prints a number from the range Ofcom keeps for drama, never a real line.
+PATIENT_SAFETY_NET_PHONE = env_str("PATIENT_SAFETY_NET_PHONE", "01632 960000" if DEBUG else "")
+# Who answers that number, as the patient should ask for them (e.g. "the acute oncology service").
+PATIENT_SAFETY_NET_NAME = env_str("PATIENT_SAFETY_NET_NAME", "the MSCC coordinator")
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script here reads the CSRF cookie: forms carry the token
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
@@ -353,6 +361,8 @@ if BANK_HOLIDAYS not in ("ENG", "WLS", "SCT", "NIR", "none"):
     raise ImproperlyConfigured(
         f"BANK_HOLIDAYS={BANK_HOLIDAYS!r} must be ENG (England and Wales), WLS, SCT, NIR or none"
     )
+# Patients' letters: the reading-level target with its source (letters.readability).
+PATIENT_LETTERS_FILE = Path(env_str("PATIENT_LETTERS_FILE", str(BASE_DIR / "config" / "patient_letters.toml")))
 # A periodic run older than this makes /healthz report the scheduler as stale.
 PERIODIC_STALE_AFTER_SECONDS = env_int("PERIODIC_STALE_AFTER_SECONDS", 5 * 60, minimum=60)
 

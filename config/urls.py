@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("reports.urls")),
     path("", include("integrations.urls")),
+    path("", include("letters.urls")),
     path("", include("home.urls")),
 ]

@@ -49,10 +49,11 @@ def layout(html: str) -> "weasyprint.Document":
     return weasyprint.HTML(string=html, url_fetcher=_no_fetching()).render(stylesheets=[stylesheet])
 
 
-def render_html(html: str) -> tuple[bytes, int]:
-    """The PDF of a printable page, and its number of pages."""
+def render_html(html: str, *, tagged: bool = False) -> tuple[bytes, int]:
+    """The PDF of a printable page, and its number of pages. `tagged`: with the structure (headings,
+    paragraphs, lists, reading order) a screen reader follows, for documents patients read."""
     document = layout(html)
-    pdf = document.write_pdf()
+    pdf = document.write_pdf(pdf_tags=True) if tagged else document.write_pdf()
     assert pdf is not None
     return pdf, len(document.pages)
 

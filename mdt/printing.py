@@ -46,6 +46,8 @@ class Source:
     # What the document shows that changes with time alone, as of now: the clocks' states. Part of
     # the digest, so a clock turning "at risk" or "breached" rebuilds the document at once.
     live: str = ""
+    # A tagged PDF (core.pdf.render_html): the patient's letter and the information sheet.
+    tagged: bool = False
 
 
 def _agenda(meeting_id: int, page_url: str, now: dt.datetime | None = None) -> Source:
@@ -120,8 +122,13 @@ SOURCES: dict[str, Callable[[int, str], Source]] = {
 }
 
 
+def register_source(kind: str, make: Callable[[int, str], Source]) -> None:
+    """A document of an app above this one (the patient's letter): built, kept and served as these are."""
+    SOURCES[kind] = make
+
+
 def source(kind: str, object_id: int, page_url: str = "") -> Source:
-    """Raises the model's DoesNotExist for a missing meeting or decision."""
+    """Raises the model's DoesNotExist for a missing meeting, decision or letter."""
     return SOURCES[kind](object_id, page_url)
 
 
@@ -201,7 +208,7 @@ def build(document_id: int) -> None:
     started = time.monotonic()
     try:
         doc = source(document.kind, document.object_id, document.page_url)
-        pdf, pages = render_html(html_of(doc, now=timezone.now()))
+        pdf, pages = render_html(html_of(doc, now=timezone.now()), tagged=doc.tagged)
     except Exception as exc:
         log.error("document build failed: id=%s kind=%s error=%s", document.pk, document.kind, type(exc).__name__)
         PrintedDocument.objects.filter(pk=document_id).update(status=Status.FAILED, error=type(exc).__name__)

@@ -128,7 +128,9 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     # As cases.summary.SUMMARY_PREFETCH, with the reviewer's role for the readiness check.
     assessments = Assessment.objects.select_related("assessed_by", "scan").latest_first()
     return (
-        meeting.items.select_related("case__patient", "case__responsible_clinician", "presenter__user", "added_by")
+        meeting.items.select_related(
+            "case__patient__communication_needs", "case__responsible_clinician", "presenter__user", "added_by"
+        )
         .prefetch_related(
             Prefetch("case__scans", queryset=scans),
             Prefetch("case__assessments", queryset=assessments),

@@ -25,6 +25,7 @@ LAYERS = {
     "reports": 5,
     "integrations": 5,  # the FHIR API, the PAS feed, the national datasets (docs/integration.md)
     "signin": 5,  # single sign-on and the second factor: needs accounts (roles) and mdt (Member)
+    "letters": 5,  # patients' own letters: the decision (mdt), the needs (cases), the print machinery (mdt)
     "home": 6,
 }
 EXEMPT = ("migrations",)

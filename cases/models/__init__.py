@@ -7,6 +7,7 @@ from cases.models.assessments import (
     TokuhashiAssessment,
     TomitaAssessment,
 )
+from cases.models.communication import CommunicationNeeds
 from cases.models.record import (
     CLOCK_SKEW,
     Case,
@@ -23,6 +24,7 @@ __all__ = [
     "AssessmentQuerySet",
     "Case",
     "CaseQuerySet",
+    "CommunicationNeeds",
     "Patient",
     "PatientQuerySet",
     "Scan",

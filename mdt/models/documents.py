@@ -14,6 +14,12 @@ class PrintedDocument(models.Model):
         AGENDA = "agenda", "Agenda pack"
         OUTCOMES = "outcomes", "Meeting outcomes"
         LETTER = "letter", "Outcome letter"
+        # Registered by the letters app (mdt.printing.register_source): the patient's own letter and
+        # the information sheet, each in standard and large print.
+        PATIENT_LETTER = "patient_letter", "Patient's letter"
+        PATIENT_LETTER_LARGE = "patient_letter_large", "Patient's letter, large print"
+        INFO_SHEET = "info_sheet", "Information sheet"
+        INFO_SHEET_LARGE = "info_sheet_large", "Information sheet, large print"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Waiting for the print worker"

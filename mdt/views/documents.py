@@ -5,6 +5,7 @@ built never holds up anyone's page. The progress page polls `document_status` (s
 and opens the PDF when it is ready.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -12,14 +13,14 @@ from django.views.decorators.cache import never_cache
 
 from accounts.services import access_record_many
 from mdt import printing
-from mdt.models import Decision, Meeting, PrintedDocument
+from mdt.models import PrintedDocument
 
 
 def serve(request: HttpRequest, kind: str, object_id: int, page_url: str = "") -> HttpResponse:
     try:
         source = printing.source_for_digest(kind, object_id, page_url)
-    except (Meeting.DoesNotExist, Decision.DoesNotExist) as exc:
-        raise Http404("No such meeting or decision") from exc
+    except ObjectDoesNotExist as exc:  # the meeting, decision or letter the document prints
+        raise Http404("No such document") from exc
     document = printing.document_for(kind, object_id, source, page_url)
     if document.ready and document.pdf is not None:
         access_record_many(user=request.user, cases=source.patients_and_cases, kind="pdf_download")

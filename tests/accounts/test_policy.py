@@ -64,6 +64,9 @@ EXPECTED: dict[str, list[str]] = {
     "can_approve_referrers": [*COORDINATORS, "superuser"],
     "can_resolve_feed_conflict": [*COORDINATORS, "superuser"],
     "can_export_dataset": [*COORDINATORS, "superuser"],
+    "can_record_communication_needs": [*ALL_ROLES, "superuser"],
+    "can_write_patient_letter": [*ALL_ROLES, "superuser"],
+    "can_release_patient_letter": CLINICIANS,
 }
 
 

@@ -33,6 +33,7 @@ from cases.models import Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from integrations.models import ApiClient, FeedConflict, FeedMessage
 from integrations.services import api_client_issue
+from letters.models import FormatTask, PatientLetter
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun, PrintedDocument
 from referrals.choices import Status
 from referrals.models import DutyShift, Referral
@@ -120,6 +121,11 @@ RULES: list[tuple[str, str]] = [
     (r"referrals/<int:referral_id>/advice/", REFERRAL_ADVICE),
     (r"referrals/<int:referral_id>/(take|accept|decline)/", ACTION),
     (r"datasets/<int:year>/<int:month>/(cosd\.csv|quality/)", DATASET),
+    (r"patients/<int:patient_id>/communication/", PAGE),  # a GET shows them; saving checks the policy
+    (r"letters/|letters/<int:letter_id>/(|letter\.pdf|large-print\.pdf|letter\.html)", PAGE),
+    (r"information-sheet/|information-sheet\.pdf|information-sheet-large-print\.pdf", PAGE),
+    (r"decisions/<int:decision_id>/patient-letter/|letters/<int:letter_id>/release/", ACTION),
+    (r"letters/tasks/<int:task_id>/done/", ACTION),
 ]
 
 # What follows "admin/<app>/<model>/" -> the admin action it is.
@@ -321,6 +327,8 @@ def world() -> dict[str, Any]:
         record_value=CANARY_FAMILY, feed_value="Other", message=feed_message,
     )  # fmt: skip
     document = PrintedDocument.objects.create(kind=PrintedDocument.Kind.AGENDA, object_id=meeting.pk, digest="0" * 64)
+    letter = PatientLetter.objects.create(decision=signed, body=f"Dear {CANARY_GIVEN},", created_by=chair)
+    task = FormatTask.objects.create(letter=letter, need=FormatTask.Need.BRAILLE)
     return {
         "referral": referral,
         "signed_decision": signed,
@@ -334,6 +342,8 @@ def world() -> dict[str, Any]:
         "reminder": reminder,
         "document": document,
         "assessment": assessment,
+        "letter": letter,
+        "task": task,
         "users": users,
     }
 
@@ -378,6 +388,8 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         "follow_up_id": world["follow_up"].pk,
         "reminder_id": world["reminder"].pk,
         "document_id": world["document"].pk,
+        "letter_id": world["letter"].pk,
+        "task_id": world["task"].pk,
         "kind": ScoreKind.SINS,
         "measure": "mri_24h",
         "year": 2026,

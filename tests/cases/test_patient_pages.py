@@ -326,8 +326,9 @@ def test_it_shows_a_case_in_a_constant_number_of_queries(client, django_assert_m
     # one query each, with users), user permissions, group permissions, member (navbar)
     # + access record (INSERT); the MDT's panel: decisions (+ sign-offs, follow-ups when there are decisions)
     # and open follow-ups; the timeline's MDT sources: agenda items, decisions, sign-offs, follow-ups;
-    # the referral panel: the referrals the case came from
-    with django_assert_max_num_queries(20):
+    # the referral panel: the referrals the case came from; the letters' panel: decisions with their
+    # patient letters; the timeline's letters sources: communication needs, patient letters
+    with django_assert_max_num_queries(23):
         response = client.get(reverse("case-detail", args=[case.pk]))
 
     assert response.status_code == 200
