@@ -83,7 +83,7 @@ def can_mark_prepared(user: Any) -> bool:
 
 
 def can_record_decision(user: Any) -> bool:
-    """Record an outcome in the meeting, mark an item not discussed or withdrawn, amend a signed decision."""
+    """Record an outcome in the meeting, mark an item not discussed or withdrawn, amend a decision, its delivery."""
     return bool(user.has_perm("mdt.add_decision"))
 
 

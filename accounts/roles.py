@@ -84,6 +84,10 @@ ROLES: dict[str, Role] = {
                 "integrations.view_feedconflict",
                 "integrations.resolve_feedconflict",
                 "integrations.export_dataset",  # the national datasets hold NHS numbers: coordinators only
+                # The live meeting: the local list of open trials matched to the agenda's cases.
+                "live.add_trial",
+                "live.change_trial",
+                "live.view_*",
             }
         ),
         # Team membership is the superuser's; the periodic-run record is the scheduler's.
@@ -126,6 +130,7 @@ ROLES: dict[str, Role] = {
                 "accounts.view_signinrecord",
                 "reports.view_report",
                 "referrals.view_*",
+                "live.view_*",
                 "integrations.view_feedmessage",
                 "integrations.view_feedconflict",
             }

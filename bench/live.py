@@ -41,10 +41,12 @@ def setup_data(cases: int, followers: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from accounts.roles import assign_role
+    from cases.models import Patient
     from mdt.models import AgendaItem, Meeting, Member
-    from tests.factories import CaseFactory, MemberFactory, UserFactory
+    from tests.factories import CaseFactory, MemberFactory, PatientFactory, UserFactory
 
     call_command("migrate", verbosity=0)
+    PatientFactory.reset_sequence(Patient.objects.count() + 1)  # a second run adds patients after the first's
     roles = [Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON, Member.Role.RADIOLOGIST, Member.Role.NURSE_SPECIALIST]
 
     def user(name: str, role: str) -> str:

@@ -13,7 +13,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from mdt.models import AgendaItem, Meeting, Member
+from cases.choices import EsccGradeChoice
+from mdt.models import AgendaItem, Decision, Meeting, Member, Treatment
 
 
 class LiveSession(models.Model):
@@ -136,3 +137,132 @@ class StandardOfCare(models.Model):
 
     def __str__(self) -> str:
         return f"Item {self.item_id}: standard of care ({self.protocol})"
+
+
+class Delivery(models.Model):
+    """What was actually delivered of one treatment an MDT decision chose, and when; or why it was not."""
+
+    class Reason(models.TextChoices):
+        PATIENT_CHOICE = "patient_choice", "The patient's choice"
+        DETERIORATION = "deterioration", "Deterioration"
+        DEATH = "death", "The patient died"
+        NEW_INFORMATION = "new_information", "New clinical information changed the plan"
+        OTHER = "other", "Another reason (in the note)"
+
+    class Source(models.TextChoices):
+        TEAM = "team", "Entered by the team"
+        FEED = "feed", "From a hospital feed"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="deliveries")
+    treatment = models.CharField(max_length=40, choices=Treatment.choices)
+    delivered_on = models.DateField("delivered on", null=True, blank=True)
+    reason = models.CharField("why not delivered", max_length=30, choices=Reason.choices, blank=True)
+    note = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TEAM)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "treatment"],
+                name="delivery_once_per_treatment",
+                violation_error_message="This treatment's delivery is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=(Q(delivered_on__isnull=False) & Q(reason=""))
+                | (Q(delivered_on__isnull=True) & ~Q(reason="")),
+                name="delivery_date_or_reason",
+                violation_error_message="Give the date it was delivered, or why it was not.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision {self.decision_id}: {self.treatment}"
+
+    @property
+    def delivered(self) -> bool:
+        return self.delivered_on is not None
+
+
+class Trial(models.Model):
+    """An open clinical trial of the service's local list, with simple eligibility rules: each rule left
+    blank admits everyone (live.trials matches them to the cases on an agenda)."""
+
+    class PreviousRadiotherapy(models.TextChoices):
+        ANY = "any", "Either"
+        REQUIRED = "required", "Required"
+        EXCLUDED = "excluded", "Excluded"
+
+    name = models.CharField(max_length=200, unique=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="e.g. the trial's registry number.")
+    open = models.BooleanField(default=True, help_text="Recruiting: matched to the cases on the agenda.")
+    primary_sites = models.JSONField(default=list, blank=True, help_text="Primary sites admitted; none: any.")
+    escc_min = models.PositiveSmallIntegerField(
+        "lowest ESCC grade", choices=EsccGradeChoice.choices, null=True, blank=True
+    )
+    escc_max = models.PositiveSmallIntegerField(
+        "highest ESCC grade", choices=EsccGradeChoice.choices, null=True, blank=True
+    )
+    sins_min = models.PositiveSmallIntegerField("lowest SINS", null=True, blank=True)
+    sins_max = models.PositiveSmallIntegerField("highest SINS", null=True, blank=True)
+    ecog_max = models.PositiveSmallIntegerField("highest ECOG", null=True, blank=True)
+    previous_radiotherapy = models.CharField(
+        "previous radiotherapy to the site", max_length=10, choices=PreviousRadiotherapy.choices, default="any"
+    )
+    contact = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(escc_min__isnull=True) | Q(escc_max__isnull=True) | Q(escc_min__lte=F("escc_max")),
+                name="trial_escc_range",
+                violation_error_message="The lowest ESCC grade cannot be above the highest.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sins_min__isnull=True) | Q(sins_max__isnull=True) | Q(sins_min__lte=F("sins_max")),
+                name="trial_sins_range",
+                violation_error_message="The lowest SINS cannot be above the highest.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrialConsideration(models.Model):
+    """What a decision records about trials: considered or not, which trial, and why not."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="trial_consideration")
+    considered = models.BooleanField("trial considered")
+    trial = models.ForeignKey(Trial, on_delete=models.PROTECT, null=True, blank=True, related_name="considerations")
+    why_not = models.TextField("why not", blank=True, help_text="Why no trial was considered, or why not entered.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(considered=False, trial__isnull=True) | Q(considered=True, trial__isnull=False),
+                name="trial_consideration_names_trial",
+                violation_error_message="Name the trial considered, or record that none was.",
+            ),
+            models.CheckConstraint(
+                condition=Q(considered=True) | ~Q(why_not=""),
+                name="trial_consideration_why_not",
+                violation_error_message="Say why no trial was considered.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Decision {self.decision_id}: trial {'considered' if self.considered else 'not considered'}"

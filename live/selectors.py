@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.summary import case_summary
 from live.models import CaseTiming, CheckIn, LiveSession, StandardOfCare
+from live.trials import TrialMatch, matches, open_trials
 from mdt.agenda import latest_mri, readiness
 from mdt.models import AgendaItem, Attendance, Decision, Meeting, Quorum, quorum_of
 from mdt.selectors import AgendaBlock, agenda_items, decisions_for_display
@@ -56,6 +57,7 @@ class LiveView:
     case_started_at: Any = None
     pending: list[CheckIn] = field(default_factory=list)
     standard_of_care: dict[int, StandardOfCare] = field(default_factory=dict)  # by agenda item id
+    trials: list[TrialMatch] = field(default_factory=list)  # the open trials against the case on the screen
 
     @property
     def current_standard(self) -> StandardOfCare | None:
@@ -64,6 +66,13 @@ class LiveView:
     @property
     def standard_items(self) -> list[tuple[AgendaItem, StandardOfCare]]:
         return [(item, self.standard_of_care[item.pk]) for item in self.order if item.pk in self.standard_of_care]
+
+    @property
+    def current_item(self) -> AgendaItem | None:
+        """The case on the screen, from the agenda's order (patient joined), while the meeting is live."""
+        if self.session is None or self.session.ended:
+            return None
+        return next((item for item in self.order if item.pk == self.session.current_item_id), None)
 
     @property
     def position(self) -> int:
@@ -96,8 +105,9 @@ def _block(meeting: Meeting, item_id: int) -> AgendaBlock | None:
     )
 
 
-def live_view(meeting_id: int) -> LiveView:
-    """Everything the panel shows, in a fixed number of queries however long the agenda."""
+def live_view(meeting_id: int, *, with_case: bool = True) -> LiveView:
+    """Everything the panel shows, in a fixed number of queries however long the agenda. Without
+    `with_case`, only the state and the room: the case's part was rendered already (live.views)."""
     meeting = Meeting.objects.select_related("chair__user").get(pk=meeting_id)
     session = LiveSession.objects.filter(meeting=meeting).first()
     order = list(
@@ -106,7 +116,7 @@ def live_view(meeting_id: int) -> LiveView:
         .order_by("position", "id")
     )
     block = decision = started = None
-    if session is not None and session.current_item_id and not session.ended:
+    if with_case and session is not None and session.current_item_id and not session.ended:
         block = _block(meeting, session.current_item_id)
         decision = (
             decisions_for_display()
@@ -120,6 +130,7 @@ def live_view(meeting_id: int) -> LiveView:
             .values_list("started_at", flat=True)
             .first()
         )
+    trials = matches(block.item.case, block.summary, open_trials()) if block is not None else []
     attendance = list(meeting.attendances.select_related("member__user").order_by("member__role", "id"))
     check_ins = list(meeting.check_ins.select_related("member__user").order_by("checked_in_at", "id"))
     present = {row.member_id for row in attendance if row.present}
@@ -137,5 +148,8 @@ def live_view(meeting_id: int) -> LiveView:
         standard_of_care={
             review.item_id: review
             for review in StandardOfCare.objects.filter(item__meeting=meeting, withdrawn_at__isnull=True)
-        },
+        }
+        if with_case
+        else {},
+        trials=trials,
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from live import reports, standard_of_care_views, views
+from live import delivery_views, reports, standard_of_care_views, views
 
 app_name = "live"
 
@@ -24,5 +24,10 @@ urlpatterns = [
         standard_of_care_views.standard_of_care_change,
         name="standard-of-care-change",
     ),
+    path("decisions/<int:decision_id>/delivery/", delivery_views.delivery_page, name="delivery"),
+    path("decisions/<int:decision_id>/delivery/record/", delivery_views.delivery_change, name="delivery-record"),
+    path("decisions/<int:decision_id>/trials/", delivery_views.trials_page, name="trials"),
+    path("decisions/<int:decision_id>/trials/record/", delivery_views.trials_change, name="trials-record"),
+    path("reports/delivery/", delivery_views.delivery_report_page, name="delivery-report"),
     path("reports/meeting-time/", reports.meeting_time_report, name="time-report"),
 ]

@@ -12,10 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,7 +26,7 @@ from accounts import policy
 from accounts.services import access_record
 from core.forms import add_service_errors, errors_text
 from core.timezones import local_day
-from live import selectors, services
+from live import selectors, services, trials
 from live.models import LiveSession
 from live.selectors import LiveView
 from mdt.forms.decisions import DecisionForm, OutcomeForm, follow_up_formset
@@ -70,9 +73,34 @@ def _panel_context(request: HttpRequest, view: LiveView) -> dict[str, Any]:
 
 def _seen(request: HttpRequest, view: LiveView) -> None:
     """Who saw which patient: recorded when the panel shows a case (not on every poll)."""
-    if view.block is not None:
-        case = view.block.item.case
-        access_record(user=request.user, patient_id=case.patient_id, case_id=case.pk, kind="agenda")
+    item = view.current_item
+    if item is not None:
+        access_record(user=request.user, patient_id=item.case.patient_id, case_id=item.case_id, kind="agenda")
+
+
+# The case's part of the panel is the same for every follower: rendered once per change (per web
+# process) and shared, so thirty followers asking at once cost one rendering, not thirty. Kept in this
+# process's memory only (never a shared cache: it holds patient details), briefly.
+_CASES = LocMemCache("live-cases", {"TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 100}})
+
+
+def _case_html(view: LiveView, tag: str, *, fresh: bool = False) -> str:
+    key = f"case:{tag}"
+    html = None if fresh else _CASES.get(key)
+    if html is None:
+        context = {"live": view, "session": view.session, "current": view.block, "decision": view.decision}
+        html = render_to_string("live/_case.html", {**context, "meeting": view.meeting})
+        _CASES.set(key, html)
+    return str(html)
+
+
+def _panel(request: HttpRequest, meeting_id: int, tag: str) -> tuple[LiveView, dict[str, Any]]:
+    """The view and the panel's context; the case's part from the shared rendering when there is one."""
+    cached = _CASES.get(f"case:{tag}")
+    view = selectors.live_view(meeting_id, with_case=cached is None)
+    context = _panel_context(request, view)
+    context["case_html"] = mark_safe(cached if cached is not None else _case_html(view, tag))  # noqa: S308 - our template's output
+    return view, context
 
 
 @never_cache
@@ -86,9 +114,9 @@ def live_state(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if request.headers.get("If-None-Match") == tag:
         response: HttpResponse = HttpResponseNotModified()
     else:
-        view = selectors.live_view(meeting_id)
+        view, context = _panel(request, meeting_id, tag)
         _seen(request, view)
-        response = HttpResponse(render_to_string("live/_panel.html", _panel_context(request, view), request=request))
+        response = HttpResponse(render_to_string("live/_panel.html", context, request=request))
     response["ETag"] = tag
     return response
 
@@ -100,6 +128,7 @@ def _page(request: HttpRequest, meeting_id: int, forms: dict[str, Any] | None = 
     view = selectors.live_view(meeting_id)
     _seen(request, view)
     context = _panel_context(request, view)
+    context["case_html"] = mark_safe(_case_html(view, tag, fresh=True))  # noqa: S308 - our template's output
     session = view.session
     recording = bool(session and not session.ended and session.phase == LiveSession.Phase.RECORDING)
     if context["driver"] and recording and view.block is not None:
@@ -179,6 +208,34 @@ def live_recording(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return redirect("live:page", meeting_id)
 
 
+def _trial_posted(request: HttpRequest) -> dict[str, str]:
+    post = request.POST
+    return {
+        key: post.get(f"trial_{key}" if key != "trial" else "trial", "") for key in ("considered", "trial", "why_not")
+    }
+
+
+def _save_outcome(request: HttpRequest, meeting_id: int, form: DecisionForm, follow_ups: Any) -> None:
+    """The decision and, with it, whether a trial was considered: one transaction (a refused trial entry
+    saves neither)."""
+    posted = _trial_posted(request)
+    with transaction.atomic():
+        decision = services.live_record_decision(
+            meeting_id=meeting_id,
+            user=request.user,
+            from_item_id=_from_item(request),
+            data=form.to_input(follow_ups),
+            loaded_version=form.cleaned_data.get("loaded_version"),
+        )
+        trials.consideration_record(
+            decision_id=decision.pk,
+            user=request.user,
+            considered=posted["considered"] == "yes",
+            trial_id=int(posted["trial"]) if posted["trial"].isdigit() else None,
+            why_not=posted["why_not"],
+        )
+
+
 @live_action
 def live_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The outcome of the case on the screen: the outcome page's forms and services, from the live screen."""
@@ -201,17 +258,11 @@ def live_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
     view = selectors.live_view(meeting_id)
     if view.block is None:
         raise ValidationError({"item": "No case is on the screen."})
-    forms = _outcome_forms(view, request.POST)
+    forms = {**_outcome_forms(view, request.POST), "trial_posted": _trial_posted(request)}
     form, follow_ups = forms["form"], forms["follow_ups"]
     if form.is_valid() and follow_ups.is_valid():
         try:
-            services.live_record_decision(
-                meeting_id=meeting_id,
-                user=request.user,
-                from_item_id=_from_item(request),
-                data=form.to_input(follow_ups),
-                loaded_version=form.cleaned_data.get("loaded_version"),
-            )
+            _save_outcome(request, meeting_id, form, follow_ups)
         except ValidationError as exc:
             if "item" in getattr(exc, "error_dict", {}):
                 raise

@@ -50,6 +50,12 @@ class Item:
     required: Callable[[AgendaItem], bool] = lambda item: True
 
 
+def _review(item: AgendaItem) -> str:
+    """A full discussion, or a review against an agreed standard of care (live.StandardOfCare)."""
+    listed = getattr(item, "standard_of_care", None)
+    return "standard of care" if listed is not None and listed.withdrawn_at is None else "full discussion"
+
+
 def _modality(item: AgendaItem) -> str:
     decision = _decision(item)
     return decision.modality if decision else ""
@@ -62,6 +68,8 @@ ITEMS: tuple[Item, ...] = (
     Item("MULTIDISCIPLINARY TEAM DISCUSSION DATE (CANCER)", "the meeting's date", lambda i: _date(i.meeting.starts_at)),
     Item("MULTIDISCIPLINARY TEAM MEETING TYPE", "first discussion, re-discussion or ratification (local codes)",
          lambda i: DISCUSSION_TYPE.get(AgendaItem.Source(i.source), "")),
+    Item("MDT REVIEW (LOCAL)", "full discussion, or reviewed against an agreed standard of care (local codes)",
+         _review),
     Item("CANCER CARE PLAN INTENT", "the decision's intent (local codes)",
          lambda i: d.intent if (d := _decision(i)) else ""),
     Item("PLANNED CANCER TREATMENT TYPE", "the decision's modality (local codes)", _modality),
@@ -97,7 +105,7 @@ def rows(year: int, month: int) -> list[Row]:
         AgendaItem.objects.filter(
             status=AgendaItem.Status.DISCUSSED, meeting__starts_at__gte=start, meeting__starts_at__lt=end
         )
-        .select_related("case__patient", "meeting")
+        .select_related("case__patient", "meeting", "standard_of_care")
         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("-decided_at", "-id")))
         .order_by("meeting__starts_at", "meeting_id", "position", "id")
     )

@@ -34,6 +34,7 @@ from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from integrations.models import ApiClient, FeedConflict, FeedMessage
 from integrations.services import api_client_issue
 from letters.models import FormatTask, PatientLetter
+from live.models import Trial
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun, PrintedDocument
 from referrals.choices import Status
 from referrals.models import DutyShift, Referral
@@ -101,6 +102,8 @@ RULES: list[tuple[str, str]] = [
     (r"meetings/<int:meeting_id>/(items/|attendance/).*", ACTION),
     (r"meetings/<int:meeting_id>/live/(|state/)|meetings/<int:meeting_id>/standard-of-care/", PAGE),
     (r"meetings/<int:meeting_id>/standard-of-care/<int:item_id>/", ACTION),
+    (r"decisions/<int:decision_id>/(delivery|trials)/record/", ACTION),
+    (r"decisions/<int:decision_id>/(delivery|trials)/", PAGE),
     (r"meetings/<int:meeting_id>/live/(start|step|recording|outcome|check-in|confirm|end)/", ACTION),
     (r"decisions/<int:decision_id>/(|letter\.pdf)", PAGE),
     (r"documents/<int:document_id>/status/", PAGE),
@@ -108,7 +111,10 @@ RULES: list[tuple[str, str]] = [
     (r"follow-ups/", PAGE),
     (r"accounts/keepalive/", PAGE),
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),
-    (r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf|referrals/|meeting-time/)", REPORT),
+    (
+        r"reports/(|breaches/<str:measure>/|measures\.csv|cases\.csv|report\.pdf|referrals/|meeting-time/|delivery/)",
+        REPORT,
+    ),
     (r"reminders/<int:reminder_id>/(done|snooze)/", ACTION),
     (r"refer/sign-up/|refer/sign-up/sent/|refer/confirm/<str:uidb64>/<str:token>/", REFER_PUBLIC),
     (r"refer/", REFER_HOME),
@@ -164,6 +170,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "referrals.dutyshift": EDIT,  # the rota of the coordinator on duty (no deleting: a shift is ended)
         "integrations.apiclient": None,  # API tokens are the superuser's
         "integrations.*": VIEW,  # the PAS feed's messages and conflicts: read, and settled by an action
+        "live.trial": EDIT,  # the local list of open trials
     },
     "read_only": {
         "cases.*": VIEW,
@@ -177,6 +184,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "referrals.*": VIEW,
         "integrations.apiclient": None,
         "integrations.*": VIEW,
+        "live.*": VIEW,
     },
 }
 
@@ -326,6 +334,7 @@ def world() -> dict[str, Any]:
         model="cases.patient", object_id=patient.pk, patient=patient, field="family_name",
         record_value=CANARY_FAMILY, feed_value="Other", message=feed_message,
     )  # fmt: skip
+    Trial.objects.create(name="Walk trial")  # the workspace's list of open trials
     document = PrintedDocument.objects.create(kind=PrintedDocument.Kind.AGENDA, object_id=meeting.pk, digest="0" * 64)
     letter = PatientLetter.objects.create(decision=signed, body=f"Dear {CANARY_GIVEN},", created_by=chair)
     task = FormatTask.objects.create(letter=letter, need=FormatTask.Need.BRAILLE)

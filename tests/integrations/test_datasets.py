@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import AccessRecord
+from live.models import StandardOfCare
 from mdt.models import AgendaItem, Decision, Meeting
 from tests.factories import CaseFactory, UserFactory, clinician_user, coordinator_user, read_only_user
 
@@ -61,6 +62,7 @@ def test_the_export_has_one_row_per_case_discussed_in_the_month_with_national_he
         first["MULTIDISCIPLINARY TEAM MEETING TYPE"] == "first"
         and table[1]["MULTIDISCIPLINARY TEAM MEETING TYPE"] == "rediscussion"
     )
+    assert first["MDT REVIEW (LOCAL)"] == "full discussion"
     assert first["CANCER CARE PLAN INTENT"] == "palliative"
     assert first["PLANNED CANCER TREATMENT TYPE"] == "radiotherapy"
     assert first["PERFORMANCE STATUS (ADULT)"] == "1"
@@ -102,3 +104,11 @@ def test_the_export_costs_a_fixed_number_of_queries(client, month, django_assert
 def test_an_impossible_month_is_404(client):
     client.force_login(coordinator_user())
     assert client.get("/datasets/2026/13/cosd.csv").status_code == 404
+
+
+def test_the_export_says_which_cases_were_reviewed_against_a_standard_of_care(client, month):
+    item = AgendaItem.objects.get(case=month["lacking"])
+    StandardOfCare.objects.create(item=item, protocol="Local protocol v1", recorded_by=UserFactory())
+    client.force_login(coordinator_user())
+    table = list(csv.DictReader(io.StringIO(client.get("/datasets/2026/10/cosd.csv").content.decode())))
+    assert [row["MDT REVIEW (LOCAL)"] for row in table] == ["full discussion", "standard of care"]

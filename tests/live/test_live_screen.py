@@ -164,6 +164,8 @@ DECISION = {
     "fu-MIN_NUM_FORMS": "0",
     "fu-MAX_NUM_FORMS": "10",
     "action": "save",
+    "trial_considered": "no",
+    "trial_why_not": "No trial open for this primary",
 }
 
 
@@ -353,3 +355,18 @@ def test_whatever_the_steps_one_listed_case_is_on_the_screen_and_its_periods_fol
         for earlier, later in itertools.pairwise(periods):
             assert earlier.ended_at == later.started_at
         transaction.set_rollback(True)
+
+
+def test_after_a_change_the_case_is_read_and_rendered_once_and_shared_by_the_next_followers():
+    r = room(2)
+    services.live_start(meeting_id=r.meeting.pk, user=r.coordinator)
+    counts = []
+    for user in (r.oncologist, r.surgeon, r.radiologist):
+        follower = Client()
+        follower.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            body = follower.get(state_url(r.meeting)).content.decode()
+        assert "GRIFFITHS, Alys" in body and "Pathway clocks" in body
+        counts.append(len(queries))
+
+    assert counts[1] == counts[2] < counts[0] - 5  # no agenda block, scans, scores or decision read again

@@ -1,0 +1,137 @@
+"""After the decision: what was delivered of each treatment it chose (and the audit's section: how often
+delivered treatment matched the MDT's decision, and why not), and which trial was considered."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts import policy
+from accounts.services import access_record
+from cases.summary import case_summary, summary_prefetch
+from core.forms import errors_text
+from live.delivery import MATCHED, NOT_MATCHED, delivery_record, delivery_report, state_of
+from live.models import Delivery, TrialConsideration
+from live.reports import PERIODS
+from live.trials import consideration_record, matches, open_trials
+from mdt.models import Decision, Treatment
+
+
+@never_cache
+@require_GET
+def delivery_page(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = get_object_or_404(
+        Decision.objects.select_related("case__patient").prefetch_related("deliveries__recorded_by"), pk=decision_id
+    )
+    access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
+    recorded = {row.treatment: row for row in decision.deliveries.all()}
+    labels = dict(Treatment.choices)
+    return render(
+        request,
+        "live/delivery.html",
+        {
+            "decision": decision,
+            "patient": decision.case.patient,
+            "rows": [(key, labels.get(key, key), recorded.get(key)) for key in decision.treatments],
+            "state": state_of(decision),
+            "reasons": Delivery.Reason.choices,
+            "today": timezone.localdate(),
+            "may_record": policy.can_record_decision(request.user) and decision.status != Decision.Status.SUPERSEDED,
+        },
+    )
+
+
+@require_POST
+def delivery_change(request: HttpRequest, decision_id: int) -> HttpResponse:
+    get_object_or_404(Decision, pk=decision_id)
+    post = request.POST
+    delivered_on = None
+    try:
+        if post.get("delivered") == "yes":
+            try:
+                delivered_on = dt.date.fromisoformat(post.get("delivered_on", ""))
+            except ValueError as exc:
+                raise ValidationError({"delivered_on": "Give the date it was delivered (day, month, year)."}) from exc
+        delivery_record(
+            decision_id=decision_id,
+            treatment=post.get("treatment", ""),
+            user=request.user,
+            delivered_on=delivered_on,
+            reason="" if delivered_on else post.get("reason", ""),
+            note=post.get("note", ""),
+        )
+        messages.success(request, "Delivery recorded.")
+    except ValidationError as exc:
+        messages.error(request, errors_text(exc))
+    return redirect("live:delivery", decision_id)
+
+
+@never_cache
+@policy.required(policy.can_view_reports)
+def delivery_report_page(request: HttpRequest) -> HttpResponse:
+    months = request.GET.get("months", "12")
+    months = months if months in PERIODS else "12"
+    now = timezone.now()
+    report = delivery_report(now - dt.timedelta(days=round(int(months) * 30.44)), now + dt.timedelta(days=1))
+    return render(
+        request,
+        "live/delivery_report.html",
+        {
+            "report": report,
+            "matched": report.states[MATCHED],
+            "not_matched": report.states[NOT_MATCHED],
+            "awaiting": report.decisions - report.states[MATCHED] - report.states[NOT_MATCHED],
+            "matched_share": report.share(MATCHED),
+            "periods": [(key, label, key == months) for key, label in PERIODS.items()],
+            "period_label": PERIODS[months],
+        },
+    )
+
+
+@never_cache
+@require_GET
+def trials_page(request: HttpRequest, decision_id: int) -> HttpResponse:
+    """Trial considered for a decision made away from the live screen (the outcome page, an urgent decision)."""
+    decisions = Decision.objects.select_related("case__patient").prefetch_related(*summary_prefetch("case__"))
+    decision = get_object_or_404(decisions, pk=decision_id)
+    access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
+    considered = TrialConsideration.objects.filter(decision=decision).select_related("trial", "recorded_by").first()
+    return render(
+        request,
+        "live/trials.html",
+        {
+            "decision": decision,
+            "patient": decision.case.patient,
+            "considered": considered,
+            "trial_posted": {
+                "considered": ("yes" if considered.considered else "no") if considered else "",
+                "trial": str(considered.trial_id or "") if considered else "",
+                "why_not": considered.why_not if considered else "",
+            },
+            "trials": matches(decision.case, case_summary(decision.case), open_trials()),
+            "may_record": policy.can_record_decision(request.user) and decision.status != Decision.Status.SUPERSEDED,
+        },
+    )
+
+
+@require_POST
+def trials_change(request: HttpRequest, decision_id: int) -> HttpResponse:
+    get_object_or_404(Decision, pk=decision_id)
+    trial = request.POST.get("trial", "")
+    try:
+        consideration_record(
+            decision_id=decision_id,
+            user=request.user,
+            considered=request.POST.get("trial_considered") == "yes",
+            trial_id=int(trial) if trial.isdigit() else None,
+            why_not=request.POST.get("trial_why_not", ""),
+        )
+        messages.success(request, "Trial consideration recorded.")
+    except ValidationError as exc:
+        messages.error(request, errors_text(exc))
+    return redirect("live:trials", decision_id)

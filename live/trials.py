@@ -1,0 +1,106 @@
+"""Clinical trials considered: the local list of open trials matched to each case on the agenda by their
+simple rules (primary site, ESCC grade, SINS, ECOG, previous radiotherapy), and what each decision records:
+trial considered yes or no, which, and why not.
+
+A rule the record cannot answer (no graded MRI, no complete SINS, no ECOG; previous radiotherapy, which
+the case record does not hold) is shown as *to check*, never taken as met.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import policy
+from cases.choices import EsccGradeChoice, PrimarySite
+from cases.models import Case
+from cases.summary import CaseSummary
+from core.history import save_as
+from live.models import Trial, TrialConsideration
+from mdt.models import Decision
+
+
+@dataclass(frozen=True)
+class TrialMatch:
+    trial: Trial
+    failed: tuple[str, ...]  # rules the case does not meet
+    unknown: tuple[str, ...]  # rules the record cannot answer
+
+    @property
+    def verdict(self) -> str:
+        if self.failed:
+            return "Not eligible"
+        return "To check" if self.unknown else "May be eligible"
+
+
+def _range(label: str, value: int | None, low: int | None, high: int | None, shown: Any = str) -> tuple[str, str]:
+    """("failed" or "unknown" or "", the reason) for a value against an inclusive range."""
+    if low is None and high is None:
+        return "", ""
+    if value is None:
+        return "unknown", f"{label} not recorded"
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"{shown(low) if low is not None else '…'} to {shown(high) if high is not None else '…'}"
+        return "failed", f"{label} {shown(value)}, the trial takes {bounds}"
+    return "", ""
+
+
+def _escc(value: int | None) -> str:
+    return EsccGradeChoice(value).label.split(":")[0] if value is not None else ""
+
+
+def match(trial: Trial, case: Case, summary: CaseSummary) -> TrialMatch:
+    """One trial's rules against one case (no query: `summary` is cases.summary.case_summary(case))."""
+    failed: list[str] = []
+    unknown: list[str] = []
+    site = case.patient.primary_site
+    if trial.primary_sites and site not in trial.primary_sites:
+        failed.append(f"primary {PrimarySite(site).label.lower() if site else 'not recorded'}, not one the trial takes")
+    escc = summary.escc_scan.escc_grade if summary.escc_scan else None
+    sins_line = summary.worst_sins
+    sins = sins_line.result.total if sins_line is not None and sins_line.result.complete else None
+    for outcome, reason in (
+        _range("ESCC grade", escc, trial.escc_min, trial.escc_max, _escc),
+        _range("SINS", sins, trial.sins_min, trial.sins_max),
+        _range("ECOG", case.ecog, None, trial.ecog_max),
+    ):
+        (failed if outcome == "failed" else unknown if outcome == "unknown" else []).append(reason)
+    if trial.previous_radiotherapy != Trial.PreviousRadiotherapy.ANY:
+        unknown.append(f"previous radiotherapy {trial.get_previous_radiotherapy_display().lower()}: check the history")
+    return TrialMatch(trial, tuple(failed), tuple(unknown))
+
+
+def matches(case: Case, summary: CaseSummary, trials: list[Trial]) -> list[TrialMatch]:
+    """Every open trial against the case: may be eligible first, then to check, then not eligible."""
+    found = [match(trial, case, summary) for trial in trials]
+    return sorted(found, key=lambda m: (bool(m.failed), bool(m.unknown), m.trial.name))
+
+
+def open_trials() -> list[Trial]:
+    return list(Trial.objects.filter(open=True).order_by("name"))
+
+
+@transaction.atomic
+def consideration_record(
+    *, decision_id: int, user: Any, considered: bool, trial_id: int | None, why_not: str = ""
+) -> TrialConsideration:
+    """Record (or correct) whether a trial was considered for the decision, which, and why not."""
+    if not policy.can_record_decision(user):
+        raise PermissionDenied("Only members of the MDT record decisions.")
+    decision = Decision.objects.select_for_update().get(pk=decision_id)
+    if decision.status == Decision.Status.SUPERSEDED:
+        raise ValidationError({"decision": "This decision was amended: record trials on the amendment."})
+    trial = Trial.objects.filter(pk=trial_id).first() if trial_id else None
+    if considered and trial is None:
+        raise ValidationError({"trial": "Choose the trial that was considered."})
+    if considered and trial is not None and not trial.open:
+        raise ValidationError({"trial": f"{trial.name} is not recruiting."})
+    if not considered and not why_not.strip():
+        raise ValidationError({"why_not": "Say why no trial was considered."})
+    row = TrialConsideration.objects.filter(decision=decision).first() or TrialConsideration(decision=decision)
+    row.considered, row.trial, row.why_not = considered, trial if considered else None, why_not.strip()
+    row.recorded_by, row.recorded_at = user, timezone.now()
+    save_as(user, row)
+    return row

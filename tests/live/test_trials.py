@@ -1,0 +1,141 @@
+"""Clinical trials considered: the open trials matched to each case by their simple rules (a rule the record
+cannot answer is "to check", never met), and the decision's record: considered yes or no, which, why not."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from cases.choices import PrimarySite
+from cases.summary import case_summary
+from live.models import Trial, TrialConsideration
+from live.trials import consideration_record, match
+from mdt.models import Decision
+from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, read_only_user
+from tests.live.makers import room
+from tests.live.test_live_screen import DECISION
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def trial():
+    return Trial.objects.create(
+        name="SPINE-RT", primary_sites=[PrimarySite.BREAST], escc_min=4, escc_max=5, sins_min=7, ecog_max=2
+    )
+
+
+def graded_case(site=PrimarySite.BREAST, escc=4, ecog=1, sins=True):
+    case = CaseFactory(patient=PatientFactory(primary_site=site), ecog=ecog)
+    ScanFactory(case=case, performed=True, escc_grade=escc)
+    if sins:
+        AssessmentFactory(case=case)  # a complete SINS of 9
+    return case
+
+
+def verdict(trial, case):
+    return match(trial, case, case_summary(case))
+
+
+def test_a_case_meeting_every_rule_may_be_eligible(trial):
+    found = verdict(trial, graded_case())
+    assert found.verdict == "May be eligible" and not found.failed and not found.unknown
+
+
+def test_a_rule_the_case_fails_makes_it_not_eligible_and_says_which(trial):
+    assert "primary prostate" in verdict(trial, graded_case(site=PrimarySite.PROSTATE)).failed[0]
+    low = verdict(trial, graded_case(escc=1))
+    assert low.verdict == "Not eligible" and "ESCC grade 1a, the trial takes 2 to 3" in low.failed
+    assert verdict(trial, graded_case(ecog=3)).failed == ("ECOG 3, the trial takes … to 2",)
+
+
+@pytest.mark.hazard("HAZ-122")
+def test_a_rule_the_record_cannot_answer_is_to_check_never_met(trial):
+    unscored = verdict(trial, graded_case(sins=False, ecog=None))
+    assert unscored.verdict == "To check"
+    assert set(unscored.unknown) == {"SINS not recorded", "ECOG not recorded"}
+    Trial.objects.filter(pk=trial.pk).update(previous_radiotherapy="excluded")
+    trial.refresh_from_db()
+    assert verdict(trial, graded_case()).verdict == "To check"  # the case record does not hold it
+
+
+def test_the_decision_records_considered_which_and_why_not(trial):
+    r = room(1)
+    made = Decision.objects.create(
+        case=r.items[0].case,
+        agenda_item=r.items[0],
+        treatments=["cebrt"],
+        intent="palliative",
+        rationale="r",
+        recorded_by=r.oncologist,
+    )
+    with pytest.raises(ValidationError, match="Choose the trial"):
+        consideration_record(decision_id=made.pk, user=r.oncologist, considered=True, trial_id=None)
+    with pytest.raises(ValidationError, match="Say why no trial was considered"):
+        consideration_record(decision_id=made.pk, user=r.oncologist, considered=False, trial_id=None)
+    with pytest.raises(PermissionDenied):
+        consideration_record(decision_id=made.pk, user=read_only_user("t_auditor"), considered=False, trial_id=None)
+    closed = Trial.objects.create(name="CLOSED-1", open=False)
+    with pytest.raises(ValidationError, match="not recruiting"):
+        consideration_record(decision_id=made.pk, user=r.oncologist, considered=True, trial_id=closed.pk)
+
+    row = consideration_record(
+        decision_id=made.pk, user=r.oncologist, considered=True, trial_id=trial.pk, why_not="Declined"
+    )
+    assert (row.considered, row.trial, row.why_not) == (True, trial, "Declined")
+
+
+def test_on_the_live_screen_the_trials_show_with_the_case_and_the_outcome_needs_the_trial_answer(client, trial):
+    r = room(1)
+    client.force_login(r.coordinator)
+    client.post(reverse("live:start", args=[r.meeting.pk]))
+    client.post(reverse("live:recording", args=[r.meeting.pk]), {"from_item": r.items[0].pk})
+    follower = Client()
+    follower.force_login(r.radiologist)
+    assert "SPINE-RT" in follower.get(reverse("live:state", args=[r.meeting.pk])).content.decode()
+    responsible = [r.oncologist.member.pk, r.surgeon.member.pk]
+    without = {k: v for k, v in DECISION.items() if not k.startswith("trial_")}
+
+    refused = client.post(
+        reverse("live:outcome", args=[r.meeting.pk]),
+        {**without, "from_item": r.items[0].pk, "responsible": responsible},
+    )
+    assert refused.status_code == 200 and "Say why no trial was considered." in refused.content.decode()
+    assert not Decision.objects.exists()  # neither the decision nor the trial answer was saved
+
+    client.post(
+        reverse("live:outcome", args=[r.meeting.pk]),
+        {
+            **without,
+            "from_item": r.items[0].pk,
+            "responsible": responsible,
+            "trial_considered": "yes",
+            "trial": trial.pk,
+        },
+    )
+    assert TrialConsideration.objects.get().trial == trial
+    assert Decision.objects.get().agenda_item == r.items[0]
+
+
+def test_a_decision_made_away_from_the_live_screen_records_its_trials_on_its_own_page(client, trial):
+    r = room(1)
+    made = Decision.objects.create(
+        case=graded_case(),
+        urgent=True,
+        treatments=["cebrt"],
+        intent="palliative",
+        rationale="r",
+        recorded_by=r.oncologist,
+    )
+    client.force_login(r.oncologist)
+    page = client.get(reverse("live:trials", args=[made.pk])).content.decode()
+    assert "SPINE-RT" in page and "May be eligible" in page and "Not recorded yet." in page
+
+    record = reverse("live:trials-record", args=[made.pk])
+    refused = client.post(record, {"trial_considered": "no"}, follow=True).content.decode()
+    assert "Say why no trial was considered." in refused
+    client.post(record, {"trial_considered": "yes", "trial": trial.pk, "trial_why_not": "Declined by the patient"})
+
+    row = TrialConsideration.objects.get()
+    assert (row.trial, row.why_not) == (trial, "Declined by the patient")
+    assert "Declined by the patient" in client.get(reverse("live:trials", args=[made.pk])).content.decode()
