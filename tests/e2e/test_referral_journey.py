@@ -228,6 +228,8 @@ def test_a_referral_taken_by_phone_acknowledges_the_callers_work_email(
     page.get_by_role("button", name="Submit the referral").click()
     referral = Referral.objects.get()
     expect(page.get_by_role("heading", name=f"Referral {referral.reference}")).to_be_visible()
+    page.goto(f"{base}/referrals/{referral.pk}/")
+    expect(page.locator("#phone-acknowledgement")).to_contain_text("is emailed to owen.jones@nhs.net")
 
     # The sweep emails the caller the reference and the way to an account; nothing about the patient.
     mail.outbox.clear()

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from referrals.services import drafts, triage
@@ -97,12 +98,15 @@ def test_the_emails_go_once_and_name_the_referral_by_reference_only(
             assert identifier not in text, identifier
 
 
-def test_a_phone_referral_with_no_email_given_acknowledges_nobody_by_email(coordinator, org, mscc):
-    makers.submitted(coordinator, organisation=org, referrer_email="")
+def test_a_phone_referral_with_no_email_given_acknowledges_nobody_by_email(coordinator, org, mscc, client):
+    referral = makers.submitted(coordinator, organisation=org, referrer_email="")
 
     derive(timezone.now())
 
     assert [k for k, _, _ in kinds()] == [NEW]
+    client.force_login(mscc)
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "No acknowledgement is emailed: the caller gave no email address." in page
 
 
 @pytest.mark.hazard("HAZ-025")
