@@ -7,6 +7,7 @@ TABLES = (
     "cases_historicalcase",
     "cases_historicalscan",
     "cases_historicalassessment",
+    "cases_historicalcommunicationneeds",
 )
 
 

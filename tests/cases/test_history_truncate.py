@@ -39,3 +39,15 @@ def test_the_new_history_tables_refuse_update_and_delete(table):
     for statement in statements:
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as c:
             c.execute(statement)
+
+
+@pytest.mark.hazard("HAZ-005")
+@pytest.mark.parametrize("table", HISTORY_TABLES)
+def test_every_history_table_refuses_update_and_delete(table):
+    # The trigger itself, for every app's history (a new app's migrations must add it: core/history_guard.py).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [f'"{table}"']
+        )
+        triggers = {row[0] for row in cursor.fetchall()}
+    assert f"{table}_append_only" in triggers

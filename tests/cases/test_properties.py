@@ -18,13 +18,15 @@ from cases import scoring
 from cases.choices import Modality, Presentation
 from cases.clocks import Clock, ClockState, case_clocks, target
 from cases.models import Case, Patient, Scan
-from tests.cases.test_scoring import SINS_OPTIONS, TOKUHASHI_OPTIONS, TOMITA_OPTIONS
+from tests.cases.scoring.test_sins import SINS_OPTIONS
+from tests.cases.scoring.test_tokuhashi import TOKUHASHI_OPTIONS
+from tests.cases.scoring.test_tomita import TOMITA_OPTIONS
 
 LONDON = ZoneInfo("Europe/London")
 UTC = dt.UTC
 HOUR = dt.timedelta(hours=1)
 
-# The published tables, as written in tests/cases/test_scoring.py from the reference.
+# The published tables, as written in tests/cases/scoring/ from the reference.
 PUBLISHED = {"sins_2010": SINS_OPTIONS, "tokuhashi_revised_2005": TOKUHASHI_OPTIONS, "tomita_2001": TOMITA_OPTIONS}
 
 

@@ -10,10 +10,11 @@ TABLES = (
     "referrals_historicalreferral",
     "referrals_historicaladvice",
     "referrals_historicalmessage",
+    "referrals_historicaldutyshift",
 )
 
 
 class Migration(migrations.Migration):
-    dependencies = [("referrals", "0003_refer_permission")]
+    dependencies = [("referrals", "0004_duty_rota")]
 
     operations = [migrations.RunPython(protect_truncate(*TABLES), unprotect_truncate(*TABLES))]
