@@ -5,9 +5,10 @@ by CLINICAL_TARGETS_FILE), never from constants here. A target in hours is a
 fixed duration; a target in days is calendar days in the service's time zone,
 so "within 1 week" from 10:00 on the Saturday before the clocks change is due
 at 10:00 local time a week later (docs/clinical-reference.md: "7 calendar days"). A target in
-working days counts Monday to Friday only (referral plans: docs/clinical-reference.md §7.1 T11):
-from a weekday it is due at the same wall-clock time that many working days later;
-from a weekend it counts from the start of Monday. Bank holidays are not known to the app.
+working days counts Monday to Friday except bank holidays (referral plans: docs/clinical-reference.md
+§7.1 T11; the bank holidays of the BANK_HOLIDAYS region, core.workdays): from a working day it is due
+at the same wall-clock time that many working days later; from a weekend or a bank holiday it counts
+from the start of the next working day.
 """
 
 import datetime as dt
@@ -25,6 +26,7 @@ from django.utils import timezone
 from cases.choices import Modality, Presentation, TreatmentModality
 from cases.models import Case
 from core.timezones import add_local_days
+from core.workdays import add_working_days
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class Target:
             # Elapsed hours: add them in UTC (adding to a local time would follow the wall clock across a change).
             return started_at.astimezone(dt.UTC) + dt.timedelta(hours=self.value)
         if self.unit == "working_days":
-            naive = _add_working_days(timezone.localtime(started_at).replace(tzinfo=None), self.value)
+            naive = add_working_days(timezone.localtime(started_at).replace(tzinfo=None), self.value)
             return timezone.make_aware(naive, timezone.get_current_timezone())
         return add_local_days(started_at, self.value)  # calendar days, on the local wall clock
 
@@ -57,18 +59,6 @@ class Target:
     def description(self) -> str:
         unit = self.unit.replace("_", " ")
         return f"{self.value} {unit[:-1] if self.value == 1 else unit}"
-
-
-def _add_working_days(start: dt.datetime, days: int) -> dt.datetime:
-    """`days` working days (Monday to Friday) after a naive local time."""
-    if start.weekday() >= 5:  # Saturday or Sunday: the clock starts at 00:00 on Monday
-        start = dt.datetime.combine(start.date() + dt.timedelta(days=7 - start.weekday()), dt.time())
-    at = start
-    while days:
-        at += dt.timedelta(days=1)
-        if at.weekday() < 5:
-            days -= 1
-    return at
 
 
 _REQUIRED = {"label", "applies_to", "starts", "stops", "value", "unit", "source", "version", "at_risk_fraction"}

@@ -354,6 +354,13 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # ------------------------------------------------------------------------------
 # NICE pathway targets: value, unit, source and version per timer key (docs/clinical-reference.md §7.1).
 CLINICAL_TARGETS_FILE = Path(env_str("CLINICAL_TARGETS_FILE", str(BASE_DIR / "config" / "clinical_targets.toml")))
+# Working days (a referral's plan clock) skip the bank holidays of this part of the UK (core.workdays):
+# ENG (England and Wales), SCT, NIR, or "none" for weekends only.
+BANK_HOLIDAYS = env_str("BANK_HOLIDAYS", "ENG")
+if BANK_HOLIDAYS not in ("ENG", "WLS", "SCT", "NIR", "none"):
+    raise ImproperlyConfigured(
+        f"BANK_HOLIDAYS={BANK_HOLIDAYS!r} must be ENG (England and Wales), WLS, SCT, NIR or none"
+    )
 # Patients' letters: the reading-level target with its source (letters.readability).
 PATIENT_LETTERS_FILE = Path(env_str("PATIENT_LETTERS_FILE", str(BASE_DIR / "config" / "patient_letters.toml")))
 # A periodic run older than this makes /healthz report the scheduler as stale.

@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
+from accounts.policy import can_see_referrals
 from cases.selectors import clocks_needing_attention, review_scope
 from mdt.models import PeriodicRun
 from mdt.selectors import awaiting_signature, my_follow_up_counts, next_meetings, pending_review_worklist
+from referrals.selectors import clocks_needing_attention as referral_clocks_needing_attention
 from reminders.selectors import my_reminders, outbox_health
 
 
@@ -23,6 +25,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "pending_review": pending_review_worklist(user=request.user),
             "pending_scope": review_scope(request.user),
             "clocks_attention": clocks_needing_attention(),
+            "referral_clocks": referral_clocks_needing_attention() if can_see_referrals(request.user) else None,
             "next_meetings": next_meetings(),
             "my_reminders": my_reminders(user_id=request.user.pk),
             "awaiting_signature": awaiting_signature(request.user),

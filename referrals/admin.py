@@ -4,11 +4,15 @@ and referrals read-only (every change to a referral goes through its services, f
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import ForeignKey, QuerySet
+from django.forms import ModelChoiceField
 from django.http import HttpRequest
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from referrals.models import Organisation, Referral, Referrer
+from accounts.policy import COORDINATOR_ROLES
+from referrals.models import DutyShift, Organisation, Referral, Referrer
 from referrals.services.signup import referrer_approve
 
 
@@ -55,3 +59,29 @@ class ReferralAdmin(SimpleHistoryAdmin):
 
     def view_on_site(self, obj: Referral) -> str:
         return obj.get_absolute_url()
+
+
+@admin.register(DutyShift)
+class DutyShiftAdmin(SimpleHistoryAdmin):
+    """The rota: who answers new referrals from when to when (the model refuses anyone but an active coordinator)."""
+
+    list_display = ["coordinator", "starts_at", "ends_at", "on_duty_now", "note"]
+    list_filter = ["coordinator"]
+    list_select_related = ["coordinator"]
+    search_fields = ["coordinator__last_name", "coordinator__first_name", "coordinator__username"]
+    date_hierarchy = "starts_at"
+    fields = ["coordinator", "starts_at", "ends_at", "note"]
+
+    @admin.display(boolean=True, description="on duty now")
+    def on_duty_now(self, obj: DutyShift) -> bool:
+        return obj.starts_at <= timezone.now() < obj.ends_at
+
+    def formfield_for_foreignkey(self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "coordinator":
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_active=True, member__active=True, member__role__in=COORDINATOR_ROLES)
+                .order_by("last_name", "first_name")
+            )
+        field: ModelChoiceField[Any] = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return field

@@ -48,8 +48,25 @@ class ReferralClock:
         return (self.stopped_at or self.now) - self.started_at
 
     @property
+    def remaining(self) -> dt.timedelta | None:
+        """Time left (negative once overdue) while the clock runs; None once stopped."""
+        due = self.due_at
+        if due is None or self.stopped_at is not None:
+            return None
+        return due - self.now
+
+    @property
     def needs_attention(self) -> bool:
         return self.state in (ClockState.AT_RISK, ClockState.BREACHED) and self.stopped_at is None
+
+
+def earliest_at_risk(target: Target) -> dt.timedelta:
+    """No clock on `target` is at risk sooner than this after its start (a bound for the database to
+    filter with; cases.clocks.state_of then decides exactly). A target in hours is exact; a day (a
+    working day, a bank holiday skipped, only adds to it) is at least 23 hours, on the spring change."""
+    if target.unit == "hours":
+        return dt.timedelta(hours=target.value) * target.at_risk_fraction
+    return dt.timedelta(hours=23 * target.value) * target.at_risk_fraction
 
 
 def first_advice_at(referral: Referral) -> dt.datetime | None:

@@ -1,4 +1,5 @@
-"""The front door in the demo service: referring hospitals, two referrers, referrals in every state.
+"""The front door in the demo service: referring hospitals, two referrers, the MSCC coordinator on duty
+this week, and referrals in every state: one table (STORIES), each row told by one loop (`_tell`).
 
 Registered with core.demo, so `seed_demo` runs it (DEBUG only). Idempotent: nothing is created when
 the demo organisations exist. The referrals are made through the services, as people would make them,
@@ -8,6 +9,7 @@ closed, so it shows a new case made from a referral without adding a patient.
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -19,7 +21,7 @@ from cases.choices import AmbulatoryStatus, CaseStatus, PrimarySite, Sex
 from cases.models import Case, Patient
 from cases.validators import nhs_check_digit
 from referrals.choices import Outcome, Precautions, YesNoUnknown
-from referrals.models import Advice, Organisation, Referral, Referrer
+from referrals.models import Advice, DutyShift, Organisation, Referral, Referrer
 from referrals.services import accept, drafts, triage
 
 SERVICE = ("Northern Regional Spinal Centre", "DEMO0")
@@ -84,24 +86,6 @@ def _make(user: Any, org: Organisation | None, fields: dict[str, Any], *, submit
     return referral
 
 
-def _advise(
-    referral: Referral, user: Any, outcome: str, text: str, precautions: str = Precautions.FLAT_LOG_ROLL
-) -> None:
-    triage.referral_take(referral_id=referral.pk, user=user)
-    triage.advice_give(
-        referral_id=referral.pk,
-        user=user,
-        fields={
-            "outcome": outcome,
-            "advice": text,
-            "precautions": precautions,
-            "stability_cleared_by": "",
-            "stability_cleared_at": None,
-            "steroid_advice": "Continue dexamethasone 16 mg daily with a proton pump inhibitor; monitor glucose.",
-        },
-    )
-
-
 def _back_date(referral: Referral, submitted_ago: dt.timedelta, advice_after: dt.timedelta | None = None) -> None:
     """Demo only: move a referral's times into the past so its clocks have a story to tell."""
     submitted = timezone.now() - submitted_ago
@@ -135,167 +119,234 @@ def _referrers(orgs: dict[str, Organisation], password: str) -> dict[str, Any]:
     return users
 
 
+@dataclass(frozen=True)
+class Story:
+    """One demo referral and what has happened to it: the state it shows and the clocks' story."""
+
+    by: str  # who entered it: a referrer's username, or "mscc" taking it by phone
+    fields: dict[str, Any]  # over _base(n); an empty `n` makes a draft with these fields only
+    n: int | None
+    ago: dt.timedelta = dt.timedelta()  # how long ago it was submitted
+    phoned_from: str = ""  # the ODS code of the organisation that phoned
+    taken: bool = False  # triage started, no advice yet
+    advice: tuple[str, str, str, str] | None = None  # outcome, text, spinal precautions, who gave it
+    advice_after: dt.timedelta | None = None  # after submission
+    messages: tuple[tuple[str, str], ...] = ()  # (who, text) on the thread
+    accept: bool = False  # for a demo patient with only closed cases (a new case from the referral)
+    decline: str = ""  # the reason
+
+
+NEURO = ["limb_weakness", "sensory_loss", "pain_thoracic_or_cervical"]
+MINUTE = dt.timedelta(minutes=1)
+DAY = dt.timedelta(days=1)
+FLAT = Precautions.FLAT_LOG_ROLL
+NONE_NEEDED = Precautions.NONE_NEEDED
+STORIES = [
+    # A draft Rhian started and has not finished.
+    Story("referrer", {"given_name": "Wyn", "family_name": "Parry", "nhs_number": _nhs(11)}, None),
+    # New, with neurology, 40 minutes ago: the advice clock is about to be at risk.
+    Story(
+        "referrer",
+        {
+            "given_name": "Eleri",
+            "family_name": "Vaughan",
+            "date_of_birth": dt.date(1961, 4, 2),
+            "red_flags": NEURO,
+            "neurology_detail": "Power 3/5 both legs, sensory level T8.",
+            "frankel_grade": "C",
+        },
+        12,
+        ago=40 * MINUTE,
+    ),
+    # New, pain only, three hours ago from Hillside: the advice target is breached.
+    Story(
+        "referrer2",
+        {
+            "given_name": "Gareth",
+            "family_name": "Lloyd",
+            "date_of_birth": dt.date(1950, 9, 30),
+            "sex": Sex.MALE,
+            "primary_site": PrimarySite.PROSTATE,
+            "histology": "Adenocarcinoma",
+            "red_flags": ["nocturnal_pain", "pain_lumbar_progressive"],
+            "dexamethasone_given": YesNoUnknown.NO,
+            "dexamethasone_dose_mg": None,
+            "mri_at": None,
+            "mri_done": YesNoUnknown.NO,
+            "mri_where": "",
+            "images_sent": "",
+            "accession_number": "",
+        },
+        13,
+        ago=3 * HOUR,
+    ),
+    # In triage, taken by the MSCC coordinator an hour ago.
+    Story(
+        "referrer",
+        {
+            "given_name": "Nia",
+            "family_name": "Morgan",
+            "date_of_birth": dt.date(1972, 1, 15),
+            "red_flags": ["radicular_pain"],
+            "primary_site": PrimarySite.LUNG_NSCLC,
+            "histology": "Adenocarcinoma",
+        },
+        14,
+        ago=HOUR,
+        taken=True,
+    ),
+    # Advice given (radiotherapy locally), yesterday, with a message thread.
+    Story(
+        "referrer2",
+        {
+            "given_name": "Ifan",
+            "family_name": "Rees",
+            "date_of_birth": dt.date(1948, 6, 8),
+            "sex": Sex.MALE,
+            "primary_site": PrimarySite.MYELOMA,
+            "histology": "IgG myeloma",
+            "red_flags": ["mechanical_pain"],
+        },
+        15,
+        ago=26 * HOUR,
+        advice=(
+            Outcome.RADIOTHERAPY_LOCALLY,
+            "No cord compression on the images. Palliative radiotherapy 8 Gy/1 locally.",
+            NONE_NEEDED,
+            "mscc",
+        ),
+        advice_after=90 * MINUTE,
+        messages=(
+            ("referrer2", "Thank you. The oncology team will book the radiotherapy today."),
+            ("mscc", "Good. Refer again at once if his legs get weaker."),
+        ),
+    ),
+    # Accepted and listed for the MDT: the patient's name, birth date and NHS number come from the demo patient.
+    Story(
+        "referrer",
+        {"red_flags": NEURO, "frankel_grade": "D"},
+        16,
+        ago=2 * DAY,
+        advice=(
+            Outcome.LIST_FOR_MDT,
+            "Unstable T10 lesion: flat bed rest and log roll; transfer for surgical review; list for the MDT.",
+            FLAT,
+            "surgeon",
+        ),
+        advice_after=75 * MINUTE,
+        accept=True,
+    ),
+    # Declined: not MSCC, five days ago.
+    Story(
+        "referrer2",
+        {
+            "given_name": "Sian",
+            "family_name": "Price",
+            "date_of_birth": dt.date(1980, 2, 20),
+            "red_flags": ["localised_tenderness"],
+            "primary_site": PrimarySite.OTHER,
+            "histology": "No cancer history",
+        },
+        17,
+        ago=5 * DAY,
+        advice=(
+            Outcome.NOT_MSCC,
+            "Degenerative disease on the MRI; no metastases. Manage with the spinal physiotherapists.",
+            NONE_NEEDED,
+            "mscc",
+        ),
+        advice_after=50 * MINUTE,
+        decline="Not MSCC: degenerative disease, no cancer.",
+    ),
+    # Taken by phone from Coastal District (no referrer account) 20 minutes ago; acknowledged by email.
+    Story(
+        "mscc",
+        {
+            "referrer_name": "Dr Owen Jones",
+            "referrer_role": "Medical registrar",
+            "referrer_phone": "01632 960 303",
+            "referrer_email": "owen.jones@nhs.net",
+            "given_name": "Alys",
+            "family_name": "Griffith",
+            "date_of_birth": dt.date(1966, 11, 11),
+            "red_flags": ["bladder_bowel_dysfunction", "gait_difficulty"],
+        },
+        18,
+        ago=20 * MINUTE,
+        phoned_from="DEMO3",
+    ),
+]
+
+
+def _patient_without_open_case() -> Patient | None:
+    with_nhs = Patient.objects.filter(nhs_number__isnull=False, died_on__isnull=True).order_by("pk")
+    open_cases = Case.objects.filter(patient=OuterRef("pk")).exclude(status=CaseStatus.CLOSED)
+    return with_nhs.filter(~Exists(open_cases)).first() or with_nhs.first()
+
+
+def _tell(story: Story, users: dict[str, Any], orgs: dict[str, Organisation]) -> None:
+    """Make one story's referral through the services, then move its times back."""
+    fields = dict(story.fields)
+    if story.accept:
+        patient = _patient_without_open_case()
+        if patient is None:
+            return
+        fields.update(
+            given_name=patient.given_name,
+            family_name=patient.family_name,
+            date_of_birth=patient.date_of_birth,
+            nhs_number=patient.nhs_number,
+            primary_site=patient.primary_site,
+        )
+    org = orgs[story.phoned_from] if story.phoned_from else None
+    if story.n is None:
+        _make(users[story.by], org, fields, submit=False)
+        return
+    referral = _make(users[story.by], org, _base(story.n, **fields))
+    mscc = users["mscc"]
+    if story.taken or story.advice:
+        triage.referral_take(referral_id=referral.pk, user=mscc)
+    if story.advice:
+        outcome, text, precautions, by = story.advice
+        triage.advice_give(referral_id=referral.pk, user=users[by], fields=_advice_fields(outcome, text, precautions))
+    for who, body in story.messages:
+        triage.message_post(referral=referral, user=users[who], body=body)
+    if story.accept:
+        case = accept.referral_accept(referral_id=referral.pk, user=mscc, mrn="")
+        submitted = timezone.now() - story.ago
+        Case.objects.filter(pk=case.pk, referred_at__gt=submitted).update(
+            referred_at=submitted, suspected_diagnosis_at=submitted
+        )
+    if story.decline:
+        triage.referral_decline(referral_id=referral.pk, user=mscc, reason=story.decline)
+    _back_date(referral, story.ago, story.advice_after)
+
+
+def _advice_fields(outcome: str, text: str, precautions: str) -> dict[str, Any]:
+    return {
+        "outcome": outcome,
+        "advice": text,
+        "precautions": precautions,
+        "stability_cleared_by": "",
+        "stability_cleared_at": None,
+        "steroid_advice": "Continue dexamethasone 16 mg daily with a proton pump inhibitor; monitor glucose.",
+    }
+
+
+def _rota(mscc: Any) -> None:
+    """The MSCC coordinator on duty for the coming week, from midnight today (the inbox names them)."""
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time()))
+    DutyShift.objects.create(coordinator=mscc, starts_at=start, ends_at=start + 7 * DAY, note="Demo rota")
+
+
 def seed(password: str) -> list[tuple[str, str]]:
     if Organisation.objects.filter(ods_code=SERVICE[1]).exists():
         return []
     orgs = _organisations()
     users = _referrers(orgs, password)
-    mscc = get_user_model().objects.get(username="mscc")
-    surgeon = get_user_model().objects.get(username="surgeon")
-    rhian, tomos = users["referrer"], users["referrer2"]
-    neuro = ["limb_weakness", "sensory_loss", "pain_thoracic_or_cervical"]
-
-    # A draft Rhian started and has not finished.
-    _make(rhian, None, {"given_name": "Wyn", "family_name": "Parry", "nhs_number": _nhs(11)}, submit=False)
-    # New, with neurology, 40 minutes ago: the advice clock is about to be at risk.
-    new = _make(
-        rhian,
-        None,
-        _base(
-            12,
-            given_name="Eleri",
-            family_name="Vaughan",
-            date_of_birth=dt.date(1961, 4, 2),
-            red_flags=neuro,
-            neurology_detail="Power 3/5 both legs, sensory level T8.",
-            frankel_grade="C",
-        ),
-    )
-    _back_date(new, 40 * dt.timedelta(minutes=1))
-    # New, pain only, three hours ago from Hillside: the advice target is breached.
-    late = _make(
-        tomos,
-        None,
-        _base(
-            13,
-            given_name="Gareth",
-            family_name="Lloyd",
-            date_of_birth=dt.date(1950, 9, 30),
-            sex=Sex.MALE,
-            primary_site=PrimarySite.PROSTATE,
-            histology="Adenocarcinoma",
-            red_flags=["nocturnal_pain", "pain_lumbar_progressive"],
-            dexamethasone_given=YesNoUnknown.NO,
-            dexamethasone_dose_mg=None,
-            mri_at=None,
-            mri_done=YesNoUnknown.NO,
-            mri_where="",
-            images_sent="",
-            accession_number="",
-        ),
-    )
-    _back_date(late, 3 * HOUR)
-    # In triage, taken by the MSCC coordinator an hour ago.
-    taken = _make(
-        rhian,
-        None,
-        _base(
-            14,
-            given_name="Nia",
-            family_name="Morgan",
-            date_of_birth=dt.date(1972, 1, 15),
-            red_flags=["radicular_pain"],
-            primary_site=PrimarySite.LUNG_NSCLC,
-            histology="Adenocarcinoma",
-        ),
-    )
-    triage.referral_take(referral_id=taken.pk, user=mscc)
-    _back_date(taken, HOUR)
-    # Advice given (manage locally), yesterday, with a message thread.
-    local = _make(
-        tomos,
-        None,
-        _base(
-            15,
-            given_name="Ifan",
-            family_name="Rees",
-            date_of_birth=dt.date(1948, 6, 8),
-            sex=Sex.MALE,
-            primary_site=PrimarySite.MYELOMA,
-            histology="IgG myeloma",
-            red_flags=["mechanical_pain"],
-        ),
-    )
-    _advise(
-        local,
-        mscc,
-        Outcome.RADIOTHERAPY_LOCALLY,
-        "No cord compression on the images. Palliative radiotherapy 8 Gy/1 locally.",
-        Precautions.NONE_NEEDED,
-    )
-    triage.message_post(
-        referral=local, user=tomos, body="Thank you. The oncology team will book the radiotherapy today."
-    )
-    triage.message_post(referral=local, user=mscc, body="Good. Refer again at once if his legs get weaker.")
-    _back_date(local, 26 * HOUR, advice_after=90 * dt.timedelta(minutes=1))
-    # Accepted and listed for the MDT: a case made from the referral, for a demo patient with only closed cases.
-    with_nhs = Patient.objects.filter(nhs_number__isnull=False, died_on__isnull=True).order_by("pk")
-    open_cases = Case.objects.filter(patient=OuterRef("pk")).exclude(status=CaseStatus.CLOSED)
-    patient = with_nhs.filter(~Exists(open_cases)).first() or with_nhs.first()
-    if patient is not None:
-        taken_on = _make(
-            rhian,
-            None,
-            _base(
-                16,
-                given_name=patient.given_name,
-                family_name=patient.family_name,
-                date_of_birth=patient.date_of_birth,
-                nhs_number=patient.nhs_number,
-                red_flags=neuro,
-                frankel_grade="D",
-                primary_site=patient.primary_site,
-            ),
-        )
-        _advise(
-            taken_on,
-            surgeon,
-            Outcome.LIST_FOR_MDT,
-            "Unstable T10 lesion: flat bed rest and log roll; transfer for surgical review; list for the MDT.",
-        )
-        case = accept.referral_accept(referral_id=taken_on.pk, user=mscc, mrn="")
-        _back_date(taken_on, 2 * dt.timedelta(days=1), advice_after=75 * dt.timedelta(minutes=1))
-        two_days_ago = timezone.now() - 2 * dt.timedelta(days=1)
-        Case.objects.filter(pk=case.pk, referred_at__gt=two_days_ago).update(
-            referred_at=two_days_ago, suspected_diagnosis_at=two_days_ago
-        )
-    # Declined: not MSCC, five days ago.
-    declined = _make(
-        tomos,
-        None,
-        _base(
-            17,
-            given_name="Sian",
-            family_name="Price",
-            date_of_birth=dt.date(1980, 2, 20),
-            red_flags=["localised_tenderness"],
-            primary_site=PrimarySite.OTHER,
-            histology="No cancer history",
-        ),
-    )
-    _advise(
-        declined,
-        mscc,
-        Outcome.NOT_MSCC,
-        "Degenerative disease on the MRI; no metastases. Manage with the spinal physiotherapists.",
-        Precautions.NONE_NEEDED,
-    )
-    triage.referral_decline(referral_id=declined.pk, user=mscc, reason="Not MSCC: degenerative disease, no cancer.")
-    _back_date(declined, 5 * dt.timedelta(days=1), advice_after=50 * dt.timedelta(minutes=1))
-    # Taken by phone from Coastal District (no referrer account) 20 minutes ago.
-    phoned = _make(
-        mscc,
-        orgs["DEMO3"],
-        _base(
-            18,
-            referrer_name="Dr Owen Jones",
-            referrer_role="Medical registrar",
-            referrer_phone="01632 960 303",
-            given_name="Alys",
-            family_name="Griffith",
-            date_of_birth=dt.date(1966, 11, 11),
-            red_flags=["bladder_bowel_dysfunction", "gait_difficulty"],
-        ),
-    )
-    _back_date(phoned, 20 * dt.timedelta(minutes=1))
+    for username in ("mscc", "surgeon"):
+        users[username] = get_user_model().objects.get(username=username)
+    _rota(users["mscc"])
+    for story in STORIES:
+        _tell(story, users, orgs)
     return [(username, f"Referrer at {orgs[code].name}") for username, _, _, code, _, _ in REFERRERS]

@@ -5,16 +5,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, IntegerField, Min, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.policy import can_see_referrals, is_referrer
 from cases.choices import NEURO_RED_FLAG_KEYS
+from cases.clocks import target
 from mdt.models import Decision
 from referrals.choices import OPEN_STATUSES, Status
-from referrals.clocks import ReferralClock, advice_clock, plan_clock
-from referrals.models import Advice, Referral
+from referrals.clocks import ADVICE, PLAN, ReferralClock, advice_clock, earliest_at_risk, plan_clock
+from referrals.models import Advice, DutyShift, Referral
 
 
 def _neuro_q() -> Q:
@@ -50,6 +51,49 @@ def inbox(*, status: str = "", now: dt.datetime | None = None, limit: int = 200)
         .order_by("neuro", "submitted_at", "id")[:limit]
     )
     return [InboxRow(r, advice_clock(r, now), plan_clock(r, now)) for r in rows]
+
+
+@dataclass
+class LateClock:
+    referral: Referral
+    clock: ReferralClock
+
+
+# The dashboard's list; a service with more late referrals than this has them all on the triage inbox.
+ATTENTION_SIZE = 25
+# Referrals read to find them: open referrals are a few dozen at most, so this is every one in practice.
+ATTENTION_CANDIDATES = 200
+
+
+def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = ATTENTION_SIZE) -> list[LateClock]:
+    """Referral clocks still running and at risk or breached, for the dashboard: neurology first, then
+    the longest waiting (the advice clock before the plan clock of the same referral). One query.
+
+    A clock runs until it stops (referrals.clocks); a declined referral has had the service's answer
+    and is left off. The database keeps the referrals whose clock may be late (started at least the
+    target's earliest at-risk time ago); the clocks then decide each state exactly.
+    """
+    now = now or timezone.now()
+    advised = Advice.objects.filter(referral=OuterRef("pk"))
+    advice_open = ~Exists(advised) & Q(submitted_at__lte=now - earliest_at_risk(target(ADVICE)))
+    plan_open = Q(
+        plan_confirmed_at__isnull=True,
+        declined_at__isnull=True,
+        submitted_at__lte=now - earliest_at_risk(target(PLAN)),
+    ) & (Q(case__isnull=True) | Q(case__treatment_plan_agreed_at__isnull=True))
+    rows = (
+        with_first_advice(Referral.objects.submitted().exclude(status=Status.DECLINED).filter(advice_open | plan_open))
+        .select_related("organisation", "case")
+        .annotate(neuro=SqlCase(When(_neuro_q(), then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("neuro", "submitted_at", "id")[:ATTENTION_CANDIDATES]
+    )
+    late = [
+        LateClock(referral, clock)
+        for referral in rows
+        for clock in (advice_clock(referral, now), plan_clock(referral, now))
+        if clock.needs_attention
+    ]
+    return late[:limit]
 
 
 def inbox_counts() -> dict[str, int]:
@@ -97,3 +141,9 @@ def outcome_decisions(referral: Referral) -> list[Decision]:
     return list(
         Decision.objects.filter(case_id=referral.case_id, status=Decision.Status.SIGNED).order_by("decided_at", "id")
     )
+
+
+def on_duty(now: dt.datetime | None = None) -> list[DutyShift]:
+    """The coordinators on duty now (the rota), earliest ending first; empty: nobody is."""
+    now = now or timezone.now()
+    return list(DutyShift.objects.on_duty(now).select_related("coordinator").order_by("ends_at", "id"))

@@ -42,7 +42,18 @@ class DueFilter(admin.SimpleListFilter):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ("id", "kind", "level", "recipient", "mrn", "due_at", "status", "attempts", "sent_at")
+    list_display = (
+        "id",
+        "kind",
+        "level",
+        "recipient",
+        "recipient_email",
+        "mrn",
+        "due_at",
+        "status",
+        "attempts",
+        "sent_at",
+    )
     list_filter = ("kind", "status", DueFilter)
     list_select_related = ("recipient", "case__patient")
     search_fields = ("=case__patient__mrn",)
@@ -50,7 +61,21 @@ class ReminderAdmin(admin.ModelAdmin):
     ordering = ("-due_at", "-id")
     actions = ["resend"]
     fieldsets = [
-        (None, {"fields": ("kind", "level", "recipient", "about", "email_subject", "due_at", "dedupe_key")}),
+        (
+            None,
+            {
+                "fields": (
+                    "kind",
+                    "level",
+                    "recipient",
+                    "recipient_email",
+                    "about",
+                    "email_subject",
+                    "due_at",
+                    "dedupe_key",
+                )
+            },
+        ),
         ("Delivery", {"fields": ("status", "status_reason", "attempts", "claims", "claimed_at", "sent_at")}),
         ("Recipient's list", {"fields": ("done_at", "snoozed_until")}),
     ]
@@ -58,6 +83,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "kind",
         "level",
         "recipient",
+        "recipient_email",
         "about",
         "email_subject",
         "due_at",

@@ -90,7 +90,7 @@ def deliver(*, reminder_id: int, claim: int, now: dt.datetime | None = None) -> 
     except Exception as exc:
         return _postpone(held, reminder, now, exc)
 
-    if not reminder.recipient.email:
+    if not reminder.address:
         held.update(
             status=Reminder.Status.FAILED, lease_until=None, status_reason="failed: the recipient has no email address"
         )

@@ -47,7 +47,8 @@ def context_of(reminder: Reminder) -> dict[str, Any]:
     return {
         "reminder": reminder,
         "kind_label": kind.label,
-        "recipient_name": recipient.get_full_name() or recipient.get_username(),
+        "recipient_name": (recipient.get_full_name() or recipient.get_username()) if recipient else "colleague",
+        "has_account": recipient is not None,
         "due_at": local(reminder.due_at),
         "link": settings.SITE_URL + kind.path(reminder),
         "site_url": settings.SITE_URL,
@@ -71,7 +72,7 @@ def message_for(reminder: Reminder, rendered: Rendered) -> EmailMultiAlternative
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[reminder.recipient.email] if reminder.recipient.email else [],
+        to=[reminder.address] if reminder.address else [],
         headers={REMINDER_HEADER: str(reminder.pk)},
     )
     message.attach_alternative(rendered.html, "text/html")

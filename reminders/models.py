@@ -71,7 +71,11 @@ class Reminder(models.Model):
     # Escalation step for kinds that escalate (MRI review: 0 radiologists, 1 responsible clinician,
     # 2 MSCC coordinators); 0 for the others.
     level = models.PositiveSmallIntegerField(default=0)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    # Someone with no account, by email only: the referrer of a referral taken by phone (the acknowledgement).
+    recipient_email = models.EmailField("recipient's email (no account)", blank=True)
 
     # What it is about (see the module docstring). The FKs' own indexes serve the sweep's
     # "no reminder yet for this scan / item / sign-off" anti-joins.
@@ -129,7 +133,16 @@ class Reminder(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="sent") | Q(sent_at__isnull=False), name="reminder_sent_has_sent_at"
             ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(recipient_email=""), name="reminder_has_a_recipient"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} for user {self.recipient_id}"
+        to = f"user {self.recipient_id}" if self.recipient_id else "an email address"
+        return f"{self.get_kind_display()} #{self.pk} for {to}"
+
+    @property
+    def address(self) -> str:
+        """Where the email goes: the user's address, or the one given for someone with no account."""
+        return self.recipient.email if self.recipient is not None else self.recipient_email

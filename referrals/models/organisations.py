@@ -27,6 +27,19 @@ def validate_ods_code(value: str) -> None:
         )
 
 
+def email_domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
+
+
+def is_work_email(email: str) -> bool:
+    """On one of REFERRER_EMAIL_DOMAINS: where referrers sign up, and where the service emails anyone."""
+    return email_domain(email) in settings.REFERRER_EMAIL_DOMAINS
+
+
+def allowed_domains() -> str:
+    return ", ".join("@" + d for d in settings.REFERRER_EMAIL_DOMAINS)
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     ods_code = models.CharField(

@@ -29,7 +29,7 @@ from cases.models import CLOCK_SKEW, Case, Patient, validate_date_of_birth
 from cases.validators import format_nhs_number
 from core.concurrency import Versioned
 from referrals.choices import OPEN_STATUSES, Status, YesNoUnknown
-from referrals.models.organisations import Organisation
+from referrals.models.organisations import Organisation, allowed_domains, is_work_email
 
 
 def label_of(name: str) -> str:
@@ -212,6 +212,12 @@ class Referral(Versioned):
             errors["mri_done"] = "MRI details are given: say an MRI was done."
         if self.mri_at and self.date_of_birth and self.mri_at.date() < self.date_of_birth:
             errors["mri_at"] = "The MRI cannot be before the date of birth."
+        if self.by_phone and self.referrer_email and not is_work_email(self.referrer_email):
+            # The service emails the acknowledgement there (reminders.kinds.referrals): a work address only.
+            errors["referrer_email"] = (
+                f"The acknowledgement is emailed to a work address only (ending {allowed_domains()}): "
+                "give one, or leave this blank and no acknowledgement is emailed."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -28,6 +28,7 @@ from accounts import throttle
 from accounts.policy import can_approve_referrers
 from accounts.roles import assign_referrer
 from referrals.models import Organisation, Referrer
+from referrals.models.organisations import allowed_domains, email_domain, is_work_email
 
 
 class ConfirmationTokens(PasswordResetTokenGenerator):
@@ -42,15 +43,10 @@ class ConfirmationTokens(PasswordResetTokenGenerator):
 tokens = ConfirmationTokens()
 
 
-def email_domain(email: str) -> str:
-    return email.rsplit("@", 1)[-1].strip().lower() if "@" in email else ""
-
-
 def validate_work_email(email: str) -> None:
-    if email_domain(email) not in settings.REFERRER_EMAIL_DOMAINS:
-        allowed = ", ".join("@" + d for d in settings.REFERRER_EMAIL_DOMAINS)
+    if not is_work_email(email):
         raise ValidationError(
-            {"email": f"Sign up with your work email: an address ending {allowed}."}, code="email_domain"
+            {"email": f"Sign up with your work email: an address ending {allowed_domains()}."}, code="email_domain"
         )
 
 

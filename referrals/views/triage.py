@@ -35,6 +35,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": [(value, label) for value, label in Status.choices if value != Status.DRAFT],
             "can_refer": can_refer(request.user),
+            "on_duty": selectors.on_duty(),
         },
     )
 

@@ -49,7 +49,7 @@ class Run:
         everyone in `fallback_roles`, so that a reminder is never lost with someone who has left."""
         return [user_id] if user_id and active else self.users_with_roles(*fallback_roles)
 
-    def new(self, kind: str, *, recipient_id: int, due_at: dt.datetime, key: str, **subjects: Any) -> Reminder:
+    def new(self, kind: str, *, recipient_id: int | None, due_at: dt.datetime, key: str, **subjects: Any) -> Reminder:
         return Reminder(
             kind=kind,
             recipient_id=recipient_id,

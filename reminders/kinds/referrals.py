@@ -4,8 +4,11 @@ started triage by the advice clock's at-risk point), the referrer's acknowledgem
 
 The emails leave the app, so they name the referral by its reference and organisation only: no
 patient name, NHS number, hospital number or clinical text (the neurology flag says only "treat it as
-an emergency"). "The MSCC coordinator on duty": the app has no rota, so every active MSCC coordinator
-is alerted; with none, the MDT coordinators, so an alert is never dropped for want of a recipient.
+an emergency"). The alert goes to the coordinators on duty when it is made (referrals.models.rota: an
+active account and an active coordinator's role); with nobody on duty, to every active MSCC coordinator;
+with none, to the MDT coordinators, so an alert is never dropped for want of a recipient. Exactly once per
+referral and level, whoever it went to: a rota changed later sends nothing again. The escalation goes to
+every MSCC and MDT coordinator, on duty or not.
 """
 
 import datetime as dt
@@ -19,7 +22,8 @@ from cases.clocks import target
 from mdt.models import Member
 from referrals.choices import Status
 from referrals.clocks import ADVICE, advice_clock
-from referrals.models import Advice, Referral
+from referrals.models import Advice, DutyShift, Referral
+from referrals.models.organisations import is_work_email
 from reminders.kinds.base import Kind, Run, local
 from reminders.models import Reminder
 
@@ -33,7 +37,8 @@ def _coordinators(run: Run, *, escalate: bool) -> list[int]:
     mscc = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
     if escalate:
         return sorted(set(mscc) | set(run.users_with_roles(Member.Role.MDT_COORDINATOR)))
-    return mscc or run.users_with_roles(Member.Role.MDT_COORDINATOR)
+    on_duty = sorted(set(DutyShift.objects.on_duty(run.now).values_list("coordinator_id", flat=True)))
+    return on_duty or mscc or run.users_with_roles(Member.Role.MDT_COORDINATOR)
 
 
 def derive_new(run: Run) -> Iterator[Reminder]:
@@ -48,12 +53,15 @@ def derive_new(run: Run) -> Iterator[Reminder]:
             .order_by()
             .values_list("pk", "submitted_at")
         )
+        recipients: list[int] | None = None  # looked up once per level, and only when something is due
         for referral_id, submitted_at in rows:
             assert submitted_at is not None  # submitted_at__lte filters out drafts
             due_at = submitted_at if level == ALERT else advice_target.at_risk_from(submitted_at)
             if due_at > run.now:
                 continue
-            for user_id in _coordinators(run, escalate=level == NOT_SEEN):
+            if recipients is None:
+                recipients = _coordinators(run, escalate=level == NOT_SEEN)
+            for user_id in recipients:
                 yield run.new(
                     NEW,
                     recipient_id=user_id,
@@ -70,22 +78,29 @@ def new_open(now: dt.datetime) -> Q:
 
 
 def derive_acknowledgement(run: Run) -> Iterator[Reminder]:
-    """Submitted referrals whose referrer has an account and no acknowledgement yet."""
+    """Submitted referrals with no acknowledgement yet: to the referrer's account, or, for a referral taken
+    by phone from someone with no account, to the email address they gave when it is a work address
+    (REFERRER_EMAIL_DOMAINS; the model refuses any other, and this checks again in case the list changed)."""
     reminded = Reminder.objects.filter(referral=OuterRef("pk"), kind=ACKNOWLEDGEMENT)
+    by_account = Q(referrer__isnull=False, referrer__is_active=True)
+    by_email = Q(referrer__isnull=True, by_phone=True) & ~Q(referrer_email="")
     rows = (
         Referral.objects.submitted()
-        .filter(referrer__isnull=False, referrer__is_active=True, submitted_at__lte=run.now)
+        .filter(by_account | by_email, submitted_at__lte=run.now)
         .filter(~Exists(reminded))
         .order_by()
-        .values_list("pk", "referrer_id", "submitted_at")
+        .values_list("pk", "referrer_id", "referrer_email", "submitted_at")
     )
-    for referral_id, user_id, submitted_at in rows:
+    for referral_id, user_id, email, submitted_at in rows:
         assert submitted_at is not None
+        if user_id is None and not is_work_email(email):
+            continue
         yield run.new(
             ACKNOWLEDGEMENT,
             recipient_id=user_id,
+            recipient_email="" if user_id else email,
             due_at=submitted_at,
-            key=f"referral-ack:{referral_id}:{user_id}",
+            key=f"referral-ack:{referral_id}:{user_id or 'email'}",
             referral_id=referral_id,
         )
 
@@ -138,6 +153,8 @@ def service_path(reminder: Reminder) -> str:
 
 
 def referrer_path(reminder: Reminder) -> str:
+    if reminder.recipient_id is None:  # no account yet: the way to one (then they see their hospital's referrals)
+        return reverse("refer:sign-up")
     return reverse("refer:detail", args=[reminder.referral_id]) if reminder.referral_id else reverse("refer:home")
 
 

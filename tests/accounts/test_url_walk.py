@@ -14,6 +14,7 @@ does not fails `test_every_url_pattern_is_classified` with a message saying wher
 - Without a CSRF token, a POST to any URL is refused with 403.
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from letters.models import FormatTask, PatientLetter
 from live.models import Trial
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun, PrintedDocument
 from referrals.choices import Status
-from referrals.models import Referral
+from referrals.models import DutyShift, Referral
 from reminders.models import Reminder
 from signin.models import Passkey, ProviderIdentity, SecondFactorReset, TotpDevice
 from tests import factories
@@ -166,6 +167,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "referrals.organisation": EDIT,
         "referrals.referrer": CHANGE,  # approve; referrers sign up themselves
         "referrals.referral": VIEW,  # every change is a service, on the referral's page
+        "referrals.dutyshift": EDIT,  # the rota of the coordinator on duty (no deleting: a shift is ended)
         "integrations.apiclient": None,  # API tokens are the superuser's
         "integrations.*": VIEW,  # the PAS feed's messages and conflicts: read, and settled by an action
         "live.trial": EDIT,  # the local list of open trials
@@ -317,6 +319,9 @@ def world() -> dict[str, Any]:
         rationale="Walk",
         recorded_by=chair,
         status="signed",
+    )
+    DutyShift.objects.create(
+        coordinator=chair, starts_at=timezone.now(), ends_at=timezone.now() + dt.timedelta(hours=12)
     )
     SignInRecord.objects.create(user=users["clinician"], event="signed_in", method="password_totp")
     TotpDevice.objects.create(user=chair, secret="JBSWY3DPEHPK3PXP", confirmed=True)

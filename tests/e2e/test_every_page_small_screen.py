@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page
 
+from live.models import Trial
 from mdt.models import Decision, FollowUp, Member
 from tests.e2e.browser import Journey, sign_in
 from tests.factories import (
@@ -46,6 +47,7 @@ def test_every_page_fits_a_phone_and_passes_axe(live_server, page: Page, tmp_pat
     FollowUp.objects.create(
         case=case, decision=decision, kind="clinic_review", due_on=timezone.localdate(), owner=oncologist.member
     )
+    Trial.objects.create(name="A trial with a long name for spinal metastases " * 2, ecog_max=2, primary_sites=["lung"])
     assert Decision.objects.count() == 1 and scan.pk
     pages = [
         "/",
@@ -61,6 +63,11 @@ def test_every_page_fits_a_phone_and_passes_axe(live_server, page: Page, tmp_pat
         f"/decisions/{decision.pk}/",
         "/reports/",
         "/reports/breaches/mri_24h/",
+        f"/meetings/{meeting.pk}/standard-of-care/",
+        f"/decisions/{decision.pk}/delivery/",
+        f"/decisions/{decision.pk}/trials/",
+        "/reports/meeting-time/",
+        "/reports/delivery/",
     ]
     base = live_server.url
     journey = Journey(page, tmp_path)

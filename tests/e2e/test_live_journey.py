@@ -8,6 +8,7 @@ coordinator confirms who is present; when it loses the server it says so.
 import pytest
 from playwright.sync_api import Browser, expect
 
+from live.models import Trial
 from mdt.models import Decision
 from tests.e2e.browser import Journey, sign_in
 from tests.live.makers import room
@@ -33,6 +34,7 @@ def test_a_clinicians_screen_follows_the_coordinator_through_a_live_meeting(
     live_server, browser: Browser, tmp_path, fast_polling
 ):
     r = room(3, password=PASSWORD)
+    Trial.objects.create(name="SPINE-RT", reference="local example", primary_sites=["breast"], escc_min=4)
     base = live_server.url
     live_url = f"{base}/meetings/{r.meeting.pk}/live/"
     coordinator = browser.new_context().new_page()
@@ -66,6 +68,7 @@ def test_a_clinicians_screen_follows_the_coordinator_through_a_live_meeting(
     coordinator.get_by_role("button", name="Next case").click()
     expect(clinician.locator(".live-patient-name")).to_have_text("BOWEN, Sian", timeout=FOLLOW)
     expect(clinician.get_by_role("heading", name="Case 2 of 3")).to_be_visible()
+    expect(clinician.locator(".live-trials")).to_contain_text("To check SPINE-RT (local example): to check: ESCC grade")
     _still_the_same_page(clinician)
 
     # The coordinator records the outcome from the live screen: "being recorded", then the result.

@@ -4,6 +4,7 @@ coordinator is alerted, triages and advises; the referrer reads the advice and i
 coordinator accepts, which makes the case; the MDT decides; the referrer opens the outcome letter.
 Every page passes axe-core and fits a 390 px phone."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -13,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from cases.models import Case
 from mdt.models import Decision, Member
-from referrals.models import Referral
+from referrals.models import DutyShift, Referral
 from reminders.sweep import sweep
 from tests.e2e.browser import Journey
 from tests.factories import team_user
@@ -47,6 +48,11 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     mscc.first_name, mscc.last_name = "Priya", "Shah"
     mscc.set_password(PASSWORD)
     mscc.save()
+    team_user("dayshift", Member.Role.MSCC_COORDINATOR)  # not on duty tonight: not alerted
+    now = timezone.now()
+    DutyShift.objects.create(
+        coordinator=mscc, starts_at=now - dt.timedelta(hours=2), ends_at=now + dt.timedelta(hours=10)
+    )
     base = live_server.url
     journey = Journey(page, tmp_path)
 
@@ -114,7 +120,7 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     expect(page.get_by_role("heading", name=f"Referral {referral.reference}")).to_be_visible()
     assert referral.gaps_at_submission == ["steroid_time"]
 
-    # 4. The sweep acknowledges the referrer and alerts the MSCC coordinator: reference only.
+    # 4. The sweep acknowledges the referrer and alerts the MSCC coordinator on duty: reference only.
     mail.outbox.clear()
     sweep()
     sent = {message.to[0]: message for message in mail.outbox}
@@ -122,10 +128,18 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     assert referral.reference in sent[REFERRER_EMAIL].subject and "Thomas" not in sent[REFERRER_EMAIL].body
     assert "New MSCC referral" in sent[mscc.email].subject and "(neurology)" in sent[mscc.email].subject
 
-    # 5. The coordinator triages from the inbox and gives advice.
+    # 5. Ninety minutes on, nobody has answered: the coordinator's dashboard shows the advice clock at risk.
+    Referral.objects.filter(pk=referral.pk).update(submitted_at=referral.submitted_at - dt.timedelta(minutes=90))
     sign_in(page, base, "priya", "Dashboard")
+    heading = page.get_by_role("heading", name="Referrals: advice or plan at risk or breached")
+    late = page.locator("section", has=heading)
+    expect(late.get_by_role("row", name=re.compile(referral.reference))).to_contain_text("At risk")
+    journey.check("dashboard: a referral at risk", "referral-dashboard")
+
+    # 6. The coordinator triages from the inbox and gives advice.
     page.get_by_role("link", name="Referrals", exact=True).click()
     expect(page.get_by_role("heading", name="Referrals: triage inbox")).to_be_visible()
+    expect(page.locator("#on-duty")).to_contain_text("On duty for new referrals: Priya Shah until")
     journey.check("triage inbox", "referral-inbox")
     page.get_by_role("link", name=referral.reference).click()
     page.get_by_role("button", name="Start triage").click()
@@ -141,7 +155,7 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     page.get_by_role("button", name="Give the advice").click()
     expect(page.get_by_text("Advice recorded.")).to_be_visible()
 
-    # 6. The referrer reads the advice and its letter.
+    # 7. The referrer reads the advice and its letter.
     sweep()
     assert any("Advice on MSCC referral" in m.subject for m in mail.outbox)
     sign_in(page, base, REFERRER_EMAIL, "Referrals from Riverside General Hospital")
@@ -154,7 +168,7 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     page.get_by_role("button", name="Send message").click()
     expect(page.get_by_text("Message sent.")).to_be_visible()
 
-    # 7. The coordinator accepts: the case is made from the referral, listed for the MDT.
+    # 8. The coordinator accepts: the case is made from the referral, listed for the MDT.
     sign_in(page, base, "priya", "Dashboard")
     page.goto(f"{base}/referrals/{referral.pk}/")
     expect(page.get_by_text("Images now on image exchange.")).to_be_visible()
@@ -165,7 +179,7 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     expect(page.get_by_text(referral.reference).first).to_be_visible()  # the case shows its referral
     assert case.status == "awaiting_mdt"
 
-    # 8. The MDT decides (recorded and signed as the decision journey does), and the referrer opens the letter.
+    # 9. The MDT decides (recorded and signed as the decision journey does), and the referrer opens the letter.
     decision = Decision.objects.create(
         case=case, urgent=True, treatments=["cebrt"], intent="palliative", rationale="Radiosensitive primary.",
         recorded_by=mscc, status="signed",
@@ -177,4 +191,50 @@ def test_a_referral_from_sign_up_to_the_mdt_outcome_letter(live_server, page: Pa
     outcome = page.request.get(base + link.get_attribute("href"))
     assert outcome.status == 200 and outcome.body().startswith(b"%PDF-")
     assert page.request.get(f"{base}/cases/{case.pk}/").status == 403  # never the case itself
+    assert not journey.problems, journey.problems
+
+
+def test_a_referral_taken_by_phone_acknowledges_the_callers_work_email(
+    live_server, page: Page, tmp_path, settings, eager
+):
+    settings.SITE_URL = live_server.url
+    org = makers.organisation("Coastal District Hospital")
+    mscc = team_user("priya", Member.Role.MSCC_COORDINATOR)
+    mscc.set_password(PASSWORD)
+    mscc.save()
+    base = live_server.url
+    journey = Journey(page, tmp_path)
+
+    # The coordinator takes the call: a registrar with no account gives a personal address first.
+    sign_in(page, base, "priya", "Dashboard")
+    page.get_by_role("link", name="Referrals", exact=True).click()
+    page.get_by_role("link", name="Take a referral by phone").click()
+    page.get_by_label("Referring organisation").select_option(label=str(org))
+    page.get_by_role("button", name="Start the referral").click()
+    page.get_by_label("Referrer's name").fill("Dr Owen Jones")
+    page.get_by_label("Referrer's phone").fill("01632 960 303")
+    page.get_by_label("Referrer's email").fill("owen@example.com")
+    next_step(page)
+    expect(page.get_by_text("The acknowledgement is emailed to a work address only (ending @nhs.net)")).to_be_visible()
+    journey.check("phone referral: the email refused", "referral-phone-email")
+    page.get_by_label("Referrer's email").fill("owen.jones@nhs.net")
+    next_step(page)
+    page.get_by_label("Given name").fill("Alys")
+    page.get_by_label("Family name").fill("Griffith")
+    page.get_by_label("Date of birth").fill("1966-11-11")
+    for _ in range(4):
+        next_step(page)
+    page.get_by_label("Submit with these gaps").check()
+    page.get_by_role("button", name="Submit the referral").click()
+    referral = Referral.objects.get()
+    expect(page.get_by_role("heading", name=f"Referral {referral.reference}")).to_be_visible()
+    page.goto(f"{base}/referrals/{referral.pk}/")
+    expect(page.locator("#phone-acknowledgement")).to_contain_text("is emailed to owen.jones@nhs.net")
+
+    # The sweep emails the caller the reference and the way to an account; nothing about the patient.
+    mail.outbox.clear()
+    sweep()
+    [ack] = [m for m in mail.outbox if m.to == ["owen.jones@nhs.net"]]
+    assert referral.reference in ack.subject and f"{base}/refer/sign-up/" in ack.body
+    assert "Griffith" not in ack.body and "1966" not in ack.body
     assert not journey.problems, journey.problems

@@ -3,12 +3,16 @@
 leaves the app in any of them."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from referrals.services import triage
+from referrals.services import drafts, triage
 from reminders.models import Reminder
 from reminders.sweep import cancel_resolved, derive, sweep
 from tests.factories import team_user
@@ -94,9 +98,59 @@ def test_the_emails_go_once_and_name_the_referral_by_reference_only(
             assert identifier not in text, identifier
 
 
-def test_a_phone_referral_for_someone_without_an_account_acknowledges_nobody_by_email(coordinator, org, mscc):
-    makers.submitted(coordinator, organisation=org)
+def test_a_phone_referral_with_no_email_given_acknowledges_nobody_by_email(coordinator, org, mscc, client):
+    referral = makers.submitted(coordinator, organisation=org, referrer_email="")
 
     derive(timezone.now())
 
     assert [k for k, _, _ in kinds()] == [NEW]
+    client.force_login(mscc)
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "No acknowledgement is emailed: the caller gave no email address." in page
+
+
+@pytest.mark.hazard("HAZ-025")
+def test_a_phone_referral_acknowledges_the_work_email_given_once_with_the_reference_and_a_link_only(
+    coordinator, org, mscc, eager, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://mdt.example.nhs.uk"
+    referral = makers.submitted(coordinator, organisation=org, referrer_email="owen.jones@nhs.net")
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            sweep()
+
+    [ack] = [m for m in mail.outbox if m.to == ["owen.jones@nhs.net"]]
+    assert Reminder.objects.get(kind=ACK).recipient is None
+    assert ack.subject == f"[Spinal MDT] MSCC referral {referral.reference} received"
+    text = ack.body + ack.alternatives[0][0]
+    assert "Dear colleague" in ack.body and "taken by phone" in ack.body
+    assert re.findall(r"https?://\S+", ack.body) == ["https://mdt.example.nhs.uk/refer/sign-up/"]
+    for identifier in (referral.nhs_number, "Thomas", "Megan", referral.local_mrn, "1958", "T10", "Pugh"):
+        assert identifier not in text, identifier
+
+
+def test_a_phone_referral_refuses_an_email_outside_the_allowed_domains_at_its_field(coordinator, org):
+    referral = makers.draft(coordinator, organisation=org, referrer_email="")
+    referral.referrer_email = "owen@gmail.com"
+
+    with pytest.raises(ValidationError) as caught:
+        drafts.referral_save(referral=referral, user=coordinator)
+
+    [message] = caught.value.message_dict["referrer_email"]
+    assert "work address only (ending @nhs.net)" in message and "leave this blank" in message
+
+
+@pytest.mark.hazard("HAZ-025")
+def test_no_acknowledgement_goes_to_an_address_no_longer_on_the_allowed_domains(coordinator, org, mscc, settings):
+    makers.submitted(coordinator, organisation=org, referrer_email="owen.jones@nhs.net")
+    settings.REFERRER_EMAIL_DOMAINS = ["nhs.uk"]
+
+    derive(timezone.now())
+
+    assert [k for k, _, _ in kinds()] == [NEW]
+
+
+def test_a_reminder_goes_to_an_account_or_an_email_address_never_to_nobody(referrer):
+    referral = makers.submitted(referrer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reminder.objects.create(kind=ACK, due_at=timezone.now(), dedupe_key="x", referral=referral)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 
+from referrals import selectors
 from referrals.choices import Status
 from referrals.models import Organisation, Referral
 
@@ -18,6 +19,9 @@ def test_the_demo_has_referring_hospitals_referrers_and_a_referral_in_every_stat
     assert set(Referral.objects.values_list("status", flat=True)) == set(Status.values)
     for referral in Referral.objects.all():
         referral.full_clean()  # every demo referral passes the same validation as a typed one
+    assert Referral.objects.filter(status=Status.DRAFT).count() == 1
+    assert Referral.objects.filter(status=Status.NEW, by_phone=True, referrer__isnull=True).exists()
+    assert [shift.coordinator.username for shift in selectors.on_duty()] == ["mscc"]
     accepted = Referral.objects.get(status=Status.ACCEPTED)
     assert accepted.case is not None and accepted.case.status == "awaiting_mdt"
     assert client.login(username="referrer", password="spine-demo-2026")

@@ -27,6 +27,7 @@ def test_beat_runs_the_sweep_every_minute_and_drops_a_late_one():
         ("REMINDER_SENDING_TIMEOUT_SECONDS", "120", "must exceed the task time limit"),
         ("REMINDER_DAY_START_HOUR", "24", "must be an hour from 0 to 23"),
         ("REMINDER_MRI_REVIEW_HOURS", "a day", "is not a whole number"),
+        ("BANK_HOLIDAYS", "Wales", "must be ENG (England and Wales)"),
     ],
 )
 @pytest.mark.hazard("HAZ-024")
