@@ -1,5 +1,6 @@
-"""The standard-of-care page of a meeting: which listed cases a lead clinician reviewed against an
-agreed protocol instead of a full discussion, and the lead clinicians' forms to list or withdraw one."""
+"""Preparing a meeting: the standard-of-care page (which listed cases a lead clinician reviewed against an
+agreed protocol instead of a full discussion, and the lead clinicians' forms to list or withdraw one),
+and every case on the agenda against the open trials."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,10 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import policy
 from accounts.services import access_record_many
+from cases.summary import case_summary
 from core.forms import errors_text
 from live.models import StandardOfCare
 from live.standard_of_care import standard_of_care_record, standard_of_care_withdraw
+from live.trials import matches, open_trials
 from mdt.models import AgendaItem, Meeting
+from mdt.selectors import agenda_items
 
 
 @never_cache
@@ -65,3 +69,18 @@ def standard_of_care_change(request: HttpRequest, meeting_id: int, item_id: int)
     except ValidationError as exc:
         messages.error(request, errors_text(exc))
     return redirect("live:standard-of-care", meeting_id)
+
+
+@never_cache
+@require_GET
+def agenda_trials_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Every case on the agenda against the open trials, for preparing the meeting: a fixed number of queries."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404("No such meeting")
+    trials = open_trials()
+    rows = []
+    for item in agenda_items(meeting).exclude(status=AgendaItem.Status.WITHDRAWN):
+        rows.append((item, matches(item.case, case_summary(item.case), trials)))
+    access_record_many(user=request.user, cases=[(i.case.patient_id, i.case_id) for i, _ in rows], kind="agenda")
+    return render(request, "live/agenda_trials.html", {"meeting": meeting, "rows": rows, "any_trial": bool(trials)})

@@ -24,6 +24,7 @@ urlpatterns = [
         standard_of_care_views.standard_of_care_change,
         name="standard-of-care-change",
     ),
+    path("meetings/<int:meeting_id>/trials/", standard_of_care_views.agenda_trials_page, name="agenda-trials"),
     path("decisions/<int:decision_id>/delivery/", delivery_views.delivery_page, name="delivery"),
     path("decisions/<int:decision_id>/delivery/record/", delivery_views.delivery_change, name="delivery-record"),
     path("decisions/<int:decision_id>/trials/", delivery_views.trials_page, name="trials"),

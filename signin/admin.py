@@ -9,8 +9,8 @@ from typing import Any
 from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import SafeHistoryAdmin
 from signin.models import Passkey, ProviderIdentity, SecondFactorReset, TotpDevice
 from signin.services import second_factor_reset
 
@@ -39,7 +39,7 @@ class SecondFactorResetAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(SafeHistoryAdmin):
     """Seen (and their history), never edited here: users set them up themselves; resets remove them."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

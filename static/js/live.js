@@ -26,6 +26,9 @@
 
   function fresh() {
     lastOk = Date.now();
+    // The server counted this poll as activity: the idle warning (session.js) starts its countdown again.
+    // Polling stops when the meeting ends, so an unattended screen is signed out as any other page.
+    document.dispatchEvent(new Event("session:activity"));
     banner.hidden = true;
     panel.classList.remove("live-is-stale");
     updated.textContent = clock(new Date());

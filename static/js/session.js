@@ -33,5 +33,8 @@
     fetch(banner.dataset.keepaliveUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => { if (response.ok && !response.redirected) { start(); } else { window.location.reload(); } });
   });
+  // A page that talks to the server by itself on the user's behalf (the live meeting's screen) says so
+  // after each answer: the server counted it as activity, so the countdown starts again.
+  document.addEventListener("session:activity", start);
   start();
 })();

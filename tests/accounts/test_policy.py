@@ -67,7 +67,7 @@ EXPECTED: dict[str, list[str]] = {
     "can_export_dataset": [*COORDINATORS, "superuser"],
     "can_record_communication_needs": [*ALL_ROLES, "superuser"],
     "can_write_patient_letter": [*ALL_ROLES, "superuser"],
-    "can_release_patient_letter": CLINICIANS,
+    "can_release_patient_letter": ["oncologist", "spinal_surgeon", "radiologist"],  # as sign decisions
 }
 
 

@@ -100,7 +100,7 @@ RULES: list[tuple[str, str]] = [
     (r"meetings/|meetings/<int:meeting_id>/(|agenda\.pdf|calendar\.ics|outcomes\.pdf)", PAGE),
     (r"meetings/<int:meeting_id>/items/<int:item_id>/decision/|decisions/<int:decision_id>/amend/", DECISION_FORM),
     (r"meetings/<int:meeting_id>/(items/|attendance/).*", ACTION),
-    (r"meetings/<int:meeting_id>/live/(|state/)|meetings/<int:meeting_id>/standard-of-care/", PAGE),
+    (r"meetings/<int:meeting_id>/live/(|state/)|meetings/<int:meeting_id>/(standard-of-care|trials)/", PAGE),
     (r"meetings/<int:meeting_id>/standard-of-care/<int:item_id>/", ACTION),
     (r"decisions/<int:decision_id>/(delivery|trials)/record/", ACTION),
     (r"decisions/<int:decision_id>/(delivery|trials)/", PAGE),

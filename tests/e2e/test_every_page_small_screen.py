@@ -64,6 +64,7 @@ def test_every_page_fits_a_phone_and_passes_axe(live_server, page: Page, tmp_pat
         "/reports/",
         "/reports/breaches/mri_24h/",
         f"/meetings/{meeting.pk}/standard-of-care/",
+        f"/meetings/{meeting.pk}/trials/",
         f"/decisions/{decision.pk}/delivery/",
         f"/decisions/{decision.pk}/trials/",
         "/reports/meeting-time/",

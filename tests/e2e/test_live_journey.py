@@ -8,6 +8,7 @@ coordinator confirms who is present; when it loses the server it says so.
 import pytest
 from playwright.sync_api import Browser, expect
 
+from live import services
 from live.models import Trial
 from mdt.models import Decision
 from tests.e2e.browser import Journey, sign_in
@@ -104,3 +105,23 @@ def test_a_clinicians_screen_follows_the_coordinator_through_a_live_meeting(
     clinician.route("**/live/state/", lambda route: route.abort())
     expect(clinician.get_by_text("This screen is not up to date.")).to_be_visible(timeout=FOLLOW)
     expect(clinician.locator("#live-panel.live-is-stale")).to_have_count(1)
+
+
+def test_a_follower_watching_the_live_screen_is_not_warned_of_the_idle_sign_out(
+    live_server, browser: Browser, tmp_path, settings
+):
+    """Following the meeting is using the app: each answer counts as activity, on the server and on the page."""
+    settings.LIVE_POLL_MS = 500
+    settings.SESSION_IDLE_SECONDS = 20  # the warning would show after 16 seconds without activity
+    r = room(2, password=PASSWORD)
+    services.live_start(meeting_id=r.meeting.pk, user=r.coordinator)
+    clinician = browser.new_context().new_page()
+    sign_in(clinician, live_server.url, "live_oncologist", PASSWORD)
+    clinician.goto(f"{live_server.url}/meetings/{r.meeting.pk}/live/")
+    expect(clinician.locator(".live-patient-name")).to_have_text("GRIFFITHS, Alys")
+
+    clinician.wait_for_timeout(25_000)  # longer than the idle limit, watching only
+
+    expect(clinician.locator("#session-warning")).to_be_hidden()
+    services.live_step(meeting_id=r.meeting.pk, user=r.coordinator, action="next", from_item_id=r.items[0].pk)
+    expect(clinician.locator(".live-patient-name")).to_have_text("BOWEN, Sian", timeout=FOLLOW)

@@ -3,7 +3,9 @@ cannot answer is "to check", never met), and the decision's record: considered y
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.choices import PrimarySite
@@ -139,3 +141,16 @@ def test_a_decision_made_away_from_the_live_screen_records_its_trials_on_its_own
     row = TrialConsideration.objects.get()
     assert (row.trial, row.why_not) == (trial, "Declined by the patient")
     assert "Declined by the patient" in client.get(reverse("live:trials", args=[made.pk])).content.decode()
+
+
+def test_the_agenda_trials_page_matches_every_case_in_the_same_queries_for_one_or_four(client, trial):
+    counts = []
+    for size, prefix in ((1, "one_"), (4, "four_")):
+        r = room(size, prefix=prefix)
+        client.force_login(r.radiologist)
+        url = reverse("live:agenda-trials", args=[r.meeting.pk])
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        counts.append(len(queries))
+        assert page.count("SPINE-RT") == size and "To check" in page  # no graded MRI yet: ESCC to check
+    assert counts[0] == counts[1]
