@@ -20,7 +20,19 @@ from accounts import throttle
 logger = logging.getLogger(__name__)
 
 
-class ThrottledModelBackend(ModelBackend):
+class MemberLoadingBackend(ModelBackend):
+    """Loads the signed-in user with their team membership (`mdt.Member`, by its reverse name) in the one
+    query of each request: the access policy asks for the role or the membership on nearly every page."""
+
+    def get_user(self, user_id: Any) -> Any:
+        try:
+            user = get_user_model()._default_manager.select_related("member").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+class ThrottledModelBackend(MemberLoadingBackend):
     def authenticate(
         self,
         request: HttpRequest | None,

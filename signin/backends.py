@@ -1,10 +1,11 @@
 from typing import Any
 
-from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from accounts.backends import MemberLoadingBackend
 
-class SingleSignOnBackend(ModelBackend):
+
+class SingleSignOnBackend(MemberLoadingBackend):
     """Names sessions opened by single sign-on (`login(..., backend=...)`); it never checks a password.
 
     `get_user` (inherited) loads the session's user, refusing inactive accounts.

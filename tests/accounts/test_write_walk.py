@@ -145,6 +145,7 @@ WRITES: dict[str, frozenset[str]] = {
     "delivery": READ,
     "delivery-record": frozenset({"coordinator", "clinician"}),
     "trials": READ,
+    "agenda-trials": READ,  # every listed case matched to the open trials
     "trials-record": frozenset({"coordinator", "clinician"}),
     "delivery-report": READ,
     "time-report": READ,
