@@ -132,10 +132,10 @@ def test_the_list_runs_a_fixed_number_of_queries(client, surgeon, django_assert_
         follow_up(surgeon, timezone.localdate() + dt.timedelta(days=days))
     client.force_login(surgeon)
     client.get(reverse("follow-up-list"))  # warm the session and the permission caches
-    # 1 session, 2 user, 3 the user's member row, 4 the page of follow-ups (case, patient, owner,
-    # completed_by and cancelled_by joined), 5-6 permissions (the actions shown; the reports link
-    # in the navbar reads them from the cache)
-    with django_assert_num_queries(6):
+    # 1 session, 2 user with their member row (accounts.backends), 3 the page of follow-ups (case,
+    # patient, owner, completed_by and cancelled_by joined), 4-5 permissions (the actions shown; the
+    # reports link in the navbar reads them from the cache)
+    with django_assert_num_queries(5):
         client.get(reverse("follow-up-list"), {"scope": "team"})
 
 

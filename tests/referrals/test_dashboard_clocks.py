@@ -119,7 +119,7 @@ def test_the_dashboard_lists_late_referrals_in_the_same_number_of_queries_howeve
 
     # As tests/mdt/test_dashboard.py counts, plus one: the late referrals with their organisation,
     # case and first advice time.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(reverse("dashboard"))
 
     assert len(response.context["referral_clocks"]) == late
