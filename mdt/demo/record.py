@@ -138,8 +138,9 @@ def seed_treatment(case: Case, status: str, rng: random.Random, now: dt.datetime
     # others two to five days after referral, and treated within the day, now and then late.
     if status == CaseStatus.DECIDED:  # every third one close to its 24-hour target: at risk on the dashboard
         decided = now - dt.timedelta(hours=rng.uniform(19, 23) if variant % 3 == 0 else rng.uniform(3, 17))
-    else:
-        decided = case.referred_at + dt.timedelta(days=rng.uniform(2, 5))
+    else:  # now and then, long after the referral: the audit's one-week measure has breaches to show
+        late_plan = status in (CaseStatus.FOLLOW_UP, CaseStatus.CLOSED) and variant % 4 == 3
+        decided = case.referred_at + dt.timedelta(days=rng.uniform(8, 10) if late_plan else rng.uniform(2, 5))
     case.treatment_plan_agreed_at = case.decision_to_treat_at = decided
     case.treatment_modality = rng.choice(
         [TreatmentModality.RADIOTHERAPY, TreatmentModality.RADIOTHERAPY, TreatmentModality.SURGERY]
