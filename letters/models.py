@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.concurrency import Versioned
+from core.fields import LimitedTextField
 from mdt.models import Decision
 
 
@@ -28,7 +29,9 @@ class PatientLetter(Versioned):
         LARGE = "large", "Large print"
 
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="patient_letter")
-    body = models.TextField(help_text="The letter's own words; the safety-netting box is printed around them.")
+    body = LimitedTextField(
+        max_length=10000, help_text="The letter's own words; the safety-netting box is printed around them."
+    )
     print_format = models.CharField("format", max_length=10, choices=Format.choices, default=Format.STANDARD)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -38,8 +41,10 @@ class PatientLetter(Versioned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     released_at = models.DateTimeField(null=True, blank=True)
-    released_to = models.TextField(blank=True, help_text="The name and address the letter went to, as released.")
-    copies_to = models.TextField(blank=True, help_text="Who was sent a copy, as released.")
+    released_to = LimitedTextField(
+        max_length=1000, blank=True, help_text="The name and address the letter went to, as released."
+    )
+    copies_to = LimitedTextField(max_length=2000, blank=True, help_text="Who was sent a copy, as released.")
     reading_grade = models.FloatField(null=True, blank=True, help_text="The released text's reading level.")
 
     history = HistoricalRecords()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.choices import EsccGradeChoice
+from core.fields import LimitedTextField
 from mdt.models import AgendaItem, Decision, Meeting, Member, Treatment
 
 
@@ -118,7 +119,7 @@ class StandardOfCare(models.Model):
         max_length=200,
         help_text="The agreed protocol's name and version, as the service names it.",
     )
-    note = models.TextField("how the case meets it", blank=True)
+    note = LimitedTextField("how the case meets it", max_length=2000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True, help_text="Back to a full discussion.")
@@ -157,7 +158,7 @@ class Delivery(models.Model):
     treatment = models.CharField(max_length=40, choices=Treatment.choices)
     delivered_on = models.DateField("delivered on", null=True, blank=True)
     reason = models.CharField("why not delivered", max_length=30, choices=Reason.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = LimitedTextField(max_length=2000, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.TEAM)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -244,7 +245,9 @@ class TrialConsideration(models.Model):
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="trial_consideration")
     considered = models.BooleanField("trial considered")
     trial = models.ForeignKey(Trial, on_delete=models.PROTECT, null=True, blank=True, related_name="considerations")
-    why_not = models.TextField("why not", blank=True, help_text="Why no trial was considered, or why not entered.")
+    why_not = LimitedTextField(
+        "why not", max_length=2000, blank=True, help_text="Why no trial was considered, or why not entered."
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.models.record import Patient
 from core.concurrency import Versioned
+from core.fields import LimitedTextField
 
 # The needs a letter must meet, in the order they are flagged. The first three the app produces
 # itself (large-print PDF, the accessible HTML version); the rest someone has to arrange.
@@ -34,11 +35,14 @@ class CommunicationNeeds(Versioned):
     language = models.CharField(max_length=100, blank=True, help_text="The language (or BSL) the patient needs.")
     copy_to_carer = models.BooleanField("copy letters to a carer or advocate", default=False)
     carer_name = models.CharField("carer or advocate's name", max_length=200, blank=True)
-    carer_address = models.TextField("carer or advocate's address", blank=True)
-    address = models.TextField(
-        "the patient's address for letters", blank=True, help_text="Where the patient's own letters are sent."
+    carer_address = LimitedTextField("carer or advocate's address", max_length=500, blank=True)
+    address = LimitedTextField(
+        "the patient's address for letters",
+        max_length=500,
+        blank=True,
+        help_text="Where the patient's own letters are sent.",
     )
-    notes = models.TextField(blank=True, help_text="Anything else that helps (no clinical details).")
+    notes = LimitedTextField(max_length=2000, blank=True, help_text="Anything else that helps (no clinical details).")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 

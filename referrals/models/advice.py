@@ -13,6 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases.models import CLOCK_SKEW
+from core.fields import LimitedTextField
 from referrals.choices import Outcome, Precautions
 from referrals.models.referrals import Referral
 
@@ -25,17 +26,17 @@ class AdviceQuerySet(models.QuerySet["Advice"]):
 class Advice(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="advice")
     outcome = models.CharField(max_length=30, choices=Outcome.choices)
-    advice = models.TextField("advice to the referrer")
+    advice = LimitedTextField("advice to the referrer", max_length=5000)
     precautions = models.CharField("spinal precautions", max_length=20, choices=Precautions.choices)
     stability_cleared_by = models.CharField(
         "stability cleared by", max_length=200, blank=True, help_text="Who cleared spinal stability (name, role)."
     )
     stability_cleared_at = models.DateTimeField("stability cleared at", null=True, blank=True)
-    steroid_advice = models.TextField("steroid advice", blank=True)
+    steroid_advice = LimitedTextField("steroid advice", max_length=2000, blank=True)
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     given_at = models.DateTimeField()
     amends = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by")
-    amendment_reason = models.TextField(blank=True)
+    amendment_reason = LimitedTextField(max_length=2000, blank=True)
 
     history = HistoricalRecords()
     objects = AdviceQuerySet.as_manager()
@@ -70,7 +71,7 @@ class Message(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     from_service = models.BooleanField(default=False)
-    body = models.TextField(max_length=4000)
+    body = LimitedTextField(max_length=4000)
     sent_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -28,6 +28,7 @@ from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
 from cases.models import CLOCK_SKEW, Case, Patient, validate_date_of_birth
 from cases.validators import format_nhs_number
 from core.concurrency import Versioned
+from core.fields import LimitedTextField
 from referrals.choices import OPEN_STATUSES, Status, YesNoUnknown
 from referrals.models.organisations import Organisation, allowed_domains, is_work_email
 
@@ -74,8 +75,8 @@ class Referral(Versioned):
     # Step 3: the cancer.
     primary_site = models.CharField(max_length=20, choices=PrimarySite.choices, blank=True)
     histology = models.CharField("primary cancer and histology", max_length=200, blank=True)
-    known_metastases = models.TextField("known metastases", blank=True)
-    systemic_therapy = models.TextField("current or recent systemic therapy", blank=True)
+    known_metastases = LimitedTextField("known metastases", max_length=2000, blank=True)
+    systemic_therapy = LimitedTextField("current or recent systemic therapy", max_length=2000, blank=True)
     previous_spinal_rt = models.CharField(
         "previous radiotherapy to the spine", max_length=10, choices=YesNoUnknown.choices, blank=True
     )
@@ -84,8 +85,11 @@ class Referral(Versioned):
 
     # Step 4: symptoms, neurology and steroids (the case's keys).
     red_flags = RedFlagsField("red-flag symptoms")
-    neurology_detail = models.TextField(
-        "neurology: power, sensation, bladder and bowel", blank=True, help_text="e.g. Power 3/5 both legs, T10 level."
+    neurology_detail = LimitedTextField(
+        "neurology: power, sensation, bladder and bowel",
+        max_length=2000,
+        blank=True,
+        help_text="e.g. Power 3/5 both legs, T10 level.",
     )
     frankel_grade = models.CharField(max_length=1, choices=FrankelGrade.choices, blank=True)
     ambulatory_status = models.CharField("walking", max_length=20, choices=AmbulatoryStatus.choices, blank=True)
@@ -111,9 +115,11 @@ class Referral(Versioned):
         "images sent by image exchange", max_length=10, choices=YesNoUnknown.choices, blank=True
     )
     accession_number = models.CharField(max_length=40, blank=True)
-    mri_report = models.TextField("MRI report", blank=True)
-    bloods = models.TextField("bloods, if relevant", blank=True, help_text="e.g. corrected calcium, platelets")
-    question = models.TextField("the question for the service", blank=True)
+    mri_report = LimitedTextField("MRI report", max_length=10000, blank=True)
+    bloods = LimitedTextField(
+        "bloods, if relevant", max_length=1000, blank=True, help_text="e.g. corrected calcium, platelets"
+    )
+    question = LimitedTextField("the question for the service", max_length=2000, blank=True)
 
     # Submission.
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -130,9 +136,9 @@ class Referral(Versioned):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
     accepted_at = models.DateTimeField(null=True, blank=True)
     declined_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(blank=True)
+    decline_reason = LimitedTextField(max_length=2000, blank=True)
     # When accepting found the NHS number on a patient whose name or birth date differ.
-    identity_note = models.TextField("identity check", blank=True)
+    identity_note = LimitedTextField("identity check", max_length=1000, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

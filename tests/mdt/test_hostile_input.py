@@ -222,3 +222,32 @@ def test_every_admin_with_history_has_the_read_only_history_pages():
         if isinstance(model_admin, SimpleHistoryAdmin) and not isinstance(model_admin, SafeHistoryAdmin)
     ]
     assert plain == [], "use core.admin.SafeHistoryAdmin for these"
+
+
+# Machine-written text, never typed by a person: the PAS feed's messages, what it made of them and the
+# values it sent, and Django's session data.
+MACHINE_TEXT = {
+    "integrations.FeedMessage.raw",
+    "integrations.FeedMessage.outcome",
+    "integrations.FeedFieldValue.value",
+    "integrations.FeedConflict.record_value",
+    "integrations.FeedConflict.feed_value",
+    "sessions.Session.session_data",
+}
+
+
+def test_every_free_text_field_a_person_types_into_has_a_maximum_every_path_checks():
+    # LimitedTextField validates its maximum on the model (full_clean), not only in the forms.
+    from django.apps import apps
+    from django.db import models
+
+    from core.fields import LimitedTextField
+
+    unlimited = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if not model.__name__.startswith("Historical") and model._meta.app_label not in ("admin", "auth")
+        for field in model._meta.get_fields()
+        if isinstance(field, models.TextField) and not isinstance(field, LimitedTextField)
+    ]
+    assert sorted(set(unlimited) - MACHINE_TEXT) == []
