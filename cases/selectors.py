@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from accounts import policy
@@ -59,42 +60,41 @@ CLOCK_STARTS = {
 CLOCK_START = CLOCK_START_SQL
 
 
-def first_whole_spine_mri_at() -> Subquery:
-    """The first whole-spine MRI performed at or after the clock start (cases.clocks.first_whole_spine_mri)."""
-    return Subquery(
-        Scan.objects.filter(
-            case=OuterRef("pk"),
-            modality=Modality.MRI_WHOLE_SPINE,
-            performed_at__isnull=False,
-            performed_at__gte=Coalesce(OuterRef("suspected_diagnosis_at"), OuterRef("referred_at")),
-        )
-        .order_by("performed_at")
-        .values("performed_at")[:1]
-    )
-
-
-def could_be_late(key: str, now: dt.datetime) -> Q:
-    """Cases whose clock `key` is open and could be at risk or breached by `now`: a superset, the exact
-    state is for cases.clocks. By its rules: an MRI clock starts at the suspicion time or else the
-    referral (alias clock_start), only a whole-spine MRI since the start stops it, and any
-    radiotherapy in the plan starts the radiotherapy clock.
-    """
-    target = clocks.target(key)
-    # A day-unit target can be an hour longer across a clock change: widen the window by that hour.
-    started_before = now - (target.due(now) - now) * target.at_risk_fraction + dt.timedelta(hours=1)
-    mri_since_start = Scan.objects.filter(
+def whole_spine_mris_since_start() -> QuerySet[Scan]:
+    """The outer case's whole-spine MRIs performed at or after its clock start: only these stop an MRI clock
+    (cases.clocks.first_whole_spine_mri)."""
+    return Scan.objects.filter(
         case=OuterRef("pk"),
         modality=Modality.MRI_WHOLE_SPINE,
         performed_at__isnull=False,
         performed_at__gte=Coalesce(OuterRef("suspected_diagnosis_at"), OuterRef("referred_at")),
     )
+
+
+def first_whole_spine_mri_at() -> Subquery:
+    """The first whole-spine MRI performed at or after the clock start (cases.clocks.first_whole_spine_mri)."""
+    return Subquery(whole_spine_mris_since_start().order_by("performed_at").values("performed_at")[:1])
+
+
+def could_be_late(key: str, now: dt.datetime) -> Q:
+    """Cases whose clock `key` is open and could be at risk or breached by `now`: a superset, the exact
+    state is for cases.clocks. By its rules: an MRI clock starts at the suspicion time or else the
+    referral (CLOCK_START, the expression the open-case index is built on), only a whole-spine MRI since
+    the start stops it, and any radiotherapy in the plan starts the radiotherapy clock. It needs no
+    annotation from the caller.
+    """
+    target = clocks.target(key)
+    # A day-unit target can be an hour longer across a clock change: widen the window by that hour.
+    started_before = now - (target.due(now) - now) * target.at_risk_fraction + dt.timedelta(hours=1)
+    mri_since_start = whole_spine_mris_since_start()
+    started_in_time = LessThanOrEqual(CLOCK_START, started_before)
     if key == "mri_whole_spine_24h":
-        return Q(~Exists(mri_since_start), presentation=Presentation.SUSPECTED_MSCC, clock_start__lte=started_before)
+        return Q(~Exists(mri_since_start), started_in_time, presentation=Presentation.SUSPECTED_MSCC)
     if key == "mri_whole_spine_1w":
         return Q(
             Q(~Exists(mri_since_start)) | Q(treatment_plan_agreed_at__isnull=True),
+            started_in_time,
             presentation=Presentation.SUSPECTED_METASTASES,
-            clock_start__lte=started_before,
         )
     return (
         (Q(treatment_modality=TreatmentModality.RADIOTHERAPY) | Q(radiotherapy_planned=True))

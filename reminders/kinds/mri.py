@@ -11,7 +11,7 @@ from django.urls import reverse
 from cases.choices import MRI_MODALITIES
 from cases.clocks import FIRST_MRI_ANNOTATION, ClockState, case_clocks
 from cases.models import Case, Scan
-from cases.selectors import CLOCK_START, could_be_late, first_whole_spine_mri_at
+from cases.selectors import could_be_late, first_whole_spine_mri_at
 from mdt.models import Member
 from reminders.kinds.base import Kind, Run, local, mrn_of
 from reminders.models import Reminder
@@ -111,7 +111,6 @@ def derive_not_performed(run: Run) -> Iterator[Reminder]:
     waiting = Scan.objects.filter(not_performed_open(run.now), modality__in=MRI_MODALITIES).filter(~Exists(reminded))
     cases = (
         Case.objects.open()
-        .alias(clock_start=CLOCK_START)
         .filter(could_be_late("mri_whole_spine_24h", run.now) | could_be_late("mri_whole_spine_1w", run.now))
         .filter(Exists(waiting.filter(case=OuterRef("pk"))))
         .annotate(**{FIRST_MRI_ANNOTATION: first_whole_spine_mri_at()})
