@@ -188,3 +188,11 @@ def test_it_answers_404_for_a_scan_that_does_not_exist(client):
     client.force_login(clinician())
 
     assert client.post(reverse("scan-review", args=[987654])).status_code == 404
+
+
+def test_the_worklist_says_whose_review_takes_a_scan_off_it(client):
+    client.force_login(clinician("specialist", Member.Role.RADIOLOGIST))
+
+    html = client.get(reverse("scans-pending-review")).content.decode()
+
+    assert "spinal surgeon's review is recorded, but the scan waits for the radiologist" in html
