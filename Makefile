@@ -43,10 +43,12 @@ migrations-check: install
 check: lint typecheck migrations-check
 
 # Django's production checklist against the production defaults (DEBUG off, a throw-away
-# 50-character key); any warning fails.
+# 50-character key, and the settings each hospital must supply: its host name and the patients'
+# 24-hour number, here a drama number); any warning fails.
 deploy-check: install
 	DEBUG=0 SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48)[:50])')" \
-	ALLOWED_HOSTS=mdt.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=mdt.example.org PATIENT_SAFETY_NET_PHONE="01632 960000" \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Benchmarks: `make bench SIZE=S` (5,000 patients) or SIZE=L (100,000). Set DATABASE_URL to a PostgreSQL
 # database of its own for the real figures; without it a SQLite file in .run/ is used.
