@@ -1,7 +1,9 @@
 """The national cancer datasets from the MDT record: the Cancer Outcomes and Services Dataset's
 MDT and treatment items, and the cancer waiting times' decision-to-treat and first-treatment dates.
 
-One row per case discussed at an MDT meeting in the month (local dates). Headers are the national
+One row per case listed at an MDT meeting in the month (local dates) that was discussed, reviewed against
+an agreed standard of care, or not discussed (carried forward): the review column says which, and a case
+not discussed has no decision or treatment items to report, so they are not counted as missing. Headers are the national
 item identifiers where we are sure of them (CR0010, CR0100) and the NHS Data Dictionary item names
 elsewhere: docs/integration.md, "National datasets", lists each item, its source in the record and
 what is still to be confirmed against the COSD user guide before a submission.
@@ -42,18 +44,30 @@ def _treated(item: AgendaItem) -> bool:
     return bool(decision and not decision.no_treatment)
 
 
+def _discussed(item: AgendaItem) -> bool:
+    """Discussed (fully or against a standard of care): a case not discussed has no decision to report."""
+    return item.status == AgendaItem.Status.DISCUSSED
+
+
 @dataclass(frozen=True)
 class Item:
     header: str
     meaning: str
     value: Callable[[AgendaItem], str]
     required: Callable[[AgendaItem], bool] = lambda item: True
+    of_decision: bool = False  # a decision or treatment item: left blank, and not required, when not discussed
+
+
+NOT_DISCUSSED, STANDARD_OF_CARE, FULL_DISCUSSION = "not discussed", "standard of care", "full discussion"
 
 
 def _review(item: AgendaItem) -> str:
-    """A full discussion, or a review against an agreed standard of care (live.StandardOfCare)."""
+    """Not discussed (carried forward), a review against an agreed standard of care (live.StandardOfCare),
+    or a full discussion."""
+    if not _discussed(item):
+        return NOT_DISCUSSED
     listed = getattr(item, "standard_of_care", None)
-    return "standard of care" if listed is not None and listed.withdrawn_at is None else "full discussion"
+    return STANDARD_OF_CARE if listed is not None and listed.withdrawn_at is None else FULL_DISCUSSION
 
 
 def _modality(item: AgendaItem) -> str:
@@ -68,18 +82,18 @@ ITEMS: tuple[Item, ...] = (
     Item("MULTIDISCIPLINARY TEAM DISCUSSION DATE (CANCER)", "the meeting's date", lambda i: _date(i.meeting.starts_at)),
     Item("MULTIDISCIPLINARY TEAM MEETING TYPE", "first discussion, re-discussion or ratification (local codes)",
          lambda i: DISCUSSION_TYPE.get(AgendaItem.Source(i.source), "")),
-    Item("MDT REVIEW (LOCAL)", "full discussion, or reviewed against an agreed standard of care (local codes)",
-         _review),
+    Item("MDT REVIEW (LOCAL)",
+         "full discussion, reviewed against an agreed standard of care, or not discussed (local codes)", _review),
     Item("CANCER CARE PLAN INTENT", "the decision's intent (local codes)",
-         lambda i: d.intent if (d := _decision(i)) else ""),
-    Item("PLANNED CANCER TREATMENT TYPE", "the decision's modality (local codes)", _modality),
+         lambda i: d.intent if (d := _decision(i)) else "", of_decision=True),
+    Item("PLANNED CANCER TREATMENT TYPE", "the decision's modality (local codes)", _modality, of_decision=True),
     Item("PERFORMANCE STATUS (ADULT)", "ECOG 0 to 4", lambda i: "" if i.case.ecog is None else str(i.case.ecog)),
     Item("ORGANISATION SITE IDENTIFIER (OF PROVIDER)", "treating site (ODS code)",
-         lambda i: i.case.provider_site or str(settings.DATASET_PROVIDER_SITE), _treated),
+         lambda i: i.case.provider_site or str(settings.DATASET_PROVIDER_SITE), _treated, True),
     Item("DATE OF DECISION TO TREAT (CANCER WAITING TIMES)", "the case's decision to treat",
-         lambda i: _date(i.case.decision_to_treat_at), _treated),
+         lambda i: _date(i.case.decision_to_treat_at), _treated, True),
     Item("TREATMENT START DATE (CANCER)", "first treatment (the waiting times' first definitive treatment)",
-         lambda i: _date(i.case.treatment_start_at), _treated),
+         lambda i: _date(i.case.treatment_start_at), _treated, True),
 )  # fmt: skip
 
 
@@ -88,8 +102,12 @@ class Row:
     case_id: int
     patient_id: int
     mrn: str
+    discussed: bool = True
     values: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+
+
+REPORTED = (AgendaItem.Status.DISCUSSED, AgendaItem.Status.NOT_DISCUSSED)
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
@@ -99,20 +117,22 @@ def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
 
 
 def rows(year: int, month: int) -> list[Row]:
-    """The month's discussed cases, each with its items and what is missing: two queries."""
+    """The month's cases discussed or not discussed, each with its items and what is missing: two queries."""
     start, end = month_bounds(year, month)
     items = (
-        AgendaItem.objects.filter(
-            status=AgendaItem.Status.DISCUSSED, meeting__starts_at__gte=start, meeting__starts_at__lt=end
-        )
+        AgendaItem.objects.filter(status__in=REPORTED, meeting__starts_at__gte=start, meeting__starts_at__lt=end)
         .select_related("case__patient", "meeting", "standard_of_care")
         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("-decided_at", "-id")))
         .order_by("meeting__starts_at", "meeting_id", "position", "id")
     )
     found = []
     for item in items:
-        row = Row(case_id=item.case_id, patient_id=item.case.patient_id, mrn=item.case.patient.mrn)
+        discussed = _discussed(item)
+        row = Row(case_id=item.case_id, patient_id=item.case.patient_id, mrn=item.case.patient.mrn, discussed=discussed)
         for spec in ITEMS:
+            if spec.of_decision and not discussed:
+                row.values[spec.header] = ""
+                continue
             row.values[spec.header] = spec.value(item)
             if not row.values[spec.header] and spec.required(item):
                 row.missing.append(spec.header)

@@ -38,5 +38,12 @@ def quality(request: HttpRequest, year: int, month: int) -> HttpResponse:
     return render(
         request,
         "integrations/dataset_quality.html",
-        {"year": year, "month": month, "total": len(found), "incomplete": incomplete, "items": cosd.ITEMS},
+        {
+            "year": year,
+            "month": month,
+            "total": len(found),
+            "not_discussed": sum(1 for row in found if not row.discussed),
+            "incomplete": incomplete,
+            "items": cosd.ITEMS,
+        },
     )

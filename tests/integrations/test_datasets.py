@@ -92,6 +92,17 @@ def test_only_coordinators_export_the_dataset(client, month):
     assert not AccessRecord.objects.exists()
 
 
+def not_discussed_in_october(month) -> AgendaItem:
+    """A third October case, listed and not discussed (carried forward): no decision, old dates on its case."""
+    case = CaseFactory(ecog=2)
+    case.decision_to_treat_at = timezone.make_aware(dt.datetime(2026, 9, 1, 15))
+    case.save()
+    october = AgendaItem.objects.get(case=month["complete"]).meeting
+    return AgendaItem.objects.create(
+        meeting=october, case=case, status="not_discussed", source="awaiting_mdt", position=9
+    )
+
+
 def test_the_export_costs_a_fixed_number_of_queries(client, month, django_assert_num_queries):
     client.force_login(coordinator_user())
     client.get("/datasets/2026/10/cosd.csv")
@@ -99,6 +110,15 @@ def test_the_export_costs_a_fixed_number_of_queries(client, month, django_assert
     # decisions (prefetch), the access records (one INSERT)
     with django_assert_num_queries(7):
         client.get("/datasets/2026/10/cosd.csv")
+
+    # more rows of every kind (not discussed, standard of care) cost no more
+    not_discussed_in_october(month)
+    StandardOfCare.objects.create(
+        item=AgendaItem.objects.get(case=month["lacking"]), protocol="Local protocol v1", recorded_by=UserFactory()
+    )
+    with django_assert_num_queries(7):
+        response = client.get("/datasets/2026/10/cosd.csv")
+    assert len(response.content.decode().splitlines()) == 4
 
 
 def test_an_impossible_month_is_404(client):
@@ -112,3 +132,41 @@ def test_the_export_says_which_cases_were_reviewed_against_a_standard_of_care(cl
     client.force_login(coordinator_user())
     table = list(csv.DictReader(io.StringIO(client.get("/datasets/2026/10/cosd.csv").content.decode())))
     assert [row["MDT REVIEW (LOCAL)"] for row in table] == ["full discussion", "standard of care"]
+
+
+def test_a_case_not_discussed_is_reported_as_not_discussed_without_decision_items(client, month):
+    """Discussed, reviewed against a standard of care, or not discussed: the review column tells them apart,
+    and a case not discussed has no decision or treatment to report (nor is one counted as missing)."""
+    StandardOfCare.objects.create(
+        item=AgendaItem.objects.get(case=month["lacking"]), protocol="Local protocol v1", recorded_by=UserFactory()
+    )
+    item = not_discussed_in_october(month)
+    client.force_login(coordinator_user())
+
+    table = list(csv.DictReader(io.StringIO(client.get("/datasets/2026/10/cosd.csv").content.decode())))
+    assert [row["MDT REVIEW (LOCAL)"] for row in table] == ["full discussion", "standard of care", "not discussed"]
+    last = table[2]
+    assert last["CR0010"] == item.case.patient.nhs_number
+    assert last["MULTIDISCIPLINARY TEAM DISCUSSION DATE (CANCER)"] == "2026-10-14"
+    assert last["PERFORMANCE STATUS (ADULT)"] == "2"
+    for header in (
+        "CANCER CARE PLAN INTENT",
+        "PLANNED CANCER TREATMENT TYPE",
+        "ORGANISATION SITE IDENTIFIER (OF PROVIDER)",
+        "DATE OF DECISION TO TREAT (CANCER WAITING TIMES)",  # the case's earlier decision is not this meeting's
+        "TREATMENT START DATE (CANCER)",
+    ):
+        assert last[header] == "", header
+
+    body = client.get("/datasets/2026/10/quality/").content.decode()
+    assert "3 cases listed at an MDT meeting this month (1 not discussed, carried forward)" in body
+    assert f"Case {item.case_id}<" not in body  # nothing missing: no decision was expected
+
+
+def test_withdrawn_and_still_listed_cases_are_not_in_the_export(client, month):
+    october = AgendaItem.objects.get(case=month["complete"]).meeting
+    for status in ("withdrawn", "listed"):
+        AgendaItem.objects.create(meeting=october, case=CaseFactory(), status=status, source="added")
+    client.force_login(coordinator_user())
+    table = list(csv.DictReader(io.StringIO(client.get("/datasets/2026/10/cosd.csv").content.decode())))
+    assert len(table) == 2
