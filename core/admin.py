@@ -12,7 +12,11 @@ from django.db.models import Exists, QuerySet
 from django.http import Http404, HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.drafts import offer_kept_post
 from core.paginators import EstimatedCountPaginator
+
+# Where a change form's kept post waits between `changeform_view` and `get_form` (one request).
+KEPT_ON_REQUEST = "_kept_post_for_form"
 
 
 class FastChangelistMixin:
@@ -79,6 +83,26 @@ class SafeHistoryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     - Its views pass the address's ids straight to the database ("abc" for a number raises ValueError).
     """
 
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        # No lost work (core.drafts): a form posted after the session ended comes back filled in, with
+        # its inlines, to be checked and saved; the stale-edit check runs on that save as on any other.
+        setattr(request, KEPT_ON_REQUEST, offer_kept_post(request))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        kept = getattr(request, KEPT_ON_REQUEST, None)
+        return form_class if kept is None else _bound_to(form_class, kept)
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any, prefix: str) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        kept = getattr(request, KEPT_ON_REQUEST, None)
+        if kept is not None and "data" not in kwargs:
+            kwargs["data"] = kept
+        return kwargs
+
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
         _require_valid(self.model._meta.pk, unquote(object_id))
         return super().history_view(request, object_id, extra_context)
@@ -102,3 +126,14 @@ def _require_valid(field: Any, raw: str) -> None:
         raise Http404("No such record") from exc
     if isinstance(value, int) and not -(2**63) <= value < 2**63:
         raise Http404("No such record")
+
+
+def _bound_to(form_class: Any, kept: Any) -> Any:
+    """The admin's form class, bound to the kept data when the admin builds it unbound (a GET)."""
+
+    class KeptForm(form_class):  # type: ignore[misc,valid-type]
+        def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+            super().__init__(kept if data is None else data, *args, **kwargs)
+
+    KeptForm.__name__ = form_class.__name__
+    return KeptForm

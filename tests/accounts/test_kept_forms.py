@@ -8,10 +8,12 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Assessment
+from cases.models import Assessment, Case
 from core.drafts import KEPT
 from mdt.models import Decision, Member
-from tests.factories import PASSWORD, AgendaItemFactory, CaseFactory, MeetingFactory, team_user
+from mdt.services.decisions import DecisionInput, decision_record, signoff_respond
+from tests.admin_forms import admin_post_data
+from tests.factories import PASSWORD, AgendaItemFactory, CaseFactory, MeetingFactory, coordinator_user, team_user
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +106,64 @@ def test_a_score_form_posted_after_expiry_comes_back_filled_in(client, clock):
     sign_in(client, olwen)
     page = client.get(url).content.decode()
     assert "Kept note about T7" in page and "You were signed out before this was saved" in page
+
+
+@pytest.mark.hazard("HAZ-032")
+def test_an_amendment_posted_after_expiry_comes_back_with_its_reason(client, clock, item):
+    olwen = team_user("olwen", Member.Role.ONCOLOGIST)
+    steffan = team_user("steffan", Member.Role.SPINAL_SURGEON)
+    data = DecisionInput(
+        treatments=["cebrt"],
+        no_treatment=False,
+        intent="palliative",
+        rationale="Radiotherapy alone.",
+        patient_preferences_considered=True,
+        responsible_member_ids=[olwen.member.pk, steffan.member.pk],
+        follow_ups=[],
+    )
+    signed = decision_record(item_id=item.pk, user=olwen, data=data)
+    for user in (olwen, steffan):
+        signoff_respond(decision_id=signed.pk, user=user, agree=True)
+    url = reverse("decision-amend", args=[signed.pk])
+    sign_in(client, olwen)
+    idle(clock)
+
+    client.post(
+        url,
+        {"rationale": RATIONALE, "amendment_reason": "Kept reason: the MRI was re-read", "intent": "palliative"},
+    )
+
+    assert Decision.objects.count() == 1  # nothing amended
+    sign_in(client, olwen)
+    page = client.get(url).content.decode()
+    assert RATIONALE in page and "Kept reason: the MRI was re-read" in page
+    assert "You were signed out before this was saved" in page
+
+
+@pytest.mark.hazard("HAZ-032")
+def test_the_workspace_case_form_posted_after_expiry_comes_back_filled_in_and_saves(client, clock):
+    case = CaseFactory()
+    coordinator = coordinator_user("carys")
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    sign_in(client, coordinator)
+    data = admin_post_data(client.get(url), mdt_question="Kept question: surgery or radiotherapy first?")
+    idle(clock)
+
+    expired = client.post(url, data)
+
+    assert expired.status_code == 302 and "/login/" in expired["Location"]
+    assert Case.objects.get(pk=case.pk).mdt_question == ""
+    sign_in(client, coordinator)
+    again = client.get(url)
+    page = again.content.decode()
+    assert "Kept question: surgery or radiotherapy first?" in page
+    assert "You were signed out before this was saved" in page
+    assert Case.objects.get(pk=case.pk).mdt_question == ""  # shown to be checked, not saved behind their back
+
+    saved = client.post(url, admin_post_data(again))
+
+    assert saved.status_code == 302
+    assert Case.objects.get(pk=case.pk).mdt_question == "Kept question: surgery or radiotherapy first?"
 
 
 def test_every_page_of_a_signed_in_user_carries_the_expiry_warning(client):

@@ -1,0 +1,78 @@
+"""No lost work, in a real Chromium: the page warns before the idle limit, "Stay signed in" gives the
+time back, and a decision saved after the limit is not lost: sign-in brings back the form as typed.
+
+The idle limit is cut to 30 seconds (the live server runs in this process), so the banner shows after
+24 seconds (static/js/session.js: a fifth of a short limit before it), leaving 6 seconds to answer."""
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from cases.choices import CaseStatus
+from mdt.models import Decision, Meeting, Member
+from tests.e2e.browser import Journey, sign_in
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, team_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-demo-password"
+RATIONALE = "Stable spine, radiosensitive primary: radiotherapy alone. Typed as the limit passed."
+
+
+@pytest.mark.hazard("HAZ-032")
+def test_the_page_warns_before_expiry_and_a_late_decision_comes_back_after_signing_in(
+    live_server, page: Page, settings, tmp_path: Path
+):
+    settings.SESSION_IDLE_SECONDS = 30
+    olwen = team_user("olwen", Member.Role.ONCOLOGIST)
+    olwen.first_name, olwen.last_name = "Olwen", "Pryce"
+    olwen.set_password(PASSWORD)
+    olwen.save()
+    starts = timezone.now() - dt.timedelta(minutes=5)
+    meeting = MeetingFactory(
+        starts_at=starts, ends_at=starts + dt.timedelta(hours=2), status=Meeting.Status.IN_PROGRESS
+    )
+    case = CaseFactory(
+        patient=PatientFactory(family_name="Griffiths", given_name="Alys"), status=CaseStatus.AWAITING_MDT
+    )
+    item = AgendaItemFactory(meeting=meeting, case=case, position=1)
+    journey = Journey(page, tmp_path)
+    base = live_server.url
+    form_url = f"{base}/meetings/{meeting.pk}/items/{item.pk}/decision/"
+
+    sign_in(page, base, "olwen", PASSWORD)
+    page.goto(form_url)
+    page.get_by_label("Rationale").fill(RATIONALE)
+    banner = page.locator("#session-warning")
+
+    # The warning comes before the limit, with the time left; "Stay signed in" gives the time back.
+    expect(banner).to_be_visible(timeout=40_000)
+    expect(banner).to_contain_text("You will be signed out in")
+    page.get_by_role("button", name="Stay signed in").click()
+    expect(banner).to_be_hidden()
+    assert page.get_by_label("Rationale").input_value() == RATIONALE  # nothing reloaded
+
+    # This time nobody answers: the limit passes, then the decision is saved.
+    expect(banner).to_be_visible(timeout=40_000)
+    seen = time.monotonic()
+    journey.check("the expiry warning over the decision form", shot="session-expiry-warning")
+    page.wait_for_timeout(max(0.0, 8 - (time.monotonic() - seen)) * 1000)
+    page.get_by_label("Palliative: local control and symptom relief").check()
+    page.get_by_role("button", name="Save (last case)").click()
+
+    expect(page.get_by_text("What you typed was kept: sign in again to check it and save it.")).to_be_visible()
+    assert not Decision.objects.exists()
+    page.get_by_label("Username").fill("olwen")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_text("You were signed out before this was saved.")).to_be_visible()
+    assert page.url == form_url
+    assert page.get_by_label("Rationale").input_value() == RATIONALE
+    expect(page.get_by_label("Palliative: local control and symptom relief")).to_be_checked()
+    journey.check("the decision form offered again after signing in", shot="session-expiry-kept")
+    assert not Decision.objects.exists()  # offered to be checked and saved, not saved behind their back
