@@ -131,7 +131,7 @@ def _require_valid(field: Any, raw: str) -> None:
 def _bound_to(form_class: Any, kept: Any) -> Any:
     """The admin's form class, bound to the kept data when the admin builds it unbound (a GET)."""
 
-    class KeptForm(form_class):  # type: ignore[misc,valid-type]
+    class KeptForm(form_class):
         def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
             super().__init__(kept if data is None else data, *args, **kwargs)
 
