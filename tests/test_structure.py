@@ -36,6 +36,11 @@ def code_modules() -> Iterator[Path]:
                 yield path
 
 
+def suite_modules() -> Iterator[Path]:
+    """Every Python file of the test suite: test modules, conftest.py, helpers and factories."""
+    yield from sorted((ROOT / "tests").rglob("*.py"))
+
+
 def templates() -> Iterator[Path]:
     yield from sorted((ROOT / "templates").rglob("*.html"))
 
@@ -49,6 +54,15 @@ def test_no_module_is_over_400_lines():
         name(p): n
         for p in code_modules()
         if name(p) not in DATA_TABLES and (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+
+    assert long == {}
+
+
+def test_no_test_module_is_over_400_lines():
+    """Long test modules are split by topic into a package (shared fixtures in its conftest.py, helpers beside)."""
+    long = {
+        name(p): n for p in suite_modules() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
 
     assert long == {}

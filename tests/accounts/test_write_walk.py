@@ -1,6 +1,6 @@
 """Every write path, for every role: each POST address of the site, and each admin add, change and
 action, generated from the URL configuration and the admin registry like the read walk
-(test_url_walk.py), and each one classified here. A path nobody has classified fails the walk.
+(tests/accounts/url_walk/), and each one classified here. A path nobody has classified fails the walk.
 
 For each path and role it asserts the answer (never a 500) and that a role that may not write
 changes nothing: not one row in any table, history included (every model with history writes a
@@ -16,8 +16,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts import test_url_walk
-from tests.accounts.test_url_walk import (
+from tests.accounts.url_walk import sampling
+from tests.accounts.url_walk.rules import (
     ADMIN_MODEL,
     ANONYMOUS,
     CHANGE,
@@ -30,13 +30,13 @@ from tests.accounts.test_url_walk import (
     admin_model,
     all_routes,
     family,
-    urls_of,
 )
+from tests.accounts.url_walk.sampling import urls_of
 from tests.admin_forms import admin_post_data, as_post, form_items
 
 pytestmark = pytest.mark.django_db
 
-world = test_url_walk.world  # the read walk's fixture: one of everything around a canary patient
+world = sampling.world  # the read walk's fixture: one of everything around a canary patient
 
 # Who may write through each POST address of the site (by URL name). READ: a page whose POST
 # writes nothing for anyone. The walk's clinician is a radiologist (reviews scans, signs).

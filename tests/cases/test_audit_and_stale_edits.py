@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cases.assessment_forms import NomsInputsForm
 from cases.models import Case, Patient
-from tests.cases.test_admin_bad_input import patient_form
+from tests.cases.admin_bad_input.helpers import patient_form
 from tests.factories import CaseFactory, PatientFactory, ScanFactory, clinician, coordinator
 
 pytestmark = pytest.mark.django_db

@@ -14,11 +14,10 @@ from django.urls import reverse
 from cases import scoring
 from cases.choices import EsccGradeChoice, Modality
 from mdt.agenda import scores_recorded
-from tests.cases.test_case_summary import (
+from tests.cases.case_summary.helpers import (
     NOW,
     SINS_4,
     SINS_9,
-    TOKUHASHI_11,
     breast_case,
     frozen,  # noqa: F401  (autouse: the time these tests run at)
     graded_scan,
@@ -26,6 +25,7 @@ from tests.cases.test_case_summary import (
     scorer,
     summary_of,
 )
+from tests.factories import TOKUHASHI_11
 
 pytestmark = pytest.mark.django_db
 

@@ -128,7 +128,7 @@ def test_the_needs_are_flagged_on_the_patient_and_case_pages_the_agenda_and_the_
 
 @pytest.mark.hazard("HAZ-103")
 def test_the_agenda_pack_prints_the_needs(client):
-    from tests.mdt.test_decision_pages import pdf_text
+    from tests.mdt.decision_pages.helpers import pdf_text
 
     onc = oncologist()
     case = CaseFactory()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from mdt.models import AgendaItem, Decision, Member, SignOff
 from tests.factories import CaseFactory, PatientFactory, listed_item, meeting, team_user
-from tests.mdt.test_decision_pages import pdf_text
+from tests.mdt.decision_pages.helpers import pdf_text
 
 pytestmark = pytest.mark.django_db
 

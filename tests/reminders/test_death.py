@@ -22,7 +22,7 @@ from reminders.kinds.base import DEATH_REASON
 from reminders.models import Reminder
 from reminders.selectors import my_reminders
 from reminders.sweep import cancel_resolved, derive
-from tests.cases.test_admin_bad_input import patient_form
+from tests.cases.admin_bad_input.helpers import patient_form
 from tests.factories import (
     DAY,
     HOUR,

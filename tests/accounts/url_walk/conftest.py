@@ -1,0 +1,3 @@
+"""The world every walk runs in."""
+
+from tests.accounts.url_walk.sampling import world  # noqa: F401  (a fixture)

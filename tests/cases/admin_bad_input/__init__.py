@@ -1,0 +1,1 @@
+"""Bad input typed into the coordinators' workspace (Django admin) is refused, explained, and never saved."""

@@ -1,0 +1,117 @@
+"""What a decision does to the case: its status, modality and the treatment clocks."""
+
+import datetime as dt
+
+import pytest
+
+from cases.choices import CaseStatus, TreatmentModality
+from cases.clocks import case_clocks
+from mdt.services.decisions import (
+    decision_record,
+)
+from tests.factories import AgendaItemFactory, CaseFactory
+from tests.mdt.decision_services.helpers import at_the_start_of, decision_input
+
+pytestmark = pytest.mark.django_db
+
+
+# --------------------------------------------------------------------------- the case: status and clocks
+
+
+@pytest.mark.hazard("HAZ-011")
+def test_it_moves_the_case_on_and_starts_the_24_hour_clock_on_a_radiotherapy_decision(item, oncologist, surgeon):
+    decision = decision_record(item_id=item.pk, user=oncologist, data=decision_input(oncologist, surgeon))
+
+    case = item.case
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DECIDED
+    assert case.decision_to_treat_at == decision.decided_at
+    assert case.treatment_plan_agreed_at == decision.decided_at
+    assert case.treatment_modality == TreatmentModality.RADIOTHERAPY
+    [clock] = [clock for clock in case_clocks(case) if clock.target.key == "rt_start_24h"]
+    assert clock.started_at == decision.decided_at
+    assert clock.due_at == decision.decided_at + dt.timedelta(hours=24)
+
+
+def test_it_makes_the_modality_surgery_for_any_surgical_treatment(item, oncologist, surgeon):
+    data = decision_input(oncologist, surgeon, treatments=("surgery_decompression", "analgesia"))
+
+    decision_record(item_id=item.pk, user=oncologist, data=data)
+
+    case = item.case
+    case.refresh_from_db()
+    assert case.treatment_modality == TreatmentModality.SURGERY
+    assert "rt_start_24h" not in [clock.target.key for clock in case_clocks(case)]
+
+
+@pytest.mark.hazard("HAZ-011")
+@pytest.mark.parametrize(
+    ("treatments", "modality"),
+    [
+        pytest.param(("vertebroplasty", "cebrt"), TreatmentModality.SURGERY, id="cement augmentation plus cEBRT"),
+        pytest.param(("kyphoplasty", "sbrt_srs"), TreatmentModality.SURGERY, id="kyphoplasty plus SBRT"),
+        pytest.param(("surgery_stabilisation", "cebrt"), TreatmentModality.SURGERY, id="stabilisation plus cEBRT"),
+        pytest.param(("cebrt", "sact"), TreatmentModality.RADIOTHERAPY, id="cEBRT plus systemic therapy"),
+        pytest.param(("steroids", "sbrt_srs"), TreatmentModality.RADIOTHERAPY, id="SBRT with steroids"),
+    ],
+)
+@pytest.mark.hazard("HAZ-011")
+def test_any_radiotherapy_in_a_combined_plan_starts_the_24_hour_radiotherapy_clock(
+    item, oncologist, surgeon, treatments, modality
+):
+    decision = decision_record(
+        item_id=item.pk, user=oncologist, data=decision_input(oncologist, surgeon, treatments=treatments)
+    )
+
+    case = item.case
+    case.refresh_from_db()
+    assert case.treatment_modality == modality  # the treatment that comes first
+    assert case.radiotherapy_planned
+    [clock] = [clock for clock in case_clocks(case) if clock.target.key == "rt_start_24h"]
+    assert clock.started_at == decision.decided_at
+    assert clock.due_at == decision.decided_at + dt.timedelta(hours=24)
+    assert clock.is_open
+
+
+@pytest.mark.hazard("HAZ-011")
+def test_a_combined_plans_radiotherapy_clock_stops_at_the_first_fraction_not_at_the_surgery(item, oncologist, surgeon):
+    data = decision_input(oncologist, surgeon, treatments=("vertebroplasty", "cebrt"))
+    decision = decision_record(item_id=item.pk, user=oncologist, data=data)
+    case = item.case
+    case.refresh_from_db()
+    case.treatment_start_at = decision.decided_at + dt.timedelta(hours=2)  # the vertebroplasty
+    case.save()
+
+    [clock] = [clock for clock in case_clocks(case) if clock.target.key == "rt_start_24h"]
+    assert clock.is_open
+
+    case.radiotherapy_started_at = decision.decided_at + dt.timedelta(hours=20)
+    case.save()
+    [clock] = [clock for clock in case_clocks(case) if clock.target.key == "rt_start_24h"]
+    assert clock.stopped_at == case.radiotherapy_started_at
+    assert clock.state == "met"
+
+
+@pytest.mark.hazard("HAZ-026")
+def test_it_keeps_the_first_plan_agreed_time_and_a_case_in_treatment_there(meeting, next_meeting, oncologist, surgeon):
+    case = CaseFactory(status=CaseStatus.AWAITING_MDT)
+    first = decision_record(
+        item_id=AgendaItemFactory(meeting=meeting, case=case).pk,
+        user=oncologist,
+        data=decision_input(oncologist, surgeon),
+    )
+    case.refresh_from_db()
+    case.status = CaseStatus.TREATMENT
+    case.save()
+
+    with at_the_start_of(next_meeting):
+        second = decision_record(
+            item_id=AgendaItemFactory(meeting=next_meeting, case=case).pk,
+            user=oncologist,
+            data=decision_input(oncologist, surgeon, treatments=("sbrt_srs",)),
+        )
+
+    case.refresh_from_db()
+    assert case.treatment_plan_agreed_at == first.decided_at
+    assert case.decision_to_treat_at == second.decided_at
+    assert case.status == CaseStatus.TREATMENT
