@@ -12,7 +12,9 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Concat
 
 COUNT_CAP = 10_000
 
@@ -92,9 +94,18 @@ class Keyset:
     `ordering` is ascending field names ending with "id".
     """
 
-    def __init__(self, queryset: QuerySet, ordering: list[str], after: int | None, page_size: int) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet,
+        ordering: list[str],
+        after: int | None,
+        page_size: int,
+        sort: list[str | Combinable] | None = None,
+    ) -> None:
+        """`sort`: the same order written as expressions (see `sorted_not_walked`), when it must not
+        come from the ordering's index."""
         self.after = after
-        queryset = queryset.order_by(*ordering)
+        queryset = queryset.order_by(*(sort or ordering))
         if after is not None:
             queryset = _after(queryset, ordering, after)
         rows = list(queryset[: page_size + 1])
@@ -129,3 +140,14 @@ def after_id(raw: str | None) -> int | None:
     if not raw or not raw.isdecimal() or len(raw) > 19 or int(raw) > 2**63 - 1:
         return None
     return int(raw)
+
+
+def sorted_not_walked(field: str) -> Concat:
+    """The field's own value as an expression no index serves, to ORDER BY in place of the field.
+
+    A narrow filter ordered by an indexed column with a LIMIT can lead PostgreSQL to walk that
+    column's index from the start and test every row, expecting matches early: a search for
+    surnames starting "smi", ordered by surname, read 90,000 of 100,000 patients (docs/benchmarks.md).
+    Ordered by this instead, the matches come from the filter's own indexes and are sorted: the cost
+    follows the number of matches, not the table. Same values, so the same order (and keyset)."""
+    return Concat(F(field), Value(""))

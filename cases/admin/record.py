@@ -23,6 +23,7 @@ from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
 from core.admin import ExistsFilter, FastChangelistMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
+from core.paginators import sorted_not_walked
 
 
 class RecordsAccessMixin:
@@ -169,6 +170,12 @@ class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
     @admin.display(description="NHS number", ordering="nhs_number")
     def nhs_number_display(self, obj: Patient) -> str:
         return obj.nhs_number_display
+
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
+        # A search sorts its matches instead of walking the name order (core.paginators.sorted_not_walked).
+        if request.GET.get("q", "").strip():
+            return [sorted_not_walked("family_name"), "given_name", "id"]
+        return list(self.ordering)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Patient], search_term: str
