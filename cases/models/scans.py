@@ -120,6 +120,13 @@ class Scan(Versioned):
                 name="scan_pending_review_idx",
                 condition=Q(performed_at__isnull=False, reviewed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
             ),
+            # A case's first whole-spine MRI since its clock start (the clocks, the dashboard, the reports'
+            # measures: cases.selectors.first_whole_spine_mri_at): the first row of a range, no sort.
+            models.Index(
+                fields=["case", "performed_at"],
+                name="scan_case_whole_spine_idx",
+                condition=Q(modality=Modality.MRI_WHOLE_SPINE, performed_at__isnull=False),
+            ),
             # MRIs requested and not yet performed (the sweep's "MRI not performed" reminders).
             models.Index(
                 fields=["case"],
