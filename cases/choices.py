@@ -146,6 +146,15 @@ class TreatmentModality(models.TextChoices):
     SUPPORTIVE = "supportive", "Supportive care only"
 
 
+class PreviousRadiotherapy(models.TextChoices):
+    """Previous radiotherapy to the spine (docs/clinical-reference.md §8.2 `previous_rt_to_level`): the
+    referral form's values, so an accepted referral's answer carries over."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Not known"
+
+
 class SteroidIndication(models.TextChoices):
     """Why dexamethasone was started (docs/clinical-reference.md §7.4)."""
 

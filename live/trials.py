@@ -2,8 +2,8 @@
 simple rules (primary site, ESCC grade, SINS, ECOG, previous radiotherapy), and what each decision records:
 trial considered yes or no, which, and why not.
 
-A rule the record cannot answer (no graded MRI, no complete SINS, no ECOG; previous radiotherapy, which
-the case record does not hold) is shown as *to check*, never taken as met.
+A rule the record cannot answer (no graded MRI, no complete SINS, no ECOG, previous radiotherapy to the
+spine not known) is shown as *to check*, never taken as met.
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import policy
-from cases.choices import EsccGradeChoice, PrimarySite
+from cases.choices import EsccGradeChoice, PreviousRadiotherapy, PrimarySite
 from cases.models import Case
 from cases.summary import CaseSummary
 from core.history import save_as
@@ -67,9 +67,22 @@ def match(trial: Trial, case: Case, summary: CaseSummary) -> TrialMatch:
         _range("ECOG", case.ecog, None, trial.ecog_max),
     ):
         (failed if outcome == "failed" else unknown if outcome == "unknown" else []).append(reason)
-    if trial.previous_radiotherapy != Trial.PreviousRadiotherapy.ANY:
-        unknown.append(f"previous radiotherapy {trial.get_previous_radiotherapy_display().lower()}: check the history")
+    outcome, reason = _previous_radiotherapy(trial, case.previous_spinal_rt)
+    (failed if outcome == "failed" else unknown if outcome == "unknown" else []).append(reason)
     return TrialMatch(trial, tuple(failed), tuple(unknown))
+
+
+def _previous_radiotherapy(trial: Trial, had: str) -> tuple[str, str]:
+    """The trial's rule on previous radiotherapy against the case's answer (yes, no, not known)."""
+    rule = trial.previous_radiotherapy
+    if rule == Trial.PreviousRadiotherapy.ANY:
+        return "", ""
+    if had not in (PreviousRadiotherapy.YES, PreviousRadiotherapy.NO):
+        return "unknown", f"previous radiotherapy to the spine not known (the trial: {rule}): check the history"
+    if (rule == Trial.PreviousRadiotherapy.REQUIRED) != (had == PreviousRadiotherapy.YES):
+        done = "had" if had == PreviousRadiotherapy.YES else "no"
+        return "failed", f"{done} previous radiotherapy to the spine, the trial: {rule}"
+    return "", ""
 
 
 def matches(case: Case, summary: CaseSummary, trials: list[Trial]) -> list[TrialMatch]:

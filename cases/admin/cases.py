@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from cases import services
 from cases.admin.clinicians import ResponsibleClinicianFormMixin
 from cases.admin.record import CasePendingReviewFilter, RecordsAccessMixin
-from cases.choices import CaseStatus, Presentation
+from cases.choices import CaseStatus, Presentation, PreviousRadiotherapy
 from cases.models import Case, Scan
 from cases.status import CaseEvent, scan_events, stage
 from core.admin import FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
@@ -80,9 +80,10 @@ SECTIONS = (
     ),
     Section(
         "Treatment",
-        [("treatment_start_at", "provider_site")],
+        [("treatment_start_at", "provider_site"), ("previous_spinal_rt", "previous_rt_detail")],
         _reached(CaseStatus.DECIDED),
-        "Treatment started moves the case to Treatment.",
+        "Treatment started moves the case to Treatment. Previous radiotherapy to the spine is history the MDT "
+        "reads before it decides (the trials' rules too): record it as soon as it is known.",
     ),
     Section(
         "Outcome after treatment",
@@ -91,7 +92,8 @@ SECTIONS = (
     ),
 )
 SECTIONS_BEFORE_IMAGING = 2
-EMPTY: tuple[Any, ...] = (None, "", [])
+# Nothing recorded yet: previous radiotherapy "not known" (its default) leaves its section collapsed.
+EMPTY: tuple[Any, ...] = (None, "", [], PreviousRadiotherapy.UNKNOWN)
 
 
 def case_fieldsets(case: Case | None) -> list[tuple[str, dict[str, Any]]]:

@@ -29,6 +29,7 @@ from cases.choices import (
     TreatmentModality,
 )
 from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField
+from cases.models.previous import PreviousTreatment
 from cases.responsible import FIELD, check_responsible_clinician, responsible_clinician_error
 from cases.steroids import dose_errors
 from cases.time_order import future_time_errors, time_order_errors
@@ -172,7 +173,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(Exists(Scan.objects.pending_review().filter(case=OuterRef("pk"))))
 
 
-class Case(Versioned):
+class Case(PreviousTreatment, Versioned):
     """One referral episode of a patient, from referral to closure."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
@@ -382,6 +383,7 @@ class Case(Versioned):
             errors["steroid_dose_mg"] = "The daily dose is a number of mg greater than 0."
         elif self.steroid_dose_mg is not None:
             errors.update(dose_errors(self.steroid_dose_mg, self.steroid_dose_reason))
+        errors.update(self.previous_treatment_errors())
         time_order_errors(self, errors)
         future_time_errors(self, errors, latest=timezone.now() + CLOCK_SKEW)
         if clinician_error := responsible_clinician_error(self):

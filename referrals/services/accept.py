@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.policy import can_accept_referral
-from cases.choices import CaseStatus, PrimarySite, Sex, SteroidIndication
+from cases.choices import CaseStatus, PreviousRadiotherapy, PrimarySite, Sex, SteroidIndication
 from cases.models import Case, Patient
 from cases.status import CaseEvent, next_status
 from referrals.choices import MDT_CANDIDATE, TAKES_ON, Status, YesNoUnknown
@@ -64,6 +64,12 @@ def _new_patient(referral: Referral, mrn: str, user: Any) -> Patient:
     return patient
 
 
+def _previous_rt_detail(referral: Referral) -> str:
+    if referral.previous_spinal_rt != PreviousRadiotherapy.YES:
+        return ""
+    return "; ".join(part for part in (", ".join(referral.previous_rt_levels), referral.previous_rt_dose) if part)[:200]
+
+
 def _new_case(referral: Referral, patient: Patient, advice: Advice | None, user: Any) -> Case:
     assert referral.submitted_at is not None
     steroids = referral.dexamethasone_given == YesNoUnknown.YES
@@ -81,6 +87,8 @@ def _new_case(referral: Referral, patient: Patient, advice: Advice | None, user:
         ambulatory_status=referral.ambulatory_status,
         ecog=referral.ecog,
         mdt_question=referral.question,
+        previous_spinal_rt=referral.previous_spinal_rt or PreviousRadiotherapy.UNKNOWN,
+        previous_rt_detail=_previous_rt_detail(referral),
         steroids_started_at=referral.dexamethasone_first_dose_at if steroids else None,
         steroid_dose_mg=referral.dexamethasone_dose_mg if steroids else None,
         steroid_indication=(SteroidIndication.NEURO_MSCC if steroids and referral.has_neurology else ""),

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -241,3 +242,34 @@ def test_a_report_typed_on_a_form_opened_before_another_change_to_the_scan_is_re
     assert "Someone else saved this record after you opened it" in response.content.decode()
     scan.refresh_from_db()
     assert scan.report == "Reported by the PAS feed."
+
+
+# --------------------------------------------------------------------------- previous radiotherapy
+
+
+def test_previous_radiotherapy_to_the_spine_is_recorded_in_the_treatment_section_and_shown_on_the_case(workspace):
+    case = CaseFactory(status=CaseStatus.AWAITING_MDT, presentation=Presentation.SUSPECTED_METASTASES, red_flags=[])
+    assert case.previous_spinal_rt == "unknown"  # not known until someone records it
+    response = open_case(workspace, case)
+    treatment = next(fs for fs in response.context["adminform"] if fs.name == "Treatment")
+    assert {"previous_spinal_rt", "previous_rt_detail"} <= set(
+        flatten_fieldsets([(None, {"fields": treatment.fields})])
+    )
+    assert collapsed(response)["Treatment"] is True  # "not known" is nothing recorded
+
+    refused = post(workspace, case, previous_spinal_rt="no", previous_rt_detail="T10")
+    assert refused.status_code == 200
+    assert "No previous radiotherapy to the spine: leave the area blank, or choose Yes." in refused.content.decode()
+    assert collapsed(refused)["Treatment"] is False
+    case.refresh_from_db()
+    assert (case.previous_spinal_rt, case.previous_rt_detail) == ("unknown", "")
+
+    saved = post(workspace, case, previous_spinal_rt="yes", previous_rt_detail="T10-L1, 20 Gy/5, March 2025")
+    assert saved.status_code == 302
+    case.refresh_from_db()
+    assert (case.previous_spinal_rt, case.previous_rt_detail) == ("yes", "T10-L1, 20 Gy/5, March 2025")
+    assert [h.previous_spinal_rt for h in case.history.order_by("history_id")][-2:] == ["unknown", "yes"]
+    assert collapsed(open_case(workspace, case))["Treatment"] is False
+
+    page = workspace.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert re.search(r"Previous radiotherapy to the spine</dt><dd[^>]*>Yes: T10-L1, 20 Gy/5, March 2025</dd>", page)

@@ -7,9 +7,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cases.choices import PrimarySite
-from cases.summary import case_summary
+from cases.choices import PreviousRadiotherapy, PrimarySite
+from cases.models import Case, Patient
+from cases.summary import CaseSummary, case_summary
 from live.models import Trial, TrialConsideration
 from live.trials import consideration_record, match
 from mdt.models import Decision
@@ -58,7 +61,62 @@ def test_a_rule_the_record_cannot_answer_is_to_check_never_met(trial):
     assert set(unscored.unknown) == {"SINS not recorded", "ECOG not recorded"}
     Trial.objects.filter(pk=trial.pk).update(previous_radiotherapy="excluded")
     trial.refresh_from_db()
-    assert verdict(trial, graded_case()).verdict == "To check"  # the case record does not hold it
+    not_known = verdict(trial, graded_case())  # the case's default: previous radiotherapy not known
+    assert not_known.verdict == "To check"
+    assert not_known.unknown == (
+        "previous radiotherapy to the spine not known (the trial: excluded): check the history",
+    )
+
+
+@pytest.mark.hazard("HAZ-122")
+@pytest.mark.parametrize(
+    ("rule", "had", "expected"),
+    [
+        ("excluded", "yes", "Not eligible"),
+        ("excluded", "no", "May be eligible"),
+        ("excluded", "unknown", "To check"),
+        ("required", "yes", "May be eligible"),
+        ("required", "no", "Not eligible"),
+        ("required", "unknown", "To check"),
+        ("any", "unknown", "May be eligible"),
+    ],
+)
+def test_previous_radiotherapy_recorded_on_the_case_answers_the_trials_rule(trial, rule, had, expected):
+    Trial.objects.filter(pk=trial.pk).update(previous_radiotherapy=rule)
+    trial.refresh_from_db()
+    case = graded_case()
+    case.previous_spinal_rt = had
+    found = verdict(trial, case)
+    assert found.verdict == expected
+    if expected == "Not eligible":
+        assert found.failed == (
+            f"{'had' if had == 'yes' else 'no'} previous radiotherapy to the spine, the trial: {rule}",
+        )
+
+
+@pytest.mark.hazard("HAZ-122")
+@settings(max_examples=60, deadline=None)
+@given(
+    rule=st.sampled_from(Trial.PreviousRadiotherapy.values),
+    had=st.sampled_from(PreviousRadiotherapy.values),
+    ecog=st.one_of(st.none(), st.integers(0, 4)),
+    ecog_max=st.one_of(st.none(), st.integers(0, 4)),
+    site=st.sampled_from([PrimarySite.BREAST, PrimarySite.PROSTATE]),
+)
+def test_the_matcher_never_calls_a_case_eligible_on_a_rule_it_cannot_answer(rule, had, ecog, ecog_max, site):
+    """For every trial and case: eligible only when every rule is met; a rule failed is never hidden by an
+    unknown one; previous radiotherapy not known is never met (no query: built in memory)."""
+    trial = Trial(name="T", primary_sites=[PrimarySite.BREAST], ecog_max=ecog_max, previous_radiotherapy=rule)
+    case = Case(patient=Patient(primary_site=site), ecog=ecog, previous_spinal_rt=had)
+    found = match(trial, case, CaseSummary(case=case))
+    rt_failed = (rule == "excluded" and had == "yes") or (rule == "required" and had == "no")
+    rt_unknown = rule != "any" and had == "unknown"
+    must_fail = (
+        rt_failed or site != PrimarySite.BREAST or (ecog_max is not None and ecog is not None and ecog > ecog_max)
+    )
+    must_check = rt_unknown or (ecog_max is not None and ecog is None)
+    assert found.verdict == ("Not eligible" if must_fail else "To check" if must_check else "May be eligible")
+    assert bool(found.failed) == must_fail and bool(found.unknown) == must_check
 
 
 def test_the_decision_records_considered_which_and_why_not(trial):

@@ -174,6 +174,20 @@ def test_accepting_a_new_patient_creates_the_patient_and_the_case_from_the_refer
     assert referral.reference in page  # the case shows its referral
 
 
+def test_the_referrals_answer_on_previous_spinal_radiotherapy_carries_to_the_case(referrer, mscc):
+    referral = makers.advised(
+        makers.submitted(
+            referrer, previous_spinal_rt="yes", previous_rt_levels=["T10", "T11"], previous_rt_dose="20 Gy/5"
+        ),
+        by=mscc,
+    )
+    case = accept.referral_accept(referral_id=referral.pk, user=mscc, mrn="SPN0009")
+    assert (case.previous_spinal_rt, case.previous_rt_detail) == ("yes", "T10, T11; 20 Gy/5")
+
+    unanswered = makers.advised(makers.submitted(referrer, previous_spinal_rt="", nhs_number="9434765919"), by=mscc)
+    assert accept.referral_accept(referral_id=unanswered.pk, user=mscc, mrn="SPN0010").previous_spinal_rt == "unknown"
+
+
 def test_a_new_patient_needs_a_hospital_number_here(referrer, mscc):
     referral = makers.advised(makers.submitted(referrer), by=mscc)
 
