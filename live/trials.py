@@ -17,6 +17,8 @@ from accounts import policy
 from cases.choices import EsccGradeChoice, PreviousRadiotherapy, PrimarySite
 from cases.models import Case
 from cases.summary import CaseSummary
+from core.fields import validate_only
+from core.forms import MAX_ID
 from core.history import save_as
 from live.models import Trial, TrialConsideration
 from mdt.models import Decision
@@ -105,7 +107,7 @@ def consideration_record(
     decision = Decision.objects.select_for_update().get(pk=decision_id)
     if decision.status == Decision.Status.SUPERSEDED:
         raise ValidationError({"decision": "This decision was amended: record trials on the amendment."})
-    trial = Trial.objects.filter(pk=trial_id).first() if trial_id else None
+    trial = Trial.objects.filter(pk=trial_id).first() if trial_id and 0 < trial_id <= MAX_ID else None
     if considered and trial is None:
         raise ValidationError({"trial": "Choose the trial that was considered."})
     if considered and trial is not None and not trial.open:
@@ -115,5 +117,39 @@ def consideration_record(
     row = TrialConsideration.objects.filter(decision=decision).first() or TrialConsideration(decision=decision)
     row.considered, row.trial, row.why_not = considered, trial if considered else None, why_not.strip()
     row.recorded_by, row.recorded_at = user, timezone.now()
+    validate_only(row, "why_not")  # its maximum length, on every path
     save_as(user, row)
     return row
+
+
+def posted_answer(posted: Any) -> dict[str, str]:
+    """The trial answer as the form posts it (trial_considered, trial, trial_why_not)."""
+    return {key: str(posted.get(f"trial_{key}" if key != "trial" else "trial", "")) for key in ANSWER_KEYS}
+
+
+ANSWER_KEYS = ("considered", "trial", "why_not")
+
+
+def record_posted(decision: Decision, user: Any, posted: Any) -> TrialConsideration:
+    """The trial answer posted with a decision, through `consideration_record` (its checks and messages)."""
+    answer = posted_answer(posted)
+    return consideration_record(
+        decision_id=decision.pk,
+        user=user,
+        considered=answer["considered"] == "yes",
+        trial_id=int(answer["trial"]) if answer["trial"].isdigit() else None,
+        why_not=answer["why_not"],
+    )
+
+
+def part_context(case: Case, summary: CaseSummary, posted: Any, current: Decision | None) -> dict[str, Any]:
+    """The trial question on the outcome page (mdt.decision_parts): the open trials matched to the case, and
+    what was posted, or else the current decision's answer."""
+    row = TrialConsideration.objects.filter(decision=current).first() if posted is None and current else None
+    if row is not None:
+        posted = {
+            "trial_considered": "yes" if row.considered else "no",
+            "trial": row.trial_id or "",
+            "trial_why_not": row.why_not,
+        }
+    return {"trials": matches(case, summary, open_trials()), "trial_posted": posted_answer(posted or {}), "key": "form"}

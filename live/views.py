@@ -208,17 +208,9 @@ def live_recording(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return redirect("live:page", meeting_id)
 
 
-def _trial_posted(request: HttpRequest) -> dict[str, str]:
-    post = request.POST
-    return {
-        key: post.get(f"trial_{key}" if key != "trial" else "trial", "") for key in ("considered", "trial", "why_not")
-    }
-
-
 def _save_outcome(request: HttpRequest, meeting_id: int, form: DecisionForm, follow_ups: Any) -> None:
     """The decision and, with it, whether a trial was considered: one transaction (a refused trial entry
     saves neither)."""
-    posted = _trial_posted(request)
     with transaction.atomic():
         decision = services.live_record_decision(
             meeting_id=meeting_id,
@@ -227,13 +219,7 @@ def _save_outcome(request: HttpRequest, meeting_id: int, form: DecisionForm, fol
             data=form.to_input(follow_ups),
             loaded_version=form.cleaned_data.get("loaded_version"),
         )
-        trials.consideration_record(
-            decision_id=decision.pk,
-            user=request.user,
-            considered=posted["considered"] == "yes",
-            trial_id=int(posted["trial"]) if posted["trial"].isdigit() else None,
-            why_not=posted["why_not"],
-        )
+        trials.record_posted(decision, request.user, request.POST)
 
 
 @live_action
@@ -258,7 +244,7 @@ def live_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
     view = selectors.live_view(meeting_id)
     if view.block is None:
         raise ValidationError({"item": "No case is on the screen."})
-    forms = {**_outcome_forms(view, request.POST), "trial_posted": _trial_posted(request)}
+    forms = {**_outcome_forms(view, request.POST), "trial_posted": trials.posted_answer(request.POST)}
     form, follow_ups = forms["form"], forms["follow_ups"]
     if form.is_valid() and follow_ups.is_valid():
         try:

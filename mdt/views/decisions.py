@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
 from core.drafts import offer_kept_post
 from core.forms import add_service_errors, errors_text
 from core.timezones import local_day
+from mdt import decision_parts
 from mdt.agenda import latest_mri
 from mdt.forms.decisions import AmendmentForm, DecisionForm, OutcomeForm, SignForm, follow_up_formset
 from mdt.models import AgendaItem, Decision, PrintedDocument
@@ -73,6 +75,24 @@ def _place_on_agenda(item: AgendaItem) -> tuple[int, int | None, int]:
     return position + 1, next_id, len(order)
 
 
+def _save_decision(request: HttpRequest, item: AgendaItem, form: DecisionForm, follow_ups: Any) -> Decision | None:
+    """The decision and, with it, the questions other apps add (a trial considered): one transaction, so a
+    refused answer saves neither; the refusal is shown on the form."""
+    try:
+        with transaction.atomic():
+            decision = decisions.decision_record(
+                item_id=item.pk,
+                user=request.user,
+                data=form.to_input(follow_ups),
+                loaded_version=form.cleaned_data.get("loaded_version"),
+            )
+            decision_parts.save_parts(decision, request.user, request.POST)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    return decision
+
+
 @never_cache
 def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     """Record the outcome of one agenda item, then move on to the next: the page used live in the meeting."""
@@ -96,21 +116,12 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
         action = buttons.cleaned_data["action"] or "save"
         if action in ("not_discussed", "withdrawn"):
             return _record_outcome(request, item, action, buttons.cleaned_data["reason"], next_id)
-        if form.is_valid() and follow_ups.is_valid():
-            try:
-                decision = decisions.decision_record(
-                    item_id=item.pk,
-                    user=request.user,
-                    data=form.to_input(follow_ups),
-                    loaded_version=form.cleaned_data.get("loaded_version"),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Decision for {item.case.patient.mrn} saved: awaiting sign-off.")
-                if action == "save_next" and next_id:
-                    return redirect("item-decision", meeting_id, next_id)
-                return redirect(decision.get_absolute_url())
+        if form.is_valid() and follow_ups.is_valid() and (decision := _save_decision(request, item, form, follow_ups)):
+            messages.success(request, f"Decision for {item.case.patient.mrn} saved: awaiting sign-off.")
+            if action == "save_next" and next_id:
+                return redirect("item-decision", meeting_id, next_id)
+            return redirect(decision.get_absolute_url())
+    summary = case_summary(item.case)
     access_record(user=request.user, patient_id=item.case.patient_id, case_id=item.case_id, kind="agenda")
     urgent = Decision.objects.urgent_unratified().filter(case=item.case).first()
     return render(
@@ -121,10 +132,11 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
             "meeting": item.meeting,
             "case": item.case,
             "patient": item.case.patient,
-            "summary": case_summary(item.case),
+            "summary": summary,
             "current": current,
             "form": form,
             "follow_ups": follow_ups,
+            "parts": decision_parts.render_parts(request, item.case, summary, posted, current),
             "outcome": outcome,
             "next_id": next_id,
             "position": position,

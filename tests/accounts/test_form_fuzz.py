@@ -78,7 +78,7 @@ def decision_form(world: dict[str, Any]) -> dict[str, Any]:
         "fu-TOTAL_FORMS": "1", "fu-INITIAL_FORMS": "0", "fu-0-kind": "clinic_review",
         "fu-0-due_on": f"{timezone.localdate() + dt.timedelta(days=30):%Y-%m-%d}",
         "fu-0-owner": world["surgeon"].member.pk, "fu-0-note": "", "action": "save", "reason": "",
-        "amendment_reason": "Dose changed",
+        "amendment_reason": "Dose changed", "trial_considered": "no", "trial": "", "trial_why_not": "None open",
     }  # fmt: skip
 
 

@@ -1,6 +1,8 @@
 """Clinical trials considered: the open trials matched to each case by their simple rules (a rule the record
 cannot answer is "to check", never met), and the decision's record: considered yes or no, which, why not."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -212,3 +214,33 @@ def test_the_agenda_trials_page_matches_every_case_in_the_same_queries_for_one_o
         counts.append(len(queries))
         assert page.count("SPINE-RT") == size and "To check" in page  # no graded MRI yet: ESCC to check
     assert counts[0] == counts[1]
+
+
+def test_the_outcome_page_asks_the_trial_question_with_the_live_screens_rules_and_offers_the_matched_trials(
+    client, trial
+):
+    r = room(1)
+    item = r.items[0]
+    url = reverse("item-decision", args=[r.meeting.pk, item.pk])
+    client.force_login(r.oncologist)
+    page = client.get(url).content.decode()
+    assert "Open clinical trials" in page and "Trial considered?" in page
+    assert re.search(rf'<option value="{trial.pk}"[^>]*>SPINE-RT \((may be eligible|to check|not eligible)\)', page)
+
+    without = {k: v for k, v in DECISION.items() if not k.startswith("trial_")}
+    base = {**without, "responsible": [r.oncologist.member.pk, r.surgeon.member.pk]}
+    refused = client.post(url, base)
+    assert refused.status_code == 200 and "Say why no trial was considered." in refused.content.decode()
+    closed = Trial.objects.create(name="CLOSED-1", open=False)
+    refused = client.post(url, {**base, "trial_considered": "yes", "trial": closed.pk})
+    assert refused.status_code == 200 and "CLOSED-1 is not recruiting." in refused.content.decode()
+    assert 'value="yes" id="trial-yes" checked' in refused.content.decode()  # what was typed is shown again
+    assert not Decision.objects.exists() and not TrialConsideration.objects.exists()  # neither saved
+
+    saved = client.post(url, {**base, "trial_considered": "yes", "trial": trial.pk, "trial_why_not": "Declined"})
+    assert saved.status_code == 302
+    row = TrialConsideration.objects.get()
+    assert (row.decision.agenda_item, row.considered, row.trial, row.why_not) == (item, True, trial, "Declined")
+    assert row.recorded_by == r.oncologist and row.history.count() == 1
+    again = client.get(url).content.decode()  # the current decision's answer is shown
+    assert 'value="yes" id="trial-yes" checked' in again and f'<option value="{trial.pk}" selected>' in again

@@ -67,6 +67,8 @@ def form_data(
         "fu-INITIAL_FORMS": "0",
         "fu-MIN_NUM_FORMS": "0",
         "fu-MAX_NUM_FORMS": "10",
+        "trial_considered": "no",
+        "trial_why_not": "No trial open for this primary",
     }
     if no_treatment:
         data["no_treatment"] = "on"

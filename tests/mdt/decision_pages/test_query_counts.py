@@ -21,17 +21,20 @@ pytestmark = pytest.mark.django_db
 #             6-7 its scans and scores (the NOMS box), 8 the item's current decision,
 #             9 the listed item ids (Case N of M, the next case),
 #             10 the ticked clinicians (form), 11 the follow-ups' owners (form, all rows at once),
-#   service:  12 SAVEPOINT, 13 the item (for update), 14 the current decision (for update),
-#             15 the responsible clinicians, 16 the follow-ups' owners,
-#             17-18 the decision and its history row,
-#             19-20 the sign-offs and their history rows (bulk),
-#             21-22 the follow-ups and their history rows (bulk),
-#             23-24 the item's status and its history row, 25 ratify urgent decisions,
-#             26 complete the follow-ups that asked for this discussion,
-#             27 the case (for update), 28-29 the case's clocks and status and its history row,
-#             30 RELEASE SAVEPOINT.
+#   view:     12 SAVEPOINT (the decision and the trial answer saved together),
+#   service:  13 SAVEPOINT, 14 the item (for update), 15 the current decision (for update),
+#             16 the responsible clinicians, 17 the follow-ups' owners,
+#             18-19 the decision and its history row,
+#             20-21 the sign-offs and their history rows (bulk),
+#             22-23 the follow-ups and their history rows (bulk),
+#             24-25 the item's status and its history row, 26 ratify urgent decisions,
+#             27 complete the follow-ups that asked for this discussion,
+#             28 the case (for update), 29-30 the case's clocks and status and its history row,
+#             31 RELEASE SAVEPOINT,
+#   trials:   32 SAVEPOINT, 33 the decision (for update), 34 its trial answer, 35-36 the answer and its
+#             history row, 37 RELEASE SAVEPOINT, 38 RELEASE SAVEPOINT (the view's).
 # (Revising an unsigned decision also selects the sign-offs and open follow-ups it replaces.)
-DECISION_SAVE_QUERIES = 30
+DECISION_SAVE_QUERIES = 38
 
 
 def save_queries(client, *, items: int, clinicians: int, follow_ups: int) -> int:
