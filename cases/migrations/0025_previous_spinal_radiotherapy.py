@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0023_free_text_maximum_lengths'),
+        ('cases', '0024_scan_case_whole_spine_index'),
     ]
 
     operations = [
