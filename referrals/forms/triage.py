@@ -2,12 +2,24 @@
 
 from django import forms
 
-from referrals.models import Advice
+from referrals.models import Advice, Referral
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class AdviceForm(forms.ModelForm):
+    # The advice this form amends, as the page was opened (none for the first advice): the service
+    # refuses an id that is not the referral's current advice.
+    amends = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+        label="The advice being amended",
+        error_messages={
+            "invalid": "Not an advice of this referral: reload the page and amend the current advice.",
+            "min_value": "Not an advice of this referral: reload the page and amend the current advice.",
+        },
+    )
     amendment_reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -46,7 +58,12 @@ class AdviceForm(forms.ModelForm):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why the service declines")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=Referral._meta.get_field("decline_reason").max_length,
+        label="Why the service declines",
+        error_messages={"required": "Say why the referral is declined: the referrer reads it."},
+    )
 
 
 class AcceptForm(forms.Form):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.policy import can_accept_referral, can_give_advice, is_referrer
+from core.fields import validate_only
 from referrals.choices import PLAN_IN_ADVICE, Status
 from referrals.models import Advice, Message, Referral
 
@@ -57,6 +58,11 @@ def advice_give(
     referral = _locked(referral_id)
     if referral.status == Status.DRAFT:
         raise ValidationError("A draft cannot be advised on: it has not been submitted.")
+    if amends_id is not None and not referral.advice.filter(pk=amends_id).exists():
+        raise ValidationError(
+            {"amends": "Not an advice of this referral: reload the page and amend the current advice."},
+            code="unknown_advice",
+        )
     current = referral.advice.current().order_by("-given_at", "-id").first()
     if (current.pk if current else None) != amends_id:
         raise ValidationError(
@@ -93,6 +99,10 @@ def referral_decline(*, referral_id: int, user: Any, reason: str) -> Referral:
     referral.status = Status.DECLINED
     referral.declined_at = now
     referral.decline_reason = reason.strip()
+    try:
+        validate_only(referral, "decline_reason")
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.message_dict["decline_reason"]}) from exc
     referral.plan_confirmed_at = referral.plan_confirmed_at or now
     _save(referral, user)
     return referral

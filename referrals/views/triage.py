@@ -91,7 +91,7 @@ def advise(request: HttpRequest, referral_id: int) -> HttpResponse:
                 referral_id=referral.pk,
                 user=request.user,
                 fields=fields,
-                amends_id=_int(request.POST.get("amends")),
+                amends_id=form.cleaned_data["amends"],
                 reason=form.cleaned_data.get("amendment_reason", ""),
             )
         except ValidationError as exc:
@@ -105,11 +105,7 @@ def advise(request: HttpRequest, referral_id: int) -> HttpResponse:
 def _initial(current: Any) -> dict[str, Any]:
     if current is None:
         return {}
-    return {name: getattr(current, name) for name in AdviceForm.Meta.fields}
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return {"amends": current.pk} | {name: getattr(current, name) for name in AdviceForm.Meta.fields}
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -120,24 +116,33 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _refused(
+    request: HttpRequest, referral_id: int, name: str, form: Any, exc: ValidationError | None = None
+) -> HttpResponse:
+    """The referral's page again (400) with the form's errors, or the service's on their fields; nothing saved."""
+    if exc is not None:
+        _add_errors(form, exc)
+    context = _detail_context(request, referral_id)
+    context[name] = form
+    return render(request, "referrals/detail.html", context, status=400)
+
+
 @require_POST
 def accept_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     _require(can_accept_referral(request.user))
     selectors.referral_for(request.user, referral_id)
     form = AcceptForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        return _refused(request, referral_id, "accept_form", form)
     try:
         case = accept.referral_accept(
             referral_id=referral_id,
             user=request.user,
-            mrn=form.cleaned_data.get("mrn", ""),
-            same_person_note=form.cleaned_data.get("same_person_note", ""),
+            mrn=form.cleaned_data["mrn"],
+            same_person_note=form.cleaned_data["same_person_note"],
         )
     except ValidationError as exc:
-        context = _detail_context(request, referral_id)
-        context["accept_form"] = form
-        _add_errors(form, exc)
-        return render(request, "referrals/detail.html", context, status=400)
+        return _refused(request, referral_id, "accept_form", form, exc)
     messages.success(request, f"Accepted: case {case.pk} for {case.patient.display_name}.")
     return redirect("case-detail", case.pk)
 
@@ -147,12 +152,11 @@ def decline(request: HttpRequest, referral_id: int) -> HttpResponse:
     _require(can_accept_referral(request.user))
     selectors.referral_for(request.user, referral_id)
     form = DeclineForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, referral_id, "decline_form", form)
     try:
-        triage.referral_decline(referral_id=referral_id, user=request.user, reason=request.POST.get("reason", ""))
+        triage.referral_decline(referral_id=referral_id, user=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
-        context = _detail_context(request, referral_id)
-        context["decline_form"] = form
-        _add_errors(form, exc)
-        return render(request, "referrals/detail.html", context, status=400)
+        return _refused(request, referral_id, "decline_form", form, exc)
     messages.success(request, "Referral declined. The referrer sees the reason.")
     return redirect("referrals:detail", referral_id)
