@@ -63,7 +63,11 @@ ROLES: dict[str, Role] = {
     COORDINATOR: Role(
         grants=frozenset(
             {
-                *(f"cases.{action}_{model}" for action in ("add", "change") for model in ("patient", "case", "scan")),
+                *(
+                    f"cases.{action}_{model}"
+                    for action in ("add", "change")
+                    for model in ("patient", "case", "scan", "communicationneeds")
+                ),
                 "cases.view_*",
                 "mdt.add_*",
                 "mdt.change_*",

@@ -1,5 +1,7 @@
-"""Recording a patient's communication needs: the one write path (pages and tests call it)."""
+"""Recording a patient's communication needs: the one write path (pages and tests call it); and
+where the patient's letters go (`letter_address`), read by every letter."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +34,36 @@ def needs_of(patient: Patient) -> CommunicationNeeds | None:
         return patient.communication_needs
     except CommunicationNeeds.DoesNotExist:
         return None
+
+
+@dataclass(frozen=True)
+class LetterAddress:
+    """Where a patient's letter goes, and where that address came from."""
+
+    NEEDS = "needs"
+    PAS = "pas"
+    SOURCES = {
+        NEEDS: "the address for letters recorded with the patient's communication needs",
+        PAS: "the address the PAS holds (from its feed)",
+    }
+
+    text: str
+    source: str
+
+    @property
+    def source_label(self) -> str:
+        return self.SOURCES[self.source]
+
+
+def letter_address(patient: Patient) -> LetterAddress | None:
+    """The communication needs' address when one is recorded there (a care home, a relative's),
+    else the address the PAS holds; None when there is neither."""
+    needs = needs_of(patient)
+    if needs is not None and needs.address.strip():
+        return LetterAddress(needs.address.strip(), LetterAddress.NEEDS)
+    if patient.pas_address.strip():
+        return LetterAddress(patient.pas_address.strip(), LetterAddress.PAS)
+    return None
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from cases.communication import needs_of
+from cases.communication import letter_address, needs_of
 from core.pdf import static_text
 from letters import readability
 from letters.models import PatientLetter
@@ -48,8 +48,16 @@ def letter_context(letter: PatientLetter, *, large: bool) -> dict[str, Any]:
     decision = letter.decision
     patient = decision.case.patient
     meeting = decision.agenda_item.meeting if decision.agenda_item else None
+    address = letter_address(patient)
     return {
         "letter": letter,
+        "address": address,
+        # A draft whose address changed since it was written (a move the PAS sent, a new care home):
+        # the page says so; the release goes to the new one.
+        "address_changed": not letter.released
+        and bool(letter.drafted_to)
+        and address is not None
+        and address.text != letter.drafted_to,
         "blocks": blocks(letter.body),
         "patient": patient,
         "case": decision.case,

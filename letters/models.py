@@ -4,7 +4,9 @@ One letter per decision: generated in plain language from the decision (letters.
 edited by a clinician, released once the decision is signed off. The safety-netting box (the
 warning signs of cord compression and the 24-hour number) is printed by the letter's template
 around the editable text, so no edit can take it out. A released letter is locked and records
-who released it, when, in which format and to which name and address.
+who released it, when, in which format and to which name and address (the communication needs'
+address when one is recorded, else the PAS's: cases.communication.letter_address), and where that
+address came from.
 """
 
 from django.conf import settings
@@ -43,6 +45,17 @@ class PatientLetter(Versioned):
     released_at = models.DateTimeField(null=True, blank=True)
     released_to = LimitedTextField(
         max_length=1000, blank=True, help_text="The name and address the letter went to, as released."
+    )
+    address_source = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("needs", "Communication needs"), ("pas", "The PAS")],
+        help_text="Where the address it went to came from, as released.",
+    )
+    drafted_to = LimitedTextField(
+        max_length=500,
+        blank=True,
+        help_text="The address when the letter was drafted (to say if it changed).",
     )
     copies_to = LimitedTextField(max_length=2000, blank=True, help_text="Who was sent a copy, as released.")
     reading_grade = models.FloatField(null=True, blank=True, help_text="The released text's reading level.")

@@ -2,7 +2,8 @@
 
 Every rule is here, and the pages only call these: release needs a clinician who may release
 letters and a signed-off decision (accounts.policy.may_release_letter_for), a living patient, an
-address, the 24-hour number configured, and an unchanged letter (a stale edit is refused).
+address (cases.communication.letter_address, read at release: a PAS address that changed since the
+draft is the one used), the 24-hour number configured, and an unchanged letter (a stale edit is refused).
 """
 
 from typing import Any
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import policy
-from cases.communication import needs_of
+from cases.communication import letter_address, needs_of
 from core.concurrency import changes_since
 from core.history import save_as
 from letters import readability
@@ -57,12 +58,15 @@ def letter_draft(*, decision_id: int, user: Any) -> PatientLetter:
         return existing
     if decision.status == Decision.Status.SUPERSEDED:
         raise ValidationError(NOT_SIGNED[Decision.Status.SUPERSEDED])
-    needs = needs_of(decision.case.patient)
+    patient = decision.case.patient
+    needs = needs_of(patient)
     large = needs is not None and needs.large_print
+    address = letter_address(patient)
     letter = PatientLetter(
         decision=decision,
         body=draft_body(decision),
         print_format=PatientLetter.Format.LARGE if large else PatientLetter.Format.STANDARD,
+        drafted_to=address.text if address else "",
         created_by=user,
     )
     save_as(user, letter)
@@ -108,9 +112,11 @@ def release_problems(letter: PatientLetter, user: Any) -> list[str]:
         problems.append(NOT_SIGNED.get(decision.status, "The decision is not signed off."))
     if patient.died_on is not None:
         problems.append(f"The patient died on {patient.died_on:%-d %B %Y}: no letter is sent.")
-    needs = needs_of(patient)
-    if needs is None or not needs.address.strip():
-        problems.append("No address for the patient's letters: record it with their communication needs.")
+    if letter_address(patient) is None:
+        problems.append(
+            "No address for the patient's letters: the PAS holds none and none is recorded with their "
+            "communication needs (record one there)."
+        )
     if not settings.PATIENT_SAFETY_NET_PHONE:
         problems.append(
             "The service's 24-hour number is not configured (PATIENT_SAFETY_NET_PHONE): the safety box would be empty."
@@ -142,17 +148,19 @@ def letter_release(*, letter_id: int, user: Any, loaded_version: int | None) -> 
         raise ValidationError(problems)
     patient = letter.decision.case.patient
     needs = needs_of(patient)
-    assert needs is not None  # release_problems checked the address
+    address = letter_address(patient)  # as it is now: a PAS address that changed since the draft is used
+    assert address is not None  # release_problems checked the address
     letter.status = PatientLetter.Status.RELEASED
     letter.released_by = user
     letter.released_at = timezone.now()
-    letter.released_to = f"{patient.given_name} {patient.family_name}\n{needs.address.strip()}"
+    letter.released_to = f"{patient.given_name} {patient.family_name}\n{address.text}"
+    letter.address_source = address.source
     letter.copies_to = _copies(letter)
     letter.reading_grade = readability.grade(letter.body)
     letter.version += 1
     save_as(user, letter)
     # Each Need is a yes/no of the needs record: easy read, braille, audio, interpreter.
-    for need in [n for n in FormatTask.Need.values if getattr(needs, n)]:
+    for need in [n for n in FormatTask.Need.values if needs is not None and getattr(needs, n)]:
         save_as(user, FormatTask(letter=letter, need=need))
     return letter
 

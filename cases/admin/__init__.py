@@ -1,6 +1,7 @@
 """The coordinators' workspace for the clinical record: patients and scans (record.py), the case
-form (cases.py) and the score pages (assessments.py). Importing them registers them with the admin site."""
+form (cases.py), the score pages (assessments.py) and communication needs (communication.py).
+Importing them registers them with the admin site."""
 
-from cases.admin import assessments, cases, record
+from cases.admin import assessments, cases, communication, record
 
-__all__ = ["assessments", "cases", "record"]
+__all__ = ["assessments", "cases", "communication", "record"]

@@ -14,11 +14,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from accounts.services import access_record
 from cases import services
 from cases.admin.clinicians import ResponsibleClinicianFormMixin
 from cases.choices import CaseStatus, Presentation
+from cases.communication import needs_of
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
 from core.admin import ExistsFilter, FastChangelistMixin, SafeHistoryAdmin
@@ -150,7 +153,13 @@ class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
         ),
         ("Cancer", {"fields": ["primary_site", "primary_site_detail", "died_on"]}),
         ("GP (for letters)", {"fields": ["gp_name", "gp_practice", "gp_address"], "classes": ["collapse"]}),
+        (
+            "Address held by the PAS (from its feed: not edited here)",
+            {"fields": ["pas_address", "pas_address_received_at"]},
+        ),
+        ("Communication needs (letters)", {"fields": ["communication_needs_link"]}),
     ]
+    readonly_fields = ["pas_address", "pas_address_received_at", "communication_needs_link"]
 
     def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
         """A date of death typed here goes through the death service, which stops every clock and reminder."""
@@ -162,6 +171,18 @@ class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
         super().save_model(request, obj, form, change)
         services.patient_record_death(patient_id=obj.pk, date_of_death=died_on, user=request.user, source="workspace")
         obj.refresh_from_db()
+
+    @admin.display(description="Communication needs")
+    def communication_needs_link(self, obj: Patient) -> str:
+        """The patient's needs and where to change them (their own page, with its own history)."""
+        if obj.pk is None:
+            return "Save the patient first, then record their communication needs."
+        needs = needs_of(obj)
+        if needs is None:
+            url = reverse("admin:cases_communicationneeds_add") + f"?patient={obj.pk}"
+            return format_html('None recorded. <a href="{}">Record communication needs</a>', url)
+        url = reverse("admin:cases_communicationneeds_change", args=[needs.pk])
+        return format_html('{} <a href="{}">Change communication needs</a>', "; ".join(needs.flags) or "None.", url)
 
     @admin.display(description="Name", ordering="family_name")
     def display_name(self, obj: Patient) -> str:

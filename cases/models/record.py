@@ -102,6 +102,8 @@ class Patient(Versioned):
     gp_name = models.CharField("GP name", max_length=200, blank=True)
     gp_practice = models.CharField("GP practice", max_length=200, blank=True)
     gp_address = LimitedTextField("GP address", blank=True, max_length=500)
+    pas_address = LimitedTextField("address held by the PAS", blank=True, max_length=500, editable=False)
+    pas_address_received_at = models.DateTimeField("PAS address received at", null=True, blank=True, editable=False)
     died_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -44,6 +44,8 @@ def demographics(message: Message, row: FeedMessage) -> tuple[Patient, str]:
     changes = fields.apply_values(
         record=patient, patient_id=patient.pk, values=values.demographics(pid, pd1), message=row
     )
+    if _address(patient, values.address(pid), row):
+        changes.applied.append("address")
     if changes.applied:
         _save(patient, user)
     parts = [f"updated {', '.join(changes.applied)}" if changes.applied else "no change"]
@@ -51,6 +53,15 @@ def demographics(message: Message, row: FeedMessage) -> tuple[Patient, str]:
         parts.append(f"not applied, corrected in the record since the last feed value: {', '.join(changes.conflicts)}")
     parts += _death(message, patient, row, user)
     return patient, "; ".join(parts)
+
+
+def _address(patient: Patient, address: str, row: FeedMessage) -> bool:
+    """The PAS's address (PID-11) replaces the one it sent before: nobody edits it in the record, so
+    there is no correction to protect. An empty PID-11 means "no change"."""
+    if not address or address == patient.pas_address:
+        return False
+    patient.pas_address, patient.pas_address_received_at = address, row.received_at
+    return True
 
 
 def _death(message: Message, patient: Patient, row: FeedMessage, user: Any) -> list[str]:

@@ -69,7 +69,8 @@ def components(segment: Any, number: int, repetition: int = 0) -> list[str]:
     values: dict[int, str] = {}
     for child in item.children:
         position = int(child.name.rsplit("_", 1)[-1]) if child.name[-1].isdigit() else 1
-        values[position] = unescape(child.to_er7()).split("&")[0]
+        # The first subcomponent, split before unescaping: an escaped \T\ is a "&" in the text itself.
+        values[position] = unescape(child.to_er7().split("&")[0])
     if not values:
         return [unescape(item.to_er7())]
     return [values.get(i, "") for i in range(1, max(values) + 1)]

@@ -101,6 +101,26 @@ def _gp(pd1: Any) -> dict[str, str]:
     return found
 
 
+# PID-11 (XAD) repeats; XAD.7 says which address each is (HL7 table 0190). Kept: the mailing address
+# when the PAS sends one, else the home address, else the first with no type, else the first of any
+# other type. One the PAS marks bad (BA) is never used.
+ADDRESS_PREFERENCE = ("M", "H", "")
+ADDRESS_NEVER = frozenset({"BA"})
+
+
+def address(pid: Any) -> str:
+    """The patient's address from PID-11, one line per part (street, other line, town, county,
+    postcode); "" when the PAS sent none it may be written to (then the record keeps what it has)."""
+    found: dict[str, str] = {}
+    for xad in repetitions(pid, 11):
+        padded = [part.strip() for part in xad] + [""] * 7
+        kind = padded[6].upper()
+        lines = "\n".join(part for part in padded[:5] if part)
+        if lines and kind not in ADDRESS_NEVER:
+            found.setdefault(kind if kind in ADDRESS_PREFERENCE else "other", lines)
+    return next((found[kind] for kind in (*ADDRESS_PREFERENCE, "other") if kind in found), "")
+
+
 def death(pid: Any) -> tuple[bool | None, dt.date | None]:
     """(PID-30 death indicator: True, False or None when absent; PID-29 date of death)."""
     indicator = value(pid, 30)

@@ -23,10 +23,12 @@ def pid(
     sex: str = "F",
     died_on: str = "",
     died: str = "",
+    address: str = "",
 ) -> str:
     identifiers = f"{mrn}^^^RXX01^MR" + (f"~{nhs}^^^NHS^NH" if nhs else "")
     fields = ["PID", "1", "", identifiers, "", f"{family}^{given}^^^MR", "", dob, sex]
     fields += [""] * (29 - len(fields)) + [died_on, died]
+    fields[11] = address  # PID-11, XAD: street^other^city^county^postcode^country^type, repeating with ~
     return "|".join(fields)
 
 

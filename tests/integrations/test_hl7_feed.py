@@ -4,6 +4,7 @@ import datetime as dt
 import logging
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -294,3 +295,79 @@ def test_any_input_gets_an_ack_and_an_audit_row_never_an_exception(patient, raw)
     row, ack = feed_message_receive(raw)
     assert ack.startswith("MSH|") and ack.split("\r")[1].split("|")[1] in {"AA", "AE", "AR"}
     assert FeedMessage.objects.filter(pk=row.pk).exists() and row.ack_code == ack.split("\r")[1].split("|")[1]
+
+
+HOME = "12 HEOL Y FELIN^FLAT 2^CARDIFF^^CF14 1AA^GBR^H"
+
+
+@pytest.mark.hazard("HAZ-100")
+def test_the_pas_address_in_pid_11_is_kept_on_the_patient_with_its_history_and_an_empty_one_changes_nothing(
+    patient,
+):
+    row, code, _ = receive(hl7.adt("A08", "AD1", address=HOME))
+
+    assert code == "AA" and "address" in row.outcome
+    patient.refresh_from_db()
+    assert patient.pas_address == "12 HEOL Y FELIN\nFLAT 2\nCARDIFF\nCF14 1AA"
+    assert patient.pas_address_received_at == row.received_at
+    latest = patient.history.latest()
+    assert latest.history_user.username == "pas-feed" and latest.pas_address == patient.pas_address
+
+    receive(hl7.adt("A08", "AD2"))  # no PID-11: no change
+    receive(hl7.adt("A08", "AD3", address="7 FFORDD Y BONT^^SWANSEA^^SA1 1AA^^H"))
+
+    patient.refresh_from_db()
+    assert patient.pas_address == "7 FFORDD Y BONT\nSWANSEA\nSA1 1AA"
+    assert [h.pas_address.split("\n")[0] for h in patient.history.order_by("history_date") if h.pas_address] == [
+        "12 HEOL Y FELIN",
+        "7 FFORDD Y BONT",
+    ]
+    assert FeedConflict.objects.count() == 0  # the PAS is the address's only source: nothing to settle
+
+
+@pytest.mark.parametrize(
+    ("repetitions", "kept"),
+    [
+        ([HOME, "PO BOX 9^^CARDIFF^^CF10 9ZZ^^M"], "PO BOX 9"),  # the mailing address first
+        (["1 OLD ROAD^^NEWPORT^^NP1 1AA^^BA", HOME], "12 HEOL Y FELIN"),  # one marked bad is never used
+        (["1 OLD ROAD^^NEWPORT^^NP1 1AA^^BA"], None),
+        (["3 TEMP STREET^^BARRY^^CF62 1AA^^C", "4 UNTYPED LANE^^PENARTH^^CF64 1AA"], "4 UNTYPED LANE"),
+        (["3 TEMP STREET^^BARRY^^CF62 1AA^^C"], "3 TEMP STREET"),
+    ],
+)
+def test_the_address_kept_is_the_mailing_one_else_home_and_never_one_marked_bad(patient, repetitions, kept):
+    receive(hl7.adt("A08", "AD4", address="~".join(repetitions)))
+
+    patient.refresh_from_db()
+    assert (patient.pas_address.split("\n")[0] if patient.pas_address else None) == kept
+
+
+def test_escaped_characters_in_the_address_are_read_as_text(patient):
+    receive(hl7.adt("A08", "AD5", address="FLAT 1\\T\\2 MILL LANE^^CARDIFF^^CF1 1AA^^H"))
+
+    patient.refresh_from_db()
+    assert patient.pas_address.startswith("FLAT 1&2 MILL LANE")
+
+
+@pytest.mark.hazard("HAZ-100")
+def test_the_pas_address_is_read_only_in_the_workspace(client, patient):
+    from tests.cases.test_admin_bad_input import patient_form
+    from tests.factories import coordinator_user
+
+    receive(hl7.adt("A08", "AD6", address=HOME))
+    patient.refresh_from_db()
+    client.force_login(coordinator_user("addr-coord"))
+
+    page = client.get(reverse("admin:cases_patient_change", args=[patient.pk])).content.decode()
+    form = patient_form(
+        mrn=patient.mrn, nhs_number=patient.nhs_number, given_name=patient.given_name,
+        family_name=patient.family_name, date_of_birth=patient.date_of_birth.strftime("%d/%m/%Y"),
+        sex=patient.sex, primary_site=patient.primary_site, loaded_version=str(patient.version),
+        pas_address="1 Typed Road", pas_address_received_at="",
+    )  # fmt: skip
+    response = client.post(reverse("admin:cases_patient_change", args=[patient.pk]), form)
+
+    assert "Address held by the PAS" in page and "12 HEOL Y FELIN" in page and 'name="pas_address"' not in page
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert patient.pas_address.startswith("12 HEOL Y FELIN")

@@ -119,6 +119,7 @@ ACCESS: dict[str, dict[str, str | None]] = {
         "cases.patient": EDIT,
         "cases.case": EDIT,
         "cases.scan": EDIT,
+        "cases.communicationneeds": EDIT,  # also on the letters pages, for clinicians too
         "cases.*": VIEW,  # scores are the clinicians'
         "mdt.member": VIEW,
         "mdt.periodicrun": VIEW,

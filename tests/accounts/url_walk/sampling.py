@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import AccessRecord, SignInRecord
-from cases.models import Patient
+from cases.models import CommunicationNeeds, Patient
 from cases.models.assessments import CURRENT_VERSION, ScoreKind
 from integrations.models import ApiClient, FeedConflict, FeedMessage
 from integrations.services import api_client_issue
@@ -105,6 +105,7 @@ def world() -> dict[str, Any]:
     Trial.objects.create(name="Walk trial")  # the workspace's list of open trials
     document = PrintedDocument.objects.create(kind=PrintedDocument.Kind.AGENDA, object_id=meeting.pk, digest="0" * 64)
     letter = PatientLetter.objects.create(decision=signed, body=f"Dear {CANARY_GIVEN},", created_by=chair)
+    CommunicationNeeds.objects.create(patient=patient, large_print=True, recorded_by=chair)
     task = FormatTask.objects.create(letter=letter, need=FormatTask.Need.BRAILLE)
     return {
         "referral": referral,
