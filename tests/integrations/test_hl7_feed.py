@@ -351,7 +351,7 @@ def test_escaped_characters_in_the_address_are_read_as_text(patient):
 
 @pytest.mark.hazard("HAZ-100")
 def test_the_pas_address_is_read_only_in_the_workspace(client, patient):
-    from tests.cases.test_admin_bad_input import patient_form
+    from tests.cases.admin_bad_input.helpers import patient_form
     from tests.factories import coordinator_user
 
     receive(hl7.adt("A08", "AD6", address=HOME))
