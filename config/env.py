@@ -55,3 +55,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_map(name: str, default: dict[str, str]) -> dict[str, str]:
+    """KEY=value pairs separated by commas ("RT01=cebrt,SUR7=surgery_decompression")."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    pairs = {}
+    for item in (part.strip() for part in raw.split(",")):
+        key, sep, value = item.partition("=")
+        if item and (not sep or not key.strip() or not value.strip()):
+            raise ImproperlyConfigured(f"{name}: {item!r} is not KEY=value")
+        if item:
+            pairs[key.strip()] = value.strip()
+    return pairs

@@ -15,7 +15,7 @@ import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_map, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -406,6 +406,9 @@ HL7_IDLE_TIMEOUT_SECONDS = env_int("HL7_IDLE_TIMEOUT_SECONDS", 300, minimum=1)
 DATASET_PROVIDER_SITE = env_str("DATASET_PROVIDER_SITE", "")
 # The username the feed's changes are recorded under in the history (created when first needed).
 HL7_FEED_USERNAME = env_str("HL7_FEED_USERNAME", "pas-feed")
+# The PAS's local procedure codes (BAR^P01, PR1-3) -> the app's treatments (mdt Treatment keys), for the
+# delivery of decided treatments: "CODE=treatment,..." (docs/integration.md). Empty: every code needs review.
+HL7_PROCEDURE_TREATMENTS = env_map("HL7_PROCEDURE_TREATMENTS", {})
 # A performed MRI not reviewed after this many hours reminds the radiologists; after twice as
 # long the case's responsible clinician; after three times, the MSCC coordinators.
 REMINDER_MRI_REVIEW_HOURS = env_int("REMINDER_MRI_REVIEW_HOURS", 24, minimum=1)

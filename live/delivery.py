@@ -1,6 +1,7 @@
 """Decision against delivery: for each treatment an MDT decision chose, what was delivered and when
 (radiotherapy started, surgery done), or why not (the patient's choice, deterioration, death), entered
-by the team or later by a hospital feed; and how often the delivered treatment matched the decision.
+by the team or by the PAS feed (a procedure message: integrations.hl7.procedures, source "feed"); and how
+often the delivered treatment matched the decision.
 
 A decision *matched* when every treatment it chose was delivered; *did not match* when one was
 recorded as not delivered; *awaiting* while a chosen treatment has no record yet. Decisions of no
@@ -83,6 +84,7 @@ class DeliveryReport:
     decisions: int = 0
     states: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
+    sources: Counter[str] = field(default_factory=Counter)  # deliveries recorded, by who recorded them
 
     def share(self, state: str) -> float | None:
         """The share of decisions whose delivery is known (matched or not) in this state."""
@@ -107,4 +109,5 @@ def delivery_report(start: dt.datetime, end: dt.datetime) -> DeliveryReport:
         report.decisions += 1
         report.states[state_of(decision)] += 1
         report.reasons.update(row.reason for row in decision.deliveries.all() if not row.delivered)
+        report.sources.update(row.source for row in decision.deliveries.all())
     return report

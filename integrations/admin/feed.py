@@ -22,8 +22,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(FeedMessage)
 class FeedMessageAdmin(ReadOnlyAdmin):
-    list_display = ["received_at", "message_type", "control_id", "ack_code", "status", "patient_id"]
-    list_filter = ["status", "ack_code", "message_type"]
+    list_display = ["received_at", "message_type", "control_id", "ack_code", "status", "needs_review", "patient_id"]
+    list_filter = ["needs_review", "status", "ack_code", "message_type"]
     search_fields = ["control_id", "patient__mrn"]
     date_hierarchy = None
     show_full_result_count = False

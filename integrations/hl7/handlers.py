@@ -9,7 +9,7 @@ from django.conf import settings
 
 from cases.models import Patient
 from core.history import save_as
-from integrations.hl7 import death, fields, reports, values
+from integrations.hl7 import death, fields, procedures, reports, values
 from integrations.hl7.errors import FeedError
 from integrations.hl7.parse import Message, value
 from integrations.models import FeedConflict, FeedMessage
@@ -117,10 +117,17 @@ def result(message: Message, row: FeedMessage) -> tuple[Patient, str]:
     return reports.file_report(message, row, feed_user())
 
 
+def procedure(message: Message, row: FeedMessage) -> tuple[Patient, str]:
+    """BAR^P01: procedures done, recorded as the delivery of the latest decision's treatments."""
+    patient = _patient(message.one("PID"))
+    return patient, procedures.record_procedures(message, row, patient, feed_user())
+
+
 HANDLERS: dict[str, Callable[[Message, FeedMessage], tuple[Patient, str]]] = {
     **{f"ADT^{trigger}": demographics for trigger in ("A01", "A03", "A04", "A08", "A28", "A31")},
     "ADT^A40": merge,
     "ORU^R01": result,
+    "BAR^P01": procedure,
 }
 
 __all__ = ["HANDLERS", "FeedError"]

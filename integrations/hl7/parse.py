@@ -17,10 +17,11 @@ from hl7apy.parser import parse_message
 SUPPORTED = {
     "ADT": {"A01", "A03", "A04", "A08", "A28", "A31", "A40"},
     "ORU": {"R01"},
+    "BAR": {"P01"},
 }
 # The order segments must come in (equal ranks may come in either order, or repeat).
 ADT_RANK = {"MSH": 0, "EVN": 1, "PID": 2, "PD1": 3, "MRG": 4, "NK1": 4, "PV1": 5, "PV2": 6}
-USED = frozenset({"MSH", "EVN", "PID", "PD1", "MRG", "OBR", "OBX"})
+USED = frozenset({"MSH", "EVN", "PID", "PD1", "MRG", "OBR", "OBX", "PR1"})
 _ESCAPES = {"F": "|", "S": "^", "T": "&", "R": "~", "E": "\\", ".br": "\n"}
 _ESCAPE = re.compile(r"\\(F|S|T|R|E|\.br)\\")
 
@@ -136,6 +137,11 @@ def _check_structure(message: Message, names: list[str]) -> None:
         ranks = [ADT_RANK[name] for name in names if name in ADT_RANK]
         if ranks != sorted(ranks):
             raise Rejected("Segments are out of order: expected MSH, EVN, PID, PD1, MRG, PV1.")
+    elif message.message_code == "BAR":
+        if "PID" not in names or "PR1" not in names:
+            raise Rejected("BAR^P01 needs PID and PR1 (procedure) segments.")
+        if names.index("PID") > names.index("PR1"):
+            raise Rejected("Segments are out of order: PID comes before PR1.")
     else:
         if "PID" not in names or "OBR" not in names:
             raise Rejected("ORU^R01 needs PID and OBR segments.")

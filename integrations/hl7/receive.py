@@ -63,7 +63,7 @@ def feed_message_receive(raw: str) -> tuple[FeedMessage, str]:
             row = _record(raw, message, Status.APPLIED, Ack.AA, "")
             patient, outcome = HANDLERS[message.message_type](message, row)
             row.patient, row.outcome = patient, outcome
-            row.save(update_fields=["patient", "outcome"])
+            row.save(update_fields=["patient", "outcome", "needs_review"])
         return _done(row, _ack_for(message, raw, Ack.AA, outcome))
     except IntegrityError:
         return _duplicate(raw, message)
@@ -93,4 +93,6 @@ def _duplicate(raw: str, message: parse.Message) -> tuple[FeedMessage, str]:
 def _done(row: FeedMessage, acknowledgement: str) -> tuple[FeedMessage, str]:
     # Ids, types and codes only: the message and its outcome hold patient data.
     logger.info("hl7 message %s %s -> %s", row.pk, row.message_type or "(unparsed)", row.ack_code)
+    if row.needs_review:
+        logger.warning("hl7 message %s needs a coordinator's review", row.pk)
     return row, acknowledgement

@@ -41,6 +41,10 @@ class FeedMessage(models.Model):
     patient = models.ForeignKey(
         "cases.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="feed_messages"
     )
+    needs_review = models.BooleanField(
+        default=False,
+        help_text="Applied in part: something in it (a procedure code not mapped...) needs a coordinator.",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -73,3 +73,15 @@ def report(
             "OBX|2|TX|REPORT^Report^L||Conclusion: T7 metastasis, ESCC 1b.||||||F",
         ]
     )
+
+
+def procedures(control_id: str, *pr1s: tuple[str, str], mrn: str = "MRN900001", nhs: str = "9990000018") -> str:
+    """BAR^P01 from the PAS: each PR1 a (local procedure code, HL7 time it was done)."""
+    segments = [
+        msh("BAR^P01^BAR_P01", control_id),
+        "EVN|P01|20261130101500",
+        pid(mrn=mrn, nhs=nhs),
+        "PV1|1|O|RT^^^RXX01",
+    ]
+    segments += [f"PR1|{n}||{code}^Local procedure^LOCAL||{done}" for n, (code, done) in enumerate(pr1s, start=1)]
+    return "\r".join(segments)
