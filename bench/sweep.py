@@ -171,8 +171,8 @@ def floor(now: dt.datetime) -> None:
         due_at = f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', s.performed_at, '+{hours} hours')"
     sql = f"""
         INSERT INTO reminders_reminder (kind, level, recipient_id, case_id, scan_id, due_at, status, claims,
-                                        attempts, status_reason, dedupe_key, created_at, updated_at)
-        SELECT 'mri_review', 0, m.user_id, s.case_id, s.id, {due_at}, 'pending', 0, 0, '',
+                                        attempts, status_reason, recipient_email, dedupe_key, created_at, updated_at)
+        SELECT 'mri_review', 0, m.user_id, s.case_id, s.id, {due_at}, 'pending', 0, 0, '', '',
                'mri-review:' || CAST(s.id AS TEXT) || ':' || CAST(m.user_id AS TEXT) || ':0', %s, %s
         FROM cases_scan s JOIN mdt_member m ON m.role = 'radiologist' AND m.active
         WHERE s.modality IN ({mri}) AND s.performed_at IS NOT NULL AND s.reviewed_at IS NULL

@@ -92,7 +92,7 @@ class SafeHistoryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        form_class = super().get_form(request, obj, change, **kwargs)
+        form_class = super().get_form(request, obj, change=change, **kwargs)
         kept = getattr(request, KEPT_ON_REQUEST, None)
         return form_class if kept is None else _bound_to(form_class, kept)
 
