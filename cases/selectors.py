@@ -3,8 +3,8 @@
 import datetime as dt
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
@@ -71,9 +71,14 @@ def whole_spine_mris_since_start() -> QuerySet[Scan]:
     )
 
 
-def first_whole_spine_mri_at() -> Subquery:
-    """The first whole-spine MRI performed at or after the clock start (cases.clocks.first_whole_spine_mri)."""
-    return Subquery(whole_spine_mris_since_start().order_by("performed_at").values("performed_at")[:1])
+def first_whole_spine_mri_at(or_later: Any = None) -> Subquery:
+    """The first whole-spine MRI performed at or after the clock start (cases.clocks.first_whole_spine_mri);
+    with `or_later` (a non-null field of the outer case), the later of that MRI and it (NULL without an MRI)."""
+    first = whole_spine_mris_since_start().order_by("performed_at")
+    if or_later is None:
+        return Subquery(first.values("performed_at")[:1])
+    later = Greatest("performed_at", OuterRef(or_later.name), output_field=DateTimeField())
+    return Subquery(first.annotate(later=later).values("later")[:1])
 
 
 def could_be_late(key: str, now: dt.datetime) -> Q:

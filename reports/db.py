@@ -15,7 +15,19 @@ from typing import Any
 from django.conf import settings
 from django.db import NotSupportedError
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import DateTimeField, DurationField, Expression, ExpressionWrapper, F, Func, Value
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    DurationField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    Func,
+    Value,
+    When,
+)
+from django.db.models.lookups import IsNull, LessThan, LessThanOrEqual
 from django.db.models.sql.compiler import SQLCompiler
 
 from cases.clocks import Target
@@ -99,3 +111,55 @@ def due_expression(target: Target, start: str) -> Expression:
             output_field=DateTimeField(),
         )
     return AddLocalDays(F(start), target.value)
+
+
+class ClockResult(Func):
+    """A clock's result from when it stopped and when it was due, each worked out once per row.
+
+    met: stopped at or before due; breach: stopped later, or not stopped and due before `now`; else
+    pending. Written as one CASE, the stop (a subquery for the MRI clocks) and the due time (the long
+    calendar-day expression) would be computed for each comparison that reads them: on PostgreSQL the
+    two are computed once in a one-row derived table and the CASE reads its columns. Other databases
+    get the plain CASE (same result)."""
+
+    output_field = CharField()
+
+    def __init__(self, stopped: Expression | F, due: Expression | F, now: dt.datetime, labels: tuple[str, str, str]):
+        self.now = now
+        self.labels = labels  # met, breach, pending
+        super().__init__(stopped, due)
+
+    def _case(self) -> Case:
+        stopped, due = self.source_expressions
+        met, breach, pending = self.labels
+        return Case(
+            When(LessThanOrEqual(stopped, due), then=Value(met)),
+            When(IsNull(stopped, False), then=Value(breach)),
+            When(LessThan(due, Value(self.now, output_field=DateTimeField())), then=Value(breach)),
+            default=Value(pending),
+            output_field=CharField(),
+        )
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, Any]:
+        return compiler.compile(self._case())
+
+    def as_postgresql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> tuple[str, Any]:
+        stopped, stopped_params = compiler.compile(self.source_expressions[0])
+        due, due_params = compiler.compile(self.source_expressions[1])
+        met, breach, pending = self.labels
+        # Compiled expressions only; every value is a parameter.
+        one_row = f"(SELECT ({stopped})::timestamptz AS stopped, ({due})::timestamptz AS due) clock"
+        case = (
+            "CASE WHEN clock.stopped <= clock.due THEN %s WHEN clock.stopped IS NOT NULL THEN %s"
+            " WHEN clock.due < %s THEN %s ELSE %s END"
+        )
+        sql = f"(SELECT {case} FROM {one_row})"  # noqa: S608
+        return sql, (met, breach, self.now, breach, pending, *stopped_params, *due_params)

@@ -16,14 +16,12 @@ from typing import Any
 
 from django.db.models import Case as SqlCase
 from django.db.models import (
-    CharField,
     Count,
     DateTimeField,
     Expression,
     F,
     Q,
     QuerySet,
-    Value,
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
@@ -34,7 +32,7 @@ from cases.clocks import Target
 from cases.models import Case
 from cases.selectors import CLOCK_START, first_whole_spine_mri_at
 from core.timezones import local_zone
-from reports.db import due_expression
+from reports.db import ClockResult, due_expression
 from reports.periods import Period
 
 
@@ -109,12 +107,11 @@ class Measure:
         """When the clock stopped (NULL while it runs), for a queryset annotated by `cases()`."""
         if self.key == MeasureKey.MRI_PLAN_1W:
             # Both the MRI and the plan: the later of the two, and NULL until both are done. (No plan:
-            # NULL. A plan and no MRI: "plan > NULL" is not true, so the MRI's NULL.) The MRI subquery
-            # appears twice, not four times as with a test for both.
+            # NULL. A plan and no MRI: the subquery finds no row, NULL.) The later of the two is taken
+            # inside the first-MRI subquery, so it runs once.
             return SqlCase(
                 When(treatment_plan_agreed_at__isnull=True, then=None),
-                When(treatment_plan_agreed_at__gt=F("first_mri"), then=F("treatment_plan_agreed_at")),
-                default=F("first_mri"),
+                default=first_whole_spine_mri_at(or_later=F("treatment_plan_agreed_at")),
                 output_field=DateTimeField(),
             )
         if self.key == MeasureKey.MRI_24H:
@@ -190,15 +187,9 @@ def measure_cases(measure: Measure, *, period: Period, filters: Filters, now: dt
     if measure.key != MeasureKey.RT_24H:
         # Only an MRI since the clock start stops the clock (cases.clocks.first_whole_spine_mri).
         cases = cases.annotate(first_mri=first_whole_spine_mri_at())
-    return cases.annotate(due=due_expression(measure.target, "clock_start"), stopped_at=measure.stop()).annotate(
-        result=SqlCase(
-            When(stopped_at__lte=F("due"), then=Value(Result.MET.value)),
-            When(stopped_at__isnull=False, then=Value(Result.BREACH.value)),
-            When(due__lt=now, then=Value(Result.BREACH.value)),
-            default=Value(Result.PENDING.value),
-            output_field=CharField(),
-        )
-    )
+    cases = cases.annotate(due=due_expression(measure.target, "clock_start"), stopped_at=measure.stop())
+    labels = (Result.MET.value, Result.BREACH.value, Result.PENDING.value)
+    return cases.annotate(result=ClockResult(F("stopped_at"), F("due"), now, labels))
 
 
 @dataclass
