@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from core.forms import IdField, IdListField
+from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea
 from mdt.models import AgendaItem, Member
 
 LATE_REASON_MAX = int(AgendaItem._meta.get_field("late_reason").max_length or 0)
@@ -63,12 +64,16 @@ class AttendanceForm(forms.Form):
 
 class ItemForm(forms.Form):
     question = forms.CharField(
-        label="Question for the MDT", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label="Question for the MDT", required=False, widget=PlainTextarea(attrs={"rows": 2}), max_length=2000
     )
     presenter = forms.ModelChoiceField(
-        queryset=Member.objects.none(), required=False, empty_label="No presenter yet", label="Presenter"
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label="No presenter yet",
+        label="Presenter",
+        widget=PlainSelect,  # one per case on the agenda, each listing the team
     )
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
+    loaded_version = forms.IntegerField(widget=PlainHiddenInput, required=False, min_value=0, max_value=2**31 - 1)
 
     def __init__(self, *args: Any, members: list[Member] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,0 +1,49 @@
+"""The plain select writes the same HTML as Django's template-rendered select, for any choices."""
+
+from django import forms
+from django.test.html import parse_html
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12)
+CHOICES = st.lists(st.tuples(TEXT, TEXT), max_size=8, unique_by=lambda choice: choice[0])
+
+
+@given(choices=CHOICES, pick=st.integers(min_value=0, max_value=8), required=st.booleans())
+def test_it_renders_what_djangos_select_renders(choices, pick, required):
+    choices = [("", "No presenter yet"), *choices]
+    value = choices[pick % len(choices)][0]
+    attrs = {"id": "id_item1-presenter", "class": "form-select", **({"required": True} if required else {})}
+
+    ours = PlainSelect(attrs=attrs, choices=choices).render("item1-presenter", value)
+    django = forms.Select(attrs=attrs, choices=choices).render("item1-presenter", value)
+
+    assert parse_html(ours) == parse_html(django)
+
+
+def test_it_escapes_labels_and_values():
+    html = PlainSelect(choices=[('"><script>', "<b>Dr O'Neil</b>")]).render("who", '"><script>')
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;b&gt;Dr O&#x27;Neil&lt;/b&gt;" in html and " selected" in html
+
+
+def test_it_renders_groups():
+    choices = [("Oncology", [("1", "Olwen")]), ("Surgery", [("2", "Steffan")])]
+    ours = PlainSelect(choices=choices).render("who", "2")
+    assert parse_html(ours) == parse_html(forms.Select(choices=choices).render("who", "2"))
+
+
+@given(value=st.one_of(st.none(), TEXT), rows=st.integers(min_value=1, max_value=9))
+def test_the_plain_textarea_renders_what_djangos_renders(value, rows):
+    attrs = {"id": "id_item1-question", "rows": rows, "maxlength": 2000}
+    ours = PlainTextarea(attrs=attrs).render("item1-question", value)
+    assert parse_html(ours) == parse_html(forms.Textarea(attrs=attrs).render("item1-question", value))
+
+
+@given(value=st.one_of(st.none(), st.integers(min_value=0, max_value=2**31), TEXT))
+def test_the_plain_hidden_input_renders_what_djangos_renders(value):
+    attrs = {"id": "id_item1-loaded_version"}
+    ours = PlainHiddenInput(attrs=attrs).render("item1-loaded_version", value)
+    assert parse_html(ours) == parse_html(forms.HiddenInput(attrs=attrs).render("item1-loaded_version", value))
