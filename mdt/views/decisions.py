@@ -204,9 +204,30 @@ def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
     return _signed_back(request, decision_id)
 
 
+def _save_with_parts(request: HttpRequest, form: DecisionForm, save: Any, data: Any, reason: str) -> Decision | None:
+    """The decision and the questions other apps add (a trial considered), as on the outcome page: one
+    transaction, so a refused answer saves neither; the refusal is shown on the form."""
+    try:
+        with transaction.atomic():
+            decision: Decision = save(data, reason)
+            decision_parts.save_parts(decision, request.user, request.POST)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    return decision
+
+
 def _decision_page(
-    request: HttpRequest, *, case: Case, title: str, save: Any, initial: dict[str, Any], amending: bool = False
+    request: HttpRequest,
+    *,
+    case: Case,
+    title: str,
+    save: Any,
+    initial: dict[str, Any],
+    amending: Decision | None = None,
 ) -> HttpResponse:
+    """The urgent decision and the amendment: the decision's fields, then the questions other apps add (the
+    amendment starts from the amended decision's answers)."""
     posted = _posted(request)
     form = DecisionForm(posted, initial=initial)
     follow_ups = follow_up_formset(posted, not_before=timezone.localdate())
@@ -214,25 +235,23 @@ def _decision_page(
     reason = amendment.cleaned_data["amendment_reason"] if amendment.is_valid() else ""
     if amendment.is_bound and not amendment.is_valid():
         form.add_error(None, [f"Why the decision is amended: {e}" for e in amendment.errors["amendment_reason"]])
-    if request.method == "POST" and form.is_valid() and follow_ups.is_valid():
-        try:
-            decision = save(form.to_input(follow_ups), reason)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"{title} saved: awaiting sign-off. MRN {case.patient.mrn}.")
-            return redirect(decision.get_absolute_url())
+    valid = request.method == "POST" and form.is_valid() and follow_ups.is_valid()
+    if valid and (decision := _save_with_parts(request, form, save, form.to_input(follow_ups), reason)):
+        messages.success(request, f"{title} saved: awaiting sign-off. MRN {case.patient.mrn}.")
+        return redirect(decision.get_absolute_url())
+    summary = case_summary(case)
     return render(
         request,
         "mdt/decision_edit.html",
         {
             "case": case,
             "patient": case.patient,
-            "summary": case_summary(case),
+            "summary": summary,
             "form": form,
             "follow_ups": follow_ups,
+            "parts": decision_parts.render_parts(request, case, summary, posted, amending),
             "title": title,
-            "amending": amending,
+            "amending": amending is not None,
             "amendment_reason": reason,
         },
     )
@@ -248,7 +267,7 @@ def decision_amend(request: HttpRequest, decision_id: int) -> HttpResponse:
         return decisions.decision_amend(decision_id=original.pk, user=request.user, data=data, reason=reason)
 
     return _decision_page(
-        request, case=case, title="Amendment", save=save, initial=DecisionForm.initial_from(original), amending=True
+        request, case=case, title="Amendment", save=save, initial=DecisionForm.initial_from(original), amending=original
     )
 
 

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 
 from cases.choices import CaseStatus
+from live.models import Trial, TrialConsideration
+from live.trials import consideration_record
 from mdt.models import Decision, Member, SignOff
 from tests.factories import CaseFactory, no_role_user, read_only_user
 from tests.mdt.decision_pages.helpers import RATIONALE, form_data, html, named
@@ -120,7 +122,54 @@ def test_it_keeps_the_amended_original_under_earlier_versions(client, locked, on
     assert "Superseded by an amendment" in old and "see the amendment" in old
 
 
+def test_the_amendment_asks_the_trial_question_from_the_original_answer_and_saves_it_with_the_amendment(
+    client, locked, oncologist, surgeon
+):
+    trial = Trial.objects.create(name="SPINE-RT")
+    consideration_record(decision_id=locked.pk, user=oncologist, considered=True, trial_id=trial.pk)
+    client.force_login(oncologist)
+
+    page = html(client.get(amend(locked)))
+    assert "Trial considered?" in page
+    assert 'value="yes" id="trial-yes" checked' in page and f'<option value="{trial.pk}" selected>' in page
+
+    base = {**form_data(oncologist, surgeon), "amendment_reason": "Oligometastatic", "trial_why_not": ""}
+    refused = client.post(amend(locked), {**base, "trial_considered": "no"})
+    assert refused.status_code == 200 and "Say why no trial was considered." in html(refused)
+    assert 'value="no" id="trial-no" checked' in html(refused)  # what was typed is shown again
+    assert Decision.objects.count() == 1 and TrialConsideration.objects.count() == 1  # neither saved
+    locked.refresh_from_db()
+    assert locked.status == Decision.Status.SIGNED
+
+    saved = client.post(amend(locked), {**base, "trial_considered": "no", "trial_why_not": "Too frail now"})
+    amendment = Decision.objects.get(amends=locked)
+    assert saved.status_code == 302
+    row = TrialConsideration.objects.get(decision=amendment)
+    assert (row.considered, row.trial, row.why_not, row.recorded_by) == (False, None, "Too frail now", oncologist)
+
+
 # --------------------------------------------------------------------------- urgent decisions
+
+
+def test_the_urgent_decision_asks_the_trial_question_and_saves_it_in_the_decisions_transaction(
+    client, oncologist, surgeon
+):
+    trial = Trial.objects.create(name="SPINE-RT")
+    closed = Trial.objects.create(name="CLOSED-1", open=False)
+    case = CaseFactory(status=CaseStatus.IMAGING)
+    url = reverse("urgent-decision-new", args=[case.pk])
+    client.force_login(oncologist)
+    assert "Trial considered?" in html(client.get(url))
+
+    refused = client.post(url, {**form_data(oncologist, surgeon), "trial_considered": "yes", "trial": closed.pk})
+    assert refused.status_code == 200 and "CLOSED-1 is not recruiting." in html(refused)
+    assert not Decision.objects.exists() and not TrialConsideration.objects.exists()  # neither saved
+
+    saved = client.post(url, {**form_data(oncologist, surgeon), "trial_considered": "yes", "trial": trial.pk})
+    decision = Decision.objects.get()
+    assert saved.status_code == 302 and decision.urgent
+    row = TrialConsideration.objects.get()
+    assert (row.decision, row.considered, row.trial, row.recorded_by) == (decision, True, trial, oncologist)
 
 
 def test_it_lets_an_oncologist_open_and_save_the_urgent_decision_page(client, oncologist, surgeon):
