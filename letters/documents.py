@@ -39,15 +39,27 @@ def service() -> dict[str, str]:
 
 def letter_queryset() -> Any:
     return PatientLetter.objects.select_related(
-        "decision__case__patient__communication_needs", "decision__agenda_item__meeting", "released_by__member"
+        "patient__communication_needs",
+        "decision__case",
+        "decision__agenda_item__meeting",
+        "advice__referral__organisation",
+        "advice__referral__case",
+        "released_by__member",
     )
+
+
+def _source_date(letter: PatientLetter) -> Any:
+    """The date a draft carries: the meeting's, the urgent decision's, or the advice's."""
+    if letter.advice is not None:
+        return letter.advice.given_at
+    decision = letter.decision
+    assert decision is not None  # a letter explains a decision or advice (constraint patient_letter_one_source)
+    return decision.agenda_item.meeting.starts_at if decision.agenda_item else decision.decided_at
 
 
 def letter_context(letter: PatientLetter, *, large: bool) -> dict[str, Any]:
     """What every version of the letter prints (PDF, large print, HTML, the page's preview)."""
-    decision = letter.decision
-    patient = decision.case.patient
-    meeting = decision.agenda_item.meeting if decision.agenda_item else None
+    patient = letter.patient
     address = letter_address(patient)
     return {
         "letter": letter,
@@ -60,12 +72,13 @@ def letter_context(letter: PatientLetter, *, large: bool) -> dict[str, Any]:
         and address.text != letter.drafted_to,
         "blocks": blocks(letter.body),
         "patient": patient,
-        "case": decision.case,
+        "case": letter.case,
+        "referrer": letter.referrer,
         "needs": needs_of(patient),
         "service": service(),
         "safety_net": safety_net(),
         "large": large,
-        "letter_date": letter.released_at or (meeting.starts_at if meeting else decision.decided_at),
+        "letter_date": letter.released_at or _source_date(letter),
     }
 
 
@@ -73,12 +86,12 @@ def _letter(letter_id: int, page_url: str, *, large: bool) -> printing.Source:
     letter = letter_queryset().get(pk=letter_id)
     context = {**letter_context(letter, large=large), "css": static_text(STYLESHEET)}
     suffix = "-large-print" if large else ""
-    case = letter.decision.case
+    case = letter.case
     return printing.Source(
         "pdf/patient_letter.html",
         context,
         f"patient-letter-{letter.pk}{suffix}.pdf",
-        [(case.patient_id, case.pk)],
+        [(letter.patient_id, case.pk if case else None)],
         tagged=True,
     )
 

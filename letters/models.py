@@ -1,7 +1,10 @@
-"""The patient's own letter after an MDT decision, and the formats someone has to arrange for it.
+"""The patient's own letter after an MDT decision or after advice on a referral, and the formats
+someone has to arrange for it.
 
-One letter per decision: generated in plain language from the decision (letters.plain_texts),
-edited by a clinician, released once the decision is signed off. The safety-netting box (the
+One letter per decision, or per advice given on a referral from another hospital without an MDT
+discussion (exactly one of the two: a database constraint): generated in plain language from it
+(letters.plain_texts, letters.advice_texts), edited by a clinician, released once the decision is
+signed off (an advice letter: while the advice is current). The safety-netting box (the
 warning signs of cord compression and the 24-hour number) is printed by the letter's template
 around the editable text, so no edit can take it out. A released letter is locked and records
 who released it, when, in which format and to which name and address (the communication needs'
@@ -16,9 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases.models import Case, Patient
 from core.concurrency import Versioned
 from core.fields import LimitedTextField
 from mdt.models import Decision
+from referrals.models import Advice
 
 
 class PatientLetter(Versioned):
@@ -30,7 +35,19 @@ class PatientLetter(Versioned):
         STANDARD = "standard", "Standard print"
         LARGE = "large", "Large print"
 
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="patient_letter")
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="patient_letter"
+    )
+    advice = models.OneToOneField(
+        Advice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="patient_letter",
+        help_text="Advice on a referral from another hospital, given without an MDT discussion.",
+    )
+    # The patient the letter is to: the decision's case's, or the one the referral's NHS number found.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="letters")
     body = LimitedTextField(
         max_length=10000, help_text="The letter's own words; the safety-netting box is printed around them."
     )
@@ -71,10 +88,32 @@ class PatientLetter(Versioned):
                 name="patient_letter_release_recorded",
                 violation_error_message="A released letter records who released it, when and to whom.",
             ),
+            models.CheckConstraint(
+                condition=Q(decision__isnull=False, advice__isnull=True)
+                | Q(decision__isnull=True, advice__isnull=False),
+                name="patient_letter_one_source",
+                violation_error_message="A letter explains one thing: an MDT decision or a referral's advice.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"Patient letter {self.pk} (decision {self.decision_id})"
+        source = f"decision {self.decision_id}" if self.decision_id else f"advice {self.advice_id}"
+        return f"Patient letter {self.pk} ({source})"
+
+    @property
+    def case(self) -> Case | None:
+        """The case the letter belongs to: the decision's; an advice letter's referral has none unless accepted."""
+        if self.decision is not None:
+            return self.decision.case
+        return self.advice.referral.case if self.advice is not None else None
+
+    @property
+    def referrer(self) -> str:
+        """Who asked the service to see the patient (they get a copy)."""
+        if self.advice is not None:
+            referral = self.advice.referral
+            return ", ".join(part for part in (referral.referrer_name, referral.organisation.name) if part)
+        return self.decision.case.referrer if self.decision is not None else ""
 
     def get_absolute_url(self) -> str:
         return reverse("letters:letter", args=[self.pk])

@@ -1,7 +1,9 @@
-"""Writes of the patient's letter: draft from a decision, edit, release; format tasks done.
+"""Writes of the patient's letter: draft from a decision (from advice: letters.advice), edit, release;
+format tasks done.
 
 Every rule is here, and the pages only call these: release needs a clinician who may release
-letters and a signed-off decision (accounts.policy.may_release_letter_for), a living patient, an
+letters and a signed-off decision (accounts.policy.may_release_letter_for) or current advice
+(may_release_advice_letter_for), a living patient, an
 address (cases.communication.letter_address, read at release: a PAS address that changed since the
 draft is the one used), the 24-hour number configured, and an unchanged letter (a stale edit is refused).
 """
@@ -17,10 +19,13 @@ from accounts import policy
 from cases.communication import letter_address, needs_of
 from core.concurrency import changes_since
 from core.history import save_as
-from letters import readability
+from letters import advice, readability
+from letters.advice import letter_draft_from_advice
 from letters.models import FormatTask, PatientLetter
 from letters.writing import draft_body
 from mdt.models import Decision
+
+__all__ = ["format_task_done", "letter_draft", "letter_draft_from_advice", "letter_edit", "letter_release"]
 
 NOT_SIGNED: dict[str, str] = {
     Decision.Status.AWAITING_SIGNOFF: "The decision is not signed off yet: the letter can be released once every "
@@ -32,7 +37,12 @@ NOT_SIGNED: dict[str, str] = {
 def _letter_for_update(letter_id: int) -> PatientLetter:
     return (
         PatientLetter.objects.select_for_update(of=("self",))
-        .select_related("decision__case__patient__communication_needs", "decision__agenda_item__meeting")
+        .select_related(
+            "patient__communication_needs",
+            "decision__case",
+            "decision__agenda_item__meeting",
+            "advice__referral__organisation",
+        )
         .get(pk=letter_id)
     )
 
@@ -64,6 +74,7 @@ def letter_draft(*, decision_id: int, user: Any) -> PatientLetter:
     address = letter_address(patient)
     letter = PatientLetter(
         decision=decision,
+        patient=patient,
         body=draft_body(decision),
         print_format=PatientLetter.Format.LARGE if large else PatientLetter.Format.STANDARD,
         drafted_to=address.text if address else "",
@@ -101,15 +112,20 @@ def letter_edit(
 
 def release_problems(letter: PatientLetter, user: Any) -> list[str]:
     """Why this user cannot release this letter now (empty: they can). The page shows them."""
-    decision = letter.decision
-    patient = decision.case.patient
+    patient = letter.patient
     problems = []
     if letter.released:
         problems.append("This letter has already been released.")
     if not policy.can_release_patient_letter(user):
         problems.append("Only a clinician who signs MDT decisions can release a patient's letter.")
-    elif not policy.may_release_letter_for(user, decision_status=decision.status):
-        problems.append(NOT_SIGNED.get(decision.status, "The decision is not signed off."))
+    elif letter.decision is not None and not policy.may_release_letter_for(
+        user, decision_status=letter.decision.status
+    ):
+        problems.append(NOT_SIGNED.get(letter.decision.status, "The decision is not signed off."))
+    elif letter.advice is not None and not policy.may_release_advice_letter_for(
+        user, advice_current=advice.is_current(letter.advice)
+    ):
+        problems.append(advice.AMENDED)
     if patient.died_on is not None:
         problems.append(f"The patient died on {patient.died_on:%-d %B %Y}: no letter is sent.")
     if letter_address(patient) is None:
@@ -125,10 +141,9 @@ def release_problems(letter: PatientLetter, user: Any) -> list[str]:
 
 
 def _copies(letter: PatientLetter) -> str:
-    case = letter.decision.case
-    patient = case.patient
+    patient = letter.patient
     gp = ", ".join(part for part in (patient.gp_name, patient.gp_practice) if part)
-    copies = [f"GP: {gp or 'not recorded'}", f"Referrer: {case.referrer or 'not recorded'}"]
+    copies = [f"GP: {gp or 'not recorded'}", f"Referrer: {letter.referrer or 'not recorded'}"]
     needs = needs_of(patient)
     if needs is not None and needs.copy_to_carer:
         copies.append(f"Carer or advocate: {needs.carer_name}")
@@ -146,7 +161,7 @@ def letter_release(*, letter_id: int, user: Any, loaded_version: int | None) -> 
     problems = release_problems(letter, user)
     if problems:
         raise ValidationError(problems)
-    patient = letter.decision.case.patient
+    patient = letter.patient
     needs = needs_of(patient)
     address = letter_address(patient)  # as it is now: a PAS address that changed since the draft is used
     assert address is not None  # release_problems checked the address

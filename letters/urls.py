@@ -6,6 +6,7 @@ app_name = "letters"
 urlpatterns = [
     path("patients/<int:patient_id>/communication/", views.needs_edit, name="needs"),
     path("decisions/<int:decision_id>/patient-letter/", views.letter_start, name="start"),
+    path("advice/<int:advice_id>/patient-letter/", views.advice_letter_start, name="advice-start"),
     path("letters/", views.letter_list, name="list"),
     path("letters/<int:letter_id>/", views.letter_page, name="letter"),
     path("letters/<int:letter_id>/release/", views.letter_release, name="release"),

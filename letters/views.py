@@ -20,6 +20,7 @@ from letters.forms import LetterForm, NeedsForm, ReleaseForm
 from letters.models import FormatTask, PatientLetter
 from mdt.models import Decision, PrintedDocument
 from mdt.views.documents import serve
+from referrals.models import Advice
 
 Kind = PrintedDocument.Kind
 
@@ -72,6 +73,24 @@ def letter_start(request: HttpRequest, decision_id: int) -> HttpResponse:
     return redirect(letter)
 
 
+@require_POST
+def advice_letter_start(request: HttpRequest, advice_id: int) -> HttpResponse:
+    """The letter after advice on a referral (no MDT discussion), from the referral's page."""
+    try:
+        letter = services.letter_draft_from_advice(advice_id=advice_id, user=request.user)
+    except Advice.DoesNotExist as exc:
+        raise Http404("No such advice") from exc
+    except ValidationError as exc:
+        messages.error(request, errors_text(exc))
+        return redirect("referrals:detail", Advice.objects.values_list("referral_id", flat=True).get(pk=advice_id))
+    return redirect(letter)
+
+
+def _access(request: HttpRequest, letter: PatientLetter) -> None:
+    case = letter.case
+    access_record(user=request.user, patient_id=letter.patient_id, case_id=case.pk if case else None, kind="case_page")
+
+
 def _letter(letter_id: int) -> PatientLetter:
     try:
         return documents.letter_queryset().prefetch_related("format_tasks").get(pk=letter_id)
@@ -82,8 +101,7 @@ def _letter(letter_id: int) -> PatientLetter:
 @never_cache
 def letter_page(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter = _letter(letter_id)
-    case = letter.decision.case
-    access_record(user=request.user, patient_id=case.patient_id, case_id=case.pk, kind="case_page")
+    _access(request, letter)
     form = LetterForm(
         request.POST or None,
         initial={"body": letter.body, "print_format": letter.print_format, "loaded_version": letter.version},
@@ -97,7 +115,7 @@ def letter_page(request: HttpRequest, letter_id: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"Letter saved. MRN {case.patient.mrn}.")
+            messages.success(request, f"Letter saved. MRN {letter.patient.mrn}.")
             return redirect(letter)
     score, within = documents.letter_score(letter)
     return render(
@@ -140,8 +158,7 @@ def letter_pdf(request: HttpRequest, letter_id: int, large: bool = False) -> Htt
 def letter_html(request: HttpRequest, letter_id: int) -> HttpResponse:
     """The accessible version: one page, headings and lists, for a screen reader or to be sent as text."""
     letter = _letter(letter_id)
-    case = letter.decision.case
-    access_record(user=request.user, patient_id=case.patient_id, case_id=case.pk, kind="case_page")
+    _access(request, letter)
     return render(request, "letters/letter_accessible.html", documents.letter_context(letter, large=False))
 
 

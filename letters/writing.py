@@ -1,4 +1,5 @@
-"""The first draft of a patient's letter, written from the decision, and how its text is laid out.
+"""The first draft of a patient's letter, written from the decision or from the advice on a referral,
+and how its text is laid out.
 
 The draft is plain text the clinician edits: `# ` starts a heading, `## ` a smaller one, `- ` an
 item of a list, a blank line a new paragraph. `blocks` turns it into what the templates print
@@ -10,8 +11,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
+from cases.models import Patient
+from letters.advice_texts import NEXT, OUTCOMES, PRECAUTIONS, STEROIDS
 from letters.plain_texts import FOLLOW_UPS, NO_TREATMENT, TREATMENTS
 from mdt.models import Decision
+from referrals.models import Advice
 
 
 def _date(value: object) -> str:
@@ -69,6 +73,29 @@ def draft_body(decision: Decision) -> str:
     lines = [f"Dear {patient.given_name} {patient.family_name},", "", "# Why we are writing", "", _why(decision), ""]
     lines += [*_plan(decision), "", *_next(decision), "", *_contact(), "", "Yours sincerely,"]
     return "\n".join(lines)
+
+
+def draft_advice_body(advice: Advice, patient: Patient) -> str:
+    """The first draft after advice on a referral (no MDT discussion): who asked us and when we answered,
+    the advice in plain words (never the referrer's clinical text), what happens next, who to call."""
+    organisation = advice.referral.organisation.name
+    heading, text = OUTCOMES[advice.outcome]
+    lines = [f"Dear {patient.given_name} {patient.family_name},", "", "# Why we are writing", ""]
+    lines += [
+        f"Your doctors at {organisation} asked the spinal team for advice about your back. "
+        f"We gave them our advice on {_date(advice.given_at)}. The team is a group of doctors, nurses and "
+        "therapists. They care for people whose cancer has spread to the spine.",
+        "",
+        "# What we advised",
+        "",
+        f"## {heading}",
+        text,
+    ]
+    for extra in (PRECAUTIONS.get(advice.precautions), STEROIDS if advice.steroid_advice.strip() else None):
+        if extra is not None:
+            lines += ["", f"## {extra[0]}", extra[1]]
+    lines += ["", "# What happens next", "", NEXT.format(organisation=organisation), "", *_contact()]
+    return "\n".join([*lines, "", "Yours sincerely,"])
 
 
 @dataclass

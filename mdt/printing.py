@@ -42,7 +42,7 @@ class Source:
     template: str
     context: dict[str, Any]
     filename: str
-    patients_and_cases: list[tuple[int, int]]
+    patients_and_cases: list[tuple[int, int | None]]  # (patient id, case id or None)
     # What the document shows that changes with time alone, as of now: the clocks' states. Part of
     # the digest, so a clock turning "at risk" or "breached" rebuilds the document at once.
     live: str = ""

@@ -39,6 +39,7 @@ from accounts.policy.letters import (
     can_record_communication_needs,
     can_release_patient_letter,
     can_write_patient_letter,
+    may_release_advice_letter_for,
     may_release_letter_for,
 )
 from accounts.policy.live import (
@@ -132,6 +133,7 @@ __all__ = [
     "is_coordinator",
     "is_referrer",
     "is_referrer_request",
+    "may_release_advice_letter_for",
     "may_release_letter_for",
     "may_use_referrer_page",
     "member_of",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.policy import can_accept_referral, can_give_advice, can_refer, can_see_referrals
-from referrals import selectors
+from referrals import panels, selectors
 from referrals.choices import Status
 from referrals.clocks import referral_clocks
 from referrals.completeness import gaps
@@ -59,6 +59,7 @@ def _detail_context(request: HttpRequest, referral_id: int) -> dict[str, Any]:
         "message_form": MessageForm(),
         "message_url": reverse("referrals:message", args=[referral.pk]),
         "statuses": Status,
+        "panels": panels.render_panels(request, referral, current),
     }
 
 

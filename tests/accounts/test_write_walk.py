@@ -152,6 +152,7 @@ WRITES: dict[str, frozenset[str]] = {
     # Patients' letters.
     "needs": frozenset({"coordinator", "clinician"}),
     "decisions/<int:decision_id>/patient-letter/": frozenset({"coordinator", "clinician"}),
+    "advice-start": frozenset({"coordinator", "clinician"}),  # the letter after advice on a referral
     "list": READ,
     "letter": frozenset({"coordinator", "clinician"}),
     "release": frozenset({"clinician"}),  # a clinician who may sign decisions

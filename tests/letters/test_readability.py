@@ -1,14 +1,19 @@
-"""Reading levels: every letter template, every generated letter and the information sheet stay at or
-below the target in config/patient_letters.toml (Flesch-Kincaid grade, textstat, pinned)."""
+"""Reading levels: every letter template, every generated letter (from a decision and from advice on a
+referral) and the information sheet stay at or below the target in config/patient_letters.toml
+(Flesch-Kincaid grade, textstat, pinned)."""
 
 import datetime as dt
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from letters import documents, readability
+from letters.advice import letter_draft_from_advice
+from letters.advice_texts import NEXT, OUTCOMES, PRECAUTIONS, STEROIDS
 from letters.plain_texts import FOLLOW_UPS, NO_TREATMENT, TREATMENTS
 from mdt.models import FollowUp, Treatment
+from referrals.choices import PLAN_IN_ADVICE, Precautions
 from tests.letters.makers import decision_at_meeting, letter_for, needs, oncologist
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +93,44 @@ def test_the_information_sheet_has_a_version_and_a_review_date_after_it_was_writ
 
     assert documents.SHEET_ISSUED < documents.SHEET_REVIEW_BY
     assert f"Version {documents.SHEET_VERSION}" in html and documents.SHEET_REVIEW_BY.strftime("%-d %B %Y") in html
+
+
+@pytest.mark.parametrize("outcome", sorted(PLAN_IN_ADVICE))
+@pytest.mark.parametrize("precautions", Precautions.values)
+def test_every_letter_after_advice_as_printed_is_within_the_target(settings, outcome, precautions):
+    from referrals.services import triage
+    from tests.factories import PatientFactory, coordinator_user
+    from tests.referrals import makers
+
+    settings.MDT_SERVICE_PHONE = "029 2074 0000"
+    settings.PATIENT_SAFETY_NET_PHONE = "01632 960123"
+    mscc = coordinator_user("mscc-read")
+    referral = makers.submitted(mscc, organisation=makers.organisation())
+    PatientFactory(
+        nhs_number=referral.nhs_number, given_name=referral.given_name, family_name=referral.family_name,
+        date_of_birth=referral.date_of_birth,
+    )  # fmt: skip
+    cleared = precautions == Precautions.CLEARED
+    advice = triage.advice_give(
+        referral_id=referral.pk, user=mscc,
+        fields={"outcome": outcome, "advice": "Manage locally.", "precautions": precautions,
+                "stability_cleared_by": "Mr S. Evans, spinal surgeon" if cleared else "",
+                "stability_cleared_at": timezone.now() - dt.timedelta(hours=1) if cleared else None,
+                "steroid_advice": "Dexamethasone as per local protocol."},
+    )  # fmt: skip
+    letter = letter_draft_from_advice(advice_id=advice.pk, user=oncologist())
+
+    html = render_to_string("letters/_letter_content.html", documents.letter_context(letter, large=False))
+
+    assert over(html) is None, f"{outcome}, {precautions}: grade {readability.grade(html)}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *(f"# {h}\n{t}" for h, t in [*OUTCOMES.values(), *PRECAUTIONS.values(), STEROIDS]),
+        NEXT.format(organisation="Riverside General Hospital"),
+    ],
+)
+def test_each_plain_text_for_advice_is_within_the_target(text):
+    assert over(text) is None, f"grade {readability.grade(text)}: {text}"

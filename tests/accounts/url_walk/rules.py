@@ -95,7 +95,7 @@ RULES: list[tuple[str, str]] = [
     (r"patients/<int:patient_id>/communication/", PAGE),  # a GET shows them; saving checks the policy
     (r"letters/|letters/<int:letter_id>/(|letter\.pdf|large-print\.pdf|letter\.html)", PAGE),
     (r"information-sheet/|information-sheet\.pdf|information-sheet-large-print\.pdf", PAGE),
-    (r"decisions/<int:decision_id>/patient-letter/|letters/<int:letter_id>/release/", ACTION),
+    (r"(decisions/<int:decision_id>|advice/<int:advice_id>)/patient-letter/|letters/<int:letter_id>/release/", ACTION),
     (r"letters/tasks/<int:task_id>/done/", ACTION),
 ]
 

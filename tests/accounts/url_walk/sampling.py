@@ -104,7 +104,9 @@ def world() -> dict[str, Any]:
     )  # fmt: skip
     Trial.objects.create(name="Walk trial")  # the workspace's list of open trials
     document = PrintedDocument.objects.create(kind=PrintedDocument.Kind.AGENDA, object_id=meeting.pk, digest="0" * 64)
-    letter = PatientLetter.objects.create(decision=signed, body=f"Dear {CANARY_GIVEN},", created_by=chair)
+    letter = PatientLetter.objects.create(
+        decision=signed, patient=signed.case.patient, body=f"Dear {CANARY_GIVEN},", created_by=chair
+    )
     CommunicationNeeds.objects.create(patient=patient, large_print=True, recorded_by=chair)
     task = FormatTask.objects.create(letter=letter, need=FormatTask.Need.BRAILLE)
     return {
@@ -156,6 +158,7 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         return str(world["signed_decision"].pk)
     values = {
         "referral_id": world["referral"].pk,
+        "advice_id": world["referral"].advice.get().pk,
         "step": "patient",
         "uidb64": "MQ",
         "token": "not-a-token",
