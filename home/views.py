@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
-from accounts.policy import can_see_referrals
+from accounts.policy import can_review_feed_message, can_see_referrals
 from cases.selectors import clocks_needing_attention, review_scope
+from integrations.hl7.review import needing_review_count
 from mdt.models import PeriodicRun
 from mdt.selectors import awaiting_signature, my_follow_up_counts, next_meetings, pending_review_worklist
 from referrals.selectors import clocks_needing_attention as referral_clocks_needing_attention
@@ -30,6 +31,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "my_reminders": my_reminders(user_id=request.user.pk),
             "awaiting_signature": awaiting_signature(request.user),
             "follow_up_counts": my_follow_up_counts(request.user),
+            "feed_review_count": needing_review_count() if can_review_feed_message(request.user) else None,
         },
     )
 

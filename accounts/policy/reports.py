@@ -30,6 +30,11 @@ def can_resolve_feed_conflict(user: Any) -> bool:
     return bool(user.has_perm("integrations.resolve_feedconflict"))
 
 
+def can_review_feed_message(user: Any) -> bool:
+    """Mark a PAS feed message that needed review as reviewed, saying what was done (who settles conflicts)."""
+    return bool(user.has_perm("integrations.resolve_feedconflict"))
+
+
 def can_export_dataset(user: Any) -> bool:
     """Export the national cancer datasets (COSD, cancer waiting times): they hold NHS numbers."""
     return bool(user.has_perm("integrations.export_dataset"))

@@ -6,6 +6,8 @@
   message control id is applied at most once: a partial unique constraint allows one
   *applied* row per control id; a resend of an applied message is recorded as a duplicate
   and acknowledged as before, and changes nothing.
+  A message applied in part (`needs_review`) waits for a coordinator, who marks it reviewed with a
+  note of what was done (`reviewed_at`, `reviewed_by`, `review_note`), which clears the flag.
 - `FeedFieldValue`: the last value the feed sent for each field of each record. A field whose
   value in the record differs from the last value the feed sent was corrected by a person
   since: the feed does not overwrite it.
@@ -17,6 +19,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from core.fields import LimitedTextField
+
+REVIEW_NOTE_MAX = 500
 
 
 class FeedMessage(models.Model):
@@ -45,6 +51,16 @@ class FeedMessage(models.Model):
         default=False,
         help_text="Applied in part: something in it (a procedure code not mapped...) needs a coordinator.",
     )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_note = LimitedTextField(
+        "what was done",
+        max_length=REVIEW_NOTE_MAX,
+        blank=True,
+        help_text="e.g. delivery entered by hand, code added to the mapping.",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -54,6 +70,16 @@ class FeedMessage(models.Model):
             models.UniqueConstraint(
                 fields=["control_id"], condition=Q(status="applied"), name="feedmessage_applied_once"
             ),
+            # Reviewed: by someone, saying what was done, and no longer waiting.
+            models.CheckConstraint(
+                condition=Q(reviewed_at__isnull=True)
+                | (Q(needs_review=False) & Q(reviewed_by__isnull=False) & ~Q(review_note="")),
+                name="feedmessage_reviewed_with_note",
+            ),
+        ]
+        indexes = [
+            # The coordinators' count and list of messages waiting for review.
+            models.Index(fields=["-received_at"], name="feedmessage_review_idx", condition=Q(needs_review=True)),
         ]
 
     def __str__(self) -> str:

@@ -64,6 +64,7 @@ EXPECTED: dict[str, list[str]] = {
     "can_accept_referral": [*COORDINATORS, "superuser"],
     "can_approve_referrers": [*COORDINATORS, "superuser"],
     "can_resolve_feed_conflict": [*COORDINATORS, "superuser"],
+    "can_review_feed_message": [*COORDINATORS, "superuser"],
     "can_export_dataset": [*COORDINATORS, "superuser"],
     "can_record_communication_needs": [*ALL_ROLES, "superuser"],
     "can_write_patient_letter": [*ALL_ROLES, "superuser"],

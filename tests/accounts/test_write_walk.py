@@ -174,6 +174,7 @@ ADMIN_ACTIONS: dict[str, frozenset[str]] = {
     "resend": frozenset({"coordinator"}),
     "keep_record_value": frozenset({"coordinator"}),  # settling a conflict with the PAS feed
     "apply_feed_value": frozenset({"coordinator"}),
+    "mark_feed_reviewed": frozenset({"coordinator"}),  # a feed message reviewed, with a note of what was done
     "issue_new_token": frozenset(),  # API tokens are the superuser's
     "approve": frozenset({"coordinator"}),  # approving a referrer no rule approved
 }
