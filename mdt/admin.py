@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 
 from accounts.roles import assign_role
+from cases.admin.search import PatientSearchMixin
 from cases.services import case_follow_events
 from cases.status import CaseEvent
 from core.admin import FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
@@ -229,12 +230,13 @@ class MeetingAdmin(FastChangelistMixin, SafeHistoryAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(FastChangelistMixin, SafeHistoryAdmin):
+class AgendaItemAdmin(PatientSearchMixin, FastChangelistMixin, SafeHistoryAdmin):
+    patient_path = "case__patient"
     form = AgendaItemForm
     list_display = ["id", "meeting", "patient", "position", "status", "source", "added_late"]
     list_select_related = ["meeting", "case__patient"]
     list_filter = ["status", "source", "added_late"]
-    search_fields = ["=case__patient__mrn", "=case__patient__nhs_number", "case__patient__family_name__istartswith"]
+    search_fields = ["=case__patient__mrn"]  # the box only: PatientSearchMixin searches
     search_help_text = "Patient MRN, NHS number or the start of the family name."
     autocomplete_fields = ["meeting", "case", "presenter"]
     readonly_fields = ["added_late", "added_by", "created_at"]

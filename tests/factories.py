@@ -135,9 +135,12 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
 
 
 def next_wednesday_at(hour: int = 13, weeks: int = 0) -> dt.datetime:
-    """A Wednesday after today at `hour` local time (the service's zone), `weeks` later."""
+    """A Wednesday at least three days after today at `hour` local time (the service's zone), `weeks`
+    later: far enough that its agenda (closing two days before, at noon) is still open whatever the day
+    and time the tests run (on a Monday afternoon, this Wednesday's agenda has closed)."""
     today = timezone.localdate()
-    day = today + dt.timedelta(days=(2 - today.weekday()) % 7 or 7, weeks=weeks)
+    ahead = (2 - today.weekday()) % 7
+    day = today + dt.timedelta(days=ahead if ahead >= 3 else ahead + 7, weeks=weeks)
     return local_datetime(day, dt.time(hour, 0))
 
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from cases import scoring
+from cases.admin.search import PatientSearchMixin
 from cases.assessment_forms import KIND_DEFINITIONS, bands_json, component_field, level_locations_json
 from cases.models import Assessment, SinsAssessment, TokuhashiAssessment, TomitaAssessment
 from cases.models.assessments import CURRENT_VERSION, apply_result
@@ -51,12 +52,13 @@ class AssessmentAdminForm(forms.ModelForm):
         return cleaned
 
 
-class AssessmentAdmin(FastChangelistMixin, SafeHistoryAdmin):
+class AssessmentAdmin(PatientSearchMixin, FastChangelistMixin, SafeHistoryAdmin):
+    patient_path = "case__patient"
     KIND = ""
     list_display = ["case", "level", "total", "band", "complete", "assessed_by", "assessed_at", "version"]
     list_select_related = ["case__patient", "assessed_by"]
     list_filter = ["band", "complete", "version"]
-    search_fields = ["=case__patient__mrn", "=case__patient__nhs_number"]
+    search_fields = ["=case__patient__mrn", "=case__patient__nhs_number"]  # PatientSearchMixin
     search_help_text = "Patient MRN or NHS number."
     date_hierarchy = "assessed_at"
     ordering = ["-assessed_at", "-id"]

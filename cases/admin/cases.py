@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from cases import services
 from cases.admin.clinicians import ResponsibleClinicianFormMixin
 from cases.admin.record import CasePendingReviewFilter, RecordsAccessMixin
+from cases.admin.search import PatientSearchMixin
 from cases.choices import CaseStatus, Presentation, PreviousRadiotherapy
 from cases.models import Case, Scan
 from cases.status import CaseEvent, scan_events, stage
@@ -194,12 +195,13 @@ def scan_formset_events(formsets: Any, reported_before: set[int]) -> list[str]:
 
 
 @admin.register(Case)
-class CaseAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
+class CaseAdmin(PatientSearchMixin, RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
+    patient_path = "patient"
     form = CaseAdminForm
     list_display = ["id", "patient", "presentation", "status", "referred_at", "responsible_clinician", "mri_waiting"]
     list_select_related = ["patient", "responsible_clinician"]
     list_filter = ["status", "presentation", "patient__primary_site", CasePendingReviewFilter]
-    search_fields = ["=patient__mrn", "=patient__nhs_number", "patient__family_name__istartswith"]
+    search_fields = ["=patient__mrn", "=patient__nhs_number", "patient__family_name__istartswith"]  # PatientSearchMixin
     search_help_text = "Patient MRN, NHS number or the start of the family name."
     date_hierarchy = "referred_at"
     ordering = ["-referred_at", "-id"]

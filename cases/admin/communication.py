@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.services import access_record
+from cases.admin.search import PatientSearchMixin
 from cases.communication import FIELDS
 from cases.models import CommunicationNeeds
 from core.admin import FastChangelistMixin, SafeHistoryAdmin
@@ -21,11 +22,12 @@ class CommunicationNeedsAdminForm(VersionedFormMixin):
 
 
 @admin.register(CommunicationNeeds)
-class CommunicationNeedsAdmin(FastChangelistMixin, SafeHistoryAdmin):
+class CommunicationNeedsAdmin(PatientSearchMixin, FastChangelistMixin, SafeHistoryAdmin):
+    patient_path = "patient"
     form = CommunicationNeedsAdminForm
     list_display = ["patient_mrn", "patient_name", "flag_list", "updated_at"]
     list_select_related = ["patient"]
-    search_fields = ["=patient__mrn", "=patient__nhs_number", "patient__family_name__istartswith"]
+    search_fields = ["=patient__mrn", "=patient__nhs_number", "patient__family_name__istartswith"]  # PatientSearchMixin
     search_help_text = "The patient's MRN, NHS number or the start of their family name."
     ordering = ["-updated_at", "-id"]
     autocomplete_fields = ["patient"]

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,10 +20,10 @@ from django.utils.html import format_html
 from accounts.services import access_record
 from cases import services
 from cases.admin.clinicians import ResponsibleClinicianFormMixin
+from cases.admin.search import PatientSearchMixin
 from cases.choices import CaseStatus, Presentation
 from cases.communication import needs_of
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
-from cases.validators import looks_like_nhs_number, normalise_nhs_number
 from core.admin import ExistsFilter, FastChangelistMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
 from core.paginators import sorted_not_walked
@@ -124,7 +124,8 @@ class CaseInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
+class PatientAdmin(PatientSearchMixin, RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
+    patient_path = ""
     list_display = ["mrn", "display_name", "nhs_number_display", "date_of_birth", "primary_site", "died_on"]
     list_display_links = ["mrn", "display_name"]
     list_filter = [
@@ -133,7 +134,7 @@ class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
         PatientPresentationFilter,
         PatientPendingReviewFilter,
     ]
-    search_fields = ["=mrn", "=nhs_number", "family_name__istartswith", "given_name__istartswith"]
+    search_fields = ["=mrn", "=nhs_number", "family_name__istartswith", "given_name__istartswith"]  # PatientSearchMixin
     search_help_text = "MRN, NHS number (any spacing) or the start of a family or given name."
     ordering = ["family_name", "given_name", "id"]
     form = PatientAdminForm
@@ -198,14 +199,6 @@ class PatientAdmin(RecordsAccessMixin, FastChangelistMixin, SafeHistoryAdmin):
             return [sorted_not_walked("family_name"), "given_name", "id"]
         return list(self.ordering)
 
-    def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet[Patient], search_term: str
-    ) -> tuple[QuerySet[Patient], bool]:
-        # "943 476 5919" is one NHS number, not three words to match separately.
-        if looks_like_nhs_number(search_term):
-            search_term = normalise_nhs_number(search_term)
-        return super().get_search_results(request, queryset, search_term)
-
 
 class ScanAdminForm(VersionedFormMixin):
     class Meta:
@@ -220,13 +213,18 @@ class ScanAdminForm(VersionedFormMixin):
 
 
 @admin.register(Scan)
-class ScanAdmin(FastChangelistMixin, SafeHistoryAdmin):
+class ScanAdmin(PatientSearchMixin, FastChangelistMixin, SafeHistoryAdmin):
+    patient_path = "case__patient"
     form = ScanAdminForm
     list_display = ["id", "patient_mrn", "modality", "requested_at", "performed_at", "state_display", "escc_grade"]
     list_select_related = ["case__patient", "reviewed_by"]
     list_filter = [ScanStateFilter, "modality", "escc_grade", ("requested_at", admin.DateFieldListFilter)]
-    search_fields = ["=case__patient__mrn", "=case__patient__nhs_number", "=accession_number"]
+    search_fields = ["=case__patient__mrn", "=case__patient__nhs_number", "=accession_number"]  # PatientSearchMixin
     search_help_text = "Patient MRN, NHS number or the scan's accession number."
+
+    def other_matches(self, term: str) -> Q | None:
+        return Q(accession_number=term)
+
     # No date hierarchy here: on a million scans its year/month lists cost a full scan per page. The date
     # filter below asks nothing of the database until it is used.
     ordering = ["-requested_at", "-id"]

@@ -65,6 +65,8 @@ def case_form(patient: Patient, **overrides) -> dict:
         "karnofsky": "",
         "spinal_levels": "",
         "mdt_question": "",
+        "previous_spinal_rt": "unknown",  # the select's default, as a browser posts it
+        "previous_rt_detail": "",
         **management_form("scans"),
         **overrides,
     }
