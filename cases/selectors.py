@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import DateTimeField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
@@ -16,10 +17,16 @@ from cases.clocks import Clock, ClockState
 from cases.models import Case, Patient, Scan
 from cases.models.record import CLOCK_START_SQL
 from cases.summary import SUMMARY_PREFETCH
+from core.paginators import sorted_not_walked
+
+PATIENT_ORDER = ["family_name", "given_name", "id"]  # served by patient_name_order_idx
+# A search sorts its matches, found by the pattern indexes, instead of walking the name order (pages and
+# workspace; core.paginators.sorted_not_walked). Same values, same order.
+PATIENT_SEARCH_ORDER: list[str | Combinable] = [sorted_not_walked("family_name"), "given_name", "id"]
 
 
 def patient_search(*, query: str) -> QuerySet[Patient]:
-    return Patient.objects.search(query).order_by("family_name", "given_name", "id")
+    return Patient.objects.search(query).order_by(*PATIENT_ORDER)
 
 
 def patient_with_cases(*, patient_id: int) -> Patient:

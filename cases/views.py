@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models.expressions import Combinable
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -20,12 +19,9 @@ from cases.timeline import case_timeline
 from core.drafts import offer_kept_post
 from core.forms import add_service_errors, errors_text
 from core.history import save_as
-from core.paginators import Keyset, Window, after_id, page_number, sorted_not_walked
+from core.paginators import Keyset, Window, after_id, page_number
 
 PAGE_SIZE = 50
-PATIENT_ORDER = ["family_name", "given_name", "id"]  # served by patient_name_order_idx
-# A search sorts its matches, found by the pattern indexes, instead of walking the name order (core.paginators).
-SEARCH_ORDER: list[str | Combinable] = [sorted_not_walked("family_name"), "given_name", "id"]
 
 
 def patient_list(request: HttpRequest) -> HttpResponse:
@@ -33,8 +29,8 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     # Keyset pagination: the 2,000th page of 100,000 patients costs what the first does.
     after = after_id(request.GET.get("after"))
-    sort = SEARCH_ORDER if query else None
-    window = Keyset(selectors.patient_search(query=query), PATIENT_ORDER, after, PAGE_SIZE, sort=sort)
+    sort = selectors.PATIENT_SEARCH_ORDER if query else None
+    window = Keyset(selectors.patient_search(query=query), selectors.PATIENT_ORDER, after, PAGE_SIZE, sort=sort)
     return render(request, "cases/patient_list.html", {"form": form, "query": query, "page": window})
 
 

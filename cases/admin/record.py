@@ -24,9 +24,9 @@ from cases.admin.search import PatientSearchMixin
 from cases.choices import CaseStatus, Presentation
 from cases.communication import needs_of
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
+from cases.selectors import PATIENT_ORDER, PATIENT_SEARCH_ORDER
 from core.admin import ExistsFilter, FastChangelistMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
-from core.paginators import sorted_not_walked
 
 
 class RecordsAccessMixin:
@@ -136,7 +136,7 @@ class PatientAdmin(PatientSearchMixin, RecordsAccessMixin, FastChangelistMixin, 
     ]
     search_fields = ["=mrn", "=nhs_number", "family_name__istartswith", "given_name__istartswith"]  # PatientSearchMixin
     search_help_text = "MRN, NHS number (any spacing) or the start of a family or given name."
-    ordering = ["family_name", "given_name", "id"]
+    ordering = PATIENT_ORDER
     form = PatientAdminForm
     inlines = [CaseInline]
     fieldsets = [
@@ -194,9 +194,8 @@ class PatientAdmin(PatientSearchMixin, RecordsAccessMixin, FastChangelistMixin, 
         return obj.nhs_number_display
 
     def get_ordering(self, request: HttpRequest) -> list[Any]:
-        # A search sorts its matches instead of walking the name order (core.paginators.sorted_not_walked).
         if request.GET.get("q", "").strip():
-            return [sorted_not_walked("family_name"), "given_name", "id"]
+            return list(PATIENT_SEARCH_ORDER)
         return list(self.ordering)
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Patient
-from cases.views import PATIENT_ORDER, SEARCH_ORDER
+from cases.selectors import PATIENT_ORDER, PATIENT_SEARCH_ORDER
 from core.paginators import Keyset
 from tests.factories import PatientFactory, clinician_user, coordinator
 
@@ -22,7 +22,7 @@ NAMES = st.sampled_from(["Smith", "smith", "Smithson", "SMITH", "Smyth", "Jones"
 def pages(query: str, page_size: int) -> list[int]:
     seen, after = [], None
     while True:
-        window = Keyset(Patient.objects.search(query), PATIENT_ORDER, after, page_size, sort=SEARCH_ORDER)
+        window = Keyset(Patient.objects.search(query), PATIENT_ORDER, after, page_size, sort=PATIENT_SEARCH_ORDER)
         seen += [patient.pk for patient in window]
         if not window.has_next:
             return seen
