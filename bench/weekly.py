@@ -20,6 +20,7 @@ from cases.models import Case, Patient
 from core import pdf as core_pdf
 from mdt import printing
 from mdt.models import Decision, Meeting, PrintedDocument
+from reports import monthly
 
 
 def client_for(username: str) -> Client:
@@ -102,6 +103,9 @@ def weekly(repeats: int) -> tuple[Comparison, list[str]]:
     urls = pages(ids())
     clients = {username: client_for(username) for username, _ in urls.values()}
     lines = build_documents(clients, urls)
+    # The audit's closed months as the periodic task keeps them (reports.monthly): stored once, as beat would.
+    stored = monthly.refresh()
+    lines.append(f"Audit: {stored.months} closed months stored, {stored.changes} logged changes cleared.")
     candidates: dict[str, Callable[[], None]] = {
         name: functools.partial(_get, clients[username], url) for name, (username, url) in urls.items()
     }

@@ -10,6 +10,7 @@ computed here in SQL so that a year of a large service is one grouped query per 
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -175,21 +176,49 @@ MEASURES: dict[MeasureKey, Measure] = {
 }
 
 
+Range = tuple[dt.datetime, dt.datetime]  # clock starts from (included) and before (excluded)
+
+
 def measure_cases(measure: Measure, *, period: Period, filters: Filters, now: dt.datetime) -> QuerySet[Any]:
     # QuerySet[Any]: the annotations below are filtered and ordered on by callers, which the
     # django-stubs plugin cannot see through a QuerySet[Case].
     """The cohort of a measure, each case annotated with clock_start, due, stopped_at and result."""
-    cases = (
-        Case.objects.filter(measure.cohort, filters.cases())
-        .annotate(clock_start=measure.start)
-        .filter(clock_start__gte=period.starts_at, clock_start__lt=period.ends_before)
-    )
+    return cases_started_in(measure, [(period.starts_at, period.ends_before)], filters=filters, now=now)
+
+
+def cases_started_in(measure: Measure, ranges: list[Range], *, filters: Filters, now: dt.datetime) -> QuerySet[Any]:
+    """The cases of the measure's cohort whose clock started in any of `ranges`, annotated as `measure_cases`."""
+    started = Q()
+    for starts_at, ends_before in ranges:
+        started |= Q(clock_start__gte=starts_at, clock_start__lt=ends_before)
+    cases = Case.objects.filter(measure.cohort, filters.cases()).annotate(clock_start=measure.start).filter(started)
     if measure.key != MeasureKey.RT_24H:
         # Only an MRI since the clock start stops the clock (cases.clocks.first_whole_spine_mri).
         cases = cases.annotate(first_mri=first_whole_spine_mri_at())
     cases = cases.annotate(due=due_expression(measure.target, "clock_start"), stopped_at=measure.stop())
     labels = (Result.MET.value, Result.BREACH.value, Result.PENDING.value)
     return cases.annotate(result=ClockResult(F("stopped_at"), F("due"), now, labels))
+
+
+def grouped_by_month(
+    measure: Measure, ranges: list[Range], *, filters: Filters, now: dt.datetime, by: tuple[str, ...] = ()
+) -> QuerySet[Any]:
+    """The cases counted by local month of the clock start, result and the fields `by`: one grouped query.
+
+    The live figures and the stored ones (reports.monthly) are both counted by this query."""
+    return (
+        cases_started_in(measure, ranges, filters=filters, now=now)
+        .annotate(month=TruncMonth("clock_start", tzinfo=local_zone()))
+        .order_by()
+        .values("month", "result", *by)
+        .annotate(n=Count("pk"))
+        .order_by("month", "result", *by)
+    )
+
+
+def local_month(value: dt.datetime | dt.date) -> dt.date:
+    """A month as TruncMonth returns it (a datetime on PostgreSQL, a date on SQLite) as its first local day."""
+    return value.astimezone(local_zone()).date() if isinstance(value, dt.datetime) else value
 
 
 @dataclass
@@ -216,26 +245,26 @@ class MeasureReport:
     measure: Measure
     total: Counts
     months: list[tuple[dt.date, Counts]] = field(default_factory=list)
+    stored_at: dt.datetime | None = None  # when the stored months it read were computed (the oldest); None: all live
 
     @property
     def key(self) -> str:
         return self.measure.key.value
 
+    def add_rows(self, rows: Iterable[tuple[dt.date, str, int]]) -> None:
+        """Add counted cases, (month, result, count) each, to their month and to the total."""
+        by_month = dict(self.months)
+        for month, result, count in rows:
+            if month not in by_month:
+                by_month[month] = Counts()
+                self.months = sorted(by_month.items())
+            by_month[month].add(result, count)
+            self.total.add(result, count)
+
 
 def measure_report(measure: Measure, *, period: Period, filters: Filters, now: dt.datetime) -> MeasureReport:
-    """Counts per month of the clock start and in total: one grouped query."""
-    zone = local_zone()
-    rows = (
-        measure_cases(measure, period=period, filters=filters, now=now)
-        .annotate(month=TruncMonth("clock_start", tzinfo=zone))
-        .order_by()
-        .values("month", "result")
-        .annotate(n=Count("pk"))
-    )
-    by_month = {month: Counts() for month in period.months}
-    total = Counts()
-    for row in rows:  # at most three rows per month
-        month = row["month"].astimezone(zone).date() if isinstance(row["month"], dt.datetime) else row["month"]
-        by_month.setdefault(month, Counts()).add(row["result"], row["n"])
-        total.add(row["result"], row["n"])
-    return MeasureReport(measure=measure, total=total, months=sorted(by_month.items()))
+    """Counts per month of the clock start and in total, every month counted live: one grouped query."""
+    report = MeasureReport(measure=measure, total=Counts(), months=[(month, Counts()) for month in period.months])
+    rows = grouped_by_month(measure, [(period.starts_at, period.ends_before)], filters=filters, now=now)
+    report.add_rows((local_month(row["month"]), row["result"], row["n"]) for row in rows)  # <= 3 rows a month
+    return report

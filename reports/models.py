@@ -1,4 +1,12 @@
-"""No tables: the reports are read from the clinical record. This model only carries the permission."""
+"""The audit's permission, and the closed months' measure figures kept so that a year's report reads a few rows.
+
+`StoredMonth` holds one measure's counts for one closed month, computed by the same query that counts
+the open months live (reports.monthly). `ClockInputChange` is written only by database triggers
+(migration 0002): every insert, update or delete of a case, a scan or a patient adds the instants
+that could place an affected case in a month (the case's suspicion, referral and decision-to-treat
+times, before and after the change). A stored month with such an instant inside it is stale and is
+counted live until the refresh recomputes it.
+"""
 
 from django.db import models
 
@@ -7,9 +15,45 @@ class Report(models.Model):
     """The permission to open the service audit (`reports.view_report`): coordinators, clinicians, auditors."""
 
     class Meta:
-        managed = False  # no table: nothing is ever stored here
+        managed = False  # no table: the permission only
         default_permissions = ()
         permissions = [("view_report", "Can view the service audit reports and exports")]
 
     def __str__(self) -> str:
         return "Service audit report"
+
+
+class StoredMonth(models.Model):
+    """One measure's counts for one closed calendar month (local), by primary site and presentation."""
+
+    measure = models.CharField(max_length=20)
+    month = models.DateField()  # the first day, local
+    starts_at = models.DateTimeField()  # local midnight on the first day
+    ends_before = models.DateTimeField()  # local midnight on the first day of the next month
+    # [[primary_site, presentation, met, breach, pending], ...]: the cases of the month, grouped.
+    counts = models.JSONField(default=list)
+    rule = models.CharField(max_length=64)  # reports.monthly.rule: the query that counted them
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["measure", "month"], name="storedmonth_measure_month_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.month:%Y-%m}"
+
+
+class ClockInputChange(models.Model):
+    """An instant at which a changed case may start a clock: its month's stored figures are stale.
+
+    Written by the database's triggers on cases, scans and patients (never by the application);
+    claimed (`batch`) and deleted by the refresh that recomputes the months they fall in."""
+
+    at = models.DateTimeField(db_index=True)
+    batch = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"change at {self.at:%Y-%m-%d %H:%M}"

@@ -25,7 +25,8 @@ from cases.choices import Presentation
 from cases.models import Case
 from core.timezones import local_zone
 from mdt.models import AgendaItem, Attendance, Decision, Meeting, Member, Treatment
-from reports.measures import MEASURES, Filters, MeasureReport, measure_report
+from reports.measures import Filters, MeasureReport
+from reports.monthly import measure_reports
 from reports.outcomes import CrossTable, SurvivalRow, outcome_tables, survival
 from reports.periods import Period
 
@@ -193,15 +194,20 @@ class ServiceReport:
     walking: CrossTable
     survival: list[SurvivalRow]
 
+    @property
+    def stored_at(self) -> dt.datetime | None:
+        """When the stored months the measures read were computed (the oldest); None when all were counted now."""
+        return min((m.stored_at for m in self.measures if m.stored_at), default=None)
+
 
 def service_report(*, period: Period, filters: Filters, now: dt.datetime) -> ServiceReport:
-    """Everything on the page: twelve queries, the same for ten cases or a hundred thousand."""
+    """Everything on the page: thirteen queries, the same for ten cases or a hundred thousand."""
     frankel, walking = outcome_tables(period=period, filters=filters)
     return ServiceReport(
         period=period,
         filters=filters,
         now=now,
-        measures=[measure_report(m, period=period, filters=filters, now=now) for m in MEASURES.values()],
+        measures=measure_reports(period=period, filters=filters, now=now),
         activity=activity(period=period, filters=filters, now=now),
         frankel=frankel,
         walking=walking,
