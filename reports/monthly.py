@@ -23,6 +23,7 @@ Always the right figure:
 """
 
 import datetime as dt
+import functools
 import hashlib
 import operator
 import uuid
@@ -30,19 +31,23 @@ from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from cases.clocks import Target
 from core.timezones import local_datetime, local_zone
 from reports.measures import (
     MEASURES,
     Counts,
     Filters,
     Measure,
+    MeasureKey,
     MeasureReport,
     Range,
+    Result,
     grouped_by_month,
     local_month,
 )
@@ -72,11 +77,17 @@ def settles_at(measure: Measure, month: dt.date) -> dt.datetime:
 
 def rule(measure: Measure) -> str:
     """A fingerprint of the query that counts the measure (its SQL and parameters), for fixed dates."""
+    return _rule(measure.key, measure.target, settings.TIME_ZONE, connection.vendor)
+
+
+@functools.lru_cache(maxsize=64)
+def _rule(key: str, target: Target, zone: str, vendor: str) -> str:
+    # Keyed by everything the SQL is built from besides the code: the target as configured and the zone.
     reference = month_range(dt.date(2000, 1, 1))
     now = dt.datetime(2000, 3, 1, tzinfo=dt.UTC)
-    query = grouped_by_month(measure, [reference], filters=Filters(), now=now, by=GROUPS).query
+    query = grouped_by_month(MEASURES[MeasureKey(key)], [reference], filters=Filters(), now=now, by=GROUPS).query
     sql, params = query.sql_with_params()
-    return hashlib.sha256(f"{connection.vendor}|{sql}|{params!r}".encode()).hexdigest()
+    return hashlib.sha256(f"{vendor}|{sql}|{params!r}".encode()).hexdigest()
 
 
 def merged(months: list[dt.date]) -> list[Range]:
@@ -112,14 +123,14 @@ def fresh_rows(period: Period, now: dt.datetime) -> dict[tuple[str, dt.date], St
 
 def stored_counts(row: StoredMonth, filters: Filters) -> list[tuple[dt.date, str, int]]:
     """A stored month's (month, result, count) rows for the page's filters."""
-    found: list[tuple[dt.date, str, int]] = []
+    total = [0, 0, 0]
     for site, presentation, *counts in row.counts:
         if filters.primary_site and site != filters.primary_site:
             continue
         if filters.presentation and presentation != filters.presentation:
             continue
-        found += [(row.month, result, n) for result, n in zip(("met", "breach", "pending"), counts, strict=True)]
-    return found
+        total = [a + b for a, b in zip(total, counts, strict=True)]
+    return [(row.month, result.value, n) for result, n in zip(Result, total, strict=True)]
 
 
 def measure_reports(*, period: Period, filters: Filters, now: dt.datetime) -> list[MeasureReport]:
@@ -214,7 +225,7 @@ def _refresh_measure(measure: Measure, *, now: dt.datetime, keep: int, changed: 
     if not due:
         return 0
     counts: dict[dt.date, dict[tuple[Any, Any], list[int]]] = {month: {} for month in due}
-    results = ("met", "breach", "pending")
+    results = [result.value for result in Result]
     for row in grouped_by_month(measure, merged(due), filters=Filters(), now=now, by=GROUPS):
         cell = counts[local_month(row["month"])].setdefault((row[GROUPS[0]], row[GROUPS[1]]), [0, 0, 0])
         cell[results.index(row["result"])] += row["n"]

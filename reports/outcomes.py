@@ -75,19 +75,20 @@ WALKING_KEYS = [
 def outcome_tables(*, period: Period, filters: Filters) -> tuple[CrossTable, CrossTable]:
     """Frankel and walking before (at presentation) and after treatment, for outcomes assessed in the period.
 
-    Two grouped queries.
+    One grouped query (by all four grades), on the index of assessment dates (`case_outcome_assessed_idx`).
     """
-    assessed = Case.objects.filter(
-        filters.cases(), outcome_assessed_on__gte=period.first, outcome_assessed_on__lte=period.last
-    ).order_by()
+    grades = ("frankel_grade", "frankel_after_treatment", "ambulatory_status", "ambulatory_after_treatment")
+    rows = (
+        Case.objects.filter(filters.cases(), outcome_assessed_on__range=(period.first, period.last))
+        .order_by()
+        .values_list(*grades)
+        .annotate(n=Count("pk"))
+    )
     frankel = CrossTable("Frankel grade", FRANKEL_KEYS)
     walking = CrossTable("Walking", WALKING_KEYS)
-    for table, before, after in (
-        (frankel, "frankel_grade", "frankel_after_treatment"),
-        (walking, "ambulatory_status", "ambulatory_after_treatment"),
-    ):
-        for row in assessed.values(before, after).annotate(n=Count("pk")):
-            table.cells[(row[before], row[after])] = row["n"]
+    for frankel_before, frankel_after, walking_before, walking_after, n in rows:
+        frankel.cells[(frankel_before, frankel_after)] = frankel.cells.get((frankel_before, frankel_after), 0) + n
+        walking.cells[(walking_before, walking_after)] = walking.cells.get((walking_before, walking_after), 0) + n
     return frankel, walking
 
 

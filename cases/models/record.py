@@ -302,9 +302,9 @@ class Case(PreviousTreatment, Versioned):
                 name="case_open_rt_idx",
                 condition=~Q(status=CaseStatus.CLOSED) & Q(radiotherapy_started_at__isnull=True),
             ),
-            # The reports' cohorts: a period of clock starts, per measure (reports.measures).
-            models.Index(F("presentation"), CLOCK_START_SQL, name="case_suspected_at_idx"),
+            models.Index(F("presentation"), CLOCK_START_SQL, name="case_suspected_at_idx"),  # reports.measures' periods
             models.Index(fields=["treatment_modality", "decision_to_treat_at"], name="case_decision_to_treat_idx"),
+            models.Index(fields=["outcome_assessed_on"], name="case_outcome_assessed_idx"),  # reports.outcomes' periods
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ecog__isnull=True) | Q(ecog__lte=5), name="case_ecog_0_to_5"),

@@ -345,8 +345,9 @@ def test_the_report_runs_the_same_queries_for_ten_cases_or_sixty(client, django_
     service(cases)
 
     # session, user, user permissions, group permissions, member (navbar); outcomes: Frankel and walking
-    # (grouped); the three measures (each grouped by month and result); referrals; decisions by treatment;
-    # meetings with counts and quorum; referral to decision: count, median, 90th percentile; survival by band
+    # (one grouped query); the stored months of the three measures; the months counted live (one grouped
+    # query per measure); referrals; decisions by treatment; meetings with counts and quorum; referral to
+    # decision: count, median, 90th percentile; survival by band
     with django_assert_max_num_queries(17):
         response = client.get(reverse("report"), Q2)
 
