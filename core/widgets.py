@@ -47,3 +47,33 @@ class PlainHiddenInput(forms.HiddenInput):
         widget = self.get_context(name, value, attrs)["widget"]
         shown = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
         return format_html('<input type="hidden" name="{}"{}{}>', widget["name"], shown, flatatt(widget["attrs"]))
+
+
+class SharedOptions:
+    """One select's options written once, for many selects on a page offering the same choices.
+
+    A 60-case agenda offers each case's presenter from the same team: the options are the same strings
+    in every select but the selected one, so each is escaped once here and each select joins them. The
+    HTML is PlainSelect's (tests/core/test_widgets.py compares them).
+    """
+
+    def __init__(self, choices: list[tuple[Any, Any]]) -> None:
+        self._options = [
+            (
+                str(value),
+                format_html('<option value="{}">{}</option>', value, label),
+                format_html('<option value="{}" selected>{}</option>', value, label),
+            )
+            for value, label in choices
+        ]
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any]) -> SafeString:
+        """As Select: the first option whose value is `value` (None: the empty choice) is selected."""
+        chosen, found = ("" if value is None else str(value)), False
+        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
+        for key, plain, selected in self._options:
+            take = not found and key == chosen
+            found = found or take
+            parts.append(selected if take else plain)
+        parts.append(mark_safe("</select>"))
+        return mark_safe("".join(parts))  # noqa: S308 - every part escaped above

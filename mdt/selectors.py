@@ -90,7 +90,8 @@ class AgendaBlock:
     previous: list[AgendaItem]  # this case on earlier meetings, newest first
     prepared_by: list[Preparation]
     prepared_by_me: bool = False
-    form: Any = None  # the coordinator's question-and-presenter form, set by the view
+    facts: Any = None  # the case's clinical facts, rendered (mdt.agenda_facts), set by the page's view
+    form: Any = None  # the coordinator's question-and-presenter fields (forms.meetings.item_fields), set by the view
 
 
 @dataclass

@@ -1,12 +1,14 @@
 """Forms for the meeting page and the coordinators' weekly scheduling."""
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
+from django.utils.safestring import SafeString
 
 from core.forms import IdField, IdListField
-from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea
+from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea, SharedOptions
 from mdt.models import AgendaItem, Member
 
 LATE_REASON_MAX = int(AgendaItem._meta.get_field("late_reason").max_length or 0)
@@ -84,12 +86,36 @@ class ItemForm(forms.Form):
             field.choices = [("", field.empty_label or ""), *((m.pk, str(m)) for m in members)]
 
 
-def item_form(item: AgendaItem, members: list[Member]) -> ItemForm:
-    return ItemForm(
-        initial={"question": item.question, "presenter": item.presenter_id, "loaded_version": item.version},
-        members=members,
-        prefix=f"item{item.pk}",
-    )
+@dataclass(frozen=True)
+class ItemFields:
+    """One item's question-and-presenter fields, as its ItemForm renders them (ids as the labels name them)."""
+
+    loaded_version: SafeString
+    question: SafeString
+    question_id: str
+    presenter: SafeString
+    presenter_id: str
+
+
+def item_fields(items: list[AgendaItem], members: list[Member]) -> dict[int, ItemFields]:
+    """Every item's fields for the agenda page, item pk -> fields: ItemForm's HTML (tests compare them) from one
+    form's widgets, with the team's options written once, not a form and a list of the team per case."""
+    form = ItemForm(members=members)
+    presenter = form.fields["presenter"]
+    assert isinstance(presenter, forms.ModelChoiceField)
+    options = SharedOptions(cast(list[tuple[Any, Any]], presenter.choices))  # the pairs ItemForm set
+    question, version = form.fields["question"].widget, form.fields["loaded_version"].widget
+    fields = {}
+    for item in items:
+        ids = {name: f"id_item{item.pk}-{name}" for name in ("loaded_version", "question", "presenter")}
+        fields[item.pk] = ItemFields(
+            loaded_version=version.render(f"item{item.pk}-loaded_version", item.version, {"id": ids["loaded_version"]}),
+            question=question.render(f"item{item.pk}-question", item.question, {"id": ids["question"]}),
+            question_id=ids["question"],
+            presenter=options.render(f"item{item.pk}-presenter", item.presenter_id, {"id": ids["presenter"]}),
+            presenter_id=ids["presenter"],
+        )
+    return fields
 
 
 class WeeklyMeetingsForm(forms.Form):

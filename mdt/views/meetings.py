@@ -22,7 +22,7 @@ from accounts.services import access_record_many
 from cases.models import Case, Patient
 from core.forms import ids_in
 from core.paginators import Window, page_number
-from mdt import selectors
+from mdt import agenda_facts, selectors
 from mdt.calendar import meeting_ics
 from mdt.candidates import agenda_candidates
 from mdt.forms.meetings import (
@@ -32,7 +32,7 @@ from mdt.forms.meetings import (
     ItemForm,
     MoveForm,
     PreparedForm,
-    item_form,
+    item_fields,
 )
 from mdt.models import AgendaItem, Meeting, PrintedDocument
 from mdt.selectors import Agenda
@@ -74,8 +74,10 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     can_add = open_for_listing and policy.can_list_case(request.user, agenda_closed=agenda_closed)
     candidates = agenda_candidates(meeting=meeting) if coordinator and open_for_listing else []
     editable = coordinator and meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.IN_PROGRESS)
+    fields = item_fields([block.item for block in agenda.blocks], agenda.members) if editable else {}
     for block in agenda.blocks:
-        block.form = item_form(block.item, agenda.members) if editable else None
+        block.form = fields.get(block.item.pk)
+        block.facts = agenda_facts.facts_html(block)
     present_ids = {row.member_id for row in agenda.attendance if row.present}
     return render(
         request,

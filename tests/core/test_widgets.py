@@ -5,7 +5,7 @@ from django.test.html import parse_html
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea
+from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea, SharedOptions
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12)
 CHOICES = st.lists(st.tuples(TEXT, TEXT), max_size=8, unique_by=lambda choice: choice[0])
@@ -21,6 +21,17 @@ def test_it_renders_what_djangos_select_renders(choices, pick, required):
     django = forms.Select(attrs=attrs, choices=choices).render("item1-presenter", value)
 
     assert parse_html(ours) == parse_html(django)
+
+
+@given(choices=CHOICES, value=st.one_of(st.none(), TEXT, st.integers(min_value=0, max_value=8)))
+def test_shared_options_render_what_the_plain_select_renders(choices, value):
+    choices = [("", "No presenter yet"), *choices]
+    value = choices[value % len(choices)][0] if isinstance(value, int) else value  # a choice, None, or any text
+    attrs = {"id": "id_item1-presenter"}
+
+    shared = SharedOptions(choices).render("item1-presenter", value, attrs)
+
+    assert shared == PlainSelect(attrs=attrs, choices=choices).render("item1-presenter", value)
 
 
 def test_it_escapes_labels_and_values():
