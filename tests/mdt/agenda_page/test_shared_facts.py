@@ -29,6 +29,10 @@ def listed(meeting, radiologist):
             radiologist, presentation="suspected_mscc", suspected_diagnosis_at=NOW - dt.timedelta(hours=2)
         )
         Scan.objects.filter(case=case).update(modality="mri_targeted")  # not the whole spine: the clock runs
+        # Each input on its own: the scores neither name the scan nor share its reviewer, so each change
+        # below reaches the page through its own row only.
+        scorer = clinician("scorer", Member.Role.ONCOLOGIST)
+        Assessment.objects.filter(case=case).update(scan=None, assessed_by=scorer)
         earlier = MeetingFactory(starts_at=NOW - WEEK, status=Meeting.Status.CONCLUDED)
         AgendaItemFactory(meeting=earlier, case=case, status=AgendaItem.Status.DISCUSSED, question="Fix T7?")
         AgendaItemFactory(meeting=meeting, case=case)
@@ -52,7 +56,10 @@ def _reviewer(case: Case):
 
 
 def _new_mri(case: Case) -> None:
-    ScanFactory(case=case, performed_at=NOW - dt.timedelta(minutes=30), report="A new collapse at L1.")
+    """A targeted MRI: the latest, and no whole-spine MRI to stop the clock."""
+    ScanFactory(
+        case=case, modality="mri_targeted", performed_at=NOW - dt.timedelta(minutes=30), report="A new collapse at L1."
+    )
 
 
 def _user():
@@ -60,7 +67,7 @@ def _user():
 
 
 def _new_score(case: Case) -> None:
-    AssessmentFactory(case=case, level="L1", assessed_by=_user())
+    AssessmentFactory(case=case, level="L1", assessed_by=get_user_model().objects.get(username="scorer"))
 
 
 # Each change made behind the models' backs (queryset update: no version, no updated time moves), with a
