@@ -212,6 +212,14 @@ def test_the_triggers_log_every_column_a_clock_starts_from_and_every_table_a_mea
         assert read <= watched, measure.key
 
 
+def test_every_filter_of_the_page_is_a_group_of_the_stored_rows():
+    # A filter the stored rows are not grouped by would be ignored by them: a new filter needs a new group.
+    condition = Filters(primary_site=PrimarySite.BREAST, presentation=Presentation.SUSPECTED_MSCC).cases()
+    filtered = {name for name, _ in condition.children}
+    assert {field.name for field in dataclasses.fields(Filters)} == {"primary_site", "presentation"}
+    assert filtered == set(monthly.GROUPS)
+
+
 # --------------------------------------------------------------------------- for any records and changes
 
 starts = st.tuples(st.integers(1, 8), st.integers(1, 28), st.integers(0, 23))
