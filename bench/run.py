@@ -31,26 +31,23 @@ def _sweep_in_place() -> list[str]:
 
 
 def _load_test() -> list[str]:
-    """The load test on gunicorn, signed in as the bench oncologist on the latest listed item."""
+    """The load test on gunicorn: the week's mix, each page signed in as its role (bench.load)."""
     from bench import harness, load, weekly
     from cases.models import Patient
-    from mdt.models import AgendaItem, Member
+    from mdt.models import Member
 
     harness.progress("Running: load test on gunicorn...")
-    item = AgendaItem.objects.filter(status=AgendaItem.Status.LISTED).order_by("-meeting__starts_at").first()
-    assert item is not None
+    meeting, items = load.meeting_under_way(max(load.LEVELS))
     team = Member.objects.order_by("id")
     ids = {
         "username": "bench-oncologist",
         "password": "bench-only-password-2026",
-        "meeting": item.meeting_id,
-        "item": item.pk,
+        "meeting": meeting,
+        "items": items,
         "oncologist": team.filter(role=Member.Role.ONCOLOGIST).first().pk,  # type: ignore[union-attr]
         "surgeon": team.filter(role=Member.Role.SPINAL_SURGEON).first().pk,  # type: ignore[union-attr]
         "patients": list(Patient.objects.order_by("id").values_list("pk", flat=True)[:20]),
-        "pages": [
-            (username, url) for name, (username, url) in weekly.pages(weekly.ids()).items() if "reference" not in name
-        ],
+        "pages": weekly.pages(weekly.ids()),
     }
     return load.table(load.main(ids))
 

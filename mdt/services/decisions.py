@@ -127,13 +127,16 @@ def _case_after_decision(decision: Decision, user: Any) -> None:
 
     An amendment that keeps the same modality does not restart the decision-to-treat clock: the
     radiotherapy target still counts from the first decision, so an amendment cannot hide a breach.
+    Once treatment has started, a later decision (the case discussed again, or an amendment) leaves the
+    clocks of the treatment given as recorded: the decision to treat came before that treatment
+    (`case_treatment_after_decision`), and moving it after would erase a met or breached clock.
     """
     case = Case.objects.select_for_update().get(pk=decision.case_id)
     case.treatment_plan_agreed_at = case.treatment_plan_agreed_at or decision.decided_at
     same_treatment = decision.amends_id is not None and case.treatment_modality == decision.modality
-    if not (same_treatment and case.decision_to_treat_at):
+    if case.treatment_start_at is None and not (same_treatment and case.decision_to_treat_at):
         case.decision_to_treat_at = decision.decided_at
-    case.treatment_modality = decision.modality
+        case.treatment_modality = decision.modality
     # Radiotherapy anywhere in the plan starts its own 24-hour clock (cases.clocks.radiotherapy_in_plan),
     # even when surgery or cement augmentation comes first and names the modality.
     case.radiotherapy_planned = decision.includes_radiotherapy

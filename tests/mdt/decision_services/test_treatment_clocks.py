@@ -115,3 +115,57 @@ def test_it_keeps_the_first_plan_agreed_time_and_a_case_in_treatment_there(meeti
     assert case.treatment_plan_agreed_at == first.decided_at
     assert case.decision_to_treat_at == second.decided_at
     assert case.status == CaseStatus.TREATMENT
+
+
+# --------------------------------------------------------------------------- a case discussed again after treatment
+
+
+@pytest.fixture
+def treated_item(meeting):
+    """A case treated a week ago (decision to treat, then radiotherapy started), listed again for review."""
+    decided = meeting.starts_at - dt.timedelta(days=9)
+    case = CaseFactory(
+        status=CaseStatus.FOLLOW_UP,
+        referred_at=decided - dt.timedelta(days=3),
+        treatment_modality=TreatmentModality.RADIOTHERAPY,
+        treatment_plan_agreed_at=decided,
+        decision_to_treat_at=decided,
+        treatment_start_at=decided + dt.timedelta(hours=20),
+    )
+    return AgendaItemFactory(meeting=meeting, case=case)
+
+
+@pytest.mark.hazard("HAZ-163")
+def test_a_decision_on_a_case_already_treated_is_saved_and_keeps_the_treated_episodes_clocks(
+    treated_item, oncologist, surgeon
+):
+    case = treated_item.case
+    before = (case.decision_to_treat_at, case.treatment_start_at, case.treatment_modality)
+    data = decision_input(oncologist, surgeon, treatments=("surgery_stabilisation",))
+
+    decision = decision_record(item_id=treated_item.pk, user=oncologist, data=data)
+
+    case.refresh_from_db()
+    assert decision.pk and decision.modality == TreatmentModality.SURGERY
+    # The 24-hour clock of the treatment given stays met as recorded; it is not restarted after the treatment.
+    assert (case.decision_to_treat_at, case.treatment_start_at, case.treatment_modality) == before
+    [clock] = [clock for clock in case_clocks(case) if clock.target.key == "rt_start_24h"]
+    assert clock.stopped_at == before[1]
+
+
+@pytest.mark.hazard("HAZ-163")
+def test_the_outcome_page_saves_a_decision_on_a_treated_case_instead_of_failing(
+    client, treated_item, oncologist, surgeon
+):
+    client.force_login(oncologist)
+    form = {
+        "treatments": ["cebrt"], "intent": "palliative", "rationale": "Re-treat the new level.",
+        "patient_preferences_considered": "yes", "responsible": [oncologist.member.pk, surgeon.member.pk],
+        "fu-TOTAL_FORMS": "0", "fu-INITIAL_FORMS": "0", "action": "save", "trial_considered": "no",
+        "trial_why_not": "None open",
+    }  # fmt: skip
+
+    response = client.post(f"/meetings/{treated_item.meeting_id}/items/{treated_item.pk}/decision/", form)
+
+    assert response.status_code == 302
+    assert treated_item.case.decisions.count() == 1
