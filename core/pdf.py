@@ -5,6 +5,7 @@ refused, so a document can never call out of the network. It is imported on firs
 slow to import and most requests never print).
 """
 
+import functools
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +32,9 @@ def static_text(name: str) -> str:
     return Path(path).read_text(encoding="utf-8")
 
 
+@functools.cache
 def _no_fetching() -> Any:
+    """One fetcher for the process: making one builds an SSL context (tens of milliseconds a document)."""
     from weasyprint.urls import URLFetcher
 
     class NoFetching(URLFetcher):
