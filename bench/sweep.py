@@ -10,7 +10,8 @@ performed more than REMINDER_MRI_REVIEW_HOURS ago and not reviewed, and one radi
 variants alternate (machine noise hits all alike), and the median of --repeat runs is reported.
 
 Sending (every due reminder emailed, locmem mail):
-  ours   reminders.sweep.sweep(): derive set-based, claim in batches, send tasks run eagerly;
+  ours   reminders.sweep.sweep(): derive set-based, claim in batches, one send_batch task per batch,
+         fanned out into send tasks, all run eagerly;
   naive  every scan loaded and checked in Python, the team and the outbox looked up and one
          row saved at a time, each email sent as it goes.
 Creating the rows only (nothing sent):
@@ -21,7 +22,9 @@ Also printed: the sweep's own statements per claimed batch (its send tasks' excl
 """
 
 import argparse
+import base64
 import datetime as dt
+import json
 import os
 import statistics
 import sys
@@ -37,6 +40,7 @@ import django
 
 django.setup()
 
+import redis  # noqa: E402
 from celery.signals import task_postrun, task_prerun  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
@@ -206,8 +210,6 @@ def compare(title: str, candidates: dict[str, Callable[[], object]], repeat: int
 def publish_to_own_queue() -> Iterator[str]:
     """Publish to a queue of the benchmark's own on the configured broker, emptied afterwards (no worker
     takes these messages: publishing, not sending, is what is timed)."""
-    import redis
-
     queue = f"bench-sweep-{os.getpid()}"
     before = app.conf.task_default_queue, app.conf.task_always_eager
     app.conf.task_default_queue, app.conf.task_always_eager = queue, False
@@ -218,6 +220,42 @@ def publish_to_own_queue() -> Iterator[str]:
     finally:
         app.conf.task_default_queue, app.conf.task_always_eager = before
         redis.Redis.from_url(app.conf.broker_url).delete(queue)
+
+
+OURS = "ours: derive, claim, publish (one send_batch message per claimed batch; the fan-out below is the worker's)"
+FAN_OUT = "worker's fan-out: the batches' send tasks published, one round trip per batch"
+FLOOR = "floor: one INSERT ... SELECT, nothing published"
+
+
+def timed(row: harness.Measure, run: Callable[[], object]) -> None:
+    """One run of `run`, its time and statements added to `row`."""
+    with counting() as counter:
+        started = time.perf_counter()
+        run()
+        row.times.append(time.perf_counter() - started)
+    row.queries = counter.total
+    say(f"  {row.name}: {row.times[-1]:.2f} s, {counter.total} statements")
+
+
+def taken_from(queue: str) -> list[tuple[list[tuple[int, int]], dict[str, Any]]]:
+    """The send_batch messages on the benchmark's queue: each batch's claims and routing, as the worker gets them."""
+    batches = []
+    for raw in redis.Redis.from_url(app.conf.broker_url).lrange(queue, 0, -1):
+        message = json.loads(raw)
+        [claims], _, _ = json.loads(base64.b64decode(message["body"]))
+        batches.append(([(pk, claim) for pk, claim in claims], message["properties"]["delivery_info"]))
+    return batches
+
+
+def due_runs(rows: dict[str, harness.Measure], now: dt.datetime, first_new: int, queue: str) -> None:
+    """One run of each, from the outbox as seeded: the sweep, the worker's fan-out of what it published, the floor."""
+    Reminder.objects.filter(id__gte=first_new).delete()
+    timed(rows[OURS], lambda: sweeping.sweep(now))
+    batches = taken_from(queue)
+    timed(rows[FAN_OUT], lambda: [sweeping.fan_out(claims, route) for claims, route in batches])
+    redis.Redis.from_url(app.conf.broker_url).delete(queue)
+    Reminder.objects.filter(id__gte=first_new).delete()
+    timed(rows[FLOOR], lambda: floor(now))
 
 
 def in_place(args: argparse.Namespace) -> int:
@@ -246,31 +284,16 @@ def in_place(args: argparse.Namespace) -> int:
         .order_by("-performed_at", "id")
         .values_list("id", "reviewed_at", "reviewed_by_id")[: args.due]
     )
-    rows: dict[str, harness.Measure] = {
-        "ours: derive, claim, publish (one round trip per batch)": harness.Measure("", 0),
-        "floor: one INSERT ... SELECT, nothing published": harness.Measure("", 0),
-    }
+    rows = {name: harness.Measure(name, 0) for name in (OURS, FAN_OUT, FLOOR)}
     try:
         Scan.objects.filter(id__in=[pk for pk, _, _ in reviewed]).update(reviewed_at=None, reviewed_by=None)
-        with publish_to_own_queue():
+        with publish_to_own_queue() as queue:
             for _ in range(args.repeat):
-                for name, run in (
-                    ("ours: derive, claim, publish (one round trip per batch)", lambda: sweeping.sweep(now)),
-                    ("floor: one INSERT ... SELECT, nothing published", lambda: floor(now)),
-                ):
-                    Reminder.objects.filter(id__gte=first_new).delete()
-                    with counting() as counter:
-                        started = time.perf_counter()
-                        run()
-                        rows[name].times.append(time.perf_counter() - started)
-                    rows[name].queries = counter.total
-                    say(f"  {name}: {rows[name].times[-1]:.2f} s, {counter.total} statements")
+                due_runs(rows, now, first_new, queue)
     finally:
         Reminder.objects.filter(id__gte=first_new).delete()
         for pk, reviewed_at, reviewer in reviewed:
             Scan.objects.filter(pk=pk).update(reviewed_at=reviewed_at, reviewed_by_id=reviewer)
-    for name, row in rows.items():
-        row.name = name
     title = f"Sweep, {len(reviewed):,} due, on this database ({Scan.objects.count():,} scans)"
     lines = header + harness.Comparison(title, list(rows.values())).rows()
     lines += [

@@ -15,7 +15,8 @@ app.conf.beat_schedule = {
     # records the time for /healthz (which reports the reminder sweep's time beside it).
     "heartbeat": {"task": "mdt.tasks.heartbeat", "schedule": 60.0},
     # Every minute (cron "* * * * *"): the reminder sweep (reminders/sweep.py) creates the
-    # reminders that have fallen due, claims them and enqueues one send task each. A sweep not
+    # reminders that have fallen due, claims them and enqueues one message per claimed batch (the
+    # worker fans it out into one send task per reminder). A sweep not
     # started within 55 s is dropped rather than run late: the next one does the same work.
     "reminder-sweep": {"task": "reminders.tasks.sweep", "schedule": 60.0, "options": {"expires": 55}},
     # Every 15 minutes: the service audit's closed months counted again where a case in them changed, and

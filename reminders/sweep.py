@@ -7,14 +7,31 @@
    sending) go back to pending, or to failed after REMINDER_MAX_ATTEMPTS tries.
 4. claim and enqueue: due rows in batches. Each batch is claimed in one transaction
    (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL; on SQLite the IMMEDIATE transaction
-   holds the write lock), and its send tasks are published after that transaction commits,
-   the whole batch in one round trip to the broker.
-   A send task carries (id, claim number) only. If the broker cannot take them, the
-   claims are handed back at once and the next sweep tries again.
+   holds the write lock), and after that transaction commits the batch is published as ONE
+   message, reminders.tasks.send_batch([(id, claim number), ...]): ids and claim numbers, never
+   patient data. If the broker cannot take it, the claims are handed back at once and the next
+   sweep tries again.
 5. record the sweep's time for /healthz (mdt.PeriodicRun "reminder-sweep").
 
 Two sweeps at once (a slow one overlapping the next, two beats by mistake) claim disjoint
 rows: nothing is sent twice. Each step is a function of `now` that tests call on its own.
+
+Why one message per batch, fanned out by the worker into one send task per reminder (fan_out):
+publishing a Celery message costs about a millisecond of Python, so 10,000 due reminders kept the
+sweep publishing for tens of seconds; one message per batch of REMINDER_BATCH_SIZE takes that off
+the sweep. The worker then publishes the batch's send tasks, (id, claim number) each, in one round
+trip, rather than sending the emails itself inside the batch task: each reminder keeps its own
+task, so the guarantees stay those of reminders.tasks.send and reminders.delivery, unchanged:
+- no double send: every send task still passes the one conditional UPDATE (this claim, not
+  started); a batch delivered twice fans out twice and the second copy of each send does nothing;
+  a batch from an older claim fans out sends that do nothing;
+- leases: a batch whose fan-out never happens (lost with Redis, worker killed) leaves its rows
+  claimed until REMINDER_CLAIM_TIMEOUT_SECONDS, then the sweep takes them back, as for a lost
+  send message; sending 500 emails one after the other in one task would outlast both the claim
+  timeout and the task's time limit, and would use one worker process for the whole batch;
+- per-reminder retry and backoff: the send task's own (Celery retry, the row's attempt count);
+- the broker failing, at the sweep or at the worker's fan-out: the claims still untouched are
+  handed back at once (release) and the next sweep claims them again.
 """
 
 import datetime as dt
@@ -23,7 +40,9 @@ import logging
 import operator
 import time
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -129,7 +148,7 @@ def release_expired(now: dt.datetime) -> tuple[int, int]:
 
 
 def claim_batch(now: dt.datetime, *, size: int, ids: list[int] | None = None, report: SweepReport | None = None) -> int:
-    """Claim up to `size` due rows and enqueue their send tasks after commit. Returns how many."""
+    """Claim up to `size` due rows and enqueue them as one batch after commit. Returns how many."""
     with transaction.atomic():
         due = Reminder.objects.due(now)
         if ids is not None:
@@ -153,30 +172,61 @@ def claim_batch(now: dt.datetime, *, size: int, ids: list[int] | None = None, re
 
 
 def publish(claims: list[tuple[int, int]], report: SweepReport | None = None) -> None:
-    """One send task per claimed row, (id, claim number) and nothing else, published for the whole
-    batch in one round trip to the broker (kombu's publish batch: a Redis pipeline). Runs after the
-    claim commits.
-
-    The batch is all or nothing as far as the sweep can know: if any publish fails, every claim of
-    the batch is handed back (a message that did reach the broker then finds its claim superseded,
-    or no longer sending, and does nothing; delivery.deliver).
+    """The claimed batch as one send_batch message, [(id, claim number), ...] and nothing else.
+    Runs after the claim commits. If the broker cannot take it, every claim of the batch is handed back.
     """
-    from reminders.tasks import send  # the task module imports this one
+    from reminders.tasks import send_batch  # the task module imports this one
 
+    try:
+        send_batch.apply_async((claims,), retry_policy=PUBLISH_RETRY)
+    except Exception as exc:
+        broker_down(claims, exc, "sweep")
+        if report is not None:
+            report.broker_down = True
+
+
+def fan_out(claims: list[tuple[int, int]], delivery_info: Mapping[str, object] | None = None) -> int:
+    """In the worker (reminders.tasks.send_batch): one send task per claimed row, (id, claim number),
+    published for the whole batch in one round trip to the broker (kombu's publish batch: a Redis
+    pipeline), routed as the batch was (its `delivery_info`: exchange and routing key, as Celery
+    routes a retry). Returns how many were published.
+
+    All or nothing as far as the worker can know: if any publish fails, every claim of the batch
+    still untouched is handed back (a message that did reach the broker then finds its claim
+    superseded, or no longer sending, and does nothing; delivery.deliver).
+    """
+    from reminders.tasks import send
+
+    options = route_of(delivery_info or {})
     try:
         with send.app.producer_or_acquire() as producer, producer.batch(max_size=PUBLISH_BATCH_COMMANDS):
             for reminder_id, claim in claims:
-                send.apply_async((reminder_id, claim), producer=producer, retry_policy=PUBLISH_RETRY)
+                send.apply_async((reminder_id, claim), producer=producer, retry_policy=PUBLISH_RETRY, **options)
     except Exception as exc:
-        handed_back = release(claims)
-        log.warning(
-            "reminder broker unavailable: error=%s batch=%d handed_back=%d",
-            type(exc).__name__,
-            len(claims),
-            handed_back,
-        )
-        if report is not None:
-            report.broker_down = True
+        broker_down(claims, exc, "fan-out")
+        return 0
+    return len(claims)
+
+
+def route_of(delivery_info: Mapping[str, object]) -> dict[str, Any]:
+    """Where a message came from as publishing options: its queue when it came through the default
+    exchange, else its exchange and routing key; nothing (the default route) when run eagerly."""
+    exchange, routing_key = delivery_info.get("exchange"), delivery_info.get("routing_key")
+    if exchange == "" and routing_key:
+        return {"queue": routing_key}
+    return {option: value for option, value in (("exchange", exchange), ("routing_key", routing_key)) if value}
+
+
+def broker_down(claims: list[tuple[int, int]], exc: Exception, step: str) -> None:
+    """The broker refused a batch (at the sweep's publish or the worker's fan-out): hand its claims back."""
+    handed_back = release(claims)
+    log.warning(
+        "reminder broker unavailable: error=%s batch=%d handed_back=%d step=%s",
+        type(exc).__name__,
+        len(claims),
+        handed_back,
+        step,
+    )
 
 
 def release(claims: list[tuple[int, int]]) -> int:

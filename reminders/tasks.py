@@ -14,6 +14,13 @@ def sweep() -> None:
     sweeping.sweep()
 
 
+@shared_task(bind=True, ignore_result=True)
+def send_batch(self: Task[Any, Any], claims: list[list[int]]) -> None:
+    """One claimed batch, [(reminder id, claim number), ...]: fanned out into one send task each, routed
+    where the batch came from (reminders.sweep explains why the fan-out is here)."""
+    sweeping.fan_out([(int(pk), int(claim)) for pk, claim in claims], delivery_info=self.request.delivery_info)
+
+
 @shared_task(bind=True, ignore_result=True, max_retries=None)
 def send(self: Task[Any, Any], reminder_id: int, claim: int) -> None:
     """Send one claimed reminder. Safe to deliver twice: delivery.deliver explains why.

@@ -6,11 +6,14 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from config.celery import app
 from mdt.models import Member
 from reminders.emails import REMINDER_HEADER
-from tests.factories import MemberFactory, UserFactory
+from reminders.models import Reminder
+from reminders.sweep import claim_batch
+from tests.factories import HOUR, MemberFactory, UserFactory, performed_scan
 
 
 def team_member(username: str, role: str) -> Any:
@@ -45,3 +48,25 @@ def eager() -> Iterator[None]:
 def sent_per_reminder(messages: list[Any] | None = None) -> Counter[int]:
     """Emails sent (locmem outbox) per reminder id, from the header each one carries."""
     return Counter(int(message.extra_headers[REMINDER_HEADER]) for message in (messages or mail.outbox))
+
+
+def due_reminder(team, **fields) -> Reminder:
+    """An MRI-review reminder for the first radiologist, due an hour ago."""
+    scan = performed_scan(30 * HOUR)
+    values = {
+        "kind": Reminder.Kind.MRI_REVIEW,
+        "recipient": team["radiologist"],
+        "scan": scan,
+        "case": scan.case,
+        "due_at": timezone.now() - HOUR,
+        "dedupe_key": f"mri-review:{scan.pk}:{team['radiologist'].pk}:0",
+    }
+    return Reminder.objects.create(**(values | fields))
+
+
+def claim(reminder: Reminder) -> int:
+    """Claim one row without publishing; returns its claim number."""
+    # Inside the test's transaction, which never commits: the publish never runs.
+    assert claim_batch(timezone.now(), size=10, ids=[reminder.pk]) == 1
+    reminder.refresh_from_db()
+    return reminder.claims

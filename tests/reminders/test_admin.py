@@ -65,10 +65,10 @@ def test_a_row_is_read_only_and_shows_its_email_subject(client, outbox):
 def test_a_coordinator_resends_a_failed_reminder_and_only_failed_ones(
     client, outbox, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from reminders.tasks import send
+    from reminders.tasks import send_batch
 
     published = []
-    monkeypatch.setattr(send, "apply_async", lambda args, **options: published.append(args))
+    monkeypatch.setattr(send_batch, "apply_async", lambda args, **options: published.append(args))
     client.force_login(coordinator_user())
     sent = Reminder.objects.exclude(pk=outbox["failed"].pk).first()
     Reminder.objects.filter(pk=sent.pk).update(status=Reminder.Status.SENT, sent_at=timezone.now())
@@ -85,7 +85,7 @@ def test_a_coordinator_resends_a_failed_reminder_and_only_failed_ones(
     assert (failed.status, failed.attempts, failed.claims) == ("sending", 0, 1)
     assert failed.status_reason.startswith("resent by user ")
     assert Reminder.objects.get(pk=sent.pk).status == "sent"
-    assert published == [(failed.pk, 1)]  # claimed and enqueued once the action's transaction committed
+    assert published == [([(failed.pk, 1)],)]  # claimed and enqueued once the action's transaction committed
 
 
 def test_resend_is_for_coordinators_only(client, outbox):

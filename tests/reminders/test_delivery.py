@@ -1,7 +1,6 @@
 """Claiming and sending, in-process: once per reminder, whatever is delivered twice, fails or is resolved."""
 
 import datetime as dt
-import json
 
 import pytest
 from django.core import mail
@@ -9,42 +8,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Scan
-from config.celery import app
 from mdt.models import PeriodicRun
 from reminders import delivery, emails
 from reminders.delivery import Outcome, SendLater, deliver
 from reminders.models import Reminder
 from reminders.sweep import SWEEP_RUN, claim_batch, release_expired, sweep
-from reminders.tasks import send
+from reminders.tasks import send, send_batch
 from tests.factories import HOUR, performed_scan
-from tests.reminders.conftest import sent_per_reminder
-from tests.reminders.workers import using_broker
+from tests.reminders.conftest import claim, due_reminder, sent_per_reminder
 
 pytestmark = pytest.mark.django_db
 
 REFUSING = {"default": {"BACKEND": "tests.reminders.backends.RefusingBackend"}}
-
-
-def due_reminder(team, **fields) -> Reminder:
-    """An MRI-review reminder for the first radiologist, due an hour ago."""
-    scan = performed_scan(30 * HOUR)
-    values = {
-        "kind": Reminder.Kind.MRI_REVIEW,
-        "recipient": team["radiologist"],
-        "scan": scan,
-        "case": scan.case,
-        "due_at": timezone.now() - HOUR,
-        "dedupe_key": f"mri-review:{scan.pk}:{team['radiologist'].pk}:0",
-    }
-    return Reminder.objects.create(**(values | fields))
-
-
-def claim(reminder: Reminder) -> int:
-    """Claim one row without publishing; returns its claim number."""
-    # Inside the test's transaction, which never commits: the publish never runs.
-    assert claim_batch(timezone.now(), size=10, ids=[reminder.pk]) == 1
-    reminder.refresh_from_db()
-    return reminder.claims
 
 
 def test_the_sweep_sends_each_due_reminder_once_and_records_it(team, eager, django_capture_on_commit_callbacks):
@@ -225,66 +200,28 @@ def test_a_send_that_never_finished_on_its_last_try_is_failed(team, settings):
 def test_when_the_broker_is_down_the_claims_are_handed_back_at_once(
     team, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
-    """A batch is published in one round trip, so a failure part-way sends none of it: every claim
-    of the batch goes back to pending for the next sweep, none is left waiting for its lease."""
+    """A claimed batch is one message: the broker refusing it hands every claim of the batch back to
+    pending for the next sweep, none is left waiting for its lease."""
     reminders = [due_reminder(team, dedupe_key=f"k{n}") for n in range(3)]
-    published = []
 
     def apply_async(args, **options):
-        if len(published) == 1:
-            raise ConnectionRefusedError("Connection refused")
-        published.append(args)
+        raise ConnectionRefusedError("Connection refused")
 
-    monkeypatch.setattr(send, "apply_async", apply_async)
+    monkeypatch.setattr(send_batch, "apply_async", apply_async)
     with django_capture_on_commit_callbacks(execute=True):
         report = sweep()
 
     assert report.broker_down and report.claimed == 3
     statuses = dict(Reminder.objects.filter(pk__in=[r.pk for r in reminders]).values_list("pk", "status"))
     assert sorted(statuses.values()) == ["pending", "pending", "pending"]
-    assert "broker unavailable: error=ConnectionRefusedError batch=3 handed_back=3" in caplog.text
-
-
-def test_a_claimed_batch_is_published_in_one_round_trip_to_the_broker(
-    team, settings, monkeypatch, django_capture_on_commit_callbacks
-):
-    """Redis: one pipeline for the batch's messages, not one command per row; each row still its own task."""
-    import redis
-    from kombu.transport import redis as kombu_redis
-
-    settings.REMINDER_BATCH_SIZE = 50
-    reminders = [due_reminder(team, dedupe_key=f"k{n}") for n in range(7)]
-    flushes, direct = [], []
-    real_flush, real_lpush = kombu_redis.PublishBatch.flush, redis.Redis.lpush
-    monkeypatch.setattr(kombu_redis.PublishBatch, "flush", lambda batch: flushes.append(1) or real_flush(batch))
-
-    def lpush(client, *args):
-        if not isinstance(client, redis.client.Pipeline):  # a pipeline is a Redis client too
-            direct.append(args)
-        return real_lpush(client, *args)
-
-    monkeypatch.setattr(redis.Redis, "lpush", lpush)
-
-    broker_url = app.conf.broker_url
-    with using_broker(broker_url) as queue:
-        with django_capture_on_commit_callbacks(execute=True):
-            report = sweep()
-        client = redis.Redis.from_url(broker_url)
-        try:
-            messages = [json.loads(raw) for raw in client.lrange(queue, 0, -1)]
-        finally:
-            client.delete(queue)
-
-    assert report.claimed == 7 and not report.broker_down
-    assert flushes == [1] and direct == []
-    assert sorted(m["headers"]["argsrepr"] for m in messages) == sorted(f"({r.pk}, 1)" for r in reminders)
+    assert "broker unavailable: error=ConnectionRefusedError batch=3 handed_back=3 step=sweep" in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_transaction_that_rolls_back_enqueues_nothing(team, monkeypatch):
     reminder = due_reminder(team)
     published = []
-    monkeypatch.setattr(send, "apply_async", lambda args, **options: published.append(args))
+    monkeypatch.setattr(send_batch, "apply_async", lambda args, **options: published.append(args))
 
     with pytest.raises(RuntimeError), transaction.atomic():
         claim_batch(timezone.now(), size=10)
@@ -297,7 +234,7 @@ def test_a_transaction_that_rolls_back_enqueues_nothing(team, monkeypatch):
     with transaction.atomic():  # the control: committed, it is published once, after the commit
         claim_batch(timezone.now(), size=10)
         assert published == []
-    assert published == [(reminder.pk, 1)]
+    assert published == [([(reminder.pk, 1)],)]
 
 
 def test_backoff_doubles_and_is_capped(settings):
@@ -310,15 +247,16 @@ def test_overdue_rows_are_claimed_oldest_first_in_batches(
     team, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.REMINDER_BATCH_SIZE = 2
-    published = []
-    monkeypatch.setattr(send, "apply_async", lambda args, **options: published.append(args[0]))
+    batches = []
+    monkeypatch.setattr(send_batch, "apply_async", lambda args, **options: batches.append(args[0]))
     ids = [due_reminder(team, dedupe_key=f"k{n}", due_at=timezone.now() - n * HOUR).pk for n in range(5)]
 
     with django_capture_on_commit_callbacks(execute=True):
         report = sweep()
 
     assert report.claimed == 5
-    assert published == list(reversed(ids))
+    assert [len(batch) for batch in batches] == [2, 2, 1]  # one message per claimed batch
+    assert [pk for batch in batches for pk, _ in batch] == list(reversed(ids))
 
 
 def test_a_sweep_over_deleted_resolved_and_broken_subjects_sends_the_rest_and_does_not_crash(

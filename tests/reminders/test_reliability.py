@@ -23,7 +23,7 @@ import uuid
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
+from celery.signals import before_task_publish, task_postrun
 from django.core import mail
 from django.db import connection, transaction
 from django.utils import timezone
@@ -32,7 +32,7 @@ from config.celery import app
 from reminders import sweep as sweeping
 from reminders.models import Reminder
 from reminders.sweep import claim_batch, sweep
-from reminders.tasks import send
+from reminders.tasks import send, send_batch
 from reminders.tasks import sweep as sweep_task
 from scripts import redis_local
 from tests.factories import CaseFactory, PatientFactory, ScanFactory
@@ -179,23 +179,20 @@ def test_redis_stopped_during_a_sweep_every_due_reminder_is_sent_once_within_two
     server = redis_local.start(port)
     mails = tmp_path / "mail.jsonl"
     first = due_reminders(steroids_case, team["oncologist"], 6, "first")
-    real_apply_async = send.apply_async
-    published = []
+    real_apply_async = send_batch.apply_async
 
-    def redis_dies_after_two(*args, **kwargs):
-        # The batch is buffered and sent in one round trip at its end: Redis dies before that.
-        if len(published) == 2 and server.poll() is None:
+    def redis_dies_first(*args, **kwargs):
+        # The claimed batch is one message: Redis dies just before it is published.
+        if server.poll() is None:
             server.terminate()
             server.wait(timeout=10)
-        result = real_apply_async(*args, **kwargs)
-        published.append(args)
-        return result
+        return real_apply_async(*args, **kwargs)
 
     try:
         with using_broker(url) as queue:
-            monkeypatch.setattr(send, "apply_async", redis_dies_after_two)
+            monkeypatch.setattr(send_batch, "apply_async", redis_dies_first)
             during = sweep()
-            monkeypatch.setattr(send, "apply_async", real_apply_async)
+            monkeypatch.setattr(send_batch, "apply_async", real_apply_async)
             assert during.broker_down and during.claimed == 6
             # The batch never reached Redis: every claim is handed back at once, none waits for its lease.
             assert Reminder.objects.filter(pk__in=first, status="pending").count() == 6
@@ -273,6 +270,11 @@ CANARY_TEXT = ["Canary-question: pathological fracture at L2", "Canary-report: e
 SECRETS = [CANARY_GIVEN, CANARY_FAMILY, CANARY_NHS, "943 476 5919", *CANARY_TEXT]
 
 
+def flattened(args: list) -> list:
+    """A message's arguments with the batch's [id, claim] pairs spread out."""
+    return [leaf for arg in args for leaf in (flattened(arg) if isinstance(arg, list) else [arg])]
+
+
 def decoded(raw: bytes) -> str:
     """A kombu message as text: the envelope, its headers and the base64 body decoded."""
     envelope = json.loads(raw)
@@ -297,10 +299,16 @@ def test_no_patient_name_nhs_number_or_clinical_text_reaches_the_broker_or_a_log
     hijack = app.conf.worker_hijack_root_logger
     app.conf.worker_hijack_root_logger = False
     client = redis.Redis.from_url(redis_url)
+    published = []  # every message this process publishes, the worker thread's fan-out included
+
+    def record(sender=None, body=None, headers=None, **kwargs):
+        published.append((headers["task"], json.dumps([headers, body], default=str), body[0]))
+
+    before_task_publish.connect(record, weak=False)
     try:
         with using_broker(redis_url) as queue:
             sweep_task.delay()  # what beat sends
-            report = sweep()  # what that task does: derive, claim, publish the sends
+            report = sweep()  # what that task does: derive, claim, publish the batch
             messages = client.lrange(queue, 0, -1)
             with in_thread_worker(queue, loglevel="DEBUG"):
                 wait_for(lambda: len(processed) == report.claimed, 30, "the sends")
@@ -308,15 +316,22 @@ def test_no_patient_name_nhs_number_or_clinical_text_reaches_the_broker_or_a_log
         forget_queue(redis_url, queue)
     finally:
         app.conf.worker_hijack_root_logger = hijack
+        before_task_publish.disconnect(record)
 
     assert report.claimed == 4  # MRI review: two radiologists, the responsible clinician, the MSCC coordinator
-    assert len(messages) == 1 + report.claimed
+    assert len(messages) == 2  # beat's sweep task and the sweep's one batch
     for raw in messages:
         text = decoded(raw)
         for secret in SECRETS:
             assert secret.lower() not in text.lower(), f"{secret!r} in a broker message"
         args = json.loads(base64.b64decode(json.loads(raw)["body"]))[0]
-        assert all(isinstance(arg, int) for arg in args), args  # ids only
+        assert all(isinstance(arg, int) for arg in flattened(args)), args  # ids only
+    sends = [(text, args) for task, text, args in published if task == send.name]
+    assert len(sends) == report.claimed  # the worker's fan-out: one send task per reminder
+    for text, args in sends:
+        for secret in SECRETS:
+            assert secret.lower() not in text.lower(), f"{secret!r} in a send task"
+        assert all(isinstance(arg, int) for arg in flattened(args)), args
     assert len(mail.outbox) == 4
     logged = caplog.text + "\n".join(str(record.args) for record in caplog.records)
     assert "reminder sent: id=" in logged  # the capture saw the worker's log lines
