@@ -12,6 +12,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
+
+# On steroids now: started and not stopped (the sweep's steroid reminder, reminders.kinds.care, and the
+# partial index case_steroids_idx that serves it: the few cases on steroids, not every case ever treated).
+ON_STEROIDS = Q(steroids_started_at__isnull=False, steroids_stopped_at__isnull=True)
 
 
 @dataclass(frozen=True)

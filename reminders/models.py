@@ -31,6 +31,9 @@ from cases.models import Case, Scan
 from mdt.models import AgendaItem, Decision, FollowUp, Meeting, SignOff
 from referrals.models import Advice, Referral
 
+# Not sent and still to be sent (or resent): what the sweep's cancel step looks at.
+UNSENT = ("pending", "failed")
+
 
 class ReminderQuerySet(models.QuerySet["Reminder"]):
     def update(self, **kwargs: Any) -> int:
@@ -122,6 +125,10 @@ class Reminder(models.Model):
             models.Index(fields=["lease_until"], name="reminder_sending_lease_idx", condition=Q(status="sending")),
             # /healthz's count of failed reminders, and the admin's "failed" filter.
             models.Index(fields=["due_at"], name="reminder_failed_idx", condition=Q(status="failed")),
+            # The sweep's cancel step (reminders.sweep.cancel_resolved: unsent rows, pending or failed, by
+            # kind): the few unsent rows, not the outbox of every reminder ever sent. The condition is
+            # spelled as UNSENT is, so the planner can prove the sweep's queries imply it.
+            models.Index(fields=["kind"], name="reminder_unsent_kind_idx", condition=Q(status__in=UNSENT)),
             # The dashboard's "My reminders": one recipient's rows not dismissed, newest due first.
             models.Index(
                 fields=["recipient", "-due_at"],

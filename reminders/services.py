@@ -8,13 +8,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from reminders.models import Reminder
+from reminders.models import UNSENT, Reminder
 from reminders.sweep import claim_batch
 
 SNOOZE_CHOICES = {"day": dt.timedelta(days=1), "week": dt.timedelta(weeks=1)}
 log = logging.getLogger(__name__)
-
-UNSENT = (Reminder.Status.PENDING, Reminder.Status.FAILED)
 
 
 @transaction.atomic

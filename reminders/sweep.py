@@ -16,6 +16,12 @@
 Two sweeps at once (a slow one overlapping the next, two beats by mistake) claim disjoint
 rows: nothing is sent twice. Each step is a function of `now` that tests call on its own.
 
+What a sweep with nothing to do reads: what is open (the unsent rows through reminder_unsent_kind_idx,
+the MRIs waiting for review, the cases on steroids...), each through a partial index, never the whole
+record or the outbox of reminders already sent. It does not limit itself to rows changed since the
+last sweep: a deadline passes with time, not with a row change, and a sweep can be skipped while the
+worker is down, so every open subject is looked at again each minute.
+
 Why one message per batch, fanned out by the worker into one send task per reminder (fan_out):
 publishing a Celery message costs about a millisecond of Python, so 10,000 due reminders kept the
 sweep publishing for tens of seconds; one message per batch of REMINDER_BATCH_SIZE takes that off
@@ -53,7 +59,7 @@ from cases.models import Case
 from mdt.models import PeriodicRun
 from reminders.kinds import KINDS, Run
 from reminders.kinds.base import DEATH_REASON, alive
-from reminders.models import Reminder
+from reminders.models import UNSENT, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -118,10 +124,19 @@ def without_the_dead(rows: list[Reminder]) -> list[Reminder]:
 
 
 def cancel_resolved(now: dt.datetime) -> int:
-    """Unsent rows (pending or failed) whose patient died, whose subject was deleted, or no longer needed."""
-    unsent = Reminder.objects.filter(status__in=(Reminder.Status.PENDING, Reminder.Status.FAILED))
+    """Unsent rows (pending or failed) whose patient died, whose subject was deleted, or no longer needed.
+
+    Every query reads the unsent rows only (reminder_unsent_kind_idx), never the outbox of reminders
+    already sent; and only the kinds that have unsent rows are looked at (one query finds them).
+    """
+    unsent = Reminder.objects.filter(status__in=UNSENT)
+    kinds = set(unsent.order_by().values_list("kind", flat=True).distinct())
+    if not kinds:
+        return 0
     cancelled = unsent.exclude(alive()).update(status=Reminder.Status.CANCELLED, status_reason=DEATH_REASON)
     for kind in KINDS.values():
+        if kind.kind not in kinds:
+            continue
         rows = unsent.filter(kind=kind.kind)
         gone = rows.filter(**{f"{kind.subject}__isnull": True})
         cancelled += gone.update(status=Reminder.Status.CANCELLED, status_reason="cancelled: subject deleted")

@@ -31,7 +31,7 @@ from cases.choices import (
 from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField
 from cases.models.previous import PreviousTreatment
 from cases.responsible import FIELD, check_responsible_clinician, responsible_clinician_error
-from cases.steroids import dose_errors
+from cases.steroids import ON_STEROIDS, dose_errors
 from cases.time_order import future_time_errors, time_order_errors
 from cases.validators import (
     format_nhs_number,
@@ -286,8 +286,7 @@ class Case(PreviousTreatment, Versioned):
     class Meta:
         ordering = ["-referred_at", "-id"]
         indexes = [
-            # The case changelist and worklists filter on status and sort by referral time.
-            models.Index(fields=["status", "-referred_at"], name="case_status_referred_idx"),
+            models.Index(fields=["status", "-referred_at"], name="case_status_referred_idx"),  # changelist, worklists
             models.Index(fields=["-referred_at", "-id"], name="case_referred_order_idx"),
             # The dashboard's late clocks and the sweep's "MRI not performed": open cases by clock start; the
             # condition spelled as CaseQuerySet.open() spells it, so the planner can prove the query implies it.
@@ -305,6 +304,7 @@ class Case(PreviousTreatment, Versioned):
             models.Index(F("presentation"), CLOCK_START_SQL, name="case_suspected_at_idx"),  # reports.measures' periods
             models.Index(fields=["treatment_modality", "decision_to_treat_at"], name="case_decision_to_treat_idx"),
             models.Index(fields=["outcome_assessed_on"], name="case_outcome_assessed_idx"),  # reports.outcomes' periods
+            models.Index(fields=["treatment_start_at"], name="case_steroids_idx", condition=ON_STEROIDS),  # the sweep
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ecog__isnull=True) | Q(ecog__lte=5), name="case_ecog_0_to_5"),

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cases.models import Case
+from cases.steroids import ON_STEROIDS
 from core.timezones import add_local_days, local_datetime
 from mdt.models import FollowUp, Member
 from mdt.models.decisions import FOLLOW_UP_OPEN
@@ -104,7 +105,7 @@ def follow_up_context(reminder: Reminder) -> dict[str, Any]:
 
 def steroids_open(now: dt.datetime) -> Q:
     """Steroids started and not stopped, and the patient alive."""
-    return Q(steroids_started_at__isnull=False, steroids_stopped_at__isnull=True, patient__died_on__isnull=True)
+    return ON_STEROIDS & Q(patient__died_on__isnull=True)
 
 
 def derive_steroids(run: Run) -> Iterator[Reminder]:

@@ -34,29 +34,29 @@ def review_step() -> dt.timedelta:
 
 
 def derive_review(run: Run) -> Iterator[Reminder]:
-    """One query per level over the pending-review partial index (cases' scan_pending_review_idx)."""
+    """One query per level over the pending-review partial index (cases' scan_pending_review_idx), reading
+    the scans waiting for review and nothing else; the responsible clinicians of the few scans due at
+    level 1 are looked up after, by case id (joined in the same query, every case was read)."""
     step = review_step()
     for level in REVIEW_LEVELS:
         reminded = Reminder.objects.filter(scan=OuterRef("pk"), kind=REVIEW, level=level)
-        scans = (
+        scans = list(
             Scan.objects.pending_review()
             .filter(performed_at__lte=run.now - step * (level + 1))
             .filter(~Exists(reminded))
             .order_by()
-            .values_list(
-                "pk",
-                "case_id",
-                "performed_at",
-                "case__responsible_clinician_id",
-                "case__responsible_clinician__is_active",
-            )
+            .values_list("pk", "case_id", "performed_at")
         )
-        for scan_id, case_id, performed_at, clinician_id, clinician_active in scans:
+        if not scans:
+            continue
+        if level == RESPONSIBLE_CLINICIAN:
+            clinicians = responsible_clinicians({case_id for _, case_id, _ in scans})
+        for scan_id, case_id, performed_at in scans:
             assert performed_at is not None  # pending_review() means performed
             if level == RADIOLOGISTS:
                 recipients = run.users_with_roles(Member.Role.RADIOLOGIST)
             elif level == RESPONSIBLE_CLINICIAN:
-                recipients = [clinician_id] if clinician_id and clinician_active else []
+                recipients = [clinicians[case_id]] if case_id in clinicians else []
             else:
                 recipients = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
             for user_id in recipients:
@@ -69,6 +69,12 @@ def derive_review(run: Run) -> Iterator[Reminder]:
                     scan_id=scan_id,
                     case_id=case_id,
                 )
+
+
+def responsible_clinicians(case_ids: set[int]) -> dict[int, int]:
+    """Case id to its responsible clinician's user id, for the cases whose clinician is still active."""
+    cases = Case.objects.filter(pk__in=case_ids, responsible_clinician__is_active=True).order_by()
+    return dict(cases.values_list("pk", "responsible_clinician_id"))
 
 
 def review_open(now: dt.datetime) -> Q:
