@@ -106,6 +106,7 @@ def main() -> int:
 
     wanted = set(filter(None, args.only.split(","))) or set(ALL_BENCHMARKS)
     lines = harness.header()
+    table_at = len(lines)  # the comparisons' table starts empty: left out if no benchmark adds a row
     notes: list[str] = []
 
     def weekly_pages() -> list[harness.Comparison]:
@@ -126,6 +127,8 @@ def main() -> int:
         harness.progress(f"Running: {name}...")
         for comparison in run():
             lines += comparison.rows()
+    if len(lines) == table_at:
+        lines = lines[: table_at - 3]
     lines += ["", *notes] if notes else []
     if "sweep" in wanted:
         lines += ["", *_sweep_in_place()]
