@@ -72,6 +72,24 @@ class SafeAutocompleteMixin:
         return formfield
 
 
+# The most rows an inline of the workspace takes in one post (a meeting's agenda is 20 to 60 cases, a
+# patient has a few cases, a case a few dozen scans). Django's own bound is 1,000 forms past max_num: a
+# post claiming more (a mangled or hostile TOTAL_FORMS) made the page build and render that many forms.
+INLINE_ABSOLUTE_MAX = 300
+
+
+class BoundedInlineMixin:
+    """For every inline: a post's management form can ask for INLINE_ABSOLUTE_MAX forms at most; above
+    that the formset answers "Please submit at most ... forms" and nothing is saved."""
+
+    def get_max_num(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        return super().get_max_num(request, obj, **kwargs) or INLINE_ABSOLUTE_MAX  # type: ignore[misc]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        kwargs.setdefault("absolute_max", INLINE_ABSOLUTE_MAX)
+        return super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+
+
 class SafeHistoryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     """SimpleHistoryAdmin with its history read-only, and answering a malformed address with a 404.
 

@@ -18,7 +18,7 @@ from accounts.roles import assign_role
 from cases.admin.search import PatientSearchMixin
 from cases.services import case_follow_events
 from cases.status import CaseEvent
-from core.admin import FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
+from core.admin import BoundedInlineMixin, FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
 from core.forms import add_service_errors
 from mdt.forms.meetings import WeeklyMeetingsForm
@@ -28,7 +28,7 @@ from mdt.services.agenda import WeeklySchedule, meetings_schedule_weekly
 User = get_user_model()
 
 
-class MemberInline(admin.StackedInline):
+class MemberInline(BoundedInlineMixin, admin.StackedInline):
     model = Member
     can_delete = False
     extra = 0
@@ -93,7 +93,7 @@ class AgendaItemForm(VersionedFormMixin):
         ]  # fmt: skip
 
 
-class AgendaItemInline(SafeAutocompleteMixin, admin.TabularInline):
+class AgendaItemInline(BoundedInlineMixin, SafeAutocompleteMixin, admin.TabularInline):
     model = AgendaItem
     form = AgendaItemForm
     fields = ["case", "position", "question", "presenter", "status", "source", "late_reason", "loaded_version"]
@@ -107,7 +107,7 @@ class AgendaItemInline(SafeAutocompleteMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("case__patient", "presenter__user")
 
 
-class AttendanceInline(SafeAutocompleteMixin, admin.TabularInline):
+class AttendanceInline(BoundedInlineMixin, SafeAutocompleteMixin, admin.TabularInline):
     model = Attendance
     fields = ["member", "present"]
     autocomplete_fields = ["member"]

@@ -19,7 +19,7 @@ from cases.admin.search import PatientSearchMixin
 from cases.choices import CaseStatus, Presentation, PreviousRadiotherapy
 from cases.models import Case, Scan
 from cases.status import CaseEvent, scan_events, stage
-from core.admin import FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
+from core.admin import BoundedInlineMixin, FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
 
 STATUS_HELP = (
@@ -143,7 +143,7 @@ class ScanInlineForm(VersionedFormMixin):
         return str(self.cleaned_data["escc_level"]).strip().upper()
 
 
-class ScanInline(SafeAutocompleteMixin, admin.StackedInline):
+class ScanInline(BoundedInlineMixin, SafeAutocompleteMixin, admin.StackedInline):
     model = Scan
     form = ScanInlineForm
     verbose_name = "scan"

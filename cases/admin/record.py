@@ -25,7 +25,7 @@ from cases.choices import CaseStatus, Presentation
 from cases.communication import needs_of
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.selectors import PATIENT_ORDER, PATIENT_SEARCH_ORDER
-from core.admin import ExistsFilter, FastChangelistMixin, SafeHistoryAdmin
+from core.admin import BoundedInlineMixin, ExistsFilter, FastChangelistMixin, SafeHistoryAdmin
 from core.concurrency import VersionedFormMixin
 
 
@@ -114,7 +114,7 @@ class CaseInlineForm(ResponsibleClinicianFormMixin, VersionedFormMixin):
         fields = ["referred_at", "presentation", "status", "responsible_clinician"]
 
 
-class CaseInline(admin.TabularInline):
+class CaseInline(BoundedInlineMixin, admin.TabularInline):
     model = Case
     form = CaseInlineForm
     fields = ["referred_at", "presentation", "status", "responsible_clinician", "loaded_version"]
