@@ -252,9 +252,9 @@ def main(ids: dict[str, Any]) -> list[Result]:
         users = {ids["username"], *(username for username, _ in ids["pages"].values())}
         sessions = {username: session_headers(port, username, ids["password"]) for username in sorted(users)}
         results = []
+        items = tuple(f"/meetings/{ids['meeting']}/items/{item}/decision/" for item in ids["items"])
         for concurrency in LEVELS:
             results.append(run_level(port, "bare hello-world", [("GET", "/bench/hello", {}, "")], concurrency))
-            items = tuple(f"/meetings/{ids['meeting']}/items/{item}/decision/" for item in ids["items"])
             results.append(run_level(port, "weekly mix", mix(sessions, ids), concurrency, items))
             print(f"  load: concurrency {concurrency} done", file=sys.stderr, flush=True)
         return results

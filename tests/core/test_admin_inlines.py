@@ -2,9 +2,10 @@
 a mangled or hostile management form cannot make the page build and render a thousand forms."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
-from core.admin import INLINE_ABSOLUTE_MAX
+from core.admin import INLINE_ABSOLUTE_MAX, BoundedInlineMixin
 from mdt.models import Member
 from tests.accounts.test_write_walk import row_total
 from tests.admin_forms import admin_post_data
@@ -46,3 +47,9 @@ def test_a_patients_existing_cases_are_all_shown_and_saved_under_the_bound(clien
     assert response.status_code == 302
     case.patient.refresh_from_db()
     assert case.patient.given_name == "Changed"
+
+
+def test_every_inline_of_the_workspace_is_bounded():
+    inlines = {inline for model_admin in admin.site._registry.values() for inline in model_admin.inlines}
+    assert inlines, "the workspace has inlines"
+    assert [i.__name__ for i in inlines if not issubclass(i, BoundedInlineMixin)] == []
