@@ -1,6 +1,7 @@
 """`make bench SIZE=S` (or L): seed a benchmark database if needed, run every benchmark, print the table.
 
     .venv/bin/python -m bench.run --size S [--repeats 15] [--skip-load]
+    .venv/bin/python -m bench.run --size L --only weekly --pages "agenda page,reports" --no-record
 
 The database is DATABASE_URL if set (use a PostgreSQL database of its own), else a SQLite file
 .run/bench-<size>.sqlite3. Results are printed and added to docs/benchmarks.md.
@@ -67,6 +68,12 @@ def _arguments() -> argparse.Namespace:
         help="comma-separated benchmark names (agenda, lists, admin, outcomes, "
         "weekly, pack, sweep, load); all by default",
     )
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="weekly pages only: comma-separated parts of page names (e.g. 'agenda page,reports'); "
+        "the reference page is always measured; PDFs are not rebuilt unless a PDF page is named",
+    )
     return parser.parse_args()
 
 
@@ -110,7 +117,7 @@ def main() -> int:
     notes: list[str] = []
 
     def weekly_pages() -> list[harness.Comparison]:
-        comparison, built = weekly.weekly(args.repeats)
+        comparison, built = weekly.weekly(args.repeats, list(filter(None, args.pages.split(","))))
         notes.extend(built)
         return [comparison]
 

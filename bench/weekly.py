@@ -82,8 +82,11 @@ def pages(known: dict[str, Any]) -> dict[str, tuple[str, str]]:
 
 def build_documents(clients: dict[str, Client], urls: dict[str, tuple[str, str]]) -> list[str]:
     """Build the PDFs the pages serve, with the worker's code run here (nothing is published to a broker
-    another worker could take); returns a line on each build's cost."""
-    lines = []
+    another worker could take); returns a line on each build's cost. Nothing is built or deleted when
+    no PDF page is measured."""
+    lines: list[str] = []
+    if not any("PDF" in name for name in urls):
+        return lines
     PrintedDocument.objects.all().delete()  # the benchmark database's: builds left by earlier runs
     for name, (username, url) in urls.items():
         if "PDF" in name:
@@ -96,11 +99,17 @@ def build_documents(clients: dict[str, Client], urls: dict[str, tuple[str, str]]
     return lines
 
 
-def weekly(repeats: int) -> tuple[Comparison, list[str]]:
+def chosen(urls: dict[str, tuple[str, str]], only: list[str]) -> dict[str, tuple[str, str]]:
+    """The reference page and the pages whose name contains one of `only` (all when `only` is empty)."""
+    reference = next(iter(urls))
+    return {name: url for name, url in urls.items() if name == reference or not only or any(w in name for w in only)}
+
+
+def weekly(repeats: int, only: list[str] | None = None) -> tuple[Comparison, list[str]]:
     # The worker's code runs here when a PDF must be (re)built (the pack's clocks entering a new
     # 15-minute window mid-run): nothing is published to a broker another worker could take.
     printing.enqueue = printing.build
-    urls = pages(ids())
+    urls = chosen(pages(ids()), only or [])
     clients = {username: client_for(username) for username, _ in urls.values()}
     lines = build_documents(clients, urls)
     # The audit's closed months as the periodic task keeps them (reports.monthly): stored once, as beat would.
