@@ -127,7 +127,7 @@ def main() -> int:
         ("admin", lambda: pages.admin_lists(args.repeats)),
         ("outcomes", lambda: [pages.outcomes(max(3, args.repeats // 5))]),
         ("weekly", weekly_pages),
-        ("pack", lambda: [weekly.pack_layout(max(3, args.repeats // 5))]),
+        ("pack", lambda: weekly.pack_layout(max(3, args.repeats // 5))),
     ):
         if name not in wanted:
             continue

@@ -14,12 +14,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from bench.harness import Comparison, measure
 from cases.models import Case, Patient
-from core import pdf as core_pdf
-from mdt import printing
-from mdt.models import Decision, Meeting, PrintedDocument
+from mdt import agenda_facts, printing
+from mdt.models import Decision, Meeting, PrintedDocument, PrintedSection
 from reports import monthly
 
 
@@ -121,20 +121,51 @@ def weekly(repeats: int, only: list[str] | None = None) -> tuple[Comparison, lis
     return Comparison("Weekly pages (full request path)", measure(candidates, repeats=repeats)), lines
 
 
-def pack_layout(repeats: int) -> Comparison:
-    """The agenda pack's build (the worker's work: HTML, layout, PDF) against the agenda page in HTML."""
+def pack_layout(repeats: int) -> list[Comparison]:
+    """The agenda pack's build (the worker's work: HTML, layout, PDF) against the agenda page in HTML,
+    like for like: each with what it keeps from earlier requests (the page its cases' shared facts,
+    mdt.agenda_facts; the pack each case's laid-out pages, mdt.pdf), and each with nothing kept."""
     known = ids()
     client = client_for("bench-oncologist")
     page = reverse("meeting-detail", args=[known["meeting"]])
+    cases = Meeting.objects.get(pk=known["meeting"]).items.count()
+    turn = {"next": 0}
 
     def build() -> None:
         source = printing.source(PrintedDocument.Kind.AGENDA, known["meeting"], "http://bench/")
-        core_pdf.render_html(printing.html_of(source, now=None))
+        assert source.assemble is not None
+        source.assemble({**source.context, "now": timezone.now()})
 
-    measures = measure(
-        {"agenda page (HTML, full request)": lambda: _get(client, page), "agenda pack built (worker)": build},
+    def one_case_changed() -> None:
+        """What a rebuild costs after an edit to one case: that case's section laid out again."""
+        sections = list(PrintedSection.objects.order_by("digest").values_list("pk", flat=True))
+        if sections:
+            PrintedSection.objects.filter(pk=sections[turn["next"] % len(sections)]).delete()
+            turn["next"] += 1
+        build()
+
+    def first_build() -> None:
+        PrintedSection.objects.all().delete()
+        build()
+
+    def first_view() -> None:
+        agenda_facts.forget_all()
+        _get(client, page)
+
+    warm = measure(
+        {
+            "agenda page (HTML, full request)": lambda: _get(client, page),
+            "agenda pack, one case changed": one_case_changed,
+        },
         repeats=repeats,
         warmup=1,
     )
-    cases = Meeting.objects.get(pk=known["meeting"]).items.count()
-    return Comparison(f"Agenda pack, {cases} cases, against its page", measures)
+    cold = measure(
+        {"agenda page, nothing kept (first view)": first_view, "agenda pack, nothing kept (first build)": first_build},
+        repeats=max(3, repeats // 2),
+        warmup=1,
+    )
+    return [
+        Comparison(f"Agenda pack, {cases} cases, against its page", warm),
+        Comparison(f"Agenda pack, {cases} cases, first build against first view", cold),
+    ]

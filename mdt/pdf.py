@@ -1,24 +1,117 @@
-"""The printable agenda pack: a cover page, then one block per patient, each starting a new page.
+"""The printable agenda pack: a cover with the contents, then each case from a new page.
 
 WeasyPrint renders the same data the agenda page shows (mdt.selectors.meeting_agenda), so the
 PDF runs the same constant number of queries; core.pdf lays it out and refuses every fetch.
+
+Laying out sixty cases takes seconds of CPU, and from one build to the next most cases print
+exactly what they printed before. So each case is a document of its own (templates/pdf/
+_agenda_section.html inside the pack's start and end), kept as a PrintedSection under the SHA-256
+of its HTML: a build lays out only the cases whose HTML is new (all of them together, in one
+WeasyPrint document cut at each case's first page), lays out the cover, and joins the PDFs with
+pikepdf (qpdf). A case's HTML is everything its pages print, its number in the agenda and the
+meeting included, so any change to what it prints is a new section; nothing else invalidates it.
+The printed clocks show their due time and state, not the minutes left (`on_paper` in
+cases/_case_scores.html), so a case's pages do not change with the time alone.
 """
 
-from typing import TYPE_CHECKING
+import datetime as dt
+import hashlib
+import io
+from dataclasses import dataclass
+from typing import Any
 
-from core.pdf import render_document
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.pdf import layout, render_html
+from mdt.models import PrintedSection
 from mdt.selectors import Agenda
 
-if TYPE_CHECKING:
-    import weasyprint
+# A section not printed in any pack for this long is deleted by the next build.
+SECTION_KEEP = dt.timedelta(days=7)
+PACK_END = "</body>\n</html>\n"
 
 
-def render_agenda(agenda: Agenda, *, page_url: str) -> "weasyprint.Document":
-    """The laid-out pack (its `pages` can be counted)."""
-    return render_document("pdf/agenda.html", {"agenda": agenda, "meeting": agenda.meeting, "page_url": page_url})
+@dataclass(frozen=True)
+class Pack:
+    pdf: bytes
+    pages: int
+    laid_out: int  # cases laid out by this build; the others were kept from an earlier one
 
 
-def agenda_pdf(agenda: Agenda, *, page_url: str) -> bytes:
-    pdf = render_agenda(agenda, page_url=page_url).write_pdf()
-    assert pdf is not None
-    return pdf
+def pack_context(agenda: Agenda, *, page_url: str, now: dt.datetime | None) -> dict[str, Any]:
+    return {"agenda": agenda, "meeting": agenda.meeting, "page_url": page_url, "now": now}
+
+
+def pack_html(context: dict[str, Any]) -> str:
+    """The whole pack as one HTML document: what a request hashes (mdt.printing)."""
+    return render_to_string("pdf/agenda.html", context)
+
+
+def parts(context: dict[str, Any]) -> tuple[str, str, list[str]]:
+    """The document's start, the cover, and each case's section, as HTML."""
+    start = render_to_string("pdf/_pack_start.html", context)
+    cover = render_to_string("pdf/_agenda_cover.html", context)
+    blocks = context["agenda"].blocks
+    sections: list[str] = [
+        render_to_string("pdf/_agenda_section.html", {**context, "block": block, "number": n, "count": len(blocks)})
+        for n, block in enumerate(blocks, start=1)
+    ]
+    return start, cover, sections
+
+
+def assemble_pack(context: dict[str, Any]) -> Pack:
+    """The pack's PDF: the cover laid out now, each case's pages kept or laid out (see the module)."""
+    import pikepdf
+
+    start, cover, sections = parts(context)
+    digests = [hashlib.sha256(f"{start}{section}{PACK_END}".encode()).hexdigest() for section in sections]
+    kept = {row.digest: row for row in PrintedSection.objects.filter(digest__in=set(digests))}
+    new = {digest: section for digest, section in zip(digests, sections, strict=True) if digest not in kept}
+    if new:
+        kept.update(_lay_out(start, new))
+    now = timezone.now()
+    PrintedSection.objects.filter(digest__in=set(digests)).update(used_at=now)
+    PrintedSection.objects.filter(used_at__lt=now - SECTION_KEEP).delete()
+
+    cover_pdf, _ = render_html(f"{start}{cover}{PACK_END}")
+    pack = pikepdf.Pdf.open(io.BytesIO(cover_pdf))
+    opened = [pikepdf.Pdf.open(io.BytesIO(bytes(kept[digest].pdf))) for digest in digests]
+    for section in opened:
+        pack.pages.extend(section.pages)
+    out = io.BytesIO()
+    pack.save(out)
+    return Pack(out.getvalue(), len(pack.pages), len(new))
+
+
+def _lay_out(start: str, new: dict[str, str]) -> dict[str, PrintedSection]:
+    """Lay out the new sections in one document, cut it at each section's first page (its anchor
+    `pack-case-N`), and keep each section's pages as its own PDF."""
+    document = layout(f"{start}{''.join(new.values())}{PACK_END}")
+    first_page: dict[str, int] = {}  # a section's anchor is on each of its pages: the first one counts
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            if anchor.startswith("pack-case-"):
+                first_page.setdefault(anchor, number)
+    first_pages = sorted(first_page.values())
+    assert len(first_pages) == len(new), "every section starts a page"
+    ends = [*first_pages[1:], len(document.pages)]
+    rows = []
+    for digest, first, end in zip(new, first_pages, ends, strict=True):
+        pdf = document.copy(document.pages[first:end]).write_pdf()
+        assert pdf is not None
+        rows.append(PrintedSection(digest=digest, pdf=pdf, pages=end - first))
+    # Two builds at once may lay out the same section: the first one kept wins, both are the same.
+    PrintedSection.objects.bulk_create(rows, ignore_conflicts=True)
+    return {row.digest: row for row in rows}
+
+
+def pack_pdf(context: dict[str, Any]) -> tuple[bytes, int]:
+    """mdt.printing's builder for the agenda pack: the PDF and its number of pages."""
+    pack = assemble_pack(context)
+    return pack.pdf, pack.pages
+
+
+def agenda_pack(agenda: Agenda, *, page_url: str, now: dt.datetime | None = None) -> Pack:
+    """The pack as the worker builds it, printed at `now` (default: now)."""
+    return assemble_pack(pack_context(agenda, page_url=page_url, now=now or timezone.now()))

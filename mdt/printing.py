@@ -6,6 +6,8 @@ itself), hashes it, and either serves the PDF already built from that exact HTML
 Celery worker to build it (mdt.tasks.build_document) and shows a progress page that polls
 `document_status`. Any change to what the document prints changes the HTML, so the digest, so the
 PDF is rebuilt; nothing else is needed to invalidate it. The task carries the row's id only.
+The agenda pack is built from its parts, each case's pages kept once laid out (mdt.pdf): a pack
+rebuilt after a change lays out the cover and the cases that changed.
 """
 
 import datetime as dt
@@ -25,6 +27,7 @@ from django.utils import timezone
 from cases.clocks import case_clocks
 from core.pdf import render_html
 from mdt.models import Decision, Meeting, PrintedDocument
+from mdt.pdf import pack_pdf
 from mdt.selectors import decisions_for_display, meeting_agenda
 
 log = logging.getLogger(__name__)
@@ -48,6 +51,9 @@ class Source:
     live: str = ""
     # A tagged PDF (core.pdf.render_html): the patient's letter and the information sheet.
     tagged: bool = False
+    # Builds the PDF from the context (with `now`) instead of laying out the template's HTML whole:
+    # the agenda pack, each case of which is kept once laid out (mdt.pdf).
+    assemble: Callable[[dict[str, Any]], tuple[bytes, int]] | None = None
 
 
 def _agenda(meeting_id: int, page_url: str, now: dt.datetime | None = None) -> Source:
@@ -66,6 +72,7 @@ def _agenda(meeting_id: int, page_url: str, now: dt.datetime | None = None) -> S
         f"mdt-agenda-{day:%Y-%m-%d}.pdf",
         [(block.item.case.patient_id, block.item.case_id) for block in agenda.blocks],
         live=";".join(states),
+        assemble=pack_pdf,
     )
 
 
@@ -208,7 +215,10 @@ def build(document_id: int) -> None:
     started = time.monotonic()
     try:
         doc = source(document.kind, document.object_id, document.page_url)
-        pdf, pages = render_html(html_of(doc, now=timezone.now()), tagged=doc.tagged)
+        if doc.assemble is not None:
+            pdf, pages = doc.assemble({**doc.context, "now": timezone.now()})
+        else:
+            pdf, pages = render_html(html_of(doc, now=timezone.now()), tagged=doc.tagged)
     except Exception as exc:
         log.error("document build failed: id=%s kind=%s error=%s", document.pk, document.kind, type(exc).__name__)
         PrintedDocument.objects.filter(pk=document_id).update(status=Status.FAILED, error=type(exc).__name__)

@@ -12,7 +12,7 @@ from mdt.models.decisions import (
     Treatment,
     modality_of,
 )
-from mdt.models.documents import PrintedDocument
+from mdt.models.documents import PrintedDocument, PrintedSection
 from mdt.models.meetings import (
     AgendaItem,
     AgendaItemQuerySet,
@@ -42,6 +42,7 @@ __all__ = [
     "PeriodicRun",
     "Preparation",
     "PrintedDocument",
+    "PrintedSection",
     "Quorum",
     "SignOff",
     "Treatment",

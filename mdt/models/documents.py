@@ -51,3 +51,19 @@ class PrintedDocument(models.Model):
     @property
     def ready(self) -> bool:
         return self.status == self.Status.READY
+
+
+class PrintedSection(models.Model):
+    """One case's pages of an agenda pack, laid out once for exactly this HTML and reused by every
+    later build that prints the same (mdt.pdf.assemble_pack). The digest is the SHA-256 of the
+    section's whole HTML, so any change to what it prints is a new section; rows not used for
+    mdt.pdf.SECTION_KEEP are deleted by the next build."""
+
+    digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the section's HTML.")
+    pdf = models.BinaryField(editable=False)
+    pages = models.PositiveIntegerField()
+    built_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Agenda pack section {self.digest[:12]} ({self.pages} pages)"
