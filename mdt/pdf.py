@@ -85,8 +85,10 @@ def assemble_pack(context: dict[str, Any]) -> Pack:
 
 
 def _lay_out(start: str, new: dict[str, str]) -> dict[str, PrintedSection]:
-    """Lay out the new sections in one document, cut it at each section's first page (its anchor
-    `pack-case-N`), and keep each section's pages as its own PDF."""
+    """Lay out the new sections in one document and write it once, then cut the PDF at each section's
+    first page (its anchor `pack-case-N`) and keep each section's pages as a PDF of its own."""
+    import pikepdf
+
     document = layout(f"{start}{''.join(new.values())}{PACK_END}")
     first_page: dict[str, int] = {}  # a section's anchor is on each of its pages: the first one counts
     for number, page in enumerate(document.pages):
@@ -96,11 +98,16 @@ def _lay_out(start: str, new: dict[str, str]) -> dict[str, PrintedSection]:
     first_pages = sorted(first_page.values())
     assert len(first_pages) == len(new), "every section starts a page"
     ends = [*first_pages[1:], len(document.pages)]
+    whole = document.write_pdf()
+    assert whole is not None
+    laid_out = pikepdf.Pdf.open(io.BytesIO(whole))
     rows = []
     for digest, first, end in zip(new, first_pages, ends, strict=True):
-        pdf = document.copy(document.pages[first:end]).write_pdf()
-        assert pdf is not None
-        rows.append(PrintedSection(digest=digest, pdf=pdf, pages=end - first))
+        part = pikepdf.Pdf.new()
+        part.pages.extend(laid_out.pages[first:end])
+        out = io.BytesIO()
+        part.save(out)
+        rows.append(PrintedSection(digest=digest, pdf=out.getvalue(), pages=end - first))
     # Two builds at once may lay out the same section: the first one kept wins, both are the same.
     PrintedSection.objects.bulk_create(rows, ignore_conflicts=True)
     return {row.digest: row for row in rows}
