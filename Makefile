@@ -24,7 +24,7 @@ run: install
 	$(BIN)/python scripts/run.py
 
 test: install
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --durations=25
 
 # The quick loop while working: everything but the tests marked slow (see pyproject.toml).
 test-fast: install
