@@ -15,7 +15,7 @@ from cases import clocks
 from cases.choices import Modality, Presentation, TreatmentModality
 from cases.clocks import Clock, ClockState
 from cases.models import Case, Patient, Scan
-from cases.models.record import CLOCK_START_SQL
+from cases.models.record import CLOCK_START_SQL, RADIOTHERAPY_IN_PLAN
 from cases.summary import SUMMARY_PREFETCH
 from core.paginators import sorted_not_walked
 
@@ -109,7 +109,7 @@ def could_be_late(key: str, now: dt.datetime) -> Q:
             presentation=Presentation.SUSPECTED_METASTASES,
         )
     return (
-        (Q(treatment_modality=TreatmentModality.RADIOTHERAPY) | Q(radiotherapy_planned=True))
+        RADIOTHERAPY_IN_PLAN
         & Q(decision_to_treat_at__lte=started_before, radiotherapy_started_at__isnull=True)
         & (Q(treatment_start_at__isnull=True) | ~Q(treatment_modality=TreatmentModality.RADIOTHERAPY))
     )

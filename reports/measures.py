@@ -31,6 +31,7 @@ from cases import clocks
 from cases.choices import Presentation, PrimarySite, TreatmentModality
 from cases.clocks import Target
 from cases.models import Case
+from cases.models.record import RADIOTHERAPY_IN_PLAN
 from cases.selectors import CLOCK_START, first_whole_spine_mri_at
 from core.timezones import local_zone
 from reports.db import ClockResult, due_expression
@@ -168,8 +169,7 @@ MEASURES: dict[MeasureKey, Measure] = {
             start_label="decision-to-treat time",
             stop_label="the first radiotherapy fraction (treatment start)",
             # cases.clocks.radiotherapy_in_plan: any radiotherapy in the decision starts the clock.
-            cohort=Q(decision_to_treat_at__isnull=False)
-            & (Q(treatment_modality=TreatmentModality.RADIOTHERAPY) | Q(radiotherapy_planned=True)),
+            cohort=Q(decision_to_treat_at__isnull=False) & RADIOTHERAPY_IN_PLAN,
             cohort_text="cases with radiotherapy in the decision to treat, alone or with other treatment",
         ),
     )
