@@ -72,6 +72,12 @@ class Filters:
             condition &= Q(**{f"{prefix}presentation": self.presentation})
         return condition
 
+    def admits(self, primary_site: str, presentation: str) -> bool:
+        """Whether a row counted for this primary site and presentation is in the filtered figures."""
+        return (not self.primary_site or primary_site == self.primary_site) and (
+            not self.presentation or presentation == self.presentation
+        )
+
 
 @dataclass(frozen=True)
 class Measure:

@@ -1,11 +1,12 @@
-"""The audit's permission, and the closed months' measure figures kept so that a year's report reads a few rows.
+"""The audit's permission, and the closed months' figures kept so that a year's report reads a few rows.
 
-`StoredMonth` holds one measure's counts for one closed month, computed by the same query that counts
-the open months live (reports.monthly). `ClockInputChange` is written only by database triggers
-(migration 0002): every insert, update or delete of a case, a scan or a patient adds the instants
-that could place an affected case in a month (the case's suspicion, referral and decision-to-treat
-times, before and after the change). A stored month with such an instant inside it is stale and is
-counted live until the refresh recomputes it.
+`StoredMonth` holds one figure's counts (or the rows it is folded from) for one closed month, computed by
+the same query that counts the open months live (reports.monthly). `ClockInputChange` is written only by
+database triggers (migrations 0003 and 0004): every insert, update or delete of a case, a scan or a
+patient adds the instants that could place an affected case in a month (the case's suspicion, referral
+and decision-to-treat times, before and after the change), and every write of a decision, an assessment,
+a case or a patient adds the decision times of every patient it touches. A stored month with such an
+instant inside it is stale and is counted live until the refresh recomputes it.
 """
 
 from django.db import models
@@ -24,13 +25,14 @@ class Report(models.Model):
 
 
 class StoredMonth(models.Model):
-    """One measure's counts for one closed calendar month (local), by primary site and presentation."""
+    """One figure's counts, or rows, for one closed calendar month (local), by primary site and presentation."""
 
-    measure = models.CharField(max_length=20)
+    measure = models.CharField(max_length=20)  # the figure: a measure key, "survival", "referrals", ...
     month = models.DateField()  # the first day, local
     starts_at = models.DateTimeField()  # local midnight on the first day
     ends_before = models.DateTimeField()  # local midnight on the first day of the next month
-    # [[primary_site, presentation, met, breach, pending], ...]: the cases of the month, grouped.
+    # A measure: [[primary_site, presentation, met, breach, pending], ...], the cases of the month, grouped.
+    # Another figure: [[primary_site, presentation, ...], ...], the rows it is folded from (reports.monthly).
     counts = models.JSONField(default=list)
     rule = models.CharField(max_length=64)  # reports.monthly.rule: the query that counted them
     computed_at = models.DateTimeField()

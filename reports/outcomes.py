@@ -1,14 +1,17 @@
 """Outcomes for the service audit: grades before and after treatment, and survival against the Tokuhashi band.
 
-Each is one grouped query; Python only folds the grouped rows into tables.
+Each is one query; Python only folds its rows into tables. Survival is counted from rows per month of
+the decisions (`survival_rows`), so that closed months can be stored (reports.monthly) and folded with
+the months counted now, as of today (`survival_table`).
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
 from cases import scoring
 from cases.choices import AmbulatoryStatus, FrankelGrade
@@ -16,7 +19,7 @@ from cases.models import Assessment, Case
 from cases.models.assessments import ScoreKind
 from core.timezones import local_zone
 from mdt.models import Decision
-from reports.measures import Filters
+from reports.measures import Filters, Range
 from reports.periods import Period
 
 # Survival checkpoints, in days from the first decision (6 and 12 months).
@@ -145,27 +148,21 @@ def _by_band(found: dict[str, dict[str, Any]]) -> list[SurvivalRow]:
     return result
 
 
-def survival(*, period: Period, filters: Filters, today: dt.date) -> list[SurvivalRow]:
-    """Observed survival from the first decision, by the latest revised Tokuhashi band: one grouped query.
+# A row: (primary site, presentation, patient id, first decision's local date, died on, band), per decision.
+SurvivalInput = tuple[str, str, int, dt.date, dt.date | None, str]
 
-    Patients with a current decision made in the period; survival runs from their first current
-    decision (local date) to `died_on`, and the living are censored today. "Followed 6 months":
-    the first decision was at least 183 days ago, so everyone counted could have reached it.
-    """
+
+def survival_rows(ranges: list[Range], filters: Filters | None = None) -> QuerySet[Any]:
+    """Each patient with a current decision made in any of `ranges` (on a case that matches `filters`, if given),
+    with what their survival is counted from, by local month of that decision and by its case's primary site
+    and presentation: one query.
+
+    For each: the local date of their first current decision ever (survival runs from there), when they
+    died, and their latest complete revised Tokuhashi band (NOT_SCORED when none)."""
     zone = local_zone()
     current = Decision.objects.current()
     patient = OuterRef("case__patient")
-    # One row per patient: their first current decision (no earlier one; the lower id on a tie)...
-    earlier = current.filter(case__patient=patient).filter(
-        Q(decided_at__lt=OuterRef("decided_at")) | Q(decided_at=OuterRef("decided_at"), pk__lt=OuterRef("pk"))
-    )
-    # ...for patients with a current decision in the period (the filters apply to that decision's case).
-    in_period = current.filter(
-        filters.cases("case__"),
-        case__patient=patient,
-        decided_at__gte=period.starts_at,
-        decided_at__lt=period.ends_before,
-    )
+    first = current.filter(case__patient=patient).order_by("decided_at").values("decided_at")[:1]
     tokuhashi = (
         Assessment.objects.filter(
             case__patient=patient, kind=ScoreKind.TOKUHASHI, version=scoring.TOKUHASHI_REVISED.version, complete=True
@@ -173,30 +170,71 @@ def survival(*, period: Period, filters: Filters, today: dt.date) -> list[Surviv
         .order_by("-assessed_at", "-id")
         .values("band")[:1]
     )
-    died = "case__patient__died_on"
-    followed = {months: today - dt.timedelta(days=days) for months, days in ((6, SIX_MONTHS), (12, TWELVE_MONTHS))}
-    lived = {months: dt.timedelta(days=days) for months, days in ((6, SIX_MONTHS), (12, TWELVE_MONTHS))}
-    rows = (
-        current.filter(~Exists(earlier), Exists(in_period))
+    decided_in = Q()
+    for starts_at, ends_before in ranges:
+        decided_in |= Q(decided_at__gte=starts_at, decided_at__lt=ends_before)
+    return (
+        current.filter(decided_in, (filters or Filters()).cases("case__"))
         .annotate(
-            first_decided_on=TruncDate("decided_at", tzinfo=zone),
+            month=TruncMonth("decided_at", tzinfo=zone),
+            first_decided_on=TruncDate(Subquery(first), tzinfo=zone),
             band_key=Coalesce(Subquery(tokuhashi), Value(NOT_SCORED)),
         )
-        .annotate(survived=ExpressionWrapper(F(died) - F("first_decided_on"), output_field=DurationField()))
         .order_by()
-        .values("band_key")
-        .annotate(
-            patients=Count("pk"),
-            deaths=Count("pk", filter=Q(**{f"{died}__isnull": False})),
-            **{
-                f"{name}_{months}": Count(
-                    "pk",
-                    filter=Q(first_decided_on__lte=followed[months])
-                    & (Q() if name == "followed" else Q(**{f"{died}__isnull": True}) | Q(survived__gte=lived[months])),
-                )
-                for months in (6, 12)
-                for name in ("followed", "alive")
-            },
+        .values(
+            "month",
+            "case__patient__primary_site",
+            "case__presentation",
+            "case__patient",
+            "first_decided_on",
+            "case__patient__died_on",
+            "band_key",
         )
+        .distinct()
     )
-    return _by_band({row["band_key"]: dict(row) for row in rows})
+
+
+def survival_input(row: dict[str, Any]) -> SurvivalInput:
+    """A row of `survival_rows` as the fold reads it."""
+    return (
+        row["case__patient__primary_site"],
+        row["case__presentation"],
+        row["case__patient"],
+        row["first_decided_on"],
+        row["case__patient__died_on"],
+        row["band_key"],
+    )
+
+
+def survival_table(rows: Iterable[SurvivalInput], filters: Filters, today: dt.date) -> list[SurvivalRow]:
+    """Observed survival from the first decision, by the latest revised Tokuhashi band, as of `today`.
+
+    Patients with a current decision in the rows whose case matches `filters`, each counted once; survival
+    runs from their first current decision (local date) to `died_on`, and the living are censored today.
+    "Followed 6 months": the first decision was at least 183 days ago, so everyone counted could have
+    reached it."""
+    patients: dict[int, tuple[dt.date, dt.date | None, str]] = {}
+    for site, presentation, patient, first_decided_on, died_on, band in rows:
+        if filters.admits(site, presentation):
+            patients[patient] = (first_decided_on, died_on, band)
+    checkpoints = [(f"followed_{m}", f"alive_{m}", today - dt.timedelta(days=d), d) for m, d in CHECKPOINTS]
+    found: dict[str, dict[str, Any]] = {}
+    for first_decided_on, died_on, band in patients.values():
+        row = found.get(band) or found.setdefault(band, dict.fromkeys(COUNTED, 0))
+        row["patients"] += 1
+        row["deaths"] += died_on is not None
+        for followed, alive, decided_by, days in checkpoints:
+            if first_decided_on <= decided_by:
+                row[followed] += 1
+                row[alive] += died_on is None or (died_on - first_decided_on).days >= days
+    return _by_band(found)
+
+
+COUNTED = ("patients", "deaths", "followed_6", "alive_6", "followed_12", "alive_12")
+CHECKPOINTS = ((6, SIX_MONTHS), (12, TWELVE_MONTHS))
+
+
+def survival(*, period: Period, filters: Filters, today: dt.date) -> list[SurvivalRow]:
+    """Survival for the period, every month counted now (the page reads closed months stored: reports.monthly)."""
+    rows = survival_rows([(period.starts_at, period.ends_before)], filters)
+    return survival_table((survival_input(row) for row in rows), filters, today)

@@ -5,29 +5,31 @@ over cases.
 """
 
 import datetime as dt
-import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
-    F,
     OuterRef,
     Q,
-    Subquery,
-    TextField,
 )
-from django.db.models.functions import Cast
 
-from cases.choices import Presentation
-from cases.models import Case
-from core.timezones import local_zone
-from mdt.models import AgendaItem, Attendance, Decision, Meeting, Member, Treatment
+from mdt.models import AgendaItem, Attendance, Meeting, Member
+from reports import monthly
+from reports.activity import (
+    Percentiles,
+    decision_counts,
+    decision_row,
+    decision_rows,
+    percentiles,
+    referral_counts,
+    referral_row,
+    referral_rows,
+    wait_row,
+    wait_rows,
+)
 from reports.measures import Filters, MeasureReport
-from reports.monthly import measure_reports
-from reports.outcomes import CrossTable, SurvivalRow, outcome_tables, survival
+from reports.outcomes import CrossTable, SurvivalRow, outcome_tables
 from reports.periods import Period
 
 # --------------------------------------------------------------------------- activity
@@ -39,13 +41,6 @@ class MeetingRow:
     discussed: int
     carried_forward: int
     quorate: bool
-
-
-@dataclass(frozen=True)
-class Percentiles:
-    count: int
-    median: dt.timedelta | None
-    p90: dt.timedelta | None
 
 
 @dataclass
@@ -86,14 +81,10 @@ class Activity:
 
 
 def referrals(*, period: Period, filters: Filters) -> tuple[int, list[tuple[str, str, int]]]:
-    """Cases referred in the period, in total and by presentation: one query."""
-    counts = Case.objects.filter(
-        filters.cases(), referred_at__gte=period.starts_at, referred_at__lt=period.ends_before
-    ).aggregate(
-        total=Count("pk"),
-        **{key: Count("pk", filter=Q(presentation=key)) for key in Presentation.values},
-    )
-    return counts["total"], [(key, label, counts[key]) for key, label in Presentation.choices]
+    """Cases referred in the period, in total and by presentation, every month counted now (the page reads
+    closed months stored: reports.monthly). One grouped query."""
+    rows = referral_rows([(period.starts_at, period.ends_before)], filters)
+    return referral_counts((referral_row(row) for row in rows), filters)
 
 
 def meetings_held(*, period: Period, filters: Filters, now: dt.datetime) -> list[MeetingRow]:
@@ -117,58 +108,30 @@ def meetings_held(*, period: Period, filters: Filters, now: dt.datetime) -> list
 
 
 def decisions_by_treatment(*, period: Period, filters: Filters) -> tuple[int, int, list[tuple[str, str, int]]]:
-    """Current decisions made in the period, counted per treatment key (a decision may choose several): one query."""
-    counts = (
-        Decision.objects.current()
-        .filter(filters.cases("case__"), decided_at__gte=period.starts_at, decided_at__lt=period.ends_before)
-        .annotate(treatment_text=Cast("treatments", TextField()))
-        .aggregate(
-            total=Count("pk"),
-            no_treatment=Count("pk", filter=Q(no_treatment=True)),
-            # The JSON list as text: '"cebrt"' with its quotes matches that key and no longer one.
-            **{key: Count("pk", filter=Q(treatment_text__contains=f'"{key}"')) for key in Treatment.values},
-        )
-    )
-    by_treatment = [(key, label, counts[key]) for key, label in Treatment.choices]
-    return counts["total"], counts["no_treatment"], by_treatment
-
-
-def first_decision_at() -> Subquery:
-    """When the case's first current decision was made."""
-    current = Decision.objects.current().filter(case=OuterRef("pk"))
-    return Subquery(current.order_by("decided_at").values("decided_at")[:1])
+    """Current decisions made in the period, counted per treatment key (a decision may choose several), every
+    month counted now (the page reads closed months stored: reports.monthly). One grouped query."""
+    rows = decision_rows([(period.starts_at, period.ends_before)], filters)
+    return decision_counts((decision_row(row) for row in rows), filters)
 
 
 def referral_to_decision(*, period: Period, filters: Filters) -> Percentiles:
-    """Referral to first current decision, for cases whose first decision was made in the period.
-
-    Nearest-rank percentiles without loading the cases: count them, then fetch the one value at
-    offset ceil(p·n) - 1 in order of the wait. Three queries.
-    """
-    in_period = Decision.objects.current().filter(
-        case=OuterRef("pk"), decided_at__gte=period.starts_at, decided_at__lt=period.ends_before
-    )
-    waits = (
-        Case.objects.filter(filters.cases(), Exists(in_period))
-        .annotate(first_decided=first_decision_at())
-        .filter(first_decided__gte=period.starts_at, first_decided__lt=period.ends_before)
-        .annotate(wait=ExpressionWrapper(F("first_decided") - F("referred_at"), output_field=DurationField()))
-        .order_by("wait", "pk")
-    )
-    count = waits.count()
-
-    def nearest_rank(share: float) -> dt.timedelta | None:
-        if not count:
-            return None
-        offset = math.ceil(share * count) - 1
-        return waits.values_list("wait", flat=True)[offset : offset + 1].get()
-
-    return Percentiles(count=count, median=nearest_rank(0.5), p90=nearest_rank(0.9))
+    """Referral to first current decision, for cases whose first decision was made in the period, every month
+    counted now (the page reads closed months stored: reports.monthly). One grouped query."""
+    return percentiles((wait_row(row) for row in wait_rows([(period.starts_at, period.ends_before)], filters)), filters)
 
 
-def activity(*, period: Period, filters: Filters, now: dt.datetime) -> Activity:
-    total, by_presentation = referrals(period=period, filters=filters)
-    decisions, no_treatment, by_treatment = decisions_by_treatment(period=period, filters=filters)
+def activity(
+    *,
+    period: Period,
+    filters: Filters,
+    now: dt.datetime,
+    referred: tuple[int, list[tuple[str, str, int]]],
+    decided: tuple[int, int, list[tuple[str, str, int]]],
+    waits: Percentiles,
+) -> Activity:
+    """The period's activity; the referrals, decisions and waits as read by the caller (stored months and live)."""
+    total, by_presentation = referred
+    decisions, no_treatment, by_treatment = decided
     return Activity(
         referrals=total,
         referrals_by_presentation=by_presentation,
@@ -176,7 +139,7 @@ def activity(*, period: Period, filters: Filters, now: dt.datetime) -> Activity:
         decisions=decisions,
         decisions_no_treatment=no_treatment,
         by_treatment=by_treatment,
-        referral_to_decision=referral_to_decision(period=period, filters=filters),
+        referral_to_decision=waits,
     )
 
 
@@ -193,23 +156,34 @@ class ServiceReport:
     frankel: CrossTable
     walking: CrossTable
     survival: list[SurvivalRow]
+    figures_stored_at: list[dt.datetime] = field(default_factory=list)  # of the other stored figures
 
     @property
     def stored_at(self) -> dt.datetime | None:
-        """When the stored months the measures read were computed (the oldest); None when all were counted now."""
-        return min((m.stored_at for m in self.measures if m.stored_at), default=None)
+        """When the stored months the page read were computed (the oldest); None when all were counted now."""
+        return min([*(m.stored_at for m in self.measures if m.stored_at), *self.figures_stored_at], default=None)
 
 
 def service_report(*, period: Period, filters: Filters, now: dt.datetime) -> ServiceReport:
-    """Everything on the page: thirteen queries, the same for ten cases or a hundred thousand."""
+    """Everything on the page: ten queries, the same for ten cases or a hundred thousand (one more per
+    measure when a month of its period is stored but changed since and another is not, as for the current one).
+
+    The measures, the referrals, the decisions, the survival table and the referral-to-decision waits read
+    their closed months stored (reports.monthly, one query for all) and count the others now."""
     frankel, walking = outcome_tables(period=period, filters=filters)
+    stored = monthly.fresh_rows(period, now)
+    survival, survival_stored = monthly.survival(period=period, filters=filters, now=now, stored=stored)
+    waits, waits_stored = monthly.referral_to_decision(period=period, filters=filters, stored=stored)
+    referred, referrals_stored = monthly.referrals(period=period, filters=filters, stored=stored)
+    decided, decisions_stored = monthly.decisions(period=period, filters=filters, stored=stored)
     return ServiceReport(
         period=period,
         filters=filters,
         now=now,
-        measures=measure_reports(period=period, filters=filters, now=now),
-        activity=activity(period=period, filters=filters, now=now),
+        measures=monthly.measure_reports(period=period, filters=filters, now=now, stored=stored),
+        activity=activity(period=period, filters=filters, now=now, referred=referred, decided=decided, waits=waits),
         frankel=frankel,
         walking=walking,
-        survival=survival(period=period, filters=filters, today=now.astimezone(local_zone()).date()),
+        survival=survival,
+        figures_stored_at=[at for at in (survival_stored, waits_stored, referrals_stored, decisions_stored) if at],
     )

@@ -1,0 +1,309 @@
+"""The survival table, the referral-to-decision waits and the referrals read their closed months stored
+(reports.monthly): the same figures as counting every case and decision live, as of any day, whatever
+changes after. "Live" here is each figure's query as first written, before its months were stored."""
+
+import datetime as dt
+import re
+from importlib import import_module
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cases import scoring
+from cases.choices import Presentation, PrimarySite
+from cases.models import Assessment, Case, Patient
+from core.timezones import local_zone
+from mdt.models import Decision
+from reports import figures, monthly, outcomes
+from reports.measures import Filters
+from reports.periods import Period
+from reports.selectors import decisions_by_treatment, referral_to_decision, referrals, service_report
+from tests.factories import (
+    TOKUHASHI_COMPLETE,
+    AssessmentFactory,
+    CaseFactory,
+    PatientFactory,
+    UserFactory,
+    decision,
+    local,
+)
+from tests.reports import first_written
+
+pytestmark = pytest.mark.django_db
+
+NOW = local(2026, 9, 15, 12, 0)
+PERIOD = Period(dt.date(2026, 1, 1), dt.date(2026, 9, 15))  # January to August stored, September counted now
+FILTERS = [
+    Filters(),
+    Filters(primary_site=PrimarySite.BREAST),
+    Filters(presentation=Presentation.SUSPECTED_MSCC),
+    Filters(primary_site=PrimarySite.PROSTATE, presentation=Presentation.SUSPECTED_METASTASES),
+]
+STORED = ("survival", "decision_waits", "referrals", "decisions")
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def assert_stored_equals_live(now=NOW, filters_list=FILTERS):
+    today = now.astimezone(local_zone()).date()
+    for filters in filters_list:
+        page = service_report(period=PERIOD, filters=filters, now=now)
+        survival = first_written.survival(period=PERIOD, filters=filters, today=today)
+        assert page.survival == survival == outcomes.survival(period=PERIOD, filters=filters, today=today), filters
+        waits = first_written.waits(period=PERIOD, filters=filters)
+        assert page.activity.referral_to_decision == waits == referral_to_decision(period=PERIOD, filters=filters)
+        decided = (page.activity.decisions, page.activity.decisions_no_treatment, page.activity.by_treatment)
+        assert decided == first_written.decisions(period=PERIOD, filters=filters)
+        assert decided == decisions_by_treatment(period=PERIOD, filters=filters)
+        referred = (page.activity.referrals, page.activity.referrals_by_presentation)
+        assert (
+            referred
+            == first_written.referrals(period=PERIOD, filters=filters)
+            == referrals(period=PERIOD, filters=filters)
+        )
+
+
+def stored_months_read(now=NOW):
+    return {(key, month) for (key, month) in monthly.fresh_rows(PERIOD, now) if key in STORED}
+
+
+ALL_STORED = {(key, dt.date(2026, month, 1)) for key in STORED for month in range(1, 9)}
+
+
+# --------------------------------------------------------------------------- a service
+
+
+def tokuhashi(case, band, at, complete=True):
+    return AssessmentFactory(
+        case=case,
+        kind="tokuhashi",
+        version=scoring.TOKUHASHI_REVISED.version,
+        level="",
+        components=TOKUHASHI_COMPLETE if complete else {},
+        total=(13 if band == "ge_12_months" else 5) if complete else None,
+        band=band,  # an incomplete score keeps a band here that must not count
+        complete=complete,
+        assessed_at=at,
+    )
+
+
+def service():
+    """Patients decided on every month from December to September, scored, some dead, some decided twice."""
+    recorder = UserFactory()
+    made = {}
+    for month in range(1, 10):
+        decided = local(2026, month, 12, 10, 0)
+        prostate = PatientFactory(primary_site=PrimarySite.PROSTATE, died_on=decided.date() + dt.timedelta(days=40))
+        mscc = CaseFactory(patient=prostate, referred_at=decided - dt.timedelta(days=month))
+        tokuhashi(mscc, "lt_6_months", decided - dt.timedelta(days=2))
+        decision(mscc, decided, ["cebrt"], recorded_by=recorder)
+        breast = PatientFactory(primary_site=PrimarySite.BREAST)
+        mets = CaseFactory(
+            patient=breast,
+            presentation=Presentation.SUSPECTED_METASTASES,
+            red_flags=[],
+            referred_at=decided - dt.timedelta(days=10 + month),
+        )
+        tokuhashi(mets, "ge_12_months", decided - dt.timedelta(days=1))
+        decision(mets, decided + dt.timedelta(hours=2), ["sact"], recorded_by=recorder)
+        decision(mets, decided + dt.timedelta(days=20), ["cebrt"], recorded_by=recorder)  # a later one
+        made[("mscc", month)], made[("mets", month)] = mscc, mets
+    earlier = CaseFactory(referred_at=local(2025, 11, 1, 9))
+    decision(earlier, local(2025, 12, 1, 9), ["cebrt"], recorded_by=recorder)  # first decided before the period
+    decision(earlier, local(2026, 2, 1, 9), ["sact"], recorded_by=recorder)
+    made["earlier"] = earlier
+    return made
+
+
+@pytest.mark.hazard("HAZ-030")
+def test_survival_waits_and_referrals_give_the_live_figures_from_stored_months_and_after_a_change_in_a_closed_month():
+    made = service()
+    monthly.refresh(now=NOW)
+    assert stored_months_read() == ALL_STORED
+    assert_stored_equals_live()
+    assert service_report(period=PERIOD, filters=Filters(), now=NOW).stored_at == NOW
+
+    # A death recorded in September for the patient decided on in March (and again in April, referred in February):
+    # those three months are counted live, the others still read stored.
+    Patient.objects.filter(pk=made[("mets", 3)].patient_id).update(died_on=dt.date(2026, 5, 1))
+    changed = {dt.date(2026, month, 1) for month in (2, 3, 4)}
+    assert stored_months_read() == {(key, month) for key, month in ALL_STORED if month not in changed}
+    assert_stored_equals_live()
+
+    # Changes to closed months, by every kind of write the figures read: each month counted live until the refresh.
+    recorder = UserFactory()
+    decision(made[("mscc", 2)], local(2026, 1, 20, 9), ["sact"], recorded_by=recorder)  # an earlier first decision
+    tokuhashi(made[("mets", 4)], "lt_6_months", local(2026, 4, 20, 9))  # rescored: another band
+    Decision.objects.filter(case=made[("mscc", 5)]).update(status=Decision.Status.SUPERSEDED)  # amended away
+    Case.objects.filter(pk=made[("mscc", 6)].pk).update(presentation=Presentation.SUSPECTED_METASTASES, red_flags=[])
+    Case.objects.filter(pk=made[("mets", 7)].pk).update(referred_at=local(2026, 6, 1, 9))  # a longer wait
+    Case.objects.filter(pk=made[("mscc", 8)].pk).update(patient=made[("mets", 8)].patient)  # filed under another
+    assert stored_months_read() == set()  # every month from January to August changed
+    assert_stored_equals_live()
+
+    refreshed = monthly.refresh(now=NOW)
+    assert refreshed.changes > 0
+    assert stored_months_read() == ALL_STORED
+    assert_stored_equals_live()
+
+
+@pytest.mark.hazard("HAZ-030")
+def test_survival_read_from_stored_months_is_counted_as_of_the_day_the_page_is_read():
+    service()
+    monthly.refresh(now=NOW)
+    later = NOW + dt.timedelta(days=200)  # the same stored months, more patients followed 6 months
+    with time_machine.travel(later, tick=False):
+        assert stored_months_read(later) == ALL_STORED
+        assert_stored_equals_live(now=later)
+        page = service_report(period=PERIOD, filters=Filters(), now=later)
+        assert sum(row.followed_6 for row in page.survival) > sum(
+            row.followed_6 for row in service_report(period=PERIOD, filters=Filters(), now=NOW).survival
+        )
+
+
+def test_a_stored_survival_month_counted_by_another_rule_is_never_read():
+    service()
+    monthly.refresh(now=NOW)
+    monthly.StoredMonth.objects.filter(measure="survival").update(rule="an older query", counts=[])
+
+    assert not any(key == "survival" for key, _ in stored_months_read())
+    assert_stored_equals_live(filters_list=FILTERS[:1])
+
+
+def test_each_figure_reads_its_stored_months_with_the_others_and_counts_the_current_month_in_one_query(
+    django_assert_num_queries,
+):
+    service()
+    monthly.refresh(now=NOW)
+    stored = monthly.fresh_rows(PERIOD, NOW)
+
+    # September, counted now: one query each.
+    with django_assert_num_queries(4):
+        monthly.survival(period=PERIOD, filters=Filters(), now=NOW, stored=stored)
+        monthly.referral_to_decision(period=PERIOD, filters=Filters(), stored=stored)
+        monthly.referrals(period=PERIOD, filters=Filters(), stored=stored)
+        monthly.decisions(period=PERIOD, filters=Filters(), stored=stored)
+    # Outcomes; the stored months of every figure; September for survival, waits, referrals, decisions and each
+    # of the three measures; meetings.
+    with django_assert_num_queries(10):
+        service_report(period=PERIOD, filters=Filters(), now=NOW)
+
+
+def test_the_triggers_watch_every_table_the_stored_figures_read_and_the_instants_that_place_them_in_a_month():
+    decision_triggers = import_module("reports.migrations.0004_decision_triggers")
+    clock_triggers = import_module("reports.migrations.0003_clock_input_triggers")
+    assert "referred_at" in clock_triggers.CLOCK_INPUTS  # referrals: the month of the referral
+    assert "decided_at" in " ".join(decision_triggers.postgresql())  # survival, waits: the month of a decision
+    watched = {model._meta.db_table for model in (Case, Patient, Decision, Assessment)}
+    tables = {model._meta.db_table for model in apps.get_models()}
+    for figure in (figures.SURVIVAL, figures.WAITS, figures.REFERRALS, figures.DECISIONS):
+        sql = str(figure.query([figures.month_range(dt.date(2026, 1, 1))], NOW).query)
+        read = {name for name in re.findall(r'"(\w+)"', sql) if name in tables}
+        assert read <= watched, figure.key
+
+
+# --------------------------------------------------------------------------- for any records and changes
+
+days = st.integers(0, 290)  # from 1 December 2025 to mid-September 2026
+patients_made = st.lists(st.tuples(st.booleans(), st.one_of(st.none(), days)), min_size=1, max_size=4)
+cases_made = st.lists(st.tuples(st.integers(0, 3), st.sampled_from(list(Presentation)), days), min_size=1, max_size=6)
+decisions_made = st.lists(
+    st.tuples(st.integers(0, 5), days, st.integers(0, 23), st.booleans(), st.integers(0, 2)), max_size=8
+)
+CHOSEN = [(["cebrt"], False), (["sact", "steroids"], False), ([], True)]  # treatments, no active treatment
+scores_made = st.lists(
+    st.tuples(st.integers(0, 5), st.sampled_from(["lt_6_months", "ge_12_months"]), days, st.booleans()), max_size=3
+)
+changes = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["decide", "supersede", "move", "delete", "died", "score", "presentation", "site", "refer", "file"]
+        ),
+        st.integers(0, 7),
+        days,
+    ),
+    max_size=3,
+)
+
+
+def day(n, hour=9):
+    return local(2025, 12, 1, hour) + dt.timedelta(days=n)
+
+
+def make_case(patient, presentation, referred):
+    flags = {} if presentation == Presentation.SUSPECTED_MSCC else {"red_flags": []}
+    return CaseFactory(patient=patient, presentation=presentation, referred_at=day(referred), **flags)
+
+
+def change(action, index, when, cases, patients, recorder):
+    case = cases[index % len(cases)]
+    decisions = list(Decision.objects.order_by("pk"))
+    chosen = decisions[index % len(decisions)] if decisions else None
+    if action == "decide":
+        decision(case, day(when, 11), ["cebrt"], recorded_by=recorder)
+    elif action == "supersede" and chosen:
+        Decision.objects.filter(pk=chosen.pk).update(status=Decision.Status.SUPERSEDED)
+    elif action == "move" and chosen:
+        Decision.objects.filter(pk=chosen.pk).update(decided_at=day(when, 15))
+    elif action == "delete" and chosen:
+        Decision.objects.filter(pk=chosen.pk).delete()
+    elif action == "died":
+        Patient.objects.filter(pk=case.patient_id).update(died_on=day(when).date())
+    elif action == "score":
+        tokuhashi(case, "ge_6_months", day(when, 8))
+    elif action == "presentation":
+        Case.objects.filter(pk=case.pk).update(presentation=Presentation.KNOWN_DISEASE_REVIEW, red_flags=[])
+    elif action == "site":
+        Patient.objects.filter(pk=case.patient_id).update(primary_site=PrimarySite.BREAST)
+    elif action == "refer":
+        Case.objects.filter(pk=case.pk).update(referred_at=day(when, 7))
+    elif action == "file":
+        Case.objects.filter(pk=case.pk).update(patient=patients[when % len(patients)])
+
+
+@pytest.mark.hazard("HAZ-030")
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    people=patients_made,
+    made=cases_made,
+    decided=decisions_made,
+    scored=scores_made,
+    later=changes,
+    refreshed=st.booleans(),
+)
+def test_for_any_decisions_and_any_later_changes_the_stored_and_live_survival_waits_and_referrals_agree(
+    people, made, decided, scored, later, refreshed
+):
+    with transaction.atomic():  # each example rolled back
+        recorder = UserFactory()
+        patients = [
+            PatientFactory(
+                primary_site=PrimarySite.BREAST if breast else PrimarySite.PROSTATE,
+                died_on=day(died).date() if died is not None else None,
+            )
+            for breast, died in people
+        ]
+        cases = [make_case(patients[p % len(patients)], presentation, referred) for p, presentation, referred in made]
+        for index, when, hour, superseded, chosen in decided:
+            status = Decision.Status.SUPERSEDED if superseded else Decision.Status.AWAITING_SIGNOFF
+            treatments, none = CHOSEN[chosen]
+            case = cases[index % len(cases)]
+            decision(case, day(when, hour), treatments, recorded_by=recorder, status=status, no_treatment=none)
+        for index, band, when, complete in scored:
+            tokuhashi(cases[index % len(cases)], band, day(when, 8), complete=complete)
+        monthly.refresh(now=NOW)
+        for action, index, when in later:
+            change(action, index, when, cases, patients, recorder)
+        if refreshed:
+            monthly.refresh(now=NOW)
+        assert_stored_equals_live(filters_list=FILTERS[:3])
+        assert_stored_equals_live(now=NOW + dt.timedelta(days=150), filters_list=FILTERS[:1])
+        transaction.set_rollback(True)
