@@ -130,7 +130,9 @@ class FollowUpForm(forms.Form):
         return cleaned
 
 
-FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=2, max_num=10)
+# At most 10 follow-ups a decision, and never more forms built than that: a mangled or hostile
+# TOTAL_FORMS (up to Django's 1,000 more by default) made each post build and render a thousand forms.
+FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=2, max_num=10, absolute_max=10, validate_max=True)
 
 
 def follow_up_formset(data: Any = None, *, not_before: dt.date | None = None) -> Any:

@@ -189,3 +189,28 @@ def test_it_refuses_a_follow_up_without_an_owner_or_a_date(client, agenda, oncol
     errors = response.context["follow_ups"].forms[0].errors
     assert errors["due_on"] == ["Give the date the follow-up is due."]
     assert errors["owner"] == ["Choose who owns the follow-up."]
+
+
+def test_a_post_claiming_a_thousand_follow_ups_is_refused_with_the_limit_and_builds_no_more_than_ten(
+    client, agenda, oncologist, surgeon, monkeypatch
+):
+    from mdt.forms import decisions as decision_forms
+
+    meeting, items = agenda
+    client.force_login(oncologist)
+    built = []
+    original = decision_forms.FollowUpForm.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(decision_forms.FollowUpForm, "__init__", counting)
+    data = form_data(oncologist, surgeon) | {"fu-TOTAL_FORMS": "1000"}
+
+    response = client.post(page(meeting, items[1]), data)
+
+    assert response.status_code == 200
+    assert "Please submit at most 10 forms." in html(response)
+    assert not Decision.objects.exists() and not FollowUp.objects.exists()
+    assert 0 < len(built) <= 11  # the ten allowed, and the empty form the page can add from
