@@ -35,17 +35,30 @@ class ScanQuerySet(models.QuerySet["Scan"]):
         review list): suspected MSCC with neurology before anything else
         (docs/clinical-reference.md §7.2: an emergency), then the worst ESCC grade (a higher Bilsky
         grade is more compression, §4; a scan not yet graded after the graded ones), then the longest
-        waiting since it was performed. Pending scans are few (scan_pending_review_idx), so sorting
-        them on the case's presentation costs little.
+        waiting since it was performed.
+
+        The case's presentation is read from the scan's own `mscc_rank` (the database keeps it equal to
+        the case's: `Scan.mscc_rank`), so the waiting scans are read in this order from
+        scan_urgency_idx and a page stops after its rows, however many wait (HAZ-044).
         """
-        mscc_first = models.Case(
-            models.When(case__presentation=Presentation.SUSPECTED_MSCC, then=models.Value(0)),
-            default=models.Value(1),
-            output_field=models.IntegerField(),
-        )
-        return self.annotate(urgency_mscc=mscc_first).order_by(
-            "urgency_mscc", F("escc_grade").desc(nulls_last=True), F("performed_at").asc(nulls_last=True), "id"
-        )
+        return self.order_by(*URGENCY_ORDER)
+
+
+# The urgency order (ScanQuerySet.by_urgency), and the key of scan_urgency_idx that serves it.
+URGENCY_ORDER = [
+    F("mscc_rank").asc(),
+    F("escc_grade").desc(nulls_last=True),
+    F("performed_at").asc(nulls_last=True),
+    F("id").asc(),
+]
+# Suspected MSCC with neurology first, every other presentation after it.
+MSCC_RANK = 0
+OTHER_PRESENTATION_RANK = 1
+
+
+def mscc_rank_of(presentation: str) -> int:
+    """The rank the database stores on a scan of a case with this presentation (Scan.mscc_rank)."""
+    return MSCC_RANK if presentation == Presentation.SUSPECTED_MSCC else OTHER_PRESENTATION_RANK
 
 
 class ScanState(models.TextChoices):
@@ -99,10 +112,15 @@ class Scan(Versioned):
     clinician_reviewer_role = models.CharField(
         "clinician reviewer's role", max_length=20, choices=ReviewerRole.choices, blank=True
     )
+    # The first key of the urgency order: 0 when the case's presentation is suspected MSCC with neurology,
+    # else 1 (mscc_rank_of). Written only by the database (triggers of migration 0030, on every insert or
+    # update of a scan and every change of a case's presentation, whatever path writes them), so a scan
+    # can never wait in the place of its case's old presentation; an instance's own value may be stale.
+    mscc_rank = models.PositiveSmallIntegerField(default=OTHER_PRESENTATION_RANK, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["mscc_rank"])
     objects = ScanQuerySet.as_manager()
 
     class Meta:
@@ -113,11 +131,17 @@ class Scan(Versioned):
             models.Index(fields=["-requested_at", "-id"], name="scan_requested_order_idx"),
             # A case's scans, newest first (case page, agenda, clocks).
             models.Index(fields=["case", "-requested_at"], name="scan_case_requested_idx"),
-            # Dashboard worklist "MRI scans waiting for review" (Scan.objects.pending_review()
-            # ordered by performed_at): only the few pending rows are in the index.
+            # MRIs waiting for review, longest waiting first (Scan.objects.pending_review() ordered by
+            # performed_at: the review reminders, the workspace's filters): only the pending rows are in it.
             models.Index(
                 fields=["performed_at", "id"],
                 name="scan_pending_review_idx",
+                condition=Q(performed_at__isnull=False, reviewed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
+            ),
+            # The review worklists, most urgent first (by_urgency: URGENCY_ORDER): a page is the first rows.
+            models.Index(
+                *URGENCY_ORDER,
+                name="scan_urgency_idx",
                 condition=Q(performed_at__isnull=False, reviewed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
             ),
             # A case's first whole-spine MRI since its clock start (the clocks, the dashboard, the reports'
