@@ -1,12 +1,21 @@
 """Reads that feed the MDT pages, each shaped to a fixed number of queries."""
 
 import datetime as dt
-import operator
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import Any
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from cases.models import Assessment, Scan
@@ -45,12 +54,18 @@ def pending_review_worklist(limit: int = WORKLIST_SIZE, *, user: Any = None) -> 
 # --------------------------------------------------------------------------- meetings lists
 
 
+def items_count(items: QuerySet[AgendaItem]) -> Subquery:
+    """How many of `items` are on the outer meeting's agenda: a subquery per meeting shown, on the items'
+    meeting index (a join grouped by meeting counted every meeting's items before the page was cut)."""
+    count = Func(F("pk"), function="COUNT", output_field=IntegerField())  # not an aggregate: no GROUP BY
+    return Subquery(items.filter(meeting=OuterRef("pk")).order_by().annotate(n=count).values("n"))
+
+
 def with_case_counts(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     """Cases listed, and outcomes recorded: items discussed (the decisions issue will count decisions)."""
-    listed = ~Q(items__status=AgendaItem.Status.WITHDRAWN)
     return meetings.annotate(
-        case_count=Count("items", filter=listed),
-        outcome_count=Count("items", filter=Q(items__status=AgendaItem.Status.DISCUSSED)),
+        case_count=items_count(AgendaItem.objects.listed()),
+        outcome_count=items_count(AgendaItem.objects.filter(status=AgendaItem.Status.DISCUSSED)),
     )
 
 
@@ -60,15 +75,17 @@ def meetings_upcoming(*, now: dt.datetime | None = None, cancelled: bool = True)
 
 
 def meetings_past(*, now: dt.datetime | None = None) -> QuerySet[Meeting]:
-    """Past meetings, latest first, with counts and whether each quorum role was present (subqueries)."""
-    present = {
-        f"has_{role}": Exists(Attendance.objects.filter(meeting=OuterRef("pk"), present=True, member__role=role))
-        for role in Member.QUORUM_ROLES
-    }
-    quorate = ExpressionWrapper(
-        reduce(operator.and_, (Q(**{name: True}) for name in present)), output_field=BooleanField()
+    """Past meetings, latest first, with counts and whether each quorum role was present: subqueries on the
+    page's meetings (an EXISTS per role was planned as a hash over every meeting's attendance)."""
+    roles_present = Func(F("member__role"), template="COUNT(DISTINCT %(expressions)s)", output_field=IntegerField())
+    present = (
+        Attendance.objects.filter(meeting=OuterRef("pk"), present=True, member__role__in=Member.QUORUM_ROLES)
+        .order_by()
+        .annotate(roles=roles_present)
+        .values("roles")
     )
-    return with_case_counts(Meeting.objects.past(now)).annotate(**present).annotate(quorate=quorate)
+    quorate = Exact(Subquery(present), len(Member.QUORUM_ROLES))
+    return with_case_counts(Meeting.objects.past(now)).annotate(quorate=quorate)
 
 
 def next_meetings(*, limit: int = NEXT_MEETINGS) -> list[Meeting]:

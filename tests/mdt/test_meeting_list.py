@@ -3,10 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from mdt.models import AgendaItem, Meeting, Member
+from mdt import selectors
+from mdt.models import AgendaItem, Meeting, Member, quorum_of
 from tests.factories import AgendaItemFactory, AttendanceFactory, MeetingFactory, clinician
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +55,25 @@ def test_past_meetings_show_whether_they_were_quorate(client):
     assert [(row, row.quorate) for row in rows] == [(meeting, True), (not_quorate, False)]
 
 
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([role for role, _ in Member.Role.choices]), st.booleans()), min_size=0, max_size=6
+    )
+)
+def test_quorum_on_the_list_is_the_rooms_quorum_rule_for_any_attendance(rows):
+    """The list counts the quorum roles present in the database: the same answer as quorum_of."""
+    with transaction.atomic():
+        meeting = past(7)
+        for number, (role, present) in enumerate(rows):
+            member = clinician(f"m{number}", role).member
+            AttendanceFactory(meeting=meeting, member=member, present=present)
+
+        (row,) = selectors.meetings_past()
+        assert row.quorate == quorum_of(role for role, present in rows if present).met
+        transaction.set_rollback(True)
+
+
 def test_the_list_runs_the_same_queries_for_few_or_many_meetings(client, django_assert_max_num_queries):
     client.force_login(clinician())
     for days in range(1, 4):
@@ -61,11 +84,15 @@ def test_the_list_runs_the_same_queries_for_few_or_many_meetings(client, django_
     with django_assert_max_num_queries(5):
         client.get(reverse("meeting-list"))
     for days in range(4, 30):
-        past(days * 7)
+        meeting = past(days * 7)
+        AgendaItemFactory(meeting=meeting, status=AgendaItem.Status.DISCUSSED)
+        AgendaItemFactory(meeting=meeting, status=AgendaItem.Status.WITHDRAWN)
         MeetingFactory()
     with django_assert_max_num_queries(5):
         response = client.get(reverse("meeting-list"))
-    assert len(response.context["past"]) == 20 and response.context["past"].has_next
+    rows = response.context["past"]
+    assert len(rows) == 20 and rows.has_next
+    assert [(row.case_count, row.outcome_count) for row in rows][3:] == [(1, 1)] * 17  # the 4th week onwards
 
 
 def test_the_dashboard_shows_the_next_meetings_without_cancelled_ones(client):
