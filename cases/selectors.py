@@ -25,8 +25,10 @@ PATIENT_ORDER = ["family_name", "given_name", "id"]  # served by patient_name_or
 PATIENT_SEARCH_ORDER: list[str | Combinable] = [sorted_not_walked("family_name"), "given_name", "id"]
 
 
-def patient_search(*, query: str) -> QuerySet[Patient]:
-    return Patient.objects.search(query).order_by(*PATIENT_ORDER)
+def patient_search(*, query: str, first: int | None = None, after: int | None = None) -> QuerySet[Patient]:
+    """Patients matching `query` in name order; with `first`, narrowed to the first `first` after patient
+    `after` (a page: Patient.objects.search)."""
+    return Patient.objects.search(query, first=first, after=after).order_by(*PATIENT_ORDER)
 
 
 def patient_with_cases(*, patient_id: int) -> Patient:

@@ -30,7 +30,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     # Keyset pagination: the 2,000th page of 100,000 patients costs what the first does.
     after = after_id(request.GET.get("after"))
     sort = selectors.PATIENT_SEARCH_ORDER if query else None
-    window = Keyset(selectors.patient_search(query=query), selectors.PATIENT_ORDER, after, PAGE_SIZE, sort=sort)
+    # A search reads the page's matches from the name indexes, not every match (cases.patient_search).
+    matches = selectors.patient_search(query=query, first=PAGE_SIZE + 1, after=after)
+    window = Keyset(matches, selectors.PATIENT_ORDER, after, PAGE_SIZE, sort=sort)
     return render(request, "cases/patient_list.html", {"form": form, "query": query, "page": window})
 
 

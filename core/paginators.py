@@ -3,10 +3,11 @@
 Django's paginator runs COUNT(*) over the full result on every page. On 100,000
 patients (or 1,000,000 scans) that count costs more than the page itself. Here:
 - an unfiltered list on PostgreSQL uses the planner's row estimate (pg_class);
-- anything else counts at most COUNT_CAP + 1 rows, and reports "more than" beyond.
+- anything else counts at most COUNT_CAP + 1 rows (a search's matches SEARCH_COUNT_CAP + 1), and reports
+  "more than" beyond (`count_text`, shown by the workspace's lists).
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any
 
@@ -17,11 +18,14 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat
 
 COUNT_CAP = 10_000
+# A search's matches are counted up to here: a page of a common prefix ("smi") must not count thousands.
+SEARCH_COUNT_CAP = 1_000
 
 
 class EstimatedCountPaginator(Paginator):
     count_is_estimate = False
     count_is_capped = False
+    count_cap = COUNT_CAP
 
     @cached_property
     def count(self) -> int:
@@ -29,15 +33,43 @@ class EstimatedCountPaginator(Paginator):
         if not isinstance(object_list, QuerySet):
             return len(object_list)
         estimate = _table_estimate(object_list)
-        if estimate is not None and estimate > COUNT_CAP:
+        if estimate is not None and estimate > self.count_cap:
             self.count_is_estimate = True
             return estimate
-        # COUNT over a LIMIT subquery: stops reading after COUNT_CAP + 1 rows.
-        capped = object_list.order_by()[: COUNT_CAP + 1].count()
-        if capped > COUNT_CAP:
+        # COUNT over a LIMIT subquery: stops reading after count_cap + 1 rows.
+        capped = object_list.order_by()[: self.count_cap + 1].count()
+        if capped > self.count_cap:
             self.count_is_capped = True
-            return COUNT_CAP
+            return self.count_cap
         return capped
+
+    @property
+    def count_text(self) -> str:
+        """The count as the page says it: "more than 1,000" when capped, "about 100,000" when estimated."""
+        count = self.count
+        return f"{'more than ' if self.count_is_capped else 'about ' if self.count_is_estimate else ''}{count:,}"
+
+
+class SearchPaginator(EstimatedCountPaginator):
+    """A search's matches: counted up to SEARCH_COUNT_CAP, and with `first`, each page read through it:
+    `first(n)` is the same list narrowed by the database to its first n rows (for a patient search in name
+    order, cases.patient_search), so a page of a common prefix reads its own rows, not every match."""
+
+    count_cap = SEARCH_COUNT_CAP
+
+    def __init__(self, *args: Any, first: Callable[[int], QuerySet] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.first = first
+
+    def page(self, number: Any) -> Any:
+        if self.first is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.first(top)[bottom:top], number, self)  # type: ignore[attr-defined]
 
 
 def _table_estimate(queryset: QuerySet) -> int | None:

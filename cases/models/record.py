@@ -1,7 +1,7 @@
 """The clinical record: patients, their referral episodes (cases) and imaging."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from cases import patient_search
 from cases.choices import (
     NEURO_RED_FLAG_KEYS,
     RED_FLAG_LABELS,
@@ -35,8 +36,6 @@ from cases.steroids import ON_STEROIDS, dose_errors
 from cases.time_order import future_time_errors, time_order_errors
 from cases.validators import (
     format_nhs_number,
-    looks_like_nhs_number,
-    normalise_nhs_number,
     validate_karnofsky,
     validate_ods_code,
 )
@@ -57,23 +56,16 @@ def validate_date_of_birth(value: dt.date) -> None:
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
-    def search(self, query: str) -> "PatientQuerySet":
-        """Find patients by NHS number (any spacing), MRN, or the start of a name ("smi", "smith, jo")."""
-        text = query.strip()
-        if not text:
+    def search(self, query: str, *, first: int | None = None, after: int | None = None) -> "PatientQuerySet":
+        """Find patients by NHS number (any spacing), MRN, or the start of a name ("smi", "smith, jo"):
+        cases.patient_search. With `first`, a list's page in name order (PATIENT_ORDER) after patient `after`
+        needs only the first `first` matches: the database reads those, not every match."""
+        found = patient_search.terms(query)
+        if found is None:
             return self
-        if looks_like_nhs_number(text):
-            return self.filter(Q(nhs_number=normalise_nhs_number(text)) | Q(mrn__iexact=text))
-        if "," in text:
-            family, given = (part.strip() for part in text.split(",", 1))
-            return self.filter(family_name__istartswith=family, given_name__istartswith=given)
-        by_text = Q(mrn__iexact=text) | Q(family_name__istartswith=text) | Q(given_name__istartswith=text)
-        if " " in text:
-            # "Alys Griffiths" or "Griffiths Alys"; a family name with a space ("Van Dyke") matches by_text.
-            first, rest = text.split(None, 1)
-            by_text |= Q(given_name__istartswith=first, family_name__istartswith=rest)
-            by_text |= Q(family_name__istartswith=first, given_name__istartswith=rest)
-        return self.filter(by_text)
+        if first is None:
+            return self.filter(patient_search.condition(found))
+        return cast("PatientQuerySet", patient_search.first_in_name_order(self, found, first, after))
 
 
 class Patient(Versioned):

@@ -69,13 +69,14 @@ def test_the_patient_list_finds_a_patient_by_nhs_number_typed_with_spaces(client
 
 
 def test_the_paginator_caps_its_count_instead_of_reading_every_row(monkeypatch):
-    monkeypatch.setattr("core.paginators.COUNT_CAP", 5)
+    monkeypatch.setattr(EstimatedCountPaginator, "count_cap", 5)
     PatientFactory.create_batch(7)
 
     paginator = EstimatedCountPaginator(Patient.objects.all(), per_page=2)
 
     assert paginator.count == 5
     assert paginator.count_is_capped
+    assert paginator.count_text == "more than 5"
     assert COUNT_CAP == 10_000
 
 

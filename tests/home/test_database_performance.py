@@ -38,8 +38,8 @@ def test_the_apps_connections_run_without_jit():
 @pytest.mark.parametrize(
     ("query", "index"),
     [
-        ("smi", "patient_family_upper_pattern_idx"),
-        ("smi", "patient_given_upper_pattern_idx"),
+        ("smi", "patient_family_search_idx"),
+        ("smi", "patient_given_search_idx"),
         ("sc0001234", "patient_mrn_upper_pattern_idx"),
     ],
 )
