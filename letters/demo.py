@@ -1,5 +1,7 @@
 """Patients' letters in the demo service: three patients with communication needs, each with a letter
-drafted from their signed decision (left to a clinician to review and release).
+drafted from their signed decision (left to a clinician to review and release); and a letter drafted
+from the advice given on a referral from another hospital (radiotherapy locally, no MDT discussion),
+its patient registered here as a coordinator would before writing to them.
 
 Registered with core.demo, so `seed_demo` runs it (DEBUG only). Idempotent: nothing is made once any
 needs are recorded. Made through the services, as a coordinator and an oncologist would; the
@@ -10,7 +12,7 @@ from typing import Any
 
 from accounts.choices import MemberRole
 from cases.communication import communication_needs_record
-from letters.services import letter_draft
+from letters.services import letter_draft, letter_draft_from_advice
 from mdt.models import Decision, Member
 
 NEEDS: list[dict[str, Any]] = [
@@ -50,4 +52,35 @@ def seed(password: str) -> list[tuple[str, str]]:
     for (patient_id, decision), data in zip(chosen.items(), NEEDS, strict=False):
         communication_needs_record(patient_id=patient_id, user=coordinator, data=data)
         letter_draft(decision_id=decision.pk, user=oncologist)
+    _advice_letter(coordinator, oncologist)
     return []
+
+
+ADVICE_ADDRESS = "31 Example Street\nHillside\nDM2 9DD"
+
+
+def _advice_letter(coordinator: Any, oncologist: Any) -> None:
+    """The first current advice that is itself the plan (referrals.choices.PLAN_IN_ADVICE) on a referral
+    with an NHS number: its patient registered with an address, and the letter drafted from the advice."""
+    from cases.models import Patient
+    from letters.advice import advice_problem
+    from referrals.models import Advice
+
+    candidates = Advice.objects.filter(referral__nhs_number__isnull=False).select_related("referral").order_by("id")
+    advice = next((a for a in candidates if advice_problem(a) is None), None)
+    if advice is None:
+        return
+    referral = advice.referral
+    patient = Patient.objects.filter(nhs_number=referral.nhs_number).first()
+    if patient is None:
+        patient = Patient.objects.create(
+            mrn=f"DEMO-R{referral.pk:04d}",
+            nhs_number=referral.nhs_number,
+            given_name=referral.given_name,
+            family_name=referral.family_name,
+            date_of_birth=referral.date_of_birth,
+            sex=referral.sex,
+            primary_site=referral.primary_site,
+        )
+    communication_needs_record(patient_id=patient.pk, user=coordinator, data={"address": ADVICE_ADDRESS})
+    letter_draft_from_advice(advice_id=advice.pk, user=oncologist)
