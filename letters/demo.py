@@ -66,11 +66,16 @@ def _advice_letter(coordinator: Any, oncologist: Any) -> None:
     from letters.advice import advice_problem
     from referrals.models import Advice
 
-    candidates = Advice.objects.filter(referral__nhs_number__isnull=False).select_related("referral").order_by("id")
+    candidates = (
+        Advice.objects.filter(referral__nhs_number__isnull=False, referral__date_of_birth__isnull=False)
+        .select_related("referral")
+        .order_by("id")
+    )
     advice = next((a for a in candidates if advice_problem(a) is None), None)
     if advice is None:
         return
     referral = advice.referral
+    assert referral.date_of_birth is not None
     patient = Patient.objects.filter(nhs_number=referral.nhs_number).first()
     if patient is None:
         patient = Patient.objects.create(
