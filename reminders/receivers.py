@@ -12,7 +12,7 @@ def cancel_for_death(sender: Any, *, patient_id: int, date_of_death: dt.date, **
 
     Rows already being sent are stopped by the send task's last check (reminders.kinds.base.alive() is
     part of every kind's still_open), and the sweep derives nothing new for a patient who has died
-    (reminders.sweep.without_the_dead).
+    (the same alive() in the kinds' INSERT ... SELECT, reminders.sweep.without_the_dead for the others).
     """
     Reminder.objects.filter(
         case__patient_id=patient_id, status__in=(Reminder.Status.PENDING, Reminder.Status.FAILED)

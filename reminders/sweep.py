@@ -46,19 +46,20 @@ import logging
 import operator
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Field, Q, QuerySet, Value
 from django.utils import timezone
 
 from cases.models import Case
 from mdt.models import PeriodicRun
 from reminders.kinds import KINDS, Run
-from reminders.kinds.base import DEATH_REASON, alive
+from reminders.kinds.base import DEATH_REASON, RECIPIENT, Selection, alive, team
 from reminders.models import UNSENT, Reminder
 
 log = logging.getLogger(__name__)
@@ -91,20 +92,19 @@ def where(exc: BaseException) -> str:
 
 
 def derive(now: dt.datetime) -> int:
-    """Create the reminders due by `now` that do not exist yet; return how many rows were offered."""
+    """Create the reminders due by `now` that do not exist yet; return how many rows were offered
+    (a Selection's: the rows its INSERT made; the Python kinds': the rows handed to bulk_create)."""
     run = Run(now)
     offered = 0
     for kind in KINDS.values():
         try:
             with transaction.atomic():
-                rows = without_the_dead(list(kind.derive(run)))
-                # A concurrent sweep may insert the same keys first: the unique key settles it.
-                Reminder.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+                made = create(run, kind.derive(run))
         except Exception as exc:
             # One kind failing (bad data, a table being migrated) must not stop the others.
             log.error("reminder derive failed: kind=%s error=%s at %s", kind.kind, type(exc).__name__, where(exc))
             continue
-        offered += len(rows)
+        offered += made
     if offered >= ANALYZE_AFTER and connection.vendor == "postgresql":
         # After a burst of new rows the planner's statistics still describe a small outbox, and
         # the next sweeps' "no reminder yet" anti-joins run ten times slower (measured: 1.1 s
@@ -112,6 +112,102 @@ def derive(now: dt.datetime) -> int:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE reminders_reminder")
     return offered
+
+
+def create(run: Run, derived: Iterable[Reminder | Selection]) -> int:
+    """One kind's new rows: each Selection as one INSERT ... SELECT, the unsaved rows in one bulk_create.
+    A concurrent sweep may insert the same keys first: the unique key settles it either way."""
+    made, rows = 0, []
+    for item in derived:
+        if isinstance(item, Selection):
+            made += insert(item, run.now)
+        else:
+            rows.append(item)
+    rows = without_the_dead(rows)
+    Reminder.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+    return made + len(rows)
+
+
+def insert(selection: Selection, now: dt.datetime) -> int:
+    """Make a Selection's rows in the database, in one statement; returns how many were made.
+
+        INSERT INTO reminders_reminder (kind, level, scan_id, ..., recipient_id, dedupe_key)
+        SELECT subject.v_kind, subject.v_level, subject.v_scan, ..., <recipient>, <the key's parts joined>
+        FROM (<the subjects' queryset, compiled by Django>) subject
+             [CROSS JOIN (<the team's queryset: active members in the roles>) team]
+        WHERE 1 = 1
+        ON CONFLICT (dedupe_key) DO NOTHING
+
+    The subjects' queryset carries every value that is the subject's (the columns, the key's parts),
+    compiled by Django as it would run it (Value, F, duration arithmetic, on either database); the
+    statement around it adds only the recipient and joins the key's text (CAST ... AS TEXT and ||, the
+    same on PostgreSQL and SQLite). `WHERE 1 = 1`: SQLite would read ON CONFLICT straight after a
+    FROM as a join's ON.
+    """
+    qn = connection.ops.quote_name
+    fields = {field.name: field for field in Reminder._meta.concrete_fields}
+    values = {"kind": selection.kind, "created_at": now, "updated_at": timezone.now(), **selection.values}
+    if selection.case:
+        values["case"] = F(selection.case)
+    for name, model_field in fields.items():  # the other NOT NULL fields: their defaults (status, claims, "")
+        if name not in values and not model_field.null and name not in ("id", "recipient", "dedupe_key"):
+            values[name] = model_field.get_default()
+    columns = {f"v_{name}": as_expression(value, fields[name]) for name, value in values.items()}
+    parts = {f"k_{n}": part for n, part in enumerate(selection.key) if hasattr(part, "resolve_expression")}
+
+    subjects = selection.subjects.order_by()
+    if selection.case:
+        subjects = subjects.filter(alive(selection.case))
+    if selection.recipient:
+        subjects = subjects.filter(**{f"{selection.recipient}__isnull": False})
+        columns["v_recipient_id"] = F(selection.recipient)
+        recipient, team_sql, team_params = f"subject.{qn('v_recipient_id')}", "", ()
+    else:
+        members, team_params = sql_of(team(*selection.roles).order_by().values(v_recipient_id=F("user_id")))
+        recipient, team_sql = f"team.{qn('v_recipient_id')}", f" CROSS JOIN ({members}) team"
+    try:
+        subjects_sql, subjects_params = sql_of(subjects.values(**columns, **parts))
+    except EmptyResultSet:  # a queryset that can match nothing (an empty __in): nothing to make
+        return 0
+
+    key, key_params = joined(selection.key, recipient)
+    into = [qn(fields[name].column or name) for name in values] + [qn("recipient_id"), qn("dedupe_key")]
+    select = [f"subject.{qn(alias)}" for alias in columns if alias != "v_recipient_id"] + [recipient, key]
+    sql = (
+        f"INSERT INTO {qn(Reminder._meta.db_table)} ({', '.join(into)}) "  # noqa: S608 - quoted names only
+        f"SELECT {', '.join(select)} FROM ({subjects_sql}) subject{team_sql} "
+        f"WHERE 1 = 1 ON CONFLICT ({qn('dedupe_key')}) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*key_params, *subjects_params, *team_params])
+        return cursor.rowcount
+
+
+def joined(key: tuple[Any, ...], recipient: str) -> tuple[str, list[str]]:
+    """A Selection's dedupe key as SQL text: its text as parameters, the subject's parts (selected as
+    k_<position>) and the recipient cast to text, joined with ||."""
+    qn = connection.ops.quote_name
+    sql, params = [], []
+    for n, part in enumerate(key):
+        if part is RECIPIENT:
+            sql.append(f"CAST({recipient} AS TEXT)")
+        elif hasattr(part, "resolve_expression"):
+            sql.append(f"CAST(subject.{qn(f'k_{n}')} AS TEXT)")
+        else:
+            sql.append("%s")
+            params.append(str(part))
+    return " || ".join(sql), params
+
+
+def as_expression(value: Any, model_field: "Field[Any, Any]") -> Any:
+    """A plain value as a parameter prepared as the Reminder field would prepare it (a datetime on SQLite)."""
+    return value if hasattr(value, "resolve_expression") else Value(value, output_field=model_field)
+
+
+def sql_of(queryset: QuerySet[Any]) -> tuple[str, tuple[Any, ...]]:
+    """The SELECT Django would run for `queryset`, with its parameters."""
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return sql, tuple(params)
 
 
 def without_the_dead(rows: list[Reminder]) -> list[Reminder]:

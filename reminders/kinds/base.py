@@ -1,9 +1,22 @@
 """What every kind of reminder provides, and helpers they share.
 
 A kind is four functions:
-- `derive(run)`: the reminders that are due by `run.now` and do not exist yet, as unsaved rows.
-  Set-based: a few queries whatever the size of the tables, each narrowed in the database to
-  the subjects that have no reminder of this kind yet (an anti-join on the subject's FK).
+- `derive(run)`: the reminders that are due by `run.now` and do not exist yet. Set-based: a few
+  statements whatever the size of the tables, each narrowed in the database to the subjects that
+  have no reminder of this kind yet (an anti-join on the subject's FK). It yields either:
+  - `Selection`s, for the kinds whose rule is a selection the database can make (an MRI waiting
+    for review, an agenda, a sign-off, an advice): the subjects' queryset (the kind's own Q, written
+    once), the Reminder columns as expressions on the subject, the dedupe key's parts, and who
+    (every active member in some roles, or a user named on the subject). The sweep turns each
+    into ONE `INSERT INTO reminders_reminder ... SELECT ... ON CONFLICT (dedupe_key) DO NOTHING`
+    compiled from that queryset (reminders.sweep.insert): the rows are made in the database,
+    never loaded into Python, so 10,000 MRIs due are one statement per escalation level;
+  - unsaved rows (`Run.new`), for the kinds whose due time or recipients need Python to decide
+    (a clinical clock, a local morning across a clock change, the duty rota, a fallback to
+    coordinators when the person named has left); the sweep bulk-creates them, ignoring conflicts.
+  Either way the dedupe key is the same string (kind:subject:recipient[:level]), so a row made one
+  way dedupes against a row made the other, and nothing is made about a patient whose death is
+  recorded (`alive`).
 - `open_subject(now)`: a Q on the subject's own table (Scan, FollowUp...) that is true while it
   still needs the reminder (MRI not yet reviewed, follow-up not completed...). It is written
   once: `derive` filters the subjects with it, and `still_open(now)` applies it to reminders
@@ -15,15 +28,21 @@ A kind is four functions:
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from cases.models import Case
 from mdt.models import Member
 from reminders.models import Reminder
+
+
+def team(*roles: str) -> QuerySet[Member]:
+    """The members a reminder to `roles` goes to: an active role, on an active account."""
+    return Member.objects.filter(role__in=roles, active=True, user__is_active=True)
 
 
 @dataclass
@@ -37,11 +56,7 @@ class Run:
         """Ids of the active users with an active team role among `roles`."""
         key = frozenset(roles)
         if key not in self._by_roles:
-            self._by_roles[key] = list(
-                Member.objects.filter(role__in=key, active=True, user__is_active=True)
-                .order_by("user_id")
-                .values_list("user_id", flat=True)
-            )
+            self._by_roles[key] = list(team(*key).order_by("user_id").values_list("user_id", flat=True))
         return self._by_roles[key]
 
     def person_or(self, user_id: int | None, active: bool, *fallback_roles: str) -> list[int]:
@@ -60,11 +75,52 @@ class Run:
         )
 
 
+class Recipient:
+    """Where the recipient's user id goes in a Selection's dedupe key."""
+
+    def __repr__(self) -> str:
+        return "RECIPIENT"
+
+
+RECIPIENT = Recipient()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """New reminders of one kind that the database makes itself, in one INSERT ... SELECT (reminders.sweep.insert).
+
+    - `subjects`: the subjects due that have no reminder of this kind (and level) yet: the kind's
+      queryset, so its rule stays written once, as a Q;
+    - `values`: Reminder fields (by name: "scan", "due_at", "level") as expressions on a subject
+      (`F("pk")`, `F("performed_at") + step`) or plain values; the other fields take their defaults,
+      `created_at` the run's time;
+    - `case`: the path from a subject to its case ("case", "decision__case"), for the kinds about a
+      patient: it fills the row's case, and subjects about a patient whose death is recorded are left
+      out (`alive`);
+    - `key`: the dedupe key's parts, joined: text, expressions on the subject, and `RECIPIENT`;
+    - who: `roles`, one row per subject and active member in those roles (`team`: a cross join on
+      the member table), or `recipient`, the path on the subject to one user (a row only where it
+      is set).
+    """
+
+    kind: str
+    subjects: QuerySet[Any]
+    values: Mapping[str, Any]
+    key: tuple[Any, ...]
+    case: str = ""
+    roles: tuple[str, ...] = ()
+    recipient: str = ""
+
+    def __post_init__(self) -> None:
+        assert bool(self.roles) != bool(self.recipient), "a Selection goes to roles or to a recipient, not both"
+        assert sum(part is RECIPIENT for part in self.key) == 1, "the dedupe key names its recipient once"
+
+
 @dataclass(frozen=True)
 class Kind:
     kind: str
     subject: str  # the FK naming what the reminder is about; empty once deleted
-    derive: Callable[[Run], Iterable[Reminder]]
+    derive: Callable[[Run], Iterable[Reminder | Selection]]
     open_subject: Callable[[dt.datetime], Q]
     context: Callable[[Reminder], dict[str, Any]]
     path: Callable[[Reminder], str]
@@ -81,13 +137,20 @@ class Kind:
 DEATH_REASON = "cancelled: the patient's death was recorded"
 
 
-def alive() -> Q:
+def alive(case: str = "case") -> Q:
     """Reminders about a living patient, or about no patient (a meeting's agenda): the only ones worth sending.
 
     Part of every kind's still_open, so the sweep, the send task's last check and the dashboard list
-    all drop a reminder once the patient's death is recorded (HAZ-009).
+    all drop a reminder once the patient's death is recorded (HAZ-009). `case` is the path to the
+    case: on Reminder its own FK; on a Selection's subjects the path to theirs ("case" on a Scan,
+    "decision__case" on a SignOff), so that no reminder is made about them either.
+
+    NOT EXISTS (the case, with a patient who died) rather than a join through case to patient: on
+    the sweep's INSERT ... SELECT the join made PostgreSQL hash the whole case table at every idle
+    sweep (120,000 cases, about 30 ms at size L), where the subquery costs nothing when no row is due.
     """
-    return Q(case__isnull=True) | Q(case__patient__died_on__isnull=True)
+    died = Case.objects.filter(pk=OuterRef(case), patient__died_on__isnull=False)
+    return ~Q(Exists(died))
 
 
 def through(fk: str, condition: Q) -> Q:

@@ -5,13 +5,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from mdt.models import AgendaItem, Decision, Meeting, Member, SignOff
 from mdt.selectors import meeting_agenda
-from reminders.kinds.base import Kind, Run, local, mrn_of
+from reminders.kinds.base import RECIPIENT, Kind, Run, Selection, local, mrn_of
 from reminders.models import Reminder
 
 AGENDA = Reminder.Kind.MEETING_AGENDA
@@ -28,28 +28,19 @@ def agenda_open(now: dt.datetime) -> Q:
     return Q(status=Meeting.Status.SCHEDULED, starts_at__gt=now)
 
 
-def derive_agenda(run: Run) -> Iterator[Reminder]:
-    """Meetings starting within the next REMINDER_AGENDA_HOURS_BEFORE with no agenda reminder yet.
-
-    Uses the partial unique index on Meeting.starts_at (meeting_one_live_per_start).
-    """
+def derive_agenda(run: Run) -> Iterator[Selection]:
+    """Meetings starting within the next REMINDER_AGENDA_HOURS_BEFORE with no agenda reminder yet, to every
+    active member. Uses the partial unique index on Meeting.starts_at (meeting_one_live_per_start)."""
     before = dt.timedelta(hours=settings.REMINDER_AGENDA_HOURS_BEFORE)
     reminded = Reminder.objects.filter(meeting=OuterRef("pk"), kind=AGENDA)
-    meetings = (
-        Meeting.objects.filter(agenda_open(run.now), starts_at__lte=run.now + before)
-        .filter(~Exists(reminded))
-        .order_by()
-        .values_list("pk", "starts_at")
+    meetings = Meeting.objects.filter(agenda_open(run.now), starts_at__lte=run.now + before).filter(~Exists(reminded))
+    yield Selection(
+        AGENDA,
+        meetings,
+        {"meeting": F("pk"), "due_at": F("starts_at") - before},
+        ("meeting-agenda:", F("pk"), ":", RECIPIENT),
+        roles=EXPECTED_ROLES,
     )
-    for meeting_id, starts_at in meetings:
-        for user_id in run.users_with_roles(*EXPECTED_ROLES):
-            yield run.new(
-                AGENDA,
-                recipient_id=user_id,
-                due_at=starts_at - before,
-                key=f"meeting-agenda:{meeting_id}:{user_id}",
-                meeting_id=meeting_id,
-            )
 
 
 def agenda_context(reminder: Reminder) -> dict[str, Any]:
@@ -133,31 +124,25 @@ def sign_off_open(now: dt.datetime) -> Q:
     return Q(response=SignOff.Response.PENDING, decision__status=Decision.Status.AWAITING_SIGNOFF)
 
 
-def derive_sign_off(run: Run) -> Iterator[Reminder]:
-    """Sign-offs still pending REMINDER_SIGNOFF_HOURS after the decision (uses signoff_pending_idx)."""
+def derive_sign_off(run: Run) -> Iterator[Selection]:
+    """Sign-offs still pending REMINDER_SIGNOFF_HOURS after the decision, to the member still to sign while
+    active (uses signoff_pending_idx)."""
     after = dt.timedelta(hours=settings.REMINDER_SIGNOFF_HOURS)
     reminded = Reminder.objects.filter(sign_off=OuterRef("pk"), kind=SIGN_OFF)
-    sign_offs = (
-        SignOff.objects.filter(
-            sign_off_open(run.now),
-            decision__decided_at__lte=run.now - after,
-            member__active=True,
-            member__user__is_active=True,
-        )
-        .filter(~Exists(reminded))
-        .order_by()
-        .values_list("pk", "decision_id", "decision__case_id", "decision__decided_at", "member__user_id")
+    sign_offs = SignOff.objects.filter(
+        sign_off_open(run.now),
+        decision__decided_at__lte=run.now - after,
+        member__active=True,
+        member__user__is_active=True,
+    ).filter(~Exists(reminded))
+    yield Selection(
+        SIGN_OFF,
+        sign_offs,
+        {"sign_off": F("pk"), "decision": F("decision"), "due_at": F("decision__decided_at") + after},
+        ("decision-not-signed:", F("pk"), ":", RECIPIENT),
+        case="decision__case",
+        recipient="member__user",
     )
-    for sign_off_id, decision_id, case_id, decided_at, user_id in sign_offs:
-        yield run.new(
-            SIGN_OFF,
-            recipient_id=user_id,
-            due_at=decided_at + after,
-            key=f"decision-not-signed:{sign_off_id}:{user_id}",
-            sign_off_id=sign_off_id,
-            decision_id=decision_id,
-            case_id=case_id,
-        )
 
 
 def sign_off_context(reminder: Reminder) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from cases.choices import MRI_MODALITIES
@@ -13,7 +13,7 @@ from cases.clocks import FIRST_MRI_ANNOTATION, ClockState, case_clocks
 from cases.models import Case, Scan
 from cases.selectors import could_be_late, first_whole_spine_mri_at
 from mdt.models import Member
-from reminders.kinds.base import Kind, Run, local, mrn_of
+from reminders.kinds.base import RECIPIENT, Kind, Run, Selection, local, mrn_of
 from reminders.models import Reminder
 
 REVIEW = Reminder.Kind.MRI_REVIEW
@@ -33,48 +33,28 @@ def review_step() -> dt.timedelta:
     return dt.timedelta(hours=settings.REMINDER_MRI_REVIEW_HOURS)
 
 
-def derive_review(run: Run) -> Iterator[Reminder]:
-    """One query per level over the pending-review partial index (cases' scan_pending_review_idx), reading
-    the scans waiting for review and nothing else; the responsible clinicians of the few scans due at
-    level 1 are looked up after, by case id (joined in the same query, every case was read)."""
+def derive_review(run: Run) -> Iterator[Selection]:
+    """One INSERT ... SELECT per level over the pending-review partial index (cases' scan_pending_review_idx),
+    reading the scans waiting for review and nothing else: level 0 to every radiologist, level 1 to the
+    case's responsible clinician while their account is active (none: the step is skipped, the next one
+    still comes), level 2 to every MSCC coordinator."""
     step = review_step()
     for level in REVIEW_LEVELS:
         reminded = Reminder.objects.filter(scan=OuterRef("pk"), kind=REVIEW, level=level)
-        scans = list(
+        scans = (
             Scan.objects.pending_review()
             .filter(performed_at__lte=run.now - step * (level + 1))
             .filter(~Exists(reminded))
-            .order_by()
-            .values_list("pk", "case_id", "performed_at")
         )
-        if not scans:
-            continue
+        values = {"level": level, "scan": F("pk"), "due_at": F("performed_at") + step * (level + 1)}
+        key = ("mri-review:", F("pk"), ":", RECIPIENT, f":{level}")
         if level == RESPONSIBLE_CLINICIAN:
-            clinicians = responsible_clinicians({case_id for _, case_id, _ in scans})
-        for scan_id, case_id, performed_at in scans:
-            assert performed_at is not None  # pending_review() means performed
-            if level == RADIOLOGISTS:
-                recipients = run.users_with_roles(Member.Role.RADIOLOGIST)
-            elif level == RESPONSIBLE_CLINICIAN:
-                recipients = [clinicians[case_id]] if case_id in clinicians else []
-            else:
-                recipients = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
-            for user_id in recipients:
-                yield run.new(
-                    REVIEW,
-                    recipient_id=user_id,
-                    due_at=performed_at + step * (level + 1),
-                    key=f"mri-review:{scan_id}:{user_id}:{level}",
-                    level=level,
-                    scan_id=scan_id,
-                    case_id=case_id,
-                )
-
-
-def responsible_clinicians(case_ids: set[int]) -> dict[int, int]:
-    """Case id to its responsible clinician's user id, for the cases whose clinician is still active."""
-    cases = Case.objects.filter(pk__in=case_ids, responsible_clinician__is_active=True).order_by()
-    return dict(cases.values_list("pk", "responsible_clinician_id"))
+            clinician = "case__responsible_clinician"
+            scans = scans.filter(**{f"{clinician}__is_active": True})
+            yield Selection(REVIEW, scans, values, key, case="case", recipient=clinician)
+        else:
+            role = Member.Role.RADIOLOGIST if level == RADIOLOGISTS else Member.Role.MSCC_COORDINATOR
+            yield Selection(REVIEW, scans, values, key, case="case", roles=(role,))
 
 
 def review_open(now: dt.datetime) -> Q:

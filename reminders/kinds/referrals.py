@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from cases.clocks import target
@@ -24,7 +24,7 @@ from referrals.choices import Status
 from referrals.clocks import ADVICE, advice_clock
 from referrals.models import Advice, DutyShift, Referral
 from referrals.models.organisations import is_work_email
-from reminders.kinds.base import Kind, Run, local
+from reminders.kinds.base import RECIPIENT, Kind, Run, Selection, local
 from reminders.models import Reminder
 
 NEW = Reminder.Kind.REFERRAL_NEW
@@ -105,25 +105,21 @@ def derive_acknowledgement(run: Run) -> Iterator[Reminder]:
         )
 
 
-def derive_advice(run: Run) -> Iterator[Reminder]:
+def derive_advice(run: Run) -> Iterator[Selection]:
     """Each advice (and each amendment) to the referrer who has an account, once."""
     reminded = Reminder.objects.filter(referral_advice=OuterRef("pk"), kind=ADVICE_GIVEN)
     rows = (
         Advice.objects.filter(referral__referrer__isnull=False, referral__referrer__is_active=True)
         .filter(given_at__lte=run.now)
         .filter(~Exists(reminded))
-        .order_by()
-        .values_list("pk", "referral_id", "referral__referrer_id", "given_at")
     )
-    for advice_id, referral_id, user_id, given_at in rows:
-        yield run.new(
-            ADVICE_GIVEN,
-            recipient_id=user_id,
-            due_at=given_at,
-            key=f"referral-advice:{advice_id}:{user_id}",
-            referral_id=referral_id,
-            referral_advice_id=advice_id,
-        )
+    yield Selection(
+        ADVICE_GIVEN,
+        rows,
+        {"referral": F("referral"), "referral_advice": F("pk"), "due_at": F("given_at")},
+        ("referral-advice:", F("pk"), ":", RECIPIENT),
+        recipient="referral__referrer",
+    )
 
 
 def always_open(now: dt.datetime) -> Q:
