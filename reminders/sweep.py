@@ -1,8 +1,17 @@
 """The sweep that Celery beat runs every minute (reminders.tasks.sweep, schedule in config/celery.py).
 
-1. derive: create the reminders that have fallen due from the clinical data (reminders.kinds),
-   one set-based pass per kind; the unique dedupe_key makes a second sweep create nothing.
-2. cancel: unsent rows whose subject was resolved (MRI reviewed, follow-up done...) or deleted.
+1. cancel: unsent rows whose subject was resolved (MRI reviewed, follow-up done...) or deleted.
+   Before derive, so that it reads only the rows earlier sweeps left unsent: a row derive makes
+   is open by construction (made a moment ago from an open subject), and the send task checks
+   its subject again just before sending. After a burst of new rows this step read them all
+   (25,830 rows due at size L: 200 to 400 ms, a hash of every scan) to cancel none of them.
+2. derive: create the reminders that have fallen due from the clinical data (reminders.kinds),
+   set-based: the kinds at volume (MRI review at each escalation level, the agenda, sign-offs,
+   advice) as one INSERT ... SELECT ... ON CONFLICT (dedupe_key) DO NOTHING each, compiled from
+   the kind's own queryset and made in the database (`insert`: 25,830 rows at size L in about
+   0.5 s, where building them in Python and bulk-creating them took 2.3 s); the others as rows
+   built in Python from a few queries, bulk-created. The unique dedupe_key, the same string
+   either way, makes a second sweep (or one running at the same time) create nothing.
 3. take back: rows whose claim ran out (the message was lost, or the worker died while
    sending) go back to pending, or to failed after REMINDER_MAX_ATTEMPTS tries.
 4. claim and enqueue: due rows in batches. Each batch is claimed in one transaction
@@ -363,10 +372,10 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
         report.timings[step] = round((time.monotonic() - clock) * 1000)
         clock = time.monotonic()
 
-    report.derived = derive(now)
-    lap("derive")
     report.cancelled = cancel_resolved(now)
     lap("cancel")
+    report.derived = derive(now)
+    lap("derive")
     report.released, report.failed = release_expired(now)
     lap("take_back")
     size = settings.REMINDER_BATCH_SIZE
