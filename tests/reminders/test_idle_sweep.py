@@ -26,8 +26,8 @@ def idle_statements() -> int:
 
 def test_an_idle_sweep_runs_the_same_statements_for_two_waiting_mris_as_for_six(team):
     """Every MRI waiting for review past all three levels, and every reminder of it sent: the sweep reads
-    the waiting MRIs in one statement per level, whatever their number, and the responsible clinicians of
-    those with no clinician's reminder (a case without one) in one more."""
+    the waiting MRIs in one statement per level (an INSERT ... SELECT that makes nothing), whatever their
+    number, those whose case has no responsible clinician included."""
     performed_scan(80 * HOUR, responsible_clinician=team["oncologist"])
     performed_scan(80 * HOUR, responsible_clinician=None)
     derive(timezone.now())
