@@ -17,7 +17,7 @@ Sending (every due reminder emailed, locmem mail):
 Creating the rows only (nothing sent):
   ours   the same sweep with publishing left out (derive, cancel, claim);
   naive  the same loop without the emails;
-  floor  one INSERT ... SELECT.
+  floor  one INSERT ... SELECT per escalation level.
 Also printed: the sweep's own statements per claimed batch (its send tasks' excluded).
 """
 
@@ -166,25 +166,40 @@ def naive(now: dt.datetime, *, send: bool) -> None:
 
 
 def floor(now: dt.datetime) -> None:
-    """One statement: the same rows straight from the scans (one per active radiologist), nothing sent."""
+    """The same rows straight from the scans, one statement per escalation level, nothing sent: the
+    radiologists once the review is due, the case's responsible clinician a step later, the MSCC
+    coordinators a step after that (reminders.kinds.mri.REVIEW_LEVELS)."""
     hours = settings.REMINDER_MRI_REVIEW_HOURS
     mri = ", ".join(f"'{modality}'" for modality in sorted(MRI_MODALITIES))
-    if connection.vendor == "postgresql":
-        due_at = f"s.performed_at + INTERVAL '{hours} hours'"
-    else:
-        due_at = f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', s.performed_at, '+{hours} hours')"
-    sql = f"""
-        INSERT INTO reminders_reminder (kind, level, recipient_id, case_id, scan_id, due_at, status, claims,
-                                        attempts, status_reason, recipient_email, dedupe_key, created_at, updated_at)
-        SELECT 'mri_review', 0, m.user_id, s.case_id, s.id, {due_at}, 'pending', 0, 0, '', '',
-               'mri-review:' || CAST(s.id AS TEXT) || ':' || CAST(m.user_id AS TEXT) || ':0', %s, %s
-        FROM cases_scan s JOIN mdt_member m ON m.role = 'radiologist' AND m.active
-        WHERE s.modality IN ({mri}) AND s.performed_at IS NOT NULL AND s.reviewed_at IS NULL
-          AND s.performed_at <= %s
-        ON CONFLICT (dedupe_key) DO NOTHING
-    """
+    user_table = get_user_model()._meta.db_table
+    recipients = {
+        0: ("m.user_id", "JOIN mdt_member m ON m.role = 'radiologist' AND m.active"),
+        1: (
+            "c.responsible_clinician_id",
+            f"JOIN cases_case c ON c.id = s.case_id JOIN {user_table} u ON u.id = c.responsible_clinician_id "
+            "AND u.is_active",
+        ),
+        2: ("m.user_id", "JOIN mdt_member m ON m.role = 'mscc_coordinator' AND m.active"),
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, now, now - dt.timedelta(hours=hours)])
+        for level, (recipient, join) in recipients.items():
+            step = hours * (level + 1)
+            if connection.vendor == "postgresql":
+                due_at = f"s.performed_at + INTERVAL '{step} hours'"
+            else:
+                due_at = f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', s.performed_at, '+{step} hours')"
+            sql = f"""
+                INSERT INTO reminders_reminder (kind, level, recipient_id, case_id, scan_id, due_at, status, claims,
+                                                attempts, status_reason, recipient_email, dedupe_key, created_at,
+                                                updated_at)
+                SELECT 'mri_review', {level}, {recipient}, s.case_id, s.id, {due_at}, 'pending', 0, 0, '', '',
+                       'mri-review:' || CAST(s.id AS TEXT) || ':' || CAST({recipient} AS TEXT) || ':{level}', %s, %s
+                FROM cases_scan s {join}
+                WHERE s.modality IN ({mri}) AND s.performed_at IS NOT NULL AND s.reviewed_at IS NULL
+                  AND s.performed_at <= %s
+                ON CONFLICT (dedupe_key) DO NOTHING
+            """
+            cursor.execute(sql, [now, now, now - dt.timedelta(hours=step)])
 
 
 def compare(title: str, candidates: dict[str, Callable[[], object]], repeat: int) -> tuple[harness.Comparison, dict]:
@@ -224,7 +239,7 @@ def publish_to_own_queue() -> Iterator[str]:
 
 OURS = "ours: derive, claim, publish (one send_batch message per claimed batch; the fan-out below is the worker's)"
 FAN_OUT = "worker's fan-out: the batches' send tasks published, one round trip per batch"
-FLOOR = "floor: one INSERT ... SELECT, nothing published"
+FLOOR = "floor: INSERT ... SELECT per level, nothing published"
 
 
 def timed(row: harness.Measure, run: Callable[[], object]) -> None:
@@ -247,15 +262,20 @@ def taken_from(queue: str) -> list[tuple[list[tuple[int, int]], dict[str, Any]]]
     return batches
 
 
+MADE: dict[str, int] = {}  # rows each variant made in its last run: the floor must make the sweep's rows
+
+
 def due_runs(rows: dict[str, harness.Measure], now: dt.datetime, first_new: int, queue: str) -> None:
     """One run of each, from the outbox as seeded: the sweep, the worker's fan-out of what it published, the floor."""
     Reminder.objects.filter(id__gte=first_new).delete()
     timed(rows[OURS], lambda: sweeping.sweep(now))
+    MADE[OURS] = Reminder.objects.filter(id__gte=first_new).count()
     batches = taken_from(queue)
     timed(rows[FAN_OUT], lambda: [sweeping.fan_out(claims, route) for claims, route in batches])
     redis.Redis.from_url(app.conf.broker_url).delete(queue)
     Reminder.objects.filter(id__gte=first_new).delete()
     timed(rows[FLOOR], lambda: floor(now))
+    MADE[FLOOR] = Reminder.objects.filter(id__gte=first_new).count()
 
 
 def in_place(args: argparse.Namespace) -> int:
@@ -264,7 +284,7 @@ def in_place(args: argparse.Namespace) -> int:
     Idle: the sweep as it runs every minute on this record and outbox. Due: `--due` performed MRIs
     are made unreviewed for the run (their review is put back afterwards), so that many reminders
     fall due for the radiologists; the sweep creates, claims and publishes them (to a queue of its
-    own, emptied afterwards), against the floor: one INSERT ... SELECT of the same rows, nothing
+    own, emptied afterwards), against the floor: an INSERT ... SELECT per level of the same rows, nothing
     published. Rows the runs created are deleted at the end.
     """
     now = timezone.now()
@@ -298,6 +318,7 @@ def in_place(args: argparse.Namespace) -> int:
     lines = header + harness.Comparison(title, list(rows.values())).rows()
     lines += [
         "",
+        f"Rows made: {MADE.get(OURS, 0):,} by the sweep, {MADE.get(FLOOR, 0):,} by the floor.",
         f"Idle sweep on this database: {statistics.median(idle_times) * 1000:.0f} ms median of {len(idle_times)} "
         f"({idle_counts[-1]} statements; by step, ms: {report.timings}).",
     ]
@@ -343,7 +364,7 @@ def main() -> int:
         if not args.skip_naive:
             sending["naive loop, one row and one email at a time"] = lambda: naive(now, send=True)
             creating["naive loop, one row at a time"] = lambda: naive(now, send=False)
-        creating["floor: one INSERT ... SELECT"] = lambda: floor(now)
+        creating["floor: INSERT ... SELECT per level"] = lambda: floor(now)
         with_mail, counts = compare(f"{title}: emailed", sending, args.repeat)
         rows_only, _ = compare(f"{title}: rows only", creating, args.repeat)
         sweep_without_sending(now)  # everything claimed: the next sweeps find nothing to do
