@@ -1,7 +1,7 @@
 """The figures of the service audit whose closed months are stored (reports.monthly), and how each is counted.
 
 A figure has a query that counts months (by local month, and by every filter group of the page: primary
-site and presentation), the stored form of a month (JSON rows) and when a month is settled. The measures
+site and presentation), the stored form of a month (JSON rows) and when a month, or a day, is settled. The measures
 store their counts; the other figures store the rows their page figure is folded from (reports.activity,
 reports.outcomes), read back by `loaded` exactly as the live rows are.
 """
@@ -30,6 +30,10 @@ def month_range(month: dt.date) -> Range:
     return local_datetime(month), local_datetime(next_month(month))
 
 
+def day_range(day: dt.date) -> Range:
+    return local_datetime(day), local_datetime(day + dt.timedelta(days=1))
+
+
 class Figure:
     """A figure of the page whose closed months are stored: the query that counts a month, and when a month
     is settled (nothing in it can change any more with time, only with the record)."""
@@ -41,6 +45,10 @@ class Figure:
         raise NotImplementedError
 
     def settles_at(self, month: dt.date) -> dt.datetime:
+        return self.settled_after(month_range(month)[1])
+
+    def settled_after(self, ends_before: dt.datetime) -> dt.datetime:
+        """After this instant nothing started before `ends_before` can change with time, only with the record."""
         raise NotImplementedError
 
     def count(self, ranges: list[Range], now: dt.datetime) -> dict[dt.date, list[list[Any]]]:
@@ -57,9 +65,9 @@ class MeasureFigure(Figure):
     def query(self, ranges: list[Range], now: dt.datetime) -> QuerySet[Any]:
         return grouped_by_month(self.measure, ranges, filters=Filters(), now=now, by=GROUPS)
 
-    def settles_at(self, month: dt.date) -> dt.datetime:
-        """After this instant no case started in `month` can be pending: every due time has passed."""
-        return self.measure.target.due(month_range(month)[1]) + SETTLING_MARGIN
+    def settled_after(self, ends_before: dt.datetime) -> dt.datetime:
+        """After this instant no case started before `ends_before` can be pending: every due time has passed."""
+        return self.measure.target.due(ends_before) + SETTLING_MARGIN
 
     def count(self, ranges: list[Range], now: dt.datetime) -> dict[dt.date, list[list[Any]]]:
         counts: dict[dt.date, dict[tuple[Any, Any], list[int]]] = {}
@@ -95,9 +103,9 @@ class RowsFigure(Figure):
         """The rows of the months in `ranges` for `filters`, as the fold reads them."""
         return [self.loaded(self.stored(row)) for row in self._query(ranges, filters)]
 
-    def settles_at(self, month: dt.date) -> dt.datetime:
-        """Decisions have no due time: a month is settled once it has ended."""
-        return month_range(month)[1]
+    def settled_after(self, ends_before: dt.datetime) -> dt.datetime:
+        """Decisions have no due time: a month, or a day, is settled once it has ended."""
+        return ends_before
 
     def count(self, ranges: list[Range], now: dt.datetime) -> dict[dt.date, list[list[Any]]]:
         rows: dict[dt.date, list[list[Any]]] = {}

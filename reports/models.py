@@ -9,6 +9,8 @@ a case or a patient adds the decision times of every patient it touches. A store
 instant inside it is stale and is counted live until the refresh recomputes it.
 """
 
+import datetime as dt
+
 from django.db import models
 
 
@@ -59,3 +61,30 @@ class ClockInputChange(models.Model):
 
     def __str__(self) -> str:
         return f"change at {self.at:%Y-%m-%d %H:%M}"
+
+
+class StoredDay(models.Model):
+    """One figure's counts, or rows, for one settled local day of a month not yet stored whole (the current one).
+
+    The same form and rule as `StoredMonth` (reports.monthly): the page reads it only while no change is logged
+    inside the day, so that the current month counted live is today's cases, not the month's."""
+
+    measure = models.CharField(max_length=20)
+    day = models.DateField()  # local
+    starts_at = models.DateTimeField()  # local midnight on the day
+    ends_before = models.DateTimeField()  # local midnight on the next day
+    counts = models.JSONField(default=list)
+    rule = models.CharField(max_length=64)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["measure", "day"], name="storedday_measure_day_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.day:%Y-%m-%d}"
+
+    @property
+    def month(self) -> dt.date:
+        """The month the day's figures add to."""
+        return self.day.replace(day=1)

@@ -46,7 +46,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from cases.clocks import Target
@@ -61,6 +61,7 @@ from reports.figures import (
     Figure,
     MeasureFigure,
     RowsFigure,
+    day_range,
     month_range,
     next_month,
 )
@@ -75,11 +76,13 @@ from reports.measures import (
     grouped_by_month,
     local_month,
 )
-from reports.models import ClockInputChange, StoredMonth
+from reports.models import ClockInputChange, StoredDay, StoredMonth
 from reports.periods import Period
 
 STORED_MONTHS = 36  # how far back the refresh keeps months (older ones are counted live)
+STORED_DAYS = 62  # how far back it looks for the days of months not settled (the current one, the last one)
 REFRESH_LOCK = 0x5245504F  # PostgreSQL advisory lock: one refresh at a time
+Stored = StoredMonth | StoredDay
 
 
 def rule(figure: Measure | Figure) -> str:
@@ -115,23 +118,46 @@ def merged(months: list[dt.date]) -> list[Range]:
 # --------------------------------------------------------------------------- reading
 
 
-def fresh_rows(period: Period, now: dt.datetime) -> dict[tuple[str, dt.date], StoredMonth]:
-    """The stored months the period may read, of every figure: whole months inside it, settled, counted by
-    today's rule and with no change logged inside them since. One query, one snapshot."""
+def fresh_rows(period: Period, now: dt.datetime) -> dict[tuple[str, dt.date], Stored]:
+    """The stored months and days the period may read, of every figure, keyed by figure and month (or day):
+    whole months inside it, settled, and in the months not settled yet (the current one) its whole settled
+    days; each counted by today's rule and with no change logged inside it since. One query for the months,
+    one for the days, each one snapshot."""
     whole = [m for m in period.months if m >= period.first and next_month(m) - dt.timedelta(days=1) <= period.last]
-    wanted = [
-        Q(measure=figure.key, rule=rule(figure), month__in=settled)
-        for figure in FIGURES.values()
-        if (settled := [month for month in whole if figure.settles_at(month) < now])
-    ]
-    if not wanted:
-        return {}
+    months, days = [], []
+    for figure in FIGURES.values():
+        current = rule(figure)
+        if settled := [month for month in whole if figure.settles_at(month) < now]:
+            months.append(Q(measure=figure.key, rule=current, month__in=settled))
+        if settled_days := _settled_days(figure, period, now):
+            days.append(Q(measure=figure.key, rule=current, day__in=settled_days))
+    found: dict[tuple[str, dt.date], Stored] = {}
+    if months:
+        found.update({(row.measure, row.month): row for row in _unchanged(StoredMonth, months)})
+    if days:  # never a month's key: a day is read only in a month that is not settled
+        found.update({(row.measure, row.day): row for row in _unchanged(StoredDay, days)})
+    return found
+
+
+def _unchanged[T: (StoredMonth, StoredDay)](model: type[T], wanted: list[Q]) -> list[T]:
     changed = ClockInputChange.objects.filter(at__gte=OuterRef("starts_at"), at__lt=OuterRef("ends_before"))
-    rows = StoredMonth.objects.filter(reduce(operator.or_, wanted)).filter(~Exists(changed))
-    return {(row.measure, row.month): row for row in rows}
+    return list(model.objects.filter(reduce(operator.or_, wanted)).filter(~Exists(changed)))
 
 
-def stored_counts(row: StoredMonth, filters: Filters) -> list[tuple[dt.date, str, int]]:
+def _settled_days(figure: Figure, period: Period, now: dt.datetime) -> list[dt.date]:
+    """The period's days, in its months not settled for the figure, whose own figures are settled."""
+    days = []
+    for month in period.months:
+        if figure.settles_at(month) < now:
+            continue
+        day = max(month, period.first)
+        while day < next_month(month) and day <= period.last and figure.settled_after(day_range(day)[1]) < now:
+            days.append(day)
+            day += dt.timedelta(days=1)
+    return days
+
+
+def stored_counts(row: Stored, filters: Filters) -> list[tuple[dt.date, str, int]]:
     """A stored month's (month, result, count) rows for the page's filters."""
     total = [0, 0, 0]
     for site, presentation, *counts in row.counts:
@@ -145,7 +171,7 @@ def measure_reports(
     period: Period,
     filters: Filters,
     now: dt.datetime,
-    stored: dict[tuple[str, dt.date], StoredMonth] | None = None,
+    stored: dict[tuple[str, dt.date], Stored] | None = None,
 ) -> list[MeasureReport]:
     """Every measure for the period: stored months where they hold, the rest counted live.
 
@@ -156,11 +182,11 @@ def measure_reports(
     reports = []
     for measure in MEASURES.values():
         report = MeasureReport(measure=measure, total=Counts(), months=[(m, Counts()) for m in period.months])
-        rows = [stored[key] for month in period.months if (key := (measure.key.value, month)) in stored]
+        rows = [row for (key, _), row in stored.items() if key == measure.key.value]
         for row in rows:
             report.add_rows(stored_counts(row, filters))
         report.stored_at = min((row.computed_at for row in rows), default=None)
-        live = _live_ranges(period, {row.month for row in rows})
+        live = _live_ranges(period, rows)
         if live:
             counted = grouped_by_month(measure, live, filters=filters, now=now)
             report.add_rows((local_month(row["month"]), row["result"], row["n"]) for row in counted)
@@ -178,20 +204,20 @@ class Rows:
 
 
 def figure_rows(
-    figure: RowsFigure, *, period: Period, filters: Filters, stored: dict[tuple[str, dt.date], StoredMonth]
+    figure: RowsFigure, *, period: Period, filters: Filters, stored: dict[tuple[str, dt.date], Stored]
 ) -> Rows:
     """The figure's rows for the period: the stored months in `stored` (from `fresh_rows`), the others counted
     now for the filters in one query (none when every month is stored)."""
-    months = [stored[key] for month in period.months if (key := (figure.key, month)) in stored]
+    months = [row for (key, _), row in stored.items() if key == figure.key]
     rows = [figure.loaded(row) for month in months for row in month.counts]
-    live = _live_ranges(period, {month.month for month in months})
+    live = _live_ranges(period, months)
     if live:
         rows += figure.live(live, filters)
     return Rows(rows, min((month.computed_at for month in months), default=None))
 
 
 def survival(
-    *, period: Period, filters: Filters, now: dt.datetime, stored: dict[tuple[str, dt.date], StoredMonth]
+    *, period: Period, filters: Filters, now: dt.datetime, stored: dict[tuple[str, dt.date], Stored]
 ) -> tuple[list[outcomes.SurvivalRow], dt.datetime | None]:
     """The survival table as of today (local), closed months read from `stored`."""
     found = figure_rows(SURVIVAL, period=period, filters=filters, stored=stored)
@@ -199,7 +225,7 @@ def survival(
 
 
 def referral_to_decision(
-    *, period: Period, filters: Filters, stored: dict[tuple[str, dt.date], StoredMonth]
+    *, period: Period, filters: Filters, stored: dict[tuple[str, dt.date], Stored]
 ) -> tuple[activity.Percentiles, dt.datetime | None]:
     """Referral to first decision's percentiles, closed months read from `stored`."""
     found = figure_rows(WAITS, period=period, filters=filters, stored=stored)
@@ -207,7 +233,7 @@ def referral_to_decision(
 
 
 def decisions(
-    *, period: Period, filters: Filters, stored: dict[tuple[str, dt.date], StoredMonth]
+    *, period: Period, filters: Filters, stored: dict[tuple[str, dt.date], Stored]
 ) -> tuple[tuple[int, int, list[tuple[str, str, int]]], dt.datetime | None]:
     """Decisions in total, with no active treatment and per treatment, closed months read from `stored`."""
     found = figure_rows(DECISIONS, period=period, filters=filters, stored=stored)
@@ -215,24 +241,23 @@ def decisions(
 
 
 def referrals(
-    *, period: Period, filters: Filters, stored: dict[tuple[str, dt.date], StoredMonth]
+    *, period: Period, filters: Filters, stored: dict[tuple[str, dt.date], Stored]
 ) -> tuple[tuple[int, list[tuple[str, str, int]]], dt.datetime | None]:
     """Cases referred, in total and by presentation, closed months read from `stored`."""
     found = figure_rows(REFERRALS, period=period, filters=filters, stored=stored)
     return activity.referral_counts(found.rows, filters), found.stored_at
 
 
-def _live_ranges(period: Period, stored: set[dt.date]) -> list[Range]:
+def _live_ranges(period: Period, stored: list[Stored]) -> list[Range]:
+    """The period less the stored months and days read: what is counted now."""
     ranges: list[Range] = []
-    for month in period.months:
-        if month in stored:
-            continue
-        starts_at, ends_before = month_range(month)
-        starts_at, ends_before = max(starts_at, period.starts_at), min(ends_before, period.ends_before)
-        if ranges and ranges[-1][1] == starts_at:
-            ranges[-1] = (ranges[-1][0], ends_before)
-        else:
-            ranges.append((starts_at, ends_before))
+    at = period.starts_at
+    for row in sorted(stored, key=operator.attrgetter("starts_at")):
+        if at < row.starts_at:
+            ranges.append((at, row.starts_at))
+        at = max(at, row.ends_before)
+    if at < period.ends_before:
+        ranges.append((at, period.ends_before))
     return ranges
 
 
@@ -242,7 +267,8 @@ def _live_ranges(period: Period, stored: set[dt.date]) -> list[Range]:
 @dataclass
 class Refreshed:
     changes: int  # logged changes claimed and cleared
-    months: int  # measure-months counted and stored
+    months: int  # figure-months counted and stored
+    days: int = 0  # figure-days counted and stored (in months not settled)
 
 
 @transaction.atomic
@@ -257,23 +283,26 @@ def refresh(*, now: dt.datetime | None = None, keep: int = STORED_MONTHS) -> Ref
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
     batch = uuid.uuid4()
     claimed = ClockInputChange.objects.filter(batch__isnull=True).update(batch=batch)
-    changed_months = _changed_months(batch) if claimed else set()
-    stored = 0
+    changed_months = _changed(batch, TruncMonth) if claimed else set()
+    changed_days = _changed(batch, TruncDate) if claimed else set()
+    stored = days = 0
     for figure in FIGURES.values():
         stored += _refresh_figure(figure, now=now, keep=keep, changed=changed_months)
+        days += _refresh_days(figure, now=now, changed=changed_days)
     ClockInputChange.objects.filter(batch=batch).delete()
-    return Refreshed(changes=claimed, months=stored)
+    return Refreshed(changes=claimed, months=stored, days=days)
 
 
-def _changed_months(batch: uuid.UUID) -> set[dt.date]:
-    months = (
+def _changed(batch: uuid.UUID, trunc: type[TruncMonth] | type[TruncDate]) -> set[dt.date]:
+    """The local months (or days) the claimed changes fall in."""
+    found = (
         ClockInputChange.objects.filter(batch=batch)
-        .annotate(month=TruncMonth("at", tzinfo=local_zone()))
+        .annotate(local=trunc("at", tzinfo=local_zone()))
         .order_by()
-        .values_list("month", flat=True)
+        .values_list("local", flat=True)
         .distinct()
     )
-    return {local_month(month) for month in months}
+    return {local_month(value) for value in found}
 
 
 def _refresh_figure(figure: Figure, *, now: dt.datetime, keep: int, changed: set[dt.date]) -> int:
@@ -305,5 +334,32 @@ def _refresh_figure(figure: Figure, *, now: dt.datetime, keep: int, changed: set
             computed_at=now,
         )
         for month in due
+    )
+    return len(due)
+
+
+def _refresh_days(figure: Figure, *, now: dt.datetime, changed: set[dt.date]) -> int:
+    """Store the settled days of the figure's months not settled yet that are missing, changed or counted by an
+    old rule, each by the month's query for that day alone; drop the others (their month is stored whole)."""
+    key, current_rule = figure.key, rule(figure)
+    today = timezone.localtime(now).date()
+    days = _settled_days(figure, Period(today - dt.timedelta(days=STORED_DAYS), today), now)
+    StoredDay.objects.filter(measure=key).filter(~Q(rule=current_rule) | ~Q(day__in=days)).delete()
+    kept = set(StoredDay.objects.filter(measure=key, rule=current_rule).values_list("day", flat=True))
+    due = sorted(day for day in days if day not in kept or day in changed)
+    if not due:
+        return 0
+    StoredDay.objects.filter(measure=key, day__in=due).delete()
+    StoredDay.objects.bulk_create(
+        StoredDay(
+            measure=key,
+            day=day,
+            starts_at=day_range(day)[0],
+            ends_before=day_range(day)[1],
+            counts=next(iter(figure.count([day_range(day)], now).values()), []),
+            rule=current_rule,
+            computed_at=now,
+        )
+        for day in due
     )
     return len(due)

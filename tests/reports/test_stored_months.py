@@ -18,7 +18,7 @@ from cases.models import Case, Patient, Scan
 from reports import monthly
 from reports.figures import GROUPS
 from reports.measures import MEASURES, Filters, Result, grouped_by_month, measure_cases, measure_report
-from reports.models import ClockInputChange, StoredMonth
+from reports.models import ClockInputChange, StoredDay, StoredMonth
 from reports.periods import Period
 from tests.factories import (
     PatientFactory,
@@ -67,7 +67,20 @@ def assert_stored_equals_live(filters_list=FILTERS):
 def stored_months_read():
     """The measures' stored months the page reads (the survival and waits ones: test_stored_survival_and_waits)."""
     measures = {key.value for key in MEASURES}
-    return {(m, row.month) for (m, _), row in monthly.fresh_rows(PERIOD, NOW).items() if m in measures}
+    rows = monthly.fresh_rows(PERIOD, NOW).items()
+    return {(m, row.month) for (m, _), row in rows if m in measures and isinstance(row, StoredMonth)}
+
+
+def stored_days_read(now=NOW):
+    """The measures' stored days of September (the month not settled) the page reads."""
+    measures = {key.value for key in MEASURES}
+    rows = monthly.fresh_rows(PERIOD, now).items()
+    return {(m, row.day.day) for (m, _), row in rows if m in measures and isinstance(row, StoredDay)}
+
+
+# September's settled days on the 15th at noon: every case due (and a day's margin) before now.
+SETTLED_DAYS = {"mri_24h": range(1, 13), "rt_24h": range(1, 13), "mri_plan_1w": range(1, 7)}
+ALL_DAYS = {(key, day) for key, days in SETTLED_DAYS.items() for day in days}
 
 
 def service():
@@ -186,9 +199,47 @@ def test_the_page_reads_the_stored_months_in_one_query(django_assert_num_queries
     service()
     monthly.refresh(now=NOW)
 
-    # The stored months of the three measures; September counted live, one grouped query per measure.
-    with django_assert_num_queries(4):
+    # The stored months of the three measures, their stored days of September; the rest of September counted
+    # live, one grouped query per measure.
+    with django_assert_num_queries(5):
         monthly.measure_reports(period=PERIOD, filters=Filters(), now=NOW)
+
+
+@pytest.mark.hazard("HAZ-030")
+def test_the_current_months_settled_days_are_stored_and_a_changed_day_is_counted_live_until_the_refresh():
+    made = service()
+    result = monthly.refresh(now=NOW)
+    assert result.days > 0 and stored_days_read() == ALL_DAYS
+    assert_stored_equals_live()
+
+    # September: a scan for the case started on the 10th (a stored day), a case started on the 3rd, a case moved
+    # from the 10th to the 14th (not settled: counted live anyway).
+    whole_spine_mri(made[("mscc_none", 9)], local(2026, 9, 10, 12, 0))
+    mscc_case(local(2026, 9, 3, 8, 0), mri_at=local(2026, 9, 3, 10, 0))
+    Case.objects.filter(pk=made[("rt_met", 9)].pk).update(
+        decision_to_treat_at=local(2026, 9, 14, 9, 0), treatment_start_at=local(2026, 9, 14, 10, 0)
+    )
+    changed = {(key, day) for key in SETTLED_DAYS for day in (3, 10)}
+    assert stored_days_read() == ALL_DAYS - changed
+    assert_stored_equals_live()
+
+    monthly.refresh(now=NOW)
+    assert stored_days_read() == ALL_DAYS and not ClockInputChange.objects.exists()
+    assert_stored_equals_live()
+
+
+def test_a_day_is_stored_only_once_every_case_started_in_it_is_due_and_its_month_stored_whole_replaces_it():
+    metastases_case(local(2026, 9, 7, 23, 0))  # due 14 September, 23:00: the 7th is settled on the 16th
+    monthly.refresh(now=NOW)
+    assert ("mri_plan_1w", dt.date(2026, 9, 6)) in set(StoredDay.objects.values_list("measure", "day"))
+    assert not StoredDay.objects.filter(day__gte=dt.date(2026, 9, 7), measure="mri_plan_1w").exists()
+    assert not StoredDay.objects.filter(day__gte=dt.date(2026, 9, 15)).exists()  # today: never
+
+    october = local(2026, 10, 20, 12, 0)  # September is settled for every figure: stored whole, its days dropped
+    monthly.refresh(now=october)
+    assert StoredMonth.objects.filter(month=dt.date(2026, 9, 1)).count() == len(monthly.FIGURES)
+    assert not StoredDay.objects.filter(day__lt=dt.date(2026, 10, 1)).exists()
+    assert StoredDay.objects.filter(measure="referrals", day=dt.date(2026, 10, 19)).exists()
 
 
 # --------------------------------------------------------------------------- what the triggers watch
@@ -225,7 +276,7 @@ def test_every_filter_of_the_page_is_a_group_of_the_stored_rows():
 
 # --------------------------------------------------------------------------- for any records and changes
 
-starts = st.tuples(st.integers(1, 8), st.integers(1, 28), st.integers(0, 23))
+starts = st.tuples(st.integers(1, 9), st.integers(1, 28), st.integers(0, 23))  # September: its days stored
 stops = st.one_of(st.none(), st.integers(0, 240))
 cases_made = st.lists(st.tuples(st.sampled_from(["mscc", "mets", "rt"]), starts, stops, st.booleans()), max_size=8)
 changes = st.lists(

@@ -72,7 +72,13 @@ def assert_stored_equals_live(now=NOW, filters_list=FILTERS):
 
 
 def stored_months_read(now=NOW):
-    return {(key, month) for (key, month) in monthly.fresh_rows(PERIOD, now) if key in STORED}
+    rows = monthly.fresh_rows(PERIOD, now).items()
+    return {(key, month) for (key, month), row in rows if key in STORED and isinstance(row, monthly.StoredMonth)}
+
+
+def stored_days_read(now=NOW):
+    rows = monthly.fresh_rows(PERIOD, now).items()
+    return {(key, day.day) for (key, day), row in rows if key in STORED and isinstance(row, monthly.StoredDay)}
 
 
 ALL_STORED = {(key, dt.date(2026, month, 1)) for key in STORED for month in range(1, 9)}
@@ -156,6 +162,26 @@ def test_survival_waits_and_referrals_give_the_live_figures_from_stored_months_a
 
 
 @pytest.mark.hazard("HAZ-030")
+def test_the_current_months_days_before_today_are_read_stored_and_a_changed_day_is_counted_live():
+    made = service()
+    monthly.refresh(now=NOW)
+    assert stored_days_read() == {(key, day) for key in STORED for day in range(1, 15)}  # not today, the 15th
+    assert_stored_equals_live()
+
+    recorder = UserFactory()
+    decision(made[("mscc", 9)], local(2026, 9, 2, 9), ["sact"], recorded_by=recorder)  # the 2nd changed
+    Patient.objects.filter(pk=made[("mets", 9)].patient_id).update(died_on=dt.date(2026, 9, 14))
+    read = stored_days_read()
+    assert all((key, 2) not in read for key in STORED) and len(read) < 4 * 14
+    assert_stored_equals_live()
+    assert_stored_equals_live(now=NOW + dt.timedelta(days=200), filters_list=FILTERS[:1])
+
+    monthly.refresh(now=NOW)
+    assert stored_days_read() == {(key, day) for key in STORED for day in range(1, 15)}
+    assert_stored_equals_live()
+
+
+@pytest.mark.hazard("HAZ-030")
 def test_survival_read_from_stored_months_is_counted_as_of_the_day_the_page_is_read():
     service()
     monthly.refresh(now=NOW)
@@ -191,9 +217,9 @@ def test_each_figure_reads_its_stored_months_with_the_others_and_counts_the_curr
         monthly.referral_to_decision(period=PERIOD, filters=Filters(), stored=stored)
         monthly.referrals(period=PERIOD, filters=Filters(), stored=stored)
         monthly.decisions(period=PERIOD, filters=Filters(), stored=stored)
-    # Outcomes; the stored months of every figure; September for survival, waits, referrals, decisions and each
-    # of the three measures; meetings.
-    with django_assert_num_queries(10):
+    # Outcomes; the stored months of every figure; their stored days of September; the rest of September for
+    # survival, waits, referrals, decisions and each of the three measures; meetings.
+    with django_assert_num_queries(11):
         service_report(period=PERIOD, filters=Filters(), now=NOW)
 
 
