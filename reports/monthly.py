@@ -145,16 +145,20 @@ def _unchanged[T: (StoredMonth, StoredDay)](model: type[T], wanted: list[Q]) -> 
 
 
 def _settled_days(figure: Figure, period: Period, now: dt.datetime) -> list[dt.date]:
-    """The period's days, in its months not settled for the figure, whose own figures are settled."""
-    days = []
-    for month in period.months:
-        if figure.settles_at(month) < now:
+    """The period's days, in its months not settled for the figure, whose own figures are settled: every day up
+    to the last settled one (a later day settles later), found by stepping back from today."""
+    last = timezone.localtime(now).date()
+    while figure.settled_after(day_range(last)[1]) >= now:
+        last -= dt.timedelta(days=1)
+    days: list[dt.date] = []
+    for month in reversed(period.months):
+        if month > last:
             continue
-        day = max(month, period.first)
-        while day < next_month(month) and day <= period.last and figure.settled_after(day_range(day)[1]) < now:
-            days.append(day)
-            day += dt.timedelta(days=1)
-    return days
+        if figure.settles_at(month) < now:
+            break  # and every month before it
+        first, final = max(month, period.first), min(next_month(month) - dt.timedelta(days=1), last, period.last)
+        days += [first + dt.timedelta(days=n) for n in range((final - first).days + 1)]
+    return sorted(days)
 
 
 def stored_counts(row: Stored, filters: Filters) -> list[tuple[dt.date, str, int]]:
