@@ -32,6 +32,10 @@ Always the right figure:
   (a periodic task) claims the logged changes first, then recomputes the months they touch and
   deletes the claimed rows in the same transaction: a change committed after the claim stays logged,
   and every statement of the refresh sees every change it claimed. Refreshes run one at a time.
+- The current month (and a closed month not settled yet) reads its settled days stored the same way
+  (`StoredDay`): each counted by the month's query for that day alone, only once it is settled, read only
+  with no change logged inside it, dropped once its month is stored whole. Today and the days not settled
+  are counted live: at the regional size the current month counted live was most of the page's cost.
 """
 
 import datetime as dt

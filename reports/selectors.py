@@ -165,11 +165,12 @@ class ServiceReport:
 
 
 def service_report(*, period: Period, filters: Filters, now: dt.datetime) -> ServiceReport:
-    """Everything on the page: ten queries, the same for ten cases or a hundred thousand (one more per
+    """Everything on the page: eleven queries, the same for ten cases or a hundred thousand (one more per
     measure when a month of its period is stored but changed since and another is not, as for the current one).
 
     The measures, the referrals, the decisions, the survival table and the referral-to-decision waits read
-    their closed months stored (reports.monthly, one query for all) and count the others now."""
+    their closed months stored (reports.monthly, one query for all), the current month's settled days stored
+    (one query for all) and count the others now."""
     frankel, walking = outcome_tables(period=period, filters=filters)
     stored = monthly.fresh_rows(period, now)
     survival, survival_stored = monthly.survival(period=period, filters=filters, now=now, stored=stored)

@@ -7,7 +7,7 @@ import re
 import pytest
 import time_machine
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -240,6 +240,20 @@ def test_a_day_is_stored_only_once_every_case_started_in_it_is_due_and_its_month
     assert StoredMonth.objects.filter(month=dt.date(2026, 9, 1)).count() == len(monthly.FIGURES)
     assert not StoredDay.objects.filter(day__lt=dt.date(2026, 10, 1)).exists()
     assert StoredDay.objects.filter(measure="referrals", day=dt.date(2026, 10, 19)).exists()
+
+
+@pytest.mark.hazard("HAZ-030")
+def test_a_truncated_table_forgets_the_stored_days_as_it_forgets_the_stored_months():
+    if connection.vendor != "postgresql":
+        pytest.skip("TRUNCATE triggers: PostgreSQL")
+    service()
+    monthly.refresh(now=NOW)
+    assert StoredDay.objects.exists() and StoredMonth.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the factories' deferred checks, run before the truncate
+        cursor.execute("TRUNCATE cases_scan CASCADE")  # no row trigger fires: nothing is logged
+    assert not StoredDay.objects.exists() and not StoredMonth.objects.exists()
+    assert_stored_equals_live(FILTERS[:1])
 
 
 # --------------------------------------------------------------------------- what the triggers watch
