@@ -114,7 +114,10 @@ def weekly(repeats: int, only: list[str] | None = None) -> tuple[Comparison, lis
     lines = build_documents(clients, urls)
     # The audit's closed months as the periodic task keeps them (reports.monthly): stored once, as beat would.
     stored = monthly.refresh()
-    lines.append(f"Audit: {stored.months} closed months stored, {stored.changes} logged changes cleared.")
+    lines.append(
+        f"Audit: {stored.months} closed months and {stored.days} settled days stored, "
+        f"{stored.changes} logged changes cleared."
+    )
     candidates: dict[str, Callable[[], None]] = {
         name: functools.partial(_get, clients[username], url) for name, (username, url) in urls.items()
     }
