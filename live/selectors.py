@@ -14,12 +14,10 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from cases.summary import case_summary
 from live.models import CaseTiming, CheckIn, LiveSession, StandardOfCare
 from live.trials import TrialMatch, matches, open_trials
-from mdt.agenda import latest_mri, readiness
 from mdt.models import AgendaItem, Attendance, Decision, Meeting, Quorum, quorum_of
-from mdt.selectors import AgendaBlock, agenda_items, decisions_for_display
+from mdt.selectors import AgendaBlock, agenda_block, agenda_items, decisions_for_display, load_reviewers
 
 
 def state_tag(meeting_id: int) -> str | None:
@@ -90,19 +88,13 @@ class LiveView:
 
 
 def _block(meeting: Meeting, item_id: int) -> AgendaBlock | None:
-    """The agenda block of one case (the agenda page's selector narrowed to it): five queries."""
+    """The agenda block of one case (the agenda page's selector narrowed to it): seven queries."""
     item = agenda_items(meeting).filter(pk=item_id).first()
     if item is None:
         return None
-    summary = case_summary(item.case, timezone.now())
-    return AgendaBlock(
-        item=item,
-        summary=summary,
-        readiness=readiness(item, summary),
-        latest_mri=latest_mri(item.case),
-        previous=item.case.earlier_items,  # type: ignore[attr-defined]
-        prepared_by=list(item.preparations.all()),
-    )
+    block = agenda_block(item, timezone.now())
+    load_reviewers([block.latest_mri])
+    return block
 
 
 def live_view(meeting_id: int, *, with_case: bool = True) -> LiveView:

@@ -7,8 +7,9 @@ of every input the template reads, taken from the rows the agenda's selector loa
 to any of them is another key and a stale block is never served (HAZ-002):
 
 - every field of every row the block can reach: the agenda item, its case, the patient and their
-  communication needs, each scan of the case with its reviewer and the reviewer's team member, each
-  assessment with its scorer and its scan, the case's earlier agenda items with their meetings;
+  communication needs, each scan of the case (its reviewer's id among its fields), the latest MRI's
+  reviewer and the reviewer's team member (the one reviewer the block names: mdt.selectors.load_reviewers),
+  each assessment with its scorer and its scan, the case's earlier agenda items with their meetings;
 - what the clocks show at this moment: each clock's target, start, due and stop times, state and time
   left as the page writes it (the scores and NOMS are computed from the rows above, the clocks alone
   from the time);
@@ -52,7 +53,7 @@ def _row(obj: Model | None) -> tuple[Any, ...]:
 
 def _user_rows(user: Any, *, with_member: bool) -> Iterator[tuple[Any, ...]]:
     yield _row(user)
-    if with_member:  # selected with the scan (mdt.selectors.agenda_items): no query
+    if with_member:  # selected with the user (mdt.selectors.load_reviewers): no query
         yield _row(getattr(user, "member", None) if user is not None else None)
 
 
@@ -62,7 +63,6 @@ def _case_rows(case: Case) -> Iterator[tuple[Any, ...]]:
     yield _row(getattr(case.patient, "communication_needs", None))
     for scan in case.scans.all():
         yield _row(scan)
-        yield from _user_rows(scan.reviewed_by if scan.reviewed_by_id else None, with_member=True)
     for assessment in case.assessments.all():
         yield _row(assessment)
         yield from _user_rows(assessment.assessed_by if assessment.assessed_by_id else None, with_member=False)
@@ -72,6 +72,8 @@ def _case_rows(case: Case) -> Iterator[tuple[Any, ...]]:
 def inputs(block: AgendaBlock) -> tuple[Any, ...]:
     """Everything the block's HTML is made from (see the module's docstring)."""
     rows = [_row(block.item), *_case_rows(block.item.case)]
+    mri = block.latest_mri
+    rows += _user_rows(mri.reviewed_by if mri is not None and mri.reviewed_by_id else None, with_member=True)
     rows += [(_row(earlier), _row(earlier.meeting)) for earlier in block.previous]
     clocks = [
         (clock.target, clock.started_at, clock.due_at, clock.stop, clock.ended_on, clock.state, clock.warning)

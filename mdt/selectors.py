@@ -1,9 +1,11 @@
 """Reads that feed the MDT pages, each shaped to a fixed number of queries."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     F,
@@ -14,6 +16,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    prefetch_related_objects,
 )
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -130,32 +133,60 @@ class Agenda:
 
 
 def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """The agenda with everything each block shows, in five queries whatever its length:
-    items (with case, patient, responsible clinician and presenter joined), their scans (with
-    the reviewer and their role), their assessments (with scorer and scan), preparations (with
-    members), the cases' earlier agenda items (with their meetings).
+    """The agenda with everything each block shows, in six queries whatever its length:
+    items (with case, patient, responsible clinician and presenter joined), their scans, their
+    assessments (with scorer and scan), preparations, the members who prepared (each once, with
+    their user, not once per preparation), the cases' earlier agenda items (with their meetings).
+    The block shows one scan's reviewer, the latest MRI's: load it with `load_reviewers` (one more
+    query), never every scan's.
     """
-    scans = Scan.objects.select_related("reviewed_by__member").order_by("-requested_at", "-id")
+    scans = Scan.objects.order_by("-requested_at", "-id")
     earlier = (
         AgendaItem.objects.filter(meeting__starts_at__lt=meeting.starts_at)
         .exclude(status=AgendaItem.Status.WITHDRAWN)
         .select_related("meeting")
         .order_by("-meeting__starts_at", "-id")
     )
-    preparations = Preparation.objects.select_related("member__user").order_by("prepared_at", "id")
-    # As cases.summary.SUMMARY_PREFETCH, with the reviewer's role for the readiness check.
+    preparations = Preparation.objects.order_by("prepared_at", "id")
+    members = Member.objects.select_related("user")
+    # As cases.summary.SUMMARY_PREFETCH's (the summary reads them); its scans' reviewers are not shown here.
     assessments = Assessment.objects.select_related("assessed_by", "scan").latest_first()
     return (
         meeting.items.select_related(
-            "case__patient__communication_needs", "case__responsible_clinician", "presenter__user", "added_by"
+            "case__patient__communication_needs", "case__responsible_clinician", "presenter__user"
         )
         .prefetch_related(
             Prefetch("case__scans", queryset=scans),
             Prefetch("case__assessments", queryset=assessments),
             Prefetch("case__agenda_items", queryset=earlier, to_attr="earlier_items"),
             Prefetch("preparations", queryset=preparations),
+            Prefetch("preparations__member", queryset=members),
         )
         .order_by("position", "id")
+    )
+
+
+def load_reviewers(scans: Iterable[Scan | None]) -> None:
+    """Each scan's reviewer with their team role (the agenda block shows the latest MRI's), in one query for
+    all the scans, each reviewer loaded once; none when no scan was reviewed."""
+    reviewed = [scan for scan in scans if scan is not None and scan.reviewed_by_id]
+    users = get_user_model().objects.select_related("member")
+    prefetch_related_objects(reviewed, Prefetch("reviewed_by", queryset=users))
+
+
+def agenda_block(item: AgendaItem, now: dt.datetime, member: Member | None = None) -> AgendaBlock:
+    """One case's block from an item of `agenda_items` (no query; the latest MRI's reviewer is
+    `load_reviewers`')."""
+    preparations = list(item.preparations.all())
+    summary = case_summary(item.case, now)
+    return AgendaBlock(
+        item=item,
+        summary=summary,
+        readiness=readiness(item, summary),
+        latest_mri=latest_mri(item.case),
+        previous=item.case.earlier_items,  # type: ignore[attr-defined]
+        prepared_by=preparations,
+        prepared_by_me=member is not None and any(p.member_id == member.pk for p in preparations),
     )
 
 
@@ -172,19 +203,8 @@ def meeting_agenda(
         if item.status == AgendaItem.Status.WITHDRAWN:
             withdrawn.append(item)
             continue
-        preparations = list(item.preparations.all())
-        summary = case_summary(item.case, now)
-        blocks.append(
-            AgendaBlock(
-                item=item,
-                summary=summary,
-                readiness=readiness(item, summary),
-                latest_mri=latest_mri(item.case),
-                previous=item.case.earlier_items,  # type: ignore[attr-defined]
-                prepared_by=preparations,
-                prepared_by_me=member is not None and any(p.member_id == member.pk for p in preparations),
-            )
-        )
+        blocks.append(agenda_block(item, now, member))
+    load_reviewers(block.latest_mri for block in blocks)
     attendance = list(meeting.attendances.select_related("member__user").order_by("member__role", "id"))
     members = list(Member.objects.filter(active=True).select_related("user")) if with_members else []
     return Agenda(

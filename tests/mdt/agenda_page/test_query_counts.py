@@ -39,12 +39,13 @@ def build_agenda(meeting, count: int, radiologist) -> None:
     CaseFactory(status=CaseStatus.AWAITING_MDT)  # one candidate
 
 
-# Clinician: session, user, member (navbar and role), meeting with chair, items (case, patient,
-# responsible clinician, presenter, added_by joined), scans (+ reviewer and role), assessments
-# (+ scorer and scan), earlier agenda items (+ meetings), preparations (+ members), attendance,
-# one INSERT recording who viewed which patients (accounts.AccessRecord, bulk), and the user's and
-# groups' permissions (the "Record outcome" links).
-CLINICIAN_QUERIES = 13
+# Clinician: session, user with member (navbar and role), meeting with chair, items (case, patient,
+# responsible clinician, presenter joined), scans, assessments (+ scorer and scan), earlier agenda
+# items (+ meetings), preparations, the members who prepared (+ user: one row per member, not one per
+# preparation), the latest MRIs' reviewers (+ role: one row per reviewer, not one per scan of every
+# case), attendance, one INSERT recording who viewed which patients (accounts.AccessRecord, bulk), and
+# the user's and groups' permissions (the "Record outcome" links).
+CLINICIAN_QUERIES = 14
 # Coordinator: the same, plus active members (presenter choices and attendance form), the
 # previous meeting, the five candidate sources, and the candidate cases.
 COORDINATOR_QUERIES = CLINICIAN_QUERIES + 8
@@ -87,9 +88,10 @@ def test_the_pdf_runs_the_same_queries_for_5_or_60_cases(
     with time_machine.travel(timezone.now(), tick=False):  # the same cache window (mdt.printing)
         client.get(reverse("meeting-pdf", args=[meeting.pk]))  # built (by the worker; in tests, in the request)
 
-        # session, user, meeting with chair, items, scans, assessments, earlier items, preparations,
-        # attendance (the HTML whose digest names the PDF), the PDF built from it, access records (one INSERT)
-        with django_assert_max_num_queries(11):
+        # session, user, meeting with chair, items, scans, assessments, earlier items, preparations and their
+        # members, the latest MRIs' reviewers, attendance (the HTML whose digest names the PDF), the PDF built
+        # from it, access records (one INSERT)
+        with django_assert_max_num_queries(13):
             response = client.get(reverse("meeting-pdf", args=[meeting.pk]))
 
     assert response["Content-Type"] == "application/pdf"
