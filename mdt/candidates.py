@@ -14,12 +14,16 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Value, When
 
 from cases.choices import MRI_MODALITIES, CaseStatus, Presentation
 from cases.models import Case, Scan
+from core.db import serial_plans
 from core.timezones import local_day
 from mdt.models import AgendaItem, Decision, FollowUp, Meeting
 
 # Without a previous meeting, an MRI reported in this window counts as new.
 NEW_REPORT_WINDOW = dt.timedelta(days=7)
 CANDIDATE_LIMIT = 200
+# What the candidate list shows of each case (mdt/_agenda_add.html): up to 200 rows, so not every column
+# of the case and the patient (another field read from a candidate is one query more for each).
+SHOWN = ("presentation", "status", "patient__family_name", "patient__given_name", "patient__mrn")
 
 
 @dataclass(frozen=True)
@@ -103,12 +107,13 @@ def agenda_candidates(*, meeting: Meeting, limit: int = CANDIDATE_LIMIT) -> list
     """
     ctx = Context(meeting, previous_meeting(meeting))
     by_case: dict[int, list[str]] = {}
-    for key, source in SOURCES:
-        queryset = source(ctx)
-        if queryset.query.is_empty():
-            continue
-        for case_id in queryset.values_list("pk", flat=True)[:limit]:
-            by_case.setdefault(case_id, []).append(key)
+    with serial_plans():  # each source walks the cases newest first and stops at `limit` (core.db)
+        for key, source in SOURCES:
+            queryset = source(ctx)
+            if queryset.query.is_empty():
+                continue
+            for case_id in queryset.values_list("pk", flat=True)[:limit]:
+                by_case.setdefault(case_id, []).append(key)
     if not by_case:
         return []
     listed_elsewhere = AgendaItem.objects.filter(
@@ -127,6 +132,7 @@ def agenda_candidates(*, meeting: Meeting, limit: int = CANDIDATE_LIMIT) -> list
         .exclude(agenda_items__meeting=meeting)
         .exclude(Exists(listed_elsewhere.filter(case=OuterRef("pk"))))
         .select_related("patient")
+        .only(*SHOWN)
         .annotate(mscc_first=mscc_first)
         .order_by("mscc_first", F("suspected_diagnosis_at").asc(nulls_last=True), "referred_at", "id")[:limit]
     )

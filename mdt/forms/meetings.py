@@ -5,10 +5,13 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
+from cases.choices import CaseStatus, Presentation
 from core.forms import IdField, IdListField
 from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea, SharedOptions
+from mdt.candidates import Candidate
 from mdt.models import AgendaItem, Member
 
 LATE_REASON_MAX = int(AgendaItem._meta.get_field("late_reason").max_length or 0)
@@ -45,6 +48,41 @@ class AddCasesForm(forms.Form):
             raise forms.ValidationError("Tick at least one candidate, or type a case number.")
         data["all_case_ids"] = ids
         return data
+
+
+CANDIDATE_ROW = (
+    '<tr><td><input class="form-check-input" type="checkbox" name="case_ids" value="{case}" id="candidate-{case}">'
+    '<input type="hidden" name="source-{case}" value="{source}"></td>'
+    '<td><label for="candidate-{case}">{name}</label> <span class="small text-body-secondary">case {case}</span></td>'
+    "<td>{mrn}</td><td>{presentation}</td><td>{status}</td><td>{reasons}</td></tr>\n"
+)
+
+
+def candidate_rows(candidates: list[Candidate]) -> SafeString:
+    """The candidate list's rows, each with its tick for AddCasesForm's case_ids and the source it was found by
+    (posted as "source-<case id>"): written here, not by a template per row, as up to 200 rows are listed
+    (tests/mdt/agenda_page/test_candidate_rows.py compares them with the template they replace)."""
+    rows = []
+    presentations, statuses = dict(Presentation.choices), dict(CaseStatus.choices)  # as get_..._display()
+    for candidate in candidates:
+        case = candidate.case
+        if case.presentation == Presentation.SUSPECTED_MSCC:
+            presentation = mark_safe('<span class="badge text-bg-danger">Suspected MSCC</span>')
+        else:
+            presentation = conditional_escape(presentations.get(case.presentation, case.presentation))
+        rows.append(
+            format_html(
+                CANDIDATE_ROW,
+                case=case.pk,
+                source=candidate.source,
+                name=case.patient.display_name,
+                mrn=case.patient.mrn,
+                presentation=presentation,
+                status=statuses.get(case.status, case.status),
+                reasons="; ".join(candidate.reasons),
+            )
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every row escaped by format_html
 
 
 class AddAllCandidatesForm(forms.Form):

@@ -32,6 +32,7 @@ from mdt.forms.meetings import (
     ItemForm,
     MoveForm,
     PreparedForm,
+    candidate_rows,
     item_fields,
 )
 from mdt.models import AgendaItem, Meeting, PrintedDocument
@@ -90,6 +91,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "agenda_closed": agenda_closed,
             "open_for_listing": open_for_listing,
             "candidates": candidates,
+            "candidate_rows": candidate_rows(candidates),
             "add_form": AddCasesForm(number_label="Or add a case by its number" if coordinator else None),
             "present_ids": present_ids,
             "outcomes_recorded": sum(1 for b in agenda.blocks if b.item.status == AgendaItem.Status.DISCUSSED),
