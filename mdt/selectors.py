@@ -110,8 +110,10 @@ class AgendaBlock:
     previous: list[AgendaItem]  # this case on earlier meetings, newest first
     prepared_by: list[Preparation]
     prepared_by_me: bool = False
+    prepared_names: list[str] = field(default_factory=list)  # "Name (Role)" of each who prepared, in order
     facts: Any = None  # the case's clinical facts, rendered (mdt.agenda_facts), set by the page's view
     form: Any = None  # the coordinator's question-and-presenter fields (forms.meetings.item_fields), set by the view
+    urls: dict[str, str] = field(default_factory=dict)  # the block's links and form actions, set by the page's view
 
 
 @dataclass
@@ -147,8 +149,9 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
         .select_related("meeting")
         .order_by("-meeting__starts_at", "-id")
     )
-    preparations = Preparation.objects.order_by("prepared_at", "id")
-    members = Member.objects.select_related("user")
+    # Each member who prepared loaded once with their user (a member prepares many cases).
+    members = Prefetch("member", queryset=Member.objects.select_related("user"))
+    preparations = Preparation.objects.prefetch_related(members).order_by("prepared_at", "id")
     # As cases.summary.SUMMARY_PREFETCH's (the summary reads them); its scans' reviewers are not shown here.
     assessments = Assessment.objects.select_related("assessed_by", "scan").latest_first()
     return (
@@ -159,8 +162,7 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
             Prefetch("case__scans", queryset=scans),
             Prefetch("case__assessments", queryset=assessments),
             Prefetch("case__agenda_items", queryset=earlier, to_attr="earlier_items"),
-            Prefetch("preparations", queryset=preparations),
-            Prefetch("preparations__member", queryset=members),
+            Prefetch("preparations", queryset=preparations, to_attr="preparation_list"),
         )
         .order_by("position", "id")
     )
@@ -177,7 +179,7 @@ def load_reviewers(scans: Iterable[Scan | None]) -> None:
 def agenda_block(item: AgendaItem, now: dt.datetime, member: Member | None = None) -> AgendaBlock:
     """One case's block from an item of `agenda_items` (no query; the latest MRI's reviewer is
     `load_reviewers`')."""
-    preparations = list(item.preparations.all())
+    preparations: list[Preparation] = item.preparation_list  # type: ignore[attr-defined]
     summary = case_summary(item.case, now)
     return AgendaBlock(
         item=item,
@@ -188,6 +190,17 @@ def agenda_block(item: AgendaItem, now: dt.datetime, member: Member | None = Non
         prepared_by=preparations,
         prepared_by_me=member is not None and any(p.member_id == member.pk for p in preparations),
     )
+
+
+def _name_preparers(blocks: list[AgendaBlock]) -> None:
+    """Each block's preparers as the page names them, each member's name and role written once (a member
+    prepares many cases; get_role_display builds its choices each call)."""
+    names: dict[int, str] = {}
+    for block in blocks:
+        for preparation in block.prepared_by:
+            if preparation.member_id not in names:
+                names[preparation.member_id] = str(preparation.member)
+        block.prepared_names = [names[preparation.member_id] for preparation in block.prepared_by]
 
 
 def meeting_agenda(
@@ -205,6 +218,7 @@ def meeting_agenda(
             continue
         blocks.append(agenda_block(item, now, member))
     load_reviewers(block.latest_mri for block in blocks)
+    _name_preparers(blocks)
     attendance = list(meeting.attendances.select_related("member__user").order_by("member__role", "id"))
     members = list(Member.objects.filter(active=True).select_related("user")) if with_members else []
     return Agenda(

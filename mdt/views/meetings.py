@@ -22,6 +22,7 @@ from accounts.services import access_record_many
 from cases.models import Case, Patient
 from core.forms import ids_in
 from core.paginators import Window, page_number
+from core.urls import reverse_each
 from mdt import agenda_facts, selectors
 from mdt.calendar import meeting_ics
 from mdt.candidates import agenda_candidates
@@ -55,6 +56,24 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Each block's links and form actions, by the name the template reads them under.
+ITEM_ADDRESSES = {
+    "decision": "item-decision",
+    "prepared": "agenda-item-prepared",
+    "move": "agenda-item-move",
+    "update": "agenda-item-update",
+    "withdraw": "agenda-item-withdraw",
+}
+
+
+def _addresses(agenda: Agenda) -> None:
+    """Each block's addresses, every route reversed once for the page (core.urls.reverse_each)."""
+    case = reverse_each("case-detail")
+    item = {key: reverse_each(name, agenda.meeting.pk) for key, name in ITEM_ADDRESSES.items()}
+    for block in agenda.blocks:
+        block.urls = {"case": case(block.item.case_id), **{key: url(block.item.pk) for key, url in item.items()}}
+
+
 def _patients_and_cases(agenda: Agenda) -> list[tuple[int, int]]:
     return [(block.item.case.patient_id, block.item.case_id) for block in agenda.blocks]
 
@@ -76,6 +95,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     candidates = agenda_candidates(meeting=meeting) if coordinator and open_for_listing else []
     editable = coordinator and meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.IN_PROGRESS)
     fields = item_fields([block.item for block in agenda.blocks], agenda.members) if editable else {}
+    _addresses(agenda)
     for block in agenda.blocks:
         block.form = fields.get(block.item.pk)
         block.facts = agenda_facts.facts_html(block)

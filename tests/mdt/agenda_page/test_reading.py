@@ -1,6 +1,7 @@
 """Reading the agenda page: who sees what, and the readiness flags."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,13 +11,15 @@ from django.utils import timezone
 from cases.choices import CaseStatus
 from cases.models import Scan
 from cases.services import scan_mark_reviewed
-from mdt.models import AgendaItem, Meeting, Member
+from mdt.models import AgendaItem, Meeting, Member, Preparation
 from tests.factories import (
     AgendaItemFactory,
     CaseFactory,
     MeetingFactory,
     clinician,
     coordinator,
+    coordinator_user,
+    team_user,
 )
 from tests.mdt.agenda_page.helpers import ready_case, url
 
@@ -152,3 +155,37 @@ def test_the_workspace_cannot_name_a_surgeon_as_the_radiologists_review(radiolog
         scan.full_clean()
 
     assert "name a radiologist" in error.value.message_dict["reviewed_by"][0]
+
+
+def test_each_blocks_links_and_forms_go_to_its_case_and_item(client, meeting, radiologist):
+    items = [AgendaItemFactory(meeting=meeting, case=ready_case(radiologist)) for _ in range(2)]
+    coordinators = ["case-detail", "item-decision", "agenda-item-move", "agenda-item-update", "agenda-item-withdraw"]
+    pages = [
+        (coordinator_user("coordinator"), coordinators),
+        (team_user("oncologist", Member.Role.ONCOLOGIST), ["case-detail", "item-decision", "agenda-item-prepared"]),
+    ]
+    for user, routes in pages:
+        client.force_login(user)
+        html = client.get(url(meeting)).content.decode()
+        for item in items:
+            for route in routes:
+                args = [item.case_id] if route == "case-detail" else [meeting.pk, item.pk]
+                assert f'="{reverse(route, args=args)}"' in html, (user, route)
+
+
+def test_each_block_names_who_prepared_it_in_the_order_they_did(client, meeting):
+    first, second, _ = (AgendaItemFactory(meeting=meeting, position=n) for n in range(3))
+    surgeon = team_user("surgeon", Member.Role.SPINAL_SURGEON)
+    surgeon.first_name, surgeon.last_name = "Sofia", "<Marin>"
+    surgeon.save()
+    oncologist = team_user("oncologist", Member.Role.ONCOLOGIST)
+    start = timezone.now() - dt.timedelta(hours=3)
+    for minutes, item, user in ((0, first, oncologist), (5, first, surgeon), (10, second, surgeon)):
+        Preparation.objects.create(item=item, member=user.member, prepared_at=start + dt.timedelta(minutes=minutes))
+    client.force_login(coordinator_user("coordinator"))
+
+    html = client.get(url(meeting)).content.decode()
+
+    named = re.findall(r'<p class="mb-0 small prepared-by">Prepared by: (.*?)</p>', html)
+    surgeon_name = "Sofia &lt;Marin&gt; (Spinal surgeon)"
+    assert named == [f"{oncologist.get_full_name()} (Oncologist), {surgeon_name}", surgeon_name, "nobody yet"]
