@@ -1,4 +1,5 @@
-"""Each case's clinical facts on the agenda page (mdt/_agenda_case.html), rendered once per change and shared.
+"""Each case's clinical facts and readiness list on the agenda page (mdt/_agenda_facts.html), rendered once per
+change and shared.
 
 The facts are the same for everyone who opens the page, so each case's is rendered once and kept, as the
 live screen's case panel is (live.views), in this process's memory only (never a shared cache: it holds
@@ -14,6 +15,9 @@ to any of them is another key and a stale block is never served (HAZ-002):
   left as the page writes it (the scores and NOMS are computed from the rows above, the clocks alone
   from the time);
 - the time zone and the language the page is written in.
+
+The readiness list is worked out from those rows alone (the item's question, the patient's death, the
+latest MRI, its report and review, the scores: mdt.agenda.readiness), never from the time.
 
 Settings (the PACS viewer, the clinical targets, bank holidays) are read at rendering: a change of
 settings empties the store (tests change them; a deployment restarts the processes).
@@ -36,7 +40,7 @@ from cases.models import Case
 from cases.templatetags.clinical import duration
 from mdt.selectors import AgendaBlock
 
-TEMPLATE = "mdt/_agenda_case.html"
+TEMPLATE = "mdt/_agenda_facts.html"
 _FACTS = LocMemCache("agenda-facts", {"TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 600}})
 _FIELDS: dict[type[Model], Callable[[Model], Any]] = {}
 

@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from cases.choices import CaseStatus, Presentation
 from core.forms import IdField, IdListField
-from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea, SharedOptions
+from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea, SharedOptions, Stencil
 from mdt.candidates import Candidate
 from mdt.models import AgendaItem, Member
 
@@ -142,13 +142,13 @@ def item_fields(items: list[AgendaItem], members: list[Member]) -> dict[int, Ite
     presenter = form.fields["presenter"]
     assert isinstance(presenter, forms.ModelChoiceField)
     options = SharedOptions(cast(list[tuple[Any, Any]], presenter.choices))  # the pairs ItemForm set
-    question, version = form.fields["question"].widget, form.fields["loaded_version"].widget
+    question, version = Stencil(form.fields["question"].widget), Stencil(form.fields["loaded_version"].widget)
     fields = {}
     for item in items:
         ids = {name: f"id_item{item.pk}-{name}" for name in ("loaded_version", "question", "presenter")}
         fields[item.pk] = ItemFields(
-            loaded_version=version.render(f"item{item.pk}-loaded_version", item.version, {"id": ids["loaded_version"]}),
-            question=question.render(f"item{item.pk}-question", item.question, {"id": ids["question"]}),
+            loaded_version=version.render(f"item{item.pk}-loaded_version", item.version, ids["loaded_version"]),
+            question=question.render(f"item{item.pk}-question", item.question, ids["question"]),
             question_id=ids["question"],
             presenter=options.render(f"item{item.pk}-presenter", item.presenter_id, {"id": ids["presenter"]}),
             presenter_id=ids["presenter"],

@@ -5,7 +5,7 @@ from django.test.html import parse_html
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea, SharedOptions
+from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea, SharedOptions, Stencil
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12)
 CHOICES = st.lists(st.tuples(TEXT, TEXT), max_size=8, unique_by=lambda choice: choice[0])
@@ -58,3 +58,19 @@ def test_the_plain_hidden_input_renders_what_djangos_renders(value):
     attrs = {"id": "id_item1-loaded_version"}
     ours = PlainHiddenInput(attrs=attrs).render("item1-loaded_version", value)
     assert parse_html(ours) == parse_html(forms.HiddenInput(attrs=attrs).render("item1-loaded_version", value))
+
+
+@given(value=st.one_of(st.none(), TEXT), rows=st.integers(min_value=1, max_value=9), pk=st.integers(min_value=1))
+def test_a_stencil_writes_what_its_textarea_writes(value, rows, pk):
+    widget = PlainTextarea(attrs={"rows": rows, "maxlength": 2000, "class": 'a"b'})
+    name, field_id = f"item{pk}-question", f"id_item{pk}-question"
+
+    assert Stencil(widget).render(name, value, field_id) == widget.render(name, value, {"id": field_id})
+
+
+@given(value=st.one_of(st.none(), st.integers(min_value=0, max_value=2**31), TEXT), pk=st.integers(min_value=1))
+def test_a_stencil_writes_what_its_hidden_input_writes(value, pk):
+    widget = PlainHiddenInput()
+    name, field_id = f"item{pk}-loaded_version", f"id_item{pk}-loaded_version"
+
+    assert Stencil(widget).render(name, value, field_id) == widget.render(name, value, {"id": field_id})

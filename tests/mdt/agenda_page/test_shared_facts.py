@@ -153,3 +153,22 @@ def test_a_shared_rendering_is_the_page_a_fresh_one_would_be(client, meeting, li
         fresh = facts(client, meeting)
         shared = facts(client, meeting)
     assert shared == fresh
+
+
+@pytest.mark.hazard("HAZ-002")
+def test_the_readiness_list_shared_with_the_facts_follows_each_change(client, meeting, listed):
+    client.force_login(clinician("oncologist", Member.Role.ONCOLOGIST))
+    item = AgendaItem.objects.get(meeting=meeting, case=listed)
+
+    def readiness() -> str:
+        html = client.get(url(meeting)).content.decode()
+        found = re.search(r'<ul class="list-inline small mt-3 mb-0 readiness-list".*?</ul>', html, re.S)
+        assert found, "the readiness list is on the page"
+        return re.sub(r"\s+", " ", found[0])
+
+    with time_machine.travel(NOW, tick=False):
+        assert "✓ Question set" in readiness() and "✓ Imaging reviewed by a radiologist" in readiness()
+        AgendaItem.objects.filter(pk=item.pk).update(question="")  # no version moved
+        assert "✗ Question set" in readiness()
+        Scan.objects.filter(case=listed).update(reviewed_at=None, reviewed_by=None, reviewer_role="")
+        assert "✗ Imaging reviewed by a radiologist" in readiness()
