@@ -109,6 +109,9 @@ class Patient(Versioned):
             # Patient search and the alphabetical list: family_name__istartswith, ORDER BY family_name.
             models.Index(Upper("family_name"), "given_name", name="patient_family_upper_idx"),
             models.Index(fields=["family_name", "given_name", "id"], name="patient_name_order_idx"),
+            # The patients whose death is recorded, few among many: "about a living patient" (the reminder
+            # kinds' alive(), "My reminders", the sweep) reads them here, not by a scan of every patient.
+            models.Index(fields=["died_on"], name="patient_died_idx", condition=Q(died_on__isnull=False)),
         ]
         constraints = [
             # With every MRN stored upper-case, the unique index on mrn is case-insensitive in effect.

@@ -144,6 +144,13 @@ class Scan(Versioned):
                 name="scan_urgency_idx",
                 condition=Q(performed_at__isnull=False, reviewed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
             ),
+            # MRIs reported since a time (the coordinator's agenda candidates: a new MRI report since the last
+            # meeting, mdt.candidates): the few recent rows, not a read of every scan.
+            models.Index(
+                fields=["reported_at"],
+                name="scan_mri_reported_idx",
+                condition=Q(reported_at__isnull=False) & Q(modality__in=MRI_MODALITIES),
+            ),
             # A case's first whole-spine MRI since its clock start (the clocks, the dashboard, the reports'
             # measures: cases.selectors.first_whole_spine_mri_at): the first row of a range, no sort.
             models.Index(
