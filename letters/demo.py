@@ -65,27 +65,15 @@ def _advice_letter(coordinator: Any, oncologist: Any) -> None:
     from cases.models import Patient
     from letters.advice import advice_problem
     from referrals.models import Advice
+    from referrals.services.accept import patient_from_referral
 
-    candidates = (
-        Advice.objects.filter(referral__nhs_number__isnull=False, referral__date_of_birth__isnull=False)
-        .select_related("referral")
-        .order_by("id")
-    )
+    candidates = Advice.objects.filter(referral__nhs_number__isnull=False).select_related("referral").order_by("id")
     advice = next((a for a in candidates if advice_problem(a) is None), None)
     if advice is None:
         return
     referral = advice.referral
-    assert referral.date_of_birth is not None
-    patient = Patient.objects.filter(nhs_number=referral.nhs_number).first()
-    if patient is None:
-        patient = Patient.objects.create(
-            mrn=f"DEMO-R{referral.pk:04d}",
-            nhs_number=referral.nhs_number,
-            given_name=referral.given_name,
-            family_name=referral.family_name,
-            date_of_birth=referral.date_of_birth,
-            sex=referral.sex,
-            primary_site=referral.primary_site,
-        )
+    patient = Patient.objects.filter(nhs_number=referral.nhs_number).first() or patient_from_referral(
+        referral, f"DEMO-R{referral.pk:04d}", coordinator
+    )
     communication_needs_record(patient_id=patient.pk, user=coordinator, data={"address": ADVICE_ADDRESS})
     letter_draft_from_advice(advice_id=advice.pk, user=oncologist)

@@ -41,7 +41,9 @@ def identity_check(referral: Referral) -> IdentityCheck:
     return IdentityCheck(patient, referral.patient_matches(patient), open_case)
 
 
-def _new_patient(referral: Referral, mrn: str, user: Any) -> Patient:
+def patient_from_referral(referral: Referral, mrn: str, user: Any) -> Patient:
+    """The referral's patient registered here under `mrn`, with history naming `user` (accepting a new
+    patient; the demo's advice letter)."""
     assert referral.date_of_birth is not None  # a blocker: no referral is submitted without it
     if not mrn.strip():
         raise ValidationError({"mrn": "Give the patient's hospital number (MRN) here: they are new to the service."})
@@ -124,7 +126,7 @@ def referral_accept(*, referral_id: int, user: Any, mrn: str = "", same_person_n
                 + "). Check with the referrer; if it is the same person, say how you confirmed it."
             }
         )
-    patient = check.patient or _new_patient(referral, mrn, user)
+    patient = check.patient or patient_from_referral(referral, mrn, user)
     case = check.open_case or _new_case(referral, patient, advice, user)
     referral.case = case
     referral.status = Status.ACCEPTED
