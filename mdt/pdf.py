@@ -43,11 +43,6 @@ def pack_context(agenda: Agenda, *, page_url: str, now: dt.datetime | None) -> d
     return {"agenda": agenda, "meeting": agenda.meeting, "page_url": page_url, "now": now}
 
 
-def pack_html(context: dict[str, Any]) -> str:
-    """The whole pack as one HTML document: what a request hashes (mdt.printing)."""
-    return render_to_string("pdf/agenda.html", context)
-
-
 def parts(context: dict[str, Any]) -> tuple[str, str, list[str]]:
     """The document's start, the cover, and each case's section, as HTML."""
     start = render_to_string("pdf/_pack_start.html", context)
