@@ -16,11 +16,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bench.harness import Comparison, measure
+from bench.harness import Comparison, measure, vacuum
 from cases.models import Case, Patient
 from mdt import agenda_facts, printing
 from mdt.models import Decision, Meeting, PrintedDocument, PrintedSection
 from reports import monthly
+from reports.models import ClockInputChange, StoredDay, StoredMonth
 
 
 def client_for(username: str) -> Client:
@@ -114,6 +115,7 @@ def weekly(repeats: int, only: list[str] | None = None) -> tuple[Comparison, lis
     lines = build_documents(clients, urls)
     # The audit's closed months as the periodic task keeps them (reports.monthly): stored once, as beat would.
     stored = monthly.refresh()
+    vacuum(StoredMonth._meta.db_table, StoredDay._meta.db_table, ClockInputChange._meta.db_table)
     lines.append(
         f"Audit: {stored.months} closed months and {stored.days} settled days stored, "
         f"{stored.changes} logged changes cleared."
