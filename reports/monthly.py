@@ -7,18 +7,20 @@ patients, because the work is in proportion to the cases counted, not to the doz
 
 What is stored, per figure and closed month (`FIGURES`, one `StoredMonth` row each):
 - the three NICE measures: met, breach and pending counts (`MeasureFigure`);
-- referrals, decisions by treatment, referral to decision and survival: the rows each figure is folded
-  from (`RowsFigure`: reports.activity, reports.outcomes), not the figure itself, since a period's
-  percentiles, its patients counted once and survival as of today cannot be added up from monthly
-  figures. Survival keeps, per patient decided on in the month, the date of their first decision, their
-  death and their band: the page counts who was followed and alive as of its own day.
+- referrals, decisions by treatment, referral to decision and survival: what each figure is folded from
+  (`RowsFigure`: reports.activity, reports.outcomes), in a compact form of one entry per primary site and
+  presentation: referrals and decisions (in total, with no active treatment, per treatment) as counts;
+  the waits as every case's wait, ascending (a period's percentiles cannot be added up from monthly
+  ones); survival as the patients decided on in the month, each with the date of their first decision,
+  their death and their band (day numbers), so that the page counts each patient once and who was
+  followed and alive as of its own day.
 
 Always the right figure:
 - One rule: a stored month is counted by the query that counts the open months live (for the measures
   `measures.grouped_by_month`; for the others their rows query, narrowed to the page's filters when
   live), grouped also by primary site and presentation so that every filter of the page reads the same
-  rows. `rule` fingerprints that query (its SQL and parameters: target, zone); a row counted by another
-  rule is never read.
+  rows. `rule` fingerprints that query (its SQL and parameters: target, zone) and the version of the
+  stored form (`Figure.form`); a row counted by another rule, or stored in another form, is never read.
 - Only settled months are stored: for a measure, months whose every case's due time had passed when they
   were counted (`Figure.settles_at`), so no case of theirs can still be pending; for the others, months that
   have ended. Their figures no longer change with time, only with the record.
@@ -90,21 +92,22 @@ Stored = StoredMonth | StoredDay
 
 
 def rule(figure: Measure | Figure) -> str:
-    """A fingerprint of the query that counts the figure (its SQL and parameters), for fixed dates."""
+    """A fingerprint of the query that counts the figure (its SQL and parameters), for fixed dates, and of the
+    form it is stored in."""
     if isinstance(figure, Measure):
         figure = FIGURES[figure.key.value]
     target = figure.measure.target if isinstance(figure, MeasureFigure) else None
-    return _rule(figure.key, target, settings.TIME_ZONE, connection.vendor)
+    return _rule(figure.key, figure.form, target, settings.TIME_ZONE, connection.vendor)
 
 
 @functools.lru_cache(maxsize=64)
-def _rule(key: str, target: Target | None, zone: str, vendor: str) -> str:
+def _rule(key: str, form: int, target: Target | None, zone: str, vendor: str) -> str:
     # Keyed by everything the SQL is built from besides the code: the target as configured and the zone.
     reference = month_range(dt.date(2000, 1, 1))
     now = dt.datetime(2000, 3, 1, tzinfo=dt.UTC)
     query = FIGURES[key].query([reference], now).query
     sql, params = query.sql_with_params()
-    return hashlib.sha256(f"{vendor}|{sql}|{params!r}".encode()).hexdigest()
+    return hashlib.sha256(f"{vendor}|form {form}|{sql}|{params!r}".encode()).hexdigest()
 
 
 def merged(months: list[dt.date]) -> list[Range]:
@@ -217,7 +220,7 @@ def figure_rows(
     """The figure's rows for the period: the stored months in `stored` (from `fresh_rows`), the others counted
     now for the filters in one query (none when every month is stored)."""
     months = [row for (key, _), row in stored.items() if key == figure.key]
-    rows = [figure.loaded(row) for month in months for row in month.counts]
+    rows = [entry for month in months for entry in month.counts]
     live = _live_ranges(period, months)
     if live:
         rows += figure.live(live, filters)
