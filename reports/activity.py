@@ -150,7 +150,9 @@ def decision_groups(rows: Iterable[dict[str, Any]]) -> list[DecisionGroup]:
         group = groups.get(key) or groups.setdefault(key, [0, 0, [0] * len(Treatment.values)])
         group[0] += n
         group[1] += n if row["no_treatment"] else 0
-        group[2] = [count + (n if row[f"chose_{t}"] else 0) for count, t in zip(group[2], Treatment.values, strict=True)]
+        group[2] = [
+            count + (n if row[f"chose_{t}"] else 0) for count, t in zip(group[2], Treatment.values, strict=True)
+        ]
     return sorted(([site, presentation, *group] for (site, presentation), group in groups.items()), key=_group_key)
 
 
@@ -200,7 +202,9 @@ def wait_groups(rows: Iterable[dict[str, Any]]) -> list[WaitGroup]:
     for row in rows:
         key = (row["patient__primary_site"], row["presentation"])
         groups.setdefault(key, []).extend([_microseconds(row["wait"])] * row["n"])
-    return sorted(([site, presentation, sorted(waits)] for (site, presentation), waits in groups.items()), key=_group_key)
+    return sorted(
+        ([site, presentation, sorted(waits)] for (site, presentation), waits in groups.items()), key=_group_key
+    )
 
 
 def _microseconds(wait: dt.timedelta) -> int:

@@ -220,7 +220,7 @@ def survival_table(rows: Iterable[SurvivalGroup], filters: Filters, today: dt.da
     patients: dict[int, tuple[int, int | None, str]] = {}
     for site, presentation, band, ids, firsts, deaths in rows:
         if filters.admits(site, presentation):
-            patients.update(zip(ids, zip(firsts, deaths, repeat(band))))
+            patients.update(zip(ids, zip(firsts, deaths, repeat(band)), strict=True))
     today_number = today.toordinal()
     checkpoints = [(f"followed_{m}", f"alive_{m}", today_number - d, d) for m, d in CHECKPOINTS]
     found: dict[str, dict[str, Any]] = {}

@@ -3,13 +3,14 @@
 changes after. "Live" here is each figure's query as first written, before its months were stored."""
 
 import datetime as dt
+import hashlib
 import re
 from importlib import import_module
 
 import pytest
 import time_machine
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -202,6 +203,43 @@ def test_a_stored_survival_month_counted_by_another_rule_is_never_read():
 
     assert not any(key == "survival" for key, _ in stored_months_read())
     assert_stored_equals_live(filters_list=FILTERS[:1])
+
+
+def old_form(figure, counts):
+    """A month as stored before the compact forms: an entry per case (waits) or per patient (survival), per group of
+    the decisions' treatments chosen, under the rule of the query alone."""
+    if figure is figures.WAITS:
+        return [[site, presentation, wait, 1] for site, presentation, waits in counts for wait in waits]
+    if figure is figures.SURVIVAL:
+        day_of = dt.date.fromordinal
+        return [
+            [site, presentation, patient, day_of(first).isoformat(), died and day_of(died).isoformat(), band]
+            for site, presentation, band, patients, firsts, deaths in counts
+            for patient, first, died in zip(patients, firsts, deaths, strict=True)
+        ]
+    return [
+        [site, presentation, False, [True] + [False] * (len(chose) - 1), n]
+        for site, presentation, n, _, chose in counts
+    ]
+
+
+@pytest.mark.hazard("HAZ-030")
+def test_a_month_stored_in_an_earlier_form_is_never_read_and_the_refresh_counts_it_again():
+    service()
+    monthly.refresh(now=NOW)
+    reference = figures.month_range(dt.date(2000, 1, 1))
+    for figure in (figures.WAITS, figures.SURVIVAL, figures.DECISIONS):
+        sql, params = figure.query([reference], dt.datetime(2000, 3, 1, tzinfo=dt.UTC)).query.sql_with_params()
+        query_alone = hashlib.sha256(f"{connection.vendor}|{sql}|{params!r}".encode()).hexdigest()
+        for month in monthly.StoredMonth.objects.filter(measure=figure.key):
+            month.rule, month.counts = query_alone, old_form(figure, month.counts)
+            month.save()
+    assert {key for key, _ in stored_months_read()} == {"referrals"}
+    assert_stored_equals_live()
+
+    assert monthly.refresh(now=NOW).months == 3 * 36
+    assert stored_months_read() == ALL_STORED
+    assert_stored_equals_live()
 
 
 def test_each_figure_reads_its_stored_months_with_the_others_and_counts_the_current_month_in_one_query(
