@@ -38,6 +38,10 @@ Always the right figure:
   (`StoredDay`): each counted by the month's query for that day alone, only once it is settled, read only
   with no change logged inside it, dropped once its month is stored whole. Today and the days not settled
   are counted live: at the regional size the current month counted live was most of the page's cost.
+- A settled month the period covers only in part reads its days stored where they are kept: the refresh
+  keeps those of the month a year ago from the first day of "last 12 months" on (at the regional size
+  that part-month counted live was most of what the page cost more than at 5,000 patients); any other
+  part-month is counted live.
 """
 
 import datetime as dt
@@ -83,7 +87,7 @@ from reports.measures import (
     local_month,
 )
 from reports.models import ClockInputChange, StoredDay, StoredMonth
-from reports.periods import Period
+from reports.periods import Period, QuickRange, quick_range
 
 STORED_MONTHS = 36  # how far back the refresh keeps months (older ones are counted live)
 STORED_DAYS = 62  # how far back it looks for the days of months not settled (the current one, the last one)
@@ -136,12 +140,12 @@ def fresh_rows(period: Period, now: dt.datetime) -> dict[tuple[str, dt.date], St
         current = rule(figure)
         if settled := [month for month in whole if figure.settles_at(month) < now]:
             months.append(Q(measure=figure.key, rule=current, month__in=settled))
-        if settled_days := _settled_days(figure, period, now):
+        if settled_days := _settled_days(figure, period, now) + _days_of_partial_months(figure, period, now):
             days.append(Q(measure=figure.key, rule=current, day__in=settled_days))
     found: dict[tuple[str, dt.date], Stored] = {}
     if months:
         found.update({(row.measure, row.month): row for row in _unchanged(StoredMonth, months)})
-    if days:  # never a month's key: a day is read only in a month that is not settled
+    if days:  # never a month's key: a day is read only in a month that is not settled, or not whole in the period
         found.update({(row.measure, row.day): row for row in _unchanged(StoredDay, days)})
     return found
 
@@ -166,6 +170,28 @@ def _settled_days(figure: Figure, period: Period, now: dt.datetime) -> list[dt.d
         first, final = max(month, period.first), min(next_month(month) - dt.timedelta(days=1), last, period.last)
         days += [first + dt.timedelta(days=n) for n in range((final - first).days + 1)]
     return sorted(days)
+
+
+def _days_of_partial_months(figure: Figure, period: Period, now: dt.datetime) -> list[dt.date]:
+    """The period's days in the settled months it covers only in part (the first month of "last 12 months"):
+    read stored where the refresh keeps them (`_kept_days`), the others counted live."""
+    days: list[dt.date] = []
+    for month in period.months:
+        final = next_month(month) - dt.timedelta(days=1)
+        first, last = max(month, period.first), min(final, period.last)
+        if (first, last) != (month, final) and figure.settles_at(month) < now:
+            days += [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return days
+
+
+def _kept_days(figure: Figure, now: dt.datetime) -> list[dt.date]:
+    """The days the refresh keeps stored: the settled days of the months not settled (the current one, the
+    last one), and the days of the month a year ago from the first of "last 12 months" on (the period
+    covers that month in part: each day a day less of it)."""
+    today = timezone.localtime(now).date()
+    days = _settled_days(figure, Period(today - dt.timedelta(days=STORED_DAYS), today), now)
+    year_ago = quick_range(QuickRange.LAST_12_MONTHS, today).first
+    return sorted({*days, *_days_of_partial_months(figure, Period(year_ago, today), now)})
 
 
 def stored_counts(row: Stored, filters: Filters) -> list[tuple[dt.date, str, int]]:
@@ -350,11 +376,11 @@ def _refresh_figure(figure: Figure, *, now: dt.datetime, keep: int, changed: set
 
 
 def _refresh_days(figure: Figure, *, now: dt.datetime, changed: set[dt.date]) -> int:
-    """Store the settled days of the figure's months not settled yet that are missing, changed or counted by an
-    old rule, each by the month's query for that day alone; drop the others (their month is stored whole)."""
+    """Store the days kept (`_kept_days`: the settled days of the figure's months not settled yet, the days of
+    the month a year ago in "last 12 months") that are missing, changed or counted by an old rule, each by the
+    month's query for that day alone; drop the others (their month is stored whole, or no longer a year ago)."""
     key, current_rule = figure.key, rule(figure)
-    today = timezone.localtime(now).date()
-    days = _settled_days(figure, Period(today - dt.timedelta(days=STORED_DAYS), today), now)
+    days = _kept_days(figure, now)
     StoredDay.objects.filter(measure=key).filter(~Q(rule=current_rule) | ~Q(day__in=days)).delete()
     kept = set(StoredDay.objects.filter(measure=key, rule=current_rule).values_list("day", flat=True))
     due = sorted(day for day in days if day not in kept or day in changed)
