@@ -5,6 +5,7 @@ hits both alike; each reports SQL queries, median and 95th-percentile time, and 
 ratio to its baseline. Nothing here asserts a time: the numbers are for people.
 """
 
+import gc
 import os
 import platform
 import statistics
@@ -53,22 +54,57 @@ class Comparison:
         return lines
 
 
-def measure(candidates: dict[str, Callable[[], Any]], *, repeats: int, warmup: int = 2) -> list[Measure]:
-    """Run each candidate `repeats` times, interleaved; count the queries of one run."""
+def measure(
+    candidates: dict[str, Callable[[], Any]],
+    *,
+    repeats: int,
+    warmup: int = 2,
+    setup: dict[str, Callable[[], Any]] | None = None,
+) -> list[Measure]:
+    """Run each candidate `repeats` times, interleaved; count the queries of one run.
+
+    `setup` gives a candidate untimed work to do before each of its runs (the state it is measured
+    from, e.g. one case edited before a pack rebuild). Before each timed run the benchmark process's
+    own garbage is collected, untimed: this process holds every client, page and row of the run, so a
+    full collection that falls inside one request times the benchmark's heap, not the page (a web
+    worker's heap is a fraction of it); without it the medians at size L were two-valued.
+    """
+    setup = setup or {}
     results = {}
     for name, run in candidates.items():
         for _ in range(warmup):
+            setup.get(name, _nothing)()
             run()
+        setup.get(name, _nothing)()
         with CaptureQueriesContext(connection) as ctx:
             run()
         results[name] = Measure(name, len(ctx.captured_queries))
     for _ in range(repeats):
         for name, run in candidates.items():
+            setup.get(name, _nothing)()
             reset_queries()
+            gc.collect()
             started = time.perf_counter()
             run()
             results[name].times.append(time.perf_counter() - started)
     return list(results.values())
+
+
+def _nothing() -> None:
+    return None
+
+
+def vacuum(*tables: str) -> None:
+    """VACUUM ANALYZE the tables a benchmark has just churned, on PostgreSQL (a no-op elsewhere).
+
+    A deployment runs autovacuum, which keeps a table's visibility map and statistics current after a
+    burst of writes; a benchmark that writes and then reads at once (the audit's stored months, the
+    sweep's outbox) would otherwise time dead rows and stale plans that production does not see."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'VACUUM ANALYZE "{table}"')  # table names are the benchmark's own constants
 
 
 def header() -> list[str]:

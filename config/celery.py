@@ -26,4 +26,12 @@ app.conf.beat_schedule = {
         "schedule": 900.0,
         "options": {"expires": 840},
     },
+    # Every 10 minutes: the agenda packs of the meetings starting within the next week have their cases laid
+    # out ahead (mdt.printing.prepare_pack, one message per meeting), so the pack's build when someone asks
+    # for it lays out the cover and what changed since. Late ones are dropped: the next round does the same.
+    "agenda-packs-prepared": {
+        "task": "mdt.tasks.prepare_packs",
+        "schedule": 600.0,
+        "options": {"expires": 540},
+    },
 }

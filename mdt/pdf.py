@@ -8,7 +8,9 @@ exactly what they printed before. So each case is a document of its own (templat
 _agenda_section.html inside the pack's start and end), kept as a PrintedSection under the SHA-256
 of its HTML: a build lays out only the cases whose HTML is new (all of them together, in one
 WeasyPrint document cut at each case's first page), lays out the cover, and joins the PDFs with
-pikepdf (qpdf). A case's HTML is everything its pages print, its number in the agenda and the
+pikepdf (qpdf). The worker lays out the sections of the next week's packs ahead
+(`prepare_sections`, every 10 minutes: mdt.printing.prepare_pack), so a pack's first build usually
+lays out its cover only. A case's HTML is everything its pages print, its number in the agenda and the
 meeting included, so any change to what it prints is a new section; nothing else invalidates it.
 The printed clocks show their due time and state, not the minutes left (`on_paper` in
 cases/_case_scores.html), so a case's pages do not change with the time alone.
@@ -43,40 +45,69 @@ def pack_context(agenda: Agenda, *, page_url: str, now: dt.datetime | None) -> d
     return {"agenda": agenda, "meeting": agenda.meeting, "page_url": page_url, "now": now}
 
 
-def parts(context: dict[str, Any]) -> tuple[str, str, list[str]]:
-    """The document's start, the cover, and each case's section, as HTML."""
+def _sections(context: dict[str, Any]) -> tuple[str, list[str]]:
+    """The document's start and each case's section, as HTML."""
     start = render_to_string("pdf/_pack_start.html", context)
-    cover = render_to_string("pdf/_agenda_cover.html", context)
     blocks = context["agenda"].blocks
     sections: list[str] = [
         render_to_string("pdf/_agenda_section.html", {**context, "block": block, "number": n, "count": len(blocks)})
         for n, block in enumerate(blocks, start=1)
     ]
-    return start, cover, sections
+    return start, sections
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Each case's section of a pack, in the agenda's order, by digest; every one of them kept."""
+
+    start: str
+    digests: list[str]
+    laid_out: dict[str, PrintedSection]  # the sections this step laid out (the others were kept already)
+
+
+def _keep(context: dict[str, Any]) -> Kept:
+    """Render the start and each case's section, lay out the sections whose digest is new (see the
+    module), mark every section of this pack used now, and delete the ones no pack has used for
+    SECTION_KEEP."""
+    start, sections = _sections(context)
+    digests = [hashlib.sha256(f"{start}{section}{PACK_END}".encode()).hexdigest() for section in sections]
+    now = timezone.now()
+    # Marked used first, so that no build deleting old sections at the same time takes one of these.
+    PrintedSection.objects.filter(digest__in=set(digests)).update(used_at=now)
+    known = set(PrintedSection.objects.filter(digest__in=set(digests)).values_list("digest", flat=True))
+    new = {digest: section for digest, section in zip(digests, sections, strict=True) if digest not in known}
+    laid_out = _lay_out(start, new) if new else {}
+    PrintedSection.objects.filter(used_at__lt=now - SECTION_KEEP).delete()
+    return Kept(start, digests, laid_out)
+
+
+def prepare_sections(context: dict[str, Any]) -> int:
+    """Lay out ahead the case sections of a pack not yet kept, without assembling it (the worker,
+    before anyone asks for the pack: mdt.printing.prepare_pack); returns how many were laid out.
+    The pack's build then lays out its cover and whatever changed since."""
+    return len(_keep(context).laid_out)
 
 
 def assemble_pack(context: dict[str, Any]) -> Pack:
-    """The pack's PDF: the cover laid out now, each case's pages kept or laid out (see the module)."""
+    """The pack's PDF: each case's pages kept or laid out (_keep), the cover laid out now, joined in
+    the agenda's order."""
     import pikepdf
 
-    start, cover, sections = parts(context)
-    digests = [hashlib.sha256(f"{start}{section}{PACK_END}".encode()).hexdigest() for section in sections]
-    kept = {row.digest: row for row in PrintedSection.objects.filter(digest__in=set(digests))}
-    new = {digest: section for digest, section in zip(digests, sections, strict=True) if digest not in kept}
-    if new:
-        kept.update(_lay_out(start, new))
-    now = timezone.now()
-    PrintedSection.objects.filter(digest__in=set(digests)).update(used_at=now)
-    PrintedSection.objects.filter(used_at__lt=now - SECTION_KEEP).delete()
+    kept = _keep(context)
+    sections = dict(kept.laid_out)
+    others = set(kept.digests) - set(sections)
+    sections.update({row.digest: row for row in PrintedSection.objects.filter(digest__in=others)})
+    assert set(sections) == set(kept.digests), "every case's section is kept"
 
-    cover_pdf, _ = render_html(f"{start}{cover}{PACK_END}")
+    cover = render_to_string("pdf/_agenda_cover.html", context)
+    cover_pdf, _ = render_html(f"{kept.start}{cover}{PACK_END}")
     pack = pikepdf.Pdf.open(io.BytesIO(cover_pdf))
-    opened = [pikepdf.Pdf.open(io.BytesIO(bytes(kept[digest].pdf))) for digest in digests]
+    opened = [pikepdf.Pdf.open(io.BytesIO(bytes(sections[digest].pdf))) for digest in kept.digests]
     for section in opened:
         pack.pages.extend(section.pages)
     out = io.BytesIO()
     pack.save(out)
-    return Pack(out.getvalue(), len(pack.pages), len(new))
+    return Pack(out.getvalue(), len(pack.pages), len(kept.laid_out))
 
 
 def _lay_out(start: str, new: dict[str, str]) -> dict[str, PrintedSection]:

@@ -7,7 +7,9 @@ Celery worker to build it (mdt.tasks.build_document) and shows a progress page t
 `document_status`. Any change to what the document prints changes the HTML, so the digest, so the
 PDF is rebuilt; nothing else is needed to invalidate it. The task carries the row's id only.
 The agenda pack is built from its parts, each case's pages kept once laid out (mdt.pdf): a pack
-rebuilt after a change lays out the cover and the cases that changed.
+rebuilt after a change lays out the cover and the cases that changed. The packs of the next week's
+meetings have their cases laid out ahead (`prepare_pack`, sent by beat every 10 minutes through
+mdt.tasks.prepare_packs), so even a pack's first build usually lays out its cover only.
 """
 
 import datetime as dt
@@ -20,20 +22,22 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.clocks import case_clocks
 from core.pdf import render_html
-from mdt.models import Decision, Meeting, PrintedDocument
-from mdt.pdf import pack_pdf
+from mdt.models import AgendaItem, Decision, Meeting, PrintedDocument
+from mdt.pdf import pack_pdf, prepare_sections
 from mdt.selectors import decisions_for_display, meeting_agenda
 
 log = logging.getLogger(__name__)
 # A pack asked for again within this window is served as built, with its printed time (the time left
 # on each clock as of then); a clock changing state, or any edit, rebuilds it at once.
 CACHE_WINDOW = dt.timedelta(minutes=15)
+# The packs of the meetings starting within this time have their cases laid out ahead (prepare_pack).
+PREPARE_AHEAD = dt.timedelta(days=7)
 Kind = PrintedDocument.Kind
 Status = PrintedDocument.Status
 
@@ -216,7 +220,7 @@ def build(document_id: int) -> None:
     try:
         doc = source(document.kind, document.object_id, document.page_url)
         if doc.assemble is not None:
-            pdf, pages = doc.assemble({**doc.context, "now": timezone.now()})
+            pdf, pages = doc.assemble(_printed_now(doc))
         else:
             pdf, pages = render_html(html_of(doc, now=timezone.now()), tagged=doc.tagged)
     except Exception as exc:
@@ -234,3 +238,40 @@ def build(document_id: int) -> None:
     PrintedDocument.objects.filter(kind=document.kind, object_id=document.object_id, status=Status.READY).exclude(
         pk=document_id
     ).delete()
+
+
+def _printed_now(doc: Source) -> dict[str, Any]:
+    """What a document assembled from its parts is built from: its context, printed now."""
+    return {**doc.context, "now": timezone.now()}
+
+
+def _preparing(now: dt.datetime) -> QuerySet[Meeting]:
+    """The meetings whose packs are laid out ahead: not cancelled or concluded, not over, starting
+    within PREPARE_AHEAD, with a case listed (a withdrawn one does not print)."""
+    listed = AgendaItem.objects.filter(meeting=OuterRef("pk")).exclude(status=AgendaItem.Status.WITHDRAWN)
+    return Meeting.objects.filter(
+        status__in=[Meeting.Status.SCHEDULED, Meeting.Status.IN_PROGRESS],
+        ends_at__gt=now,
+        starts_at__lt=now + PREPARE_AHEAD,
+    ).filter(Exists(listed))
+
+
+def packs_to_prepare(now: dt.datetime | None = None) -> list[int]:
+    """The ids of the meetings whose packs the worker lays out ahead, the soonest first."""
+    return list(_preparing(now or timezone.now()).order_by("starts_at", "id").values_list("pk", flat=True))
+
+
+def prepare_pack(meeting_id: int) -> int:
+    """Lay out ahead the cases of a meeting's pack not yet kept (mdt.pdf.prepare_sections), from the
+    same source and context the worker's build uses, so the build finds them kept. Nothing for a
+    meeting no longer prepared (deleted, cancelled, concluded or over since it was chosen). Returns
+    how many cases were laid out."""
+    if not _preparing(timezone.now()).filter(pk=meeting_id).exists():
+        return 0
+    try:
+        doc = source(Kind.AGENDA, meeting_id)
+    except Meeting.DoesNotExist:  # deleted since
+        return 0
+    laid_out = prepare_sections(_printed_now(doc))
+    log.info("agenda pack prepared: meeting=%s cases_laid_out=%s", meeting_id, laid_out)
+    return laid_out

@@ -16,3 +16,25 @@ def build_document(document_id: int) -> None:
     from mdt import printing
 
     printing.build(document_id)
+
+
+# A prepare message not taken within this is dropped: beat sends the next round within 10 minutes
+# (config/celery.py), and a backlog of them would only repeat the same work.
+PREPARE_EXPIRES = 540
+
+
+@shared_task(ignore_result=True)
+def prepare_packs() -> None:
+    """Run by beat every 10 minutes: one prepare_pack per meeting whose pack is laid out ahead."""
+    from mdt import printing
+
+    for meeting_id in printing.packs_to_prepare():
+        prepare_pack.apply_async((meeting_id,), expires=PREPARE_EXPIRES)
+
+
+@shared_task(ignore_result=True)
+def prepare_pack(meeting_id: int) -> None:
+    """Lay out ahead the cases of one meeting's pack (mdt.printing.prepare_pack): the meeting's id in."""
+    from mdt import printing
+
+    printing.prepare_pack(meeting_id)

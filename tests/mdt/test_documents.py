@@ -5,11 +5,14 @@ agenda packs, and asks for the patient list while both are being laid out.
 """
 
 import datetime as dt
+import io
+import re
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
+import pypdf
 import pytest
 import time_machine
 from django.urls import reverse
@@ -18,14 +21,18 @@ from django.utils import timezone
 from accounts.models import AccessRecord
 from cases import clocks
 from cases.choices import Presentation
+from config.celery import app
 from core import pdf as core_pdf
-from mdt import printing
-from mdt.models import PrintedDocument
+from mdt import pdf as mdt_pdf
+from mdt import printing, tasks
+from mdt.models import AgendaItem, Meeting, PrintedDocument, PrintedSection
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, clinician, decision_awaiting
+from tests.reminders import conftest as reminder_fixtures
 from tests.reminders.workers import ROOT, WorkerProcess, using_broker, wait_for
 
 Status = PrintedDocument.Status
 pytestmark = pytest.mark.django_db
+eager = reminder_fixtures.eager  # Celery tasks run in-process: prepare_packs runs each prepare_pack
 
 
 @pytest.fixture
@@ -238,3 +245,123 @@ def test_a_pack_is_kept_while_only_the_time_passes_and_rebuilt_when_a_clock_chan
     assert first.status_code == later.status_code == at_risk.status_code == 200
     assert later.content == first.content and len(kept) == 1
     assert list(PrintedDocument.objects.values_list("pk", flat=True)) != kept  # rebuilt for the new state
+
+
+def meeting_in(days: float, cases: int = 1, **fields) -> Meeting:
+    starts_at = timezone.now() + dt.timedelta(days=days)
+    meeting = MeetingFactory(starts_at=starts_at, agenda_closes_at=starts_at - dt.timedelta(hours=1), **fields)
+    for _ in range(cases):
+        AgendaItemFactory(meeting=meeting, case=CaseFactory())
+    return meeting
+
+
+def test_the_packs_laid_out_ahead_are_those_of_the_meetings_of_the_next_week_with_a_case(django_assert_num_queries):
+    under_way = meeting_in(-1 / 24, status=Meeting.Status.IN_PROGRESS)
+    soon = meeting_in(2)
+    last_day = meeting_in(6.9)
+    meeting_in(7.1)  # after the next week
+    meeting_in(-1)  # over
+    meeting_in(3, status=Meeting.Status.CANCELLED)
+    meeting_in(4, status=Meeting.Status.CONCLUDED)
+    meeting_in(5, cases=0)  # nothing to print
+    withdrawn = meeting_in(5.5)
+    withdrawn.items.update(status=AgendaItem.Status.WITHDRAWN)
+
+    with django_assert_num_queries(1):
+        chosen = printing.packs_to_prepare()
+
+    assert chosen == [under_way.pk, soon.pk, last_day.pk]  # the soonest first
+
+
+def test_beat_lays_out_the_packs_ahead_every_ten_minutes_and_drops_a_late_round():
+    entry = app.conf.beat_schedule["agenda-packs-prepared"]
+    assert entry["task"] == tasks.prepare_packs.name == "mdt.tasks.prepare_packs"
+    assert entry["schedule"] == 600.0
+    assert entry["options"]["expires"] < 600 and tasks.PREPARE_EXPIRES < 600
+    assert {tasks.prepare_packs.name, tasks.prepare_pack.name} <= set(app.tasks)
+
+
+def test_preparing_the_pack_of_a_meeting_deleted_or_cancelled_since_does_nothing():
+    deleted = meeting_in(2)
+    deleted_id = deleted.pk
+    deleted.items.all().delete()
+    deleted.delete()
+    cancelled = meeting_in(3)
+    Meeting.objects.filter(pk=cancelled.pk).update(status=Meeting.Status.CANCELLED)
+
+    tasks.prepare_pack(deleted_id)  # what the worker runs for a message sent before the deletion
+    assert printing.prepare_pack(cancelled.pk) == 0
+
+    assert not PrintedSection.objects.exists()
+
+
+def page_texts(response) -> list[str]:
+    """The text of each page of the PDF served, spaces collapsed."""
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+
+
+@pytest.fixture
+def laid_out(monkeypatch) -> dict[str, list[str]]:
+    """The HTML of every WeasyPrint layout: the cases' sections (mdt.pdf) and whole documents (the cover)."""
+    seen: dict[str, list[str]] = {"sections": [], "documents": []}
+    for module, kind in ((mdt_pdf, "sections"), (core_pdf, "documents")):
+        real = module.layout
+
+        def spy(html, real=real, kind=kind):
+            seen[kind].append(html)
+            return real(html)
+
+        monkeypatch.setattr(module, "layout", spy)
+    return seen
+
+
+@pytest.mark.slow
+@pytest.mark.hazard("HAZ-168")
+def test_cases_laid_out_ahead_by_the_worker_leave_the_request_the_cover_and_print_as_a_pack_built_from_nothing(
+    client, eager, laid_out
+):
+    meeting = meeting_in(2, cases=3)
+    client.force_login(clinician())
+    url = reverse("meeting-pdf", args=[meeting.pk])
+
+    with time_machine.travel(timezone.now(), tick=False):  # the cover prints the time to the minute
+        tasks.prepare_packs()  # what beat sends
+        prepared_sections = PrintedSection.objects.count()
+        ahead = len(laid_out["sections"])
+        asked = client.get(url)
+        after_request = {kind: list(htmls) for kind, htmls in laid_out.items()}
+        PrintedDocument.objects.all().delete()
+        PrintedSection.objects.all().delete()
+        from_nothing = client.get(url)
+
+    assert prepared_sections == 3 and ahead == 1  # the three cases, in one layout
+    assert asked.status_code == from_nothing.status_code == 200
+    assert len(after_request["sections"]) == 1  # the request laid out no case
+    assert len(after_request["documents"]) == 1 and "Agenda pack printed" in after_request["documents"][0]
+    assert len(laid_out["sections"]) == 2  # built from nothing: the three cases laid out by the build
+    texts = page_texts(asked)
+    assert len(texts) == 4 and texts == page_texts(from_nothing)
+
+
+@pytest.mark.slow
+@pytest.mark.hazard("HAZ-168")
+def test_a_case_edited_after_its_pack_was_prepared_is_laid_out_again_and_printed_as_edited(client, laid_out):
+    meeting = meeting_in(2, cases=3)
+    item = meeting.items.order_by("position", "id")[1]
+    client.force_login(clinician())
+    assert printing.prepare_pack(meeting.pk) == 3
+    item.question = "Is the T9 lesion stable after radiotherapy?"
+    item.save()
+    assert printing.prepare_pack(meeting.pk) == 1  # its digest changed: laid out again
+    item.question = "Is the T10 lesion stable after radiotherapy?"
+    item.save()
+    before = len(laid_out["sections"])
+
+    response = client.get(reverse("meeting-pdf", args=[meeting.pk]))
+
+    [edited] = laid_out["sections"][before:]  # the build laid out the case edited since, and no other
+    assert 'id="pack-case-2"' in edited and "pack-case-1" not in edited and "pack-case-3" not in edited
+    texts = page_texts(response)
+    assert "Is the T10 lesion stable" in texts[2] and not any("Is the T9 lesion" in text for text in texts)
+    assert printing.prepare_pack(meeting.pk) == 0  # the build kept it
