@@ -32,10 +32,8 @@ def valid_nhs_number(n: int) -> str:
         candidate += 1
 
 
-# Staff are named from their own pool, patients from Faker's. A test that checks a patient's name is
-# not in an email or page must not fail because a clinician happens to share it (a coordinator called
-# "Gregory Thomas" once failed the referral alert test for a patient called Thomas): no Faker name is
-# part of a staff name, and tests/test_factories.py keeps it so.
+# Staff are named from their own pool, no part of which Faker can give a patient (tests/test_factories.py):
+# a check that a patient's name is absent must not fail because a clinician shares it (it once did).
 STAFF_GIVEN_NAMES = [
     "Aderyn",
     "Caradog",
