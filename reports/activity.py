@@ -7,7 +7,12 @@ the filters.
 - Decisions: current decisions made in the month, by whether they chose no active treatment and which
   treatments they chose (`decision_rows`, `decision_counts`).
 - Referral to decision: the wait from a case's referral to its first current decision, for cases first
-  decided in the month; each distinct wait and how many cases waited it (`wait_rows`, `percentiles`).
+  decided in the month (`wait_rows`, `percentiles`).
+
+The rows of a month (stored, reports.monthly) or of the months counted now are kept in one compact form per
+figure, one entry per primary site and presentation (`referral_groups`, `decision_groups`, `wait_groups`),
+so that a year's stored months decode in proportion to the groups, not to the cases, wherever the fold
+needs no more: a decision's treatments as counts, each wait as a number in a sorted list.
 """
 
 import datetime as dt
@@ -39,12 +44,16 @@ from core.timezones import local_zone
 from mdt.models import Decision, Treatment
 from reports.measures import Filters, Range
 
-# A row: (primary site, presentation, cases referred), as stored.
-ReferralRow = tuple[str, str, int]
-# A row: (primary site, presentation, no active treatment, [chose each of Treatment.values], decisions).
-DecisionRow = tuple[str, str, bool, tuple[bool, ...], int]
-# A row: (primary site, presentation, wait in microseconds, cases), as stored.
-WaitRow = tuple[str, str, int, int]
+# An entry: [primary site, presentation, cases referred], as stored.
+ReferralGroup = list[Any]
+# An entry: [primary site, presentation, decisions, with no active treatment, [choosing each of Treatment.values]].
+DecisionGroup = list[Any]
+# An entry: [primary site, presentation, [each case's wait in whole microseconds (exact), ascending]].
+WaitGroup = list[Any]
+
+
+def _group_key(entry: list[Any]) -> str:
+    return str(entry[:2])  # primary site and presentation: a fixed order for the stored form
 
 
 def referral_rows(ranges: list[Range], filters: Filters | None = None) -> QuerySet[Any]:
@@ -67,11 +76,16 @@ def referral_rows(ranges: list[Range], filters: Filters | None = None) -> QueryS
     )
 
 
-def referral_row(row: dict[str, Any]) -> ReferralRow:
-    return (row["site"], row["presentation"], row["n"])
+def referral_groups(rows: Iterable[dict[str, Any]]) -> list[ReferralGroup]:
+    """Rows of `referral_rows` in the stored form: cases referred per primary site and presentation."""
+    groups: dict[tuple[str, str], int] = {}
+    for row in rows:
+        key = (row["site"], row["presentation"])
+        groups[key] = groups.get(key, 0) + row["n"]
+    return sorted(([site, presentation, n] for (site, presentation), n in groups.items()), key=_group_key)
 
 
-def referral_counts(rows: Iterable[ReferralRow], filters: Filters) -> tuple[int, list[tuple[str, str, int]]]:
+def referral_counts(rows: Iterable[ReferralGroup], filters: Filters) -> tuple[int, list[tuple[str, str, int]]]:
     """Cases referred, in total and by presentation (key, label, count), that match `filters`."""
     counts = dict.fromkeys(Presentation.values, 0)
     for site, presentation, n in rows:
@@ -126,20 +140,31 @@ def decision_rows(ranges: list[Range], filters: Filters | None = None) -> QueryS
     )
 
 
-def decision_row(row: dict[str, Any]) -> DecisionRow:
-    chose = tuple(bool(row[f"chose_{key}"]) for key in Treatment.values)
-    return (row["site"], row["case__presentation"], bool(row["no_treatment"]), chose, row["n"])
+def decision_groups(rows: Iterable[dict[str, Any]]) -> list[DecisionGroup]:
+    """Rows of `decision_rows` in the stored form: per primary site and presentation, the decisions, those with
+    no active treatment, and those choosing each treatment (in the order of Treatment.values)."""
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for row in rows:
+        n = row["n"]
+        key = (row["site"], row["case__presentation"])
+        group = groups.get(key) or groups.setdefault(key, [0, 0, [0] * len(Treatment.values)])
+        group[0] += n
+        group[1] += n if row["no_treatment"] else 0
+        group[2] = [
+            count + (n if row[f"chose_{t}"] else 0) for count, t in zip(group[2], Treatment.values, strict=True)
+        ]
+    return sorted(([site, presentation, *group] for (site, presentation), group in groups.items()), key=_group_key)
 
 
-def decision_counts(rows: Iterable[DecisionRow], filters: Filters) -> tuple[int, int, list[tuple[str, str, int]]]:
+def decision_counts(rows: Iterable[DecisionGroup], filters: Filters) -> tuple[int, int, list[tuple[str, str, int]]]:
     """Decisions in total, with no active treatment, and per treatment (key, label, count), matching `filters`."""
     total = no_treatment = 0
     chosen = [0] * len(Treatment.values)
-    for site, presentation, none, chose, n in rows:
+    for site, presentation, n, none, chose in rows:
         if filters.admits(site, presentation):
             total += n
-            no_treatment += n if none else 0
-            chosen = [count + (n if this else 0) for count, this in zip(chosen, chose, strict=True)]
+            no_treatment += none
+            chosen = [count + this for count, this in zip(chosen, chose, strict=True)]
     counts = dict(zip(Treatment.values, chosen, strict=True))
     return total, no_treatment, [(key, label, counts[key]) for key, label in Treatment.choices]
 
@@ -170,35 +195,32 @@ def wait_rows(ranges: list[Range], filters: Filters | None = None) -> QuerySet[A
     )
 
 
-def wait_row(row: dict[str, Any]) -> WaitRow:
-    """A row of `wait_rows` as the fold reads it: the wait in whole microseconds (exact)."""
-    return (row["patient__primary_site"], row["presentation"], _microseconds(row["wait"]), row["n"])
+def wait_groups(rows: Iterable[dict[str, Any]]) -> list[WaitGroup]:
+    """Rows of `wait_rows` in the stored form: per primary site and presentation, every case's wait in whole
+    microseconds (exact), ascending, a wait repeated for each case that waited it."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for row in rows:
+        key = (row["patient__primary_site"], row["presentation"])
+        groups.setdefault(key, []).extend([_microseconds(row["wait"])] * row["n"])
+    return sorted(
+        ([site, presentation, sorted(waits)] for (site, presentation), waits in groups.items()), key=_group_key
+    )
 
 
 def _microseconds(wait: dt.timedelta) -> int:
     return (wait.days * 86_400 + wait.seconds) * 1_000_000 + wait.microseconds
 
 
-def percentiles(rows: Iterable[WaitRow], filters: Filters) -> Percentiles:
+def percentiles(rows: Iterable[WaitGroup], filters: Filters) -> Percentiles:
     """Nearest-rank median and 90th percentile (the value at rank ceil(p·n)) of the waits that match `filters`."""
-    counted: dict[int, int] = {}
-    for site, presentation, wait, n in rows:
-        if (filters.primary_site and site != filters.primary_site) or (
-            filters.presentation and presentation != filters.presentation
-        ):
-            continue
-        counted[wait] = counted.get(wait, 0) + n
-    waits = sorted(counted.items())
-    count = sum(counted.values())
+    waits: list[int] = []
+    for site, presentation, group in rows:
+        if filters.admits(site, presentation):
+            waits += group
+    waits.sort()  # runs already ascending: a merge
+    count = len(waits)
 
     def nearest_rank(share: float) -> dt.timedelta | None:
-        if not count:
-            return None
-        rank, seen = math.ceil(share * count), 0
-        for wait, n in waits:
-            seen += n
-            if seen >= rank:
-                return dt.timedelta(microseconds=wait)
-        raise AssertionError("unreachable: the rank is at most the count")
+        return dt.timedelta(microseconds=waits[math.ceil(share * count) - 1]) if count else None
 
     return Percentiles(count=count, median=nearest_rank(0.5), p90=nearest_rank(0.9))

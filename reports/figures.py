@@ -1,13 +1,15 @@
 """The figures of the service audit whose closed months are stored (reports.monthly), and how each is counted.
 
 A figure has a query that counts months (by local month, and by every filter group of the page: primary
-site and presentation), the stored form of a month (JSON rows) and when a month, or a day, is settled. The measures
-store their counts; the other figures store the rows their page figure is folded from (reports.activity,
-reports.outcomes), read back by `loaded` exactly as the live rows are.
+site and presentation), the stored form of a month (JSON, versioned by `form`) and when a month, or a day, is
+settled. The measures store their counts; the other figures store what their page figure is folded from
+(reports.activity, reports.outcomes) in a compact form, one entry per filter group, the same form the months
+counted now are put in before the fold: counts where the page shows counts, each case's wait, each patient
+once with the dates survival is counted from.
 """
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -39,6 +41,7 @@ class Figure:
     is settled (nothing in it can change any more with time, only with the record)."""
 
     key: str
+    form = 1  # the version of the stored form (`count`), part of reports.monthly.rule
 
     def query(self, ranges: list[Range], now: dt.datetime) -> QuerySet[Any]:
         """The rows of the months in `ranges`, each with its local "month", by every filter group."""
@@ -84,60 +87,43 @@ class MeasureFigure(Figure):
 
 class RowsFigure(Figure):
     """A figure folded from rows (each led by primary site and presentation) by its own function: the stored
-    months keep the rows of every filter group, and the page folds them with the rows of the months counted
-    now for its filters (the same query, narrowed to the filters: `query(ranges, filters)`)."""
+    months keep, in the figure's compact form (`grouped`: one entry per filter group), what every filter group
+    needs, and the page folds them with the months counted now for its filters, put in the same form (the
+    same query, narrowed to the filters: `query(ranges, filters)`)."""
 
     def __init__(
         self,
         key: str,
         query: Callable[[list[Range], Filters | None], QuerySet[Any]],
-        stored: Callable[[dict[str, Any]], list[Any]],
-        loaded: Callable[[list[Any]], Any],
+        grouped: Callable[[Iterable[dict[str, Any]]], list[list[Any]]],
+        form: int,
     ) -> None:
-        self.key, self._query, self.stored, self.loaded = key, query, stored, loaded
+        self.key, self._query, self.grouped, self.form = key, query, grouped, form
 
     def query(self, ranges: list[Range], now: dt.datetime) -> QuerySet[Any]:
         return self._query(ranges, None)
 
-    def live(self, ranges: list[Range], filters: Filters) -> list[Any]:
-        """The rows of the months in `ranges` for `filters`, as the fold reads them."""
-        return [self.loaded(self.stored(row)) for row in self._query(ranges, filters)]
+    def live(self, ranges: list[Range], filters: Filters) -> list[list[Any]]:
+        """The months in `ranges` for `filters`, in the stored form."""
+        return self.grouped(self._query(ranges, filters))
 
     def settled_after(self, ends_before: dt.datetime) -> dt.datetime:
         """Decisions have no due time: a month, or a day, is settled once it has ended."""
         return ends_before
 
     def count(self, ranges: list[Range], now: dt.datetime) -> dict[dt.date, list[list[Any]]]:
-        rows: dict[dt.date, list[list[Any]]] = {}
+        rows: dict[dt.date, list[dict[str, Any]]] = {}
         for row in self.query(ranges, now):
-            rows.setdefault(local_month(row["month"]), []).append(self.stored(row))
-        return {month: sorted(found, key=str) for month, found in rows.items()}
+            rows.setdefault(local_month(row["month"]), []).append(row)
+        return {month: self.grouped(found) for month, found in rows.items()}
 
 
-def _survival_stored(row: dict[str, Any]) -> list[Any]:
-    site, presentation, patient, first_decided_on, died_on, band = outcomes.survival_input(row)
-    return [site, presentation, patient, first_decided_on.isoformat(), died_on and died_on.isoformat(), band]
-
-
-def _survival_loaded(row: list[Any]) -> outcomes.SurvivalInput:
-    site, presentation, patient, first_decided_on, died_on, band = row
-    died = dt.date.fromisoformat(died_on) if died_on else None
-    return site, presentation, patient, dt.date.fromisoformat(first_decided_on), died, band
-
-
-SURVIVAL = RowsFigure("survival", outcomes.survival_rows, _survival_stored, _survival_loaded)
-REFERRALS = RowsFigure("referrals", activity.referral_rows, lambda row: list(activity.referral_row(row)), tuple)
-
-
-def _decision_loaded(row: list[Any]) -> activity.DecisionRow:
-    site, presentation, no_treatment, chose, n = row
-    return site, presentation, no_treatment, tuple(chose), n
-
-
-DECISIONS = RowsFigure(
-    "decisions", activity.decision_rows, lambda row: list(activity.decision_row(row)), _decision_loaded
-)
-WAITS = RowsFigure("decision_waits", activity.wait_rows, lambda row: list(activity.wait_row(row)), tuple)
+# The stored forms: a change to one is a new `form`, so that a month stored in the old one is never read
+# (it is part of reports.monthly.rule) and the refresh counts it again.
+SURVIVAL = RowsFigure("survival", outcomes.survival_rows, outcomes.survival_groups, form=2)
+REFERRALS = RowsFigure("referrals", activity.referral_rows, activity.referral_groups, form=1)
+DECISIONS = RowsFigure("decisions", activity.decision_rows, activity.decision_groups, form=2)
+WAITS = RowsFigure("decision_waits", activity.wait_rows, activity.wait_groups, form=2)
 FIGURES: dict[str, Figure] = {
     **{measure.key.value: MeasureFigure(measure) for measure in MEASURES.values()},
     SURVIVAL.key: SURVIVAL,

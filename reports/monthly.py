@@ -7,18 +7,20 @@ patients, because the work is in proportion to the cases counted, not to the doz
 
 What is stored, per figure and closed month (`FIGURES`, one `StoredMonth` row each):
 - the three NICE measures: met, breach and pending counts (`MeasureFigure`);
-- referrals, decisions by treatment, referral to decision and survival: the rows each figure is folded
-  from (`RowsFigure`: reports.activity, reports.outcomes), not the figure itself, since a period's
-  percentiles, its patients counted once and survival as of today cannot be added up from monthly
-  figures. Survival keeps, per patient decided on in the month, the date of their first decision, their
-  death and their band: the page counts who was followed and alive as of its own day.
+- referrals, decisions by treatment, referral to decision and survival: what each figure is folded from
+  (`RowsFigure`: reports.activity, reports.outcomes), in a compact form of one entry per primary site and
+  presentation: referrals and decisions (in total, with no active treatment, per treatment) as counts;
+  the waits as every case's wait, ascending (a period's percentiles cannot be added up from monthly
+  ones); survival as the patients decided on in the month, each with the date of their first decision,
+  their death and their band (day numbers), so that the page counts each patient once and who was
+  followed and alive as of its own day.
 
 Always the right figure:
 - One rule: a stored month is counted by the query that counts the open months live (for the measures
   `measures.grouped_by_month`; for the others their rows query, narrowed to the page's filters when
   live), grouped also by primary site and presentation so that every filter of the page reads the same
-  rows. `rule` fingerprints that query (its SQL and parameters: target, zone); a row counted by another
-  rule is never read.
+  rows. `rule` fingerprints that query (its SQL and parameters: target, zone) and the version of the
+  stored form (`Figure.form`); a row counted by another rule, or stored in another form, is never read.
 - Only settled months are stored: for a measure, months whose every case's due time had passed when they
   were counted (`Figure.settles_at`), so no case of theirs can still be pending; for the others, months that
   have ended. Their figures no longer change with time, only with the record.
@@ -36,6 +38,10 @@ Always the right figure:
   (`StoredDay`): each counted by the month's query for that day alone, only once it is settled, read only
   with no change logged inside it, dropped once its month is stored whole. Today and the days not settled
   are counted live: at the regional size the current month counted live was most of the page's cost.
+- A settled month the period covers only in part reads its days stored where they are kept: the refresh
+  keeps those of the month a year ago from the first day of "last 12 months" on (at the regional size
+  that part-month counted live was most of what the page cost more than at 5,000 patients); any other
+  part-month is counted live.
 """
 
 import datetime as dt
@@ -81,7 +87,7 @@ from reports.measures import (
     local_month,
 )
 from reports.models import ClockInputChange, StoredDay, StoredMonth
-from reports.periods import Period
+from reports.periods import Period, QuickRange, quick_range
 
 STORED_MONTHS = 36  # how far back the refresh keeps months (older ones are counted live)
 STORED_DAYS = 62  # how far back it looks for the days of months not settled (the current one, the last one)
@@ -90,21 +96,22 @@ Stored = StoredMonth | StoredDay
 
 
 def rule(figure: Measure | Figure) -> str:
-    """A fingerprint of the query that counts the figure (its SQL and parameters), for fixed dates."""
+    """A fingerprint of the query that counts the figure (its SQL and parameters), for fixed dates, and of the
+    form it is stored in."""
     if isinstance(figure, Measure):
         figure = FIGURES[figure.key.value]
     target = figure.measure.target if isinstance(figure, MeasureFigure) else None
-    return _rule(figure.key, target, settings.TIME_ZONE, connection.vendor)
+    return _rule(figure.key, figure.form, target, settings.TIME_ZONE, connection.vendor)
 
 
 @functools.lru_cache(maxsize=64)
-def _rule(key: str, target: Target | None, zone: str, vendor: str) -> str:
+def _rule(key: str, form: int, target: Target | None, zone: str, vendor: str) -> str:
     # Keyed by everything the SQL is built from besides the code: the target as configured and the zone.
     reference = month_range(dt.date(2000, 1, 1))
     now = dt.datetime(2000, 3, 1, tzinfo=dt.UTC)
     query = FIGURES[key].query([reference], now).query
     sql, params = query.sql_with_params()
-    return hashlib.sha256(f"{vendor}|{sql}|{params!r}".encode()).hexdigest()
+    return hashlib.sha256(f"{vendor}|form {form}|{sql}|{params!r}".encode()).hexdigest()
 
 
 def merged(months: list[dt.date]) -> list[Range]:
@@ -133,12 +140,12 @@ def fresh_rows(period: Period, now: dt.datetime) -> dict[tuple[str, dt.date], St
         current = rule(figure)
         if settled := [month for month in whole if figure.settles_at(month) < now]:
             months.append(Q(measure=figure.key, rule=current, month__in=settled))
-        if settled_days := _settled_days(figure, period, now):
+        if settled_days := _settled_days(figure, period, now) + _days_of_partial_months(figure, period, now):
             days.append(Q(measure=figure.key, rule=current, day__in=settled_days))
     found: dict[tuple[str, dt.date], Stored] = {}
     if months:
         found.update({(row.measure, row.month): row for row in _unchanged(StoredMonth, months)})
-    if days:  # never a month's key: a day is read only in a month that is not settled
+    if days:  # never a month's key: a day is read only in a month that is not settled, or not whole in the period
         found.update({(row.measure, row.day): row for row in _unchanged(StoredDay, days)})
     return found
 
@@ -163,6 +170,28 @@ def _settled_days(figure: Figure, period: Period, now: dt.datetime) -> list[dt.d
         first, final = max(month, period.first), min(next_month(month) - dt.timedelta(days=1), last, period.last)
         days += [first + dt.timedelta(days=n) for n in range((final - first).days + 1)]
     return sorted(days)
+
+
+def _days_of_partial_months(figure: Figure, period: Period, now: dt.datetime) -> list[dt.date]:
+    """The period's days in the settled months it covers only in part (the first month of "last 12 months"):
+    read stored where the refresh keeps them (`_kept_days`), the others counted live."""
+    days: list[dt.date] = []
+    for month in period.months:
+        final = next_month(month) - dt.timedelta(days=1)
+        first, last = max(month, period.first), min(final, period.last)
+        if (first, last) != (month, final) and figure.settles_at(month) < now:
+            days += [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    return days
+
+
+def _kept_days(figure: Figure, now: dt.datetime) -> list[dt.date]:
+    """The days the refresh keeps stored: the settled days of the months not settled (the current one, the
+    last one), and the days of the month a year ago from the first of "last 12 months" on (the period
+    covers that month in part: each day a day less of it)."""
+    today = timezone.localtime(now).date()
+    days = _settled_days(figure, Period(today - dt.timedelta(days=STORED_DAYS), today), now)
+    year_ago = quick_range(QuickRange.LAST_12_MONTHS, today).first
+    return sorted({*days, *_days_of_partial_months(figure, Period(year_ago, today), now)})
 
 
 def stored_counts(row: Stored, filters: Filters) -> list[tuple[dt.date, str, int]]:
@@ -217,7 +246,7 @@ def figure_rows(
     """The figure's rows for the period: the stored months in `stored` (from `fresh_rows`), the others counted
     now for the filters in one query (none when every month is stored)."""
     months = [row for (key, _), row in stored.items() if key == figure.key]
-    rows = [figure.loaded(row) for month in months for row in month.counts]
+    rows = [entry for month in months for entry in month.counts]
     live = _live_ranges(period, months)
     if live:
         rows += figure.live(live, filters)
@@ -347,11 +376,11 @@ def _refresh_figure(figure: Figure, *, now: dt.datetime, keep: int, changed: set
 
 
 def _refresh_days(figure: Figure, *, now: dt.datetime, changed: set[dt.date]) -> int:
-    """Store the settled days of the figure's months not settled yet that are missing, changed or counted by an
-    old rule, each by the month's query for that day alone; drop the others (their month is stored whole)."""
+    """Store the days kept (`_kept_days`: the settled days of the figure's months not settled yet, the days of
+    the month a year ago in "last 12 months") that are missing, changed or counted by an old rule, each by the
+    month's query for that day alone; drop the others (their month is stored whole, or no longer a year ago)."""
     key, current_rule = figure.key, rule(figure)
-    today = timezone.localtime(now).date()
-    days = _settled_days(figure, Period(today - dt.timedelta(days=STORED_DAYS), today), now)
+    days = _kept_days(figure, now)
     StoredDay.objects.filter(measure=key).filter(~Q(rule=current_rule) | ~Q(day__in=days)).delete()
     kept = set(StoredDay.objects.filter(measure=key, rule=current_rule).values_list("day", flat=True))
     due = sorted(day for day in days if day not in kept or day in changed)

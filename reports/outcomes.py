@@ -8,6 +8,7 @@ the months counted now, as of today (`survival_table`).
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
@@ -148,8 +149,10 @@ def _by_band(found: dict[str, dict[str, Any]]) -> list[SurvivalRow]:
     return result
 
 
-# A row: (primary site, presentation, patient id, first decision's local date, died on, band), per decision.
-SurvivalInput = tuple[str, str, int, dt.date, dt.date | None, str]
+# An entry: [primary site, presentation, band, [patient ids], [their first decision's local date], [died on]],
+# the dates as day numbers (`date.toordinal`), died on None for the living: one per primary site, presentation
+# and band, each patient once in it.
+SurvivalGroup = list[Any]
 
 
 def survival_rows(ranges: list[Range], filters: Filters | None = None) -> QuerySet[Any]:
@@ -194,30 +197,32 @@ def survival_rows(ranges: list[Range], filters: Filters | None = None) -> QueryS
     )
 
 
-def survival_input(row: dict[str, Any]) -> SurvivalInput:
-    """A row of `survival_rows` as the fold reads it."""
-    return (
-        row["case__patient__primary_site"],
-        row["case__presentation"],
-        row["case__patient"],
-        row["first_decided_on"],
-        row["case__patient__died_on"],
-        row["band_key"],
-    )
+def survival_groups(rows: Iterable[dict[str, Any]]) -> list[SurvivalGroup]:
+    """Rows of `survival_rows` in the stored form (`SurvivalGroup`): patients by primary site, presentation, band."""
+    groups: dict[tuple[str, str, str], tuple[list[int], list[int], list[int | None]]] = {}
+    for row in rows:
+        key = (row["case__patient__primary_site"], row["case__presentation"], row["band_key"])
+        ids, firsts, deaths = groups.get(key) or groups.setdefault(key, ([], [], []))
+        died_on = row["case__patient__died_on"]
+        ids.append(row["case__patient"])
+        firsts.append(row["first_decided_on"].toordinal())
+        deaths.append(died_on and died_on.toordinal())
+    return [[*key, *columns] for key, columns in sorted(groups.items(), key=lambda item: str(item[0]))]
 
 
-def survival_table(rows: Iterable[SurvivalInput], filters: Filters, today: dt.date) -> list[SurvivalRow]:
+def survival_table(rows: Iterable[SurvivalGroup], filters: Filters, today: dt.date) -> list[SurvivalRow]:
     """Observed survival from the first decision, by the latest revised Tokuhashi band, as of `today`.
 
     Patients with a current decision in the rows whose case matches `filters`, each counted once; survival
     runs from their first current decision (local date) to `died_on`, and the living are censored today.
     "Followed 6 months": the first decision was at least 183 days ago, so everyone counted could have
     reached it."""
-    patients: dict[int, tuple[dt.date, dt.date | None, str]] = {}
-    for site, presentation, patient, first_decided_on, died_on, band in rows:
+    patients: dict[int, tuple[int, int | None, str]] = {}
+    for site, presentation, band, ids, firsts, deaths in rows:
         if filters.admits(site, presentation):
-            patients[patient] = (first_decided_on, died_on, band)
-    checkpoints = [(f"followed_{m}", f"alive_{m}", today - dt.timedelta(days=d), d) for m, d in CHECKPOINTS]
+            patients.update(zip(ids, zip(firsts, deaths, repeat(band)), strict=True))
+    today_number = today.toordinal()
+    checkpoints = [(f"followed_{m}", f"alive_{m}", today_number - d, d) for m, d in CHECKPOINTS]
     found: dict[str, dict[str, Any]] = {}
     for first_decided_on, died_on, band in patients.values():
         row = found.get(band) or found.setdefault(band, dict.fromkeys(COUNTED, 0))
@@ -226,7 +231,7 @@ def survival_table(rows: Iterable[SurvivalInput], filters: Filters, today: dt.da
         for followed, alive, decided_by, days in checkpoints:
             if first_decided_on <= decided_by:
                 row[followed] += 1
-                row[alive] += died_on is None or (died_on - first_decided_on).days >= days
+                row[alive] += died_on is None or died_on - first_decided_on >= days
     return _by_band(found)
 
 
@@ -237,4 +242,4 @@ CHECKPOINTS = ((6, SIX_MONTHS), (12, TWELVE_MONTHS))
 def survival(*, period: Period, filters: Filters, today: dt.date) -> list[SurvivalRow]:
     """Survival for the period, every month counted now (the page reads closed months stored: reports.monthly)."""
     rows = survival_rows([(period.starts_at, period.ends_before)], filters)
-    return survival_table((survival_input(row) for row in rows), filters, today)
+    return survival_table(survival_groups(rows), filters, today)

@@ -19,13 +19,13 @@ from reports import monthly
 from reports.activity import (
     Percentiles,
     decision_counts,
-    decision_row,
+    decision_groups,
     decision_rows,
     percentiles,
     referral_counts,
-    referral_row,
+    referral_groups,
     referral_rows,
-    wait_row,
+    wait_groups,
     wait_rows,
 )
 from reports.measures import Filters, MeasureReport
@@ -84,7 +84,7 @@ def referrals(*, period: Period, filters: Filters) -> tuple[int, list[tuple[str,
     """Cases referred in the period, in total and by presentation, every month counted now (the page reads
     closed months stored: reports.monthly). One grouped query."""
     rows = referral_rows([(period.starts_at, period.ends_before)], filters)
-    return referral_counts((referral_row(row) for row in rows), filters)
+    return referral_counts(referral_groups(rows), filters)
 
 
 def meetings_held(*, period: Period, filters: Filters, now: dt.datetime) -> list[MeetingRow]:
@@ -111,13 +111,13 @@ def decisions_by_treatment(*, period: Period, filters: Filters) -> tuple[int, in
     """Current decisions made in the period, counted per treatment key (a decision may choose several), every
     month counted now (the page reads closed months stored: reports.monthly). One grouped query."""
     rows = decision_rows([(period.starts_at, period.ends_before)], filters)
-    return decision_counts((decision_row(row) for row in rows), filters)
+    return decision_counts(decision_groups(rows), filters)
 
 
 def referral_to_decision(*, period: Period, filters: Filters) -> Percentiles:
     """Referral to first current decision, for cases whose first decision was made in the period, every month
     counted now (the page reads closed months stored: reports.monthly). One grouped query."""
-    return percentiles((wait_row(row) for row in wait_rows([(period.starts_at, period.ends_before)], filters)), filters)
+    return percentiles(wait_groups(wait_rows([(period.starts_at, period.ends_before)], filters)), filters)
 
 
 def activity(

@@ -238,7 +238,7 @@ def test_a_day_is_stored_only_once_every_case_started_in_it_is_due_and_its_month
     october = local(2026, 10, 20, 12, 0)  # September is settled for every figure: stored whole, its days dropped
     monthly.refresh(now=october)
     assert StoredMonth.objects.filter(month=dt.date(2026, 9, 1)).count() == len(monthly.FIGURES)
-    assert not StoredDay.objects.filter(day__lt=dt.date(2026, 10, 1)).exists()
+    assert not StoredDay.objects.filter(day__gte=dt.date(2026, 9, 1), day__lt=dt.date(2026, 10, 1)).exists()
     assert StoredDay.objects.filter(measure="referrals", day=dt.date(2026, 10, 19)).exists()
 
 

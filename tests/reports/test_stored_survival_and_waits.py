@@ -3,13 +3,14 @@
 changes after. "Live" here is each figure's query as first written, before its months were stored."""
 
 import datetime as dt
+import hashlib
 import re
 from importlib import import_module
 
 import pytest
 import time_machine
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,8 +20,9 @@ from cases.models import Assessment, Case, Patient
 from core.timezones import local_zone
 from mdt.models import Decision
 from reports import figures, monthly, outcomes
-from reports.measures import Filters
-from reports.periods import Period
+from reports.measures import MEASURES, Filters, measure_report
+from reports.models import StoredDay
+from reports.periods import Period, QuickRange, quick_range
 from reports.selectors import decisions_by_treatment, referral_to_decision, referrals, service_report
 from tests.factories import (
     TOKUHASHI_COMPLETE,
@@ -30,6 +32,10 @@ from tests.factories import (
     UserFactory,
     decision,
     local,
+    metastases_case,
+    mscc_case,
+    radiotherapy_case,
+    whole_spine_mri,
 )
 from tests.reports import first_written
 
@@ -52,23 +58,25 @@ def frozen():
         yield
 
 
-def assert_stored_equals_live(now=NOW, filters_list=FILTERS):
+def assert_stored_equals_live(now=NOW, filters_list=FILTERS, period=PERIOD):
     today = now.astimezone(local_zone()).date()
     for filters in filters_list:
-        page = service_report(period=PERIOD, filters=filters, now=now)
-        survival = first_written.survival(period=PERIOD, filters=filters, today=today)
-        assert page.survival == survival == outcomes.survival(period=PERIOD, filters=filters, today=today), filters
-        waits = first_written.waits(period=PERIOD, filters=filters)
-        assert page.activity.referral_to_decision == waits == referral_to_decision(period=PERIOD, filters=filters)
+        page = service_report(period=period, filters=filters, now=now)
+        survival = first_written.survival(period=period, filters=filters, today=today)
+        assert page.survival == survival == outcomes.survival(period=period, filters=filters, today=today), filters
+        waits = first_written.waits(period=period, filters=filters)
+        assert page.activity.referral_to_decision == waits == referral_to_decision(period=period, filters=filters)
         decided = (page.activity.decisions, page.activity.decisions_no_treatment, page.activity.by_treatment)
-        assert decided == first_written.decisions(period=PERIOD, filters=filters)
-        assert decided == decisions_by_treatment(period=PERIOD, filters=filters)
+        assert decided == first_written.decisions(period=period, filters=filters)
+        assert decided == decisions_by_treatment(period=period, filters=filters)
         referred = (page.activity.referrals, page.activity.referrals_by_presentation)
         assert (
             referred
-            == first_written.referrals(period=PERIOD, filters=filters)
-            == referrals(period=PERIOD, filters=filters)
+            == first_written.referrals(period=period, filters=filters)
+            == referrals(period=period, filters=filters)
         )
+        live = [measure_report(measure, period=period, filters=filters, now=now) for measure in MEASURES.values()]
+        assert [(r.total, r.months) for r in page.measures] == [(r.total, r.months) for r in live], filters
 
 
 def stored_months_read(now=NOW):
@@ -202,6 +210,76 @@ def test_a_stored_survival_month_counted_by_another_rule_is_never_read():
 
     assert not any(key == "survival" for key, _ in stored_months_read())
     assert_stored_equals_live(filters_list=FILTERS[:1])
+
+
+@pytest.mark.hazard("HAZ-030")
+def test_the_last_12_months_read_the_days_of_their_first_month_stored_and_a_changed_day_is_counted_live():
+    year = quick_range(QuickRange.LAST_12_MONTHS, NOW.date())  # 16 September 2025 to today: September in part
+    recorder = UserFactory()
+    made = {}
+    for day in (10, 16, 20, 30):  # before the period, its first day, inside, the month's last day
+        at = local(2025, 9, day, 10, 0)
+        made[day] = mscc_case(at, mri_at=at + dt.timedelta(hours=20 if day % 20 else 30), referred_at=at)
+        tokuhashi(made[day], "lt_6_months", at)
+        decision(made[day], at + dt.timedelta(days=1), ["cebrt"], recorded_by=recorder)
+        metastases_case(at, mri_at=at + dt.timedelta(days=2), plan_at=at)
+        radiotherapy_case(at, started=at + dt.timedelta(hours=10))
+    decision(made[10], local(2025, 9, 25, 10), ["sact"], recorded_by=recorder)  # decided on again, in the period
+    monthly.refresh(now=NOW)
+
+    def september_days_read():
+        rows = monthly.fresh_rows(year, NOW).values()
+        return {(row.measure, row.day) for row in rows if isinstance(row, StoredDay) and row.day.year == 2025}
+
+    every_day = {(key, dt.date(2025, 9, day)) for key in monthly.FIGURES for day in range(16, 31)}
+    assert september_days_read() == every_day
+    assert_stored_equals_live(period=year)
+
+    Decision.objects.filter(case=made[20]).update(status=Decision.Status.SUPERSEDED)  # the decision on the 21st
+    whole_spine_mri(made[30], local(2025, 9, 30, 12))  # the MRI clock started on the 30th: met
+    assert {day.day for _, day in every_day - september_days_read()} == {21, 30}
+    assert_stored_equals_live(period=year)
+
+    monthly.refresh(now=NOW)
+    assert september_days_read() == every_day
+    assert_stored_equals_live(period=year)
+
+
+def old_form(figure, counts):
+    """A month as stored before the compact forms: an entry per case (waits) or per patient (survival), per group of
+    the decisions' treatments chosen, under the rule of the query alone."""
+    if figure is figures.WAITS:
+        return [[site, presentation, wait, 1] for site, presentation, waits in counts for wait in waits]
+    if figure is figures.SURVIVAL:
+        day_of = dt.date.fromordinal
+        return [
+            [site, presentation, patient, day_of(first).isoformat(), died and day_of(died).isoformat(), band]
+            for site, presentation, band, patients, firsts, deaths in counts
+            for patient, first, died in zip(patients, firsts, deaths, strict=True)
+        ]
+    return [
+        [site, presentation, False, [True] + [False] * (len(chose) - 1), n]
+        for site, presentation, n, _, chose in counts
+    ]
+
+
+@pytest.mark.hazard("HAZ-030")
+def test_a_month_stored_in_an_earlier_form_is_never_read_and_the_refresh_counts_it_again():
+    service()
+    monthly.refresh(now=NOW)
+    reference = figures.month_range(dt.date(2000, 1, 1))
+    for figure in (figures.WAITS, figures.SURVIVAL, figures.DECISIONS):
+        sql, params = figure.query([reference], dt.datetime(2000, 3, 1, tzinfo=dt.UTC)).query.sql_with_params()
+        query_alone = hashlib.sha256(f"{connection.vendor}|{sql}|{params!r}".encode()).hexdigest()
+        for month in monthly.StoredMonth.objects.filter(measure=figure.key):
+            month.rule, month.counts = query_alone, old_form(figure, month.counts)
+            month.save()
+    assert {key for key, _ in stored_months_read()} == {"referrals"}
+    assert_stored_equals_live()
+
+    assert monthly.refresh(now=NOW).months == 3 * 36
+    assert stored_months_read() == ALL_STORED
+    assert_stored_equals_live()
 
 
 def test_each_figure_reads_its_stored_months_with_the_others_and_counts_the_current_month_in_one_query(
