@@ -1,29 +1,29 @@
 """The reminder sweep against a naive loop over the same data, measured in the same run.
 
     .venv/bin/python -m bench.sweep --scans 1000000 --due 10000      # DATABASE_URL picks the server
+    .venv/bin/python -m bench.sweep --in-place --due 0 --idle 20     # idle only, on DATABASE_URL's own data
 
-It never touches existing data: like the test runner it creates a throw-away database beside the
-one DATABASE_URL names (bench_sweep_<name> on PostgreSQL; SQLite: a temporary file or memory),
-fills it with cases.scale.seed_record (about ten scans per patient), leaves exactly --due MRIs
-performed more than REMINDER_MRI_REVIEW_HOURS ago and not reviewed, and one radiologist: so
---due reminders fall due, one per scan. Each variant then starts from an empty outbox, the
-variants alternate (machine noise hits all alike), and the median of --repeat runs is reported.
+It never touches existing data (but with --in-place, see in_place): like the test runner it creates a
+throw-away database beside the one DATABASE_URL names (bench_sweep_<name> on PostgreSQL; SQLite: a temporary
+file or memory), fills it with cases.scale.seed_record (about ten scans per patient), leaves exactly --due MRIs
+performed more than REMINDER_MRI_REVIEW_HOURS ago and not reviewed, and one radiologist: so --due reminders
+fall due, one per scan. Each variant then starts from an empty outbox, the variants alternate (machine noise
+hits all alike), and the median of --repeat runs is reported.
 
 Sending (every due reminder emailed, locmem mail):
   ours   reminders.sweep.sweep(): derive set-based, claim in batches, one send_batch task per batch,
          fanned out into send tasks, all run eagerly;
-  naive  every scan loaded and checked in Python, the team and the outbox looked up and one
-         row saved at a time, each email sent as it goes.
-Creating the rows only (nothing sent):
-  ours   the same sweep with publishing left out (derive, cancel, claim);
-  naive  the same loop without the emails;
-  floor  one INSERT ... SELECT per escalation level.
+  naive  every scan loaded and checked in Python, the team and the outbox looked up and one row saved at
+         a time, each email sent as it goes.
+Creating the rows only (nothing sent): ours, the same sweep with publishing left out (derive, cancel, claim);
+naive, the same loop without the emails; floor, one INSERT ... SELECT per escalation level.
 Also printed: the sweep's own statements per claimed batch (its send tasks' excluded).
 """
 
 import argparse
 import base64
 import datetime as dt
+import gc
 import json
 import os
 import statistics
@@ -50,12 +50,12 @@ from django.db.models import F  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench import harness  # noqa: E402
+from bench.sweep_baselines import floor, naive  # noqa: E402
 from cases.choices import MRI_MODALITIES  # noqa: E402
 from cases.models import Scan  # noqa: E402
 from cases.scale import SCANS_PER_PATIENT, seed_record  # noqa: E402
 from config.celery import app  # noqa: E402
 from mdt.models import Member  # noqa: E402
-from reminders import emails  # noqa: E402
 from reminders import sweep as sweeping  # noqa: E402
 from reminders.models import Reminder  # noqa: E402
 
@@ -138,70 +138,6 @@ def sweep_without_sending(now: dt.datetime) -> sweeping.SweepReport:
         sweeping.publish = real
 
 
-def naive(now: dt.datetime, *, send: bool) -> None:
-    """What a first attempt looks like: every scan into Python, one row (and one email) at a time."""
-    threshold = now - dt.timedelta(hours=settings.REMINDER_MRI_REVIEW_HOURS)
-    for scan in Scan.objects.all().iterator(chunk_size=2000):
-        if scan.modality not in MRI_MODALITIES or scan.performed_at is None or scan.reviewed_at is not None:
-            continue
-        if scan.performed_at > threshold:
-            continue
-        for member in Member.objects.filter(role=Member.Role.RADIOLOGIST, active=True).select_related("user"):
-            key = f"mri-review:{scan.pk}:{member.user_id}:0"
-            if Reminder.objects.filter(dedupe_key=key).exists():
-                continue
-            reminder = Reminder.objects.create(
-                kind=Reminder.Kind.MRI_REVIEW,
-                recipient=member.user,
-                scan=scan,
-                case_id=scan.case_id,
-                due_at=scan.performed_at + dt.timedelta(hours=settings.REMINDER_MRI_REVIEW_HOURS),
-                dedupe_key=key,
-            )
-            if send:
-                reminder = Reminder.objects.select_related(*emails.RELATED).get(pk=reminder.pk)
-                emails.message_for(reminder, emails.render(reminder)).send()
-                reminder.status, reminder.sent_at, reminder.attempts = Reminder.Status.SENT, timezone.now(), 1
-                reminder.save()
-
-
-def floor(now: dt.datetime) -> None:
-    """The same rows straight from the scans, one statement per escalation level, nothing sent: the
-    radiologists once the review is due, the case's responsible clinician a step later, the MSCC
-    coordinators a step after that (reminders.kinds.mri.REVIEW_LEVELS)."""
-    hours = settings.REMINDER_MRI_REVIEW_HOURS
-    mri = ", ".join(f"'{modality}'" for modality in sorted(MRI_MODALITIES))
-    user_table = get_user_model()._meta.db_table
-    recipients = {
-        0: ("m.user_id", "JOIN mdt_member m ON m.role = 'radiologist' AND m.active"),
-        1: (
-            "c.responsible_clinician_id",
-            f"JOIN cases_case c ON c.id = s.case_id JOIN {user_table} u ON u.id = c.responsible_clinician_id "
-            "AND u.is_active",
-        ),
-        2: ("m.user_id", "JOIN mdt_member m ON m.role = 'mscc_coordinator' AND m.active"),
-    }
-    with connection.cursor() as cursor:
-        for level, (recipient, join) in recipients.items():
-            step = hours * (level + 1)
-            if connection.vendor == "postgresql":
-                due_at = f"s.performed_at + INTERVAL '{step} hours'"
-            else:
-                due_at = f"strftime('%%Y-%%m-%%d %%H:%%M:%%f', s.performed_at, '+{step} hours')"
-            sql = f"""
-                INSERT INTO reminders_reminder (kind, level, recipient_id, case_id, scan_id, due_at, status, claims,
-                                                attempts, status_reason, recipient_email, dedupe_key, created_at,
-                                                updated_at)
-                SELECT 'mri_review', {level}, {recipient}, s.case_id, s.id, {due_at}, 'pending', 0, 0, '', '',
-                       'mri-review:' || CAST(s.id AS TEXT) || ':' || CAST({recipient} AS TEXT) || ':{level}', %s, %s
-                FROM cases_scan s {join}
-                WHERE s.modality IN ({mri}) AND s.performed_at IS NOT NULL AND s.reviewed_at IS NULL
-                  AND s.performed_at <= %s
-                ON CONFLICT (dedupe_key) DO NOTHING
-            """
-            cursor.execute(sql, [now, now, now - dt.timedelta(hours=step)])
-
-
 def compare(title: str, candidates: dict[str, Callable[[], object]], repeat: int) -> tuple[harness.Comparison, dict]:
     """Each candidate from an empty outbox, alternating, `repeat` times; statements counted on every run."""
     measures = {name: harness.Measure(name, 0) for name in candidates}
@@ -278,27 +214,49 @@ def due_runs(rows: dict[str, harness.Measure], now: dt.datetime, first_new: int,
     MADE[FLOOR] = Reminder.objects.filter(id__gte=first_new).count()
 
 
+CHURNED = ("reminders_reminder", "cases_scan", "mdt_periodicrun")  # the tables a run here writes and puts back
+
+
+def idle_samples(now: dt.datetime, samples: int) -> tuple[list[float], int, sweeping.SweepReport]:
+    """`samples` idle sweeps (nothing due, nothing published), each after an untimed garbage collection of
+    this process: their times in seconds, the statements of the last one and its report."""
+    times, statements = [], 0
+    report = sweeping.SweepReport()
+    for _ in range(samples):
+        gc.collect()
+        with counting() as idle:
+            started = time.perf_counter()
+            report = sweep_without_sending(now)
+            times.append(time.perf_counter() - started)
+        statements = idle.total
+    return times, statements, report
+
+
+def idle_line(times: list[float], statements: int, report: sweeping.SweepReport) -> str:
+    ms = sorted(t * 1000 for t in times)
+    return (
+        f"Idle sweep on this database: {statistics.median(ms):.1f} ms median of {len(ms)} (range {ms[0]:.1f} to "
+        f"{ms[-1]:.1f}; {statements} statements; the last one by step, ms: {report.timings})."
+    )
+
+
 def in_place(args: argparse.Namespace) -> int:
     """The sweep on the database DATABASE_URL names (a seed_scale database), put back as found.
 
-    Idle: the sweep as it runs every minute on this record and outbox. Due: `--due` performed MRIs
-    are made unreviewed for the run (their review is put back afterwards), so that many reminders
-    fall due for the radiologists; the sweep creates, claims and publishes them (to a queue of its
-    own, emptied afterwards), against the floor: an INSERT ... SELECT per level of the same rows, nothing
-    published. Rows the runs created are deleted at the end.
+    Idle: `--idle` sweeps as one runs every minute on this record and outbox, after what fell due since
+    seeding is made and the tables a run churns are vacuumed (autovacuum's work in a deployment; this
+    server runs without it, and the dead rows and stale visibility maps an earlier run left put the idle
+    sweep at L between 1.4x and 2x S). Due (none with `--due 0`): `--due` performed MRIs made unreviewed
+    for the run, the sweep's rows against the floor's (an INSERT ... SELECT per level), published to a
+    queue of the run's own. The rows made are deleted, the reviews put back, the tables vacuumed again.
     """
     now = timezone.now()
     header = harness.header()
     first_new = (Reminder.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     threshold = now - dt.timedelta(hours=settings.REMINDER_MRI_REVIEW_HOURS)
     sweep_without_sending(now)  # what fell due since seeding: the next sweeps are idle
-    idle_times, idle_counts = [], []
-    for _ in range(max(3, args.repeat)):
-        with counting() as idle:
-            started = time.perf_counter()
-            report = sweep_without_sending(now)
-            idle_times.append(time.perf_counter() - started)
-        idle_counts.append(idle.total)
+    harness.vacuum(*CHURNED)
+    idle_times, idle_count, report = idle_samples(now, args.idle)
     reviewed = list(
         Scan.objects.filter(modality__in=MRI_MODALITIES, performed_at__lte=threshold, reviewed_at__isnull=False)
         .order_by("-performed_at", "id")
@@ -308,20 +266,19 @@ def in_place(args: argparse.Namespace) -> int:
     try:
         Scan.objects.filter(id__in=[pk for pk, _, _ in reviewed]).update(reviewed_at=None, reviewed_by=None)
         with publish_to_own_queue() as queue:
-            for _ in range(args.repeat):
+            for _ in range(args.repeat if reviewed else 0):
                 due_runs(rows, now, first_new, queue)
     finally:
         Reminder.objects.filter(id__gte=first_new).delete()
         for pk, reviewed_at, reviewer in reviewed:
             Scan.objects.filter(pk=pk).update(reviewed_at=reviewed_at, reviewed_by_id=reviewer)
-    title = f"Sweep, {len(reviewed):,} due, on this database ({Scan.objects.count():,} scans)"
-    lines = header + harness.Comparison(title, list(rows.values())).rows()
-    lines += [
-        "",
-        f"Rows made: {MADE.get(OURS, 0):,} by the sweep, {MADE.get(FLOOR, 0):,} by the floor.",
-        f"Idle sweep on this database: {statistics.median(idle_times) * 1000:.0f} ms median of {len(idle_times)} "
-        f"({idle_counts[-1]} statements; by step, ms: {report.timings}).",
-    ]
+        harness.vacuum(*CHURNED)
+    lines = list(header)
+    if reviewed:
+        title = f"Sweep, {len(reviewed):,} due, on this database ({Scan.objects.count():,} scans)"
+        lines += harness.Comparison(title, list(rows.values())).rows()
+        lines += ["", f"Rows made: {MADE.get(OURS, 0):,} by the sweep, {MADE.get(FLOOR, 0):,} by the floor."]
+    lines.append(idle_line(idle_times, idle_count, report))
     print("\n".join(lines), flush=True)
     return 0
 
@@ -330,7 +287,10 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--in-place", action="store_true", help="measure on DATABASE_URL's database itself")
     parser.add_argument("--scans", type=int, default=100_000, help="scans in the record (about ten per patient)")
-    parser.add_argument("--due", type=int, default=1_000, help="reminders that fall due (one per waiting MRI)")
+    parser.add_argument(
+        "--due", type=int, default=1_000, help="reminders that fall due (one per MRI); 0: idle only (--in-place)"
+    )
+    parser.add_argument("--idle", type=int, default=15, help="idle sweeps timed (--in-place); the median is reported")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each variant; the median is reported")
     parser.add_argument("--batch", type=int, default=settings.REMINDER_BATCH_SIZE, help="REMINDER_BATCH_SIZE")
     parser.add_argument("--skip-naive", action="store_true", help="leave out the naive loops (slow at size)")
@@ -368,12 +328,7 @@ def main() -> int:
         with_mail, counts = compare(f"{title}: emailed", sending, args.repeat)
         rows_only, _ = compare(f"{title}: rows only", creating, args.repeat)
         sweep_without_sending(now)  # everything claimed: the next sweeps find nothing to do
-        idle_times = []
-        for _ in range(max(3, args.repeat)):
-            with counting() as idle:
-                started = time.perf_counter()
-                idle_report = sweep_without_sending(now)
-                idle_times.append(time.perf_counter() - started)
+        idle_times, idle_count, idle_report = idle_samples(now, args.idle)
         reset()
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -384,12 +339,11 @@ def main() -> int:
     lines = header + with_mail.rows() + rows_only.rows()
     lines += [
         "",
-        f"A sweep with nothing to do: {idle.total} statements, {statistics.median(idle_times) * 1000:.0f} ms "
-        f"(median; the last one by step, ms: {idle_report.timings}). This one ran {own:,} statements of its own "
-        f"for {due:,} "
-        f"due reminders in {batches:,} batch{'es' if batches != 1 else ''} of {args.batch} "
-        f"({(own - idle.total) / batches:.1f} per batch, creating the rows included), and its {due:,} send "
-        f"tasks ran {ours.in_tasks:,} ({ours.in_tasks / max(due, 1):.1f} each). Medians of {args.repeat} runs.",
+        f"A sweep with nothing to do: {idle_count} statements, {statistics.median(idle_times) * 1000:.0f} ms "
+        f"(median of {len(idle_times)}; the last one by step, ms: {idle_report.timings}). This one ran {own:,} "
+        f"statements of its own for {due:,} due reminders in {batches:,} batch{'es' if batches != 1 else ''} of "
+        f"{args.batch} ({(own - idle_count) / batches:.1f} per batch, creating the rows included), and its {due:,} "
+        f"send tasks ran {ours.in_tasks:,} ({ours.in_tasks / max(due, 1):.1f} each). Medians of {args.repeat} runs.",
     ]
     print("\n".join(lines), flush=True)
     return 0

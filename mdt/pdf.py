@@ -58,14 +58,15 @@ def _sections(context: dict[str, Any]) -> tuple[str, list[str]]:
 
 @dataclass(frozen=True)
 class Kept:
-    """Each case's section of a pack, in the agenda's order, by digest; every one of them kept."""
+    """A pack's case sections, every one of them kept: their digests in the agenda's order, and the rows."""
 
     start: str
     digests: list[str]
-    laid_out: dict[str, PrintedSection]  # the sections this step laid out (the others were kept already)
+    sections: dict[str, PrintedSection]  # by digest; without their PDFs unless asked for
+    laid_out: int  # sections this step laid out (the others were kept already)
 
 
-def _keep(context: dict[str, Any]) -> Kept:
+def _keep(context: dict[str, Any], *, with_pdfs: bool) -> Kept:
     """Render the start and each case's section, lay out the sections whose digest is new (see the
     module), mark every section of this pack used now, and delete the ones no pack has used for
     SECTION_KEEP."""
@@ -74,18 +75,19 @@ def _keep(context: dict[str, Any]) -> Kept:
     now = timezone.now()
     # Marked used first, so that no build deleting old sections at the same time takes one of these.
     PrintedSection.objects.filter(digest__in=set(digests)).update(used_at=now)
-    known = set(PrintedSection.objects.filter(digest__in=set(digests)).values_list("digest", flat=True))
-    new = {digest: section for digest, section in zip(digests, sections, strict=True) if digest not in known}
+    rows = PrintedSection.objects.filter(digest__in=set(digests))
+    kept = {row.digest: row for row in (rows if with_pdfs else rows.only("digest"))}
+    new = {digest: section for digest, section in zip(digests, sections, strict=True) if digest not in kept}
     laid_out = _lay_out(start, new) if new else {}
     PrintedSection.objects.filter(used_at__lt=now - SECTION_KEEP).delete()
-    return Kept(start, digests, laid_out)
+    return Kept(start, digests, {**kept, **laid_out}, len(laid_out))
 
 
 def prepare_sections(context: dict[str, Any]) -> int:
     """Lay out ahead the case sections of a pack not yet kept, without assembling it (the worker,
     before anyone asks for the pack: mdt.printing.prepare_pack); returns how many were laid out.
     The pack's build then lays out its cover and whatever changed since."""
-    return len(_keep(context).laid_out)
+    return _keep(context, with_pdfs=False).laid_out
 
 
 def assemble_pack(context: dict[str, Any]) -> Pack:
@@ -93,21 +95,17 @@ def assemble_pack(context: dict[str, Any]) -> Pack:
     the agenda's order."""
     import pikepdf
 
-    kept = _keep(context)
-    sections = dict(kept.laid_out)
-    others = set(kept.digests) - set(sections)
-    sections.update({row.digest: row for row in PrintedSection.objects.filter(digest__in=others)})
-    assert set(sections) == set(kept.digests), "every case's section is kept"
+    kept = _keep(context, with_pdfs=True)
 
     cover = render_to_string("pdf/_agenda_cover.html", context)
     cover_pdf, _ = render_html(f"{kept.start}{cover}{PACK_END}")
     pack = pikepdf.Pdf.open(io.BytesIO(cover_pdf))
-    opened = [pikepdf.Pdf.open(io.BytesIO(bytes(sections[digest].pdf))) for digest in kept.digests]
+    opened = [pikepdf.Pdf.open(io.BytesIO(bytes(kept.sections[digest].pdf))) for digest in kept.digests]
     for section in opened:
         pack.pages.extend(section.pages)
     out = io.BytesIO()
     pack.save(out)
-    return Pack(out.getvalue(), len(pack.pages), len(kept.laid_out))
+    return Pack(out.getvalue(), len(pack.pages), kept.laid_out)
 
 
 def _lay_out(start: str, new: dict[str, str]) -> dict[str, PrintedSection]:

@@ -25,11 +25,11 @@
 Two sweeps at once (a slow one overlapping the next, two beats by mistake) claim disjoint
 rows: nothing is sent twice. Each step is a function of `now` that tests call on its own.
 
-What a sweep with nothing to do reads: what is open (the unsent rows through reminder_unsent_kind_idx,
-the MRIs waiting for review, the cases on steroids...), each through a partial index, never the whole
-record or the outbox of reminders already sent. It does not limit itself to rows changed since the
-last sweep: a deadline passes with time, not with a row change, and a sweep can be skipped while the
-worker is down, so every open subject is looked at again each minute.
+What a sweep with nothing to do reads: what is open (unsent rows, MRIs waiting, cases on steroids...),
+each through a partial index, never the whole record or the outbox already sent; where the open subjects
+are many (MRIs waiting), the "no reminder yet" reads indexes alone (index-only scans: the MRIs' partial
+indexes, the reminders' subject indexes with kind and level). Every open subject is looked at each minute,
+not only rows changed since the last sweep: a deadline passes with time, and a sweep can be skipped.
 
 Why one message per batch, fanned out by the worker into one send task per reminder (fan_out):
 publishing a Celery message costs about a millisecond of Python, so 10,000 due reminders kept the

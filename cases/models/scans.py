@@ -133,8 +133,10 @@ class Scan(Versioned):
             models.Index(fields=["case", "-requested_at"], name="scan_case_requested_idx"),
             # MRIs waiting for review, longest waiting first (Scan.objects.pending_review() ordered by
             # performed_at: the review reminders, the workspace's filters): only the pending rows are in it.
+            # With the case: the sweep's "no review reminder yet" reads the index alone (an index-only scan,
+            # no visit to the table for the thousands of MRIs already reminded of, every minute).
             models.Index(
-                fields=["performed_at", "id"],
+                fields=["performed_at", "id", "case"],
                 name="scan_pending_review_idx",
                 condition=Q(performed_at__isnull=False, reviewed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
             ),
@@ -158,9 +160,10 @@ class Scan(Versioned):
                 name="scan_case_whole_spine_idx",
                 condition=Q(modality=Modality.MRI_WHOLE_SPINE, performed_at__isnull=False),
             ),
-            # MRIs requested and not yet performed (the sweep's "MRI not performed" reminders).
+            # MRIs requested and not yet performed (the sweep's "MRI not performed" reminders): with the id,
+            # so that "a requested MRI of this case with no reminder yet" reads the index alone.
             models.Index(
-                fields=["case"],
+                fields=["case", "id"],
                 name="scan_mri_not_performed_idx",
                 condition=Q(performed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
             ),
