@@ -38,10 +38,10 @@ Always the right figure:
   (`StoredDay`): each counted by the month's query for that day alone, only once it is settled, read only
   with no change logged inside it, dropped once its month is stored whole. Today and the days not settled
   are counted live: at the regional size the current month counted live was most of the page's cost.
-- A settled month the period covers only in part reads its days stored where they are kept: the refresh
-  keeps those of the month a year ago from the first day of "last 12 months" on (at the regional size
-  that part-month counted live was most of what the page cost more than at 5,000 patients); any other
-  part-month is counted live.
+- A settled month the period covers only in part reads that part stored, as one piece, where it is kept
+  (`StoredDay`, from the part's first day to its end): the refresh keeps the part of the month a year ago
+  that "last 12 months" covers (at the regional size that part-month counted live was most of what the
+  page cost more than at 5,000 patients); any other part-month is counted live.
 """
 
 import datetime as dt
@@ -60,7 +60,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from cases.clocks import Target
-from core.timezones import local_zone
+from core.timezones import local_datetime, local_zone
 from reports import activity, outcomes
 from reports.figures import (
     DECISIONS,
@@ -140,8 +140,10 @@ def fresh_rows(period: Period, now: dt.datetime) -> dict[tuple[str, dt.date], St
         current = rule(figure)
         if settled := [month for month in whole if figure.settles_at(month) < now]:
             months.append(Q(measure=figure.key, rule=current, month__in=settled))
-        if settled_days := _settled_days(figure, period, now) + _days_of_partial_months(figure, period, now):
+        if settled_days := _settled_days(figure, period, now):
             days.append(Q(measure=figure.key, rule=current, day__in=settled_days))
+        for first, (_, ends_before) in _part_months(figure, period, now).items():
+            days.append(Q(measure=figure.key, rule=current, day=first, ends_before=ends_before))
     found: dict[tuple[str, dt.date], Stored] = {}
     if months:
         found.update({(row.measure, row.month): row for row in _unchanged(StoredMonth, months)})
@@ -172,26 +174,25 @@ def _settled_days(figure: Figure, period: Period, now: dt.datetime) -> list[dt.d
     return sorted(days)
 
 
-def _days_of_partial_months(figure: Figure, period: Period, now: dt.datetime) -> list[dt.date]:
-    """The period's days in the settled months it covers only in part (the first month of "last 12 months"):
-    read stored where the refresh keeps them (`_kept_days`), the others counted live."""
-    days: list[dt.date] = []
+def _part_months(figure: Figure, period: Period, now: dt.datetime) -> dict[dt.date, Range]:
+    """The period's part of each settled month it covers only in part (the first month of "last 12 months"),
+    by its first day: read stored as one piece where the refresh keeps it (`_kept_pieces`), else counted live."""
+    parts: dict[dt.date, Range] = {}
     for month in period.months:
-        final = next_month(month) - dt.timedelta(days=1)
-        first, last = max(month, period.first), min(final, period.last)
-        if (first, last) != (month, final) and figure.settles_at(month) < now:
-            days += [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    return days
+        first, after = max(month, period.first), min(next_month(month), period.last + dt.timedelta(days=1))
+        if (first, after) != (month, next_month(month)) and figure.settles_at(month) < now:
+            parts[first] = (local_datetime(first), local_datetime(after))
+    return parts
 
 
-def _kept_days(figure: Figure, now: dt.datetime) -> list[dt.date]:
-    """The days the refresh keeps stored: the settled days of the months not settled (the current one, the
-    last one), and the days of the month a year ago from the first of "last 12 months" on (the period
-    covers that month in part: each day a day less of it)."""
+def _kept_pieces(figure: Figure, now: dt.datetime) -> dict[dt.date, Range]:
+    """What the refresh keeps in `StoredDay`, by first day: each settled day of the months not settled (the
+    current one, the last one), and the part of the month a year ago that "last 12 months" covers, from its
+    first day to the month's end, as one piece (a day less of it each day)."""
     today = timezone.localtime(now).date()
     days = _settled_days(figure, Period(today - dt.timedelta(days=STORED_DAYS), today), now)
-    year_ago = quick_range(QuickRange.LAST_12_MONTHS, today).first
-    return sorted({*days, *_days_of_partial_months(figure, Period(year_ago, today), now)})
+    year = quick_range(QuickRange.LAST_12_MONTHS, today)
+    return {**{day: day_range(day) for day in days}, **_part_months(figure, year, now)}
 
 
 def stored_counts(row: Stored, filters: Filters) -> list[tuple[dt.date, str, int]]:
@@ -376,27 +377,40 @@ def _refresh_figure(figure: Figure, *, now: dt.datetime, keep: int, changed: set
 
 
 def _refresh_days(figure: Figure, *, now: dt.datetime, changed: set[dt.date]) -> int:
-    """Store the days kept (`_kept_days`: the settled days of the figure's months not settled yet, the days of
-    the month a year ago in "last 12 months") that are missing, changed or counted by an old rule, each by the
-    month's query for that day alone; drop the others (their month is stored whole, or no longer a year ago)."""
+    """Store the pieces kept (`_kept_pieces`: the settled days of the figure's months not settled yet, the part
+    of the month a year ago in "last 12 months") that are missing, changed or counted by an old rule, each by
+    the month's query for that piece alone; drop the others (their month is stored whole, or no longer the
+    part a year ago)."""
     key, current_rule = figure.key, rule(figure)
-    days = _kept_days(figure, now)
-    StoredDay.objects.filter(measure=key).filter(~Q(rule=current_rule) | ~Q(day__in=days)).delete()
-    kept = set(StoredDay.objects.filter(measure=key, rule=current_rule).values_list("day", flat=True))
-    due = sorted(day for day in days if day not in kept or day in changed)
+    pieces = _kept_pieces(figure, now)
+    kept, dropped = set(), []
+    for pk, first, ends_before, counted_by in StoredDay.objects.filter(measure=key).values_list(
+        "pk", "day", "ends_before", "rule"
+    ):
+        if counted_by == current_rule and first in pieces and pieces[first][1] == ends_before:
+            kept.add(first)
+        else:
+            dropped.append(pk)
+    StoredDay.objects.filter(pk__in=dropped).delete()
+
+    def changed_in(first: dt.date, ends_before: dt.datetime) -> bool:
+        last = timezone.localtime(ends_before).date() - dt.timedelta(days=1)
+        return any(first <= day <= last for day in changed)
+
+    due = sorted(first for first, (_, end) in pieces.items() if first not in kept or changed_in(first, end))
     if not due:
         return 0
     StoredDay.objects.filter(measure=key, day__in=due).delete()
     StoredDay.objects.bulk_create(
         StoredDay(
             measure=key,
-            day=day,
-            starts_at=day_range(day)[0],
-            ends_before=day_range(day)[1],
-            counts=next(iter(figure.count([day_range(day)], now).values()), []),
+            day=first,
+            starts_at=pieces[first][0],
+            ends_before=pieces[first][1],
+            counts=next(iter(figure.count([pieces[first]], now).values()), []),
             rule=current_rule,
             computed_at=now,
         )
-        for day in due
+        for first in due
     )
     return len(due)

@@ -213,7 +213,7 @@ def test_a_stored_survival_month_counted_by_another_rule_is_never_read():
 
 
 @pytest.mark.hazard("HAZ-030")
-def test_the_last_12_months_read_the_days_of_their_first_month_stored_and_a_changed_day_is_counted_live():
+def test_the_last_12_months_read_the_part_of_their_first_month_stored_and_count_it_live_once_changed():
     year = quick_range(QuickRange.LAST_12_MONTHS, NOW.date())  # 16 September 2025 to today: September in part
     recorder = UserFactory()
     made = {}
@@ -227,22 +227,33 @@ def test_the_last_12_months_read_the_days_of_their_first_month_stored_and_a_chan
     decision(made[10], local(2025, 9, 25, 10), ["sact"], recorded_by=recorder)  # decided on again, in the period
     monthly.refresh(now=NOW)
 
-    def september_days_read():
+    def september_read():
         rows = monthly.fresh_rows(year, NOW).values()
-        return {(row.measure, row.day) for row in rows if isinstance(row, StoredDay) and row.day.year == 2025}
+        return {(row.measure, row.day, row.ends_before) for row in rows if row.month == dt.date(2025, 9, 1)}
 
-    every_day = {(key, dt.date(2025, 9, day)) for key in monthly.FIGURES for day in range(16, 31)}
-    assert september_days_read() == every_day
+    part = {(key, dt.date(2025, 9, 16), local(2025, 10, 1)) for key in monthly.FIGURES}  # the 16th to the 30th
+    assert september_read() == part
     assert_stored_equals_live(period=year)
 
     Decision.objects.filter(case=made[20]).update(status=Decision.Status.SUPERSEDED)  # the decision on the 21st
     whole_spine_mri(made[30], local(2025, 9, 30, 12))  # the MRI clock started on the 30th: met
-    assert {day.day for _, day in every_day - september_days_read()} == {21, 30}
+    assert september_read() == set()
     assert_stored_equals_live(period=year)
 
     monthly.refresh(now=NOW)
-    assert september_days_read() == every_day
+    assert september_read() == part
     assert_stored_equals_live(period=year)
+    tomorrow = NOW + dt.timedelta(days=1)  # the period a day shorter: its part stored again by the refresh
+    monthly.refresh(now=tomorrow)
+    later = quick_range(QuickRange.LAST_12_MONTHS, tomorrow.date())
+    read = {
+        (row.measure, row.day)
+        for row in monthly.fresh_rows(later, tomorrow).values()
+        if row.month == dt.date(2025, 9, 1)
+    }
+    assert read == {(key, dt.date(2025, 9, 17)) for key in monthly.FIGURES}
+    assert not StoredDay.objects.filter(day=dt.date(2025, 9, 16)).exists()
+    assert_stored_equals_live(now=tomorrow, period=later, filters_list=FILTERS[:2])
 
 
 def old_form(figure, counts):
