@@ -259,6 +259,11 @@ class AgendaItem(Versioned):
                 violation_error_message="A case added after the agenda closed needs a reason.",
             ),
         ]
+        indexes = [
+            # The items still waiting for an outcome (the sweep's "outcome not recorded", every minute): the
+            # few listed ones, not a read of every item ever discussed (8,000 at size L).
+            models.Index(fields=["meeting"], name="agenda_item_listed_idx", condition=Q(status="listed")),
+        ]
 
     def __str__(self) -> str:
         return f"Case {self.case_id} on meeting {self.meeting_id}"

@@ -75,3 +75,14 @@ def test_the_mris_reported_since_the_last_meeting_are_read_by_their_own_index():
     since = timezone.now() - dt.timedelta(hours=1)
     reported = Scan.objects.filter(modality__in=MRI_MODALITIES, reported_at__gte=since).values("case_id")
     assert "scan_mri_reported_idx" in plan(reported)
+
+
+@postgresql_only
+@pytest.mark.django_db
+def test_the_items_still_waiting_for_an_outcome_are_read_by_their_own_index():
+    from mdt.models import AgendaItem
+    from reminders.kinds.meetings import outcome_open
+
+    # The sweep's "outcome not recorded", every minute: the few items still listed, from agenda_item_listed_idx,
+    # not a read of every agenda item ever discussed (8,000 at size L).
+    assert "agenda_item_listed_idx" in plan(AgendaItem.objects.filter(outcome_open(timezone.now())).values("pk"))
