@@ -1,47 +1,31 @@
 """The page's closed months, stored, so that a year's report reads a few rows instead of a year of cases.
 
-Why stored figures and not a faster query: at the regional size (100,000 patients) a year's cohort is
-15,670 cases for one measure, and every case needs its first MRI, its due time and its result; the
-grouped queries already do that in SQL, on indexes, and still cost 20 times what they cost at 5,000
-patients, because the work is in proportion to the cases counted, not to the dozen months shown.
+Why not a faster query: a year at the regional size is 15,670 cases for one measure, and a grouped
+query costs in proportion to the cases counted, not to the dozen months shown.
 
-What is stored, per figure and closed month (`FIGURES`, one `StoredMonth` row each):
-- the three NICE measures: met, breach and pending counts (`MeasureFigure`);
-- referrals, decisions by treatment, referral to decision and survival: what each figure is folded from
-  (`RowsFigure`: reports.activity, reports.outcomes), in a compact form of one entry per primary site and
-  presentation: referrals and decisions (in total, with no active treatment, per treatment) as counts;
-  the waits as every case's wait, ascending (a period's percentiles cannot be added up from monthly
-  ones); survival as the patients decided on in the month, each with the date of their first decision,
-  their death and their band (day numbers), so that the page counts each patient once and who was
-  followed and alive as of its own day.
+Stored per figure and closed month (`FIGURES`, a `StoredMonth` row each): the measures' counts; for the
+other figures one entry per primary site and presentation (counts; every wait, ascending, since percentiles
+do not add up; survival's patients with first decision, death and band, each counted once, as of today).
 
 Always the right figure:
-- One rule: a stored month is counted by the query that counts the open months live (for the measures
-  `measures.grouped_by_month`; for the others their rows query, narrowed to the page's filters when
-  live), grouped also by primary site and presentation so that every filter of the page reads the same
-  rows. `rule` fingerprints that query (its SQL and parameters: target, zone) and the version of the
-  stored form (`Figure.form`); a row counted by another rule, or stored in another form, is never read.
-- Only settled months are stored: for a measure, months whose every case's due time had passed when they
-  were counted (`Figure.settles_at`), so no case of theirs can still be pending; for the others, months that
-  have ended. Their figures no longer change with time, only with the record.
+- One rule: a stored month is counted by the query that counts open months live (the measures'
+  `measures.grouped_by_month`, the others' rows query), grouped also by primary site and presentation so
+  every filter reads the same rows. `rule` fingerprints that query (SQL, target, zone) and the stored
+  form's version (`Figure.form`): a row counted by another rule or stored in another form is never read.
+- Only settled months are stored: for a measure, months whose every case was due when counted
+  (`Figure.settles_at`); for the others, months that have ended. They change only with the record.
 - A change to the record marks the month: database triggers log the instants that place the affected
-  rows in a month, before and after: for every case, scan or patient written, the case's suspicion,
-  referral and decision-to-treat times (migration 0003); for every decision, assessment, case or patient
-  written, the decision times of every patient touched (migration 0004: a patient's first decision, death
-  and band are read by every month they were decided on in).
-  The page reads a stored month only when no logged instant falls inside it, in the same statement
-  that reads the row (one snapshot); any other month of the period is counted live. The refresh
-  (a periodic task) claims the logged changes first, then recomputes the months they touch and
-  deletes the claimed rows in the same transaction: a change committed after the claim stays logged,
-  and every statement of the refresh sees every change it claimed. Refreshes run one at a time.
+  rows in a month, before and after (cases, scans and patients: migration 0003; decisions, assessments
+  and the decision times of every patient touched: migration 0004). The page reads a stored month only
+  when no logged instant falls inside it, in the statement that reads the row (one snapshot); any other
+  month is counted live. The refresh (a periodic task, one at a time) claims the logged changes, then
+  recomputes the months they touch and deletes the claimed rows in one transaction (a change committed
+  after the claim stays logged).
 - The current month (and a closed month not settled yet) reads its settled days stored the same way
-  (`StoredDay`): each counted by the month's query for that day alone, only once it is settled, read only
-  with no change logged inside it, dropped once its month is stored whole. Today and the days not settled
-  are counted live: at the regional size the current month counted live was most of the page's cost.
-- A settled month the period covers only in part reads that part stored, as one piece, where it is kept
-  (`StoredDay`, from the part's first day to its end): the refresh keeps the part of the month a year ago
-  that "last 12 months" covers (at the regional size that part-month counted live was most of what the
-  page cost more than at 5,000 patients); any other part-month is counted live.
+  (`StoredDay`, dropped once the month is stored whole); today and the days not settled are counted live.
+- A settled month covered in part reads that part stored as one piece where it is kept (`StoredDay`, the
+  part's first day to its end: the refresh keeps the part of the month a year ago that "last 12 months"
+  covers); any other part-month is counted live.
 """
 
 import datetime as dt
