@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.template.loader import render_to_string
@@ -38,6 +39,10 @@ log = logging.getLogger(__name__)
 CACHE_WINDOW = dt.timedelta(minutes=15)
 # The packs of the meetings starting within this time have their cases laid out ahead (prepare_pack).
 PREPARE_AHEAD = dt.timedelta(days=7)
+# Cases just listed are laid out this long after the listing (prepare_soon), not at beat's next round
+# up to 10 minutes later: a coordinator lists cases one after another, so one message per meeting
+# per interval lays out all of them.
+PREPARE_AFTER_LISTING = 60  # seconds
 Kind = PrintedDocument.Kind
 Status = PrintedDocument.Status
 
@@ -259,6 +264,25 @@ def _preparing(now: dt.datetime) -> QuerySet[Meeting]:
 def packs_to_prepare(now: dt.datetime | None = None) -> list[int]:
     """The ids of the meetings whose packs the worker lays out ahead, the soonest first."""
     return list(_preparing(now or timezone.now()).order_by("starts_at", "id").values_list("pk", flat=True))
+
+
+def prepare_soon(meeting_id: int) -> None:
+    """After cases are listed on a meeting (mdt.services.agenda): once the listing commits, have the worker
+    lay out the pack's new cases PREPARE_AFTER_LISTING seconds later (prepare_pack, which does nothing for a
+    meeting not prepared ahead), at most one message per meeting in that time from this process. The
+    listing never waits on the broker: a message that cannot be sent is logged, and beat's next round
+    prepares the pack."""
+    from mdt.tasks import PREPARE_EXPIRES
+    from mdt.tasks import prepare_pack as prepare_pack_task  # the task module imports this one
+
+    def send() -> None:
+        if not cache.add(f"mdt:prepare-soon:{meeting_id}", True, timeout=PREPARE_AFTER_LISTING):
+            return  # one is on its way and will lay out this listing's cases too
+        prepare_pack_task.apply_async(
+            (meeting_id,), countdown=PREPARE_AFTER_LISTING, expires=PREPARE_AFTER_LISTING + PREPARE_EXPIRES, retry=False
+        )
+
+    transaction.on_commit(send, robust=True)
 
 
 def prepare_pack(meeting_id: int) -> int:

@@ -64,7 +64,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def documents_built_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """PDFs are built by the Celery worker (mdt.printing); in tests, at once in the test's own
     transaction, so a page test sees the PDF and nothing is published to a shared broker. The tests
-    of the background build (tests/mdt/test_documents.py) replace this."""
+    of the background build (tests/mdt/test_documents.py) replace this. Listing a case publishes no
+    "lay out ahead" message either (tests/mdt/test_pack_prepared_on_listing.py tests that one)."""
     from mdt import printing
 
     monkeypatch.setattr(printing, "enqueue", printing.build)
+    monkeypatch.setattr(printing, "prepare_soon", lambda meeting_id: None)

@@ -23,6 +23,7 @@ from cases.status import CaseEvent
 from core.concurrency import changes_since
 from core.fields import validate_only
 from core.timezones import local_datetime
+from mdt import printing
 from mdt.agenda import urgency_key
 from mdt.models import AgendaItem, Attendance, Meeting, Member, Preparation, Quorum, quorum_of
 
@@ -165,6 +166,7 @@ def agenda_add_cases(
     _renumber(items, user)
     for item in new_items:  # listed: the case is awaiting the MDT (cases.status)
         case_follow_events(case_id=item.case_id, events=[CaseEvent.LISTED], user=user)
+    printing.prepare_soon(meeting.pk)  # the pack's new cases laid out by the worker once this commits
     return new_items
 
 
