@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from cases.clocks import case_clocks
 from core.pdf import render_html
@@ -278,9 +279,21 @@ def prepare_soon(meeting_id: int) -> None:
     def send() -> None:
         if not cache.add(f"mdt:prepare-soon:{meeting_id}", True, timeout=PREPARE_AFTER_LISTING):
             return  # one is on its way and will lay out this listing's cases too
-        prepare_pack_task.apply_async(
-            (meeting_id,), countdown=PREPARE_AFTER_LISTING, expires=PREPARE_AFTER_LISTING + PREPARE_EXPIRES, retry=False
-        )
+        try:
+            prepare_pack_task.apply_async(
+                (meeting_id,),
+                countdown=PREPARE_AFTER_LISTING,
+                expires=PREPARE_AFTER_LISTING + PREPARE_EXPIRES,
+                retry=False,
+            )
+        except KombuOperationalError as exc:
+            cache.delete(f"mdt:prepare-soon:{meeting_id}")  # the next listing tries again
+            log.warning(
+                "agenda pack not laid out ahead now: meeting=%s, the broker could not be reached (%s); "
+                "beat's next round lays it out",
+                meeting_id,
+                exc,
+            )
 
     transaction.on_commit(send, robust=True)
 

@@ -75,21 +75,28 @@ def test_a_listing_refused_sends_nothing(sent, django_capture_on_commit_callback
     assert callbacks == [] and sent == []
 
 
-def test_a_broker_out_of_reach_leaves_the_listing_made_and_logs_it(
+def test_a_broker_out_of_reach_leaves_the_listing_made_and_logs_one_line(
     sent, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
     def unreachable(args, **options):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(tasks.prepare_pack, "apply_async", unreachable)
-    meeting, case = MeetingFactory(), CaseFactory()
+    meeting, case, user = MeetingFactory(), CaseFactory(), coordinator_user()
 
-    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
-        [item] = listed(meeting, coordinator_user(), case)
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
+        [item] = listed(meeting, user, case)
 
     assert AgendaItem.objects.get(pk=item.pk).case_id == case.pk
-    assert "Connection refused" in caplog.text
-    assert case.patient.family_name not in caplog.text
+    [record] = [r for r in caplog.records if r.name == "mdt.printing"]
+    assert record.levelno == logging.WARNING and record.exc_info is None  # one line, no traceback
+    assert f"meeting={meeting.pk}, the broker could not be reached" in record.getMessage()
+    assert case.patient.family_name not in caplog.text and case.patient.mrn not in caplog.text
+
+    monkeypatch.setattr(tasks.prepare_pack, "apply_async", lambda args, **options: sent.append((args, options)))
+    with django_capture_on_commit_callbacks(execute=True):  # the broker back: the next listing sends at once
+        listed(meeting, user, CaseFactory())
+    assert [args for args, _ in sent] == [(meeting.pk,)]
 
 
 @pytest.mark.slow
