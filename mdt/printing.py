@@ -276,8 +276,10 @@ def prepare_soon(meeting_id: int) -> None:
     from mdt.tasks import PREPARE_EXPIRES
     from mdt.tasks import prepare_pack as prepare_pack_task  # the task module imports this one
 
+    on_its_way = f"mdt:prepare-soon:{meeting_id}"
+
     def send() -> None:
-        if not cache.add(f"mdt:prepare-soon:{meeting_id}", True, timeout=PREPARE_AFTER_LISTING):
+        if not cache.add(on_its_way, True, timeout=PREPARE_AFTER_LISTING):
             return  # one is on its way and will lay out this listing's cases too
         try:
             prepare_pack_task.apply_async(
@@ -287,7 +289,7 @@ def prepare_soon(meeting_id: int) -> None:
                 retry=False,
             )
         except KombuOperationalError as exc:
-            cache.delete(f"mdt:prepare-soon:{meeting_id}")  # the next listing tries again
+            cache.delete(on_its_way)  # the next listing tries again
             log.warning(
                 "agenda pack not laid out ahead now: meeting=%s, the broker could not be reached (%s); "
                 "beat's next round lays it out",
