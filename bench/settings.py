@@ -18,3 +18,4 @@ STORAGES = {
 # A PDF the load test asks for that is not built yet is queued here, never on the queue a developer's
 # worker on the same Redis takes (bench.load empties it afterwards).
 CELERY_TASK_DEFAULT_QUEUE = "bench-load"
+CELERY_TASK_ROUTES = {task: {"queue": CELERY_TASK_DEFAULT_QUEUE} for task in CELERY_TASK_ROUTES}  # noqa: F405

@@ -14,6 +14,10 @@ app.conf.beat_schedule = {
     # Every minute (cron "* * * * *"): proves beat and worker are connected and
     # records the time for /healthz (which reports the reminder sweep's time beside it).
     "heartbeat": {"task": "mdt.tasks.heartbeat", "schedule": 60.0},
+    # Every minute: the same for the print queue's workers (the Procfile's `printer`), which take the
+    # PDF layouts (config.settings.CELERY_TASK_ROUTES). One not taken within 55 s is dropped: a printer
+    # down for a day comes back to one heartbeat, not 1,440.
+    "print-heartbeat": {"task": "mdt.tasks.print_heartbeat", "schedule": 60.0, "options": {"expires": 55}},
     # Every minute (cron "* * * * *"): the reminder sweep (reminders/sweep.py) creates the
     # reminders that have fallen due, claims them and enqueues one message per claimed batch (the
     # worker fans it out into one send task per reminder). A sweep not

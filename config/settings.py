@@ -354,6 +354,17 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Two queues, each with workers of its own (Procfile: `worker` and `printer`). Laying out PDFs takes
+# seconds of CPU per document; on the default queue a few agenda packs at once would hold the
+# reminder sends behind them. The printer's work goes to its own queue, so reminders never wait for
+# a PDF, and a printer with one process never takes more than one core from the web.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+PRINT_QUEUE = "print"
+CELERY_TASK_ROUTES = {
+    "mdt.tasks.build_document": {"queue": PRINT_QUEUE},
+    "mdt.tasks.prepare_pack": {"queue": PRINT_QUEUE},
+    "mdt.tasks.print_heartbeat": {"queue": PRINT_QUEUE},
+}
 
 # THE SERVICE
 # ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from cases.selectors import clocks_needing_attention, review_scope
 from integrations.hl7.review import needing_review_count
 from mdt.models import PeriodicRun
 from mdt.selectors import awaiting_signature, my_follow_up_counts, next_meetings, pending_review_worklist
+from mdt.tasks import HEARTBEAT, PRINT_HEARTBEAT
 from referrals.selectors import clocks_needing_attention as referral_clocks_needing_attention
 from reminders.selectors import my_reminders, outbox_health
 
@@ -60,27 +61,34 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Database, broker, the last periodic run and the reminder outbox, for load balancers and people on call.
 
     "overdue_reminders": unsent and due more than REMINDER_OVERDUE_AFTER_SECONDS ago; any makes the
-    status "degraded", as does a reminder sweep older than PERIODIC_STALE_AFTER_SECONDS.
+    status "degraded", as does a reminder sweep, a heartbeat or a print heartbeat (the print queue's
+    workers) older than PERIODIC_STALE_AFTER_SECONDS.
     """
     database = _database_ok()
-    last_run = None
+    last_run = last_print = None
     outbox = None
     if database:
-        last_run = PeriodicRun.objects.filter(name="heartbeat").values_list("last_run_at", flat=True).first()
+        runs = dict(
+            PeriodicRun.objects.filter(name__in=[HEARTBEAT, PRINT_HEARTBEAT]).values_list("name", "last_run_at")
+        )
+        last_run, last_print = runs.get(HEARTBEAT), runs.get(PRINT_HEARTBEAT)
         outbox = outbox_health()
     now = timezone.now()
     stale_after = dt.timedelta(seconds=settings.PERIODIC_STALE_AFTER_SECONDS)
     periodic_ok = last_run is not None and now - last_run <= stale_after
+    printing_ok = last_print is not None and now - last_print <= stale_after
     last_sweep = outbox.last_sweep if outbox else None
     sweep_ok = last_sweep is not None and now - last_sweep <= stale_after
     reminders_ok = outbox is not None and sweep_ok and outbox.overdue == 0
     broker = _broker_ok()
     body = {
-        "status": "ok" if database and broker and periodic_ok and reminders_ok else "degraded",
+        "status": "ok" if database and broker and periodic_ok and printing_ok and reminders_ok else "degraded",
         "database": "ok" if database else "unavailable",
         "broker": "ok" if broker else "unavailable",
         "last_periodic_run": last_run.isoformat() if last_run else None,
         "periodic": "ok" if periodic_ok else ("never run" if last_run is None else "stale"),
+        "last_print_run": last_print.isoformat() if last_print else None,
+        "printing": "ok" if printing_ok else ("never run" if last_print is None else "stale"),
         "last_reminder_sweep": last_sweep.isoformat() if last_sweep else None,
         "reminder_sweep": "ok" if sweep_ok else ("never run" if last_sweep is None else "stale"),
         "overdue_reminders": outbox.overdue if outbox else None,

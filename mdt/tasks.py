@@ -3,11 +3,25 @@ from django.utils import timezone
 
 from mdt.models import PeriodicRun
 
+# The PeriodicRun rows the two heartbeats keep (read by /healthz).
+HEARTBEAT = "heartbeat"
+PRINT_HEARTBEAT = "print-heartbeat"
+
 
 @shared_task(ignore_result=True)
 def heartbeat() -> None:
     """Record that beat scheduled and a worker ran a periodic task (see /healthz)."""
-    PeriodicRun.objects.update_or_create(name="heartbeat", defaults={"last_run_at": timezone.now()})
+    PeriodicRun.objects.update_or_create(name=HEARTBEAT, defaults={"last_run_at": timezone.now()})
+
+
+@shared_task(ignore_result=True)
+def print_heartbeat() -> None:
+    """The heartbeat of the print queue (config.settings.CELERY_TASK_ROUTES): a printer is taking its work.
+
+    Beat sends it every minute like the other; /healthz reports it apart, since a deployment can run the
+    worker and not the printer, and then no PDF is ever built.
+    """
+    PeriodicRun.objects.update_or_create(name=PRINT_HEARTBEAT, defaults={"last_run_at": timezone.now()})
 
 
 @shared_task(ignore_result=True)

@@ -7,9 +7,6 @@ agenda packs, and asks for the patient list while both are being laid out.
 import datetime as dt
 import io
 import re
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 
 import pypdf
@@ -28,7 +25,7 @@ from mdt import printing, tasks
 from mdt.models import AgendaItem, Meeting, PrintedDocument, PrintedSection
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, clinician, decision_awaiting
 from tests.reminders import conftest as reminder_fixtures
-from tests.reminders.workers import ROOT, WorkerProcess, using_broker, wait_for
+from tests.reminders.workers import WorkerProcess, using_broker, wait_for
 
 Status = PrintedDocument.Status
 pytestmark = pytest.mark.django_db
@@ -46,21 +43,6 @@ def queued(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(core_pdf, "layout", no_layout_here)
     return sent
-
-
-class TwoProcessWorker(WorkerProcess):
-    """As the Procfile runs it: a prefork pool of two, so two packs are laid out at once."""
-
-    def start(self, timeout: float = 60) -> "TwoProcessWorker":
-        args = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork", "--concurrency", "2"]
-        args += ["-Q", self.queue, "-n", f"{self.queue}-{uuid.uuid4().hex[:6]}@%h", "--loglevel", "INFO"]
-        args += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
-        out = open(self.log, "ab")  # noqa: SIM115 - owned by the child
-        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
-            args, cwd=ROOT, env=self.env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        wait_for(lambda: b" ready." in self.log.read_bytes(), timeout, f"worker ready (see {self.log})", self)
-        return self
 
 
 def agenda(cases: int = 2):
@@ -176,8 +158,9 @@ def test_a_list_page_answers_while_two_packs_are_being_built(redis_url, tmp_path
     PatientFactory(family_name="Listed")
     user = clinician()
     with using_broker(redis_url) as queue:
-        worker = TwoProcessWorker(broker_url=redis_url, queue=queue, journal=tmp_path / "mail", log=tmp_path / "log")
-        worker.start()
+        worker = WorkerProcess(
+            broker_url=redis_url, queue=queue, journal=tmp_path / "mail", log=tmp_path / "log", processes=2
+        ).start()
         try:
             client = Client()
             client.force_login(user)

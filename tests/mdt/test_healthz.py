@@ -12,6 +12,7 @@ def test_it_reports_ok_with_database_broker_and_a_recent_periodic_run(client, se
     settings.CELERY_BROKER_URL = redis_url
     ran_at = timezone.now() - dt.timedelta(seconds=30)
     PeriodicRun.objects.create(name="heartbeat", last_run_at=ran_at)
+    PeriodicRun.objects.create(name="print-heartbeat", last_run_at=ran_at)
     PeriodicRun.objects.create(name="reminder-sweep", last_run_at=ran_at)
 
     response = client.get("/healthz")
@@ -23,6 +24,8 @@ def test_it_reports_ok_with_database_broker_and_a_recent_periodic_run(client, se
         "broker": "ok",
         "last_periodic_run": ran_at.isoformat(),
         "periodic": "ok",
+        "last_print_run": ran_at.isoformat(),
+        "printing": "ok",
         "last_reminder_sweep": ran_at.isoformat(),
         "reminder_sweep": "ok",
         "overdue_reminders": 0,
@@ -65,3 +68,23 @@ def test_it_says_when_the_last_periodic_run_is_stale(client, settings, redis_url
 
     assert body["periodic"] == "stale"
     assert body["status"] == "degraded"
+
+
+@pytest.mark.hazard("HAZ-169")
+def test_it_says_when_no_printer_has_taken_work(client, settings, redis_url):
+    """The worker runs but no printer (the Procfile's `printer`, the print queue): PDFs would never be built."""
+    settings.CELERY_BROKER_URL = redis_url
+    settings.PERIODIC_STALE_AFTER_SECONDS = 300
+    now = timezone.now()
+    PeriodicRun.objects.create(name="heartbeat", last_run_at=now)
+    PeriodicRun.objects.create(name="reminder-sweep", last_run_at=now)
+
+    never = client.get("/healthz").json()
+    PeriodicRun.objects.create(name="print-heartbeat", last_run_at=now - dt.timedelta(minutes=6))
+    stale = client.get("/healthz").json()
+    PeriodicRun.objects.filter(name="print-heartbeat").update(last_run_at=now)
+    running = client.get("/healthz").json()
+
+    assert (never["printing"], never["last_print_run"], never["status"]) == ("never run", None, "degraded")
+    assert (stale["printing"], stale["status"]) == ("stale", "degraded")
+    assert (running["printing"], running["periodic"], running["status"]) == ("ok", "ok", "ok")

@@ -7,7 +7,7 @@ from celery.contrib.testing.worker import start_worker
 
 from config.celery import app
 from mdt.models import PeriodicRun
-from mdt.tasks import heartbeat
+from mdt.tasks import heartbeat, print_heartbeat
 
 
 def test_it_schedules_the_heartbeat_every_minute():
@@ -24,6 +24,13 @@ def test_it_records_the_time_of_each_run():
     heartbeat()
     assert PeriodicRun.objects.get(name="heartbeat").last_run_at > first
     assert PeriodicRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_print_queue_heartbeat_keeps_its_own_time():
+    """/healthz tells a printer down apart from a worker down: each heartbeat keeps its own row."""
+    print_heartbeat()
+    assert list(PeriodicRun.objects.values_list("name", flat=True)) == ["print-heartbeat"]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 from config.celery import app
@@ -45,28 +46,40 @@ def reset_producers() -> None:
     # own queue was the default, a later in-process worker would consume that queue, not the default one.
     for cached in ("queues", "default_queue", "router"):
         app.amqp.__dict__.pop(cached, None)
+    app.amqp.flush_routes()  # the routes table too, read from task_routes once
 
 
 @contextlib.contextmanager
-def using_broker(url: str, queue: str | None = None) -> Iterator[str]:
-    """Publish to `url`, on a queue of this test's own; yields the queue name."""
+def using_broker(url: str, queue: str | None = None, *, print_queue: str | None = None) -> Iterator[str]:
+    """Publish to `url`, on a queue of this test's own; yields the queue name.
+
+    The tasks routed to the print queue (config.settings.CELERY_TASK_ROUTES) go to `print_queue` when
+    given, else to the same queue: never to the queue a developer's printer on the same Redis takes.
+    """
     queue = queue or f"reminders-test-{uuid.uuid4().hex[:10]}"
-    before = app.conf.broker_url, app.conf.task_default_queue
-    app.conf.broker_url, app.conf.task_default_queue = url, queue
+    routes = {task: {"queue": print_queue or queue} for task in settings.CELERY_TASK_ROUTES}
+    before = app.conf.broker_url, app.conf.task_default_queue, app.conf.task_routes
+    app.conf.broker_url, app.conf.task_default_queue, app.conf.task_routes = url, queue, routes
     reset_producers()
     try:
         yield queue
     finally:
-        app.conf.broker_url, app.conf.task_default_queue = before
+        app.conf.broker_url, app.conf.task_default_queue, app.conf.task_routes = before
         reset_producers()
 
 
 class WorkerProcess:
-    """`celery -A config worker --pool solo` on one queue, emails to a journal file (tests.reminders.backends)."""
+    """`celery -A config worker` on one queue, emails to a journal file (tests.reminders.backends).
 
-    def __init__(self, *, broker_url: str, queue: str, journal: Path, log: Path, mail_delay: float = 0) -> None:
+    One process (`--pool solo`) unless `processes` says more: then a prefork pool of that many, as the
+    Procfile runs its workers.
+    """
+
+    def __init__(
+        self, *, broker_url: str, queue: str, journal: Path, log: Path, mail_delay: float = 0, processes: int = 1
+    ) -> None:
         self.broker_url, self.queue, self.journal, self.log = broker_url, queue, journal, log
-        self.mail_delay = mail_delay
+        self.mail_delay, self.processes = mail_delay, processes
         self.process: subprocess.Popen[bytes] | None = None
 
     def env(self) -> dict[str, str]:
@@ -85,8 +98,11 @@ class WorkerProcess:
         )
         return env
 
-    def start(self, timeout: float = 40) -> "WorkerProcess":
-        args = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "INFO"]
+    def start(self, timeout: float = 60) -> "WorkerProcess":
+        pool = (
+            ["--pool", "solo"] if self.processes == 1 else ["--pool", "prefork", "--concurrency", str(self.processes)]
+        )
+        args = [sys.executable, "-m", "celery", "-A", "config", "worker", *pool, "--loglevel", "INFO"]
         args += ["-Q", self.queue, "-n", f"{self.queue}-{uuid.uuid4().hex[:6]}@%h"]
         args += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
         out = open(self.log, "ab")  # noqa: SIM115 - owned by the child

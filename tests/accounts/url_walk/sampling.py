@@ -66,6 +66,7 @@ def world() -> dict[str, Any]:
         case=case, decision=decision, kind="repeat_mri", due_on=timezone.localdate(), owner=chair.member
     )
     PeriodicRun.objects.create(name="heartbeat", last_run_at=timezone.now())
+    PeriodicRun.objects.create(name="print-heartbeat", last_run_at=timezone.now())
     reminder = Reminder.objects.create(
         kind=Reminder.Kind.MRI_REVIEW,
         recipient=users["clinician"],
