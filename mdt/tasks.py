@@ -46,7 +46,13 @@ def prepare_packs() -> None:
         prepare_pack.apply_async((meeting_id,), expires=PREPARE_EXPIRES)
 
 
-@shared_task(ignore_result=True)
+# The print queue's messages a person waits for (build_document: a pack, sheet or letter asked for) are
+# taken before the ones laid out ahead: on Redis a message of priority 9 goes to a list of its own that
+# the printers read after the list of priority 0 (kombu's priority steps; 0 is the highest on Redis).
+AHEAD_PRIORITY = 9
+
+
+@shared_task(ignore_result=True, priority=AHEAD_PRIORITY)
 def prepare_pack(meeting_id: int) -> None:
     """Lay out ahead the cases of one meeting's pack (mdt.printing.prepare_pack): the meeting's id in."""
     from mdt import printing

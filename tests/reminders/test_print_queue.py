@@ -1,4 +1,5 @@
-"""Reminders never wait behind a PDF: the layouts have a queue and workers of their own.
+"""Reminders never wait behind a PDF: the layouts have a queue and workers of their own; and on that
+queue, a PDF someone asked for goes before the packs laid out ahead.
 
 Laying out an agenda pack takes seconds of CPU. On one queue, a few packs at once held every reminder
 send behind them; now the layout tasks are routed to the print queue (config.settings.CELERY_TASK_ROUTES),
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app
+from mdt import tasks
 from mdt.models import PrintedDocument
 from reminders.models import Reminder
 from reminders.sweep import sweep
@@ -69,13 +71,17 @@ def test_beat_checks_the_printer_every_minute():
     assert entry["schedule"] == 60.0 and queue_of(entry["task"]) == settings.PRINT_QUEUE
 
 
+def took_in_order(log: Path) -> list[str]:
+    """The tasks a worker received, in the order it received them, from its log."""
+    return re.findall(r"Task ([\w.]+)\[[\w-]+\] received", log.read_text())
+
+
 def took(log: Path) -> set[str]:
-    """The tasks a worker received, from its log."""
-    return set(re.findall(r"Task ([\w.]+)\[[\w-]+\] received", log.read_text()))
+    return set(took_in_order(log))
 
 
-def agenda(cases: int):
-    meeting = MeetingFactory()
+def agenda(cases: int, **meeting_fields):
+    meeting = MeetingFactory(**meeting_fields)
     for _ in range(cases):
         AgendaItemFactory(meeting=meeting, case=CaseFactory())
     return meeting
@@ -132,3 +138,30 @@ def test_a_due_reminder_is_sent_while_the_printer_lays_out_two_packs(team, redis
     printer_took, worker_took = (took(tmp_path / log) for log in ("printer.log", "worker.log"))
     assert printer_took == {"mdt.tasks.build_document"}
     assert worker_took == {"reminders.tasks.send_batch", "reminders.tasks.send"}
+
+
+@pytest.mark.slow
+@pytest.mark.hazard("HAZ-169")
+@pytest.mark.django_db(transaction=True)
+def test_a_pack_someone_asked_for_is_laid_out_before_the_packs_queued_ahead(redis_url, tmp_path: Path, monkeypatch):
+    """Beat's round queued three packs to lay out ahead; a coordinator then asks for a pack: the printer
+    takes the coordinator's first."""
+    monkeypatch.undo()  # tests/conftest.py builds PDFs in the request: here the real enqueue, to the printer
+    for _ in range(3):  # within the week prepared ahead
+        agenda(cases=1, starts_at=timezone.now() + dt.timedelta(days=3))
+    asked_for = agenda(cases=1)
+    log = tmp_path / "printer.log"
+    with using_broker(redis_url) as queue:
+        tasks.prepare_packs()  # as beat's round: one prepare_pack message per meeting of the next week
+        client = Client()
+        client.force_login(clinician())
+        assert client.get(reverse("meeting-pdf", args=[asked_for.pk])).status_code == 202
+        printer = WorkerProcess(broker_url=redis_url, queue=queue, journal=tmp_path / "mail", log=log)
+        try:
+            printer.start()  # one process: it takes the messages one at a time, in the order it is given them
+            wait_for(lambda: len(took_in_order(log)) == 4, 60, "the four messages taken", printer)
+            wait_for(lambda: PrintedDocument.objects.filter(status=Status.READY).exists(), 60, "the pack", printer)
+        finally:
+            printer.stop()
+
+    assert took_in_order(log) == ["mdt.tasks.build_document"] + ["mdt.tasks.prepare_pack"] * 3
