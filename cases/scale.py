@@ -5,7 +5,8 @@ memory stays flat. Everything a running service has for a patient is written: ca
 with their pathway times (plan, decision to treat, treatment start) as their status
 implies, scans, scored assessments (SINS and revised Tokuhashi) and the creation row
 of each in the history tables, so timelines, scores and the reports' measures all
-work on realistic data.
+work on realistic data. Deaths are recorded too (DIED_SHARE below), as the death service leaves
+them, so every "about a living patient" filter reads a realistic share of the dead.
 """
 
 import datetime as dt
@@ -42,6 +43,11 @@ PENDING_REVIEW_SHARE = 0.01  # about 1% of scans performed and waiting for revie
 SCORED_SHARE = 0.4  # cases with a SINS and a revised Tokuhashi score
 DECIDED = {CaseStatus.DECIDED, CaseStatus.TREATMENT, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED}
 TREATED = {CaseStatus.TREATMENT, CaseStatus.FOLLOW_UP, CaseStatus.CLOSED}
+# Of the patients whose episodes are all closed, the share whose death is recorded, on a day after
+# their last referral. A shape for the load (the dead about half the record, so the filters on
+# living patients read many of them at size L), not a clinical figure. Drawn from a generator of its
+# own, so the rest of the record is the same as without it.
+DIED_SHARE = 0.5
 
 GIVEN = ["Alice", "Bashir", "Ceri", "David", "Elena", "Farah", "George", "Hywel", "Irene", "James", "Kiran", "Lowri"]
 FAMILY = ["Ahmed", "Bowen", "Clarke", "Davies", "Edwards", "Fischer", "Griffiths", "Hughes", "Iqbal", "Jones",
@@ -59,6 +65,7 @@ class RecordStats:
     scans: int = 0
     pending_review: int = 0
     assessments: int = 0
+    deaths: int = 0
 
 
 def scale_nhs_number(index: int) -> str:
@@ -80,6 +87,7 @@ def seed_record(
     now: dt.datetime | None = None,
 ) -> RecordStats:
     rng = random.Random(seed)
+    deaths_rng = random.Random(seed + 1)
     now = now or timezone.now()
     stats = RecordStats()
     statuses: list[str] = [status for status, weight in STATUS_WEIGHTS for _ in range(weight)]
@@ -87,7 +95,7 @@ def seed_record(
     for first in range(0, patients, CHUNK):
         last = min(first + CHUNK, patients)
         with transaction.atomic():
-            _chunk(first, last, rng, now, statuses, reviewer_ids, stats)
+            _chunk(first, last, rng, now, statuses, reviewer_ids, stats, deaths_rng)
         elapsed = time.monotonic() - started
         progress(
             f"  patients {last:,}/{patients:,} ({100 * last // patients}%) · {stats.scans:,} scans · {elapsed:.0f}s"
@@ -123,6 +131,7 @@ def _chunk(
     statuses: list[str],
     reviewer_ids: list[int],
     stats: RecordStats,
+    deaths_rng: random.Random,
 ) -> None:
     sites = list(PrimarySite)
     new_patients = [
@@ -137,12 +146,15 @@ def _chunk(
         )
         for index in range(first, last)
     ]
-    bulk_create_with_history(new_patients, Patient, batch_size=1000)
     new_cases = []
     for patient in new_patients:
         for _ in range(1 if rng.random() < 0.8 else 2):
             new_cases.append(_synthetic_case(patient, rng, now, statuses))
             _pathway(new_cases[-1], rng, now)
+    stats.deaths += _deaths(new_patients, new_cases, deaths_rng, now)
+    bulk_create_with_history(new_patients, Patient, batch_size=1000)
+    for case in new_cases:
+        case.patient = case.patient  # the patient's id, now that it is saved
     bulk_create_with_history(new_cases, Case, batch_size=1000)
     new_scans = []
     per_case = max(1, SCANS_PER_PATIENT * len(new_patients) // len(new_cases))
@@ -171,6 +183,29 @@ def _chunk(
     stats.patients += len(new_patients)
     stats.cases += len(new_cases)
     stats.scans += len(new_scans)
+
+
+def _deaths(patients: list[Patient], cases: list[Case], rng: random.Random, now: dt.datetime) -> int:
+    """Record the death of DIED_SHARE of the patients whose episodes are all closed, on a day between
+    two weeks and two years after their last referral (never today or later). Returns how many."""
+    last_referral: dict[int, dt.datetime] = {}
+    open_episode: set[int] = set()
+    for case in cases:
+        key = id(case.patient)
+        last_referral[key] = max(last_referral.get(key, case.referred_at), case.referred_at)
+        if case.status != CaseStatus.CLOSED:
+            open_episode.add(key)
+    today = timezone.localdate(now)
+    recorded = 0
+    for patient in patients:
+        key = id(patient)
+        if key in open_episode or rng.random() >= DIED_SHARE:
+            continue
+        died_on = timezone.localdate(last_referral[key] + dt.timedelta(days=rng.uniform(14, 730)))
+        if died_on < today:
+            patient.died_on = died_on
+            recorded += 1
+    return recorded
 
 
 def _pathway(case: Case, rng: random.Random, now: dt.datetime) -> None:

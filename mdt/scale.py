@@ -45,6 +45,8 @@ def seed_meetings(count: int, members: list[Member], *, now: dt.datetime | None 
         by_role.setdefault(member.role, []).append(member)
     recorder = by_role[Member.Role.MDT_COORDINATOR][0].user
     case_ids = list(Case.objects.order_by("id").values_list("id", flat=True))
+    # The next agenda lists living patients only (a death is withdrawn from it: HAZ-009).
+    living = list(Case.objects.filter(patient__died_on__isnull=True).order_by("id").values_list("id", flat=True))
     meetings = []
     for week in range(count, 0, -1):
         starts = now - dt.timedelta(weeks=week)
@@ -72,7 +74,8 @@ def seed_meetings(count: int, members: list[Member], *, now: dt.datetime | None 
     for meeting in meetings:
         size = 60 if meeting is meetings[-1] else rng.randint(20, 60)  # the agenda benchmark's 60 cases
         status = AgendaItem.Status.LISTED if meeting is meetings[-1] else AgendaItem.Status.DISCUSSED
-        for position, case_id in enumerate(rng.sample(case_ids, size), start=1):
+        population = living if meeting is meetings[-1] else case_ids
+        for position, case_id in enumerate(rng.sample(population, size), start=1):
             items.append(
                 AgendaItem(
                     meeting=meeting,

@@ -60,7 +60,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Done in {time.monotonic() - started:.0f}s: {stats.patients:,} patients, {stats.cases:,} cases, "
                 f"{stats.scans:,} scans ({stats.pending_review:,} MRI waiting for review), "
-                f"{stats.assessments:,} assessments, {items:,} agenda items, {sent:,} reminders sent."
+                f"{stats.assessments:,} assessments, {stats.deaths:,} deaths recorded, {items:,} agenda items, "
+                f"{sent:,} reminders sent."
             )
         )
 
