@@ -63,12 +63,13 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import F, Field, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from cases.models import Case
 from mdt.models import PeriodicRun
 from reminders.kinds import KINDS, Run
-from reminders.kinds.base import DEATH_REASON, RECIPIENT, Selection, alive, team
+from reminders.kinds.base import DEATH_REASON, RECIPIENT, Selection, alive, dead, team
 from reminders.models import UNSENT, Reminder
 
 log = logging.getLogger(__name__)
@@ -140,12 +141,20 @@ def create(run: Run, derived: Iterable[Reminder | Selection]) -> int:
 def insert(selection: Selection, now: dt.datetime) -> int:
     """Make a Selection's rows in the database, in one statement; returns how many were made.
 
+        WITH subject AS MATERIALIZED (<the subjects' queryset, compiled by Django>)  -- PostgreSQL
         INSERT INTO reminders_reminder (kind, level, scan_id, ..., recipient_id, dedupe_key)
         SELECT subject.v_kind, subject.v_level, subject.v_scan, ..., <recipient>, <the key's parts joined>
-        FROM (<the subjects' queryset, compiled by Django>) subject
+        FROM subject  -- on SQLite: FROM (<the subjects' queryset>) subject
              [CROSS JOIN (<the team's queryset: active members in the roles>) team]
-        WHERE 1 = 1
+        WHERE 1 = 1 [AND (SELECT <the case> WHERE <its patient's death is recorded> LIMIT 1) IS NULL]
         ON CONFLICT (dedupe_key) DO NOTHING
+
+    The subjects are found first (the materialised CTE is planned on its own), and only then is each
+    one's patient looked up, one index lookup per subject found (a scalar subquery, which PostgreSQL
+    never turns into a join). Asked as part of the subjects (`alive`: NOT EXISTS), the planner made it
+    an anti join that hashed every case of every patient who has died, at every idle sweep: 38 ms of
+    a 40 ms step at size L with a realistic share of deaths, growing with the record; now it is one
+    lookup per reminder to make, none when nothing is due. The rule is `dead`'s, the same as `alive`'s.
 
     The subjects' queryset carries every value that is the subject's (the columns, the key's parts),
     compiled by Django as it would run it (Value, F, duration arithmetic, on either database); the
@@ -165,8 +174,6 @@ def insert(selection: Selection, now: dt.datetime) -> int:
     parts = {f"k_{n}": part for n, part in enumerate(selection.key) if hasattr(part, "resolve_expression")}
 
     subjects = selection.subjects.order_by()
-    if selection.case:
-        subjects = subjects.filter(alive(selection.case))
     if selection.recipient:
         subjects = subjects.filter(**{f"{selection.recipient}__isnull": False})
         columns["v_recipient_id"] = F(selection.recipient)
@@ -179,16 +186,28 @@ def insert(selection: Selection, now: dt.datetime) -> int:
     except EmptyResultSet:  # a queryset that can match nothing (an empty __in): nothing to make
         return 0
 
+    living, living_params = "", ()
+    if selection.case:
+        died = dead(RawSQL(f"subject.{qn('v_case')}", ())).order_by().values("pk")[:1]  # noqa: S611 - an alias
+        died_sql, living_params = sql_of(died)
+        living = f" AND ({died_sql}) IS NULL"
+
     key, key_params = joined(selection.key, recipient)
     into = [qn(fields[name].column or name) for name in values] + [qn("recipient_id"), qn("dedupe_key")]
     select = [f"subject.{qn(alias)}" for alias in columns if alias != "v_recipient_id"] + [recipient, key]
+    if connection.vendor == "postgresql":
+        head, source = f"WITH subject AS MATERIALIZED ({subjects_sql}) ", "subject"
+        params = [*subjects_params, *key_params, *team_params, *living_params]
+    else:  # SQLite: Python's sqlite3 counts the rows of a statement that starts with INSERT only
+        head, source = "", f"({subjects_sql}) subject"
+        params = [*key_params, *subjects_params, *team_params, *living_params]
     sql = (
-        f"INSERT INTO {qn(Reminder._meta.db_table)} ({', '.join(into)}) "  # noqa: S608 - quoted names only
-        f"SELECT {', '.join(select)} FROM ({subjects_sql}) subject{team_sql} "
-        f"WHERE 1 = 1 ON CONFLICT ({qn('dedupe_key')}) DO NOTHING"
+        f"{head}INSERT INTO {qn(Reminder._meta.db_table)} ({', '.join(into)}) "  # noqa: S608 - quoted names only
+        f"SELECT {', '.join(select)} FROM {source}{team_sql} "
+        f"WHERE 1 = 1{living} ON CONFLICT ({qn('dedupe_key')}) DO NOTHING"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*key_params, *subjects_params, *team_params])
+        cursor.execute(sql, params)
         return cursor.rowcount
 
 
