@@ -6,6 +6,9 @@ class MdtConfig(AppConfig):
     verbose_name = "MDT"
 
     def ready(self) -> None:
+        from cases.signals import patient_died
         from mdt import case_panel
+        from mdt.receivers import cancel_follow_ups_for_death
 
         case_panel.register()
+        patient_died.connect(cancel_follow_ups_for_death, dispatch_uid="mdt.cancel_follow_ups_for_death")

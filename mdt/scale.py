@@ -16,6 +16,7 @@ from accounts.roles import assign_role
 from cases.choices import CaseStatus
 from cases.models import Case
 from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, Member, Preparation, SignOff, Treatment
+from mdt.services.follow_ups import death_reason
 
 PASSWORD = "bench-only-password-2026"  # noqa: S105 - synthetic benchmark users only
 # A full team: every role, two of the reviewing roles. The first of each role is bench-<role>.
@@ -155,4 +156,18 @@ def _decisions(
             )
         )
     bulk_create_with_history(signoffs, SignOff, batch_size=2000, default_user=recorder)
+    _cancelled_at_death(follow_ups, recorder)
     bulk_create_with_history(follow_ups, FollowUp, batch_size=2000, default_user=recorder)
+
+
+def _cancelled_at_death(follow_ups: list[FollowUp], recorder: Any) -> None:
+    """As the death service leaves them (mdt.receivers): a dead patient's open follow-ups cancelled."""
+    died_on = {
+        case_id: day
+        for case_id, day in Case.objects.filter(patient__died_on__isnull=False).values_list("pk", "patient__died_on")
+        if day is not None
+    }
+    for row in follow_ups:
+        if row.completed_at is None and row.case_id in died_on:
+            row.cancelled_at = timezone.make_aware(dt.datetime.combine(died_on[row.case_id], dt.time(12)))
+            row.cancelled_by, row.cancel_reason = recorder, death_reason(died_on[row.case_id])

@@ -4,7 +4,8 @@ Either is done by the follow-up's owner or a coordinator (accounts.policy.can_co
 follow-up that is already completed or cancelled is refused with a message saying which.
 The row is locked, history records who did it, and the follow-up's reminders leave every
 inbox at once (the inbox reads only reminders whose follow-up is still open; the sweep
-cancels the unsent emails).
+cancels the unsent emails). A recorded death cancels the patient's open follow-ups
+(`follow_ups_cancel_for_death`, from mdt.receivers).
 """
 
 import datetime as dt
@@ -59,3 +60,21 @@ def follow_up_cancel(*, follow_up_id: int, user: Any, reason: str, at: dt.dateti
     validate_only(follow_up, "cancel_reason")
     save_as(user, follow_up, update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
     return follow_up
+
+
+def death_reason(date_of_death: dt.date) -> str:
+    return f"Cancelled: the patient's death was recorded (died {date_of_death:%d %b %Y})."
+
+
+@transaction.atomic
+def follow_ups_cancel_for_death(*, patient_id: int, date_of_death: dt.date, user: Any) -> int:
+    """Every open follow-up of a patient whose death has just been recorded is cancelled, with the date of
+    death as its reason and the person (or the hospital's feed) who recorded it in the history: nobody
+    books a repeat MRI or a clinic for them, and no list shows them as owed (HAZ-009). Run by mdt's
+    receiver of cases.signals.patient_died, in the transaction that records the death; returns how many."""
+    reason, now = death_reason(date_of_death), timezone.now()
+    follow_ups = list(FollowUp.objects.select_for_update().filter(case__patient_id=patient_id).open())
+    for follow_up in follow_ups:
+        follow_up.cancelled_at, follow_up.cancelled_by, follow_up.cancel_reason = now, user, reason
+        save_as(user, follow_up, update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    return len(follow_ups)

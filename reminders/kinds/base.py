@@ -9,7 +9,7 @@ A kind is four functions:
     once), the Reminder columns as expressions on the subject, the dedupe key's parts, and who
     (every active member in some roles, or a user named on the subject). The sweep turns each
     into ONE `INSERT INTO reminders_reminder ... SELECT ... ON CONFLICT (dedupe_key) DO NOTHING`
-    compiled from that queryset (reminders.sweep.insert): the rows are made in the database,
+    compiled from that queryset (reminders.insert.insert): the rows are made in the database,
     never loaded into Python, so 10,000 MRIs due are one statement per escalation level;
   - unsaved rows (`Run.new`), for the kinds whose due time or recipients need Python to decide
     (a clinical clock, a local morning across a clock change, the duty rota, a fallback to
@@ -89,7 +89,7 @@ RECIPIENT = Recipient()
 
 @dataclass(frozen=True)
 class Selection:
-    """New reminders of one kind that the database makes itself, in one INSERT ... SELECT (reminders.sweep.insert).
+    """New reminders of one kind that the database makes itself, in one INSERT ... SELECT (reminders.insert.insert).
 
     - `subjects`: the subjects due that have no reminder of this kind (and level) yet: the kind's
       queryset, so its rule stays written once, as a Q;
@@ -173,7 +173,7 @@ def alive(case: str = "case") -> Q:
     "decision__case" on a SignOff), so that no reminder is made about them either.
 
     NOT EXISTS (the case, with a patient who died) rather than a join through case to patient. The
-    sweep's INSERT ... SELECT reads the same rule (`dead`) in a form of its own (reminders.sweep.insert
+    sweep's INSERT ... SELECT reads the same rule (`dead`) in a form of its own (reminders.insert.insert
     says why).
     """
     return ~Q(Exists(dead(OuterRef(case))))

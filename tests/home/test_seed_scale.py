@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.choices import CaseStatus
 from cases.models import Case, Patient
-from mdt.models import AgendaItem, Meeting
+from mdt.models import AgendaItem, FollowUp, Meeting
 from reminders.models import Reminder
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -40,3 +40,12 @@ def test_the_next_agenda_lists_living_patients_and_no_reminder_is_about_the_dead
     assert not listed.filter(case__patient__died_on__isnull=False).exists()
     assert Reminder.objects.exists()
     assert not Reminder.objects.filter(Q(case__patient__died_on__isnull=False)).exists()
+
+
+def test_no_follow_up_is_left_owed_to_a_patient_who_died(seeded):
+    """As the death service leaves them: cancelled with the date of death (HAZ-009)."""
+    of_the_dead = FollowUp.objects.filter(case__patient__died_on__isnull=False)
+
+    assert of_the_dead.exists()
+    assert not of_the_dead.open().exists()
+    assert of_the_dead.filter(cancel_reason__startswith="Cancelled: the patient's death was recorded").exists()

@@ -17,7 +17,8 @@ from cases.clocks import ClockState, case_clocks
 from cases.models import Case, Patient
 from cases.selectors import clocks_needing_attention, scans_pending_review
 from cases.services import patient_record_death
-from mdt.models import Member
+from mdt.models import FollowUp, Member
+from mdt.selectors import my_follow_up_counts
 from reminders.kinds.base import DEATH_REASON
 from reminders.models import Reminder
 from reminders.selectors import my_reminders
@@ -93,6 +94,37 @@ def test_it_cancels_every_unsent_reminder_about_the_patient_with_the_reason_in_t
 
     assert set(about_patient.values_list("status", "status_reason")) == {("cancelled", DEATH_REASON)}
     assert set(Reminder.objects.filter(case=other.case).values_list("status", flat=True)) == {"pending"}
+
+
+def test_it_cancels_the_patients_open_follow_ups_with_the_date_and_who_recorded_it(team):
+    """A repeat MRI or a clinic owed to a patient who has died is owed no longer: cancelled, with the reason
+    on the follow-up and who recorded the death in its history, off every list and count (HAZ-009)."""
+    case = CaseFactory(responsible_clinician=team["oncologist"])
+    overdue = follow_up(team["oncologist"], TODAY() - dt.timedelta(days=2), case=case)
+    later = follow_up(team["oncologist"], TODAY() + dt.timedelta(days=20), case=case)
+    done = follow_up(team["oncologist"], TODAY() - dt.timedelta(days=9), case=case)
+    follow_ups_complete(done, team["oncologist"])
+    another_patient = follow_up(team["oncologist"], TODAY() - dt.timedelta(days=1))
+    died_on = TODAY() - dt.timedelta(days=1)
+    assert my_follow_up_counts(team["oncologist"]).overdue == 2
+
+    record_death(case.patient, on=died_on)
+
+    for row in (overdue, later):
+        row.refresh_from_db()
+        assert row.cancelled_at is not None and row.cancelled_by.username == "mscc-coord"
+        assert row.cancel_reason == f"Cancelled: the patient's death was recorded (died {died_on:%d %b %Y})."
+        assert row.history.latest().history_user.username == "mscc-coord"
+    done.refresh_from_db()
+    another_patient.refresh_from_db()
+    assert done.cancelled_at is None and done.completed_at is not None  # what was done stays done
+    assert another_patient.cancelled_at is None
+    assert my_follow_up_counts(team["oncologist"]).overdue == 1  # the other patient's only
+
+
+def follow_ups_complete(row: FollowUp, user) -> None:
+    row.completed_at, row.completed_by, row.outcome_note = timezone.now(), user, "Seen in clinic."
+    row.save()
 
 
 def test_no_sweep_after_the_death_creates_or_sends_a_reminder_about_the_patient(team):
