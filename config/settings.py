@@ -357,7 +357,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Two queues, each with workers of its own (Procfile: `worker` and `printer`). Laying out PDFs takes
 # seconds of CPU per document; on the default queue a few agenda packs at once would hold the
 # reminder sends behind them. The printer's work goes to its own queue, so reminders never wait for
-# a PDF, and a printer with one process never takes more than one core from the web.
+# a PDF, and the printer's processes (two in the Procfile) bound how many cores layout takes from the web.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 PRINT_QUEUE = "print"
 CELERY_TASK_ROUTES = {
