@@ -1,7 +1,9 @@
 """Follow-ups left open for patients whose death was recorded before a death cancelled them (HAZ-009).
 
 Since this release recording a death cancels the patient's open follow-ups (mdt.receivers). Deaths
-recorded earlier left theirs open: each is cancelled here with the same reason, and a history row
+recorded earlier left theirs open: each is cancelled here with the same reason as
+mdt.services.follow_ups.death_reason gives (written out: a migration does not import the code it
+runs before), and a history row
 says it was done by this upgrade (no user).
 """
 
@@ -24,7 +26,7 @@ def cancel_follow_ups_of_the_dead(apps, schema_editor):
     for follow_up in open_of_the_dead:
         died_on: dt.date = follow_up.case.patient.died_on
         follow_up.cancelled_at = now
-        follow_up.cancel_reason = f"Cancelled: the patient's death was recorded (died {died_on:%d %b %Y})."
+        follow_up.cancel_reason = f"The patient's death was recorded (died {died_on:%d %b %Y})."
         follow_up.save(update_fields=["cancelled_at", "cancel_reason"])
         fields = {f.attname: getattr(follow_up, f.attname) for f in FollowUp._meta.concrete_fields}
         history.append(

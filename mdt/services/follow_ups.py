@@ -63,7 +63,7 @@ def follow_up_cancel(*, follow_up_id: int, user: Any, reason: str, at: dt.dateti
 
 
 def death_reason(date_of_death: dt.date) -> str:
-    return f"Cancelled: the patient's death was recorded (died {date_of_death:%d %b %Y})."
+    return f"The patient's death was recorded (died {date_of_death:%d %b %Y})."
 
 
 @transaction.atomic

@@ -48,4 +48,4 @@ def test_no_follow_up_is_left_owed_to_a_patient_who_died(seeded):
 
     assert of_the_dead.exists()
     assert not of_the_dead.open().exists()
-    assert of_the_dead.filter(cancel_reason__startswith="Cancelled: the patient's death was recorded").exists()
+    assert of_the_dead.filter(cancel_reason__startswith="The patient's death was recorded").exists()

@@ -30,7 +30,7 @@ def test_the_upgrade_cancels_the_open_follow_ups_of_patients_already_recorded_de
     owed.refresh_from_db()
     living.refresh_from_db()
     assert owed.cancelled_at is not None
-    assert owed.cancel_reason == f"Cancelled: the patient's death was recorded (died {died_on:%d %b %Y})."
+    assert owed.cancel_reason == f"The patient's death was recorded (died {died_on:%d %b %Y})."
     assert owed.history.count() == 2  # created, then cancelled by the upgrade
     latest = owed.history.latest()
     assert (latest.history_type, latest.history_user, latest.cancelled_at) == ("~", None, owed.cancelled_at)

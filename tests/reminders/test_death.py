@@ -113,7 +113,7 @@ def test_it_cancels_the_patients_open_follow_ups_with_the_date_and_who_recorded_
     for row in (overdue, later):
         row.refresh_from_db()
         assert row.cancelled_at is not None and row.cancelled_by.username == "mscc-coord"
-        assert row.cancel_reason == f"Cancelled: the patient's death was recorded (died {died_on:%d %b %Y})."
+        assert row.cancel_reason == f"The patient's death was recorded (died {died_on:%d %b %Y})."
         assert row.history.latest().history_user.username == "mscc-coord"
     done.refresh_from_db()
     another_patient.refresh_from_db()
