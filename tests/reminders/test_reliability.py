@@ -99,12 +99,25 @@ def forget_queue(url: str, queue: str) -> None:
             client.zrem("unacked_index", tag)
 
 
-def test_two_sweeps_at_once_send_each_of_400_due_reminders_once(team, steroids_case, redis_url, settings):
+def test_two_sweeps_at_once_send_each_of_400_due_reminders_once(team, steroids_case, redis_url, settings, monkeypatch):
     settings.REMINDER_BATCH_SIZE = 10  # 40 claims to share: the two sweeps interleave
     ids = due_reminders(steroids_case, team["oncologist"], 400)
     reports = []
     errors = []
     barrier = threading.Barrier(2)
+    # Starting together is not enough: on SQLite, where writers take turns, one sweep could claim all
+    # 40 batches before the other finished deriving, and the race this test is about never ran. Each
+    # sweep holds its first claim until the other has made one too, so both are claiming at once.
+    real_claim_batch, first_claims, this_thread = sweeping.claim_batch, threading.Barrier(2), threading.local()
+
+    def claim_batch_then_wait_for_the_other(*args, **kwargs):
+        claimed = real_claim_batch(*args, **kwargs)
+        if claimed and not getattr(this_thread, "claimed", False):
+            this_thread.claimed = True
+            first_claims.wait(timeout=30)
+        return claimed
+
+    monkeypatch.setattr(sweeping, "claim_batch", claim_batch_then_wait_for_the_other)
 
     def one_sweep():
         try:
