@@ -52,6 +52,12 @@ SURGICAL = frozenset(
     }
 )
 RADIOTHERAPY = frozenset({Treatment.CEBRT, Treatment.SBRT})
+# What a decision may give while the plan waits for more imaging: the investigation itself and the measures
+# of the meantime (pain relief, steroids, physiotherapy, a brace). With nothing beyond these, further imaging
+# means no treatment plan is agreed yet (HAZ-026).
+MEANTIME = frozenset(
+    {Treatment.FURTHER_IMAGING, Treatment.ANALGESIA, Treatment.STEROIDS, Treatment.PHYSIO_REHAB, Treatment.BRACE}
+)
 
 
 def modality_of(treatments: list[str]) -> str:
@@ -155,6 +161,13 @@ class Decision(Versioned):
     @property
     def modality(self) -> str:
         return TreatmentModality.SUPPORTIVE if self.no_treatment else modality_of(self.treatments)
+
+    @property
+    def awaits_further_imaging(self) -> bool:
+        """Further imaging chosen with nothing beyond the measures of the meantime: the treatment plan (and
+        the decision to treat) is still to come, so the decision stops no clock (HAZ-026)."""
+        chosen = set(self.treatments)
+        return not self.no_treatment and Treatment.FURTHER_IMAGING in chosen and chosen <= MEANTIME
 
     @property
     def includes_radiotherapy(self) -> bool:

@@ -125,6 +125,10 @@ def _name_signers(decision: Decision, members: list[Member], user: Any) -> None:
 def _case_after_decision(decision: Decision, user: Any) -> None:
     """The decision starts the clocks (plan agreed; decision to treat) and moves the case on.
 
+    A decision for further imaging with nothing beyond the measures of the meantime (pain relief, steroids,
+    physiotherapy, a brace: `Decision.awaits_further_imaging`) agrees no treatment plan: the plan and
+    decision-to-treat times are left as they were, so the "MRI and plan" clock keeps running (HAZ-026).
+
     An amendment that keeps the same modality does not restart the decision-to-treat clock: the
     radiotherapy target still counts from the first decision, so an amendment cannot hide a breach.
     Once treatment has started, a later decision (the case discussed again, or an amendment) leaves the
@@ -132,9 +136,11 @@ def _case_after_decision(decision: Decision, user: Any) -> None:
     (`case_treatment_after_decision`), and moving it after would erase a met or breached clock.
     """
     case = Case.objects.select_for_update().get(pk=decision.case_id)
-    case.treatment_plan_agreed_at = case.treatment_plan_agreed_at or decision.decided_at
+    plan = not decision.awaits_further_imaging  # further imaging first: the plan and its clocks still to come
+    if plan:
+        case.treatment_plan_agreed_at = case.treatment_plan_agreed_at or decision.decided_at
     same_treatment = decision.amends_id is not None and case.treatment_modality == decision.modality
-    if case.treatment_start_at is None and not (same_treatment and case.decision_to_treat_at):
+    if plan and case.treatment_start_at is None and not (same_treatment and case.decision_to_treat_at):
         case.decision_to_treat_at = decision.decided_at
         case.treatment_modality = decision.modality
     # Radiotherapy anywhere in the plan starts its own 24-hour clock (cases.clocks.radiotherapy_in_plan),

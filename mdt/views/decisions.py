@@ -117,7 +117,9 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
         if action in ("not_discussed", "withdrawn"):
             return _record_outcome(request, item, action, buttons.cleaned_data["reason"], next_id)
         if form.is_valid() and follow_ups.is_valid() and (decision := _save_decision(request, item, form, follow_ups)):
-            messages.success(request, f"Decision for {item.case.patient.mrn} saved: awaiting sign-off.")
+            messages.success(
+                request, f"Decision for {item.case.patient.mrn} saved: awaiting sign-off.{_no_plan(decision)}"
+            )
             if action == "save_next" and next_id:
                 return redirect("item-decision", meeting_id, next_id)
             return redirect(decision.get_absolute_url())
@@ -237,7 +239,7 @@ def _decision_page(
         form.add_error(None, [f"Why the decision is amended: {e}" for e in amendment.errors["amendment_reason"]])
     valid = request.method == "POST" and form.is_valid() and follow_ups.is_valid()
     if valid and (decision := _save_with_parts(request, form, save, form.to_input(follow_ups), reason)):
-        messages.success(request, f"{title} saved: awaiting sign-off. MRN {case.patient.mrn}.")
+        messages.success(request, f"{title} saved: awaiting sign-off. MRN {case.patient.mrn}.{_no_plan(decision)}")
         return redirect(decision.get_absolute_url())
     summary = case_summary(case)
     return render(
@@ -293,3 +295,10 @@ def decision_letter(request: HttpRequest, decision_id: int) -> HttpResponse:
 def meeting_outcomes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Every item of a meeting with its outcome (built by the worker: mdt.views.documents)."""
     return documents.serve(request, PrintedDocument.Kind.OUTCOMES, meeting_id)
+
+
+def _no_plan(decision: Decision) -> str:
+    """What the coordinator must know when a decision agrees no treatment plan yet (HAZ-026)."""
+    if not decision.awaits_further_imaging:
+        return ""
+    return " Further imaging first: no treatment plan is agreed yet, and the case's plan clock keeps running."

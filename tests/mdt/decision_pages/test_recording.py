@@ -34,6 +34,21 @@ def test_it_shows_the_form_the_noms_suggestion_and_where_the_case_is_on_the_agen
     assert "Not discussed: carry forward" in text and ">Withdraw</button>" in text
 
 
+@pytest.mark.hazard("HAZ-026")
+def test_a_decision_for_further_imaging_says_no_plan_is_agreed_yet(client, agenda, oncologist, surgeon):
+    meeting, items = agenda
+    client.force_login(oncologist)
+    data = form_data(oncologist, surgeon, treatments=("further_imaging", "analgesia"), action="save")
+
+    response = client.post(page(meeting, items[0]), data)
+
+    text = html(client.get(response["Location"]))
+    assert f"Decision for {items[0].case.patient.mrn} saved: awaiting sign-off." in text
+    assert "Further imaging first: no treatment plan is agreed yet" in text
+    items[0].case.refresh_from_db()
+    assert items[0].case.treatment_plan_agreed_at is None
+
+
 def test_it_offers_no_next_case_button_on_the_last_case(client, agenda, oncologist):
     meeting, items = agenda
     client.force_login(oncologist)

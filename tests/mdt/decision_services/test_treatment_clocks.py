@@ -4,12 +4,12 @@ import datetime as dt
 
 import pytest
 
-from cases.choices import CaseStatus, TreatmentModality
-from cases.clocks import case_clocks
+from cases.choices import CaseStatus, Presentation, TreatmentModality
+from cases.clocks import ClockState, case_clocks
 from mdt.services.decisions import (
     decision_record,
 )
-from tests.factories import AgendaItemFactory, CaseFactory
+from tests.factories import AgendaItemFactory, CaseFactory, ScanFactory
 from tests.mdt.decision_services.helpers import at_the_start_of, decision_input
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +115,100 @@ def test_it_keeps_the_first_plan_agreed_time_and_a_case_in_treatment_there(meeti
     assert case.treatment_plan_agreed_at == first.decided_at
     assert case.decision_to_treat_at == second.decided_at
     assert case.status == CaseStatus.TREATMENT
+
+
+def suspected_metastases_scanned(meeting):
+    """Suspected spinal metastases without neurology, referred three days before the meeting and scanned since:
+    its "whole-spine MRI and treatment plan within 1 week" clock waits only for the plan."""
+    referred = meeting.starts_at - dt.timedelta(days=3)
+    case = CaseFactory(
+        status=CaseStatus.AWAITING_MDT,
+        presentation=Presentation.SUSPECTED_METASTASES,
+        red_flags=["nocturnal_pain"],
+        referred_at=referred,
+        suspected_diagnosis_at=referred,
+    )
+    ScanFactory(case=case, requested_at=referred + dt.timedelta(hours=2), performed=True)
+    return case
+
+
+def one_week_clock(case):
+    case.refresh_from_db()
+    [clock] = [clock for clock in case_clocks(case) if clock.target.key == "mri_whole_spine_1w"]
+    return clock
+
+
+@pytest.mark.hazard("HAZ-026")
+@pytest.mark.parametrize(
+    "treatments",
+    [
+        pytest.param(("further_imaging",), id="further imaging alone"),
+        pytest.param(("further_imaging", "analgesia", "steroids"), id="further imaging, pain relief and steroids"),
+        pytest.param(("further_imaging", "brace", "physio_rehab"), id="further imaging, a brace and physiotherapy"),
+    ],
+)
+def test_a_decision_for_further_imaging_agrees_no_plan_and_the_one_week_clock_keeps_running(
+    meeting, oncologist, surgeon, treatments
+):
+    case = suspected_metastases_scanned(meeting)
+
+    decision_record(
+        item_id=AgendaItemFactory(meeting=meeting, case=case).pk,
+        user=oncologist,
+        data=decision_input(oncologist, surgeon, treatments=treatments),
+    )
+
+    clock = one_week_clock(case)
+    assert clock.is_open, "further imaging is not a treatment plan: the 1-week clock must not show met"
+    assert clock.state in (ClockState.RUNNING, ClockState.AT_RISK)
+    assert case.treatment_plan_agreed_at is None
+    assert case.decision_to_treat_at is None
+
+
+@pytest.mark.hazard("HAZ-026")
+def test_the_plan_agreed_after_the_further_imaging_stops_the_one_week_clock_at_that_decision(
+    meeting, next_meeting, oncologist, surgeon
+):
+    case = suspected_metastases_scanned(meeting)
+    decision_record(
+        item_id=AgendaItemFactory(meeting=meeting, case=case).pk,
+        user=oncologist,
+        data=decision_input(oncologist, surgeon, treatments=("further_imaging", "analgesia")),
+    )
+
+    with at_the_start_of(next_meeting):
+        plan = decision_record(
+            item_id=AgendaItemFactory(meeting=next_meeting, case=case).pk,
+            user=oncologist,
+            data=decision_input(oncologist, surgeon, treatments=("cebrt",)),
+        )
+
+    clock = one_week_clock(case)
+    assert case.treatment_plan_agreed_at == plan.decided_at
+    assert clock.stopped_at == plan.decided_at
+    assert clock.state == ClockState.BREACHED, "ten days from suspicion to the plan: the 1-week target was missed"
+
+
+@pytest.mark.hazard("HAZ-026")
+@pytest.mark.parametrize(
+    "treatments",
+    [
+        pytest.param(("further_imaging", "cebrt"), id="radiotherapy with further imaging"),
+        pytest.param(("further_imaging", "best_supportive_care"), id="best supportive care with further imaging"),
+    ],
+)
+def test_further_imaging_beside_a_treatment_is_a_plan(meeting, oncologist, surgeon, treatments):
+    case = suspected_metastases_scanned(meeting)
+
+    decision = decision_record(
+        item_id=AgendaItemFactory(meeting=meeting, case=case).pk,
+        user=oncologist,
+        data=decision_input(oncologist, surgeon, treatments=treatments),
+    )
+
+    clock = one_week_clock(case)
+    assert case.treatment_plan_agreed_at == decision.decided_at
+    assert clock.state == ClockState.MET
 
 
 # --------------------------------------------------------------------------- a case discussed again after treatment
