@@ -173,8 +173,7 @@ def scans_pending_review(*, user: Any = None, everyone: bool = True) -> QuerySet
     """MRI performed and not yet reviewed, most urgent first (Scan.objects.by_urgency()); with
     `everyone` False, only those `user` is expected to review (see review_scope)."""
     scans = (
-        Scan.objects.pending_review()
-        .filter(case__patient__died_on__isnull=True)  # a patient who has died is on no worklist
+        Scan.objects.pending_review()  # of living patients: a patient who has died is on no worklist
         .select_related("case__patient")
         .by_urgency()
     )

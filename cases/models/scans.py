@@ -25,10 +25,18 @@ def reviewer_role_of(user: Any) -> str:
     return role if role in ReviewerRole.values else ""
 
 
+# The rows of the waiting scans' partial indexes: ScanQuerySet.pending_review(), as a condition.
+WAITING_FOR_REVIEW = Q(performed_at__isnull=False, reviewed_at__isnull=True, patient_died=False) & Q(
+    modality__in=MRI_MODALITIES
+)
+
+
 class ScanQuerySet(models.QuerySet["Scan"]):
     def pending_review(self) -> "ScanQuerySet":
-        """MRI performed and not yet reviewed by a specialist: the review worklist."""
-        return self.filter(modality__in=MRI_MODALITIES, performed_at__isnull=False, reviewed_at__isnull=True)
+        """MRI performed and not yet reviewed by a specialist, of a living patient: the review worklist. A
+        patient's death takes their MRIs off every worklist and every reminder (HAZ-009): `patient_died`,
+        kept by the database, so that the waiting scans' indexes hold only these."""
+        return self.filter(WAITING_FOR_REVIEW)
 
     def by_urgency(self) -> "ScanQuerySet":
         """Clinical urgency first, the one order of every MRI worklist (the dashboard's and the full
@@ -117,10 +125,16 @@ class Scan(Versioned):
     # update of a scan and every change of a case's presentation, whatever path writes them), so a scan
     # can never wait in the place of its case's old presentation; an instance's own value may be stale.
     mscc_rank = models.PositiveSmallIntegerField(default=OTHER_PRESENTATION_RANK, editable=False)
+    # True when the death of the case's patient is recorded. Written only by the database (triggers of
+    # migration 0035, on every insert of a scan or move to another case, every change of a patient's date
+    # of death, every move of a case to another patient), like mscc_rank: so the scans waiting for review
+    # (pending_review) and their indexes leave out the dead without a join, and the minute's reminder sweep
+    # never reads the MRIs of the thousands of patients who died before they were reviewed.
+    patient_died = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["mscc_rank"])
+    history = HistoricalRecords(excluded_fields=["mscc_rank", "patient_died"])  # the death is in the patient's
     objects = ScanQuerySet.as_manager()
 
     class Meta:
@@ -138,13 +152,13 @@ class Scan(Versioned):
             models.Index(
                 fields=["performed_at", "id", "case"],
                 name="scan_pending_review_idx",
-                condition=Q(performed_at__isnull=False, reviewed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
+                condition=WAITING_FOR_REVIEW,
             ),
             # The review worklists, most urgent first (by_urgency: URGENCY_ORDER): a page is the first rows.
             models.Index(
                 *URGENCY_ORDER,
                 name="scan_urgency_idx",
-                condition=Q(performed_at__isnull=False, reviewed_at__isnull=True) & Q(modality__in=MRI_MODALITIES),
+                condition=WAITING_FOR_REVIEW,
             ),
             # MRIs reported since a time (the coordinator's agenda candidates: a new MRI report since the last
             # meeting, mdt.candidates): the few recent rows, not a read of every scan.

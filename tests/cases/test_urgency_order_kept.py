@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from simple_history.utils import bulk_create_with_history
 
 from cases.choices import Modality, Presentation
-from cases.models import Case, Scan
+from cases.models import Case, Patient, Scan
 from cases.selectors import scans_pending_review
 from mdt.models import Member
 from tests.admin_forms import admin_post_data
@@ -39,7 +39,14 @@ def rule_order() -> list[int]:
         default=Value(1),
         output_field=IntegerField(),
     )
-    scans = Scan.objects.pending_review().filter(case__patient__died_on__isnull=True).annotate(first=mscc_first)
+    scans = (
+        Scan.objects.filter(  # the rule itself, not the stored flag: a living patient's MRI, performed, not reviewed
+            modality__in=(Modality.MRI_WHOLE_SPINE, Modality.MRI_TARGETED),
+            performed_at__isnull=False,
+            reviewed_at__isnull=True,
+            case__patient__died_on__isnull=True,
+        ).annotate(first=mscc_first)
+    )
     order = ["first", F("escc_grade").desc(nulls_last=True), F("performed_at").asc(nulls_last=True), "id"]
     return list(scans.order_by(*order).values_list("pk", flat=True))
 
@@ -84,6 +91,10 @@ CHANGE = st.one_of(
         st.sampled_from(["save", "update"]),
     ),
     st.tuples(st.just("move"), st.integers(0, 60), st.integers(0, 20), st.just("save")),
+    # a patient's death recorded, or a recorded death corrected back to blank, by the model or an update
+    st.tuples(st.just("death"), st.integers(0, 20), st.booleans(), st.sampled_from(["save", "update"])),
+    # a case moved to another case's patient (a merge from the PAS), by the model or an update
+    st.tuples(st.just("patient"), st.integers(0, 20), st.integers(0, 20), st.sampled_from(["save", "update"])),
 )
 
 
@@ -126,15 +137,37 @@ def apply(change, cases: list[Case], scans: list[Scan]) -> None:
             scan.save()
         else:
             Scan.objects.filter(pk=scan.pk).update(escc_grade=value)
-    else:  # a scan moved to another case (the workspace's scan form has the case field)
+    elif kind == "move":  # a scan moved to another case (the workspace's scan form has the case field)
         scan = Scan.objects.get(pk=scans[index % len(scans)].pk)
         scan.case = cases[value % len(cases)]
         scan.save()
+    else:
+        apply_to_patient(change, cases)
+
+
+def apply_to_patient(change, cases: list[Case]) -> None:
+    kind, index, value, path = change
+    case = Case.objects.select_related("patient").get(pk=cases[index % len(cases)].pk)
+    if kind == "death":
+        died_on = timezone.localdate() if value else None
+        if path == "save":
+            case.patient.died_on = died_on
+            case.patient.save()
+        else:
+            Patient.objects.filter(pk=case.patient_id).update(died_on=died_on)
+    else:
+        patient_id = Case.objects.get(pk=cases[value % len(cases)].pk).patient_id
+        if path == "save":
+            case.patient_id = patient_id
+            case.save()
+        else:
+            Case.objects.filter(pk=case.pk).update(patient_id=patient_id)
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cases=st.lists(CASE, min_size=1, max_size=6), changes=st.lists(CHANGE, max_size=6))
 @pytest.mark.hazard("HAZ-044")
+@pytest.mark.hazard("HAZ-009")
 def test_the_worklist_keeps_the_rules_order_on_any_data_and_after_any_change(cases, changes):
     with transaction.atomic():
         made, scans = make(cases)

@@ -7,6 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases.models import Patient
+from reminders.kinds.base import Run
+from reminders.kinds.mri import derive_review
 from reminders.models import Reminder
 from reminders.sweep import cancel_resolved, derive, sweep
 from tests.factories import HOUR, CaseFactory, ScanFactory, performed_scan
@@ -144,3 +147,17 @@ def explained(sql: str) -> str:
             return "\n".join(row[0] for row in cursor.fetchall())
         finally:
             cursor.execute("ROLLBACK")
+
+
+@pytest.mark.hazard("HAZ-009")
+def test_the_review_levels_never_read_the_mris_of_patients_who_died(team):
+    """The MRIs of a patient who died are not subjects of any escalation level: the waiting scans' index
+    holds only the living (Scan.patient_died, kept by the database), so the minute's sweep reads none of
+    the thousands of MRIs of patients who died before a review, however many the record holds."""
+    living = performed_scan(80 * HOUR, responsible_clinician=team["oncologist"])
+    dead = performed_scan(80 * HOUR, responsible_clinician=team["oncologist"])
+    Patient.objects.filter(pk=dead.case.patient_id).update(died_on=timezone.localdate())  # any path
+
+    levels = [set(selection.subjects.values_list("pk", flat=True)) for selection in derive_review(Run(timezone.now()))]
+
+    assert levels == [{living.pk}, {living.pk}, {living.pk}]
