@@ -20,17 +20,14 @@ import sys
 import time
 from pathlib import Path
 
+from bench.environment import bench_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 START, END = b"\x0b", b"\x1c\x0d"
 
 
 def setup(patients: int) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-    if not os.environ.get("DATABASE_URL"):
-        (ROOT / ".run").mkdir(exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / '.run' / 'bench-integrations.sqlite3'}"
+    bench_environment("bench-integrations.sqlite3")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"], check=True, env=env)  # noqa: S603
     import django

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.environment import bench_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -91,12 +93,7 @@ def _record(size: str, text: str) -> None:
 def main() -> int:
     args = _arguments()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-    os.environ.setdefault("DEBUG", "1")  # read by config.settings; bench.settings then turns debug off
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-    if not os.environ.get("DATABASE_URL"):
-        (ROOT / ".run").mkdir(exist_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{ROOT / '.run' / f'bench-{args.size}.sqlite3'}"
+    bench_environment(f"bench-{args.size}.sqlite3")
     print(f"Benchmark database: {os.environ['DATABASE_URL'].split('@')[-1]}", file=sys.stderr)
     manage = [sys.executable, str(ROOT / "manage.py")]
     seeding = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}

@@ -4,10 +4,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 
-from cases.choices import RED_FLAG_CHOICES, RED_FLAG_LABELS
+from cases.choices import RED_FLAG_CHOICES, RED_FLAG_LABELS, Ecog
 from cases.scoring import parse_levels
 from cases.validators import normalise_nhs_number, validate_nhs_number
 
@@ -170,3 +170,15 @@ class SpinalLevelsField(models.JSONField):
         return SpinalLevelsFormField(
             required=not self.blank, label=self.verbose_name.capitalize(), help_text=self.help_text
         )
+
+
+def ecog_field() -> "models.PositiveSmallIntegerField[Any, Any]":
+    """The ECOG performance status, 0 to 5 (docs/clinical-reference.md), blank when not assessed: the case's and
+    the referral's, one definition."""
+    return models.PositiveSmallIntegerField(
+        "ECOG performance status",
+        choices=Ecog.choices,
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(5, "ECOG performance status is a whole number from 0 to 5.")],
+    )

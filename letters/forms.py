@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from cases.communication import FIELDS as NEEDS_FIELDS
 from cases.models import CommunicationNeeds
 from letters.models import PatientLetter
 
@@ -13,20 +14,7 @@ class NeedsForm(forms.ModelForm):
 
     class Meta:
         model = CommunicationNeeds
-        fields = [
-            "large_print",
-            "screen_reader",
-            "easy_read",
-            "braille",
-            "audio",
-            "interpreter",
-            "language",
-            "copy_to_carer",
-            "carer_name",
-            "carer_address",
-            "address",
-            "notes",
-        ]
+        fields = list(NEEDS_FIELDS)  # cases.communication: the one list of what the needs record holds
         widgets = {
             "carer_address": forms.Textarea(attrs={"rows": 3}),
             "address": forms.Textarea(attrs={"rows": 4}),

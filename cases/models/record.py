@@ -5,7 +5,6 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce, Upper
@@ -20,7 +19,6 @@ from cases.choices import (
     AmbulatoryStatus,
     AsiaGrade,
     CaseStatus,
-    Ecog,
     FrankelGrade,
     Presentation,
     PrimarySite,
@@ -29,7 +27,7 @@ from cases.choices import (
     SteroidIndication,
     TreatmentModality,
 )
-from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField
+from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField, ecog_field
 from cases.models.previous import PreviousTreatment
 from cases.responsible import FIELD, check_responsible_clinician, responsible_clinician_error
 from cases.steroids import ON_STEROIDS, dose_errors
@@ -187,13 +185,7 @@ class Case(PreviousTreatment, Versioned):
     frankel_grade = models.CharField(max_length=1, choices=FrankelGrade.choices, blank=True)
     asia_grade = models.CharField("ASIA grade", max_length=1, choices=AsiaGrade.choices, blank=True)
     ambulatory_status = models.CharField(max_length=20, choices=AmbulatoryStatus.choices, blank=True)
-    ecog = models.PositiveSmallIntegerField(
-        "ECOG performance status",
-        choices=Ecog.choices,
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(5, "ECOG performance status is a whole number from 0 to 5.")],
-    )
+    ecog = ecog_field()
     karnofsky = models.PositiveSmallIntegerField(
         "Karnofsky performance status",
         null=True,

@@ -15,7 +15,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,8 +22,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
-from cases.choices import NEURO_RED_FLAG_KEYS, AmbulatoryStatus, Ecog, FrankelGrade, Presentation, PrimarySite, Sex
-from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField
+from cases.choices import NEURO_RED_FLAG_KEYS, AmbulatoryStatus, FrankelGrade, Presentation, PrimarySite, Sex
+from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField, ecog_field
 from cases.models import CLOCK_SKEW, Case, Patient, validate_date_of_birth
 from cases.validators import format_nhs_number
 from core.concurrency import Versioned
@@ -93,13 +92,7 @@ class Referral(Versioned):
     )
     frankel_grade = models.CharField(max_length=1, choices=FrankelGrade.choices, blank=True)
     ambulatory_status = models.CharField("walking", max_length=20, choices=AmbulatoryStatus.choices, blank=True)
-    ecog = models.PositiveSmallIntegerField(
-        "ECOG performance status",
-        choices=Ecog.choices,
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(5, "ECOG performance status is a whole number from 0 to 5.")],
-    )
+    ecog = ecog_field()
     symptoms_started_on = models.DateField("neurological symptoms started on", null=True, blank=True)
     dexamethasone_given = models.CharField(max_length=10, choices=YesNoUnknown.choices, blank=True)
     dexamethasone_dose_mg = models.DecimalField(

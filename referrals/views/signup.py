@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.throttle import client_address
+from core.forms import add_service_errors
 from referrals.forms.signup import SignUpForm
 from referrals.services import signup
 
@@ -20,11 +21,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         try:
             signup.referrer_sign_up(**form.cleaned_data, address=client_address(request))
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_service_errors(form, exc)
         else:
             return redirect("refer:sign-up-sent")
     return render(request, "referrals/sign_up.html", {"form": form})
