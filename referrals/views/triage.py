@@ -141,6 +141,7 @@ def accept_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             user=request.user,
             mrn=form.cleaned_data["mrn"],
             same_person_note=form.cleaned_data["same_person_note"],
+            steroid_dose_reason=form.cleaned_data["steroid_dose_reason"],
         )
     except ValidationError as exc:
         return _refused(request, referral_id, "accept_form", form, exc)
