@@ -107,3 +107,98 @@ def test_a_referral_submitted_without_the_reason_is_accepted_with_the_coordinato
 
     assert client.post(url, {"mrn": "SPN0001", "steroid_dose_reason": REASON}).status_code == 302
     assert Case.objects.get().steroid_dose_reason == REASON
+
+
+# --------------------------------------------------------------------------- the referrer's MRI
+
+
+def accepted(referrer, mscc, **fields):
+    referral = makers.advised(makers.submitted(referrer, **fields), by=mscc)
+    case = accept.referral_accept(referral_id=referral.pk, user=mscc, mrn="SPN0001")
+    return referral, Case.objects.select_related("patient").prefetch_related("scans").get(pk=case.pk)
+
+
+def mri_clock(case, now):
+    (clock,) = [c for c in case_clocks(case, now=now) if c.target.key == "mri_whole_spine_24h"]
+    return clock
+
+
+@pytest.mark.hazard("HAZ-200")
+def test_the_referrers_whole_spine_mri_becomes_a_performed_scan_and_meets_the_mri_clock(clock, referrer, mscc):
+    """Scanned at the referring hospital 6 hours before the referral: the case holds that MRI, and its 24-hour
+    MRI clock is met, not shown breached a day later for a scan the patient already had."""
+    mri_at = NOW - dt.timedelta(hours=6)
+    report = "Metastasis T10 with epidural extension, cord compressed (ESCC 2)."
+    referral, case = accepted(
+        referrer, mscc, mri_at=mri_at, mri_modality=Modality.MRI_WHOLE_SPINE, mri_report=report, accession_number="RG77"
+    )
+
+    scan = Scan.objects.get(case=case)
+    assert (scan.modality, scan.performed_at, scan.accession_number, scan.report) == (
+        Modality.MRI_WHOLE_SPINE,
+        mri_at,
+        "RG77",
+        report,
+    )
+    assert scan.reported_at == referral.submitted_at  # the report came with the referral
+    assert case.suspected_diagnosis_at == mri_at  # suspected no later than the MRI that showed it
+    later = mri_clock(case, NOW + dt.timedelta(days=2))
+    assert later.state == ClockState.MET
+    assert not later.start_assumed
+
+
+@pytest.mark.hazard("HAZ-200")
+def test_a_patient_not_yet_scanned_shows_the_running_mri_clock_from_the_referral(clock, referrer, mscc):
+    _, case = accepted(referrer, mscc, mri_done="no", mri_at=None, images_sent="", accession_number="", mri_where="")
+
+    assert not Scan.objects.filter(case=case).exists()
+    assert case.suspected_diagnosis_at == NOW
+    assert mri_clock(case, NOW + dt.timedelta(hours=1)).state == ClockState.RUNNING
+    assert mri_clock(case, NOW + dt.timedelta(hours=25)).state == ClockState.BREACHED  # chased, not hidden
+
+
+@pytest.mark.hazard("HAZ-200")
+def test_an_mri_not_said_to_cover_the_whole_spine_is_kept_but_never_meets_the_whole_spine_clock(
+    clock, referrer, mscc
+):
+    mri_at = NOW - dt.timedelta(hours=6)
+    _, case = accepted(referrer, mscc, mri_at=mri_at, mri_modality="")
+
+    scan = Scan.objects.get(case=case)
+    assert (scan.modality, scan.performed_at) == (Modality.MRI_TARGETED, mri_at)
+    assert mri_clock(case, NOW).state == ClockState.RUNNING  # 6 h since the MRI: the whole spine still to image
+    assert mri_clock(case, NOW + dt.timedelta(hours=19)).state == ClockState.BREACHED
+
+
+def test_an_accession_number_held_by_another_scan_is_left_on_the_referral_not_refused(referrer, mscc):
+    referral, first = accepted(referrer, mscc, accession_number="RG77")
+    second = makers.advised(makers.submitted(referrer, accession_number="RG77", nhs_number="9434765919"), by=mscc)
+
+    case = accept.referral_accept(referral_id=second.pk, user=mscc, mrn="SPN0002")
+
+    assert Scan.objects.get(case=first).accession_number == "RG77"
+    assert Scan.objects.get(case=case).accession_number == ""
+
+
+@pytest.mark.hazard("HAZ-200")
+def test_the_case_page_shows_what_the_referral_said_that_the_case_has_no_field_for(client, referrer, mscc):
+    referral, case = accepted(
+        referrer,
+        mscc,
+        symptoms_started_on=timezone.localdate() - dt.timedelta(days=2),
+        bloods="Corrected calcium 2.9",
+        mri_where="Riverside General",
+    )
+    client.force_login(mscc)
+
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+
+    for said in (
+        "Power 4/5 both legs, sensory level T10, bladder normal.",
+        "Bone (ribs, pelvis)",
+        "Letrozole",
+        "Corrected calcium 2.9",
+        "Riverside General",
+        f"{referral.symptoms_started_on:%-d %b %Y}",
+    ):
+        assert said in page
