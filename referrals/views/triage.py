@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.policy import can_accept_referral, can_give_advice, can_refer, can_see_referrals
+from core.drafts import offer_kept_post
 from referrals import panels, selectors
 from referrals.choices import Status
 from referrals.clocks import referral_clocks
@@ -84,7 +85,8 @@ def advise(request: HttpRequest, referral_id: int) -> HttpResponse:
     _require(can_give_advice(request.user))
     referral = selectors.referral_for(request.user, referral_id)
     current = list(referral.advice.all())[-1] if referral.advice.all() else None
-    form = AdviceForm(request.POST or None, instance=None, amending=current is not None, initial=_initial(current))
+    data = (request.POST or None) if request.method == "POST" else offer_kept_post(request)  # kept after expiry
+    form = AdviceForm(data, instance=None, amending=current is not None, initial=_initial(current))
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in AdviceForm.Meta.fields}
         try:
