@@ -147,7 +147,7 @@ def accept_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _refused(request, referral_id, "accept_form", form, exc)
-    messages.success(request, f"Accepted: case {case.pk} for {case.patient.display_name}.")
+    messages.success(request, f"Accepted: case {case.pk} for MRN {case.patient.mrn}.")
     return redirect("case-detail", case.pk)
 
 
