@@ -73,7 +73,12 @@ def _base(n: int, **fields: Any) -> dict[str, Any]:
 
 
 def _make(
-    user: Any, org: Organisation | None, fields: dict[str, Any], *, submit: bool = True, ago: dt.timedelta = dt.timedelta()
+    user: Any,
+    org: Organisation | None,
+    fields: dict[str, Any],
+    *,
+    submit: bool = True,
+    ago: dt.timedelta = dt.timedelta(),
 ) -> Referral:
     """A referral as typed; its MRI and first dose before the time it will show as submitted (`ago`)."""
     referral = drafts.referral_start(user=user, organisation=org)

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalreferral',
             name='dexamethasone_dose_reason',
-            field=models.CharField(blank=True, help_text='Needed when the daily dose is above the usual loading dose (16 mg).', max_length=200, verbose_name='reason for a dose above the usual loading dose'),
+            field=models.CharField(blank=True, help_text='Needed when the daily dose is above the usual loading dose (16 mg unless the service set another).', max_length=200, verbose_name='reason for a dose above the usual loading dose'),
         ),
         migrations.AddField(
             model_name='historicalreferral',
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='referral',
             name='dexamethasone_dose_reason',
-            field=models.CharField(blank=True, help_text='Needed when the daily dose is above the usual loading dose (16 mg).', max_length=200, verbose_name='reason for a dose above the usual loading dose'),
+            field=models.CharField(blank=True, help_text='Needed when the daily dose is above the usual loading dose (16 mg unless the service set another).', max_length=200, verbose_name='reason for a dose above the usual loading dose'),
         ),
         migrations.AddField(
             model_name='referral',

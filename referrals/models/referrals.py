@@ -42,7 +42,6 @@ from core.fields import LimitedTextField
 from referrals.choices import OPEN_STATUSES, Status, YesNoUnknown
 from referrals.models.organisations import Organisation, allowed_domains, is_work_email
 
-
 MRI_COVERS = [(Modality.MRI_WHOLE_SPINE, "The whole spine"), (Modality.MRI_TARGETED, "Part of the spine")]
 # The case's dose rule (cases.steroids) names the case's fields; a referral's errors name its own.
 DOSE_FIELDS = {"steroid_dose_mg": "dexamethasone_dose_mg", "steroid_dose_reason": "dexamethasone_dose_reason"}
@@ -124,7 +123,7 @@ class Referral(Versioned):
         "reason for a dose above the usual loading dose",
         max_length=200,
         blank=True,
-        help_text="Needed when the daily dose is above the usual loading dose (16 mg).",
+        help_text="Needed when the daily dose is above the usual loading dose (16 mg unless the service set another).",
     )
     dexamethasone_first_dose_at = models.DateTimeField("time of first dexamethasone dose", null=True, blank=True)
 
@@ -258,7 +257,9 @@ class Referral(Versioned):
             return {}
         if dose <= 0:
             return {"dexamethasone_dose_mg": "The daily dose is a number of mg greater than 0."}
-        return {DOSE_FIELDS[name]: message for name, message in dose_errors(dose, self.dexamethasone_dose_reason).items()}
+        return {
+            DOSE_FIELDS[name]: message for name, message in dose_errors(dose, self.dexamethasone_dose_reason).items()
+        }
 
     def patient_matches(self, patient: Patient) -> list[str]:
         """How a patient with the same NHS number differs from what the referral says (empty: same person)."""

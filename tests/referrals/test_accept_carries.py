@@ -84,7 +84,10 @@ def test_the_referral_takes_the_services_maximum_dose_not_its_own(client, referr
     client.force_login(referrer)
     referral = makers.draft(referrer)
 
-    assert neurology_step(client, referral, dexamethasone_dose_mg="40", dexamethasone_dose_reason=REASON).status_code == 302
+    assert (
+        neurology_step(client, referral, dexamethasone_dose_mg="40", dexamethasone_dose_reason=REASON).status_code
+        == 302
+    )
 
     refused = neurology_step(client, referral, dexamethasone_dose_mg="160", dexamethasone_dose_reason=REASON)
     assert "above the 100 mg this service accepts" in refused.context["form"].errors["dexamethasone_dose_mg"][0]
@@ -158,9 +161,7 @@ def test_a_patient_not_yet_scanned_shows_the_running_mri_clock_from_the_referral
 
 
 @pytest.mark.hazard("HAZ-200")
-def test_an_mri_not_said_to_cover_the_whole_spine_is_kept_but_never_meets_the_whole_spine_clock(
-    clock, referrer, mscc
-):
+def test_an_mri_not_said_to_cover_the_whole_spine_is_kept_but_never_meets_the_whole_spine_clock(clock, referrer, mscc):
     mri_at = NOW - dt.timedelta(hours=6)
     _, case = accepted(referrer, mscc, mri_at=mri_at, mri_modality="")
 
@@ -171,7 +172,7 @@ def test_an_mri_not_said_to_cover_the_whole_spine_is_kept_but_never_meets_the_wh
 
 
 def test_an_accession_number_held_by_another_scan_is_left_on_the_referral_not_refused(referrer, mscc):
-    referral, first = accepted(referrer, mscc, accession_number="RG77")
+    _, first = accepted(referrer, mscc, accession_number="RG77")
     second = makers.advised(makers.submitted(referrer, accession_number="RG77", nhs_number="9434765919"), by=mscc)
 
     case = accept.referral_accept(referral_id=second.pk, user=mscc, mrn="SPN0002")
@@ -202,3 +203,15 @@ def test_the_case_page_shows_what_the_referral_said_that_the_case_has_no_field_f
         f"{referral.symptoms_started_on:%-d %b %Y}",
     ):
         assert said in page
+
+
+def test_the_referrals_page_says_what_the_mri_covered_and_why_the_dose_is_higher(client, referrer, mscc):
+    referral = makers.submitted(
+        referrer, mri_modality=Modality.MRI_WHOLE_SPINE, dexamethasone_dose_mg=24, dexamethasone_dose_reason=REASON
+    )
+    client.force_login(mscc)
+
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+
+    assert "Yes, the whole spine at Riverside General" in page
+    assert f"24 mg daily ({REASON})" in page

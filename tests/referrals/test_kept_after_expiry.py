@@ -43,7 +43,13 @@ def test_a_step_posted_after_the_session_expired_comes_back_with_what_was_typed(
     idle(clock)
 
     response = client.post(
-        url, {"neurology_detail": NEUROLOGY, "red_flags": ["limb_weakness"], "loaded_version": referral.version, "next": "1"}
+        url,
+        {
+            "neurology_detail": NEUROLOGY,
+            "red_flags": ["limb_weakness"],
+            "loaded_version": referral.version,
+            "next": "1",
+        },
     )
 
     assert response.status_code == 302 and "Power" not in response["Location"]
