@@ -45,13 +45,24 @@ STEPS: list[tuple[str, str, tuple[str, ...]]] = [
             "symptoms_started_on",
             "dexamethasone_given",
             "dexamethasone_dose_mg",
+            "dexamethasone_dose_reason",
             "dexamethasone_first_dose_at",
         ),
     ),
     (
         "imaging",
         "Imaging, bloods and question",
-        ("mri_done", "mri_where", "mri_at", "images_sent", "accession_number", "mri_report", "bloods", "question"),
+        (
+            "mri_done",
+            "mri_modality",
+            "mri_where",
+            "mri_at",
+            "images_sent",
+            "accession_number",
+            "mri_report",
+            "bloods",
+            "question",
+        ),
     ),
 ]
 STEP_KEYS = [key for key, _, _ in STEPS]

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.roles import assign_referrer
-from cases.choices import AmbulatoryStatus, CaseStatus, PrimarySite, Sex
+from cases.choices import AmbulatoryStatus, CaseStatus, Modality, PrimarySite, Sex
 from cases.models import Case, Patient
 from cases.validators import nhs_check_digit
 from referrals.choices import Outcome, Precautions, YesNoUnknown
@@ -72,12 +72,20 @@ def _base(n: int, **fields: Any) -> dict[str, Any]:
     return values
 
 
-def _make(user: Any, org: Organisation | None, fields: dict[str, Any], *, submit: bool = True) -> Referral:
+def _make(
+    user: Any,
+    org: Organisation | None,
+    fields: dict[str, Any],
+    *,
+    submit: bool = True,
+    ago: dt.timedelta = dt.timedelta(),
+) -> Referral:
+    """A referral as typed; its MRI and first dose before the time it will show as submitted (`ago`)."""
     referral = drafts.referral_start(user=user, organisation=org)
-    now = timezone.now()
-    fields.setdefault("mri_at", now - 8 * HOUR)
+    before = timezone.now() - ago
+    fields.setdefault("mri_at", before - 8 * HOUR)
     if fields.get("dexamethasone_given") == YesNoUnknown.YES:
-        fields.setdefault("dexamethasone_first_dose_at", now - 7 * HOUR)
+        fields.setdefault("dexamethasone_first_dose_at", before - 7 * HOUR)
     for name, value in fields.items():
         setattr(referral, name, value)
     drafts.referral_save(referral=referral, user=user)
@@ -142,8 +150,20 @@ DAY = dt.timedelta(days=1)
 FLAT = Precautions.FLAT_LOG_ROLL
 NONE_NEEDED = Precautions.NONE_NEEDED
 STORIES = [
-    # A draft Rhian started and has not finished.
-    Story("referrer", {"given_name": "Wyn", "family_name": "Parry", "nhs_number": _nhs(11)}, None),
+    # A draft Rhian started and has not finished: the patient and the cancer so far.
+    Story(
+        "referrer",
+        {
+            "given_name": "Wyn",
+            "family_name": "Parry",
+            "nhs_number": _nhs(11),
+            "date_of_birth": dt.date(1955, 7, 21),
+            "sex": Sex.MALE,
+            "primary_site": PrimarySite.PROSTATE,
+            "histology": "Adenocarcinoma, Gleason 4+4",
+        },
+        None,
+    ),
     # New, with neurology, 40 minutes ago: the advice clock is about to be at risk.
     Story(
         "referrer",
@@ -296,13 +316,16 @@ def _tell(story: Story, users: dict[str, Any], orgs: dict[str, Organisation]) ->
             family_name=patient.family_name,
             date_of_birth=patient.date_of_birth,
             nhs_number=patient.nhs_number,
+            sex=patient.sex,
             primary_site=patient.primary_site,
+            histology=patient.primary_site_detail,
+            mri_modality=Modality.MRI_WHOLE_SPINE,  # before the referral (_make): it meets the case's MRI clock
         )
     org = orgs[story.phoned_from] if story.phoned_from else None
     if story.n is None:
         _make(users[story.by], org, fields, submit=False)
         return
-    referral = _make(users[story.by], org, _base(story.n, **fields))
+    referral = _make(users[story.by], org, _base(story.n, **fields), ago=story.ago)
     mscc = users["mscc"]
     if story.taken or story.advice:
         triage.referral_take(referral_id=referral.pk, user=mscc)
@@ -314,9 +337,8 @@ def _tell(story: Story, users: dict[str, Any], orgs: dict[str, Organisation]) ->
     if story.accept:
         case = accept.referral_accept(referral_id=referral.pk, user=mscc, mrn="")
         submitted = timezone.now() - story.ago
-        Case.objects.filter(pk=case.pk, referred_at__gt=submitted).update(
-            referred_at=submitted, suspected_diagnosis_at=submitted
-        )
+        # Suspected no later than the referrer's MRI (referrals.services.accept), which the story puts before it.
+        Case.objects.filter(pk=case.pk, referred_at__gt=submitted).update(referred_at=submitted)
     if story.decline:
         triage.referral_decline(referral_id=referral.pk, user=mscc, reason=story.decline)
     _back_date(referral, story.ago, story.advice_after)

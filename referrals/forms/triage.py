@@ -78,6 +78,13 @@ class AcceptForm(forms.Form):
         required=False,
         label="It is the same person: how this was confirmed",
     )
+    # Shown only when accepting was refused for want of it: a referral submitted before the form asked
+    # the referrer for the reason of a dose above the usual loading dose.
+    steroid_dose_reason = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Reason for the dexamethasone dose above the usual loading dose (ask the referrer)",
+    )
 
 
 class MessageForm(forms.Form):

@@ -22,14 +22,27 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
-from cases.choices import NEURO_RED_FLAG_KEYS, AmbulatoryStatus, FrankelGrade, Presentation, PrimarySite, Sex
+from cases.choices import (
+    NEURO_RED_FLAG_KEYS,
+    AmbulatoryStatus,
+    FrankelGrade,
+    Modality,
+    Presentation,
+    PrimarySite,
+    Sex,
+)
 from cases.fields import NHSNumberField, RedFlagsField, SpinalLevelsField, ecog_field
 from cases.models import CLOCK_SKEW, Case, Patient, validate_date_of_birth
+from cases.steroids import dose_errors
 from cases.validators import format_nhs_number
 from core.concurrency import Versioned
 from core.fields import LimitedTextField
 from referrals.choices import OPEN_STATUSES, Status, YesNoUnknown
 from referrals.models.organisations import Organisation, allowed_domains, is_work_email
+
+MRI_COVERS = [(Modality.MRI_WHOLE_SPINE, "The whole spine"), (Modality.MRI_TARGETED, "Part of the spine")]
+# The case's dose rule (cases.steroids) names the case's fields; a referral's errors name its own.
+DOSE_FIELDS = {"steroid_dose_mg": "dexamethasone_dose_mg", "steroid_dose_reason": "dexamethasone_dose_reason"}
 
 
 def label_of(name: str) -> str:
@@ -98,10 +111,18 @@ class Referral(Versioned):
     dexamethasone_dose_mg = models.DecimalField(
         "dexamethasone daily dose (mg)", max_digits=4, decimal_places=1, null=True, blank=True
     )
+    dexamethasone_dose_reason = models.CharField(
+        "reason for a dose above the usual loading dose",
+        max_length=200,
+        blank=True,
+        help_text="Needed when the daily dose is above the usual loading dose (16 mg unless the service set another).",
+    )
     dexamethasone_first_dose_at = models.DateTimeField("time of first dexamethasone dose", null=True, blank=True)
 
     # Step 5: imaging, bloods and the question.
     mri_done = models.CharField("MRI done", max_length=10, choices=YesNoUnknown.choices, blank=True)
+    # What the MRI covered: the case's scan is recorded as this (only a whole-spine MRI meets the MRI clocks).
+    mri_modality = models.CharField("MRI covered", max_length=20, choices=MRI_COVERS, blank=True)
     mri_where = models.CharField("MRI done at", max_length=200, blank=True)
     mri_at = models.DateTimeField("MRI done on", null=True, blank=True)
     images_sent = models.CharField(
@@ -198,16 +219,16 @@ class Referral(Versioned):
                 errors[name] = f"{capfirst(label_of(name))} cannot be in the future."
         if self.symptoms_started_on and self.symptoms_started_on > timezone.localdate():
             errors["symptoms_started_on"] = "The day symptoms started cannot be in the future."
-        if self.dexamethasone_dose_mg is not None and not 0 < self.dexamethasone_dose_mg <= 32:
-            # Beyond 32 mg a day is far outside any MSCC regimen (16 mg: docs/clinical-reference.md §7.4): a typo.
-            errors["dexamethasone_dose_mg"] = "The daily dose is in mg, more than 0 and at most 32."
+        errors.update(self.dose_errors())
         if self.dexamethasone_given == YesNoUnknown.NO and (
             self.dexamethasone_dose_mg is not None or self.dexamethasone_first_dose_at
         ):
             errors["dexamethasone_given"] = "A dose or first-dose time is given: say dexamethasone was given."
         if self.previous_spinal_rt != YesNoUnknown.YES and (self.previous_rt_levels or self.previous_rt_dose):
             errors["previous_spinal_rt"] = "Levels or a dose are given: say the spine had radiotherapy before."
-        if self.mri_done == YesNoUnknown.NO and (self.mri_at or self.mri_where or self.accession_number):
+        if self.mri_done == YesNoUnknown.NO and (
+            self.mri_at or self.mri_where or self.accession_number or self.mri_modality
+        ):
             errors["mri_done"] = "MRI details are given: say an MRI was done."
         if self.mri_at and self.date_of_birth and self.mri_at.date() < self.date_of_birth:
             errors["mri_at"] = "The MRI cannot be before the date of birth."
@@ -219,6 +240,18 @@ class Referral(Versioned):
             )
         if errors:
             raise ValidationError(errors)
+
+    def dose_errors(self) -> dict[str, str]:
+        """The case's dexamethasone rule (cases.steroids: the limits of config/clinical_targets.toml), on this
+        referral's fields, so a referral accepted becomes a case that rule accepts."""
+        dose = self.dexamethasone_dose_mg
+        if dose is None:
+            return {}
+        if dose <= 0:
+            return {"dexamethasone_dose_mg": "The daily dose is a number of mg greater than 0."}
+        return {
+            DOSE_FIELDS[name]: message for name, message in dose_errors(dose, self.dexamethasone_dose_reason).items()
+        }
 
     def patient_matches(self, patient: Patient) -> list[str]:
         """How a patient with the same NHS number differs from what the referral says (empty: same person)."""

@@ -5,9 +5,19 @@ name or date of birth the accept is refused with the differences listed, unless 
 confirms it is the same person (their note is recorded on the referral); the patient's record is
 never changed by a referral. A patient with an open case gets the referral linked to that case,
 not a second case. Otherwise the case is created with everything the referral said, and listed as
-an MDT candidate (awaiting MDT) when the advice outcome says so.
+an MDT candidate (awaiting MDT) when the advice outcome says so: the dexamethasone dose with its reason,
+and the referrer's MRI as a performed scan (`_scan_from_referral`). What the case has no field for
+(neurology detail, symptom onset, known metastases, systemic therapy, bloods, where the MRI was done) stays
+on the referral, shown on the case page by the referral's panel (referrals.case_panel).
+
+The MRI clock (cases.clocks) counts only imaging at or after the suspicion: an MRI done before the
+referral would never meet it, and a patient already scanned would show a breached clock. The referrer's
+MRI is what raised or answered the suspicion, so the suspicion was no later than that MRI: the case's
+suspicion time is the earlier of the MRI and the referral (HAZ-200). A patient not yet scanned keeps the
+referral as the start, and the clock runs.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,9 +26,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.policy import can_accept_referral
-from cases.choices import CaseStatus, PreviousRadiotherapy, PrimarySite, Sex, SteroidIndication
-from cases.models import Case, Patient
+from cases.choices import CaseStatus, Modality, PreviousRadiotherapy, PrimarySite, Sex, SteroidIndication
+from cases.models import Case, Patient, Scan
 from cases.status import CaseEvent, next_status
+from core.history import save_as
 from referrals.choices import MDT_CANDIDATE, TAKES_ON, Status, YesNoUnknown
 from referrals.models import Advice, Referral
 
@@ -72,7 +83,15 @@ def _previous_rt_detail(referral: Referral) -> str:
     return "; ".join(part for part in (", ".join(referral.previous_rt_levels), referral.previous_rt_dose) if part)[:200]
 
 
-def _new_case(referral: Referral, patient: Patient, advice: Advice | None, user: Any) -> Case:
+def _suspected_at(referral: Referral) -> dt.datetime:
+    """The case's suspicion time: the referral at the latest, and no later than the referrer's MRI."""
+    assert referral.submitted_at is not None
+    if referral.mri_at is not None and referral.mri_done != YesNoUnknown.NO:
+        return min(referral.submitted_at, referral.mri_at)
+    return referral.submitted_at
+
+
+def _new_case(referral: Referral, patient: Patient, advice: Advice | None, user: Any, dose_reason: str) -> Case:
     assert referral.submitted_at is not None
     steroids = referral.dexamethasone_given == YesNoUnknown.YES
     listed = advice is not None and advice.outcome in MDT_CANDIDATE
@@ -82,9 +101,9 @@ def _new_case(referral: Referral, patient: Patient, advice: Advice | None, user:
         referrer=f"{referral.referrer_name}, {referral.organisation.name} (referral {referral.reference})"[:200],
         presentation=referral.presentation,
         red_flags=referral.red_flags,
-        # The referring clinician suspected it by the time they referred at the latest: the NICE
-        # clocks start no later than the referral (a coordinator can set an earlier time).
-        suspected_diagnosis_at=referral.submitted_at,
+        # The NICE clocks start no later than the referral, nor than the referrer's MRI (a coordinator can
+        # set an earlier time): _suspected_at.
+        suspected_diagnosis_at=_suspected_at(referral),
         frankel_grade=referral.frankel_grade,
         ambulatory_status=referral.ambulatory_status,
         ecog=referral.ecog,
@@ -93,18 +112,55 @@ def _new_case(referral: Referral, patient: Patient, advice: Advice | None, user:
         previous_rt_detail=_previous_rt_detail(referral),
         steroids_started_at=referral.dexamethasone_first_dose_at if steroids else None,
         steroid_dose_mg=referral.dexamethasone_dose_mg if steroids else None,
+        steroid_dose_reason=(referral.dexamethasone_dose_reason.strip() or dose_reason.strip()) if steroids else "",
         steroid_indication=(SteroidIndication.NEURO_MSCC if steroids and referral.has_neurology else ""),
         status=next_status(CaseStatus.REFERRED, CaseEvent.LISTED) if listed else CaseStatus.REFERRED,
     )
     case.full_clean()
-    case._history_user = user  # type: ignore[attr-defined]
-    case.save()
+    save_as(user, case)
+    _scan_from_referral(referral, case, user)
     return case
 
 
+def _accession(referral: Referral) -> str:
+    """The referral's accession number for the scan, when it fits and no other scan has it (a number from
+    another hospital's system may collide with one here): else left blank, still on the referral."""
+    number = referral.accession_number.strip()
+    limit = Scan._meta.get_field("accession_number").max_length or 0
+    if not number or len(number) > limit or Scan.objects.filter(accession_number=number).exists():
+        return ""
+    return number
+
+
+def _scan_from_referral(referral: Referral, case: Case, user: Any) -> Scan | None:
+    """The referrer's MRI on the new case, performed when the referral says, as what it covered: a
+    whole-spine MRI only when the referral says so (anything else never meets the whole-spine clocks)."""
+    if referral.mri_at is None or referral.mri_done == YesNoUnknown.NO:
+        return None  # not done, or no time given: the referral's panel shows what it says
+    assert referral.submitted_at is not None
+    report = referral.mri_report.strip()
+    scan = Scan(
+        case=case,
+        modality=referral.mri_modality or Modality.MRI_TARGETED,
+        requested_at=referral.mri_at,
+        performed_at=referral.mri_at,
+        # The report came with the referral: it was written by the time the referral was submitted.
+        reported_at=max(referral.mri_at, referral.submitted_at) if report else None,
+        report=report,
+        accession_number=_accession(referral),
+    )
+    scan.full_clean()
+    save_as(user, scan)
+    return scan
+
+
 @transaction.atomic
-def referral_accept(*, referral_id: int, user: Any, mrn: str = "", same_person_note: str = "") -> Case:
-    """Accept: the case the referral becomes (or joins). Refused for a mismatched identity without a note."""
+def referral_accept(
+    *, referral_id: int, user: Any, mrn: str = "", same_person_note: str = "", steroid_dose_reason: str = ""
+) -> Case:
+    """Accept: the case the referral becomes (or joins). Refused for a mismatched identity without a note.
+
+    `steroid_dose_reason`: the coordinator's, for a referral submitted before the form asked for one."""
     if not can_accept_referral(user):
         raise PermissionDenied("Only the service's coordinators accept referrals.")
     referral = Referral.objects.select_for_update().select_related("organisation").get(pk=referral_id)
@@ -127,7 +183,7 @@ def referral_accept(*, referral_id: int, user: Any, mrn: str = "", same_person_n
             }
         )
     patient = check.patient or patient_from_referral(referral, mrn, user)
-    case = check.open_case or _new_case(referral, patient, advice, user)
+    case = check.open_case or _new_case(referral, patient, advice, user, steroid_dose_reason)
     referral.case = case
     referral.status = Status.ACCEPTED
     referral.accepted_at = timezone.now()

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from accounts.policy import can_refer, can_see_referrals, is_referrer
+from core.drafts import offer_kept_post
 from referrals import selectors
 from referrals.choices import Status
 from referrals.completeness import STEP_KEYS, STEPS, blockers, gaps
@@ -77,7 +78,9 @@ def step(request: HttpRequest, referral_id: int, step: str) -> HttpResponse:
     if referral.status != Status.DRAFT:
         messages.info(request, f"Referral {referral.reference} was submitted; send further information as a message.")
         return redirect("refer:detail", referral.pk)
-    form = step_form(step)(request.POST or None, instance=referral)
+    # What was typed when the session ended comes back, bound, after signing in again (HAZ-040).
+    data = (request.POST or None) if request.method == "POST" else offer_kept_post(request)
+    form = step_form(step)(data, instance=referral)
     if request.method == "POST" and form.is_valid():
         try:
             drafts.referral_save(referral=form.save(commit=False), user=request.user)

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.policy import can_accept_referral, can_give_advice, can_refer, can_see_referrals
+from core.drafts import offer_kept_post
+from core.forms import add_service_errors
 from referrals import panels, selectors
 from referrals.choices import Status
 from referrals.clocks import referral_clocks
@@ -84,7 +86,8 @@ def advise(request: HttpRequest, referral_id: int) -> HttpResponse:
     _require(can_give_advice(request.user))
     referral = selectors.referral_for(request.user, referral_id)
     current = list(referral.advice.all())[-1] if referral.advice.all() else None
-    form = AdviceForm(request.POST or None, instance=None, amending=current is not None, initial=_initial(current))
+    data = (request.POST or None) if request.method == "POST" else offer_kept_post(request)  # kept after expiry
+    form = AdviceForm(data, instance=None, amending=current is not None, initial=_initial(current))
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in AdviceForm.Meta.fields}
         try:
@@ -96,7 +99,7 @@ def advise(request: HttpRequest, referral_id: int) -> HttpResponse:
                 reason=form.cleaned_data.get("amendment_reason", ""),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Advice recorded. The referrer is emailed a link to it.")
             return redirect("referrals:detail", referral.pk)
@@ -109,20 +112,12 @@ def _initial(current: Any) -> dict[str, Any]:
     return {"amends": current.pk} | {name: getattr(current, name) for name in AdviceForm.Meta.fields}
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _refused(
     request: HttpRequest, referral_id: int, name: str, form: Any, exc: ValidationError | None = None
 ) -> HttpResponse:
     """The referral's page again (400) with the form's errors, or the service's on their fields; nothing saved."""
     if exc is not None:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
     context = _detail_context(request, referral_id)
     context[name] = form
     return render(request, "referrals/detail.html", context, status=400)
@@ -141,10 +136,11 @@ def accept_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             user=request.user,
             mrn=form.cleaned_data["mrn"],
             same_person_note=form.cleaned_data["same_person_note"],
+            steroid_dose_reason=form.cleaned_data["steroid_dose_reason"],
         )
     except ValidationError as exc:
         return _refused(request, referral_id, "accept_form", form, exc)
-    messages.success(request, f"Accepted: case {case.pk} for {case.patient.display_name}.")
+    messages.success(request, f"Accepted: case {case.pk} for MRN {case.patient.mrn}.")
     return redirect("case-detail", case.pk)
 
 

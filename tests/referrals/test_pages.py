@@ -4,7 +4,9 @@ import pytest
 from django.urls import reverse
 
 from referrals.completeness import STEP_KEYS
+from referrals.services import triage
 from referrals.services.accept import referral_accept
+from tests.mdt.decision_pages.helpers import pdf_text
 from tests.referrals import makers
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,34 @@ def test_the_case_page_shows_the_referral_it_came_from(client, referrer, mscc):
     page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
 
     assert referral.reference in page and "Riverside General Hospital" in page
+
+
+@pytest.mark.slow
+@pytest.mark.hazard("HAZ-008")
+def test_the_advice_letter_prints_earlier_advice_whole(client, referrer, mscc):
+    """An amended letter lists the earlier advice in full: a caveat at its end is never cut off."""
+    referral = makers.advised(makers.submitted(referrer), by=mscc)
+    first = referral.advice.get()
+    long_advice = " ".join(["Keep flat and log roll while the images are reviewed."] * 8)
+    long_advice += " Call back at once if the bladder changes."
+    type(first).objects.filter(pk=first.pk).update(advice=long_advice)  # 80 words, as typed
+    triage.advice_give(
+        referral_id=referral.pk,
+        user=mscc,
+        fields={
+            "outcome": "list_for_mdt",
+            "advice": "Transfer for surgical opinion.",
+            "precautions": "flat_log_roll",
+            "stability_cleared_by": "",
+            "stability_cleared_at": None,
+            "steroid_advice": "",
+        },
+        amends_id=first.pk,
+        reason="The images show instability.",
+    )
+    client.force_login(referrer)
+
+    text = pdf_text(client.get(reverse("refer:advice-pdf", args=[referral.pk])))
+
+    assert "Call back at once if the bladder changes." in text
+    assert text.count("Keep flat and log roll while the images are reviewed.") == 8

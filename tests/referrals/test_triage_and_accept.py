@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -151,6 +152,9 @@ def test_accepting_a_new_patient_creates_the_patient_and_the_case_from_the_refer
 
     case = Case.objects.get()
     assert response["Location"] == reverse("case-detail", args=[case.pk])
+    # The confirmation names the patient by MRN, never by name.
+    confirmation = [str(m) for m in get_messages(response.wsgi_request)]
+    assert confirmation == [f"Accepted: case {case.pk} for MRN SPN0001."]
     patient = case.patient
     assert (patient.mrn, patient.nhs_number, patient.family_name, patient.date_of_birth) == (
         "SPN0001",
