@@ -130,3 +130,36 @@ def test_a_bad_discharge_time_is_an_error_naming_the_field(patient):
 
     patient.refresh_from_db()
     assert code == "AE" and "PV1-45" in text and patient.died_on is None
+
+
+@pytest.mark.hazard("HAZ-009")
+def test_applying_the_feeds_date_of_death_from_a_conflict_goes_through_the_death_service(patient):
+    from integrations.hl7.conflicts import ConflictError, feed_conflict_resolve
+    from tests.factories import coordinator_user
+
+    recorded, discharged = (timezone.localdate() - dt.timedelta(days=days) for days in (5, 1))
+    patient.died_on = recorded
+    patient.save()
+    receive(hl7.discharge("DIS8", disposition="20", discharged=local(discharged, 23)))
+    receive(hl7.adt("A08", "DIS9", died="N"))
+    date_conflict, alive_conflict = FeedConflict.objects.order_by("pk")
+    coordinator = coordinator_user()
+
+    with pytest.raises(ConflictError, match="alive"):
+        feed_conflict_resolve(conflict_id=alive_conflict.pk, apply_feed_value=True, user=coordinator)
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append(kwargs["source"])
+
+    patient_died.connect(listener, dispatch_uid="test-conflict-death")
+    try:
+        feed_conflict_resolve(conflict_id=date_conflict.pk, apply_feed_value=True, user=coordinator)
+    finally:
+        patient_died.disconnect(dispatch_uid="test-conflict-death")
+
+    patient.refresh_from_db()
+    assert patient.died_on == discharged and heard == ["workspace"]
+    latest = patient.history.latest()
+    assert latest.history_user == coordinator
+    assert latest.history_change_reason == "Death recorded from the coordinators' workspace"
