@@ -6,6 +6,7 @@ from integrations.fhir import queries, views
 urlpatterns = [
     path("fhir/metadata", views.metadata_view, name="fhir-metadata"),
     path("fhir/openapi.json", views.openapi_view, name="fhir-openapi"),
+    path("datasets/", dataset_views.index, name="dataset-index"),
     path("datasets/<int:year>/<int:month>/cosd.csv", dataset_views.export_csv, name="dataset-cosd-csv"),
     path("datasets/<int:year>/<int:month>/quality/", dataset_views.quality, name="dataset-quality"),
 ]

@@ -4,9 +4,10 @@ MDT and treatment items, and the cancer waiting times' decision-to-treat and fir
 One row per case listed at an MDT meeting in the month (local dates) that was discussed, reviewed against
 an agreed standard of care, or not discussed (carried forward): the review column says which, and a case
 not discussed has no decision or treatment items to report, so they are not counted as missing. Headers are the national
-item identifiers where we are sure of them (CR0010, CR0100) and the NHS Data Dictionary item names
-elsewhere: docs/integration.md, "National datasets", lists each item, its source in the record and
-what is still to be confirmed against the COSD user guide before a submission.
+item identifiers where docs/integration.md ("National datasets") gives one (CR0010 and CR0100, confirmed; CR3190,
+CR0460, CR0470, CR0510 and CR1450, still to be confirmed against the COSD user guide) and the NHS Data
+Dictionary item names elsewhere; each item keeps its readable name (`name`), shown on the data-quality page.
+That section lists each item, its source in the record and what is to be confirmed before a submission.
 """
 
 import datetime as dt
@@ -15,9 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, DateField, Prefetch
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.timezones import local_zone
 from mdt.models import AgendaItem, Decision
 
 DISCUSSION_TYPE = {
@@ -51,11 +54,17 @@ def _discussed(item: AgendaItem) -> bool:
 
 @dataclass(frozen=True)
 class Item:
-    header: str
+    header: str  # the CSV's header: the national item identifier where the docs give one, else `name`
     meaning: str
     value: Callable[[AgendaItem], str]
     required: Callable[[AgendaItem], bool] = lambda item: True
     of_decision: bool = False  # a decision or treatment item: left blank, and not required, when not discussed
+    name: str = ""  # the NHS Data Dictionary item name, when the header is an identifier
+
+    @property
+    def label(self) -> str:
+        """The item's readable name (what the data-quality report lists as missing)."""
+        return self.name or self.header
 
 
 NOT_DISCUSSED, STANDARD_OF_CARE, FULL_DISCUSSION = "not discussed", "standard of care", "full discussion"
@@ -76,20 +85,23 @@ def _modality(item: AgendaItem) -> str:
 
 
 ITEMS: tuple[Item, ...] = (
-    Item("CR0010", "NHS number", lambda i: i.case.patient.nhs_number or ""),
+    Item("CR0010", "NHS number", lambda i: i.case.patient.nhs_number or "", name="NHS NUMBER"),
     Item("LOCAL PATIENT IDENTIFIER", "hospital number (MRN)", lambda i: i.case.patient.mrn),
-    Item("CR0100", "date of birth", lambda i: i.case.patient.date_of_birth.isoformat()),
+    Item("CR0100", "date of birth", lambda i: i.case.patient.date_of_birth.isoformat(), name="PERSON BIRTH DATE"),
     Item("MULTIDISCIPLINARY TEAM DISCUSSION DATE (CANCER)", "the meeting's date", lambda i: _date(i.meeting.starts_at)),
-    Item("MULTIDISCIPLINARY TEAM MEETING TYPE", "first discussion, re-discussion or ratification (local codes)",
-         lambda i: DISCUSSION_TYPE.get(AgendaItem.Source(i.source), "")),
+    Item("CR3190", "first discussion, re-discussion or ratification (local codes)",
+         lambda i: DISCUSSION_TYPE.get(AgendaItem.Source(i.source), ""), name="MULTIDISCIPLINARY TEAM MEETING TYPE"),
     Item("MDT REVIEW (LOCAL)",
          "full discussion, reviewed against an agreed standard of care, or not discussed (local codes)", _review),
-    Item("CANCER CARE PLAN INTENT", "the decision's intent (local codes)",
-         lambda i: d.intent if (d := _decision(i)) else "", of_decision=True),
-    Item("PLANNED CANCER TREATMENT TYPE", "the decision's modality (local codes)", _modality, of_decision=True),
-    Item("PERFORMANCE STATUS (ADULT)", "ECOG 0 to 4", lambda i: "" if i.case.ecog is None else str(i.case.ecog)),
-    Item("ORGANISATION SITE IDENTIFIER (OF PROVIDER)", "treating site (ODS code)",
-         lambda i: i.case.provider_site or str(settings.DATASET_PROVIDER_SITE), _treated, True),
+    Item("CR0460", "the decision's intent (local codes)",
+         lambda i: d.intent if (d := _decision(i)) else "", of_decision=True, name="CANCER CARE PLAN INTENT"),
+    Item("CR0470", "the decision's modality (local codes)", _modality, of_decision=True,
+         name="PLANNED CANCER TREATMENT TYPE"),
+    Item("CR0510", "ECOG 0 to 4", lambda i: "" if i.case.ecog is None else str(i.case.ecog),
+         name="PERFORMANCE STATUS (ADULT)"),
+    Item("CR1450", "treating site (ODS code)",
+         lambda i: i.case.provider_site or str(settings.DATASET_PROVIDER_SITE), _treated, True,
+         name="ORGANISATION SITE IDENTIFIER (OF PROVIDER)"),
     Item("DATE OF DECISION TO TREAT (CANCER WAITING TIMES)", "the case's decision to treat",
          lambda i: _date(i.case.decision_to_treat_at), _treated, True),
     Item("TREATMENT START DATE (CANCER)", "first treatment (the waiting times' first definitive treatment)",
@@ -135,9 +147,16 @@ def rows(year: int, month: int) -> list[Row]:
                 continue
             row.values[spec.header] = spec.value(item)
             if not row.values[spec.header] and spec.required(item):
-                row.missing.append(spec.header)
+                row.missing.append(spec.label)
         found.append(row)
     return found
+
+
+def months() -> list[tuple[dt.date, int]]:
+    """Each month (local) with a case to report, newest first, and how many cases it has: one query."""
+    month = TruncMonth("meeting__starts_at", output_field=DateField(), tzinfo=local_zone())
+    counted = AgendaItem.objects.filter(status__in=REPORTED).annotate(month=month).values("month")
+    return list(counted.annotate(cases=Count("id")).order_by("-month").values_list("month", "cases"))
 
 
 def as_csv_rows(found: list[Row]) -> list[list[Any]]:

@@ -1,4 +1,4 @@
-"""The national dataset export (CSV) and its data-quality report, for coordinators."""
+"""The national dataset export (CSV), its data-quality report and the list of months, for coordinators."""
 
 import csv
 
@@ -14,6 +14,13 @@ from integrations.datasets import cosd
 def _check_month(year: int, month: int) -> None:
     if not (1 <= month <= 12 and 2000 <= year <= 2100):
         raise Http404("No such month")
+
+
+@require_safe
+@policy.required(policy.can_export_dataset)
+def index(request: HttpRequest) -> HttpResponse:
+    """The months there is something to report, each with its export and its data-quality report."""
+    return render(request, "integrations/datasets.html", {"months": cosd.months(), "items": cosd.ITEMS})
 
 
 @require_safe

@@ -10,7 +10,7 @@ from integrations.fhir.validate import validated
 PARAM_DOCS: dict[str, tuple[str, str]] = {
     "identifier": (
         "token",
-        "system|value: the NHS number (https://fhir.nhs.uk/Id/nhs-number), the MRN or the accession",
+        "system|value: the NHS number (https://fhir.nhs.uk/Id/nhs-number), the MRN, the accession or the meeting",
     ),
     "patient": ("reference", "Patient/<id> or the id"),
     "subject": ("reference", "the same as patient"),

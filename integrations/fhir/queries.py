@@ -2,8 +2,7 @@
 
 Searches over the whole record (Patient, ImagingStudy, CarePlan, Encounter) are keyset pages
 ordered by id (core.paginators.Keyset): one query a page, however deep. Condition and Observation
-are gathered from several tables, so they are searched per patient (`patient` is required) and
-come in one Bundle: a patient has a handful of each.
+are gathered from several tables and paged as one keyset over them (fhir/gathered.py).
 Every hit carries the patient and case ids its access record needs.
 """
 
@@ -16,22 +15,10 @@ from django.db.models import Q
 from cases.models import Assessment, Case, Patient, Scan
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
 from core.paginators import Keyset
-from integrations.fhir import codes, mdt, observations, record
+from integrations.fhir import codes, gathered, mdt, observations, record
+from integrations.fhir.hits import Hit, Page
 from integrations.fhir.search import Search, SearchError, identifier, reference_id
 from mdt.models import AgendaItem, Decision
-
-
-@dataclass(frozen=True)
-class Hit:
-    resource: dict[str, Any]
-    patient_id: int
-    case_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Page:
-    hits: list[Hit]
-    next_after: int | None = None
 
 
 @dataclass(frozen=True)
@@ -90,27 +77,6 @@ def read_patient(raw: str) -> list[Hit]:
 # Condition -----------------------------------------------------------------------------------
 
 
-def _required_patient(search: Search) -> Patient:
-    raw = search.first("patient") or search.first("subject")
-    if not raw:
-        raise SearchError("patient is required: conditions and observations are searched one patient at a time.")
-    found = Patient.objects.filter(pk=reference_id(raw)).first()
-    if found is None:
-        raise LookupError(raw)
-    return found
-
-
-def search_conditions(search: Search) -> Page:
-    try:
-        patient = _required_patient(search)
-    except LookupError:
-        return Page([])
-    hits = [Hit(record.primary_condition(patient), patient.pk)] if search.updated_matches(patient.updated_at) else []
-    cases = Case.objects.filter(search.updated_q("updated_at"), patient=patient).order_by("id")
-    hits += [Hit(record.metastases_condition(case), patient.pk, case.pk) for case in cases]
-    return Page(hits)
-
-
 def read_condition(raw: str) -> list[Hit]:
     kind, _, rest = raw.rpartition("-")
     pk = _pk(rest)
@@ -150,23 +116,6 @@ def read_imaging(raw: str) -> list[Hit]:
 
 
 # Observation ---------------------------------------------------------------------------------
-
-
-def search_observations(search: Search) -> Page:
-    try:
-        patient = _required_patient(search)
-    except LookupError:
-        return Page([])
-    assessments = Assessment.objects.select_related("assessed_by").filter(
-        search.updated_q("created_at"), case__patient=patient
-    )
-    scans = Scan.objects.filter(search.updated_q("updated_at"), case__patient=patient, escc_grade__isnull=False)
-    cases = Case.objects.filter(search.updated_q("updated_at"), patient=patient)
-    hits = [Hit(observations.score(row, patient.pk), patient.pk, row.case_id) for row in assessments.order_by("id")]
-    hits += [Hit(observations.escc(row, patient.pk), patient.pk, row.case_id) for row in scans.order_by("id")]
-    for case in cases.order_by("id"):
-        hits += [Hit(resource, patient.pk, case.pk) for resource in observations.case_observations(case)]
-    return Page(hits)
 
 
 def read_observation(raw: str) -> list[Hit]:
@@ -215,6 +164,12 @@ def search_encounters(search: Search) -> Page:
     queryset = AgendaItem.objects.select_related("case", "meeting").filter(
         search.updated_q("updated_at"), _patient_filter(search, "case__patient_id")
     )
+    for raw in search.params.get("identifier", []):  # the meeting (the Encounter's identifier)
+        system, value = identifier(raw)
+        meeting = _pk(value)
+        if system not in (None, codes.meeting_system()) or meeting is None:
+            raise SearchError(f"identifier={raw!r}: give the meeting as {codes.meeting_system()}|<meeting id>.")
+        queryset = queryset.filter(meeting_id=meeting)
     return _keyset(queryset, search, _item_hit)
 
 
@@ -227,9 +182,9 @@ def read_encounter(raw: str) -> list[Hit]:
 PATIENT_PARAMS = frozenset({"patient", "subject"})
 RESOURCE_TYPES: dict[str, ResourceType] = {
     "Patient": ResourceType("Patient", frozenset({"identifier", "_id"}), search_patients, read_patient),
-    "Condition": ResourceType("Condition", PATIENT_PARAMS, search_conditions, read_condition),
+    "Condition": ResourceType("Condition", PATIENT_PARAMS, gathered.search_conditions, read_condition),
     "ImagingStudy": ResourceType("ImagingStudy", PATIENT_PARAMS | {"identifier"}, search_imaging, read_imaging),
-    "Observation": ResourceType("Observation", PATIENT_PARAMS, search_observations, read_observation),
+    "Observation": ResourceType("Observation", PATIENT_PARAMS, gathered.search_observations, read_observation),
     "CarePlan": ResourceType("CarePlan", PATIENT_PARAMS, search_care_plans, read_care_plan),
-    "Encounter": ResourceType("Encounter", PATIENT_PARAMS, search_encounters, read_encounter),
+    "Encounter": ResourceType("Encounter", PATIENT_PARAMS | {"identifier"}, search_encounters, read_encounter),
 }

@@ -66,6 +66,13 @@ def _address(patient: Patient, address: str, row: FeedMessage) -> bool:
 
 def _death(message: Message, patient: Patient, row: FeedMessage, user: Any) -> list[str]:
     died, on = values.death(message.one("PID"))
+    disposition = values.discharge_disposition_died(message.one("PV1")) if message.trigger == "A03" else ""
+    if disposition and died is False:
+        raise FeedError("PID-30 says the patient is alive but PV1-36 (discharge disposition) says they died.")
+    where = ""
+    if disposition and died is None and on is None:  # PID-29/30 say nothing: the discharge says it
+        died = True
+        on, where = values.discharge_death(message.one("PV1"), message.one("EVN"))
     if died is None and on is None:
         return []
     if died is False:
@@ -75,13 +82,15 @@ def _death(message: Message, patient: Patient, row: FeedMessage, user: Any) -> l
         return []
     if on is None:
         raise FeedError("PID-30 says the patient died but PID-29 (date of death) is empty.")
+    # Which field the date came from, in the audit: a discharge's date is the PAS's, not a registered death's.
+    said = f" (PV1-36 discharge disposition {disposition}: died; the date from {where})" if where else ""
     if patient.died_on == on:
-        return []
+        return [f"death already recorded{said}"] if said else []
     if patient.died_on:
         _conflict(patient, row, "died_on", patient.died_on.isoformat(), on.isoformat())
-        return ["a different date of death is already recorded: flagged for a coordinator"]
+        return [f"a different date of death is already recorded: flagged for a coordinator{said}"]
     death.record_death(patient=patient, date_of_death=on, user=user)
-    return ["death recorded"]
+    return [f"death recorded{said}"]
 
 
 def _conflict(patient: Patient, row: FeedMessage, field: str, record_value: str, feed_value: str) -> None:

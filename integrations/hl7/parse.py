@@ -22,6 +22,8 @@ SUPPORTED = {
 # The order segments must come in (equal ranks may come in either order, or repeat).
 ADT_RANK = {"MSH": 0, "EVN": 1, "PID": 2, "PD1": 3, "MRG": 4, "NK1": 4, "PV1": 5, "PV2": 6}
 USED = frozenset({"MSH", "EVN", "PID", "PD1", "MRG", "OBR", "OBX", "PR1"})
+# Segments read only for some triggers: an A03's PV1 says whether the patient died (PV1-36, PV1-45).
+USED_BY_TRIGGER = {"A03": frozenset({"PV1"})}
 _ESCAPES = {"F": "|", "S": "^", "T": "&", "R": "~", "E": "\\", ".br": "\n"}
 _ESCAPE = re.compile(r"\\(F|S|T|R|E|\.br)\\")
 
@@ -97,9 +99,10 @@ def parse(raw: str) -> Message:
     lines = [line for line in text.split("\r") if line]
     names = [line[:3] for line in lines]
     # hl7apy builds an object for every field of every segment: only the segments the feed reads are
-    # handed to it (a real ADT carries PV1, NK1, AL1, DG1... that nothing here uses). The order and
-    # presence checks below still see every segment.
-    used = "\r".join(line for line in lines if line[:3] in USED)
+    # handed to it (a real ADT carries PV1, NK1, AL1, DG1... that nothing here uses; an A03's PV1 is
+    # read). The order and presence checks below still see every segment.
+    wanted = USED | USED_BY_TRIGGER.get(_trigger_of(lines[0]), frozenset())
+    used = "\r".join(line for line in lines if line[:3] in wanted)
     try:
         parsed = parse_message(used, find_groups=False, validation_level=VALIDATION_LEVEL.TOLERANT)
     except HL7apyException as exc:
@@ -125,6 +128,15 @@ def parse(raw: str) -> Message:
         raise Rejected(f"Message type {message.message_type} is not taken by this feed.")
     _check_structure(message, names)
     return message
+
+
+def _trigger_of(header: str) -> str:
+    """The trigger event in MSH-9 read from the text (hl7apy checks MSH itself afterwards)."""
+    fields = header.split(header[3:4] or "|")
+    if len(fields) < 9 or len(fields[1]) < 1:
+        return ""
+    kind = fields[8].split(fields[1][0])
+    return kind[1] if len(kind) > 1 else ""
 
 
 def _check_structure(message: Message, names: list[str]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from cases.fields import normalise_mrn
+from core.timezones import local_day
 from integrations.hl7.parse import components, repetitions, value
 
 SEX = {"F": "female", "M": "male", "O": "other", "A": "other", "U": "not_known", "N": "not_known"}
@@ -126,3 +127,29 @@ def death(pid: Any) -> tuple[bool | None, dt.date | None]:
     indicator = value(pid, 30)
     died = {"Y": True, "N": False}.get(indicator)
     return died, date_of(value(pid, 29), "PID-29 (date of death)")
+
+
+# HL7 table 0112 (discharge disposition, PV1-36): the codes the standard gives for a patient who died.
+# 20 expired; 40 expired at home; 41 expired in a medical facility; 42 expired, place unknown.
+# (21 to 29 are left to local definition: a code the standard does not say is a death is not one.)
+DISPOSITION_DIED = frozenset({"20", "40", "41", "42"})
+
+
+def discharge_disposition_died(pv1: Any | None) -> str:
+    """PV1-36 when it is one of the codes that say the patient died, else ""."""
+    code = value(pv1, 36) if pv1 is not None else ""
+    return code if code in DISPOSITION_DIED else ""
+
+
+def discharge_death(pv1: Any, evn: Any | None) -> tuple[dt.date, str]:
+    """The date of death of a patient PV1-36 says died at discharge, and the field it was taken from.
+
+    The discharge date/time (PV1-45), else the event's time: when it occurred (EVN-6), else when it
+    was recorded (EVN-2)."""
+    sources = [(pv1, 45, "PV1-45 (discharge date/time)")]
+    if evn is not None:
+        sources += [(evn, 6, "EVN-6 (event occurred)"), (evn, 2, "EVN-2 (recorded date/time)")]
+    for segment, number, where in sources:
+        if at := time_of(value(segment, number), where):
+            return local_day(at), where
+    raise BadValue("PV1-36 says the patient died but PV1-45, EVN-6 and EVN-2 give no date.")

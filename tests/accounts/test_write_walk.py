@@ -84,6 +84,7 @@ WRITES: dict[str, frozenset[str]] = {
     "healthz": READ,
     "document-status": READ,  # a worker-built PDF's progress
     "favicon.ico": READ,
+    "dataset-index": READ,
     "dataset-cosd-csv": READ,
     "dataset-quality": READ,
     "fhir-metadata": READ,  # the FHIR API reads only; its tokens are not sessions

@@ -85,3 +85,18 @@ def procedures(control_id: str, *pr1s: tuple[str, str], mrn: str = "MRN900001", 
     ]
     segments += [f"PR1|{n}||{code}^Local procedure^LOCAL||{done}" for n, (code, done) in enumerate(pr1s, start=1)]
     return "\r".join(segments)
+
+
+def discharge(control_id: str, *, disposition: str, discharged: str = "", occurred: str = "", recorded: str = "",
+              **patient: str) -> str:  # fmt: skip
+    """ADT^A03 as a PAS sends it when an inpatient leaves: PV1-36 the discharge disposition (HL7 table
+    0112), PV1-45 the discharge date/time, EVN-2 when it was recorded and EVN-6 when it occurred."""
+    recorded = recorded or hl7_time(dt.timedelta(minutes=5))
+    pv1 = ["PV1", "1", "I", "WARD7^B12^1^RXX01", "", "", "", "C1234567^KHAN^AMIR^^^DR", "", "", "370"]
+    pv1 += [""] * (19 - len(pv1)) + ["V0045123^^^RXX01^VN"]  # PV1-19 the visit number
+    pv1 += [""] * (36 - len(pv1)) + [disposition, "", ""]  # PV1-36, then the place and diet
+    pv1 += [""] * (44 - len(pv1)) + [hl7_time(dt.timedelta(days=9)), discharged]  # PV1-44 admitted, -45
+    return "\r".join(
+        [msh("ADT^A03^ADT_A03", control_id, sent=recorded), f"EVN|A03|{recorded}||||{occurred}",
+         pid(**patient), pd1(), "|".join(pv1)]
+    )  # fmt: skip

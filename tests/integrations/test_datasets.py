@@ -58,15 +58,12 @@ def test_the_export_has_one_row_per_case_discussed_in_the_month_with_national_he
     first = table[0]
     assert first["CR0100"] == "1950-05-17"
     assert first["MULTIDISCIPLINARY TEAM DISCUSSION DATE (CANCER)"] == "2026-10-14"
-    assert (
-        first["MULTIDISCIPLINARY TEAM MEETING TYPE"] == "first"
-        and table[1]["MULTIDISCIPLINARY TEAM MEETING TYPE"] == "rediscussion"
-    )
+    assert first["CR3190"] == "first" and table[1]["CR3190"] == "rediscussion"  # meeting type
     assert first["MDT REVIEW (LOCAL)"] == "full discussion"
-    assert first["CANCER CARE PLAN INTENT"] == "palliative"
-    assert first["PLANNED CANCER TREATMENT TYPE"] == "radiotherapy"
-    assert first["PERFORMANCE STATUS (ADULT)"] == "1"
-    assert first["ORGANISATION SITE IDENTIFIER (OF PROVIDER)"] == "RXX01"
+    assert first["CR0460"] == "palliative"  # care plan intent
+    assert first["CR0470"] == "radiotherapy"  # planned treatment type
+    assert first["CR0510"] == "1"  # performance status (adult)
+    assert first["CR1450"] == "RXX01"  # organisation site identifier (of provider)
     assert first["DATE OF DECISION TO TREAT (CANCER WAITING TIMES)"] == "2026-10-14"
     assert first["TREATMENT START DATE (CANCER)"] == "2026-10-15"
     assert (
@@ -148,11 +145,11 @@ def test_a_case_not_discussed_is_reported_as_not_discussed_without_decision_item
     last = table[2]
     assert last["CR0010"] == item.case.patient.nhs_number
     assert last["MULTIDISCIPLINARY TEAM DISCUSSION DATE (CANCER)"] == "2026-10-14"
-    assert last["PERFORMANCE STATUS (ADULT)"] == "2"
+    assert last["CR0510"] == "2"
     for header in (
-        "CANCER CARE PLAN INTENT",
-        "PLANNED CANCER TREATMENT TYPE",
-        "ORGANISATION SITE IDENTIFIER (OF PROVIDER)",
+        "CR0460",
+        "CR0470",
+        "CR1450",
         "DATE OF DECISION TO TREAT (CANCER WAITING TIMES)",  # the case's earlier decision is not this meeting's
         "TREATMENT START DATE (CANCER)",
     ):
@@ -170,3 +167,57 @@ def test_withdrawn_and_still_listed_cases_are_not_in_the_export(client, month):
     client.force_login(coordinator_user())
     table = list(csv.DictReader(io.StringIO(client.get("/datasets/2026/10/cosd.csv").content.decode())))
     assert len(table) == 2
+
+
+def test_the_headers_are_the_national_identifiers_the_docs_give_and_item_names_elsewhere(client, month):
+    client.force_login(coordinator_user())
+    header = next(csv.reader(io.StringIO(client.get("/datasets/2026/10/cosd.csv").content.decode())))
+    assert header == [
+        "CR0010", "LOCAL PATIENT IDENTIFIER", "CR0100", "MULTIDISCIPLINARY TEAM DISCUSSION DATE (CANCER)", "CR3190",
+        "MDT REVIEW (LOCAL)", "CR0460", "CR0470", "CR0510", "CR1450",
+        "DATE OF DECISION TO TREAT (CANCER WAITING TIMES)", "TREATMENT START DATE (CANCER)",
+    ]  # fmt: skip
+    body = client.get("/datasets/2026/10/quality/").content.decode()
+    assert "CR0510 (PERFORMANCE STATUS (ADULT))" in body  # each identifier named on the quality page
+
+
+def test_a_coordinator_reaches_each_months_export_and_quality_report_from_the_service_audit(client, month):
+    client.force_login(coordinator_user())
+    audit = client.get("/reports/").content.decode()
+    assert 'href="/datasets/"' in audit
+
+    page = client.get("/datasets/")
+    body = page.content.decode()
+    assert page.status_code == 200 and not AccessRecord.objects.exists()  # counts only: no patient shown
+    assert body.index("November 2026") < body.index("October 2026")  # newest first
+    for month_number, cases in ((11, 1), (10, 2)):
+        csv_link, quality_link = f"/datasets/2026/{month_number}/cosd.csv", f"/datasets/2026/{month_number}/quality/"
+        assert f'href="{csv_link}"' in body and f'href="{quality_link}"' in body
+        assert client.get(csv_link).status_code == 200 and client.get(quality_link).status_code == 200
+        assert f"<td>{cases}</td>" in body
+
+
+def test_the_month_list_counts_by_the_local_month_of_the_meeting(client):
+    """A meeting at 00:30 on 1 June (British Summer Time) is 23:30 on 31 May in UTC: it is June's."""
+    starts = timezone.make_aware(dt.datetime(2026, 6, 1, 0, 30))
+    meeting = Meeting.objects.create(starts_at=starts, ends_at=starts + dt.timedelta(hours=1),
+                                     agenda_closes_at=starts - dt.timedelta(days=1))  # fmt: skip
+    AgendaItem.objects.create(meeting=meeting, case=CaseFactory(), status="not_discussed", source="added")
+    client.force_login(coordinator_user())
+    body = client.get("/datasets/").content.decode()
+    assert "June 2026" in body and "May 2026" not in body
+
+
+def test_only_those_who_may_export_see_the_link_or_open_the_list(client, month):
+    for user in (clinician_user(), read_only_user()):
+        client.force_login(user)
+        audit = client.get("/reports/")
+        assert audit.status_code == 200 and 'href="/datasets/"' not in audit.content.decode()
+        assert client.get("/datasets/").status_code == 403
+    client.logout()
+    assert client.get("/datasets/").status_code == 302  # to sign in
+
+
+def test_with_nothing_discussed_the_list_says_there_is_nothing_to_report(client):
+    client.force_login(coordinator_user())
+    assert "there is nothing to report" in client.get("/datasets/").content.decode()

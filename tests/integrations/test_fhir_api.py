@@ -132,7 +132,8 @@ def test_last_updated_filters_by_the_record_change_time(client, api):
 
 @pytest.mark.parametrize(
     "path",
-    ["Patient?identifer=123", "Patient?_lastUpdated=yesterday", "Patient?_count=0", "Observation", "Condition",
+    ["Patient?identifer=123", "Patient?_lastUpdated=yesterday", "Patient?_count=0", "Observation?patinet=1",
+     "Condition?identifier=1",
      "Patient?identifier=http://other.example|1", "Patient?_lastUpdated=ge2026-11-30T09:00:00"],
 )  # fmt: skip
 @pytest.mark.hazard("HAZ-048")

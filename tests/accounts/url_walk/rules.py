@@ -91,7 +91,7 @@ RULES: list[tuple[str, str]] = [
     (r"referrals/|referrals/<int:referral_id>/", REFERRAL_INBOX),
     (r"referrals/<int:referral_id>/advice/", REFERRAL_ADVICE),
     (r"referrals/<int:referral_id>/(take|accept|decline)/", ACTION),
-    (r"datasets/<int:year>/<int:month>/(cosd\.csv|quality/)", DATASET),
+    (r"datasets/(|<int:year>/<int:month>/(cosd\.csv|quality/))", DATASET),
     (r"patients/<int:patient_id>/communication/", PAGE),  # a GET shows them; saving checks the policy
     (r"letters/|letters/<int:letter_id>/(|letter\.pdf|large-print\.pdf|letter\.html)", PAGE),
     (r"information-sheet/|information-sheet\.pdf|information-sheet-large-print\.pdf", PAGE),
