@@ -12,6 +12,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.numbers import MAX_ID, whole_number
+
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Each message on its field when the form has that field, else as a form-wide error."""
@@ -30,14 +32,24 @@ def errors_text(source: forms.BaseForm | ValidationError) -> str:
     return " ".join(str(error) for field_errors in errors.values() for error in field_errors)
 
 
-MAX_ID = 2**63 - 1  # the largest BigAutoField value on PostgreSQL and SQLite
+__all__ = ["MAX_ID", "IdField", "IdListField", "add_service_errors", "errors_text", "ids_in"]
 
 
 class IdField(forms.IntegerField):
+    """A record's id: ASCII digits only (Django's IntegerField reads "１２" as 12), within the column's range."""
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        number = whole_number(value, low=0)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class IdListField(forms.Field):
@@ -51,13 +63,13 @@ class IdListField(forms.Field):
         values = value if isinstance(value, list | tuple) else [value]
         ids = []
         for raw in values:
-            text = str(raw).strip()
-            if not text.isdecimal() or not 1 <= int(text) <= MAX_ID:
+            number = whole_number(raw)
+            if number is None:
                 raise ValidationError("Each choice must be a record number.", code="invalid_id")
-            ids.append(int(text))
+            ids.append(number)
         return list(dict.fromkeys(ids))
 
 
 def ids_in(values: list[str]) -> list[int]:
     """The valid ids among raw values (anything else dropped), for choices built from a request."""
-    return [int(v) for v in values if v.isdecimal() and 1 <= int(v) <= MAX_ID]
+    return [number for number in map(whole_number, values) if number is not None]
