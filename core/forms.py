@@ -32,11 +32,32 @@ def errors_text(source: forms.BaseForm | ValidationError) -> str:
     return " ".join(str(error) for field_errors in errors.values() for error in field_errors)
 
 
-__all__ = ["MAX_ID", "IdField", "IdListField", "add_service_errors", "errors_text", "ids_in"]
+__all__ = ["MAX_ID", "IdField", "IdListField", "add_service_errors", "errors_text", "ids_in", "named_errors"]
+
+
+def named_errors(form: forms.BaseForm, exc: ValidationError | None = None) -> ValidationError:
+    """The form's errors (or a service's refusal of its data), each message led by its field's label, for a
+    page that answers with a message rather than the form: "Note: Ensure this value has at most 2000
+    characters". A message that already names its field is left as it is."""
+    source: dict[str, list[str]]
+    if exc is None:
+        source = {name: [str(error) for error in errors] for name, errors in form.errors.items()}
+    elif hasattr(exc, "error_dict"):
+        source = exc.message_dict
+    else:
+        return exc
+    named: dict[str, list[str]] = {}
+    for name, messages in source.items():
+        field = form.fields.get(name)
+        label = str(field.label or name.replace("_", " ").capitalize()) if field is not None else ""
+        named[name] = [
+            f"{label}: {message}" if label and label.lower() not in message.lower() else message for message in messages
+        ]
+    return ValidationError(named)
 
 
 class IdField(forms.IntegerField):
-    """A record's id: ASCII digits only (Django's IntegerField reads "１２" as 12), within the column's range."""
+    """A record's id: ASCII digits only (Django's IntegerField reads full-width digits), within the column's range."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)

@@ -1,6 +1,6 @@
 """Whole numbers typed into a form or an address, read strictly.
 
-`str.isdigit()` (and `isdecimal()`) accept "²", "①", full-width "１２" and other scripts' digits, and
+`str.isdigit()` (and `isdecimal()`) accept "²", "①", full-width digits and other scripts' digits, and
 `int()` then fails or reads a number nobody typed; an id past the database's integers is an
 OverflowError on SQLite and an "out of range" error on PostgreSQL. Either is a 500. Every view that
 takes a number from a request reads it here (or through `core.forms.IdField`, which uses this).

@@ -8,7 +8,21 @@ from core.forms import MAX_ID, IdField, IdListField, ids_in
 from core.numbers import whole_number
 from core.paginators import after_id, page_number
 
-ODD = ["²", "①", "１２", "١٢", "-1", "+1", "1.0", "1e3", "99999999999999999999", str(MAX_ID + 1), "", " ", "0x1F"]
+ODD = [
+    "\u00b2",
+    "\u2460",
+    "\uff11\uff12",
+    "\u0661\u0662",
+    "-1",
+    "+1",
+    "1.0",
+    "1e3",
+    "99999999999999999999",
+    str(MAX_ID + 1),
+    "",
+    " ",
+    "0x1F",
+]
 
 
 @pytest.mark.parametrize("raw", ODD)
@@ -25,7 +39,7 @@ def test_ascii_digits_within_the_range_are_read():
     assert whole_number("101", high=100) is None
 
 
-@pytest.mark.parametrize("raw", ["²", "１２", "-1", "99999999999999999999"])
+@pytest.mark.parametrize("raw", ["\u00b2", "\uff11\uff12", "-1", "99999999999999999999"])
 def test_the_id_fields_refuse_them_with_a_message(raw):
     field, many = IdField(required=False), IdListField(required=False)
     with pytest.raises(ValidationError, match="whole number"):
