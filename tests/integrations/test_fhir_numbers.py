@@ -1,5 +1,5 @@
 """Numbers in the FHIR API's addresses and search parameters are ASCII digits within the id column's range:
-"²", full-width or other scripts' digits, a sign or a number past the column is a 400 naming the parameter
+"\u00b2", full-width or other scripts' digits, a sign or a number past the column is a 400 naming the parameter
 (or a 404 for a read), never a 500 and never read as another patient's id."""
 
 from urllib.parse import quote
@@ -10,12 +10,14 @@ from tests.integrations.test_fhir_api import get
 
 pytestmark = pytest.mark.django_db
 
-ODD = ["²", "１２", "-1", "99999999999999999999", "٣"]
-FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ODD = ["\u00b2", "\uff11\uff12", "-1", "99999999999999999999", "\u0663"]
+FULL_WIDTH = {ord(digit): ord(digit) + 0xFEE0 for digit in "0123456789"}  # full-width digits
 
 
 @pytest.mark.parametrize("raw", ODD)
-@pytest.mark.parametrize("template", ["Patient?_count={}", "Patient?after={}", "Patient?_id={}", "Condition?patient={}"])
+@pytest.mark.parametrize(
+    "template", ["Patient?_count={}", "Patient?after={}", "Patient?_id={}", "Condition?patient={}"]
+)
 def test_an_odd_number_in_a_search_is_a_400_naming_the_parameter(client, api, record, template, raw):
     response = get(client, template.format(quote(raw)), api[1])
     assert response.status_code == 400, response.content
