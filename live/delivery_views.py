@@ -27,7 +27,10 @@ from mdt.models import Decision, Treatment
 @require_GET
 def delivery_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = get_object_or_404(
-        Decision.objects.select_related("case__patient").prefetch_related("deliveries__recorded_by"), pk=decision_id
+        Decision.objects.select_related("case__patient__communication_needs").prefetch_related(
+            "deliveries__recorded_by"
+        ),
+        pk=decision_id,
     )
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
     recorded = {row.treatment: row for row in decision.deliveries.all()}
@@ -98,7 +101,9 @@ def delivery_report_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def trials_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Trial considered for a decision made away from the live screen (the outcome page, an urgent decision)."""
-    decisions = Decision.objects.select_related("case__patient").prefetch_related(*summary_prefetch("case__"))
+    decisions = Decision.objects.select_related("case__patient__communication_needs").prefetch_related(
+        *summary_prefetch("case__")
+    )
     decision = get_object_or_404(decisions, pk=decision_id)
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
     considered = TrialConsideration.objects.filter(decision=decision).select_related("trial", "recorded_by").first()

@@ -29,7 +29,7 @@ def standard_of_care_page(request: HttpRequest, meeting_id: int) -> HttpResponse
         raise Http404("No such meeting")
     items = list(
         meeting.items.exclude(status=AgendaItem.Status.WITHDRAWN)
-        .select_related("case__patient", "case__responsible_clinician")
+        .select_related("case__patient__communication_needs", "case__responsible_clinician")
         .order_by("position", "id")
     )
     reviews = {
