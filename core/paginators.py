@@ -17,6 +17,8 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat
 
+from core.numbers import whole_number
+
 COUNT_CAP = 10_000
 # A search's matches are counted up to here: a page of a common prefix ("smi") must not count thousands.
 SEARCH_COUNT_CAP = 1_000
@@ -111,10 +113,7 @@ MAX_PAGE = 1_000_000
 
 def page_number(raw: str | None) -> int:
     """A page number from the query string; anything odd (not a number, below 1, absurdly large) is page 1."""
-    text = (raw or "").strip()
-    if not text.isdecimal() or len(text) > 7:
-        return 1
-    return min(max(int(text), 1), MAX_PAGE)
+    return min(whole_number(raw, high=9_999_999) or 1, MAX_PAGE)
 
 
 class Keyset:
@@ -169,9 +168,7 @@ def _after(queryset: QuerySet, ordering: list[str], after: int) -> QuerySet:
 
 def after_id(raw: str | None) -> int | None:
     """The id from ?after=; anything odd (not a number, past the largest id) starts from the first page."""
-    if not raw or not raw.isdecimal() or len(raw) > 19 or int(raw) > 2**63 - 1:
-        return None
-    return int(raw)
+    return whole_number(raw, low=0)
 
 
 def sorted_not_walked(field: str) -> Concat:

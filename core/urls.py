@@ -1,9 +1,11 @@
-"""Addresses of many records on one page, reversed once."""
+"""Addresses: of many records on one page, reversed once; where a `next` may send the user back to."""
 
 from collections.abc import Callable
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 STAND_IN = 2_147_483_647  # the largest id a database integer holds: no real record's, and one path segment
 
@@ -19,3 +21,14 @@ def reverse_each(name: str, *args: Any) -> Callable[[int], str]:
         return lambda pk: reverse(name, args=[*args, pk])
     head, tail = address.split(segment)
     return lambda pk: f"{head}/{int(pk)}/{tail}"
+
+
+def local_path(request: HttpRequest, wanted: str | None) -> str | None:
+    """`wanted` (a `next` posted or in the query) when it is a path on this site, else None: never an address
+    elsewhere (an open redirect sends a signed-in clinician to a look-alike sign-in page)."""
+    if not wanted or not wanted.startswith("/") or wanted.startswith("//"):
+        return None
+    safe = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return wanted if safe else None

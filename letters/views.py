@@ -15,6 +15,7 @@ from accounts.services import access_record
 from cases import communication
 from cases.models import Patient
 from core.forms import add_service_errors, errors_text
+from core.urls import local_path
 from letters import documents, services
 from letters.forms import LetterForm, NeedsForm, ReleaseForm
 from letters.models import FormatTask, PatientLetter
@@ -46,7 +47,7 @@ def needs_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, f"Communication needs saved. MRN {patient.mrn}.")
-                return redirect(request.POST.get("next") or patient.get_absolute_url())
+                return redirect(local_path(request, request.POST.get("next")) or patient.get_absolute_url())
     history = needs.history.select_related("history_user").order_by("-history_date")[:20] if needs else []
     return render(
         request,
@@ -56,7 +57,7 @@ def needs_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
             "form": form,
             "can_record": can_record,
             "history": history,
-            "next": request.GET.get("next", ""),
+            "next": local_path(request, request.GET.get("next")) or "",
         },
     )
 
@@ -145,7 +146,8 @@ def letter_release(request: HttpRequest, letter_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "Not released: " + errors_text(exc))
         return redirect("letters:letter", letter_id)
-    messages.success(request, f"Letter released ({letter.get_print_format_display().lower()}).")
+    mrn = letter.patient.mrn
+    messages.success(request, f"Letter released ({letter.get_print_format_display().lower()}). MRN {mrn}.")
     return redirect(letter)
 
 
@@ -181,7 +183,8 @@ def task_done(request: HttpRequest, task_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, errors_text(exc))
         return redirect("letters:list")
-    messages.success(request, f"{task.get_need_display()} marked arranged.")
+    mrn = task.letter.patient.mrn
+    messages.success(request, f"{task.get_need_display()} marked arranged. MRN {mrn}.")
     return redirect("letters:list")
 
 

@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts import policy
+from core.fields import validate_only
 from core.history import save_as
 from core.timezones import local_day
 from live.models import Delivery
@@ -62,6 +63,7 @@ def delivery_record(
     row.delivered_on, row.reason, row.note, row.source = delivered_on, reason, note.strip(), source
     row.recorded_by = user if source == Delivery.Source.TEAM else None
     row.recorded_at = timezone.now()
+    validate_only(row, "note")  # its maximum length, on every path (the page, the feed)
     save_as(user, row)
     return row
 

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import policy
 from accounts.services import access_record
 from cases.summary import case_summary, summary_prefetch
-from core.forms import errors_text
+from core.forms import errors_text, named_errors
 from live.delivery import MATCHED, NOT_MATCHED, delivery_record, delivery_report, state_of
+from live.forms import DeliveryForm, TrialAnswerForm
 from live.models import Delivery, TrialConsideration
 from live.reports import PERIODS
 from live.trials import consideration_record, matches, open_trials
@@ -26,7 +27,10 @@ from mdt.models import Decision, Treatment
 @require_GET
 def delivery_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = get_object_or_404(
-        Decision.objects.select_related("case__patient").prefetch_related("deliveries__recorded_by"), pk=decision_id
+        Decision.objects.select_related("case__patient__communication_needs").prefetch_related(
+            "deliveries__recorded_by"
+        ),
+        pk=decision_id,
     )
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
     recorded = {row.treatment: row for row in decision.deliveries.all()}
@@ -48,24 +52,24 @@ def delivery_page(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @require_POST
 def delivery_change(request: HttpRequest, decision_id: int) -> HttpResponse:
-    get_object_or_404(Decision, pk=decision_id)
-    post = request.POST
-    delivered_on = None
+    decision = get_object_or_404(Decision.objects.select_related("case__patient"), pk=decision_id)
+    form = DeliveryForm(request.POST)
     try:
-        if post.get("delivered") == "yes":
-            try:
-                delivered_on = dt.date.fromisoformat(post.get("delivered_on", ""))
-            except ValueError as exc:
-                raise ValidationError({"delivered_on": "Give the date it was delivered (day, month, year)."}) from exc
-        delivery_record(
-            decision_id=decision_id,
-            treatment=post.get("treatment", ""),
-            user=request.user,
-            delivered_on=delivered_on,
-            reason="" if delivered_on else post.get("reason", ""),
-            note=post.get("note", ""),
-        )
-        messages.success(request, "Delivery recorded.")
+        if not form.is_valid():
+            raise named_errors(form)
+        data = form.cleaned_data
+        try:
+            delivery_record(
+                decision_id=decision_id,
+                treatment=data["treatment"],
+                user=request.user,
+                delivered_on=data["delivered_on"],
+                reason="" if data["delivered_on"] else data["reason"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            raise named_errors(form, exc) from exc
+        messages.success(request, f"Delivery recorded. MRN {decision.case.patient.mrn}.")
     except ValidationError as exc:
         messages.error(request, errors_text(exc))
     return redirect("live:delivery", decision_id)
@@ -97,7 +101,9 @@ def delivery_report_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def trials_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     """Trial considered for a decision made away from the live screen (the outcome page, an urgent decision)."""
-    decisions = Decision.objects.select_related("case__patient").prefetch_related(*summary_prefetch("case__"))
+    decisions = Decision.objects.select_related("case__patient__communication_needs").prefetch_related(
+        *summary_prefetch("case__")
+    )
     decision = get_object_or_404(decisions, pk=decision_id)
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
     considered = TrialConsideration.objects.filter(decision=decision).select_related("trial", "recorded_by").first()
@@ -121,17 +127,23 @@ def trials_page(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @require_POST
 def trials_change(request: HttpRequest, decision_id: int) -> HttpResponse:
-    get_object_or_404(Decision, pk=decision_id)
-    trial = request.POST.get("trial", "")
+    decision = get_object_or_404(Decision.objects.select_related("case__patient"), pk=decision_id)
+    form = TrialAnswerForm(request.POST)
     try:
-        consideration_record(
-            decision_id=decision_id,
-            user=request.user,
-            considered=request.POST.get("trial_considered") == "yes",
-            trial_id=int(trial) if trial.isdigit() else None,
-            why_not=request.POST.get("trial_why_not", ""),
-        )
-        messages.success(request, "Trial consideration recorded.")
+        if not form.is_valid():
+            raise named_errors(form)
+        data = form.cleaned_data
+        try:
+            consideration_record(
+                decision_id=decision_id,
+                user=request.user,
+                considered=data["trial_considered"] == "yes",
+                trial_id=data["trial"],
+                why_not=data["trial_why_not"],
+            )
+        except ValidationError as exc:
+            raise named_errors(form, exc) from exc
+        messages.success(request, f"Trial consideration recorded. MRN {decision.case.patient.mrn}.")
     except ValidationError as exc:
         messages.error(request, errors_text(exc))
     return redirect("live:trials", decision_id)

@@ -3,8 +3,8 @@
 `state_tag` is one query: the followers' screens ask for it every couple of seconds with
 If-None-Match, and almost always get a 304 without anything else being read. It changes with the
 live session's version (every step, phase, check-in), the current case's agenda item (an outcome
-recorded, from the live screen or the outcome page), its decision (saved or signed) and the
-meeting's attendance (recorded on the meeting page too).
+recorded, from the live screen or the outcome page), its decision (saved or signed), its patient's
+communication needs (flagged on the panel) and the meeting's attendance (recorded on the meeting page too).
 """
 
 import hashlib
@@ -31,7 +31,14 @@ def state_tag(meeting_id: int) -> str | None:
     row = (
         Meeting.objects.filter(pk=meeting_id)
         .annotate(attendance_mark=Subquery(attendance), decision_mark=Subquery(decision))
-        .values_list("status", "live__version", "live__current_item__updated_at", "attendance_mark", "decision_mark")
+        .values_list(
+            "status",
+            "live__version",
+            "live__current_item__updated_at",
+            "attendance_mark",
+            "decision_mark",
+            "live__current_item__case__patient__communication_needs__version",
+        )
         .first()
     )
     if row is None:

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts import policy
+from core.fields import validate_only
 from core.history import save_as
 from live.models import LiveSession, StandardOfCare
 from mdt.models import AgendaItem, Decision, Meeting
@@ -51,6 +52,7 @@ def standard_of_care_record(*, item_id: int, user: Any, protocol: str, note: str
     review.recorded_by = user
     review.recorded_at = timezone.now()
     review.withdrawn_at = None
+    validate_only(review, "note")  # its maximum length, on every path
     save_as(user, review)
     _followers_see_it(item.meeting_id)
     return review

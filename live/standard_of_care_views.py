@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import policy
 from accounts.services import access_record_many
 from cases.summary import case_summary
-from core.forms import errors_text
+from core.forms import errors_text, named_errors
+from live.forms import StandardOfCareForm
 from live.models import StandardOfCare
 from live.standard_of_care import standard_of_care_record, standard_of_care_withdraw
 from live.trials import matches, open_trials
@@ -28,7 +29,7 @@ def standard_of_care_page(request: HttpRequest, meeting_id: int) -> HttpResponse
         raise Http404("No such meeting")
     items = list(
         meeting.items.exclude(status=AgendaItem.Status.WITHDRAWN)
-        .select_related("case__patient", "case__responsible_clinician")
+        .select_related("case__patient__communication_needs", "case__responsible_clinician")
         .order_by("position", "id")
     )
     reviews = {
@@ -52,20 +53,27 @@ def standard_of_care_page(request: HttpRequest, meeting_id: int) -> HttpResponse
 
 @require_POST
 def standard_of_care_change(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    if not AgendaItem.objects.filter(pk=item_id, meeting_id=meeting_id).exists():
+    items = AgendaItem.objects.filter(pk=item_id, meeting_id=meeting_id)
+    mrn = items.values_list("case__patient__mrn", flat=True).first()
+    if mrn is None:
         raise Http404("No such agenda item")
+    form = StandardOfCareForm(request.POST)
     try:
-        if request.POST.get("action") == "withdraw":
-            standard_of_care_withdraw(item_id=item_id, user=request.user)
-            messages.success(request, "Back to a full discussion.")
-        else:
-            standard_of_care_record(
-                item_id=item_id,
-                user=request.user,
-                protocol=request.POST.get("protocol", ""),
-                note=request.POST.get("note", ""),
-            )
-            messages.success(request, "Listed as standard of care: the live screen's Next passes over it.")
+        if not form.is_valid():
+            raise named_errors(form)
+        try:
+            if form.cleaned_data["action"] == "withdraw":
+                standard_of_care_withdraw(item_id=item_id, user=request.user)
+                messages.success(request, f"Back to a full discussion. MRN {mrn}.")
+            else:
+                standard_of_care_record(
+                    item_id=item_id, user=request.user, protocol=form.cleaned_data["protocol"],
+                    note=form.cleaned_data["note"],
+                )  # fmt: skip
+                listed = f"Listed as standard of care: the live screen's Next passes over it. MRN {mrn}."
+                messages.success(request, listed)
+        except ValidationError as exc:
+            raise named_errors(form, exc) from exc
     except ValidationError as exc:
         messages.error(request, errors_text(exc))
     return redirect("live:standard-of-care", meeting_id)

@@ -18,8 +18,8 @@ from cases.choices import EsccGradeChoice, PreviousRadiotherapy, PrimarySite
 from cases.models import Case
 from cases.summary import CaseSummary
 from core.fields import validate_only
-from core.forms import MAX_ID
 from core.history import save_as
+from core.numbers import MAX_ID, whole_number
 from live.models import Trial, TrialConsideration
 from mdt.models import Decision
 
@@ -137,7 +137,7 @@ def record_posted(decision: Decision, user: Any, posted: Any) -> TrialConsiderat
         decision_id=decision.pk,
         user=user,
         considered=answer["considered"] == "yes",
-        trial_id=int(answer["trial"]) if answer["trial"].isdigit() else None,
+        trial_id=whole_number(answer["trial"]),
         why_not=answer["why_not"],
     )
 

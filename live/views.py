@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,9 +25,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import policy
 from accounts.services import access_record
-from core.forms import add_service_errors, errors_text
+from core.forms import add_service_errors, errors_text, named_errors
 from core.timezones import local_day
 from live import selectors, services, trials
+from live.forms import ConfirmForm, ItemOutcomeForm, RecordingForm, ScreenForm, StepForm
 from live.models import LiveSession
 from live.selectors import LiveView
 from mdt.forms.decisions import DecisionForm, OutcomeForm, follow_up_formset
@@ -48,9 +50,16 @@ def _follower(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return checked
 
 
+def _posted(form_class: type[Form], request: HttpRequest) -> dict[str, Any]:
+    """The POST through the action's form (live.forms): a bad value is refused with a message naming it."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        raise named_errors(form)
+    return form.cleaned_data
+
+
 def _from_item(request: HttpRequest) -> int | None:
-    value = request.POST.get("from_item", "")
-    return int(value) if value.isdigit() else None
+    return _posted(ScreenForm, request)["from_item"]
 
 
 def _panel_context(request: HttpRequest, view: LiveView) -> dict[str, Any]:
@@ -188,23 +197,24 @@ def live_start(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @live_action
 def live_step(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    to_item = request.POST.get("to_item", "")
+    data = _posted(StepForm, request)
     services.live_step(
         meeting_id=meeting_id,
         user=request.user,
-        action=request.POST.get("action", ""),
-        from_item_id=_from_item(request),
-        to_item_id=int(to_item) if to_item.isdigit() else None,
+        action=data["action"],
+        from_item_id=data["from_item"],
+        to_item_id=data["to_item"],
     )
     return redirect("live:page", meeting_id)
 
 
 @live_action
 def live_recording(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    if request.POST.get("action") == "cancel":
+    data = _posted(RecordingForm, request)
+    if data["action"] == "cancel":
         services.live_cancel_recording(meeting_id=meeting_id, user=request.user)
     else:
-        services.live_recording(meeting_id=meeting_id, user=request.user, from_item_id=_from_item(request))
+        services.live_recording(meeting_id=meeting_id, user=request.user, from_item_id=data["from_item"])
     return redirect("live:page", meeting_id)
 
 
@@ -228,18 +238,18 @@ def live_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = Meeting.objects.only("chair_id").get(pk=meeting_id)
     if not policy.can_drive_meeting(request.user, meeting.chair_id):
         raise PermissionDenied("Only a coordinator or the meeting's chair drives the live screen.")
-    action = request.POST.get("action", "save")
-    if action in ("not_discussed", "withdrawn"):
-        services.live_record_item_outcome(
+    if request.POST.get("action") in ("not_discussed", "withdrawn"):
+        data = _posted(ItemOutcomeForm, request)
+        item = services.live_record_item_outcome(
             meeting_id=meeting_id,
             user=request.user,
-            from_item_id=_from_item(request),
-            status=action,
-            reason=request.POST.get("reason", ""),
+            from_item_id=data["from_item"],
+            status=data["action"],
+            reason=data["reason"],
         )
-        messages.success(
-            request, "Outcome recorded: " + ("not discussed." if action == "not_discussed" else "withdrawn.")
-        )
+        mrn = item.case.patient.mrn
+        said = "not discussed" if data["action"] == "not_discussed" else "withdrawn"
+        messages.success(request, f"Outcome recorded for MRN {mrn}: {said}.")
         return redirect("live:page", meeting_id)
     view = selectors.live_view(meeting_id)
     if view.block is None:
@@ -268,11 +278,9 @@ def live_check_in(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @live_action
 def live_confirm(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    member = request.POST.get("member", "")
-    if not member.isdigit():
-        raise ValidationError({"member": "Choose whose attendance to confirm."})
+    data = _posted(ConfirmForm, request)
     services.live_confirm(
-        meeting_id=meeting_id, user=request.user, member_id=int(member), present=request.POST.get("present") != "0"
+        meeting_id=meeting_id, user=request.user, member_id=data["member"], present=data["present"] != "0"
     )
     return redirect("live:page", meeting_id)
 

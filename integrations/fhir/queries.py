@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from cases.models import Assessment, Case, Patient, Scan
 from cases.validators import looks_like_nhs_number, normalise_nhs_number
+from core.numbers import whole_number
 from core.paginators import Keyset
 from integrations.fhir import codes, gathered, mdt, observations, record
 from integrations.fhir.hits import Hit, Page
@@ -35,7 +36,7 @@ def _keyset(queryset: Any, search: Search, build: Callable[[Any], Hit]) -> Page:
 
 
 def _pk(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+    return whole_number(raw)
 
 
 def _patient_filter(search: Search, path: str) -> Q:

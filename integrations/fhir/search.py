@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from core.numbers import whole_number
+
 # Parameters every search takes; `after` is the keyset cursor of the next link (an id).
 COMMON = frozenset({"_lastUpdated", "_count", "after", "_format"})
 PREFIXES = {"eq", "gt", "ge", "lt", "le"}
@@ -70,17 +72,19 @@ def _count(values: list[str] | None) -> int:
     if not values:
         return int(settings.FHIR_PAGE_SIZE)
     raw = values[0]
-    if not raw.isdigit() or int(raw) < 1:
+    count = whole_number(raw)
+    if count is None:
         raise SearchError(f"_count={raw!r}: give a whole number of at least 1.")
-    return min(int(raw), int(settings.FHIR_MAX_PAGE_SIZE))
+    return min(count, int(settings.FHIR_MAX_PAGE_SIZE))
 
 
 def _after(values: list[str] | None) -> int | None:
     if not values:
         return None
-    if not values[0].isdigit():
+    after = whole_number(values[0], low=0)
+    if after is None:
         raise SearchError("after: use the next link the server gave.")
-    return int(values[0])
+    return after
 
 
 def _last_updated(raw: str) -> tuple[str, dt.datetime, dt.datetime]:
@@ -103,10 +107,10 @@ def _last_updated(raw: str) -> tuple[str, dt.datetime, dt.datetime]:
 
 def reference_id(raw: str, resource_type: str = "Patient") -> int:
     """`123` or `Patient/123` -> 123."""
-    text = raw.removeprefix(f"{resource_type}/")
-    if not text.isdigit():
+    number = whole_number(raw.removeprefix(f"{resource_type}/"), low=0)
+    if number is None:
         raise SearchError(f"{raw!r} is not a {resource_type} reference: give {resource_type}/<id> or the id.")
-    return int(text)
+    return number
 
 
 def identifier(raw: str) -> tuple[str | None, str]:

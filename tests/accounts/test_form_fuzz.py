@@ -19,6 +19,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from letters.services import letter_draft
+from live.services import live_check_in, live_start
 from mdt.models import Member
 from mdt.services.decisions import DecisionInput, decision_record, signoff_respond
 from tests.accounts.test_write_walk import row_total
@@ -41,6 +43,9 @@ HOSTILE = st.one_of(
             "NaN",
             "inf",
             "99999999999999999999999",
+            "\u00b2",
+            "\uff11\uff12",
+            "\u0663",
             "-99999999999999999999999",
             "2026-13-45",
             "0000-00-00",
@@ -117,6 +122,31 @@ TARGETS = [
     Target("noms", "oncologist", lambda w: reverse("noms-inputs-update", args=[w["case"].pk]),
            lambda c, w: {"radiosensitivity_override": "", "fit_for_surgery": "unknown",
                          "loaded_version": w["case"].version}),
+    Target("live-step", "coordinator", lambda w: reverse("live:step", args=[w["meeting"].pk]),
+           lambda c, w: {"action": "jump", "from_item": w["item"].pk, "to_item": w["decided_item"].pk}),
+    Target("live-recording", "coordinator", lambda w: reverse("live:recording", args=[w["meeting"].pk]),
+           lambda c, w: {"from_item": w["item"].pk, "action": ""}),
+    Target("live-outcome", "coordinator", lambda w: reverse("live:outcome", args=[w["meeting"].pk]),
+           lambda c, w: {**decision_form(w), "from_item": w["item"].pk}),
+    Target("live-not-discussed", "coordinator", lambda w: reverse("live:outcome", args=[w["meeting"].pk]),
+           lambda c, w: {"action": "withdrawn", "from_item": w["item"].pk, "reason": "Treated elsewhere"}),
+    Target("live-confirm", "coordinator", lambda w: reverse("live:confirm", args=[w["meeting"].pk]),
+           lambda c, w: {"member": w["oncologist"].member.pk, "present": "1"}),
+    Target("delivery", "oncologist", lambda w: reverse("live:delivery-record", args=[w["decision"].pk]),
+           lambda c, w: {"treatment": "cebrt", "delivered": "yes", "delivered_on": f"{timezone.localdate():%Y-%m-%d}",
+                         "reason": "", "note": "Started"}),
+    Target("trials", "oncologist", lambda w: reverse("live:trials-record", args=[w["decision"].pk]),
+           lambda c, w: {"trial_considered": "no", "trial": "", "trial_why_not": "None open"}),
+    Target("standard-of-care", "oncologist",
+           lambda w: reverse("live:standard-of-care-change", args=[w["next"].pk, w["next_item"].pk]),
+           lambda c, w: {"action": "record", "protocol": "Breast SBRT v2", "note": "Meets it"}),
+    Target("needs", "coordinator", lambda w: reverse("letters:needs", args=[w["case"].patient_id]),
+           lambda c, w: {"large_print": "on", "interpreter": "on", "language": "Welsh", "address": "1 Heol Fawr",
+                         "carer_name": "", "carer_address": "", "notes": "", "loaded_version": "", "next": "/"}),
+    Target("letter", "oncologist", lambda w: reverse("letters:letter", args=[w["letter"].pk]),
+           lambda c, w: {"body": "Dear patient", "print_format": "standard", "loaded_version": w["letter"].version}),
+    Target("letter-release", "oncologist", lambda w: reverse("letters:release", args=[w["letter"].pk]),
+           lambda c, w: {"loaded_version": w["letter"].version}),
     Target("admin-patient", "coordinator", lambda w: reverse("admin:cases_patient_change", args=[w["case"].patient_id]),
            lambda c, w: admin_post_data(c.get(reverse("admin:cases_patient_change", args=[w["case"].patient_id]))),
            admin=True),
@@ -155,10 +185,14 @@ def fuzz_world() -> dict[str, Any]:
     next_item = AgendaItemFactory(meeting=next_meeting)
     AgendaItemFactory(meeting=next_meeting)
     case = CaseFactory()
+    live_start(meeting_id=meeting.pk, user=coordinator)  # the live screen on `item`, the oncologist checked in
+    live_check_in(meeting_id=meeting.pk, user=oncologist)
+    letter = letter_draft(decision_id=locked.pk, user=oncologist)
     return {
         "oncologist": oncologist, "surgeon": surgeon, "coordinator": coordinator, "meeting": meeting, "item": item,
         "locked": locked, "decision": decision, "next": next_meeting, "next_item": next_item, "case": case,
-        "other_case": CaseFactory(), "scan": ScanFactory(case=case, performed=True),
+        "other_case": CaseFactory(), "scan": ScanFactory(case=case, performed=True), "decided_item": decided,
+        "letter": letter,
     }  # fmt: skip
 
 
