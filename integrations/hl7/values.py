@@ -11,7 +11,8 @@ from core.timezones import local_day
 from integrations.hl7.parse import components, repetitions, value
 
 SEX = {"F": "female", "M": "male", "O": "other", "A": "other", "U": "not_known", "N": "not_known"}
-_TS = re.compile(r"(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d+)?([+-]\d{4})?$")
+_DATE = re.compile(r"[0-9]{8}")
+_TS = re.compile(r"(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d+)?([+-]\d{4})?$", re.ASCII)
 
 
 class BadValue(ValueError):
@@ -21,7 +22,7 @@ class BadValue(ValueError):
 def date_of(text: str, where: str) -> dt.date | None:
     if not text:
         return None
-    if len(text) < 8 or not text[:8].isdigit():
+    if not _DATE.match(text):  # ASCII digits: isdigit() also takes other scripts' digits
         raise BadValue(f"{where} is not a date (YYYYMMDD).")
     try:
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))

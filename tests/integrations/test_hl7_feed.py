@@ -125,6 +125,22 @@ def test_a_death_indicator_without_a_date_is_an_error_not_a_guess(patient):
     assert code == "AE" and "PID-29" in text and patient.died_on is None
 
 
+OTHER_DIGITS_DATES = {
+    "arabic-indic": "\u0661\u0669\u0665\u0660\u0660\u0665\u0661\u0668",  # 19500518
+    "full-width": "\uff11\uff19\uff15\uff10" + "05" + "\uff11\uff18",
+    "superscript": "195005\u00b98",
+}
+
+
+@pytest.mark.parametrize("dob", list(OTHER_DIGITS_DATES.values()), ids=list(OTHER_DIGITS_DATES))
+def test_a_date_written_in_other_digits_is_ae_naming_the_field_and_nothing_is_saved(patient, dob):
+    """Only ASCII digits are a date: other scripts' digits are not read as a date nobody sent."""
+    receive(hl7.adt("A08", "G0"))
+    _, code, text = receive(hl7.adt("A08", "G1", dob=dob, family="CHANGED"))
+    patient.refresh_from_db()
+    assert code == "AE" and "PID-7" in text and patient.family_name == "Daniels"
+
+
 def test_an_unknown_patient_is_ae_and_recorded():
     row, code, text = receive(hl7.adt("A08", "U1", mrn="MRN404", nhs=""))
     assert code == "AE" and row.status == "error" and "MRN404" in text

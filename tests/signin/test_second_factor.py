@@ -125,6 +125,24 @@ def test_a_right_code_signs_in_and_a_wrong_one_does_not(client, mfa_required):
     assert SignInRecord.objects.filter(user=user, event="failed", method="password_totp").count() == 1
 
 
+OTHER_DIGITS = {
+    "superscript": "\u00b2" * 6,
+    "full-width": "".join(chr(0xFF10 + n) for n in range(1, 7)),
+    "arabic-indic": "".join(chr(0x0660 + n) for n in range(1, 7)),
+}
+
+
+@pytest.mark.parametrize("code", list(OTHER_DIGITS.values()), ids=list(OTHER_DIGITS))
+def test_a_code_in_other_digits_is_refused_not_a_server_error(client, mfa_required, code):
+    user, _ = enrolled_user(client)
+    sign_in(client, user)
+
+    refused = client.post(SECOND_FACTOR, {"code": code})
+
+    assert refused.status_code == 200 and "That code was not accepted" in refused.content.decode()
+    assert client.get(reverse("dashboard"))["Location"] == SECOND_FACTOR
+
+
 @pytest.mark.hazard("HAZ-036")
 def test_a_code_is_accepted_once_only(client, mfa_required):
     user, _ = enrolled_user(client)
