@@ -19,6 +19,7 @@ from core.urls import local_path
 from letters import documents, services
 from letters.forms import LetterForm, NeedsForm, ReleaseForm
 from letters.models import FormatTask, PatientLetter
+from letters.owed import LETTER_OWED_DAYS, decisions_owed_a_letter
 from mdt.models import Decision, PrintedDocument
 from mdt.views.documents import serve
 from referrals.models import Advice
@@ -166,12 +167,15 @@ def letter_html(request: HttpRequest, letter_id: int) -> HttpResponse:
 
 @never_cache
 def letter_list(request: HttpRequest) -> HttpResponse:
-    """Letters waiting for release, and formats still to arrange (the coordinators' task list)."""
+    """Signed decisions with no patient's letter yet, letters waiting for release, and formats still to
+    arrange (the coordinators' task list)."""
     letters = documents.letter_queryset()
     drafts = list(letters.filter(status=PatientLetter.Status.DRAFT).order_by("created_at", "id")[:100])
     open_tasks = FormatTask.objects.filter(done_at__isnull=True).order_by("created_at", "id")
     tasks = list(open_tasks.prefetch_related(Prefetch("letter", queryset=letters))[:100])
-    return render(request, "letters/letter_list.html", {"drafts": drafts, "tasks": tasks})
+    owed = list(decisions_owed_a_letter()[:100])
+    context = {"drafts": drafts, "tasks": tasks, "owed": owed, "owed_days": LETTER_OWED_DAYS}
+    return render(request, "letters/letter_list.html", context)
 
 
 @require_POST
