@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import SignInRecord
 from accounts.roles import ROLES, assign_read_only, assign_role
 from accounts.services import sign_in_record
+from core.history import save_as
 from mdt.models import Member
 from signin.models import Passkey, ProviderIdentity, RecoveryCode, SecondFactorReset, TotpDevice
 from signin.oidc.roles import MappedRoles
@@ -35,13 +36,32 @@ def _username(claims: dict[str, Any]) -> str:
     return f"{base}-{hashlib.sha256(str(claims['sub']).encode()).hexdigest()[:8]}"
 
 
+def _set_member(user: Any, *, role: str | None, active: bool) -> None:
+    """The team membership the provider grants now, saved (only if it changed) with a history row
+    naming the person signing in and the reason: a membership is access, and every change to it is in history."""
+    member = Member.objects.select_for_update().filter(user=user).first()
+    if member is None:
+        if role is None:
+            return
+        member = Member(user=user)
+    elif member.active == active and (role is None or member.role == role):
+        return
+    if role is not None:
+        member.role = role
+    member.active = active
+    member._change_reason = (  # type: ignore[attr-defined]  # read by simple_history
+        "Role granted at single sign-on" if active else "Role removed at the identity provider (single sign-on)"
+    )
+    save_as(user, member)
+
+
 def _apply_roles(user: Any, roles: MappedRoles) -> None:
     """Exactly the table's roles: groups not granted now are removed, staff only through a role."""
     if roles.member_role is not None:
-        Member.objects.update_or_create(user=user, defaults={"role": roles.member_role, "active": True})
+        _set_member(user, role=roles.member_role, active=True)
         assign_role(user, roles.member_role)
     else:
-        Member.objects.filter(user=user).update(active=False)
+        _set_member(user, role=None, active=False)
         user.groups.remove(*Group.objects.filter(name__in=set(ROLES) - {"Read-only"}))
     if roles.read_only:
         assign_read_only(user)
