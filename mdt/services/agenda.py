@@ -20,7 +20,7 @@ from accounts import policy
 from cases.models import Case, Scan
 from cases.services import case_follow_events
 from cases.status import CaseEvent
-from core.concurrency import changes_since
+from core.concurrency import NO_FORM, LoadedVersion, stale_edit
 from core.fields import validate_only
 from core.history import delete_as, save_as
 from core.timezones import local_datetime
@@ -196,14 +196,16 @@ def agenda_item_move(*, item_id: int, direction: str, user: Any) -> AgendaItem:
 
 @transaction.atomic
 def agenda_item_update(
-    *, item_id: int, user: Any, question: str, presenter_id: int | None, loaded_version: int | None = None
+    *, item_id: int, user: Any, question: str, presenter_id: int | None, loaded_version: LoadedVersion = NO_FORM
 ) -> AgendaItem:
-    """Set the question for the MDT and who presents the case (refused if the item changed since the form opened)."""
+    """Set the question for the MDT and who presents the case (refused if the item changed since the form
+    opened, or if the page sent no version: the agenda page always sends `loaded_version`)."""
     _require_coordinator(user, "set the question or the presenter")
     _editable_meeting(AgendaItem.objects.values_list("meeting_id", flat=True).get(pk=item_id))
     item = AgendaItem.objects.select_for_update().get(pk=item_id)
-    if loaded_version is not None and loaded_version != item.version:
-        details = " ".join(changes_since(item, loaded_version))
+    changes = stale_edit(item, loaded_version, field="question")
+    if changes is not None:
+        details = " ".join(changes)
         raise ValidationError(
             {
                 "question": "Someone else changed this agenda item after you opened the page, so your changes "
