@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import SignInRecord
-from accounts.roles import ROLES, assign_read_only, assign_role
+from accounts.roles import READ_ONLY, ROLES, assign_read_only, assign_role, set_staff
 from accounts.services import sign_in_record
 from core.history import save_as
 from mdt.models import Member
@@ -62,15 +62,12 @@ def _apply_roles(user: Any, roles: MappedRoles) -> None:
         assign_role(user, roles.member_role)
     else:
         _set_member(user, role=None, active=False)
-        user.groups.remove(*Group.objects.filter(name__in=set(ROLES) - {"Read-only"}))
+        user.groups.remove(*Group.objects.filter(name__in=set(ROLES) - {READ_ONLY}))
     if roles.read_only:
         assign_read_only(user)
     else:
-        user.groups.remove(*Group.objects.filter(name="Read-only"))
-    is_staff = bool(user.groups.filter(name__in=["MDT coordinator", "Read-only"]).exists())
-    if user.is_staff != is_staff:
-        user.is_staff = is_staff
-        user.save(update_fields=["is_staff"])
+        user.groups.remove(*Group.objects.filter(name=READ_ONLY))
+    set_staff(user)
 
 
 @transaction.atomic
