@@ -22,3 +22,7 @@ class MemberRole(models.TextChoices):
 # The group of clinicians at referring hospitals (accounts.roles makes it; accounts.policy asks it):
 # not a team role, so not a MemberRole.
 REFERRER_GROUP = "Referrer"
+# The groups whose members work in the coordinators' workspace (accounts.roles makes them; the staff
+# rule, accounts.policy.may_be_staff, asks them).
+COORDINATOR_GROUP = "MDT coordinator"
+READ_ONLY_GROUP = "Read-only"

@@ -25,12 +25,12 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import DEFAULT_DB_ALIAS, transaction
 
 from accounts import policy
-from accounts.choices import REFERRER_GROUP, MemberRole
+from accounts.choices import COORDINATOR_GROUP, READ_ONLY_GROUP, REFERRER_GROUP, MemberRole
 
-COORDINATOR = "MDT coordinator"
+COORDINATOR = COORDINATOR_GROUP
 CLINICIAN = "Clinician"
 SCAN_REVIEWER = "Scan reviewer"
-READ_ONLY = "Read-only"
+READ_ONLY = READ_ONLY_GROUP
 # Clinicians at referring hospitals: one permission, to refer. What they may see (their organisation's
 # referrals and nothing else) is decided by membership of this group (accounts.policy).
 REFERRER = REFERRER_GROUP
@@ -219,16 +219,19 @@ def assign_role(user: AbstractUser, member_role: str) -> None:
     wanted = MEMBER_ROLE_GROUPS[MemberRole(member_role)]
     user.groups.remove(*_groups(TEAM_GROUPS - set(wanted)))
     user.groups.add(*_groups(wanted))
-    is_staff = COORDINATOR in wanted or user.is_superuser or user.groups.filter(name=READ_ONLY).exists()
-    if user.is_staff != is_staff:
-        user.is_staff = is_staff
-        user.save(update_fields=["is_staff"])
+    set_staff(user)
 
 
 @transaction.atomic
 def assign_read_only(user: AbstractUser) -> None:
     """Make a user a read-only auditor: staff (to open the admin) with view permissions only."""
     user.groups.add(*_groups([READ_ONLY]))
-    if not user.is_staff:
-        user.is_staff = True
+    set_staff(user)
+
+
+def set_staff(user: AbstractUser) -> None:
+    """Staff status as the policy's staff rule (`may_be_staff`) says for the user's groups now, saved if it changed."""
+    is_staff = policy.may_be_staff(user)
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
         user.save(update_fields=["is_staff"])

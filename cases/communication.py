@@ -9,7 +9,7 @@ from django.db import transaction
 
 from accounts import policy
 from cases.models import CommunicationNeeds, Patient
-from core.concurrency import changes_since
+from core.concurrency import NO_FORM, LoadedVersion, stale_edit
 from core.history import save_as
 
 FIELDS = (
@@ -68,21 +68,23 @@ def letter_address(patient: Patient) -> LetterAddress | None:
 
 @transaction.atomic
 def communication_needs_record(
-    *, patient_id: int, user: Any, data: dict[str, Any], loaded_version: int | None = None
+    *, patient_id: int, user: Any, data: dict[str, Any], loaded_version: LoadedVersion = NO_FORM
 ) -> CommunicationNeeds:
-    """Create or change the patient's needs; refuses a stale edit with who changed what meanwhile."""
+    """Create or change the patient's needs; refuses a stale edit with who changed what meanwhile, and a
+    page's post without the version it was opened at (None: a form opened before the needs existed too)."""
     if not policy.can_record_communication_needs(user):
         raise PermissionDenied("Only the MDT's coordinators and clinicians record communication needs.")
     patient = Patient.objects.select_for_update().get(pk=patient_id)
     needs = CommunicationNeeds.objects.select_for_update().filter(patient=patient).first()
     if needs is None:
         needs = CommunicationNeeds(patient=patient, recorded_by=user)
-    elif loaded_version is not None and loaded_version != needs.version:
-        lines = changes_since(needs, loaded_version) or ["someone else saved them"]
-        raise ValidationError(
-            f"These needs were changed while you edited them: {'; '.join(lines)}. Check and save again."
-        )
     else:
+        lines = stale_edit(needs, loaded_version)
+        if lines is not None:
+            raise ValidationError(
+                f"These needs were changed while you edited them: {'; '.join(lines or ['someone else saved them'])}. "
+                "Check and save again."
+            )
         needs.version += 1
     for field in FIELDS:
         if field in data:

@@ -10,7 +10,6 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from accounts import policy
-from accounts.choices import MemberRole
 from cases import clocks
 from cases.choices import Modality, Presentation, TreatmentModality
 from cases.clocks import Clock, ClockState
@@ -156,17 +155,10 @@ def clocks_needing_attention(*, now: dt.datetime | None = None, limit: int = 25)
     return clocks.most_urgent(late)[:limit]
 
 
-# Who is expected to review which waiting MRI, as the reminders escalate (README, Reminders): the
-# radiologists every scan; an oncologist or spinal surgeon the scans of the patients they are the
-# responsible clinician for. Everyone else (coordinators chase, the rest of the team reads) sees all.
-OWN_PATIENTS_ROLES = frozenset({MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
-
-
 def review_scope(user: Any) -> str:
-    """ "mine" when the user is expected to review only their own patients' scans, else "all"."""
-    member = policy.member_of(user)
-    role = member.role if member is not None and member.active else None
-    return "mine" if role in OWN_PATIENTS_ROLES else "all"
+    """ "mine" when the user is expected to review only their own patients' scans (who is, as the reminders
+    escalate, is the policy's: `reviews_own_patients_only`), else "all"."""
+    return "mine" if policy.reviews_own_patients_only(user) else "all"
 
 
 def scans_pending_review(*, user: Any = None, everyone: bool = True) -> QuerySet[Scan]:

@@ -200,7 +200,7 @@ def patient_record_death(*, patient_id: int, date_of_death: dt.date, user: Any, 
     if source not in DEATH_SOURCES:
         raise ValueError(f"source must be one of {', '.join(DEATH_SOURCES)}")
     # The PAS feed's system user holds no permissions: the feed is authorised by its connection.
-    if source != "pas" and not user.has_perm("cases.change_patient"):
+    if source != "pas" and not policy.can_record_death(user):
         raise PermissionDenied("Only the MSCC or MDT coordinators (or the hospital's feed) record a death.")
     patient = Patient.objects.select_for_update().get(pk=patient_id)
     if patient.died_on != date_of_death:

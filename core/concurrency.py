@@ -11,11 +11,17 @@ cannot interleave with another writer. On SQLite, IMMEDIATE transactions
 serialise writers instead. A form validated outside a transaction is refused on
 every database (TransactionManagementError): PostgreSQL refuses the lock there, and
 SQLite, which ignores it, would otherwise hide the mistake until production.
+
+A service that edits a Versioned record for a page takes the version the page was opened at
+(`loaded_version`) and asks `stale_edit`: a post without it (None) is refused like a stale one, never
+saved unchecked. Only a service's own caller with no form behind it (a demo, a task) passes `NO_FORM`.
 """
 
-from typing import Any
+import enum
+from typing import Any, Final, Literal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
@@ -42,6 +48,31 @@ def changes_since(instance: Any, loaded_version: int) -> list[str]:
         label = instance._meta.get_field(change.field).verbose_name
         lines.append(f"{label}: {change.old or '(blank)'} → {change.new or '(blank)'}")
     return [f"{who} at {when} changed " + "; ".join(lines)] if lines else []
+
+
+class _NoForm(enum.Enum):
+    NO_FORM = "no form"
+
+
+# A service's own write with no form behind it (a demo, a task): there is no opened version to compare.
+NO_FORM: Final = _NoForm.NO_FORM
+LoadedVersion = int | None | Literal[_NoForm.NO_FORM]
+
+MISSING_VERSION = (
+    "This page did not send the version of the record it was opened at, so your changes were not saved. "
+    "Reload the page and make your change again."
+)
+
+
+def stale_edit(instance: Any, loaded_version: LoadedVersion, *, field: str | None = None) -> list[str] | None:
+    """None when an edit opened at `loaded_version` may be saved over `instance` (locked by the caller), else
+    the lines saying who changed what since (possibly none) for the service's message. A page's post without
+    its version (None) is refused here, with MISSING_VERSION on `field`: it is never saved unchecked."""
+    if loaded_version is NO_FORM or loaded_version == instance.version:
+        return None
+    if loaded_version is None:
+        raise ValidationError({field: MISSING_VERSION} if field else MISSING_VERSION, code="missing_version")
+    return changes_since(instance, loaded_version)
 
 
 class VersionedFormMixin(forms.ModelForm):

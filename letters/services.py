@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from accounts import policy
 from cases.communication import letter_address, needs_of
-from core.concurrency import changes_since
+from core.concurrency import stale_edit
 from core.history import save_as
 from letters import advice, readability
 from letters.advice import letter_draft_from_advice
@@ -48,8 +48,10 @@ def _letter_for_update(letter_id: int) -> PatientLetter:
 
 
 def _refuse_stale(letter: PatientLetter, loaded_version: int | None) -> None:
-    if loaded_version is not None and loaded_version != letter.version:
-        lines = changes_since(letter, loaded_version) or ["someone else saved it"]
+    """The letter's page always sends the version it was opened at: a post without it is refused too."""
+    lines = stale_edit(letter, loaded_version)
+    if lines is not None:
+        lines = lines or ["someone else saved it"]
         raise ValidationError(f"This letter was changed while you had it open: {'; '.join(lines)}. Check it again.")
 
 

@@ -35,6 +35,8 @@ def _reviewable(item_id: int, user: Any) -> AgendaItem:
 
 
 def _followers_see_it(meeting_id: int) -> None:
+    # Only the followers' poll counter moves (no care, no access): the change itself is the StandardOfCare
+    # row, saved with its history naming the user; a LiveSession history row per bump would say nothing more.
     LiveSession.objects.filter(meeting_id=meeting_id, ended_at__isnull=True).update(
         version=F("version") + 1, updated_at=timezone.now()
     )

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import SignInRecord
-from accounts.roles import ROLES, assign_read_only, assign_role
+from accounts.roles import READ_ONLY, ROLES, assign_read_only, assign_role, set_staff
 from accounts.services import sign_in_record
+from core.history import save_as
 from mdt.models import Member
 from signin.models import Passkey, ProviderIdentity, RecoveryCode, SecondFactorReset, TotpDevice
 from signin.oidc.roles import MappedRoles
@@ -35,22 +36,38 @@ def _username(claims: dict[str, Any]) -> str:
     return f"{base}-{hashlib.sha256(str(claims['sub']).encode()).hexdigest()[:8]}"
 
 
+def _set_member(user: Any, *, role: str | None, active: bool) -> None:
+    """The team membership the provider grants now, saved (only if it changed) with a history row
+    naming the person signing in and the reason: a membership is access, and every change to it is in history."""
+    member = Member.objects.select_for_update().filter(user=user).first()
+    if member is None:
+        if role is None:
+            return
+        member = Member(user=user)
+    elif member.active == active and (role is None or member.role == role):
+        return
+    if role is not None:
+        member.role = role
+    member.active = active
+    member._change_reason = (  # type: ignore[attr-defined]  # read by simple_history
+        "Role granted at single sign-on" if active else "Role removed at the identity provider (single sign-on)"
+    )
+    save_as(user, member)
+
+
 def _apply_roles(user: Any, roles: MappedRoles) -> None:
     """Exactly the table's roles: groups not granted now are removed, staff only through a role."""
     if roles.member_role is not None:
-        Member.objects.update_or_create(user=user, defaults={"role": roles.member_role, "active": True})
+        _set_member(user, role=roles.member_role, active=True)
         assign_role(user, roles.member_role)
     else:
-        Member.objects.filter(user=user).update(active=False)
-        user.groups.remove(*Group.objects.filter(name__in=set(ROLES) - {"Read-only"}))
+        _set_member(user, role=None, active=False)
+        user.groups.remove(*Group.objects.filter(name__in=set(ROLES) - {READ_ONLY}))
     if roles.read_only:
         assign_read_only(user)
     else:
-        user.groups.remove(*Group.objects.filter(name="Read-only"))
-    is_staff = bool(user.groups.filter(name__in=["MDT coordinator", "Read-only"]).exists())
-    if user.is_staff != is_staff:
-        user.is_staff = is_staff
-        user.save(update_fields=["is_staff"])
+        user.groups.remove(*Group.objects.filter(name=READ_ONLY))
+    set_staff(user)
 
 
 @transaction.atomic

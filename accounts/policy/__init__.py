@@ -22,7 +22,7 @@ who it lets in.
 """
 
 from accounts.choices import REFERRER_GROUP, MemberRole
-from accounts.policy.cases import can_review_scan, can_score
+from accounts.policy.cases import can_record_death, can_review_scan, can_score, reviews_own_patients_only
 from accounts.policy.checks import CHECKS, Check, required
 from accounts.policy.decisions import (
     can_build_agenda,
@@ -72,24 +72,29 @@ from accounts.policy.reports import (
     can_see_mrn,
     can_see_names,
     can_view_reports,
+    may_be_staff,
 )
 from accounts.policy.team import (
     CLINICAL_ROLES,
     COORDINATOR_ROLES,
+    OWN_PATIENTS_REVIEW_ROLES,
     SCAN_REVIEWER_ROLES,
     SIGNER_ROLES,
+    TREATMENT_DECISION_ROLES,
     URGENT_DECISION_ROLES,
     is_clinician,
     is_coordinator,
     member_of,
     role_is_coordinator,
     role_may_sign,
+    roles_may_decide_treatment,
 )
 
 __all__ = [
     "CHECKS",
     "CLINICAL_ROLES",
     "COORDINATOR_ROLES",
+    "OWN_PATIENTS_REVIEW_ROLES",
     "REFERRER_ALSO_ALLOWED",
     "REFERRER_GROUP",
     "REFERRER_NAMESPACE",
@@ -97,6 +102,7 @@ __all__ = [
     "SESSION_KEY",
     "SIGNED_DECISION",
     "SIGNER_ROLES",
+    "TREATMENT_DECISION_ROLES",
     "URGENT_DECISION_ROLES",
     "Check",
     "MemberRole",
@@ -115,6 +121,7 @@ __all__ = [
     "can_mark_prepared",
     "can_open_workspace",
     "can_record_communication_needs",
+    "can_record_death",
     "can_record_decision",
     "can_record_urgent_decision",
     "can_refer",
@@ -135,12 +142,15 @@ __all__ = [
     "is_coordinator",
     "is_referrer",
     "is_referrer_request",
+    "may_be_staff",
     "may_release_advice_letter_for",
     "may_release_letter_for",
     "may_use_referrer_page",
     "member_of",
     "remember_at_sign_in",
     "required",
+    "reviews_own_patients_only",
     "role_is_coordinator",
     "role_may_sign",
+    "roles_may_decide_treatment",
 ]

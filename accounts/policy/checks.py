@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
-from accounts.policy.cases import can_review_scan, can_score
+from accounts.policy.cases import can_record_death, can_review_scan, can_score, reviews_own_patients_only
 from accounts.policy.decisions import (
     can_build_agenda,
     can_complete_any_follow_up,
@@ -36,6 +36,7 @@ from accounts.policy.reports import (
     can_see_mrn,
     can_see_names,
     can_view_reports,
+    may_be_staff,
 )
 from accounts.policy.team import is_clinician, is_coordinator
 
@@ -89,7 +90,10 @@ CHECKS: dict[str, Check] = {
             can_review_standard_of_care,
             can_complete_any_follow_up,
             can_review_scan,
+            reviews_own_patients_only,
             can_score,
+            can_record_death,
+            may_be_staff,
             can_open_workspace,
             can_view_reports,
             can_see_names,
@@ -102,7 +106,6 @@ CHECKS: dict[str, Check] = {
             can_accept_referral,
             can_approve_referrers,
             can_resolve_feed_conflict,
-            can_review_feed_message,
             can_review_feed_message,
             can_export_dataset,
             can_record_communication_needs,

@@ -2,7 +2,13 @@
 
 from typing import Any
 
+from accounts.choices import COORDINATOR_GROUP, READ_ONLY_GROUP
 from accounts.policy.team import is_clinician, is_coordinator
+
+
+def may_be_staff(user: Any) -> bool:
+    """Staff status, set from the groups at each role change and sign-on: coordinators, auditors, superusers."""
+    return bool(user.is_superuser) or user.groups.filter(name__in=[COORDINATOR_GROUP, READ_ONLY_GROUP]).exists()
 
 
 def can_open_workspace(user: Any) -> bool:

@@ -1,13 +1,22 @@
 """Who someone is in the team: the role sets, a user's active role, and the checks built on them alone."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from accounts.choices import MemberRole
 
 COORDINATOR_ROLES = frozenset({MemberRole.MDT_COORDINATOR, MemberRole.MSCC_COORDINATOR})
 CLINICAL_ROLES = frozenset(set(MemberRole) - COORDINATOR_ROLES)
-# Whose review of an MRI counts as specialist review (docs/clinical-reference.md §8.1).
+# Who may mark an MRI reviewed (the Scan reviewer group): the roles of cases.choices.ReviewerRole. Only a
+# radiologist's review counts as the specialist review that MDT readiness asks for and that empties the
+# review worklist; an oncologist's or spinal surgeon's is recorded with their role beside it (HAZ-015).
 SCAN_REVIEWER_ROLES = frozenset({MemberRole.RADIOLOGIST, MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
+# Who is expected to review only the MRIs of the patients they are the responsible clinician for, as the
+# reminders escalate; the radiologists review every scan, and everyone else (coordinators chase) sees all.
+OWN_PATIENTS_REVIEW_ROLES = frozenset({MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
+# A treatment decision names an oncologist and a spinal surgeon among the clinicians responsible: the two
+# senior clinical advisers who plan treatment after the MRI (docs/clinical-reference.md §7.5).
+TREATMENT_DECISION_ROLES = frozenset({MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
 # Who may make an urgent decision between meetings (an MSCC patient cannot wait for next week).
 URGENT_DECISION_ROLES = frozenset({MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON})
 # Who may be named on a decision and sign it: the specialties that deliver or direct the treatment
@@ -41,6 +50,11 @@ def role_may_sign(role: str) -> bool:
 
 def role_is_coordinator(role: str) -> bool:
     return role in COORDINATOR_ROLES
+
+
+def roles_may_decide_treatment(roles: Iterable[str]) -> bool:
+    """Whether the clinicians named on a treatment decision (their roles) include each of TREATMENT_DECISION_ROLES."""
+    return set(roles) >= TREATMENT_DECISION_ROLES
 
 
 # Checks on a user.

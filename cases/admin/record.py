@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts import policy
 from accounts.services import access_record
 from cases import services
 from cases.admin.clinicians import ResponsibleClinicianFormMixin
@@ -245,7 +246,7 @@ class ScanAdmin(PatientSearchMixin, FastChangelistMixin, SafeHistoryAdmin):
         services.case_follow_scan(scan=obj, created=not change, reported_before=reported_before, user=request.user)
 
     def has_review_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("cases.review_scan")
+        return policy.can_review_scan(request.user)
 
     @admin.action(description="Mark the selected scans reviewed by me", permissions=["review"])
     def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[Scan]) -> None:

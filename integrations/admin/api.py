@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.admin import SafeHistoryAdmin
 from integrations import services
 from integrations.models import ApiClient
 from integrations.models.api import RESOURCE_TYPES
@@ -23,7 +24,7 @@ class ApiClientForm(forms.ModelForm):
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(SafeHistoryAdmin):
     form = ApiClientForm
     list_display = ["name", "token_prefix", "scope_list", "active", "last_used_at"]
     readonly_fields = ["token_prefix", "user", "created_at", "last_used_at"]

@@ -37,5 +37,6 @@ def client_for(request: HttpRequest, resource_type: str) -> ApiClient:
         raise Forbidden(f"This token may not read {resource_type}: ask for the scope to be added.")
     now = timezone.now()
     if client.last_used_at is None or now - client.last_used_at > LAST_USED_RESOLUTION:
+        # A use, not a change to access: no history row (the field is left out of ApiClient.history).
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
     return client

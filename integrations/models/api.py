@@ -6,7 +6,8 @@ find its client with one indexed lookup. `prefix` (the first characters) tells t
 administrator which token a system holds without revealing it.
 
 Each client reads through a system user of its own (no password, never active), so that the
-access records name which system opened which patient, as they name people.
+access records name which system opened which patient, as they name people. Changes to a client
+(scopes, on/off, a new token) keep their history, who made them included.
 """
 
 import hashlib
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 TOKEN_PREFIX = "mdt_"  # noqa: S105 - the visible start of every token, not a secret
 # The resource types a token can be scoped to (the FHIR API's resources, capability aside).
@@ -41,6 +43,11 @@ class ApiClient(models.Model):
     active = models.BooleanField(default=True, help_text="Untick to refuse the token at once.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Its scopes and its on/off switch are a system's access to patients' records: who changed them, and
+    # when. The token's digest is left out (the prefix shows a new token), and so is the last use, which
+    # is no change to access (integrations.fhir.auth stamps it without a history row).
+    history = HistoricalRecords(excluded_fields=["token_hash", "last_used_at"])
 
     class Meta:
         verbose_name = "API client"

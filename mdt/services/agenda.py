@@ -20,8 +20,9 @@ from accounts import policy
 from cases.models import Case, Scan
 from cases.services import case_follow_events
 from cases.status import CaseEvent
-from core.concurrency import changes_since
+from core.concurrency import NO_FORM, LoadedVersion, stale_edit
 from core.fields import validate_only
+from core.history import delete_as, save_as
 from core.timezones import local_datetime
 from mdt import printing
 from mdt.agenda import urgency_key
@@ -62,8 +63,7 @@ def _renumber(items: list[AgendaItem], user: Any) -> None:
     for position, item in enumerate(items, start=1):
         if item.pk is None:
             item.position = position
-            item._history_user = user
-            item.save()
+            save_as(user, item)
         elif item.position != position:
             item.position = position
             item.version += 1
@@ -74,8 +74,7 @@ def _renumber(items: list[AgendaItem], user: Any) -> None:
 
 def _save_item(item: AgendaItem, user: Any, fields: list[str]) -> None:
     item.version += 1
-    item._history_user = user  # type: ignore[attr-defined]
-    item.save(update_fields=[*fields, "version", "updated_at"])
+    save_as(user, item, update_fields=[*fields, "version", "updated_at"])
 
 
 def _insert_by_urgency(items: list[AgendaItem], new: AgendaItem) -> None:
@@ -197,14 +196,16 @@ def agenda_item_move(*, item_id: int, direction: str, user: Any) -> AgendaItem:
 
 @transaction.atomic
 def agenda_item_update(
-    *, item_id: int, user: Any, question: str, presenter_id: int | None, loaded_version: int | None = None
+    *, item_id: int, user: Any, question: str, presenter_id: int | None, loaded_version: LoadedVersion = NO_FORM
 ) -> AgendaItem:
-    """Set the question for the MDT and who presents the case (refused if the item changed since the form opened)."""
+    """Set the question for the MDT and who presents the case (refused if the item changed since the form
+    opened, or if the page sent no version: the agenda page always sends `loaded_version`)."""
     _require_coordinator(user, "set the question or the presenter")
     _editable_meeting(AgendaItem.objects.values_list("meeting_id", flat=True).get(pk=item_id))
     item = AgendaItem.objects.select_for_update().get(pk=item_id)
-    if loaded_version is not None and loaded_version != item.version:
-        details = " ".join(changes_since(item, loaded_version))
+    changes = stale_edit(item, loaded_version, field="question")
+    if changes is not None:
+        details = " ".join(changes)
         raise ValidationError(
             {
                 "question": "Someone else changed this agenda item after you opened the page, so your changes "
@@ -247,12 +248,9 @@ def agenda_item_set_prepared(*, item_id: int, user: Any, prepared: bool) -> Agen
         raise ValidationError({"item": "This case is no longer on the agenda."})
     existing = Preparation.objects.filter(item=item, member=member).first()
     if prepared and existing is None:
-        mark = Preparation(item=item, member=member)
-        mark._history_user = user  # type: ignore[attr-defined]
-        mark.save()
+        save_as(user, Preparation(item=item, member=member))
     elif not prepared and existing is not None:
-        existing._history_user = user  # type: ignore[attr-defined]
-        existing.delete()  # one row at a time, so the history records who took the mark away
+        delete_as(user, existing)  # one row at a time, so the history records who took the mark away
     return item
 
 
@@ -272,13 +270,10 @@ def attendance_record(*, meeting_id: int, user: Any, present_member_ids: Iterabl
         present = member.pk in present_ids
         row = recorded.get(member.pk)
         if row is None:
-            row = Attendance(meeting=meeting, member=member, present=present)
-            row._history_user = user  # type: ignore[attr-defined]
-            row.save()
+            save_as(user, Attendance(meeting=meeting, member=member, present=present))
         elif row.present != present:
             row.present = present
-            row._history_user = user  # type: ignore[attr-defined]
-            row.save(update_fields=["present"])
+            save_as(user, row, update_fields=["present"])
         if present:
             roles.append(member.role)
     return quorum_of(roles)
@@ -325,6 +320,6 @@ def meetings_schedule_weekly(*, schedule: WeeklySchedule, user: Any) -> tuple[li
             chair=schedule.chair,
         )
         meeting.full_clean()
-        meeting.save()
+        save_as(user, meeting)
         created.append(meeting)
     return created, existing

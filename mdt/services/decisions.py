@@ -52,8 +52,7 @@ def _responsible(ids: list[int], *, treatment: bool) -> list[Member]:
     if not_clinical:
         names = ", ".join(str(m) for m in not_clinical)
         raise ValidationError({"responsible": f"Only active clinicians sign decisions, not {names}."})
-    roles = {m.role for m in members}
-    if treatment and not {Member.Role.ONCOLOGIST, Member.Role.SPINAL_SURGEON} <= roles:
+    if treatment and not policy.roles_may_decide_treatment(m.role for m in members):
         raise ValidationError(
             {"responsible": "A treatment decision needs an oncologist and a spinal surgeon among the responsible."}
         )

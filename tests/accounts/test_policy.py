@@ -51,7 +51,10 @@ EXPECTED: dict[str, list[str]] = {
     "can_review_standard_of_care": ["oncologist", "spinal_surgeon"],
     "can_complete_any_follow_up": [*COORDINATORS, "superuser"],
     "can_review_scan": [*REVIEWERS, "superuser"],
+    "reviews_own_patients_only": ["oncologist", "spinal_surgeon"],  # radiologists review every scan
     "can_score": [*CLINICIANS, "superuser"],
+    "can_record_death": [*COORDINATORS, "superuser"],  # the PAS feed records one through its connection
+    "may_be_staff": [*COORDINATORS, "auditor", "superuser"],
     "can_open_workspace": [*COORDINATORS, "auditor", "superuser"],
     "can_view_reports": [*ALL_ROLES, "inactive_oncologist", "auditor", "superuser"],
     "can_see_names": [*ALL_ROLES, "superuser"],
@@ -142,6 +145,15 @@ def test_only_the_named_clinicians_sign_and_signing_roles_are_one_set():
     # The form's choices, the service's check of the names given and the user check share SIGNER_ROLES.
     assert policy.SIGNER_ROLES <= policy.CLINICAL_ROLES
     assert all(policy.role_may_sign(role) == (role in policy.SIGNER_ROLES) for role in MemberRole)
+
+
+def test_a_treatment_decision_needs_an_oncologist_and_a_spinal_surgeon_named():
+    onc, surgeon, radiologist = MemberRole.ONCOLOGIST, MemberRole.SPINAL_SURGEON, MemberRole.RADIOLOGIST
+
+    assert policy.roles_may_decide_treatment([onc, surgeon]) and policy.roles_may_decide_treatment(iter([surgeon, onc]))
+    assert not policy.roles_may_decide_treatment([onc, radiologist])
+    assert not policy.roles_may_decide_treatment([surgeon, radiologist])
+    assert policy.TREATMENT_DECISION_ROLES <= policy.SIGNER_ROLES  # those it needs may sign the decision
 
 
 def test_a_template_sees_the_checks_as_can_and_an_unknown_name_is_not_allowed(rf):

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from cases.communication import communication_needs_record
+from core.concurrency import NO_FORM, LoadedVersion
 from letters import services
 from letters.models import PatientLetter
 from mdt.models import AgendaItem, Decision, Member, SignOff
@@ -23,7 +24,7 @@ def oncologist(username: str = "olwen") -> Any:
     return user
 
 
-def needs(patient: Any, user: Any | None = None, loaded_version: int | None = None, **fields: Any) -> Any:
+def needs(patient: Any, user: Any | None = None, loaded_version: LoadedVersion = NO_FORM, **fields: Any) -> Any:
     """The patient's communication needs, recorded through the service (an address by default)."""
     data = {"address": ADDRESS, **fields}
     if user is None:

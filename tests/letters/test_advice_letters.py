@@ -148,7 +148,7 @@ def test_the_letter_of_advice_that_was_amended_is_not_released(mscc, onc):
 def test_every_format_of_the_advice_letter_prints_the_safety_box_whatever_the_edit(client, mscc, onc):
     letter = drafted(advice_on(mscc), onc)
     services.letter_edit(
-        letter_id=letter.pk, user=onc, body="</section><!-- Dear", print_format="large", loaded_version=None
+        letter_id=letter.pk, user=onc, body="</section><!-- Dear", print_format="large", loaded_version=letter.version
     )
     client.force_login(onc)
 

@@ -75,7 +75,11 @@ def test_the_pdf_is_built_once_and_rebuilt_after_an_edit(client):
     client.get(address)
     client.get(address)
     services.letter_edit(
-        letter_id=letter.pk, user=onc, body="Dear Alys,\n\nChanged.", print_format="standard", loaded_version=None
+        letter_id=letter.pk,
+        user=onc,
+        body="Dear Alys,\n\nChanged.",
+        print_format="standard",
+        loaded_version=letter.version,
     )
     client.get(address)
 

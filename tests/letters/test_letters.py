@@ -95,6 +95,24 @@ def test_an_edit_is_kept_with_its_author_in_the_history_and_a_stale_edit_is_refu
         )
 
 
+@pytest.mark.hazard("HAZ-002")
+def test_a_letter_edit_or_release_posted_without_its_version_is_refused_and_changes_nothing(client, onc):
+    decision = decision_at_meeting(onc)
+    needs(decision.case.patient)
+    letter = letter_for(decision, onc)
+    client.force_login(onc)
+
+    edited = client.post(reverse("letters:letter", args=[letter.pk]), {"body": "Other", "print_format": "large"})
+    release = client.post(reverse("letters:release", args=[letter.pk]), {}, follow=True)
+
+    missing = "did not send the version of the record it was opened at"
+    assert edited.status_code == 200 and missing in edited.content.decode()
+    assert "Not released: This page did not send the version" in release.content.decode()
+    saved = PatientLetter.objects.get(pk=letter.pk)
+    assert (saved.body, saved.print_format, saved.version) == (letter.body, letter.print_format, letter.version)
+    assert saved.status == PatientLetter.Status.DRAFT and saved.released_at is None
+
+
 def test_an_empty_letter_is_refused_on_the_text_field_not_with_a_500(client, onc):
     letter = letter_for(decision_at_meeting(onc), onc)
     client.force_login(onc)
@@ -198,7 +216,7 @@ def test_the_released_letter_keeps_the_address_it_went_to_when_the_address_chang
     decision = decision_at_meeting(onc, given_name="Alys", family_name="Griffiths")
     needs(decision.case.patient)
     letter = released(letter_for(decision, onc), onc)
-    needs(decision.case.patient, address="99 New Road\nNewport", loaded_version=None)
+    needs(decision.case.patient, address="99 New Road\nNewport")
     client.force_login(onc)
 
     html = client.get(reverse("letters:html", args=[letter.pk])).content.decode()
@@ -236,7 +254,8 @@ def draft(onc):
 @hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.text(alphabet=st.characters(exclude_characters="\x00"), min_size=1, max_size=300).filter(str.strip))
 def test_whatever_the_edit_the_safety_box_is_printed_once_with_the_signs_and_the_number(client, onc, draft, body):
-    services.letter_edit(letter_id=draft.pk, user=onc, body=body, print_format="standard", loaded_version=None)
+    draft.refresh_from_db()  # the examples share the draft: each edits the version the last one saved
+    services.letter_edit(letter_id=draft.pk, user=onc, body=body, print_format="standard", loaded_version=draft.version)
     client.force_login(onc)
 
     html = client.get(reverse("letters:html", args=[draft.pk])).content.decode()
@@ -248,7 +267,7 @@ def test_whatever_the_edit_the_safety_box_is_printed_once_with_the_signs_and_the
 def test_a_text_with_a_null_character_is_refused_on_the_field(onc, draft):
     with pytest.raises(ValidationError) as refused:
         services.letter_edit(
-            letter_id=draft.pk, user=onc, body="Dear\x00", print_format="standard", loaded_version=None
+            letter_id=draft.pk, user=onc, body="Dear\x00", print_format="standard", loaded_version=draft.version
         )
 
     assert "body" in refused.value.message_dict
@@ -258,7 +277,9 @@ def test_a_text_with_a_null_character_is_refused_on_the_field(onc, draft):
 def test_an_edit_that_tries_to_close_the_box_or_hide_it_is_printed_as_text(client, onc):
     letter = letter_for(decision_at_meeting(onc), onc)
     hostile = "</section><style>.safety-net{display:none}</style><!-- Dear"
-    services.letter_edit(letter_id=letter.pk, user=onc, body=hostile, print_format="standard", loaded_version=None)
+    services.letter_edit(
+        letter_id=letter.pk, user=onc, body=hostile, print_format="standard", loaded_version=letter.version
+    )
     client.force_login(onc)
 
     html = client.get(reverse("letters:html", args=[letter.pk])).content.decode()
@@ -292,7 +313,9 @@ def test_the_clinician_sees_the_edited_letters_reading_level_against_the_target(
         "Notwithstanding the multidisciplinary considerations, stereotactic radiotherapeutic intervention "
         "necessitates comprehensive preoperative optimisation and interdisciplinary consultation."
     )
-    services.letter_edit(letter_id=letter.pk, user=onc, body=hard, print_format="standard", loaded_version=None)
+    services.letter_edit(
+        letter_id=letter.pk, user=onc, body=hard, print_format="standard", loaded_version=letter.version
+    )
     client.force_login(onc)
 
     page = client.get(reverse("letters:letter", args=[letter.pk])).content.decode()

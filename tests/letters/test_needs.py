@@ -156,3 +156,18 @@ def test_the_agenda_flags_needs_without_a_query_per_patient(client):
         return len(queries)
 
     assert agenda_queries(2) == agenda_queries(6)
+
+
+@pytest.mark.hazard("HAZ-002")
+def test_a_needs_form_posted_without_its_version_is_refused_and_changes_nothing(client):
+    patient = PatientFactory()
+    coordinator = coordinator_user()
+    needs(patient, user=coordinator, braille=True)  # recorded, then a form posted without the version it opened
+    client.force_login(coordinator)
+
+    response = client.post(reverse("letters:needs", args=[patient.pk]), {"address": "2 Other Road\nNewport"})
+
+    assert response.status_code == 200
+    assert "did not send the version of the record it was opened at" in response.content.decode()
+    row = CommunicationNeeds.objects.get(patient=patient)
+    assert (row.braille, row.address, row.version) == (True, "12 Heol y Felin\nCardiff\nCF14 1AA", 1)

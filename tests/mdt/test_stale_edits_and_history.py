@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.roles import CLINICIAN, COORDINATOR, SCAN_REVIEWER
 from cases.services import scan_mark_reviewed
-from mdt.models import AgendaItem, Decision, FollowUp, Meeting, Member, Preparation
+from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, Member, Preparation
 from mdt.services import agenda as agenda_services
 from mdt.services.decisions import (
     DecisionInput,
@@ -211,6 +211,20 @@ def test_the_agenda_page_refuses_a_stale_question_and_keeps_the_newer_one(worksp
     assert AgendaItem.objects.get(pk=item.pk).question == "Newer"
 
 
+@pytest.mark.hazard("HAZ-002")
+def test_the_agenda_page_refuses_a_question_posted_without_its_version_and_keeps_the_saved_one(workspace):
+    item = AgendaItemFactory(meeting=MeetingFactory(), question="Surgery first?")
+
+    response = workspace.post(
+        reverse("agenda-item-update", args=[item.meeting_id, item.pk]),
+        {f"item{item.pk}-question": "Older", f"item{item.pk}-presenter": ""},  # no loaded_version
+        follow=True,
+    )
+
+    assert "did not send the version of the record it was opened at" in response.content.decode()
+    assert AgendaItem.objects.get(pk=item.pk).question == "Surgery first?"
+
+
 # --------------------------------------------------------------------------- 6. writes without history
 
 
@@ -261,6 +275,25 @@ def test_renumbering_the_agenda_is_in_each_moved_items_history(coordinator):
     for item, position in ((second, 1), (first, 2)):
         latest = AgendaItem.objects.get(pk=item.pk).history.first()
         assert (latest.position, latest.history_user) == (position, coordinator)
+
+
+def test_attendance_and_scheduled_meetings_name_the_coordinator_in_history(coordinator, oncologist):
+    meeting = MeetingFactory(under_way=True)
+
+    for present in ([oncologist.member.pk], []):
+        agenda_services.attendance_record(meeting_id=meeting.pk, user=coordinator, present_member_ids=present)
+    schedule = agenda_services.WeeklySchedule(
+        first_date=timezone.localdate() + dt.timedelta(days=7), starts=dt.time(13, 0), duration=dt.timedelta(hours=2),
+        weeks=1, agenda_closes_days_before=1, agenda_closes=dt.time(12, 0),
+    )  # fmt: skip
+    (created,), _ = agenda_services.meetings_schedule_weekly(schedule=schedule, user=coordinator)
+
+    rows = Attendance.history.filter(member_id=oncologist.member.pk).order_by("history_id")
+    assert [(h.history_type, h.present, h.history_user) for h in rows] == [
+        ("+", True, coordinator),
+        ("~", False, coordinator),
+    ]
+    assert created.history.get().history_user == coordinator
 
 
 def test_preparation_marks_keep_history_when_taken_away(oncologist):

@@ -124,6 +124,24 @@ def test_a_role_taken_away_at_the_provider_is_taken_away_here(client, sso):
 
 
 @pytest.mark.hazard("HAZ-035")
+def test_a_membership_ended_at_the_provider_is_in_the_members_history_with_who_and_why(client, sso):
+    sso.set_user("sub-5h", roles=["MDT.Oncologist"])
+    sso_sign_in(client, sso, "sub-5h")
+    user = ProviderIdentity.objects.get(subject="sub-5h").user
+    client.post(reverse("logout"))
+    sso.set_user("sub-5h", roles=[])
+
+    sso_sign_in(client, sso, "sub-5h")
+
+    latest = Member.history.filter(user_id=user.pk).latest("history_id")
+    assert latest.active is False
+    assert latest.history_user_id == user.pk
+    assert latest.history_change_reason == "Role removed at the identity provider (single sign-on)"
+    first = Member.history.filter(user_id=user.pk).earliest("history_id")
+    assert (first.active, first.history_user_id) == (True, user.pk)
+
+
+@pytest.mark.hazard("HAZ-035")
 def test_a_deactivated_account_is_not_signed_in_by_the_provider(client, sso):
     sso.set_user("sub-6", roles=["MDT.Oncologist"])
     sso_sign_in(client, sso, "sub-6")
