@@ -47,3 +47,15 @@ def test_no_four_lines_of_the_application_are_written_twice():
         checker.run()
 
     assert "similar lines" not in report.getvalue(), report.getvalue()
+
+
+def test_history_rows_name_their_user_through_one_helper():
+    """`core.history.save_as` / `delete_as` set who a history row names; a hand-set `_history_user` elsewhere is
+    the rule written again (and forgotten the next time)."""
+    by_hand = [
+        str(path.relative_to(ROOT))
+        for path in application_modules()
+        if "._history_user =" in path.read_text(encoding="utf-8") and path != ROOT / "core" / "history.py"
+    ]
+
+    assert by_hand == []

@@ -46,17 +46,6 @@ class Search:
             }[prefix]
         return condition
 
-    def updated_matches(self, value: dt.datetime) -> bool:
-        """The same conditions, for rows filtered in Python (the patient-scoped searches)."""
-        checks = {
-            "eq": lambda s, e: s <= value < e,
-            "gt": lambda s, e: value >= e,
-            "ge": lambda s, e: value >= s,
-            "lt": lambda s, e: value < s,
-            "le": lambda s, e: value < e,
-        }
-        return all(checks[prefix](start, end) for prefix, start, end in self.last_updated)
-
 
 def parse(query: Mapping[str, list[str]], allowed: frozenset[str]) -> Search:
     unknown = sorted(set(query) - allowed - COMMON)

@@ -72,8 +72,7 @@ def patient_from_referral(referral: Referral, mrn: str, user: Any) -> Patient:
         patient.full_clean()
     except ValidationError as exc:
         raise ValidationError({"mrn" if "mrn" in exc.message_dict else "__all__": exc.messages}) from exc
-    patient._history_user = user  # type: ignore[attr-defined]
-    patient.save()
+    save_as(user, patient)
     return patient
 
 
@@ -190,6 +189,5 @@ def referral_accept(
     if check.differences:
         referral.identity_note = "Details differed: " + "; ".join(check.differences) + ". " + same_person_note.strip()
     referral.version += 1
-    referral._history_user = user  # type: ignore[attr-defined]
-    referral.save()
+    save_as(user, referral)
     return case

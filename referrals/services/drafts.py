@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.policy import can_refer, is_referrer
+from core.history import save_as
 from referrals.choices import Status
 from referrals.completeness import blockers, gaps
 from referrals.models import Organisation, Referral
@@ -47,8 +48,7 @@ def referral_start(*, user: Any, organisation: Organisation | None = None) -> Re
             raise ValidationError({"organisation": "Choose the referring organisation."})
         referral = Referral(organisation=organisation, entered_by=user, by_phone=True)
     referral.full_clean()
-    referral._history_user = user  # type: ignore[attr-defined]
-    referral.save()
+    save_as(user, referral)
     return referral
 
 
@@ -59,8 +59,7 @@ def referral_save(*, referral: Referral, user: Any) -> Referral:
     if referral.status != Status.DRAFT:
         raise ValidationError("This referral was submitted; send further information as a message instead.")
     referral.full_clean()
-    referral._history_user = user  # type: ignore[attr-defined]
-    referral.save()
+    save_as(user, referral)
     return referral
 
 
@@ -96,6 +95,5 @@ def referral_submit(*, referral_id: int, user: Any, accept_gaps: bool) -> Referr
     referral.gaps_at_submission = [gap.key for gap in found]
     referral.reference = reference_for(referral)
     referral.version += 1
-    referral._history_user = user  # type: ignore[attr-defined]
-    referral.save()
+    save_as(user, referral)
     return referral

@@ -27,6 +27,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from accounts import throttle
 from accounts.policy import can_approve_referrers
 from accounts.roles import assign_referrer
+from core.history import save_as
 from referrals.models import Organisation, Referrer
 from referrals.models.organisations import allowed_domains, email_domain, is_work_email
 
@@ -96,8 +97,7 @@ def referrer_sign_up(
     user.save()
     referrer = Referrer(user=user, organisation=organisation, job_title=job_title.strip(), phone=phone.strip())
     referrer.full_clean()
-    referrer._history_user = user  # type: ignore[attr-defined]
-    referrer.save()
+    save_as(user, referrer)
     assign_referrer(user)
     _send("referrer_confirm", email, {"link": settings.SITE_URL + confirmation_path(user), "name": given_name})
 
@@ -120,8 +120,7 @@ def referrer_confirm(*, uidb64: str, token: str) -> Referrer:
     referrer.email_confirmed_at = now
     if email_domain(user.email) in settings.REFERRER_AUTO_APPROVE_DOMAINS:
         referrer.approved_at = now  # approved by rule: approved_by stays empty
-    referrer._history_user = user  # type: ignore[attr-defined]
-    referrer.save()
+    save_as(user, referrer)
     user.is_active = True
     user.save(update_fields=["is_active"])
     return referrer
@@ -135,6 +134,5 @@ def referrer_approve(*, referrer_id: int, user: Any) -> Referrer:
     if referrer.approved_at is None:
         referrer.approved_at = timezone.now()
         referrer.approved_by = user
-        referrer._history_user = user  # type: ignore[attr-defined]
-        referrer.save()
+        save_as(user, referrer)
     return referrer

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.policy import can_accept_referral, can_give_advice, is_referrer
 from core.fields import validate_only
+from core.history import save_as
 from referrals.choices import PLAN_IN_ADVICE, Status
 from referrals.models import Advice, Message, Referral
 
@@ -24,8 +25,7 @@ def _locked(referral_id: int) -> Referral:
 
 def _save(referral: Referral, user: Any) -> None:
     referral.version += 1
-    referral._history_user = user  # type: ignore[attr-defined]
-    referral.save()
+    save_as(user, referral)
 
 
 @transaction.atomic
@@ -73,8 +73,7 @@ def advice_give(
     now = timezone.now()
     advice = Advice(referral=referral, given_by=user, given_at=now, amends=current, amendment_reason=reason, **fields)
     advice.full_clean()
-    advice._history_user = user  # type: ignore[attr-defined]
-    advice.save()
+    save_as(user, advice)
     if referral.status in (Status.NEW, Status.IN_TRIAGE):
         referral.status = Status.ADVICE_GIVEN
         referral.triage_started_at = referral.triage_started_at or now
@@ -119,6 +118,5 @@ def message_post(*, referral: Referral, user: Any, body: str) -> Message:
     if referral.status == Status.DRAFT:
         raise ValidationError({"body": "Submit the referral first; a draft has no thread."})
     message = Message(referral=referral, author=user, from_service=not is_referrer(user), body=text)
-    message._history_user = user  # type: ignore[attr-defined]
-    message.save()
+    save_as(user, message)
     return message
