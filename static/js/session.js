@@ -1,10 +1,11 @@
 // Warn before the idle limit signs someone out, with time to continue: two minutes before (or at
 // four fifths of a short limit), a banner counts down and "Stay signed in" asks the server, which
 // records the activity. Once the limit has passed the banner says the session ended and offers to
-// sign in again. Typed work is never lost to a reload: when a form on the page was typed into, the
-// button sends that form with the X-Keep-Typed header (accounts/middleware.py), which is never acted
+// sign in again. Typed work is never lost to a reload: when a form that posts to this page was typed
+// into, the button sends it with the X-Keep-Typed header (accounts/middleware.py), which is never acted
 // on: the server keeps it if the session ended (core/drafts.py; the page offers it again after signing
-// in) and answers 204 if it had not (the countdown starts again, the page untouched).
+// in) and answers 204 if it had not (the countdown starts again, the page untouched). A form posting
+// elsewhere cannot be offered again: if the session ended, the banner says so and leaves it to be copied.
 (function () {
   "use strict";
   const idle = Number(document.body.dataset.idleSeconds || 0);
@@ -56,10 +57,13 @@
     if (form && (form.getAttribute("method") || "").toLowerCase() === "post") { typedInto = form; }
   }
 
-  function keepTyped(form) {
+  function target(form) {
     // getAttribute: a control named "action" would hide the form's own property.
-    const url = new URL(form.getAttribute("action") || "", document.baseURI);
-    fetch(url, {
+    return new URL(form.getAttribute("action") || "", document.baseURI);
+  }
+
+  function keepTyped(form) {
+    fetch(target(form), {
       method: "POST",
       body: new FormData(form),
       credentials: "same-origin",
@@ -73,12 +77,16 @@
 
   function stay() {
     fetch(banner.dataset.keepaliveUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => { if (response.ok && !response.redirected) { start(); } else { window.location.reload(); } });
+      .then((response) => {
+        if (response.ok && !response.redirected) { start(); } else if (typedInto) { show(lost); } else { window.location.reload(); }
+      });
   }
 
   document.addEventListener("input", noted);
   document.addEventListener("change", noted);
-  button.addEventListener("click", () => { if (typedInto) { keepTyped(typedInto); } else { stay(); } });
+  button.addEventListener("click", () => {
+    if (typedInto && target(typedInto).pathname === window.location.pathname) { keepTyped(typedInto); } else { stay(); }
+  });
   // A page that talks to the server by itself on the user's behalf (the live meeting's screen) says so
   // after each answer: the server counted it as activity, so the countdown starts again.
   document.addEventListener("session:activity", start);

@@ -19,7 +19,7 @@ from accounts.middleware import LAST_ACTIVE_AT
 from cases.choices import CaseStatus
 from mdt.models import Decision, Meeting, Member
 from tests.e2e.browser import Journey, sign_in
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, team_user
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, follow_up, team_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -140,3 +140,33 @@ def test_after_the_limit_the_banner_signs_in_again_and_what_was_typed_comes_back
     assert page.get_by_label("Rationale").input_value() == RATIONALE
     expect(page.get_by_label("Palliative: local control and symptom relief")).to_be_checked()
     assert not Decision.objects.exists()
+
+
+@pytest.mark.hazard("HAZ-032")
+def test_after_the_limit_a_form_that_cannot_be_kept_stays_on_the_page_to_be_copied(
+    live_server, page: Page, settings, tmp_path: Path
+):
+    """A form posting to another address (a follow-up's outcome, from the list) cannot be offered again
+    after signing in: the banner's button never reloads over it, it says to copy what was typed first."""
+    settings.SESSION_IDLE_SECONDS = IDLE_SECONDS
+    base = live_server.url
+    decision_form(base)
+    olwen = Member.objects.get(user__username="olwen").user
+    follow_up(olwen, timezone.localdate(), case=CaseFactory(patient=PatientFactory(mrn="RX2001")))
+    journey = Journey(page, tmp_path)
+    page.clock.install()
+    sign_in(page, base, "olwen", PASSWORD)
+    page.goto(f"{base}/follow-ups/")
+    page.get_by_text("Complete…").click()
+    outcome = page.get_by_label("Outcome of the clinic review (MRN RX2001)")
+    outcome.fill("Seen in clinic: walking, no new weakness.")
+
+    page.clock.fast_forward("15:01")
+    idle_on_the_server(page, IDLE_SECONDS + 1)
+    page.get_by_role("button", name="Sign in again").click()
+
+    banner = page.locator("#session-warning")
+    expect(banner.get_by_text("what you typed here could not be kept: copy it")).to_be_visible()
+    expect(banner.get_by_role("link", name="sign in again")).to_be_visible()
+    assert outcome.input_value() == "Seen in clinic: walking, no new weakness."  # not reloaded away
+    journey.check("the banner: signed out, copy what was typed")
