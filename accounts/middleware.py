@@ -4,6 +4,10 @@ The session stores when its user signed in and when they were last active (Unix
 times). `SessionLimitsMiddleware` signs the user out, with a message, once they have
 been idle for `SESSION_IDLE_SECONDS` or signed in for longer than `SESSION_COOKIE_AGE`.
 The absolute limit is real: activity never extends it, whatever the cookie says.
+
+The expiry banner (static/js/session.js) sends the form typed into with the `KEEP_HEADER` header: never
+acted on, it is kept if the session has ended (the answer, JSON, says so and where to sign in), and
+answered 204 if it has not (the request was the activity), so what was typed is never lost to a reload.
 """
 
 import time
@@ -14,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -27,6 +31,8 @@ LAST_ACTIVE_AT = "accounts.last_active_at"
 # Record activity at most once a minute (a tenth of the idle limit if that is shorter), so an
 # active user's session is not written on every request; idle expiry may come that much early.
 ACTIVITY_RESOLUTION_SECONDS = 60
+# "Keep this form, do not act on it": the banner's post of what was typed (never a form's own submit).
+KEEP_HEADER = "X-Keep-Typed"
 
 
 def mark_signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
@@ -50,6 +56,10 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        keeping = request.method == "POST" and request.headers.get(KEEP_HEADER) == "1"
+        if keeping and not request.user.is_authenticated:
+            # Signed out already (in another window): no user to keep it for; the page says to copy it.
+            return JsonResponse({"kept": False, "sign_in": redirect_to_login(request.path)["Location"]})
         if request.user.is_authenticated:
             session = request.session
             now = time.time()
@@ -67,6 +77,8 @@ class SessionLimitsMiddleware:
                 )
             if now - last_active_at >= min(ACTIVITY_RESOLUTION_SECONDS, idle / 10):
                 session[LAST_ACTIVE_AT] = now
+            if keeping:
+                return HttpResponse(status=204)  # still signed in: the time is given back, nothing is saved
         return self.get_response(request)
 
     def _sign_out(self, request: HttpRequest, message: str) -> HttpResponse:
@@ -85,6 +97,10 @@ class SessionLimitsMiddleware:
             next_url = request.path
         else:
             next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+        if request.headers.get(KEEP_HEADER) == "1":
+            return JsonResponse(
+                {"kept": bool(request.session.get(KEPT)), "sign_in": redirect_to_login(next_url)["Location"]}
+            )
         return redirect_to_login(next_url)
 
 

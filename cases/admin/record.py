@@ -26,7 +26,7 @@ from cases.choices import CaseStatus, Presentation
 from cases.communication import needs_of
 from cases.models import Case, Patient, Scan, ScanQuerySet, ScanState
 from cases.selectors import PATIENT_ORDER, PATIENT_SEARCH_ORDER
-from core.admin import BoundedInlineMixin, ExistsFilter, FastChangelistMixin, SafeHistoryAdmin
+from core.admin import BoundedInlineMixin, ExistsFilter, FastChangelistMixin, SafeHistoryAdmin, name_controls
 from core.concurrency import VersionedFormMixin
 
 
@@ -113,6 +113,10 @@ class CaseInlineForm(ResponsibleClinicianFormMixin, VersionedFormMixin):
     class Meta:
         model = Case
         fields = ["referred_at", "presentation", "status", "responsible_clinician"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        name_controls(self)  # a row of the patient's cases: the table's heads label no control
 
 
 class CaseInline(BoundedInlineMixin, admin.TabularInline):

@@ -311,6 +311,11 @@ class FollowUp(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} due {self.due_on:%d %b %Y}"
 
+    def kind_in_sentence(self) -> str:
+        """The kind as it reads inside a sentence: only the first letter lowered ("repeat MRI after treatment")."""
+        label = str(self.get_kind_display())
+        return label[:1].lower() + label[1:]
+
     @property
     def is_open(self) -> bool:
         return self.completed_at is None and self.cancelled_at is None

@@ -8,6 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.middleware import KEEP_HEADER
 from cases.models import Assessment, Case
 from core.drafts import KEPT
 from mdt.models import Decision, Member
@@ -77,6 +78,52 @@ def test_a_decision_posted_after_expiry_is_offered_again_after_signing_in(client
     assert "You were signed out before this was saved" in page
     assert KEPT not in client.session
     assert RATIONALE not in client.get(url).content.decode()  # offered once
+
+
+def decision_typed(olwen) -> dict:
+    return {"rationale": RATIONALE, "intent": "palliative", "responsible": [olwen.member.pk], "action": "save"}
+
+
+@pytest.mark.hazard("HAZ-032")
+def test_the_banners_post_after_expiry_is_kept_and_answered_with_where_to_sign_in(client, clock, item):
+    """The expiry banner's "Sign in again" sends what was typed: kept, never acted on, and the page is told
+    where to sign in (no redirect that a script would follow and lose the message on)."""
+    olwen = team_user("olwen", Member.Role.ONCOLOGIST)
+    url = reverse("item-decision", args=[item.meeting_id, item.pk])
+    sign_in(client, olwen)
+    idle(clock)
+
+    answer = client.post(url, decision_typed(olwen), headers={KEEP_HEADER: "1"})
+
+    assert answer.status_code == 200
+    assert answer.json() == {"kept": True, "sign_in": f"{reverse('login')}?next={url}"}
+    assert not Decision.objects.exists()
+    sign_in(client, olwen)
+    page = client.get(url).content.decode()
+    assert RATIONALE in page and "You were signed out before this was saved" in page
+
+
+def test_the_banners_post_before_expiry_gives_the_time_back_and_saves_nothing(client, clock, item):
+    olwen = team_user("olwen", Member.Role.ONCOLOGIST)
+    url = reverse("item-decision", args=[item.meeting_id, item.pk])
+    sign_in(client, olwen)
+    clock.move_to(timezone.now() + dt.timedelta(minutes=14))
+
+    answer = client.post(url, decision_typed(olwen), headers={KEEP_HEADER: "1"})
+
+    assert answer.status_code == 204
+    assert not Decision.objects.exists() and KEPT not in client.session
+    clock.move_to(timezone.now() + dt.timedelta(minutes=14))
+    assert client.get(url).status_code == 200  # still signed in: the post was the activity
+
+
+def test_the_banners_post_when_already_signed_out_says_nothing_was_kept(client, item):
+    url = reverse("item-decision", args=[item.meeting_id, item.pk])
+
+    answer = client.post(url, {"rationale": RATIONALE}, headers={KEEP_HEADER: "1"})
+
+    assert answer.json()["kept"] is False and KEPT not in client.session
+    assert not Decision.objects.exists()
 
 
 def test_another_user_signing_in_never_sees_it(client, clock, item):

@@ -6,11 +6,12 @@ the test's temporary directory.
 """
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -25,6 +26,17 @@ def sign_in(page: Page, base: str, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+
+def looks_enabled(control: Locator) -> None:
+    """A button (or a link styled as one) that reads as usable: shown, not disabled by attribute, class or
+    aria-disabled, fully opaque and taking clicks; Bootstrap's disabled look is opacity .65, no pointer."""
+    expect(control).to_be_visible()
+    expect(control).to_be_enabled()
+    expect(control).not_to_have_class(re.compile(r"(^|\s)disabled(\s|$)"))
+    expect(control).not_to_have_attribute("aria-disabled", "true")
+    style = control.evaluate("e => [getComputedStyle(e).opacity, getComputedStyle(e).pointerEvents]")
+    assert style == ["1", "auto"], f"{control}: looks disabled (opacity, pointer-events) = {style}"
 
 
 class Journey:

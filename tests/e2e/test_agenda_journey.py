@@ -1,12 +1,13 @@
 """Next week's MDT, in a real Chromium: a coordinator builds the agenda from the candidates, a
-clinician prepares a case from the agenda page and downloads the agenda pack."""
+clinician prepares a case from the agenda page and downloads the agenda pack. Each main page is checked
+at 1280 and 390 px (axe-core, no sideways scrolling)."""
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from cases.choices import CaseStatus, Presentation
 from mdt.models import Member
-from tests.e2e.browser import sign_in
+from tests.e2e.browser import Journey, looks_enabled, sign_in
 from tests.factories import CaseFactory, MeetingFactory, PatientFactory, ScanFactory, clinician, coordinator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-demo-password"
 
 
-def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it(live_server, page: Page):
+def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it(live_server, page: Page, tmp_path):
     carys = coordinator("carys")
     oliver = clinician("oliver", Member.Role.ONCOLOGIST)
     oliver.first_name, oliver.last_name = "Oliver", "Grant"
@@ -35,9 +36,7 @@ def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it
         red_flags=["nocturnal_pain"],
     )
     CaseFactory(patient=PatientFactory(family_name="Imaging"), status=CaseStatus.IMAGING)  # not a candidate
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    journey = Journey(page, tmp_path)
     base = live_server.url
 
     # The coordinator: Meetings → next week's meeting → tick the candidates → add.
@@ -46,6 +45,7 @@ def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it
     page.get_by_role("link", name=meeting.starts_at.astimezone().strftime("%a %-d %b %Y, %H:%M")).click()
     candidates = page.locator("table.candidates tbody tr")
     expect(candidates).to_have_count(2)
+    journey.check("next week's meeting with its candidates")
     page.get_by_label("GRIFFITHS, Alys").check()
     page.get_by_label("BOWEN, Sian").check()
     page.get_by_role("button", name="Add to the agenda").click()
@@ -55,6 +55,7 @@ def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it
     expect(blocks.first).to_contain_text("GRIFFITHS, Alys")  # suspected MSCC first
     expect(blocks.first).to_contain_text("Stabilise T7 before radiotherapy?")
     expect(blocks.first).to_contain_text("Not ready")  # no report, scores or radiologist review yet
+    journey.check("the agenda built")
 
     # Set the question for the second case, from the keyboard-friendly form.
     second = blocks.nth(1)
@@ -75,6 +76,8 @@ def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it
     first.get_by_role("button", name="Mark as prepared").click()
     expect(page.get_by_text("You have prepared this case")).to_be_visible()
     expect(page.locator("article.agenda-block").first).to_contain_text("Prepared by: Oliver Grant (Oncologist)")
+    journey.check("the agenda as a clinician, a case prepared")
+    looks_enabled(page.get_by_role("link", name="Add to calendar (.ics)"))
 
     pdf_path = page.get_by_role("link", name="Agenda pack (PDF)").get_attribute("href")
     assert pdf_path == f"/meetings/{meeting.pk}/agenda.pdf"
@@ -89,4 +92,4 @@ def test_a_coordinator_builds_next_weeks_agenda_and_a_clinician_prepares_from_it
     sign_in(page, base, "carys", PASSWORD)
     page.goto(f"{base}/meetings/{meeting.pk}/")
     expect(page.locator("article.agenda-block").first).to_contain_text("Oliver Grant (Oncologist)")
-    assert errors == []
+    assert not journey.problems

@@ -77,7 +77,7 @@ def test_sign_from_the_dashboard_then_finish_follow_ups_everywhere(live_server, 
     expect(item).to_contain_text("Overdue")
     journey.check("follow-ups, overdue", shot="follow-ups")
     item.get_by_text("Complete…").click()
-    item.get_by_label("Outcome of the repeat mri after treatment (MRN RX1001)").fill("No progression at T7.")
+    item.get_by_label("Outcome of the repeat MRI after treatment (MRN RX1001)").fill("No progression at T7.")
     item.get_by_role("button", name="Complete follow-up").click()
     expect(page.get_by_text("Repeat MRI after treatment for MRN RX1001 completed.")).to_be_visible()
     expect(page.get_by_text("No follow-up here.")).to_be_visible()

@@ -78,7 +78,7 @@ def test_a_clinicians_screen_follows_the_coordinator_through_a_live_meeting(
         "Outcome being recorded for BOWEN, Sian", timeout=FOLLOW
     )
     drive.check("the live screen, recording an outcome", shot="live-coordinator")
-    follow.check("the live screen, following", shot="live-follower")
+    follow.check("the live screen, following", shot="live-meeting")
     coordinator.get_by_label("Conventional radiotherapy (cEBRT)").check()
     coordinator.get_by_label("Palliative: local control and symptom relief").check()
     coordinator.get_by_label("Rationale").fill("Radiosensitive primary, stable spine: radiotherapy alone.")
@@ -93,7 +93,7 @@ def test_a_clinicians_screen_follows_the_coordinator_through_a_live_meeting(
     )
     assert Decision.objects.get(agenda_item=r.items[1]).recorded_by == r.coordinator
     _still_the_same_page(clinician)
-    follow.check("the live screen, the outcome recorded", shot="live-result")
+    follow.check("the live screen, the outcome recorded", shot="live-meeting-result")
 
     # Jump to the last case.
     coordinator.get_by_label("Jump to case").select_option(label=f"3. PRYCE, Owain · MRN {r.items[2].case.patient.mrn}")

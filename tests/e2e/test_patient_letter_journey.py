@@ -81,7 +81,7 @@ def test_needs_then_a_large_print_letter_edited_released_and_checked_as_images(
     page.get_by_role("button", name="Save the letter").click()
     expect(page.get_by_text("Letter saved.")).to_be_visible()
     expect(page.locator(".letter-preview")).to_contain_text(ADDED)
-    journey.check("the patient's letter", shot="patient-letter-page")
+    journey.check("the patient's letter", shot="patient-letter")
     page.get_by_role("button", name="Release the letter (large print)").click()
     expect(page.get_by_text("Letter released (large print).")).to_be_visible()
     expect(page.get_by_role("heading", name="Released", exact=True)).to_be_visible()

@@ -19,7 +19,7 @@ from accounts.middleware import LAST_ACTIVE_AT
 from cases.choices import CaseStatus
 from mdt.models import Decision, Meeting, Member
 from tests.e2e.browser import Journey, sign_in
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, team_user
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, PatientFactory, follow_up, team_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,11 +37,8 @@ def idle_on_the_server(page: Page, seconds: int) -> None:
     session.save()
 
 
-@pytest.mark.hazard("HAZ-032")
-def test_the_page_warns_before_expiry_and_a_late_decision_comes_back_after_signing_in(
-    live_server, page: Page, settings, tmp_path: Path
-):
-    settings.SESSION_IDLE_SECONDS = IDLE_SECONDS
+def decision_form(base: str) -> str:
+    """An oncologist who may record the outcome of the case on a meeting under way; the form's address."""
     olwen = team_user("olwen", Member.Role.ONCOLOGIST)
     olwen.first_name, olwen.last_name = "Olwen", "Pryce"
     olwen.set_password(PASSWORD)
@@ -54,9 +51,17 @@ def test_the_page_warns_before_expiry_and_a_late_decision_comes_back_after_signi
         patient=PatientFactory(family_name="Griffiths", given_name="Alys"), status=CaseStatus.AWAITING_MDT
     )
     item = AgendaItemFactory(meeting=meeting, case=case, position=1)
-    journey = Journey(page, tmp_path)
+    return f"{base}/meetings/{meeting.pk}/items/{item.pk}/decision/"
+
+
+@pytest.mark.hazard("HAZ-032")
+def test_the_page_warns_before_expiry_and_a_late_decision_comes_back_after_signing_in(
+    live_server, page: Page, settings, tmp_path: Path
+):
+    settings.SESSION_IDLE_SECONDS = IDLE_SECONDS
     base = live_server.url
-    form_url = f"{base}/meetings/{meeting.pk}/items/{item.pk}/decision/"
+    form_url = decision_form(base)
+    journey = Journey(page, tmp_path)
 
     page.clock.install()
     sign_in(page, base, "olwen", PASSWORD)
@@ -80,7 +85,7 @@ def test_the_page_warns_before_expiry_and_a_late_decision_comes_back_after_signi
     expect(banner).to_be_visible()
     journey.check("the expiry warning over the decision form", shot="session-expiry-warning")
     page.clock.fast_forward("02:01")
-    expect(banner).to_contain_text("You will be signed out in 0 seconds")
+    expect(banner.get_by_text("Your session has ended. Sign in again to carry on")).to_be_visible()
     idle_on_the_server(page, IDLE_SECONDS + 1)
     page.get_by_label("Palliative: local control and symptom relief").check()
     page.get_by_role("button", name="Save (last case)").click()
@@ -97,3 +102,71 @@ def test_the_page_warns_before_expiry_and_a_late_decision_comes_back_after_signi
     expect(page.get_by_label("Palliative: local control and symptom relief")).to_be_checked()
     journey.check("the decision form offered again after signing in", shot="session-expiry-kept")
     assert not Decision.objects.exists()  # offered to be checked and saved, not saved behind their back
+
+
+@pytest.mark.hazard("HAZ-032")
+def test_after_the_limit_the_banner_signs_in_again_and_what_was_typed_comes_back(
+    live_server, page: Page, settings, tmp_path: Path
+):
+    """Once the limit has passed, the banner's button never reloads the page over what was typed: it says
+    the session ended, and signing in again brings the form back as typed."""
+    settings.SESSION_IDLE_SECONDS = IDLE_SECONDS
+    base = live_server.url
+    form_url = decision_form(base)
+    journey = Journey(page, tmp_path)
+    page.clock.install()
+    sign_in(page, base, "olwen", PASSWORD)
+    page.goto(form_url)
+    page.get_by_label("Rationale").fill(RATIONALE)
+    page.get_by_label("Palliative: local control and symptom relief").check()
+
+    page.clock.fast_forward("15:01")
+    idle_on_the_server(page, IDLE_SECONDS + 1)
+    banner = page.locator("#session-warning")
+    expect(banner.get_by_text("Your session has ended. Sign in again to carry on")).to_be_visible()
+    expect(banner.get_by_text("You will be signed out")).to_be_hidden()
+    expect(page.get_by_role("button", name="Stay signed in")).to_have_count(0)
+    journey.check("the banner once the session has ended")
+    page.get_by_role("button", name="Sign in again").click()
+
+    expect(page.get_by_text("What you typed was kept: sign in again to check it and save it.")).to_be_visible()
+    assert not Decision.objects.exists()
+    page.get_by_label("Username").fill("olwen")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page.get_by_text("You were signed out before this was saved.")).to_be_visible()
+    assert page.url == form_url
+    assert page.get_by_label("Rationale").input_value() == RATIONALE
+    expect(page.get_by_label("Palliative: local control and symptom relief")).to_be_checked()
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.hazard("HAZ-032")
+def test_after_the_limit_a_form_that_cannot_be_kept_stays_on_the_page_to_be_copied(
+    live_server, page: Page, settings, tmp_path: Path
+):
+    """A form posting to another address (a follow-up's outcome, from the list) cannot be offered again
+    after signing in: the banner's button never reloads over it, it says to copy what was typed first."""
+    settings.SESSION_IDLE_SECONDS = IDLE_SECONDS
+    base = live_server.url
+    decision_form(base)
+    olwen = Member.objects.get(user__username="olwen").user
+    follow_up(olwen, timezone.localdate(), case=CaseFactory(patient=PatientFactory(mrn="RX2001")))
+    journey = Journey(page, tmp_path)
+    page.clock.install()
+    sign_in(page, base, "olwen", PASSWORD)
+    page.goto(f"{base}/follow-ups/")
+    page.get_by_text("Complete…").click()
+    outcome = page.get_by_label("Outcome of the clinic review (MRN RX2001)")
+    outcome.fill("Seen in clinic: walking, no new weakness.")
+
+    page.clock.fast_forward("15:01")
+    idle_on_the_server(page, IDLE_SECONDS + 1)
+    page.get_by_role("button", name="Sign in again").click()
+
+    banner = page.locator("#session-warning")
+    expect(banner.get_by_text("what you typed here could not be kept: copy it")).to_be_visible()
+    expect(banner.get_by_role("link", name="sign in again")).to_be_visible()
+    assert outcome.input_value() == "Seen in clinic: walking, no new weakness."  # not reloaded away
+    journey.check("the banner: signed out, copy what was typed")

@@ -294,3 +294,24 @@ def test_pages_no_pack_has_printed_for_a_week_are_deleted_by_the_next_build():
         pack_of(other)
 
     assert PrintedSection.objects.count() == 1
+
+
+@pytest.mark.hazard("HAZ-008")
+def test_an_earlier_meetings_question_is_printed_whole():
+    """No PDF shortens what was written: a long question from an earlier meeting is printed to its last word."""
+    case = CaseFactory()
+    asked = (
+        "Fit for decompression and stabilisation at T7 given the new weakness in both legs, or radiotherapy alone "
+        "because of the lung disease and the recent fall; if surgery, before or after the planned chemotherapy "
+        "cycle, and should the steroids be reduced first? Last words kept: ends with the palliative care view."
+    )
+    assert len(asked) > 300
+    AgendaItemFactory(
+        meeting=MeetingFactory(starts_at=timezone.now() - dt.timedelta(days=14)), case=case, question=asked
+    )
+    meeting = MeetingFactory()
+    AgendaItemFactory(meeting=meeting, case=case, question="Surgery now?")
+
+    printed = words(pack_of(meeting))
+
+    assert f"Asked: “{asked}”" in printed

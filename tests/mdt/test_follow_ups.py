@@ -106,6 +106,18 @@ def test_an_overdue_follow_up_stays_listed_until_completed_or_cancelled(client, 
     assert "Repeat MRI: no progression." in done and "MRN0001" in done
 
 
+def test_the_outcome_box_names_the_kind_as_it_is_written(client, surgeon):
+    """Only the first letter is lowered in the sentence: "the repeat MRI", never "the repeat mri"."""
+    case = CaseFactory(patient=PatientFactory(mrn="MRN0002"))
+    repeat_mri = follow_up(surgeon, timezone.localdate(), case=case)
+    FollowUp.objects.filter(pk=repeat_mri.pk).update(kind=FollowUp.Kind.REPEAT_MRI)
+    client.force_login(surgeon)
+
+    page = client.get(reverse("follow-up-list")).content.decode()
+
+    assert "Outcome of the repeat MRI after treatment (MRN MRN0002)" in page
+
+
 def test_mine_is_the_clinicians_own_and_the_team_is_everyones(client, overdue, surgeon, oncologist):
     theirs = follow_up(oncologist, timezone.localdate() + dt.timedelta(days=5))
     client.force_login(surgeon)
