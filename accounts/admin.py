@@ -11,15 +11,15 @@ from core.paginators import EstimatedCountPaginator
 class AccessRecordAdmin(admin.ModelAdmin):
     """Who opened which patient's record: for auditors (the Read-only role), never edited."""
 
-    list_display = ["at", "user", "kind", "patient_id", "case_id"]
+    list_display = ["at", "user", "kind", "patient_id", "case_id", "referral_id"]
     list_filter = ["kind", ("at", admin.DateFieldListFilter), "user"]
     list_select_related = ["user"]
-    search_fields = ["=patient_id"]
-    search_help_text = "Patient id: the number in the address of the patient's page."
+    search_fields = ["=patient_id", "=referral_id"]
+    search_help_text = "Patient id or referral id: the number in the address of the patient's or the referral's page."
     show_full_result_count = False
     paginator = EstimatedCountPaginator  # the table grows with every page view: never count it all
     list_per_page = 100
-    fields = ["at", "user", "kind", "patient_id", "case_id"]
+    fields = ["at", "user", "kind", "patient_id", "case_id", "referral_id"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -11,10 +11,13 @@ from simple_history import register
 
 
 class AccessRecord(models.Model):
-    """One user opening one patient's record (a page, an agenda, a PDF, an admin form).
+    """One user opening one patient's record (a page, an agenda, a PDF, an admin form), or a referral about
+    a patient (its page, the referrer's page, its advice letter), which names a patient before the service
+    holds a record of them.
 
-    `patient_id` and `case_id` are plain numbers, not foreign keys: this app must not
-    depend on `cases`, and a record of access must outlive any change to the record itself.
+    `patient_id`, `case_id` and `referral_id` are plain numbers, not foreign keys: this app must not
+    depend on `cases` or `referrals`, and a record of access must outlive any change to the record itself.
+    A referral's record carries the patient too once the referral is linked to a case.
     """
 
     class Kind(models.TextChoices):
@@ -25,11 +28,13 @@ class AccessRecord(models.Model):
         ADMIN_CHANGE = "admin_change", "Admin change form"
         REPORT = "report", "Service audit report (breach list or case export)"
         API_READ = "api_read", "FHIR API read (by a system)"
+        REFERRAL = "referral", "Referral (the service's page, the referrer's page or its advice letter)"
 
     # PROTECT: a user who opened records is deactivated, never deleted, so the trail stays whole.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_records")
-    patient_id = models.BigIntegerField(db_index=True)
+    patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     case_id = models.BigIntegerField(null=True, blank=True)
+    referral_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     at = models.DateTimeField("opened at", default=timezone.now, db_index=True)
 
@@ -38,9 +43,16 @@ class AccessRecord(models.Model):
         # Written by the application only: nobody adds, changes or deletes one.
         default_permissions = ("view",)
         verbose_name = "access record"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(patient_id__isnull=False) | models.Q(referral_id__isnull=False),
+                name="access_record_names_a_patient_or_a_referral",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"User {self.user_id} opened patient {self.patient_id} ({self.kind}) at {self.at:%Y-%m-%d %H:%M}"
+        opened = f"patient {self.patient_id}" if self.patient_id else f"referral {self.referral_id}"
+        return f"User {self.user_id} opened {opened} ({self.kind}) at {self.at:%Y-%m-%d %H:%M}"
 
 
 class SignInRecord(models.Model):

@@ -6,9 +6,14 @@ from typing import Any
 from accounts.models import AccessRecord, SignInRecord
 
 
-def access_record(*, user: Any, patient_id: int, kind: str, case_id: int | None = None) -> AccessRecord:
-    """Record that `user` opened patient `patient_id` (and case `case_id`) this way, now."""
-    return AccessRecord.objects.create(user=user, patient_id=patient_id, case_id=case_id, kind=AccessRecord.Kind(kind))
+def access_record(
+    *, user: Any, patient_id: int | None, kind: str, case_id: int | None = None, referral_id: int | None = None
+) -> AccessRecord:
+    """Record that `user` opened patient `patient_id` (and case `case_id`), or referral `referral_id` (with its
+    patient and case once it is linked to one), this way, now."""
+    return AccessRecord.objects.create(
+        user=user, patient_id=patient_id, case_id=case_id, referral_id=referral_id, kind=AccessRecord.Kind(kind)
+    )
 
 
 def access_record_many(*, user: Any, cases: Sequence[tuple[int, int | None]], kind: str) -> None:

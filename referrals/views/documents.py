@@ -18,6 +18,7 @@ from core.pdf import pdf_from_template, pdf_response
 from mdt.printing import letter_context
 from mdt.selectors import decisions_for_display
 from referrals import selectors
+from referrals.access import referral_access
 from referrals.forms.triage import MessageForm
 from referrals.models import Organisation
 from referrals.services import triage
@@ -34,6 +35,7 @@ def advice_letter(request: HttpRequest, referral_id: int) -> HttpResponse:
     advice = list(referral.advice.all())
     if not advice:
         raise Http404("No advice has been given on this referral yet.")
+    referral_access(request.user, referral, kind="pdf_download")
     pdf = pdf_from_template(
         "pdf/referral_advice.html",
         {

@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts.policy import can_refer, can_see_referrals, is_referrer
 from core.drafts import offer_kept_post
 from referrals import selectors
+from referrals.access import referral_access
 from referrals.choices import Status
 from referrals.completeness import STEP_KEYS, STEPS, blockers, gaps
 from referrals.forms.referral import PhoneReferralForm, SubmitForm, step_form
@@ -145,6 +146,7 @@ def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         return redirect("referrals:detail", referral.pk)
     if referral.status == Status.DRAFT:
         return redirect("refer:check", referral.pk)
+    referral_access(request.user, referral)
     advice = list(referral.advice.all())
     return render(
         request,

@@ -13,6 +13,7 @@ from accounts.policy import can_accept_referral, can_give_advice, can_refer, can
 from core.drafts import offer_kept_post
 from core.forms import add_service_errors
 from referrals import panels, selectors
+from referrals.access import referral_access
 from referrals.choices import Status
 from referrals.clocks import referral_clocks
 from referrals.completeness import gaps
@@ -67,7 +68,9 @@ def _detail_context(request: HttpRequest, referral_id: int) -> dict[str, Any]:
 
 def detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     _require(can_see_referrals(request.user))
-    return render(request, "referrals/detail.html", _detail_context(request, referral_id))
+    context = _detail_context(request, referral_id)
+    referral_access(request.user, context["referral"])
+    return render(request, "referrals/detail.html", context)
 
 
 @require_POST
@@ -85,6 +88,7 @@ def advise(request: HttpRequest, referral_id: int) -> HttpResponse:
     """Give the advice, or amend it (a new version with a reason; the first stays on the record)."""
     _require(can_give_advice(request.user))
     referral = selectors.referral_for(request.user, referral_id)
+    referral_access(request.user, referral)
     current = list(referral.advice.all())[-1] if referral.advice.all() else None
     data = (request.POST or None) if request.method == "POST" else offer_kept_post(request)  # kept after expiry
     form = AdviceForm(data, instance=None, amending=current is not None, initial=_initial(current))

@@ -64,7 +64,7 @@ def test_it_refuses_an_unknown_kind():
 
 def test_it_keeps_ids_only():
     columns = {field.column for field in AccessRecord._meta.concrete_fields}
-    assert columns == {"id", "user_id", "patient_id", "case_id", "kind", "at"}
+    assert columns == {"id", "user_id", "patient_id", "case_id", "referral_id", "kind", "at"}
 
 
 def test_it_shows_the_records_to_the_read_only_role_in_the_admin(client):
