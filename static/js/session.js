@@ -25,6 +25,11 @@
 
   function show(part) {
     [soon, ended, lost].forEach((each) => { each.hidden = each !== part; });
+    if (part === lost) {  // back to this page after signing in; the address is not written into the page itself
+      const signIn = document.getElementById("session-sign-in");
+      const login = signIn.getAttribute("href").split("?")[0];
+      signIn.setAttribute("href", login + "?next=" + encodeURIComponent(window.location.pathname));
+    }
     button.hidden = part === lost;
     button.textContent = part === ended ? button.dataset.endedLabel : stayLabel;
     banner.hidden = false;
