@@ -112,9 +112,14 @@ def test_the_coordinator_reorders_and_edits_items_from_the_page(client, meeting)
     client.force_login(coordinator())
 
     client.post(reverse("agenda-item-move", args=[meeting.pk, second.pk]), {"direction": "up"})
+    first.refresh_from_db()  # the page as it is shown after the move, with the item's version
     client.post(
         reverse("agenda-item-update", args=[meeting.pk, first.pk]),
-        {f"item{first.pk}-question": "Vertebroplasty?", f"item{first.pk}-presenter": oncologist.pk},
+        {
+            f"item{first.pk}-question": "Vertebroplasty?",
+            f"item{first.pk}-presenter": oncologist.pk,
+            f"item{first.pk}-loaded_version": first.version,
+        },
     )
 
     first.refresh_from_db()
