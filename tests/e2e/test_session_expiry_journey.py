@@ -169,7 +169,8 @@ def test_after_the_limit_a_form_that_cannot_be_kept_stays_on_the_page_to_be_copi
     expect(banner.get_by_text("what you typed here could not be kept: copy it")).to_be_visible()
     expect(banner.get_by_role("link", name="sign in again")).to_be_visible()
     expect(banner.get_by_role("link", name="sign in again")).to_have_attribute(
-        "href", "/accounts/login/?next=%2Ffollow-ups%2F"  # back here after signing in
+        "href",
+        "/accounts/login/?next=%2Ffollow-ups%2F",  # back here after signing in
     )
     assert outcome.input_value() == "Seen in clinic: walking, no new weakness."  # not reloaded away
     journey.check("the banner: signed out, copy what was typed")
