@@ -6,8 +6,27 @@ service's full_clean() (or clean_fields) would let a 2 MB rationale through to t
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+
+
+def unstorable(text: str) -> str:
+    """Why `text` cannot be stored as typed, or "": a null character (often pasted from another program), or
+    a lone surrogate (half of a character, which no database encoding holds). Forms refuse the first and
+    never receive the second; this is for every other path (a service called directly, a feed)."""
+    if "\x00" in text:
+        return "The text has a null character (often pasted from another program): type that part again."
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "The text has a broken character (half of one): type that part again."
+    return ""
+
+
+def validate_storable(value: Any) -> None:
+    if isinstance(value, str) and (problem := unstorable(value)):
+        raise ValidationError(problem, code="unstorable")
 
 
 class LimitedTextField(models.TextField):
@@ -15,7 +34,7 @@ class LimitedTextField(models.TextField):
         if not kwargs.get("max_length"):
             raise TypeError("LimitedTextField needs a max_length.")
         super().__init__(*args, **kwargs)
-        self.validators.append(MaxLengthValidator(kwargs["max_length"]))
+        self.validators.extend([MaxLengthValidator(kwargs["max_length"]), validate_storable])
 
 
 def validate_only(instance: models.Model, *names: str) -> None:

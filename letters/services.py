@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts import policy
 from cases.communication import letter_address, needs_of
 from core.concurrency import stale_edit
+from core.fields import unstorable
 from core.history import save_as
 from letters import advice, readability
 from letters.advice import letter_draft_from_advice
@@ -99,8 +100,8 @@ def letter_edit(
     errors: dict[str, str] = {}
     if not body.strip():
         errors["body"] = "The letter needs its text: write what the patient should know."
-    elif "\x00" in body:
-        errors["body"] = "The text has a null character (often pasted from another program): type that part again."
+    elif problem := unstorable(body):
+        errors["body"] = problem
     if print_format not in PatientLetter.Format.values:
         errors["print_format"] = "Choose standard or large print."
     if errors:
