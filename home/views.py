@@ -62,7 +62,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
     "overdue_reminders": unsent and due more than REMINDER_OVERDUE_AFTER_SECONDS ago; any makes the
     status "degraded", as does a reminder sweep, a heartbeat or a print heartbeat (the print queue's
-    workers) older than PERIODIC_STALE_AFTER_SECONDS.
+    workers) older than PERIODIC_STALE_AFTER_SECONDS, a kind of reminder that failed at the last sweep,
+    or a role reminders fall back to with nobody active in it.
     """
     database = _database_ok()
     last_run = last_print = None
@@ -79,7 +80,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
     printing_ok = last_print is not None and now - last_print <= stale_after
     last_sweep = outbox.last_sweep if outbox else None
     sweep_ok = last_sweep is not None and now - last_sweep <= stale_after
-    reminders_ok = outbox is not None and sweep_ok and outbox.overdue == 0
+    reminders_ok = (
+        outbox is not None
+        and sweep_ok
+        and outbox.overdue == 0
+        and not outbox.failing_kinds
+        and not outbox.roles_without_anyone
+    )
     broker = _broker_ok()
     body = {
         "status": "ok" if database and broker and periodic_ok and printing_ok and reminders_ok else "degraded",
@@ -93,6 +100,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "reminder_sweep": "ok" if sweep_ok else ("never run" if last_sweep is None else "stale"),
         "overdue_reminders": outbox.overdue if outbox else None,
         "failed_reminders": outbox.failed if outbox else None,
+        # Kinds of reminder whose derivation failed at the last sweep: none is being made (HAZ-050).
+        "failing_reminder_kinds": outbox.failing_kinds if outbox else None,
+        # Roles reminders fall back to with nobody active in them: those reminders reach nobody (HAZ-021).
+        "reminder_roles_without_anyone": outbox.roles_without_anyone if outbox else None,
     }
     # 503 only when the database is down: the web app cannot serve anyone then.
     return JsonResponse(body, status=200 if database else 503)

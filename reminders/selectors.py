@@ -7,8 +7,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from mdt.models import PeriodicRun
+from mdt.models import Member, PeriodicRun
 from reminders.kinds import KINDS, any_open
+from reminders.kinds.base import team
 from reminders.models import Reminder
 from reminders.sweep import SWEEP_RUN
 
@@ -49,19 +50,30 @@ def my_reminders(*, user_id: int | None, now: dt.datetime | None = None, limit: 
     ]
 
 
+# The roles reminders go to when nobody is named, or as the last resort (reminders.kinds): with none of them
+# active, those reminders are made for nobody (HAZ-021).
+RECIPIENT_ROLES = (Member.Role.RADIOLOGIST, Member.Role.MSCC_COORDINATOR, Member.Role.MDT_COORDINATOR)
+
+
 @dataclass(frozen=True)
 class OutboxHealth:
     last_sweep: dt.datetime | None
     overdue: int  # unsent (pending or sending) and due more than REMINDER_OVERDUE_AFTER_SECONDS ago
     failed: int
+    failing_kinds: list[str]  # the kinds whose derivation failed at the last sweep (HAZ-050)
+    roles_without_anyone: list[str]  # RECIPIENT_ROLES with no active member (HAZ-021)
 
 
 def outbox_health(*, now: dt.datetime | None = None) -> OutboxHealth:
-    """Three small queries, on reminder_pending_due_idx and reminder_sending_lease_idx."""
+    """Four small queries, on reminder_pending_due_idx and reminder_sending_lease_idx and the team."""
     now = now or timezone.now()
     late = now - dt.timedelta(seconds=settings.REMINDER_OVERDUE_AFTER_SECONDS)
+    sweep = PeriodicRun.objects.filter(name=SWEEP_RUN).values_list("last_run_at", "detail").first()
+    staffed = set(team(*RECIPIENT_ROLES).values_list("role", flat=True).distinct())
     return OutboxHealth(
-        last_sweep=PeriodicRun.objects.filter(name=SWEEP_RUN).values_list("last_run_at", flat=True).first(),
+        last_sweep=sweep[0] if sweep else None,
         overdue=Reminder.objects.unsent().filter(due_at__lte=late).count(),
         failed=Reminder.objects.filter(status=Reminder.Status.FAILED).count(),
+        failing_kinds=[kind for kind in (sweep[1] if sweep else "").split(",") if kind],
+        roles_without_anyone=[str(role) for role in RECIPIENT_ROLES if role not in staffed],
     )

@@ -92,6 +92,8 @@ class SweepReport:
     broker_down: bool = False
     # Milliseconds spent in each step, for the log line and the benchmark.
     timings: dict[str, int] = field(default_factory=dict)
+    # The kinds whose derivation failed in this sweep (recorded for /healthz).
+    failed_kinds: list[str] = field(default_factory=list)
 
 
 def where(exc: BaseException) -> str:
@@ -100,9 +102,10 @@ def where(exc: BaseException) -> str:
     return f"{frames[-1].filename.rsplit('/', 2)[-1]}:{frames[-1].lineno}" if frames else "?"
 
 
-def derive(now: dt.datetime) -> int:
+def derive(now: dt.datetime, failed: list[str] | None = None) -> int:
     """Create the reminders due by `now` that do not exist yet; return how many rows were offered
-    (a Selection's: the rows its INSERT made; the Python kinds': the rows handed to bulk_create)."""
+    (a Selection's: the rows its INSERT made; the Python kinds': the rows handed to bulk_create). The
+    kinds whose derivation failed are added to `failed` (the sweep shows them on /healthz, HAZ-050)."""
     run = Run(now)
     offered = 0
     for kind in KINDS.values():
@@ -112,6 +115,8 @@ def derive(now: dt.datetime) -> int:
         except Exception as exc:
             # One kind failing (bad data, a table being migrated) must not stop the others.
             log.error("reminder derive failed: kind=%s error=%s at %s", kind.kind, type(exc).__name__, where(exc))
+            if failed is not None:
+                failed.append(kind.kind)
             continue
         offered += made
     if offered >= ANALYZE_AFTER and connection.vendor == "postgresql":
@@ -292,7 +297,7 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
 
     report.cancelled = cancel_resolved(now)
     lap("cancel")
-    report.derived = derive(now)
+    report.derived = derive(now, report.failed_kinds)
     lap("derive")
     report.released, report.failed = release_expired(now)
     lap("take_back")
@@ -304,7 +309,8 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
         if claimed < size:
             break
     lap("claim")
-    PeriodicRun.objects.update_or_create(name=SWEEP_RUN, defaults={"last_run_at": now})
+    failing = ",".join(report.failed_kinds)
+    PeriodicRun.objects.update_or_create(name=SWEEP_RUN, defaults={"last_run_at": now, "detail": failing})
     log.info(
         "reminder sweep: derived=%d cancelled=%d released=%d failed=%d claimed=%d broker_down=%s ms=%s",
         report.derived,

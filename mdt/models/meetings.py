@@ -51,6 +51,9 @@ class PeriodicRun(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     last_run_at = models.DateTimeField()
+    # What the run had to report to the people on call (the reminder sweep: the kinds whose derivation
+    # failed, by key, comma-separated; HAZ-050). Ids and kinds only, never patient data.
+    detail = models.CharField(max_length=500, blank=True, default="")
 
     def __str__(self) -> str:
         return f"{self.name} at {self.last_run_at:%Y-%m-%d %H:%M:%S}"

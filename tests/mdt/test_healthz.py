@@ -3,9 +3,16 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from mdt.models import PeriodicRun
+from mdt.models import Member, PeriodicRun
+from tests.factories import team_user
 
 pytestmark = pytest.mark.django_db
+
+
+def staffed() -> None:
+    """Someone active in each role the reminders fall back to (else /healthz says degraded, HAZ-021)."""
+    for role in (Member.Role.RADIOLOGIST, Member.Role.MSCC_COORDINATOR, Member.Role.MDT_COORDINATOR):
+        team_user(f"someone-{role}", role)
 
 
 def test_it_reports_ok_with_database_broker_and_a_recent_periodic_run(client, settings, redis_url):
@@ -14,6 +21,7 @@ def test_it_reports_ok_with_database_broker_and_a_recent_periodic_run(client, se
     PeriodicRun.objects.create(name="heartbeat", last_run_at=ran_at)
     PeriodicRun.objects.create(name="print-heartbeat", last_run_at=ran_at)
     PeriodicRun.objects.create(name="reminder-sweep", last_run_at=ran_at)
+    staffed()
 
     response = client.get("/healthz")
 
@@ -30,6 +38,8 @@ def test_it_reports_ok_with_database_broker_and_a_recent_periodic_run(client, se
         "reminder_sweep": "ok",
         "overdue_reminders": 0,
         "failed_reminders": 0,
+        "failing_reminder_kinds": [],
+        "reminder_roles_without_anyone": [],
     }
     assert response["Cache-Control"].startswith("max-age=0")
 
@@ -78,6 +88,7 @@ def test_it_says_when_no_printer_has_taken_work(client, settings, redis_url):
     now = timezone.now()
     PeriodicRun.objects.create(name="heartbeat", last_run_at=now)
     PeriodicRun.objects.create(name="reminder-sweep", last_run_at=now)
+    staffed()
 
     never = client.get("/healthz").json()
     PeriodicRun.objects.create(name="print-heartbeat", last_run_at=now - dt.timedelta(minutes=6))

@@ -1,13 +1,15 @@
 """/healthz reports the last reminder sweep and the reminders overdue and unsent."""
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from django.utils import timezone
 
-from mdt.models import PeriodicRun
+from mdt.models import Member, PeriodicRun
+from reminders.kinds import KINDS
 from reminders.models import Reminder
-from reminders.sweep import SWEEP_RUN
+from reminders.sweep import SWEEP_RUN, sweep
 from tests.factories import HOUR
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +78,39 @@ def test_it_says_when_the_sweep_never_ran(client, settings, redis_url):
 
 
 def test_it_stays_cheap(client, healthy, django_assert_max_num_queries):
-    # SELECT 1, the two heartbeats, last sweep, overdue count, failed count
-    with django_assert_max_num_queries(5):
+    # SELECT 1, the two heartbeats, last sweep, overdue count, failed count, the roles with someone active
+    with django_assert_max_num_queries(6):
         client.get("/healthz")
+
+
+@pytest.mark.hazard("HAZ-050")
+def test_a_kind_of_reminder_that_failed_at_the_last_sweep_is_named_until_a_sweep_makes_it_again(
+    client, healthy, team, monkeypatch
+):
+    kind = KINDS[Reminder.Kind.MRI_NOT_PERFORMED]
+
+    def broken(run):
+        raise RuntimeError("a query error after a change")
+
+    monkeypatch.setitem(KINDS, kind.kind, replace(kind, derive=broken))
+    sweep()
+    body = client.get("/healthz").json()
+    assert (body["failing_reminder_kinds"], body["status"]) == (["mri_not_performed"], "degraded")
+
+    monkeypatch.setitem(KINDS, kind.kind, kind)
+    sweep()
+    body = client.get("/healthz").json()
+    assert (body["failing_reminder_kinds"], body["status"]) == ([], "ok")
+
+
+@pytest.mark.hazard("HAZ-021")
+def test_a_role_reminders_fall_back_to_with_nobody_active_is_named(client, healthy, team):
+    assert client.get("/healthz").json()["reminder_roles_without_anyone"] == []
+    Member.objects.filter(role=Member.Role.RADIOLOGIST).update(active=False)
+    team["mscc"].is_active = False
+    team["mscc"].save()
+
+    body = client.get("/healthz").json()
+
+    assert body["reminder_roles_without_anyone"] == ["radiologist", "mscc_coordinator"]
+    assert body["status"] == "degraded"
