@@ -103,11 +103,22 @@ class PresentationTime:
     longest_minutes: int
 
 
-def presentation_times(start: dt.datetime, end: dt.datetime, now: dt.datetime | None = None) -> list[PresentationTime]:
-    """Minutes per case by the case's presentation, for meetings that started in [start, end): one query."""
+def presentation_times(
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+    *,
+    meeting_id: int | None = None,
+) -> list[PresentationTime]:
+    """Minutes per case by the case's presentation, for meetings that started in [start, end), or for one
+    meeting (`meeting_id`, its page): one query."""
+    timings = CaseTiming.objects.all()
+    if meeting_id is not None:
+        timings = timings.filter(meeting_id=meeting_id)
+    if start is not None and end is not None:
+        timings = timings.filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
     rows = (
-        CaseTiming.objects.filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
-        .values("item_id", "item__case__presentation")
+        timings.values("item_id", "item__case__presentation")
         .annotate(total=Sum(_on_screen(now or timezone.now())))
         .values_list("item__case__presentation", "total")
     )

@@ -8,7 +8,7 @@ from django import template
 from django.utils import timezone
 
 from live.models import LiveSession
-from live.timing import MeetingTime, case_minutes, meeting_time
+from live.timing import MeetingTime, PresentationTime, case_minutes, meeting_time, presentation_times
 
 register = template.Library()
 
@@ -17,11 +17,13 @@ register = template.Library()
 class LiveTimes:
     meeting: MeetingTime | None = None
     cases: dict[int, int] = field(default_factory=dict)
+    presentations: list[PresentationTime] = field(default_factory=list)
 
 
 @register.simple_tag
 def live_times(meeting: Any) -> LiveTimes:
-    """Minutes per case and for the whole meeting, when it was held live (two queries), else nothing."""
+    """Minutes per case, per presentation and for the whole meeting, when it was held live (three queries),
+    else nothing."""
     if meeting.status == "scheduled":
         return LiveTimes()
     session = LiveSession.objects.select_related("meeting").filter(meeting_id=meeting.pk).first()
@@ -29,7 +31,8 @@ def live_times(meeting: Any) -> LiveTimes:
         return LiveTimes()
     now = timezone.now()
     cases = case_minutes(meeting.pk, now)
-    return LiveTimes(meeting=meeting_time(session, cases, now), cases=cases)
+    presentations = presentation_times(now=now, meeting_id=meeting.pk)
+    return LiveTimes(meeting=meeting_time(session, cases, now), cases=cases, presentations=presentations)
 
 
 @register.filter

@@ -52,6 +52,20 @@ def test_the_meeting_page_shows_minutes_per_case_and_that_the_meeting_over_ran(c
     assert "Held live in 40 min" in page and "Over-ran by 30 min." in page
 
 
+def test_the_meeting_page_shows_minutes_per_presentation(client):
+    r = room(3, started_minutes_ago=110)
+    Case.objects.filter(pk=r.items[2].case_id).update(
+        presentation=Presentation.KNOWN_DISEASE_REVIEW, red_flags=["nocturnal_pain"]
+    )
+    held(r, [(10, "next"), (30, "next")], end_after=35)
+    client.force_login(r.oncologist)
+
+    page = " ".join(client.get(reverse("meeting-detail", args=[r.meeting.pk])).content.decode().split())
+
+    assert "By presentation: Known disease review: 1 case, 5 min median;" in page
+    assert "Suspected MSCC with neurology: 2 cases, 15 min median, longest 20 min." in page
+
+
 def test_a_meeting_that_finished_in_time_did_not_over_run():
     r = room(1)
     held(r, [], end_after=30)
