@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 
 from scripts import redis_local
 
@@ -21,6 +22,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture
+def clock() -> Iterator[Any]:
+    """Time held still at tests.sessions.START (2 March 2026, 09:00 UTC), moved on with `clock.move_to`."""
+    from tests.sessions import START
+
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

@@ -9,13 +9,18 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-# Every top-level folder with Python in it but the suite: each app (a new one from its first module), `config/`,
+# Folders that hold no application code: the suite, front-end packages, static files, templates and docs.
+NOT_APPLICATION = {"tests", "node_modules", "static", "templates", "docs"}
+# Every top-level folder with Python in it but those: each app (a new one from its first module), `config/`,
 # `scripts/` and `bench/`. Hidden folders (the virtualenv, caches) are not the project's code.
 CODE = tuple(
     sorted(
         folder.name
         for folder in ROOT.iterdir()
-        if folder.is_dir() and not folder.name.startswith(".") and folder.name != "tests" and any(folder.rglob("*.py"))
+        if folder.is_dir()
+        and not folder.name.startswith(".")
+        and folder.name not in NOT_APPLICATION
+        and any(folder.rglob("*.py"))
     )
 )
 MAX_MODULE_LINES = 400
@@ -26,6 +31,7 @@ MAX_TEMPLATE_LINE = 250
 
 
 def code_modules() -> Iterator[Path]:
+    """Every module of the application (CODE), migrations aside: Django writes those."""
     for folder in CODE:
         for path in sorted((ROOT / folder).rglob("*.py")):
             if "migrations" not in path.parts:

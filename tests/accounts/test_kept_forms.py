@@ -4,7 +4,6 @@ and offered again, filled in, after the same user signs in; the page warns befor
 import datetime as dt
 
 import pytest
-import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,26 +13,12 @@ from core.drafts import KEPT
 from mdt.models import Decision, Member
 from mdt.services.decisions import DecisionInput, decision_record, signoff_respond
 from tests.admin_forms import admin_post_data
-from tests.factories import PASSWORD, AgendaItemFactory, CaseFactory, MeetingFactory, coordinator_user, team_user
+from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, coordinator_user, team_user
+from tests.sessions import START, idle, sign_in
 
 pytestmark = pytest.mark.django_db
 
-START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 RATIONALE = "Radiosensitive primary, stable spine: radiotherapy alone. Typed just before the limit."
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
-
-def sign_in(client, user) -> None:
-    assert client.post(reverse("login"), {"username": user.username, "password": PASSWORD}).status_code == 302
-
-
-def idle(clock) -> None:
-    clock.move_to(timezone.now() + dt.timedelta(minutes=20))
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.sessions.backends.db import SessionStore
@@ -12,16 +11,9 @@ from django.utils import timezone
 
 from accounts.middleware import LAST_ACTIVE_AT, SIGNED_IN_AT
 from tests.factories import PASSWORD, clinician_user, coordinator_user
+from tests.sessions import START
 
 pytestmark = pytest.mark.django_db
-
-START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 def sign_in(client) -> None:

@@ -54,6 +54,20 @@ def decision_form(base: str) -> str:
     return f"{base}/meetings/{meeting.pk}/items/{item.pk}/decision/"
 
 
+def signed_in_again_the_form_is_as_typed(page: Page, form_url: str) -> None:
+    """From the sign-in page that says the typing was kept: signing in again brings the decision form back as
+    typed, offered to be checked and saved (nothing saved yet)."""
+    expect(page.get_by_text("What you typed was kept: sign in again to check it and save it.")).to_be_visible()
+    assert not Decision.objects.exists()
+    page.get_by_label("Username").fill("olwen")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("You were signed out before this was saved.")).to_be_visible()
+    assert page.url == form_url
+    assert page.get_by_label("Rationale").input_value() == RATIONALE
+    expect(page.get_by_label("Palliative: local control and symptom relief")).to_be_checked()
+
+
 @pytest.mark.hazard("HAZ-032")
 def test_the_page_warns_before_expiry_and_a_late_decision_comes_back_after_signing_in(
     live_server, page: Page, settings, tmp_path: Path
@@ -90,16 +104,7 @@ def test_the_page_warns_before_expiry_and_a_late_decision_comes_back_after_signi
     page.get_by_label("Palliative: local control and symptom relief").check()
     page.get_by_role("button", name="Save (last case)").click()
 
-    expect(page.get_by_text("What you typed was kept: sign in again to check it and save it.")).to_be_visible()
-    assert not Decision.objects.exists()
-    page.get_by_label("Username").fill("olwen")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-    expect(page.get_by_text("You were signed out before this was saved.")).to_be_visible()
-    assert page.url == form_url
-    assert page.get_by_label("Rationale").input_value() == RATIONALE
-    expect(page.get_by_label("Palliative: local control and symptom relief")).to_be_checked()
+    signed_in_again_the_form_is_as_typed(page, form_url)
     journey.check("the decision form offered again after signing in", shot="session-expiry-kept")
     assert not Decision.objects.exists()  # offered to be checked and saved, not saved behind their back
 
@@ -129,16 +134,7 @@ def test_after_the_limit_the_banner_signs_in_again_and_what_was_typed_comes_back
     journey.check("the banner once the session has ended")
     page.get_by_role("button", name="Sign in again").click()
 
-    expect(page.get_by_text("What you typed was kept: sign in again to check it and save it.")).to_be_visible()
-    assert not Decision.objects.exists()
-    page.get_by_label("Username").fill("olwen")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-    expect(page.get_by_text("You were signed out before this was saved.")).to_be_visible()
-    assert page.url == form_url
-    assert page.get_by_label("Rationale").input_value() == RATIONALE
-    expect(page.get_by_label("Palliative: local control and symptom relief")).to_be_checked()
+    signed_in_again_the_form_is_as_typed(page, form_url)
     assert not Decision.objects.exists()
 
 

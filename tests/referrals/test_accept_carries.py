@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -15,17 +14,12 @@ from cases.clocks import ClockState, case_clocks
 from cases.models import Case, Scan
 from referrals.services import accept
 from tests.referrals import makers
+from tests.sessions import START
 
 pytestmark = pytest.mark.django_db
 
-NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+NOW = START  # the `clock` fixture's instant
 REASON = "Progressive weakness despite 16 mg: oncologist advised 24 mg"
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 # --------------------------------------------------------------------------- the steroid dose

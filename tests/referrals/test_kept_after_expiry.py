@@ -1,38 +1,19 @@
 """No lost referral: a step of the form, or the advice, posted after the session ended comes back filled in
 after the same person signs in again (core.drafts), not blank."""
 
-import datetime as dt
-
 import pytest
-import time_machine
 from django.urls import reverse
-from django.utils import timezone
 
 from core.drafts import KEPT
 from referrals.models import Advice, Referral
 from referrals.services import drafts
-from tests.factories import PASSWORD
 from tests.referrals import makers
+from tests.sessions import idle, sign_in
 
 pytestmark = pytest.mark.django_db
 
-START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 NEUROLOGY = "Power 3/5 both legs since this morning, sensory level T10, typed just before the limit."
 ADVICE = "Keep flat and log roll; dexamethasone 16 mg now; typed just before the limit."
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
-
-
-def sign_in(client, user) -> None:
-    assert client.post(reverse("login"), {"username": user.username, "password": PASSWORD}).status_code == 302
-
-
-def idle(clock) -> None:
-    clock.move_to(timezone.now() + dt.timedelta(minutes=20))
 
 
 @pytest.mark.hazard("HAZ-040")
