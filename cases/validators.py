@@ -5,16 +5,15 @@ import re
 from django.core.exceptions import ValidationError
 
 from cases import scoring
+from core.numbers import ascii_digits
 
 _NHS_SEPARATORS = re.compile(r"[\s\-\u2013\u2014]+")  # spaces, hyphens, en and em dashes
-# ASCII digits only: str.isdigit() also accepts superscripts and other scripts' digits.
-_DIGITS = re.compile(r"[0-9]+")
 
 
 def looks_like_nhs_number(text: str) -> bool:
     """True when text, once spaces and dashes are removed, is exactly ten ASCII digits."""
     digits = normalise_nhs_number(text)
-    return len(digits) == 10 and _DIGITS.fullmatch(digits) is not None
+    return len(digits) == 10 and ascii_digits(digits)
 
 
 def normalise_nhs_number(raw: str) -> str:
@@ -35,7 +34,7 @@ def nhs_check_digit(first_nine: str) -> int | None:
 
 def validate_nhs_number(value: str) -> None:
     """Raise ValidationError unless value (already normalised) is a valid 10-digit NHS number."""
-    if not _DIGITS.fullmatch(value):
+    if not ascii_digits(value):
         raise ValidationError(
             "An NHS number has digits only (spaces and dashes are fine): %(value)s has other characters.",
             code="nhs_number_characters",

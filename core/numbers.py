@@ -11,6 +11,13 @@ import re
 MAX_ID = 2**63 - 1  # the largest BigAutoField value on PostgreSQL and SQLite
 
 _ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def ascii_digits(text: str) -> bool:
+    """True when `text` is one or more of 0 to 9 and nothing else: the one test of "only digits" (an NHS
+    number, a one-time code, an HL7 date), never `str.isdigit()`."""
+    return _DIGITS.fullmatch(text) is not None
 
 
 def whole_number(raw: object, *, low: int = 1, high: int = MAX_ID) -> int | None:

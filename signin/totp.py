@@ -6,13 +6,13 @@ a code seen over someone's shoulder, or sent twice, is refused the second time.
 """
 
 import hmac
-import re
 
 import pyotp
 import segno
 from django.db import transaction
 from django.utils import timezone
 
+from core.numbers import ascii_digits
 from signin.models import TotpDevice
 
 STEP_SECONDS = 30
@@ -32,9 +32,6 @@ def qr_svg(uri: str) -> str:
     return str(segno.make(uri, error="m").svg_inline(scale=4, dark="#000", light="#fff", omitsize=False))
 
 
-SIX_DIGITS = re.compile(r"[0-9]{6}")
-
-
 def _normalise(code: str) -> str:
     return "".join(ch for ch in code if not ch.isspace() and ch != "-")
 
@@ -42,7 +39,7 @@ def _normalise(code: str) -> str:
 def matching_step(secret: str, code: str, *, now: float | None = None) -> int | None:
     """The step (within the drift window) whose code this is, or None."""
     code = _normalise(code)
-    if not SIX_DIGITS.fullmatch(code):  # ASCII only: isdigit() takes "²", and compare_digest refuses non-ASCII text
+    if len(code) != 6 or not ascii_digits(code):  # compare_digest refuses non-ASCII text
         return None
     totp = pyotp.TOTP(secret)
     current = int((timezone.now().timestamp() if now is None else now) // STEP_SECONDS)

@@ -7,11 +7,11 @@ from typing import Any
 from django.utils import timezone
 
 from cases.fields import normalise_mrn
+from core.numbers import ascii_digits
 from core.timezones import local_day
 from integrations.hl7.parse import components, repetitions, value
 
 SEX = {"F": "female", "M": "male", "O": "other", "A": "other", "U": "not_known", "N": "not_known"}
-_DATE = re.compile(r"[0-9]{8}")
 _TS = re.compile(r"(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d+)?([+-]\d{4})?$", re.ASCII)
 
 
@@ -22,7 +22,7 @@ class BadValue(ValueError):
 def date_of(text: str, where: str) -> dt.date | None:
     if not text:
         return None
-    if not _DATE.match(text):  # ASCII digits: isdigit() also takes other scripts' digits
+    if len(text) < 8 or not ascii_digits(text[:8]):
         raise BadValue(f"{where} is not a date (YYYYMMDD).")
     try:
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
