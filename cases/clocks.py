@@ -206,6 +206,19 @@ class Clock:
         rank = {ClockState.BREACHED: 0, ClockState.AT_RISK: 1, ClockState.RUNNING: 2}.get(self.state, 3)
         return rank, self.due_at or self.now
 
+    @property
+    def priority(self) -> tuple[int, int, dt.datetime]:
+        """The worklists' order of clocks: the clocks of the MSCC emergency first (the first rule of the MRI
+        worklists, Scan.objects.by_urgency, and of the agenda: docs/clinical-reference.md §7.1 T1), then the
+        urgency (breached, at risk, by due time). A one-week clock long breached never pushes an MSCC clock
+        hours from its target down the dashboard."""
+        return (0 if self.target.key in EMERGENCY_TARGETS else 1, *self.urgency)
+
+
+# The clocks of suspected cord compression, an oncological emergency (docs/clinical-reference.md §7.1 T1):
+# the MRI within 24 hours, and radiotherapy within 24 hours of the decision (config: "MSCC not suitable
+# for surgery, radiotherapy decided"). The one-week MRI clock is for suspected metastases without neurology.
+EMERGENCY_TARGETS = frozenset({"mri_whole_spine_24h", "rt_start_24h"})
 
 # A queryset may annotate each case with its first whole-spine MRI since the clock start under this
 # name (see cases.selectors.clocks_needing_attention); the clocks then need no scans loaded.
@@ -288,4 +301,5 @@ def radiotherapy_started(case: Case) -> dt.datetime | None:
 
 
 def most_urgent(clocks: Iterable[Clock]) -> list[Clock]:
-    return sorted(clocks, key=lambda clock: clock.urgency)
+    """Clocks in the worklists' order (Clock.priority)."""
+    return sorted(clocks, key=lambda clock: clock.priority)

@@ -64,18 +64,18 @@ def late_cases() -> dict[str, object]:
     }
 
 
-@pytest.mark.hazard("HAZ-018")
-def test_it_lists_open_clocks_breached_first_then_at_risk_each_by_due_time(frozen):
+@pytest.mark.hazard("HAZ-018", "HAZ-060")
+def test_it_lists_the_mscc_clocks_first_then_the_1_week_each_breached_then_at_risk_by_due_time(frozen):
     cases = late_cases()
 
     late = clocks_needing_attention()
 
     assert [(clock.case, clock.target.key, clock.state) for clock in late] == [
         (cases["mscc without a suspicion time"], "mri_whole_spine_24h", BREACHED),
-        (cases["1w breached, mri but no plan"], "mri_whole_spine_1w", BREACHED),
         (cases["mscc breached 30 h"], "mri_whole_spine_24h", BREACHED),
         (cases["rt breached 26 h"], "rt_start_24h", BREACHED),
         (cases["mscc at risk 20 h"], "mri_whole_spine_24h", AT_RISK),
+        (cases["1w breached, mri but no plan"], "mri_whole_spine_1w", BREACHED),
         (cases["1w at risk 6 d"], "mri_whole_spine_1w", AT_RISK),
     ]
     assert all(clock.is_open for clock in late)
@@ -88,8 +88,22 @@ def test_it_cuts_the_worklist_to_the_most_urgent(frozen):
 
     assert [clock.case for clock in late] == [
         cases["mscc without a suspicion time"],
-        cases["1w breached, mri but no plan"],
+        cases["mscc breached 30 h"],
     ]
+
+
+@pytest.mark.hazard("HAZ-060")
+def test_a_page_of_long_breached_1_week_clocks_never_pushes_an_mscc_clock_off_the_dashboard(frozen):
+    """Suspected cord compression is an emergency: its MRI due in four hours is listed above thirty
+    one-week clocks breached for days, and so stays on a dashboard that shows 25 rows."""
+    for n in range(30):
+        metastases_case(NOW - (8 + n) * DAY)
+    mscc = mscc_case(NOW - 20 * HOUR)  # at risk: due in 4 hours
+
+    late = clocks_needing_attention(limit=25)
+
+    assert (late[0].case, late[0].state) == (mscc, AT_RISK)
+    assert [clock.target.key for clock in late[1:]] == ["mri_whole_spine_1w"] * 24
 
 
 def test_it_lists_a_clock_from_the_moment_it_is_at_risk(frozen):
