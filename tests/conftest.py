@@ -21,6 +21,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # A clinician's browser in a UK hospital: dates typed and shown day first (14/03/2026), 24-hour times.
+    # Chromium takes this format from its en-GB locale file (Debian: chromium-l10n; without it en-US).
+    "--lang=en-GB",
 ]
 
 
@@ -68,6 +71,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """Every page opened by pytest-playwright's `page` is a UK user's: British English, London time."""
+    return {**browser_context_args, "locale": "en-GB", "timezone_id": "Europe/London"}
 
 
 @pytest.fixture(autouse=True)

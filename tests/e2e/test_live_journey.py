@@ -32,14 +32,14 @@ def _still_the_same_page(page) -> None:
 @pytest.mark.hazard("HAZ-120")
 @pytest.mark.hazard("HAZ-121")
 def test_a_clinicians_screen_follows_the_coordinator_through_a_live_meeting(
-    live_server, browser: Browser, tmp_path, fast_polling
+    live_server, browser: Browser, browser_context_args, tmp_path, fast_polling
 ):
     r = room(3, password=PASSWORD)
     Trial.objects.create(name="SPINE-RT", reference="local example", primary_sites=["breast"], escc_min=4)
     base = live_server.url
     live_url = f"{base}/meetings/{r.meeting.pk}/live/"
-    coordinator = browser.new_context().new_page()
-    clinician = browser.new_context().new_page()
+    coordinator = browser.new_context(**browser_context_args).new_page()
+    clinician = browser.new_context(**browser_context_args).new_page()
     drive, follow = Journey(coordinator, tmp_path), Journey(clinician, tmp_path)
 
     # The coordinator opens the live screen from the meeting's page and starts.
@@ -108,14 +108,14 @@ def test_a_clinicians_screen_follows_the_coordinator_through_a_live_meeting(
 
 
 def test_a_follower_watching_the_live_screen_is_not_warned_of_the_idle_sign_out(
-    live_server, browser: Browser, tmp_path, settings
+    live_server, browser: Browser, browser_context_args, tmp_path, settings
 ):
     """Following the meeting is using the app: each answer counts as activity, on the server and on the page."""
     settings.LIVE_POLL_MS = 500
     settings.SESSION_IDLE_SECONDS = 20  # the warning would show after 16 seconds without activity
     r = room(2, password=PASSWORD)
     services.live_start(meeting_id=r.meeting.pk, user=r.coordinator)
-    clinician = browser.new_context().new_page()
+    clinician = browser.new_context(**browser_context_args).new_page()
     sign_in(clinician, live_server.url, "live_oncologist", PASSWORD)
     clinician.goto(f"{live_server.url}/meetings/{r.meeting.pk}/live/")
     expect(clinician.locator(".live-patient-name")).to_have_text("GRIFFITHS, Alys")
