@@ -1,11 +1,18 @@
 """Model and form fields for identifiers and lists that people type."""
 
+import json
+import operator
+from collections.abc import Iterable
+from functools import reduce
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
+from django.db.models.lookups import Contains
 
 from cases.choices import RED_FLAG_CHOICES, RED_FLAG_LABELS, Ecog
 from cases.scoring import parse_levels
@@ -124,6 +131,15 @@ class RedFlagsField(models.JSONField):
         return RedFlagsFormField(
             required=not self.blank, label=self.verbose_name.capitalize(), help_text=self.help_text
         )
+
+
+def holds_any(field: str, keys: Iterable[str]) -> Q:
+    """A RedFlagsField (a JSON list of keys) holding any of `keys`, in SQL that PostgreSQL and SQLite both run
+    inside a CHECK constraint (neither JSON containment, which SQLite lacks, nor a subquery, which its CHECK
+    refuses): the list's JSON text contains the key in its quotes. Keys are plain identifiers, so a quoted
+    key matches that element and nothing else."""
+    text = Cast(field, output_field=TextField())
+    return reduce(operator.or_, (Q(Contains(text, json.dumps(key))) for key in sorted(keys)))
 
 
 class SpinalLevelsFormField(forms.CharField):

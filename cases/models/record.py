@@ -27,7 +27,7 @@ from cases.choices import (
     SteroidIndication,
     TreatmentModality,
 )
-from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField, ecog_field
+from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField, ecog_field, holds_any
 from cases.models.previous import PreviousTreatment
 from cases.responsible import FIELD, check_responsible_clinician, responsible_clinician_error
 from cases.steroids import ON_STEROIDS, dose_errors
@@ -294,6 +294,11 @@ class Case(PreviousTreatment, Versioned):
             models.Index(fields=["treatment_start_at"], name="case_steroids_idx", condition=ON_STEROIDS),  # the sweep
         ]
         constraints = [
+            # Any neurological red flag means suspected MSCC (Case.clean's message; HAZ-017), on every path.
+            models.CheckConstraint(
+                condition=Q(presentation=Presentation.SUSPECTED_MSCC) | ~holds_any("red_flags", NEURO_RED_FLAG_KEYS),
+                name="case_neuro_red_flags_mean_suspected_mscc",
+            ),
             models.CheckConstraint(condition=Q(ecog__isnull=True) | Q(ecog__lte=5), name="case_ecog_0_to_5"),
             models.CheckConstraint(
                 condition=Q(karnofsky__isnull=True) | Q(karnofsky__lte=100),

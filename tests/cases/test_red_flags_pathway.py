@@ -8,8 +8,12 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from simple_history.utils import bulk_create_with_history
 
-from cases.choices import Presentation
+from cases.choices import NEURO_RED_FLAG_KEYS, RED_FLAG_LABELS, Presentation
 from cases.clocks import case_clocks
 from cases.models import Case
 from tests.factories import CaseFactory, PatientFactory
@@ -41,11 +45,55 @@ def test_suspected_mscc_with_a_neurological_flag_is_accepted(flag):
 
 
 @pytest.mark.parametrize("presentation", NOT_MSCC)
-def test_a_record_that_bypassed_the_check_still_gets_the_24_hour_mri_clock(presentation):
+def test_a_record_read_with_a_flag_on_another_pathway_still_gets_the_24_hour_mri_clock(presentation):
+    """Defence in depth behind the database's refusal below: the clocks read the flags, not only the pathway."""
     started = dt.datetime(2026, 6, 10, 9, tzinfo=dt.UTC)
-    case = CaseFactory(presentation=presentation, red_flags=["limb_weakness"], suspected_diagnosis_at=started)
+    case = CaseFactory(
+        presentation=Presentation.SUSPECTED_MSCC, red_flags=["limb_weakness"], suspected_diagnosis_at=started
+    )
+    case = Case.objects.select_related("patient").get(pk=case.pk)
+    case.presentation = presentation  # as a record would be read had it been written around every check
 
-    clocks = case_clocks(Case.objects.select_related("patient").get(pk=case.pk), started + dt.timedelta(hours=1))
+    clocks = case_clocks(case, started + dt.timedelta(hours=1))
 
     assert [clock.target.key for clock in clocks] == ["mri_whole_spine_24h"]
     assert clocks[0].due_at == started + dt.timedelta(hours=24)
+
+
+def keeps_the_rule(presentation: str, flags: list[str]) -> bool:
+    return presentation == Presentation.SUSPECTED_MSCC or not set(flags) & NEURO_RED_FLAG_KEYS
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    presentation=st.sampled_from(Presentation.values),
+    flags=st.lists(st.sampled_from(sorted(RED_FLAG_LABELS)), unique=True, max_size=5),
+    path=st.sampled_from(["update", "bulk insert", "save without validation"]),
+)
+def test_the_database_refuses_a_neurological_flag_on_another_pathway_whatever_path_writes_it(presentation, flags, path):
+    """Writes that run no validation (a queryset update, a bulk insert as the seeding and feeds do, a save
+    with no full_clean) meet the same rule in the database: stored when it holds, refused when it does not."""
+    case = CaseFactory(presentation=Presentation.SUSPECTED_MSCC, red_flags=[])
+    try:
+        with transaction.atomic():
+            if path == "update":
+                Case.objects.filter(pk=case.pk).update(presentation=presentation, red_flags=flags)
+            elif path == "bulk insert":
+                bulk_create_with_history([Case(patient=case.patient, presentation=presentation, red_flags=flags)], Case)
+            else:
+                case.presentation, case.red_flags = presentation, flags
+                case.save()
+        stored = True
+    except IntegrityError:
+        stored = False
+
+    assert stored == keeps_the_rule(presentation, flags)
+
+
+@pytest.mark.parametrize("flag", sorted(NEURO_RED_FLAG_KEYS))
+def test_the_database_knows_every_neurological_flag(flag):
+    """A key added to NeuroRedFlag needs the database's rule to learn it (a migration like cases 0036)."""
+    case = CaseFactory(presentation=Presentation.SUSPECTED_METASTASES, red_flags=["nocturnal_pain"])
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(red_flags=["nocturnal_pain", flag])
