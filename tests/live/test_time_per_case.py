@@ -76,7 +76,9 @@ def test_a_meeting_that_finished_in_time_did_not_over_run():
 
 def test_the_audit_shows_minutes_per_presentation_and_the_meetings_that_over_ran(client, django_assert_max_num_queries):
     r = room(3, started_minutes_ago=110)
-    Case.objects.filter(pk=r.items[2].case_id).update(presentation=Presentation.KNOWN_DISEASE_REVIEW)
+    Case.objects.filter(pk=r.items[2].case_id).update(
+        presentation=Presentation.KNOWN_DISEASE_REVIEW, red_flags=["nocturnal_pain"]
+    )
     held(r, [(10, "next"), (30, "next")], end_after=35)
     window = (timezone.now() - dt.timedelta(days=1), timezone.now() + dt.timedelta(days=1))
 
