@@ -88,6 +88,13 @@ def signing_key() -> RSAKey | ECKey:
     return key
 
 
+def public_key_set() -> dict[str, Any]:
+    """The signing key's public half as a JWK Set under OIDC_CLIENT_KEY_ID, to register with the provider."""
+    public = signing_key().as_dict(private=False)
+    public.update(kid=settings.OIDC_CLIENT_KEY_ID, use="sig", alg=settings.OIDC_CLIENT_KEY_ALG)
+    return {"keys": [public]}
+
+
 def _credentials() -> dict[str, Any]:
     """Authlib's client secret and auth methods for the configured way of authenticating."""
     if token_auth_method() == PRIVATE_KEY_JWT:

@@ -179,6 +179,29 @@ def sso_sign_in(client: Any, provider: Provider, sub: str) -> Any:
     return client.get(f"{back.path}?{back.query}")
 
 
+ONCOLOGIST = "S8000:G8000:R8003"
+COORDINATOR = "S8000:G8000:R8008"
+AUDIT = "S8000:G8000:R8010"
+
+
+@pytest.fixture
+def cis2(sso: Provider, settings: Any) -> Provider:
+    """The CIS2 deployment of docs/deploy.md: roles from userinfo, AAL3 required, roles at RX1 only."""
+    settings.OIDC_USERINFO = True
+    settings.OIDC_ROLES_CLAIM = "nhsid_nrbac_roles"
+    settings.OIDC_ROLES_KEY = "role_code"
+    settings.OIDC_ROLE_MAP = f"{ONCOLOGIST}=oncologist;{COORDINATOR}=mdt_coordinator;{AUDIT}=read_only"
+    settings.OIDC_ACCEPTED_ACR = ["AAL3_ANY"]
+    settings.OIDC_ROLE_ORGANISATIONS = ["RX1"]
+    settings.OIDC_PROVIDER_NAME = "your NHS smartcard or Care Identity"
+    return sso
+
+
+def role(code: str, org: str, roleid: str = "555000000001") -> dict[str, str]:
+    """One of CIS2's nhsid_nrbac_roles: a national RBAC role code held at one organisation."""
+    return {"role_code": code, "org_code": org, "person_orgid": "555000000000", "person_roleid": roleid}
+
+
 @pytest.fixture
 def mfa_required(settings: Any) -> None:
     settings.MFA_REQUIRED = True

@@ -16,30 +16,9 @@ from accounts.models import SignInRecord
 from accounts.roles import CLINICIAN, READ_ONLY, SCAN_REVIEWER
 from mdt.models import Member
 from signin.models import ProviderIdentity
-from tests.signin.conftest import sso_sign_in
+from tests.signin.conftest import AUDIT, COORDINATOR, ONCOLOGIST, role, sso_sign_in
 
 pytestmark = pytest.mark.django_db
-
-ONCOLOGIST = "S8000:G8000:R8003"
-COORDINATOR = "S8000:G8000:R8008"
-AUDIT = "S8000:G8000:R8010"
-
-
-@pytest.fixture
-def cis2(sso, settings):
-    """The CIS2 deployment of docs/deploy.md: roles from userinfo, AAL3 required, roles at RX1 only."""
-    settings.OIDC_USERINFO = True
-    settings.OIDC_ROLES_CLAIM = "nhsid_nrbac_roles"
-    settings.OIDC_ROLES_KEY = "role_code"
-    settings.OIDC_ROLE_MAP = f"{ONCOLOGIST}=oncologist;{COORDINATOR}=mdt_coordinator;{AUDIT}=read_only"
-    settings.OIDC_ACCEPTED_ACR = ["AAL3_ANY"]
-    settings.OIDC_ROLE_ORGANISATIONS = ["RX1"]
-    settings.OIDC_PROVIDER_NAME = "your NHS smartcard or Care Identity"
-    return sso
-
-
-def role(code, org, roleid="555000000001"):
-    return {"role_code": code, "org_code": org, "person_orgid": "555000000000", "person_roleid": roleid}
 
 
 def groups(user):

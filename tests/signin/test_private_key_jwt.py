@@ -4,9 +4,13 @@ The provider is given this app's public key for a client id that may authenticat
 every assertion's signature, audience, expiry and jti. A key it was not given, or a client secret, fails.
 """
 
+import io
+import json
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.urls import reverse
-from joserfc.jwk import ECKey, RSAKey
+from joserfc.jwk import ECKey, KeySet, RSAKey
 
 from accounts.models import SignInRecord
 from signin.checks import token_endpoint_credentials
@@ -23,14 +27,22 @@ def pem(key):
     return key.as_pem(private=True).decode()
 
 
+def public_key_set():
+    """What `manage.py oidc_public_key` prints for the provider's registration."""
+    out = io.StringIO()
+    call_command("oidc_public_key", stdout=out)
+    return json.loads(out.getvalue())
+
+
 @pytest.fixture
 def signed(sso, settings, provider):
-    provider.register_signed_client(SIGNED_CLIENT_ID, RSAKey.import_key(REGISTERED.as_dict(private=False)))
+    """This app registered as the operator would: the key's public half, as the command prints it."""
     settings.OIDC_CLIENT_ID = SIGNED_CLIENT_ID
     settings.OIDC_CLIENT_SECRET = ""
     settings.OIDC_TOKEN_AUTH_METHOD = "private_key_jwt"
     settings.OIDC_CLIENT_KEY = pem(REGISTERED)
     settings.OIDC_CLIENT_KEY_ID = KEY_ID
+    provider.register_signed_client(SIGNED_CLIENT_ID, KeySet.import_key_set(public_key_set()).keys[0])
     return sso
 
 
@@ -107,3 +119,14 @@ def test_usable_settings_pass_the_checks_and_none_are_needed_without_single_sign
     settings.OIDC_ISSUER = ""
     settings.OIDC_CLIENT_KEY = ""
     assert token_endpoint_credentials(None) == []
+
+
+def test_the_public_key_command_prints_only_the_public_half_under_the_key_id(signed, settings):
+    (key,) = public_key_set()["keys"]
+
+    assert (key["kid"], key["kty"], key["use"], key["alg"]) == (KEY_ID, "RSA", "sig", "RS256")
+    assert key["n"] == REGISTERED.as_dict()["n"]
+    assert not {"d", "p", "q", "dp", "dq", "qi"} & set(key)
+    settings.OIDC_CLIENT_KEY = ""
+    with pytest.raises(CommandError, match="OIDC_CLIENT_KEY_FILE"):
+        public_key_set()
