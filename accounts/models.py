@@ -67,6 +67,7 @@ class SignInRecord(models.Model):
         SIGNED_IN = "signed_in", "Signed in"
         FAILED = "failed", "Sign-in failed"
         REFUSED = "refused", "Refused: no role mapped"
+        NOT_STRONG_ENOUGH = "too_weak", "Refused: sign-in method not strong enough"
         ENROLLED = "enrolled", "Second factor set up"
         REMOVED = "removed", "Second factor removed"
         RESET = "reset", "Second factor reset by an administrator"

@@ -218,8 +218,16 @@ OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
 OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")  # or OIDC_CLIENT_SECRET_FILE
 OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account")
 OIDC_SCOPES = env_str("OIDC_SCOPES", "openid profile email")
-# How this app proves itself at the token endpoint: client_secret_basic or client_secret_post.
+# How this app proves itself at the token endpoint: client_secret_basic or client_secret_post (the
+# secret), or private_key_jwt (an assertion signed with OIDC_CLIENT_KEY, a PEM private key: set
+# OIDC_CLIENT_KEY_FILE, with the key id the provider registered, OIDC_CLIENT_KEY_ID). signin/checks.py.
 OIDC_TOKEN_AUTH_METHOD = env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic")
+OIDC_CLIENT_KEY = env_str("OIDC_CLIENT_KEY")  # or OIDC_CLIENT_KEY_FILE
+OIDC_CLIENT_KEY_ID = env_str("OIDC_CLIENT_KEY_ID")
+OIDC_CLIENT_KEY_ALG = env_str("OIDC_CLIENT_KEY_ALG", "RS256")
+# The authentication assurance a sign-in must have: the ID token's acr is one of these (comma-separated;
+# asked for as acr_values). Empty: not checked (Entra ID). CIS2: e.g. AAL3_ANY (docs/deploy.md).
+OIDC_ACCEPTED_ACR = env_list("OIDC_ACCEPTED_ACR", [])
 # Where the roles are in the ID token (and in the userinfo answer, if OIDC_USERINFO is on):
 # Entra ID puts app roles in "roles" (or group ids in "groups"); CIS2 sends
 # "nhsid_nrbac_roles" from userinfo, a list of objects whose OIDC_ROLES_KEY is the code.
@@ -229,6 +237,9 @@ OIDC_USERINFO = env_bool("OIDC_USERINFO", False)
 # The role table: "claim value=app role" pairs separated by ";" (the app roles are the MDT
 # roles, e.g. oncologist, mdt_coordinator, and read_only). Nobody gets a role not listed here.
 OIDC_ROLE_MAP = env_str("OIDC_ROLE_MAP")
+# Only roles held at these organisations count (ODS codes, comma-separated; CIS2's role objects carry
+# org_code). Empty: a role counts wherever it is held.
+OIDC_ROLE_ORGANISATIONS = env_list("OIDC_ROLE_ORGANISATIONS", [])
 # Seconds of clock difference allowed between this server and the provider.
 OIDC_CLOCK_LEEWAY_SECONDS = env_int("OIDC_CLOCK_LEEWAY_SECONDS", 60, minimum=0)
 if OIDC_ISSUER and not OIDC_CLIENT_ID:

@@ -3,8 +3,9 @@
 1. `sso_start` sends the browser to the provider (Authlib keeps state, nonce and the PKCE
    verifier in the session).
 2. `sso_callback` takes the provider's answer: it exchanges the code (with the verifier),
-   checks the ID token (`signin.oidc.verify`), maps the roles, and signs the account in, or
-   shows why not. Nothing is trusted from the browser but the code and the state.
+   checks the ID token (`signin.oidc.verify`) and how strongly the person authenticated
+   (`signin.oidc.assurance`), maps the roles, and signs the account in, or shows why not.
+   Nothing is trusted from the browser but the code and the state.
 """
 
 import logging
@@ -24,7 +25,7 @@ from requests import RequestException
 from accounts.models import SignInRecord
 from accounts.services import sign_in_record
 from signin import services, session
-from signin.oidc import client, roles
+from signin.oidc import assurance, client, roles
 from signin.oidc.verify import IdTokenRefused, verify_id_token
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,19 @@ def _failed(request: HttpRequest, why: str) -> HttpResponse:
     return render(request, "signin/sso_failed.html", context, status=400)
 
 
+def _not_strong_enough(request: HttpRequest, refused: assurance.NotStrongEnough) -> HttpResponse:
+    """Signed in at the provider, but with a weaker authenticator than this service accepts: nobody signed in."""
+    logger.warning("Single sign-on refused: %s", refused)
+    sign_in_record(
+        user=services.linked_user(settings.OIDC_ISSUER, refused.subject),
+        event=SignInRecord.Event.NOT_STRONG_ENOUGH,
+        method=SignInRecord.Method.SSO,
+        detail=str(refused),
+    )
+    context = {"provider_name": settings.OIDC_PROVIDER_NAME}
+    return render(request, "signin/not_strong_enough.html", context, status=403)
+
+
 @login_not_required
 @require_GET
 def sso_start(request: HttpRequest) -> HttpResponse:
@@ -48,7 +62,7 @@ def sso_start(request: HttpRequest) -> HttpResponse:
         request.session[SSO_NEXT] = wanted
     callback = request.build_absolute_uri(reverse("signin:sso-callback"))
     try:
-        return client.provider().authorize_redirect(request, callback)
+        return client.provider().authorize_redirect(request, callback, **assurance.request_parameters())
     except (RequestException, OAuthError, ValueError) as exc:
         return _failed(request, f"provider unreachable: {type(exc).__name__}")
 
@@ -81,6 +95,7 @@ def _claims(request: HttpRequest) -> dict[str, Any]:
     except IdTokenRefused:
         # The provider may have rotated its keys since we fetched them: fetch once more, check again.
         claims = verify_id_token(token["id_token"], jwks=provider.fetch_jwk_set(force=True), **options)
+    assurance.check(claims)  # the signed ID token's acr, before userinfo is merged in
     if settings.OIDC_USERINFO:
         userinfo = dict(provider.userinfo(token=token))
         if userinfo.get("sub") != claims["sub"]:
@@ -98,6 +113,8 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         claims = _claims(request)
     except IdTokenRefused as exc:
         return _failed(request, str(exc)[:150])
+    except assurance.NotStrongEnough as exc:
+        return _not_strong_enough(request, exc)
     except (RequestException, OAuthError, ValueError) as exc:
         return _failed(request, f"token exchange failed: {type(exc).__name__}")
     mapped = roles.mapped_roles(claims)
@@ -109,7 +126,11 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
             method=SignInRecord.Method.SSO,
             detail="no role mapped, or the account is deactivated here",
         )
-        context = {"provider_name": settings.OIDC_PROVIDER_NAME, "values": sorted(roles.claim_values(claims))}
+        context = {
+            "provider_name": settings.OIDC_PROVIDER_NAME,
+            "values": roles.sent_values(claims),
+            "organisations": sorted(roles.role_organisations()),
+        }
         return render(request, "signin/no_role.html", context, status=403)
     setattr(user, session.SSO_MARK, True)
     login(request, user, backend=session.SSO_BACKEND)

@@ -3,7 +3,14 @@
 The provider is oidc-provider-mock: Authlib's authorisation server (authorisation code flow,
 signed ID tokens, JWKS, userinfo, end-session) in a small Flask app, run in a thread by this
 fixture. Its authorisation page is a form where the tester picks the subject; its users'
-claims are set through its API (`PUT /users/<sub>`).
+claims are set through its API (`PUT /users/<sub>`), `acr` and CIS2's `nhsid_nrbac_roles` included
+(they go into the signed ID token and the userinfo answer as set).
+
+Its token endpoint also takes `private_key_jwt` (RFC 7523) from the clients registered with
+`Provider.register_signed_client`: each assertion is verified with that client's public key, for
+this token endpoint, once per `jti`, and refused if it lives more than five minutes; such a client
+can authenticate no other way. The mock itself knows only the secret methods: Authlib's
+server-side client assertion is added to it here, as a deployment of Authlib's server would.
 """
 
 import threading
@@ -12,11 +19,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import flask
 import oidc_provider_mock
+import oidc_provider_mock._app
 import pyotp
 import pytest
 import requests
 import werkzeug.serving
+from authlib.oauth2.rfc6749 import InvalidClientError
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
+from django.urls import reverse
+from joserfc.jwk import Key
+from oidc_provider_mock._storage import Client, ClientAllowAny
 
 from signin.models import TotpDevice
 
@@ -25,9 +39,64 @@ CLIENT_SECRET = "test-client-secret"
 ROLE_MAP = "MDT.Oncologist=oncologist;MDT.Coordinator=mdt_coordinator;MDT.Audit=read_only;MDT.Radiology=radiologist"
 
 
+SIGNED_CLIENT_ID = "mdt-tracker-signed"
+ASSERTION_MAX_SECONDS = 300
+
+
+class SignedClients(JWTBearerClientAssertion):
+    """The provider's side of private_key_jwt: the registered public key verifies each client's assertion."""
+
+    CLIENT_AUTH_METHOD = "private_key_jwt"
+
+    def __init__(self, token_url: str) -> None:
+        super().__init__(validate_jti=True)
+        self.token_url_ = token_url
+        self.public_keys: dict[str, Key] = {}
+        self.seen: set[str] = set()
+        self.headers: list[dict[str, Any]] = []
+
+    def extract_assertion(self, assertion: str) -> Any:
+        headers, claims = super().extract_assertion(assertion)
+        self.headers.append(dict(headers))
+        return headers, claims
+
+    def get_audiences(self) -> list[str]:
+        return [self.token_url_]
+
+    def resolve_client_public_key(self, client: Any) -> Key:
+        if client.get_client_id() not in self.public_keys:
+            raise InvalidClientError(description="no key is registered for this client")
+        return self.public_keys[client.get_client_id()]
+
+    def validate_jti(self, claims: Any, jti: str) -> bool:
+        fresh = jti not in self.seen
+        self.seen.add(jti)
+        return fresh
+
+    def verify_claims(self, claims: Any) -> None:
+        super().verify_claims(claims)
+        if claims["exp"] - claims.get("iat", 0) > ASSERTION_MAX_SECONDS:
+            raise InvalidClientError(description="the assertion lives too long")
+
+
 @dataclass(frozen=True)
 class Provider:
     url: str
+    signed_clients: SignedClients
+    storage: Any
+
+    def register_signed_client(self, client_id: str, public_key: Key) -> None:
+        """A client that authenticates at the token endpoint only with assertions this key verifies."""
+        self.signed_clients.public_keys[client_id] = public_key
+        self.storage.store_client(
+            Client(
+                id=client_id,
+                secret="",
+                redirect_uris=ClientAllowAny(),
+                allowed_scopes=Client.SCOPES_SUPPORTED,
+                token_endpoint_auth_method="private_key_jwt",  # type: ignore[arg-type]
+            )
+        )
 
     def set_user(self, sub: str, **claims: Any) -> None:
         response = requests.put(f"{self.url}/users/{sub}", json=claims, timeout=10)
@@ -69,14 +138,25 @@ class Provider:
 
 @pytest.fixture(scope="session")
 def provider() -> Iterator[Provider]:
-    server = werkzeug.serving.make_server("127.0.0.1", 0, oidc_provider_mock.app(require_nonce=True), threaded=True)
+    app = oidc_provider_mock.app(require_nonce=True)
+    server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    with app.test_request_context():
+        app.preprocess_request()  # the mock's authorisation server and storage, as its requests see them
+        authorization, storage = flask.g._authlib_authorization_server, flask.g.oidc_provider_mock_storage
+    signed_clients = SignedClients(f"{url}/oauth2/token")
+    authorization.register_client_auth_method(SignedClients.CLIENT_AUTH_METHOD, signed_clients)
+    code_grant = oidc_provider_mock._app.AuthorizationCodeGrant
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
-        yield Provider(url=f"http://127.0.0.1:{server.server_port}")
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with pytest.MonkeyPatch.context() as patch:
+        methods = [*code_grant.TOKEN_ENDPOINT_AUTH_METHODS, SignedClients.CLIENT_AUTH_METHOD]
+        patch.setattr(code_grant, "TOKEN_ENDPOINT_AUTH_METHODS", methods)
+        thread.start()
+        try:
+            yield Provider(url=url, signed_clients=signed_clients, storage=storage)
+        finally:
+            server.shutdown()
+            thread.join(timeout=5)
 
 
 @pytest.fixture
@@ -89,6 +169,37 @@ def sso(settings: Any, provider: Provider) -> Provider:
     settings.OIDC_ROLES_CLAIM = "roles"
     settings.OIDC_PROVIDER_NAME = "the trust account"
     return provider
+
+
+def sso_sign_in(client: Any, provider: Provider, sub: str) -> Any:
+    """The whole flow as a browser makes it: the app's start, the provider's form as `sub`, the callback."""
+    start = client.get(reverse("signin:sso-start"))
+    assert start.status_code == 302, start.content
+    back = urlsplit(provider.authorize(start["Location"], sub))
+    return client.get(f"{back.path}?{back.query}")
+
+
+ONCOLOGIST = "S8000:G8000:R8003"
+COORDINATOR = "S8000:G8000:R8008"
+AUDIT = "S8000:G8000:R8010"
+
+
+@pytest.fixture
+def cis2(sso: Provider, settings: Any) -> Provider:
+    """The CIS2 deployment of docs/deploy.md: roles from userinfo, AAL3 required, roles at RX1 only."""
+    settings.OIDC_USERINFO = True
+    settings.OIDC_ROLES_CLAIM = "nhsid_nrbac_roles"
+    settings.OIDC_ROLES_KEY = "role_code"
+    settings.OIDC_ROLE_MAP = f"{ONCOLOGIST}=oncologist;{COORDINATOR}=mdt_coordinator;{AUDIT}=read_only"
+    settings.OIDC_ACCEPTED_ACR = ["AAL3_ANY"]
+    settings.OIDC_ROLE_ORGANISATIONS = ["RX1"]
+    settings.OIDC_PROVIDER_NAME = "your NHS smartcard or Care Identity"
+    return sso
+
+
+def role(code: str, org: str, roleid: str = "555000000001") -> dict[str, str]:
+    """One of CIS2's nhsid_nrbac_roles: a national RBAC role code held at one organisation."""
+    return {"role_code": code, "org_code": org, "person_orgid": "555000000000", "person_roleid": roleid}
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from accounts.models import SignInRecord
 from signin.models import Passkey
 from tests.accounts.test_csp_browser import Watch
 from tests.factories import PASSWORD, clinician_user, coordinator_user
+from tests.signin.conftest import ONCOLOGIST, role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,6 +95,24 @@ def test_single_sign_on_without_a_mapped_role_says_to_ask_the_administrator(live
     expect(page.get_by_text("Ask your administrator")).to_be_visible()
     page.goto(f"{live_server.url}/")
     expect(page.get_by_label("Username")).to_be_visible()  # still signed out
+
+
+@pytest.mark.hazard("HAZ-170")
+def test_a_cis2_sign_in_with_a_password_alone_is_sent_back_for_the_smartcard(live_server, page: Page, cis2):
+    cis2.set_user("uid-900", acr="AAL1_USERPASS", nhsid_nrbac_roles=[role(ONCOLOGIST, "RX1")])
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_role("link", name="Sign in with your NHS smartcard or Care Identity").click()
+    page.get_by_label("Subject").fill("uid-900")
+    page.get_by_role("button", name="Authorize", exact=True).click()
+
+    expect(
+        page.get_by_role("heading", name="Your sign-in method is not strong enough for this service")
+    ).to_be_visible()
+    expect(page.get_by_text("Sign in again with your smartcard")).to_be_visible()
+    page.get_by_role("link", name="Back to sign in").click()
+    expect(page.get_by_label("Username")).to_be_visible()  # not signed in
+    assert SignInRecord.objects.filter(method="sso", event="too_weak").count() == 1
 
 
 @pytest.mark.hazard("HAZ-037")

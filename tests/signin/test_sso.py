@@ -11,15 +11,9 @@ from accounts.roles import CLINICIAN, COORDINATOR, READ_ONLY, SCAN_REVIEWER
 from mdt.models import Member
 from signin.models import ProviderIdentity
 from tests.factories import PASSWORD, UserFactory, clinician_user
+from tests.signin.conftest import sso_sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-def sso_sign_in(client, provider, sub):
-    start = client.get(reverse("signin:sso-start"))
-    assert start.status_code == 302, start.content
-    back = urlsplit(provider.authorize(start["Location"], sub))
-    return client.get(f"{back.path}?{back.query}")
 
 
 def groups(user):
