@@ -137,7 +137,14 @@ class CaseFactory(factory.django.DjangoModelFactory):
     patient = factory.SubFactory(PatientFactory)
     referred_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=2))
     presentation = Presentation.SUSPECTED_MSCC
-    red_flags = factory.LazyFunction(lambda: ["nocturnal_pain", "limb_weakness"])
+    # Flags that fit the pathway, as Case.clean and the database require: neurology only with suspected MSCC.
+    red_flags = factory.LazyAttribute(
+        lambda case: (
+            ["nocturnal_pain", "limb_weakness"]
+            if case.presentation == Presentation.SUSPECTED_MSCC
+            else ["nocturnal_pain"]
+        )
+    )
     status = CaseStatus.IMAGING
 
 
