@@ -37,6 +37,7 @@ from cases.steroids import dose_errors
 from cases.validators import format_nhs_number
 from core.concurrency import Versioned
 from core.fields import LimitedTextField
+from core.timezones import local_day
 from referrals.choices import OPEN_STATUSES, Status, YesNoUnknown
 from referrals.models.organisations import Organisation, allowed_domains, is_work_email
 
@@ -230,7 +231,9 @@ class Referral(Versioned):
             self.mri_at or self.mri_where or self.accession_number or self.mri_modality
         ):
             errors["mri_done"] = "MRI details are given: say an MRI was done."
-        if self.mri_at and self.date_of_birth and self.mri_at.date() < self.date_of_birth:
+        # The London day (core.timezones): read back from the database the time is in UTC, whose date is the day
+        # before for the first hour of a summer day (HAZ-201).
+        if self.mri_at and self.date_of_birth and local_day(self.mri_at) < self.date_of_birth:
             errors["mri_at"] = "The MRI cannot be before the date of birth."
         if self.by_phone and self.referrer_email and not is_work_email(self.referrer_email):
             # The service emails the acknowledgement there (reminders.kinds.referrals): a work address only.
