@@ -431,6 +431,10 @@ HL7_FEED_USERNAME = env_str("HL7_FEED_USERNAME", "pas-feed")
 # The PAS's local procedure codes (BAR^P01, PR1-3) -> the app's treatments (mdt Treatment keys), for the
 # delivery of decided treatments: "CODE=treatment,..." (docs/integration.md). Empty: every code needs review.
 HL7_PROCEDURE_TREATMENTS = env_map("HL7_PROCEDURE_TREATMENTS", {})
+# The discharge dispositions (ADT^A03 PV1-36) that say the patient died: HL7 table 0112's deaths by default;
+# a PAS that sends its own codes (e.g. the NHS discharge destination 79, "patient died or still birth") lists
+# them here, after checking its interface specification (docs/integration.md; HAZ-061).
+HL7_DEATH_DISPOSITIONS = env_list("HL7_DEATH_DISPOSITIONS", ["20", "40", "41", "42"])
 # A performed MRI not reviewed after this many hours reminds the radiologists; after twice as
 # long the case's responsible clinician; after three times, the MSCC coordinators.
 REMINDER_MRI_REVIEW_HOURS = env_int("REMINDER_MRI_REVIEW_HOURS", 24, minimum=1)

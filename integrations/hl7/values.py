@@ -4,6 +4,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from cases.fields import normalise_mrn
@@ -130,16 +131,13 @@ def death(pid: Any) -> tuple[bool | None, dt.date | None]:
     return died, date_of(value(pid, 29), "PID-29 (date of death)")
 
 
-# HL7 table 0112 (discharge disposition, PV1-36): the codes the standard gives for a patient who died.
-# 20 expired; 40 expired at home; 41 expired in a medical facility; 42 expired, place unknown.
-# (21 to 29 are left to local definition: a code the standard does not say is a death is not one.)
-DISPOSITION_DIED = frozenset({"20", "40", "41", "42"})
-
-
 def discharge_disposition_died(pv1: Any | None) -> str:
-    """PV1-36 when it is one of the codes that say the patient died, else ""."""
+    """PV1-36 when it is one of the codes that say the patient died (settings.HL7_DEATH_DISPOSITIONS: by
+    default HL7 table 0112's 20 expired, 40 expired at home, 41 expired in a medical facility, 42 expired,
+    place unknown; the codes a PAS uses of its own are the deployment's to list), else "". A code not
+    listed is a discharge: 21 to 29 are left to local definition by the standard."""
     code = value(pv1, 36) if pv1 is not None else ""
-    return code if code in DISPOSITION_DIED else ""
+    return code if code and code in settings.HL7_DEATH_DISPOSITIONS else ""
 
 
 def discharge_death(pv1: Any, evn: Any | None) -> tuple[dt.date, str]:

@@ -163,3 +163,44 @@ def test_applying_the_feeds_date_of_death_from_a_conflict_goes_through_the_death
     latest = patient.history.latest()
     assert latest.history_user == coordinator
     assert latest.history_change_reason == "Death recorded from the coordinators' workspace"
+
+
+@pytest.mark.hazard("HAZ-061")
+def test_a_pas_that_sends_its_own_code_for_a_death_is_read_once_the_deployment_lists_it(patient, settings):
+    """NHS discharge destination 79 ("patient died or still birth") in PV1-36: a discharge until the
+    deployment says its PAS uses it for deaths, then a death like any other; a code no longer listed is not."""
+    CaseFactory(patient=patient)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+    code, text = receive(hl7.discharge("LOC1", disposition="79", discharged=local(yesterday, 22)))
+    patient.refresh_from_db()
+    assert code == "AA" and patient.died_on is None and "death" not in text
+
+    settings.HL7_DEATH_DISPOSITIONS = ["79"]
+    other = PatientFactory(mrn="MRN900002", nhs_number="9990000026", given_name="Nathan", family_name="Daniels")
+    code, text = receive(hl7.discharge("LOC2", disposition="20", mrn="MRN900002", nhs="9990000026"))
+    other.refresh_from_db()
+    assert code == "AA" and other.died_on is None and "death" not in text
+
+    code, text, heard = deaths_heard(hl7.discharge("LOC3", disposition="79", discharged=local(yesterday, 22)))
+    patient.refresh_from_db()
+    assert code == "AA" and patient.died_on == yesterday and heard == [(patient.pk, yesterday, "pas")]
+    assert "death recorded (PV1-36 discharge disposition 79: died" in text
+
+
+@pytest.mark.hazard("HAZ-061")
+@pytest.mark.parametrize("codes", [["20 40"], ["20;40"], ["79", "20|40"]])
+def test_a_death_code_list_that_cannot_match_stops_the_start_naming_the_setting(settings, codes):
+    from integrations.checks import death_dispositions_are_codes
+
+    settings.HL7_DEATH_DISPOSITIONS = codes
+
+    [error] = death_dispositions_are_codes()
+
+    assert error.id == "integrations.E002" and "HL7_DEATH_DISPOSITIONS" in error.msg
+
+
+def test_the_standards_death_codes_are_the_default(settings):
+    from integrations.checks import death_dispositions_are_codes
+
+    assert settings.HL7_DEATH_DISPOSITIONS == ["20", "40", "41", "42"] and death_dispositions_are_codes() == []
