@@ -46,7 +46,7 @@ class MemberInline(BoundedInlineMixin, admin.StackedInline):
 admin.site.unregister(User)
 
 
-class TeamUserChangeForm(HistoryVersionedFormMixin, UserChangeForm):  # type: ignore[type-arg]
+class TeamUserChangeForm(HistoryVersionedFormMixin, UserChangeForm):
     """The user is Django's model (no version column): its version is its newest history row."""
 
 

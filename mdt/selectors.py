@@ -232,7 +232,7 @@ def meeting_agenda(
         attendance=attendance,
         quorum=quorum_of(row.member.role for row in attendance if row.present),
         members=members,
-        attendance_version=meeting.attendance_version or 0,  # type: ignore[attr-defined]
+        attendance_version=meeting.attendance_version or 0,
     )
 
 
