@@ -91,9 +91,11 @@ def history_changes_since(instance: Any, loaded: int | None) -> list[str] | None
     if loaded is None:
         return []
     rows = list(instance.history.filter(history_id__gte=loaded).order_by("history_id"))
-    if not rows or rows[-1].history_id == loaded:
+    if not rows:
+        return None if loaded == 0 else []  # no history then or now; or a version that is none of the record's
+    if rows[-1].history_id == loaded:
         return None
-    if rows[0].history_id != loaded:
+    if rows[0].history_id != loaded:  # no history when the form was opened, or not the record's row
         return [f"{edited_by([row.history_user for row in rows], rows[-1].history_date)} saved it"]
     editors = [
         after.history_user

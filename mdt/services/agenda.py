@@ -284,7 +284,7 @@ def attendance_record(
         raise ValidationError({"meeting": "This meeting is cancelled: there is no attendance to record."})
     meeting.require_outcomes_open()
     present_ids = {int(member_id) for member_id in present_member_ids}
-    recorded = {row.member_id: row for row in meeting.attendances.select_for_update()}
+    recorded = {row.member_id: row for row in meeting.attendances.select_for_update(of=("self",))}
     _refuse_stale_attendance(meeting_id, loaded_version)
     members = Member.objects.filter(active=True) | Member.objects.filter(pk__in=[*recorded, *present_ids])
     roles: list[str] = []

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -122,3 +123,33 @@ def test_the_last_sign_in_time_is_shown_not_edited(us, account):
     page = us.get(url_of(account))
 
     assert "last_login" not in page.context["adminform"].form.fields
+
+
+@pytest.mark.hazard("HAZ-002")
+def test_a_user_form_sending_a_version_that_is_none_of_the_accounts_is_refused(us, account):
+    page = us.get(url_of(account))
+    unknown = page.context["adminform"].form["loaded_version"].value() + 1000
+
+    response = us.post(url_of(account), admin_post_data(page, is_active=None, loaded_version=unknown))
+
+    assert STALE in errors(response)
+    assert fresh(account).is_active is True
+
+
+@pytest.mark.hazard("HAZ-002")
+def test_a_role_groups_form_opened_before_its_permissions_changed_is_refused(us, them):
+    group = Group.objects.create(name="Trial group")
+    group.permissions.add(Permission.objects.get(codename="view_case"))
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    ours = us.get(url)
+    theirs = them.get(url)
+    assert them.post(url, admin_post_data(theirs, permissions=[])).status_code == 302
+
+    response = us.post(url, admin_post_data(ours, name="Renamed group"))
+
+    assert STALE in errors(response) and "Dai Jones at " in errors(response)
+    assert "permissions: Clinical record | case | Can view case → (blank)" in errors(response)
+    group.refresh_from_db()
+    assert group.name == "Trial group" and not group.permissions.exists()
+    fresh_page = us.get(url)
+    assert us.post(url, admin_post_data(fresh_page, name="Renamed group")).status_code == 302

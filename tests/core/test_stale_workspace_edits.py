@@ -25,7 +25,14 @@ from mdt.services import agenda as agenda_services
 from referrals.models import DutyShift, Referrer
 from referrals.services.signup import referrer_approve
 from tests.admin_forms import admin_post_data
-from tests.factories import AttendanceFactory, MeetingFactory, MemberFactory, UserFactory, coordinator_user
+from tests.factories import (
+    AssessmentFactory,
+    AttendanceFactory,
+    MeetingFactory,
+    MemberFactory,
+    UserFactory,
+    coordinator_user,
+)
 from tests.referrals.makers import organisation, referrer_user
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +239,23 @@ def test_the_attendance_rows_on_a_meetings_page_are_version_checked(us, them):
 
     assert STALE in errors(response)
     assert Attendance.objects.get(pk=row.pk).present is False
+
+
+# --------------------------------------------------------------------------- scores: history, no version column
+
+
+@pytest.mark.hazard("HAZ-002")
+def test_a_score_form_opened_before_someone_else_saved_is_refused_and_a_fresh_one_saves(us, them):
+    score = AssessmentFactory(note="")
+    url = reverse("admin:cases_sinsassessment_change", args=[score.pk])
+    ours = us.get(url)
+    assert them.post(url, admin_post_data(them.get(url), pain="occasional_non_mechanical")).status_code == 302
+
+    response = us.post(url, admin_post_data(ours, note="Reviewed"))
+
+    assert STALE in errors(response) and "Dai Jones at " in errors(response)
+    score.refresh_from_db()
+    assert score.components["pain"] == "occasional_non_mechanical" and score.note == ""
+    assert us.post(url, admin_post_data(us.get(url), note="Reviewed")).status_code == 302
+    score.refresh_from_db()
+    assert score.components["pain"] == "occasional_non_mechanical" and score.note == "Reviewed"
