@@ -97,12 +97,14 @@ def history_changes_since(instance: Any, loaded: int | None) -> list[str] | None
         return None
     if rows[0].history_id != loaded:  # no history when the form was opened, or not the record's row
         return [f"{edited_by([row.history_user for row in rows], rows[-1].history_date)} saved it"]
+    if not rows[-1].diff_against(rows[0], excluded_fields=NOT_COMPARED).changes:
+        return None  # only saves that changed nothing kept (a sign-in), or changes undone since
     editors = [
         after.history_user
         for before, after in itertools.pairwise(rows)
         if after.diff_against(before, excluded_fields=NOT_COMPARED).changes
     ]
-    return (_described(instance, rows[0], rows[-1], editors) or None) if editors else None
+    return _described(instance, rows[0], rows[-1], editors)
 
 
 class _NoForm(enum.Enum):

@@ -14,7 +14,7 @@ from mdt.models import Attendance
 SHOWN = 20  # the most rows the message lists (the first recording writes one per member of the team)
 
 
-def version_of_each() -> Subquery:
+def version_subquery() -> Subquery:
     """The version as an annotation on meetings (None: nothing recorded)."""
     newest = Attendance.history.filter(meeting_id=OuterRef("pk")).order_by("-history_id")
     return Subquery(newest.values("history_id")[:1])

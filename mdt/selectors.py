@@ -25,7 +25,7 @@ from cases.models import Assessment, Scan
 from cases.selectors import scans_pending_review
 from cases.summary import CaseSummary, case_summary
 from mdt.agenda import Readiness, latest_mri, readiness
-from mdt.attendance import version_of_each
+from mdt.attendance import version_subquery
 from mdt.models import (
     AgendaItem,
     Attendance,
@@ -211,7 +211,7 @@ def meeting_agenda(
     """The meeting page and the PDF: a constant number of queries for any number of items. `now` is
     the time the clocks are shown at (the PDF's cache key uses a coarse one: mdt.printing)."""
     meeting = (
-        Meeting.objects.select_related("chair__user").annotate(attendance_version=version_of_each()).get(pk=meeting_id)
+        Meeting.objects.select_related("chair__user").annotate(attendance_version=version_subquery()).get(pk=meeting_id)
     )
     blocks: list[AgendaBlock] = []
     withdrawn: list[AgendaItem] = []
