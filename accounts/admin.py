@@ -1,10 +1,30 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from accounts.models import AccessRecord, SignInRecord
+from core.concurrency import HistoryVersionedFormMixin
 from core.paginators import EstimatedCountPaginator
+
+
+class RoleGroupForm(HistoryVersionedFormMixin):
+    """A role group's permissions are access: a form opened before someone else changed them is refused.
+    The group is Django's model (no version column): its version is its newest history row."""
+
+    class Meta:
+        model = Group
+        fields = ["name", "permissions"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    form = RoleGroupForm
 
 
 @admin.register(AccessRecord)

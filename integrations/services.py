@@ -33,6 +33,9 @@ def api_client_issue(*, client: ApiClient) -> str:
 def api_client_rotate(*, client: ApiClient) -> str:
     """Replace the client's token: the old one stops working at once. Returns the new token."""
     token = new_token()
-    client.token_hash, client.token_prefix = hash_token(token), token[:12]
-    client.save(update_fields=["token_hash", "token_prefix"])
+    locked = ApiClient.objects.select_for_update().get(pk=client.pk)
+    locked.token_hash, locked.token_prefix = hash_token(token), token[:12]
+    locked.version += 1  # the client's form opened before the new token is refused, as for any change
+    locked.save(update_fields=["token_hash", "token_prefix", "version"])
+    client.token_hash, client.token_prefix, client.version = locked.token_hash, locked.token_prefix, locked.version
     return token

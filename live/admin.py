@@ -5,10 +5,11 @@ from django.contrib import admin
 
 from cases.choices import PrimarySite
 from core.admin import SafeHistoryAdmin
+from core.concurrency import VersionedFormMixin
 from live.models import Trial
 
 
-class TrialForm(forms.ModelForm):
+class TrialForm(VersionedFormMixin):
     primary_sites = forms.MultipleChoiceField(
         choices=PrimarySite.choices,
         required=False,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.choices import EsccGradeChoice
+from core.concurrency import Versioned
 from core.fields import LimitedTextField
 from mdt.models import AgendaItem, Decision, Meeting, Member, Treatment
 
@@ -191,7 +192,7 @@ class Delivery(models.Model):
         return self.delivered_on is not None
 
 
-class Trial(models.Model):
+class Trial(Versioned):
     """An open clinical trial of the service's local list, with simple eligibility rules: each rule left
     blank admits everyone (live.trials matches them to the cases on an agenda)."""
 

@@ -246,6 +246,8 @@ def live_confirm(*, meeting_id: int, user: Any, member_id: int, present: bool = 
     check_in = CheckIn.objects.select_for_update().filter(meeting_id=meeting_id, member_id=member_id).first()
     if check_in is None:
         raise ValidationError({"member": "This person has not marked themselves present."})
+    # The attendance service's lock, taken before reading who is present: nothing recorded in between is undone.
+    Meeting.objects.select_for_update().filter(pk=meeting_id).first()
     present_ids = set(
         Attendance.objects.filter(meeting_id=meeting_id, present=True).values_list("member_id", flat=True)
     )

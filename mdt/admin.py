@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -19,7 +20,7 @@ from cases.admin.search import PatientSearchMixin
 from cases.services import case_follow_events
 from cases.status import CaseEvent
 from core.admin import BoundedInlineMixin, FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
-from core.concurrency import VersionedFormMixin
+from core.concurrency import HistoryVersionedFormMixin, VersionedFormMixin
 from core.forms import add_service_errors
 from mdt.forms.meetings import WeeklyMeetingsForm
 from mdt.models import AgendaItem, Attendance, Meeting, Member, PeriodicRun, quorum_of
@@ -28,8 +29,15 @@ from mdt.services.agenda import WeeklySchedule, meetings_schedule_weekly
 User = get_user_model()
 
 
+class MemberForm(VersionedFormMixin):
+    class Meta:
+        model = Member
+        fields = ["user", "role", "job_title", "active"]
+
+
 class MemberInline(BoundedInlineMixin, admin.StackedInline):
     model = Member
+    form = MemberForm
     can_delete = False
     extra = 0
     max_num = 1
@@ -38,14 +46,30 @@ class MemberInline(BoundedInlineMixin, admin.StackedInline):
 admin.site.unregister(User)
 
 
+class TeamUserChangeForm(HistoryVersionedFormMixin, UserChangeForm):
+    """The user is Django's model (no version column): its version is its newest history row."""
+
+
 @admin.register(User)
 class TeamUserAdmin(SafeHistoryAdmin, UserAdmin):
     """Users with their MDT role edited on the same page."""
 
+    form = TeamUserChangeForm
     inlines = [MemberInline]
     list_display = ["username", "first_name", "last_name", "email", "team_role", "is_active"]
     list_select_related = ["member"]
     list_filter = ["member__role", "is_active", "is_staff"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets  # the add form: username and password only
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "loaded_version"]}), *rest]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Stamped at each sign-in and kept out of history: shown, never put back by a form opened before.
+        return [*super().get_readonly_fields(request, obj), "last_login"]
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -61,6 +85,7 @@ class TeamUserAdmin(SafeHistoryAdmin, UserAdmin):
 
 @admin.register(Member)
 class MemberAdmin(SafeHistoryAdmin):
+    form = MemberForm
     list_display = ["__str__", "role", "job_title", "active"]
     list_filter = ["role", "active"]
     list_select_related = ["user"]
@@ -107,9 +132,16 @@ class AgendaItemInline(BoundedInlineMixin, SafeAutocompleteMixin, admin.TabularI
         return super().get_queryset(request).select_related("case__patient", "presenter__user")
 
 
+class AttendanceAdminForm(VersionedFormMixin):
+    class Meta:
+        model = Attendance
+        fields = ["meeting", "member", "present"]
+
+
 class AttendanceInline(BoundedInlineMixin, SafeAutocompleteMixin, admin.TabularInline):
     model = Attendance
-    fields = ["member", "present"]
+    form = AttendanceAdminForm
+    fields = ["member", "present", "loaded_version"]
     autocomplete_fields = ["member"]
     extra = 0
 
@@ -261,6 +293,7 @@ class AgendaItemAdmin(PatientSearchMixin, FastChangelistMixin, SafeHistoryAdmin)
 
 @admin.register(Attendance)
 class AttendanceAdmin(SafeHistoryAdmin):
+    form = AttendanceAdminForm
     list_display = ["meeting", "member", "present"]
     list_select_related = ["meeting", "member__user"]
     list_filter = ["present", "member__role"]

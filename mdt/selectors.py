@@ -25,6 +25,7 @@ from cases.models import Assessment, Scan
 from cases.selectors import scans_pending_review
 from cases.summary import CaseSummary, case_summary
 from mdt.agenda import Readiness, latest_mri, readiness
+from mdt.attendance import version_subquery
 from mdt.models import (
     AgendaItem,
     Attendance,
@@ -124,6 +125,7 @@ class Agenda:
     attendance: list[Attendance]
     quorum: Quorum
     members: list[Member] = field(default_factory=list)
+    attendance_version: int = 0  # what the attendance form sends back (mdt.attendance)
 
     @property
     def not_ready(self) -> int:
@@ -208,7 +210,9 @@ def meeting_agenda(
 ) -> Agenda:
     """The meeting page and the PDF: a constant number of queries for any number of items. `now` is
     the time the clocks are shown at (the PDF's cache key uses a coarse one: mdt.printing)."""
-    meeting = Meeting.objects.select_related("chair__user").get(pk=meeting_id)
+    meeting = (
+        Meeting.objects.select_related("chair__user").annotate(attendance_version=version_subquery()).get(pk=meeting_id)
+    )
     blocks: list[AgendaBlock] = []
     withdrawn: list[AgendaItem] = []
     now = now or timezone.now()
@@ -228,6 +232,7 @@ def meeting_agenda(
         attendance=attendance,
         quorum=quorum_of(row.member.role for row in attendance if row.present),
         members=members,
+        attendance_version=meeting.attendance_version or 0,
     )
 
 

@@ -12,12 +12,32 @@ from django.utils import timezone
 
 from accounts.policy import COORDINATOR_ROLES
 from core.admin import SafeHistoryAdmin
+from core.concurrency import VersionedFormMixin
 from referrals.models import DutyShift, Organisation, Referral, Referrer
 from referrals.services.signup import referrer_approve
 
 
+class OrganisationForm(VersionedFormMixin):
+    class Meta:
+        model = Organisation
+        fields = ["name", "ods_code", "region", "is_service", "active"]
+
+
+class ReferrerForm(VersionedFormMixin):
+    class Meta:
+        model = Referrer
+        fields = ["organisation", "job_title", "phone"]
+
+
+class DutyShiftForm(VersionedFormMixin):
+    class Meta:
+        model = DutyShift
+        fields = ["coordinator", "starts_at", "ends_at", "note"]
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(SafeHistoryAdmin):
+    form = OrganisationForm
     list_display = ["name", "ods_code", "region", "is_service", "active"]
     list_filter = ["active", "is_service", "region"]
     search_fields = ["name", "ods_code"]
@@ -25,12 +45,13 @@ class OrganisationAdmin(SafeHistoryAdmin):
 
 @admin.register(Referrer)
 class ReferrerAdmin(SafeHistoryAdmin):
+    form = ReferrerForm
     list_display = ["__str__", "organisation", "job_title", "email_confirmed_at", "approved_at"]
     list_filter = ["organisation", ("approved_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__last_name", "user__email", "organisation__name"]
     list_select_related = ["user", "organisation"]
     readonly_fields = ["user", "email_confirmed_at", "approved_at", "approved_by", "created_at"]
-    fields = ["user", "organisation", "job_title", "phone", *readonly_fields[1:]]
+    fields = ["user", "organisation", "job_title", "phone", *readonly_fields[1:], "loaded_version"]
     actions = ["approve"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -70,7 +91,8 @@ class DutyShiftAdmin(SafeHistoryAdmin):
     list_select_related = ["coordinator"]
     search_fields = ["coordinator__last_name", "coordinator__first_name", "coordinator__username"]
     date_hierarchy = "starts_at"
-    fields = ["coordinator", "starts_at", "ends_at", "note"]
+    form = DutyShiftForm
+    fields = ["coordinator", "starts_at", "ends_at", "note", "loaded_version"]
 
     @admin.display(boolean=True, description="on duty now")
     def on_duty_now(self, obj: DutyShift) -> bool:

@@ -49,6 +49,8 @@ def _set_member(user: Any, *, role: str | None, active: bool) -> None:
     if role is not None:
         member.role = role
     member.active = active
+    if member.pk:
+        member.version += 1  # a workspace form opened before the sign-on is refused, not saved over it
     member._change_reason = (  # type: ignore[attr-defined]  # read by simple_history
         "Role granted at single sign-on" if active else "Role removed at the identity provider (single sign-on)"
     )

@@ -6,7 +6,6 @@ the clinicians' form; total, band and completeness are always recomputed on save
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -19,9 +18,12 @@ from cases.assessment_forms import KIND_DEFINITIONS, bands_json, component_field
 from cases.models import Assessment, SinsAssessment, TokuhashiAssessment, TomitaAssessment
 from cases.models.assessments import CURRENT_VERSION, apply_result
 from core.admin import FastChangelistMixin, SafeHistoryAdmin
+from core.concurrency import HistoryVersionedFormMixin
 
 
-class AssessmentAdminForm(forms.ModelForm):
+class AssessmentAdminForm(HistoryVersionedFormMixin):
+    """Stale edits refused by the score's newest history row: its `version` column is the score table's."""
+
     KIND = ""
 
     class Meta:
@@ -71,7 +73,10 @@ class AssessmentAdmin(PatientSearchMixin, FastChangelistMixin, SafeHistoryAdmin)
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         definition = KIND_DEFINITIONS[self.KIND]
         level = ["level"] if self.KIND == "sins" else []
-        return ["case", *level, "scan", *definition.components, "running_total", "assessed_by", "assessed_at", "note"]
+        return [
+            "case", *level, "scan", *definition.components, "running_total", "assessed_by", "assessed_at", "note",
+            "loaded_version",
+        ]  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Assessment]:
         return super().get_queryset(request).filter(kind=self.KIND)

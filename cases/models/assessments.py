@@ -7,12 +7,13 @@ when it was recorded, who scored it, when, and the scan it rests on. Proxy
 models give each score its own admin page and queryset.
 """
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import ModelSignal, post_delete, post_save
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -172,6 +173,18 @@ PROXY_BY_KIND: dict[str, type[Assessment]] = {
     ScoreKind.TOKUHASHI: TokuhashiAssessment,
     ScoreKind.TOMITA: TomitaAssessment,
 }
+
+
+def _sent_as_assessment(sender: type[Assessment], signal: ModelSignal, **kwargs: Any) -> None:
+    signal.send(sender=Assessment, **kwargs)
+
+
+def connect_proxy_history() -> None:
+    """A proxy's save or delete (each score's workspace page) sent again as Assessment's: Django names the proxy
+    as the sender and django-simple-history listens for Assessment only, so those changes wrote no history."""
+    for proxy in PROXY_BY_KIND.values():
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(_sent_as_assessment, sender=proxy, dispatch_uid=f"cases.{proxy.__name__}.history.{name}")
 
 
 def apply_result(assessment: Assessment) -> scoring.ScoreResult:

@@ -6,12 +6,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core.admin import SafeHistoryAdmin
+from core.concurrency import VersionedFormMixin
 from integrations import services
 from integrations.models import ApiClient
 from integrations.models.api import RESOURCE_TYPES
 
 
-class ApiClientForm(forms.ModelForm):
+class ApiClientForm(VersionedFormMixin):
     scopes = forms.MultipleChoiceField(
         choices=[(name, name) for name in RESOURCE_TYPES],
         widget=forms.CheckboxSelectMultiple,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import policy
 from cases.services import patient_record_death
 from core.history import save_as
+from integrations.hl7.fields import as_text
 from integrations.models import FeedConflict
 
 
@@ -26,12 +27,11 @@ def feed_conflict_resolve(*, conflict_id: int, apply_feed_value: bool, user: Any
     conflict = FeedConflict.objects.select_for_update().get(pk=conflict_id)
     if conflict.resolved_at:
         raise ConflictError("This conflict was already settled.")
-    if apply_feed_value and (conflict.model, conflict.field) == ("cases.patient", "died_on"):
+    record = _record_as_raised(conflict) if apply_feed_value and conflict.field != "merge" else None
+    if record is not None and (conflict.model, conflict.field) == ("cases.patient", "died_on"):
         _apply_death(conflict, user)
-    elif apply_feed_value and conflict.field != "merge":
-        model = apps.get_model(conflict.model)
-        record = model._default_manager.select_for_update().get(pk=conflict.object_id)
-        field = model._meta.get_field(conflict.field)
+    elif record is not None:
+        field = record._meta.get_field(conflict.field)
         try:
             setattr(record, conflict.field, field.to_python(conflict.feed_value or None) if conflict.feed_value
                     else field.get_default())  # fmt: skip
@@ -45,6 +45,22 @@ def feed_conflict_resolve(*, conflict_id: int, apply_feed_value: bool, user: Any
     conflict.resolution = "applied the feed's value" if apply_feed_value else "kept the record's value"
     conflict.save(update_fields=["resolved_at", "resolved_by", "resolution"])
     return conflict
+
+
+def _record_as_raised(conflict: FeedConflict) -> Any:
+    """The record, locked, refused if its value changed since the conflict was raised: the coordinator chose
+    between the two values the conflict shows, and the feed's must not overwrite a later correction unseen."""
+    model = apps.get_model(conflict.model)
+    record = model._default_manager.select_for_update().get(pk=conflict.object_id)
+    now = as_text(getattr(record, conflict.field))
+    if now != conflict.record_value:
+        label = model._meta.get_field(conflict.field).verbose_name
+        raise ConflictError(
+            f"The record's {label} changed since this conflict was raised (from {conflict.record_value or '(blank)'} "
+            f"to {now or '(blank)'}): the feed's value was not applied. Check the record, then keep its value or "
+            "correct it there."
+        )
+    return record
 
 
 def _apply_death(conflict: FeedConflict, user: Any) -> None:

@@ -19,6 +19,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import Versioned
+
 TOKEN_PREFIX = "mdt_"  # noqa: S105 - the visible start of every token, not a secret
 # The resource types a token can be scoped to (the FHIR API's resources, capability aside).
 RESOURCE_TYPES = ("Patient", "Condition", "ImagingStudy", "Observation", "CarePlan", "Encounter")
@@ -32,7 +34,7 @@ def new_token() -> str:
     return TOKEN_PREFIX + secrets.token_urlsafe(32)
 
 
-class ApiClient(models.Model):
+class ApiClient(Versioned):
     name = models.CharField(max_length=100, unique=True, help_text="The system, e.g. 'Trust data warehouse'.")
     scopes = models.JSONField(default=list, help_text="The FHIR resource types this system may read.")
     token_hash = models.CharField(max_length=64, unique=True, editable=False)

@@ -9,6 +9,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from cases.choices import CaseStatus, Presentation
+from core.concurrency import MAX_VERSION
 from core.forms import IdField, IdListField
 from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea, SharedOptions, Stencil
 from mdt.candidates import Candidate
@@ -100,6 +101,7 @@ class PreparedForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     present = IdListField(required=False, label="Present")
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_VERSION)
 
 
 class ItemForm(forms.Form):

@@ -19,7 +19,7 @@ from core.concurrency import Versioned
 from core.fields import LimitedTextField
 
 
-class Member(models.Model):
+class Member(Versioned):
     """A user's role in the MDT. Who may do what with each role is accounts.policy's to say."""
 
     Role = MemberRole  # declared in accounts, where access is decided from it
@@ -358,7 +358,7 @@ class Preparation(models.Model):
         return f"Item {self.item_id} prepared by member {self.member_id}"
 
 
-class Attendance(models.Model):
+class Attendance(Versioned):
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendances")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendances")
     present = models.BooleanField(default=True)

@@ -20,11 +20,11 @@ from accounts import policy
 from cases.models import Case, Scan
 from cases.services import case_follow_events
 from cases.status import CaseEvent
-from core.concurrency import NO_FORM, LoadedVersion, stale_edit
+from core.concurrency import MISSING_VERSION, NO_FORM, LoadedVersion, stale_edit
 from core.fields import validate_only
 from core.history import delete_as, save_as
 from core.timezones import local_datetime
-from mdt import printing
+from mdt import attendance, printing
 from mdt.agenda import urgency_key
 from mdt.models import AgendaItem, Attendance, Meeting, Member, Preparation, Quorum, quorum_of
 
@@ -254,16 +254,38 @@ def agenda_item_set_prepared(*, item_id: int, user: Any, prepared: bool) -> Agen
     return item
 
 
+def _refuse_stale_attendance(meeting_id: int, loaded_version: LoadedVersion) -> None:
+    """The meeting page's form records everyone at once: refused if any row changed since it was opened."""
+    if loaded_version is NO_FORM:
+        return
+    if loaded_version is None:
+        raise ValidationError({"present": MISSING_VERSION}, code="missing_version")
+    if loaded_version != attendance.attendance_version(meeting_id):
+        details = " ".join(f"{line}." for line in attendance.changes_since(meeting_id, loaded_version))
+        raise ValidationError(
+            {
+                "present": "Someone else changed the attendance after you opened the page, so your changes were "
+                f"not saved. {details + ' ' if details else ''}Reload the page and record it again."
+            },
+            code="stale_edit",
+        )
+
+
 @transaction.atomic
-def attendance_record(*, meeting_id: int, user: Any, present_member_ids: Iterable[int]) -> Quorum:
-    """Record who is present (every active member, and anyone already recorded) and return the quorum."""
+def attendance_record(
+    *, meeting_id: int, user: Any, present_member_ids: Iterable[int], loaded_version: LoadedVersion = NO_FORM
+) -> Quorum:
+    """Record who is present (every active member, and anyone already recorded) and return the quorum.
+    `loaded_version`: the meeting page's version of the attendance (`mdt.attendance`); a live confirmation
+    of one person (NO_FORM) changes only that person's row, from the rows as they are now."""
     _require_coordinator(user, "record attendance")
     meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError({"meeting": "This meeting is cancelled: there is no attendance to record."})
     meeting.require_outcomes_open()
     present_ids = {int(member_id) for member_id in present_member_ids}
-    recorded = {row.member_id: row for row in meeting.attendances.all()}
+    recorded = {row.member_id: row for row in meeting.attendances.select_for_update(of=("self",))}
+    _refuse_stale_attendance(meeting_id, loaded_version)
     members = Member.objects.filter(active=True) | Member.objects.filter(pk__in=[*recorded, *present_ids])
     roles: list[str] = []
     for member in members.distinct():
@@ -273,7 +295,8 @@ def attendance_record(*, meeting_id: int, user: Any, present_member_ids: Iterabl
             save_as(user, Attendance(meeting=meeting, member=member, present=present))
         elif row.present != present:
             row.present = present
-            save_as(user, row, update_fields=["present"])
+            row.version += 1  # a workspace form opened before must not set it back
+            save_as(user, row, update_fields=["present", "version"])
         if present:
             roles.append(member.role)
     return quorum_of(roles)

@@ -304,7 +304,10 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
         _report_form(request, form)
         return _back(meeting_id)
     quorum = services.attendance_record(
-        meeting_id=meeting_id, user=request.user, present_member_ids=form.cleaned_data["present"]
+        meeting_id=meeting_id,
+        user=request.user,
+        present_member_ids=form.cleaned_data["present"],
+        loaded_version=form.cleaned_data["loaded_version"],
     )
     if quorum.met:
         messages.success(request, "Attendance saved. The meeting is quorate.")

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.concurrency import Versioned
+
 # ODS codes of NHS trusts and sites: letters and digits, 3 to 6 characters (e.g. RRV, RAN01).
 ODS_CODE = re.compile(r"[A-Z0-9]{3,6}")
 
@@ -40,7 +42,7 @@ def allowed_domains() -> str:
     return ", ".join("@" + d for d in settings.REFERRER_EMAIL_DOMAINS)
 
 
-class Organisation(models.Model):
+class Organisation(Versioned):
     name = models.CharField(max_length=200)
     ods_code = models.CharField(
         "ODS code",
@@ -71,7 +73,7 @@ class Organisation(models.Model):
         self.ods_code = (self.ods_code or "").strip().upper()
 
 
-class Referrer(models.Model):
+class Referrer(Versioned):
     """A referring clinician's account details; the user row holds name, email and password."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrer")

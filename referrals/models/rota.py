@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from accounts.policy import COORDINATOR_ROLES
+from core.concurrency import Versioned
 from mdt.models import Member
 
 
@@ -31,7 +32,7 @@ class DutyShiftQuerySet(models.QuerySet["DutyShift"]):
         )
 
 
-class DutyShift(models.Model):
+class DutyShift(Versioned):
     coordinator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

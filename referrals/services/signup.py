@@ -120,6 +120,7 @@ def referrer_confirm(*, uidb64: str, token: str) -> Referrer:
     referrer.email_confirmed_at = now
     if email_domain(user.email) in settings.REFERRER_AUTO_APPROVE_DOMAINS:
         referrer.approved_at = now  # approved by rule: approved_by stays empty
+    referrer.version += 1  # a workspace form opened before must not be saved over it unseen
     save_as(user, referrer)
     user.is_active = True
     user.save(update_fields=["is_active"])
@@ -134,5 +135,6 @@ def referrer_approve(*, referrer_id: int, user: Any) -> Referrer:
     if referrer.approved_at is None:
         referrer.approved_at = timezone.now()
         referrer.approved_by = user
+        referrer.version += 1
         save_as(user, referrer)
     return referrer

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.messages import constants
 from django.test import Client
 from django.urls import reverse
@@ -19,13 +21,27 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from integrations.models import ApiClient
+from integrations.services import api_client_issue
 from letters.services import letter_draft
+from live.models import Trial
 from live.services import live_check_in, live_start
+from mdt.attendance import attendance_version
 from mdt.models import Member
 from mdt.services.decisions import DecisionInput, decision_record, signoff_respond
+from referrals.models import DutyShift, Referrer
 from tests.accounts.test_write_walk import row_total
 from tests.admin_forms import admin_post_data
-from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, ScanFactory, team_user
+from tests.factories import (
+    AgendaItemFactory,
+    AssessmentFactory,
+    AttendanceFactory,
+    CaseFactory,
+    MeetingFactory,
+    ScanFactory,
+    team_user,
+)
+from tests.referrals.makers import referrer_user
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +110,13 @@ def admin_page(name: str, *args: Any) -> Callable[[Client, dict[str, Any]], dict
     return data
 
 
+# Every other record a person edits in the workspace (each with its version field): by a superuser.
+ADMIN_PAGES = {
+    "member": "mdt_member", "attendance": "mdt_attendance", "user": "auth_user", "group": "auth_group",
+    "organisation": "referrals_organisation", "referrer": "referrals_referrer", "shift": "referrals_dutyshift",
+    "trial": "live_trial", "api_client": "integrations_apiclient", "score": "cases_sinsassessment",
+}  # fmt: skip
+
 TARGETS = [
     Target("decision", "oncologist", lambda w: reverse("item-decision", args=[w["meeting"].pk, w["item"].pk]),
            lambda c, w: decision_form(w)),
@@ -112,7 +135,8 @@ TARGETS = [
     Target("item-move", "coordinator", lambda w: reverse("agenda-item-move", args=[w["next"].pk, w["next_item"].pk]),
            lambda c, w: {"direction": "up"}),
     Target("attendance", "coordinator", lambda w: reverse("meeting-attendance", args=[w["meeting"].pk]),
-           lambda c, w: {"present": [w["oncologist"].member.pk]}),
+           lambda c, w: {"present": [w["oncologist"].member.pk],
+                         "loaded_version": attendance_version(w["meeting"].pk)}),
     Target("prepared", "oncologist", lambda w: reverse("agenda-item-prepared", args=[w["next"].pk, w["next_item"].pk]),
            lambda c, w: {"prepared": "1"}),
     Target("score", "oncologist", lambda w: reverse("assessment-new", args=[w["case"].pk, "sins"]),
@@ -158,6 +182,11 @@ TARGETS = [
            admin_page("admin:mdt_meeting_change", "next"), admin=True),
     Target("admin-item", "coordinator", lambda w: reverse("admin:mdt_agendaitem_change", args=[w["item"].pk]),
            admin_page("admin:mdt_agendaitem_change", "item"), admin=True),
+    *(
+        Target(f"admin-{name}", "admin", lambda w, n=name: reverse(f"admin:{ADMIN_PAGES[n]}_change", args=[w[n].pk]),
+               admin_page(f"admin:{ADMIN_PAGES[name]}_change", name), admin=True)
+        for name in ADMIN_PAGES
+    ),
     Target("admin-schedule", "coordinator", lambda w: reverse("admin:mdt_meeting_schedule_weekly"),
            lambda c, w: {"title": "MDT", "first_date": f"{timezone.localdate() + dt.timedelta(days=60):%Y-%m-%d}",
                          "starts": "13:00", "duration_minutes": "120", "weeks": "2", "agenda_closes_days_before": "2",
@@ -188,7 +217,17 @@ def fuzz_world() -> dict[str, Any]:
     live_start(meeting_id=meeting.pk, user=coordinator)  # the live screen on `item`, the oncologist checked in
     live_check_in(meeting_id=meeting.pk, user=oncologist)
     letter = letter_draft(decision_id=locked.pk, user=oncologist)
+    api_client = ApiClient(name="Warehouse", scopes=["Patient"])
+    api_client_issue(client=api_client)
+    referrer = Referrer.objects.get(user=referrer_user())
     return {
+        "admin": get_user_model().objects.create_superuser("admin", "admin@example.org", "pw"),
+        "member": surgeon.member, "attendance": AttendanceFactory(meeting=meeting, member=surgeon.member),
+        "user": surgeon, "organisation": referrer.organisation, "referrer": referrer, "api_client": api_client,
+        "shift": DutyShift.objects.create(coordinator=coordinator, starts_at=timezone.now(),
+                                          ends_at=timezone.now() + dt.timedelta(hours=8)),
+        "trial": Trial.objects.create(name="SCORAD-IV", primary_sites=["breast"], ecog_max=2),
+        "group": Group.objects.create(name="Fuzzed group"), "score": AssessmentFactory(case=case),
         "oncologist": oncologist, "surgeon": surgeon, "coordinator": coordinator, "meeting": meeting, "item": item,
         "locked": locked, "decision": decision, "next": next_meeting, "next_item": next_item, "case": case,
         "other_case": CaseFactory(), "scan": ScanFactory(case=case, performed=True), "decided_item": decided,

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def change(client, api_client, **fields):
     data = {"name": api_client.name, "scopes": api_client.scopes, "active": "on" if api_client.active else ""}
+    data["loaded_version"] = api_client.version  # the version the form was opened at
     data.update(fields)
     url = reverse("admin:integrations_apiclient_change", args=[api_client.pk])
     return client.post(url, {key: value for key, value in data.items() if value != ""})

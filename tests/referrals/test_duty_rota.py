@@ -120,6 +120,7 @@ def test_the_rota_is_edited_in_the_workspace_with_its_history(client, night):
         "ends_at_0": timezone.localtime(duty.starts_at).strftime("%d/%m/%Y"),
         "ends_at_1": timezone.localtime(duty.starts_at - HOUR).strftime("%H:%M:%S"),
         "note": "Swapped with Tom",
+        "loaded_version": duty.version,  # the version the form was opened at
     }
 
     refused = client.post(reverse("admin:referrals_dutyshift_change", args=[duty.pk]), form)

@@ -4,12 +4,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import SignInRecord
 from accounts.roles import CLINICIAN, COORDINATOR, READ_ONLY, SCAN_REVIEWER
 from mdt.models import Member
 from signin.models import ProviderIdentity
+from tests.admin_forms import admin_post_data
 from tests.factories import PASSWORD, UserFactory, clinician_user
 from tests.signin.conftest import sso_sign_in
 
@@ -214,3 +216,31 @@ def test_password_sign_in_can_be_switched_off(client, sso, settings):
 def test_without_a_provider_single_sign_on_is_not_offered(client):
     assert "Sign in with" not in client.get(reverse("login")).content.decode()
     assert client.get(reverse("signin:sso-start")).status_code == 404
+
+
+@pytest.mark.hazard("HAZ-002")
+def test_a_user_form_opened_before_a_sign_on_is_refused_only_if_the_sign_on_changed_what_it_edits(client, sso):
+    sso.set_user("sub-st", roles=["MDT.Oncologist"], given_name="Ada", family_name="Okafor", email="ada@example.org")
+    sso_sign_in(client, sso, "sub-st")
+    client.post(reverse("logout"))
+    user = ProviderIdentity.objects.get(subject="sub-st").user
+    workspace = Client()
+    workspace.force_login(get_user_model().objects.create_superuser("carys", "carys@example.org", "pw"))
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    page = workspace.get(url)
+
+    sso_sign_in(client, sso, "sub-st")  # the same names and role: saved again, nothing changed
+    client.post(reverse("logout"))
+    assert workspace.post(url, admin_post_data(page, email="ada.okafor@example.org")).status_code == 302
+
+    page = workspace.get(url)
+    sso.set_user("sub-st", roles=["MDT.Radiology"], given_name="Ada", family_name="Okafor", email="ada@example.org")
+    sso_sign_in(client, sso, "sub-st")  # a new role: the membership and the groups change
+    response = workspace.post(url, admin_post_data(page, first_name="Adaeze"))
+
+    assert response.status_code == 200
+    errors = [str(response.context["adminform"].form.errors)]
+    errors += [str(inline.formset.errors) for inline in response.context["inline_admin_formsets"]]
+    assert "Someone else saved this record after you opened it" in " ".join(errors)
+    user.refresh_from_db()
+    assert user.first_name == "Ada" and user.member.role == Member.Role.RADIOLOGIST

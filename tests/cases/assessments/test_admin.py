@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from cases import scoring
 from cases.models import Assessment, SinsAssessment, TokuhashiAssessment, TomitaAssessment
+from tests.admin_forms import admin_post_data
 from tests.cases.assessments.helpers import SINS_11, TOMITA_3, scorer
 from tests.factories import (
     TOKUHASHI_11,
@@ -96,3 +97,16 @@ def test_it_lists_only_sins_rows_on_the_sins_admin_page(superuser_client, case):
     assert SinsAssessment.objects.count() == 1
     assert TokuhashiAssessment.objects.count() == 1
     assert TomitaAssessment.objects.count() == 1
+
+
+@pytest.mark.hazard("HAZ-005")
+def test_a_score_changed_or_deleted_in_the_workspace_is_in_its_history_naming_who(superuser_client, case):
+    score = AssessmentFactory(case=case, note="")
+    url = reverse("admin:cases_sinsassessment_change", args=[score.pk])
+
+    assert superuser_client.post(url, admin_post_data(superuser_client.get(url), note="Rechecked")).status_code == 302
+    superuser_client.post(reverse("admin:cases_sinsassessment_delete", args=[score.pk]), {"post": "yes"})
+
+    rows = Assessment.history.filter(id=score.pk).order_by("history_id")
+    assert [(row.history_type, row.note) for row in rows] == [("+", ""), ("~", "Rechecked"), ("-", "Rechecked")]
+    assert {row.history_user.username for row in rows[1:]} == {"admin"}
