@@ -34,50 +34,17 @@ def valid_nhs_number(n: int) -> str:
 
 # Staff are named from their own pool, no part of which Faker can give a patient (tests/test_factories.py):
 # a check that a patient's name is absent must not fail because a clinician shares it (it once did).
+# fmt: off
 STAFF_GIVEN_NAMES = [
-    "Aderyn",
-    "Caradog",
-    "Dilwyn",
-    "Eiluned",
-    "Ffion",
-    "Heulwen",
-    "Iolo",
-    "Meirion",
-    "Nerys",
-    "Owain",
-    "Peredur",
-    "Sioned",
-    "Tegwen",
-    "Ynyr",
-    "Alaw",
-    "Cadfael",
-    "Dyfrig",
-    "Elystan",
-    "Hywel",
-    "Islwyn",
-    "Mabon",
-    "Olwen",
-    "Trystan",
-    "Wynfor",
-    "Angharad",
-    "Berwyn",
-    "Ceinwen",
+    "Aderyn", "Caradog", "Dilwyn", "Eiluned", "Ffion", "Heulwen", "Iolo", "Meirion", "Nerys", "Owain", "Peredur",
+    "Sioned", "Tegwen", "Ynyr", "Alaw", "Cadfael", "Dyfrig", "Elystan", "Hywel", "Islwyn", "Mabon", "Olwen",
+    "Trystan", "Wynfor", "Angharad", "Berwyn", "Ceinwen",
 ]
 STAFF_FAMILY_NAMES = [
-    "Bryngwyn",
-    "Bodfari",
-    "Cilgerran",
-    "Dolwyddelan",
-    "Erbistock",
-    "Gwaenysgor",
-    "Henllan",
-    "Nantmor",
-    "Penmachno",
-    "Sarnau",
-    "Trefeglwys",
-    "Ystradgynlais",
-    "Glyndwr",
+    "Bryngwyn", "Bodfari", "Cilgerran", "Dolwyddelan", "Erbistock", "Gwaenysgor", "Henllan", "Nantmor", "Penmachno",
+    "Sarnau", "Trefeglwys", "Ystradgynlais", "Glyndwr",
 ]
+# fmt: on
 
 
 class UserFactory(factory.django.DjangoModelFactory):
