@@ -21,10 +21,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    # A clinician's browser in a UK hospital: dates typed and shown day first (14/03/2026), 24-hour times.
-    # Chromium takes this format from its en-GB locale file (Debian: chromium-l10n; without it en-US).
-    "--lang=en-GB",
 ]
+# A clinician's browser in a UK hospital: date fields typed and shown day first (14/03/2026), 24-hour times.
+# Chromium takes that format from LANG and its en-GB locale file (Debian: chromium-l10n; without it en-US).
+CHROMIUM_ENV = {**os.environ, "LANG": "en_GB.UTF-8"}
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "env": CHROMIUM_ENV}
 
 
 @pytest.fixture(scope="session")
