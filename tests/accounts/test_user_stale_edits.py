@@ -15,32 +15,15 @@ from django.urls import reverse
 
 from accounts.roles import CLINICIAN, assign_role
 from mdt.models import Member
+from tests import stale_edits
 from tests.admin_forms import admin_post_data
 from tests.factories import UserFactory
+from tests.stale_edits import STALE
 
 pytestmark = pytest.mark.django_db
 
-STALE = "Someone else saved this record after you opened it, so your changes were not saved."
 
-
-def superuser(username: str, first: str, last: str) -> Any:
-    return get_user_model().objects.create_superuser(
-        username, f"{username}@example.org", "pw", first_name=first, last_name=last
-    )
-
-
-@pytest.fixture
-def us() -> Client:
-    client = Client()
-    client.force_login(superuser("carys", "Carys", "Evans"))
-    return client
-
-
-@pytest.fixture
-def them() -> Client:
-    client = Client()
-    client.force_login(superuser("dai", "Dai", "Jones"))
-    return client
+us, them = stale_edits.us, stale_edits.them  # the fixtures
 
 
 @pytest.fixture

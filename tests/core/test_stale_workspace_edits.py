@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +22,7 @@ from mdt.models import Attendance, Member
 from mdt.services import agenda as agenda_services
 from referrals.models import DutyShift, Referrer
 from referrals.services.signup import referrer_approve
+from tests import stale_edits
 from tests.admin_forms import admin_post_data
 from tests.factories import (
     AssessmentFactory,
@@ -34,10 +33,9 @@ from tests.factories import (
     coordinator_user,
 )
 from tests.referrals.makers import organisation, referrer_user
+from tests.stale_edits import STALE
 
 pytestmark = pytest.mark.django_db
-
-STALE = "Someone else saved this record after you opened it, so your changes were not saved."
 
 
 @dataclass
@@ -78,24 +76,7 @@ RECORDS = [
 ]  # fmt: skip
 
 
-def superuser(username: str, first: str, last: str) -> Any:
-    return get_user_model().objects.create_superuser(
-        username, f"{username}@example.org", "pw", first_name=first, last_name=last
-    )
-
-
-@pytest.fixture
-def us() -> Client:
-    client = Client()
-    client.force_login(superuser("carys", "Carys", "Evans"))
-    return client
-
-
-@pytest.fixture
-def them() -> Client:
-    client = Client()
-    client.force_login(superuser("dai", "Dai", "Jones"))
-    return client
+us, them = stale_edits.us, stale_edits.them  # the fixtures
 
 
 def change_url(obj: Any) -> str:
