@@ -6,7 +6,9 @@ would set their rows back. Its version is the newest history row of the meeting'
 change to a row writes one; 0 when nothing is recorded), so a row added, changed or removed since moves it.
 """
 
-from django.db.models import OuterRef, Subquery
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from core.concurrency import edited_by
 from mdt.models import Attendance
@@ -14,15 +16,18 @@ from mdt.models import Attendance
 SHOWN = 20  # the most rows the message lists (the first recording writes one per member of the team)
 
 
+def _newest_first(meeting: int | OuterRef) -> QuerySet[Any]:
+    """The history rows of a meeting's attendance, newest first: the first one's id is the version."""
+    return Attendance.history.filter(meeting_id=meeting).order_by("-history_id")
+
+
 def version_subquery() -> Subquery:
     """The version as an annotation on meetings (None: nothing recorded)."""
-    newest = Attendance.history.filter(meeting_id=OuterRef("pk")).order_by("-history_id")
-    return Subquery(newest.values("history_id")[:1])
+    return Subquery(_newest_first(OuterRef("pk")).values("history_id")[:1])
 
 
 def attendance_version(meeting_id: int) -> int:
-    newest = Attendance.history.filter(meeting_id=meeting_id).order_by("-history_id")
-    return int(newest.values_list("history_id", flat=True).first() or 0)
+    return int(_newest_first(meeting_id).values_list("history_id", flat=True).first() or 0)
 
 
 def changes_since(meeting_id: int, loaded: int) -> list[str]:
