@@ -8,6 +8,7 @@ the session's last activity moved back by as much, as the idle limit reads it (a
 import datetime as dt
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -68,19 +69,24 @@ def signed_in_again_the_form_is_as_typed(page: Page, form_url: str) -> None:
     expect(page.get_by_label("Palliative: local control and symptom relief")).to_be_checked()
 
 
-@pytest.mark.hazard("HAZ-032")
-def test_the_page_warns_before_expiry_and_a_late_decision_comes_back_after_signing_in(
-    live_server, page: Page, settings, tmp_path: Path
-):
+def rationale_typed(base: str, page: Page, settings: Any, tmp_path: Path) -> tuple[str, Journey]:
+    """Signed in with a stopped page clock and a short idle limit, the rationale typed on the decision form;
+    the form's address and the journey."""
     settings.SESSION_IDLE_SECONDS = IDLE_SECONDS
-    base = live_server.url
     form_url = decision_form(base)
     journey = Journey(page, tmp_path)
-
     page.clock.install()
     sign_in(page, base, "olwen", PASSWORD)
     page.goto(form_url)
     page.get_by_label("Rationale").fill(RATIONALE)
+    return form_url, journey
+
+
+@pytest.mark.hazard("HAZ-032")
+def test_the_page_warns_before_expiry_and_a_late_decision_comes_back_after_signing_in(
+    live_server, page: Page, settings, tmp_path: Path
+):
+    form_url, journey = rationale_typed(live_server.url, page, settings, tmp_path)
     banner = page.locator("#session-warning")
     expect(banner).to_be_hidden()
 
@@ -115,14 +121,7 @@ def test_after_the_limit_the_banner_signs_in_again_and_what_was_typed_comes_back
 ):
     """Once the limit has passed, the banner's button never reloads the page over what was typed: it says
     the session ended, and signing in again brings the form back as typed."""
-    settings.SESSION_IDLE_SECONDS = IDLE_SECONDS
-    base = live_server.url
-    form_url = decision_form(base)
-    journey = Journey(page, tmp_path)
-    page.clock.install()
-    sign_in(page, base, "olwen", PASSWORD)
-    page.goto(form_url)
-    page.get_by_label("Rationale").fill(RATIONALE)
+    form_url, journey = rationale_typed(live_server.url, page, settings, tmp_path)
     page.get_by_label("Palliative: local control and symptom relief").check()
 
     page.clock.fast_forward("15:01")
