@@ -74,7 +74,11 @@ class Journey:
         assert overflow <= 0, f"{where}: the page scrolls sideways by {overflow} px at {self.page.viewport_size}"
 
     def check(self, where: str, shot: str | None = None) -> None:
-        """Desktop then phone: axe-core, no sideways scroll on the phone, screenshots of both."""
+        """Desktop then phone: axe-core, no sideways scroll on the phone, screenshots of both.
+
+        It first waits for the page a click led to to finish loading: axe-core run while the browser
+        swaps documents reads a document that is gone."""
+        self.page.wait_for_load_state("load")
         self.page.set_viewport_size(DESKTOP)
         self.accessible(f"{where} (desktop)")
         if shot:

@@ -43,6 +43,7 @@ def test_a_coordinator_signs_in_finds_a_patient_by_nhs_number_and_opens_the_case
 
     page.get_by_role("link", name="Coordinators' workspace").click()
     page.get_by_role("link", name="Patients").first.click()
+    expect(page.locator("#changelist-search")).to_be_visible()
     journey.check("the workspace's patient list", shot="admin-patients")
     page.locator("#changelist-search").get_by_role("textbox").fill("943 476 5919")
     page.get_by_role("button", name="Search").click()

@@ -52,6 +52,7 @@ def test_it_records_signs_and_amends_a_decision_and_downloads_the_letter(live_se
     sign_in(page, base, "olwen", PASSWORD)
     page.get_by_role("link", name="Meetings", exact=True).click()
     page.get_by_role("link", name=timezone.localtime(meeting.starts_at).strftime("%a %-d %b %Y, %H:%M")).click()
+    expect(page).to_have_url(f"{base}/meetings/{meeting.pk}/")
     journey.check("the meeting under way")
     page.locator("article.agenda-block").first.get_by_role("link", name="Record outcome").click()
     expect(page.get_by_text("Case 1 of 2")).to_be_visible()

@@ -284,6 +284,7 @@ def list_on_the_agenda(s: Service) -> None:
     """Still at night, the coordinator lists the case, a candidate as awaiting the MDT, on the day's meeting."""
     page = s.page
     page.get_by_role("link", name="Meetings", exact=True).click()
+    expect(page.get_by_role("heading", name="Meetings", exact=True)).to_be_visible()
     s.journey.check("the meetings, the day's first")
     page.get_by_role("link", name=at(s.meeting.starts_at, "%a %-d %b %Y, %H:%M")).click()
     candidate = page.locator("table.candidates tbody tr")
