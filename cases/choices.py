@@ -108,6 +108,20 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+class ClosedReason(models.TextChoices):
+    """Why a case was closed: asked whenever a case is closed (Case.clean, a database constraint; HAZ-029)."""
+
+    COMPLETED = "completed", "Treatment and follow-up complete"
+    DIED = "died", "The patient died"
+    TRANSFERRED = "transferred", "Care transferred to another team or hospital"
+    NOT_FOR_SERVICE = "not_for_service", "Not spinal metastases, or not for this service"
+    DECLINED = "declined", "The patient declined further treatment"
+    IN_ERROR = "in_error", "Opened in error, or a duplicate"
+    OTHER = "other", "Other (say why in the note)"
+    # Only for cases closed before a reason was asked (migration cases 0037); never offered on a form.
+    NOT_RECORDED = "not_recorded", "Not recorded (closed before reasons were kept)"
+
+
 class Modality(models.TextChoices):
     MRI_WHOLE_SPINE = "mri_whole_spine", "Whole-spine MRI"
     MRI_TARGETED = "mri_targeted", "Targeted MRI"

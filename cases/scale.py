@@ -23,6 +23,7 @@ from cases import scoring
 from cases.choices import (
     AmbulatoryStatus,
     CaseStatus,
+    ClosedReason,
     EsccGradeChoice,
     FrankelGrade,
     Modality,
@@ -120,6 +121,7 @@ def _synthetic_case(patient: Patient, rng: random.Random, now: dt.datetime, stat
         karnofsky=rng.choice(range(30, 101, 10)),
         spinal_levels=[rng.choice(["C5", "T4", "T7", "T9", "T11", "L1", "L3"])],
         status=status,
+        closed_reason=ClosedReason.COMPLETED if status == CaseStatus.CLOSED else "",
     )
 
 

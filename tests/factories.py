@@ -113,6 +113,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
         )
     )
     status = CaseStatus.IMAGING
+    closed_reason = factory.LazyAttribute(lambda case: "completed" if case.status == CaseStatus.CLOSED else "")
 
 
 class ScanFactory(factory.django.DjangoModelFactory):

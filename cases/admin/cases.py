@@ -14,6 +14,7 @@ from django.http import HttpRequest
 
 from cases import services
 from cases.admin.clinicians import ResponsibleClinicianFormMixin
+from cases.admin.closing import CONFIRM, ClosingFormMixin
 from cases.admin.record import CasePendingReviewFilter, RecordsAccessMixin
 from cases.admin.search import PatientSearchMixin
 from cases.choices import CaseStatus, Presentation, PreviousRadiotherapy
@@ -24,7 +25,8 @@ from core.concurrency import VersionedFormMixin
 
 STATUS_HELP = (
     "Moves on by itself: MRI requested (Imaging), MRI reported or listed for the MDT (Awaiting MDT), a decision "
-    "(Decided), treatment started (Treatment); never backwards, never from Closed. Set Follow-up or Closed here."
+    "(Decided), treatment started (Treatment); never backwards, never from Closed. Set Follow-up or Closed here: "
+    "closing asks why, and lists any work still open on the case first."
 )
 
 
@@ -48,6 +50,8 @@ SECTIONS = (
             "patient",
             ("referred_at", "referrer"),
             ("status", "responsible_clinician"),
+            ("closed_reason", "closed_note"),
+            "close_with_open_work",
             "presentation",
             "suspected_diagnosis_at",
             "loaded_version",
@@ -121,10 +125,12 @@ def open_where_errors(fieldsets: list[Any], errors: Any) -> list[Any]:
     return opened
 
 
-class CaseAdminForm(ResponsibleClinicianFormMixin, VersionedFormMixin):
+class CaseAdminForm(ClosingFormMixin, ResponsibleClinicianFormMixin, VersionedFormMixin):
     class Meta:
         model = Case
-        fields = [name for section in SECTIONS for name in flatten(section.fields) if name != "loaded_version"]
+        fields = [
+            name for section in SECTIONS for name in flatten(section.fields) if name not in ("loaded_version", CONFIRM)
+        ]
         widgets = {
             "karnofsky": forms.NumberInput(attrs={"step": 10, "min": 0, "max": 100}),
             "mdt_question": forms.Textarea(attrs={"rows": 3}),
@@ -200,7 +206,7 @@ class CaseAdmin(PatientSearchMixin, RecordsAccessMixin, FastChangelistMixin, Saf
     form = CaseAdminForm
     list_display = ["id", "patient", "presentation", "status", "referred_at", "responsible_clinician", "mri_waiting"]
     list_select_related = ["patient", "responsible_clinician"]
-    list_filter = ["status", "presentation", "patient__primary_site", CasePendingReviewFilter]
+    list_filter = ["status", "closed_reason", "presentation", "patient__primary_site", CasePendingReviewFilter]
     search_fields = ["=patient__mrn", "=patient__nhs_number", "patient__family_name__istartswith"]  # PatientSearchMixin
     search_help_text = "Patient MRN, NHS number or the start of the family name."
     date_hierarchy = "referred_at"

@@ -21,6 +21,7 @@ from accounts import policy
 from accounts.services import access_record
 from cases import services
 from cases.admin.clinicians import ResponsibleClinicianFormMixin
+from cases.admin.closing import NotClosedHereMixin
 from cases.admin.search import PatientSearchMixin
 from cases.choices import CaseStatus, Presentation
 from cases.communication import needs_of
@@ -109,7 +110,7 @@ class PatientAdminForm(VersionedFormMixin):
         ]  # fmt: skip
 
 
-class CaseInlineForm(ResponsibleClinicianFormMixin, VersionedFormMixin):
+class CaseInlineForm(NotClosedHereMixin, ResponsibleClinicianFormMixin, VersionedFormMixin):
     class Meta:
         model = Case
         fields = ["referred_at", "presentation", "status", "responsible_clinician"]

@@ -28,6 +28,7 @@ from cases.choices import (
     TreatmentModality,
 )
 from cases.fields import MRNField, NHSNumberField, RedFlagsField, SpinalLevelsField, ecog_field, holds_any
+from cases.models.closure import CLOSED_HAS_A_REASON, Closure
 from cases.models.previous import PreviousTreatment
 from cases.responsible import FIELD, check_responsible_clinician, responsible_clinician_error
 from cases.steroids import ON_STEROIDS, dose_errors
@@ -168,7 +169,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.filter(Exists(Scan.objects.pending_review().filter(case=OuterRef("pk"))))
 
 
-class Case(PreviousTreatment, Versioned):
+class Case(PreviousTreatment, Closure, Versioned):
     """One referral episode of a patient, from referral to closure."""
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
@@ -329,6 +330,7 @@ class Case(PreviousTreatment, Versioned):
                 | Q(decision_to_treat_at__isnull=False, radiotherapy_started_at__gte=F("decision_to_treat_at")),
                 name="case_radiotherapy_after_decision",
             ),
+            CLOSED_HAS_A_REASON,
         ]
 
     def __str__(self) -> str:
@@ -378,6 +380,7 @@ class Case(PreviousTreatment, Versioned):
         elif self.steroid_dose_mg is not None:
             errors.update(dose_errors(self.steroid_dose_mg, self.steroid_dose_reason))
         errors.update(self.previous_treatment_errors())
+        errors.update(self.closure_errors())
         time_order_errors(self, errors)
         future_time_errors(self, errors, latest=timezone.now() + CLOCK_SKEW)
         if clinician_error := responsible_clinician_error(self):

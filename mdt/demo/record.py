@@ -14,6 +14,7 @@ from cases.assessment_forms import prefilled_components
 from cases.choices import (
     AmbulatoryStatus,
     CaseStatus,
+    ClosedReason,
     EsccGradeChoice,
     FrankelGrade,
     Modality,
@@ -112,6 +113,7 @@ def seed_case(
         karnofsky=rng.choice([50, 60, 70, 80, 90]),
         spinal_levels=[level],
         status=status,
+        closed_reason=ClosedReason.COMPLETED if status == CaseStatus.CLOSED else "",
         mdt_question=rng.choice(
             [
                 "Is surgical stabilisation indicated before radiotherapy?",

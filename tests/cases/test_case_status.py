@@ -174,7 +174,7 @@ def test_a_decision_and_treatment_typed_on_the_case_form_move_it_to_decided_then
 def test_a_status_the_coordinator_chose_stays_when_nothing_happened_and_closed_is_never_reopened(workspace):
     case = CaseFactory(status=CaseStatus.IMAGING)
     ScanFactory(case=case, performed=True)
-    post_case(workspace, case, status=CaseStatus.CLOSED)
+    post_case(workspace, case, status=CaseStatus.CLOSED, closed_reason="transferred", close_with_open_work="on")
     assert case.status == CaseStatus.CLOSED
 
     scan = case.scans.get()
