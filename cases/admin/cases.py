@@ -134,6 +134,7 @@ class CaseAdminForm(ClosingFormMixin, ResponsibleClinicianFormMixin, VersionedFo
         widgets = {
             "karnofsky": forms.NumberInput(attrs={"step": 10, "min": 0, "max": 100}),
             "mdt_question": forms.Textarea(attrs={"rows": 3}),
+            "closed_note": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {"status": STATUS_HELP}
 
