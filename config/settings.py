@@ -225,6 +225,9 @@ OIDC_TOKEN_AUTH_METHOD = env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_basic"
 OIDC_CLIENT_KEY = env_str("OIDC_CLIENT_KEY")  # or OIDC_CLIENT_KEY_FILE
 OIDC_CLIENT_KEY_ID = env_str("OIDC_CLIENT_KEY_ID")
 OIDC_CLIENT_KEY_ALG = env_str("OIDC_CLIENT_KEY_ALG", "RS256")
+# Keys retired by a rotation, published beside the current one (never used to sign) until the provider has
+# fetched the new set: `kid=path` pairs, comma-separated (signin/oidc/jwks.py, check signin.E007).
+OIDC_CLIENT_PREVIOUS_KEY_FILES = env_list("OIDC_CLIENT_PREVIOUS_KEY_FILES", [])
 # The authentication assurance a sign-in must have: the ID token's acr is one of these (comma-separated;
 # asked for as acr_values). Empty: not checked (Entra ID). CIS2: e.g. AAL3_ANY (docs/deploy.md).
 OIDC_ACCEPTED_ACR = env_list("OIDC_ACCEPTED_ACR", [])

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
-from signin.oidc import assurance, client
+from signin.oidc import assurance, client, jwks
 from signin.oidc.roles import role_organisations, role_table
 
 
@@ -60,3 +60,9 @@ def token_endpoint_credentials(app_configs: Any, **kwargs: Any) -> list[checks.C
         )
         return [checks.Error(message, id="signin.E006")]
     return []
+
+
+@checks.register(checks.Tags.security)
+def previous_client_keys(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """OIDC_CLIENT_PREVIOUS_KEY_FILES: each a readable private key, under a key id that is not the current key's."""
+    return _error(jwks.previous_keys, "signin.E007")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from signin.views import passkeys, second_factor, sso
+from signin.views import keys, passkeys, second_factor, sso
 
 app_name = "signin"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("security/", second_factor.security, name="security"),
     path("sso/", sso.sso_start, name="sso-start"),
     path("sso/callback/", sso.sso_callback, name="sso-callback"),
+    path("sso/jwks.json", keys.public_key_set, name="sso-jwks"),
 ]

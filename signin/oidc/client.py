@@ -7,7 +7,8 @@ code with the verifier. The ID token is then checked by `signin.oidc.verify`.
 At the token endpoint the app proves who it is with the client secret (`client_secret_basic`,
 `client_secret_post`), or with `private_key_jwt` (RFC 7523, as NHS CIS2 Authentication offers):
 an assertion signed with the app's private key (`OIDC_CLIENT_KEY_FILE`, a PEM file) under the key
-id the provider registered (`OIDC_CLIENT_KEY_ID`). Authlib's `PrivateKeyJWT` makes and signs it.
+id the provider registered (`OIDC_CLIENT_KEY_ID`). Authlib's `PrivateKeyJWT` makes and signs it. The provider
+verifies it with the public half, which `signin.oidc.jwks` publishes.
 """
 
 from typing import Any
@@ -86,13 +87,6 @@ def signing_key() -> RSAKey | ECKey:
             f"(an {'EC' if alg.startswith('ES') else 'RSA'} private key): {type(exc).__name__}"
         ) from exc
     return key
-
-
-def public_key_set() -> dict[str, Any]:
-    """The signing key's public half as a JWK Set under OIDC_CLIENT_KEY_ID, to register with the provider."""
-    public = signing_key().as_dict(private=False)
-    public.update(kid=settings.OIDC_CLIENT_KEY_ID, use="sig", alg=settings.OIDC_CLIENT_KEY_ALG)
-    return {"keys": [public]}
 
 
 def _credentials() -> dict[str, Any]:

@@ -114,6 +114,7 @@ WRITES: dict[str, frozenset[str]] = {
     # Single sign-on answers 404 here (no provider configured in the tests): nothing is written.
     "sso-start": READ,
     "sso-callback": READ,
+    "sso-jwks": READ,  # the client's public key set: GET only, a POST is refused with 405
     # Referrals. Names are not namespaced: "detail", "message" and the letters are the referrer's
     # portal's and the triage pages' alike. The walk has no referrer.
     "home": READ,

@@ -7,10 +7,11 @@ claims are set through its API (`PUT /users/<sub>`), `acr` and CIS2's `nhsid_nrb
 (they go into the signed ID token and the userinfo answer as set).
 
 Its token endpoint also takes `private_key_jwt` (RFC 7523) from the clients registered with
-`Provider.register_signed_client`: each assertion is verified with that client's public key, for
-this token endpoint, once per `jti`, and refused if it lives more than five minutes; such a client
-can authenticate no other way. The mock itself knows only the secret methods: Authlib's
-server-side client assertion is added to it here, as a deployment of Authlib's server would.
+`Provider.register_signed_client`: each assertion is verified with that client's public key, or with the
+key set it fetches from the client's JWKS address at each assertion (as CIS2 is given one), for this token
+endpoint, once per `jti`, and refused if it lives more than five minutes; such a client can authenticate
+no other way. The mock itself knows only the secret methods: Authlib's server-side client assertion is
+added to it here, as a deployment of Authlib's server would.
 """
 
 import threading
@@ -29,7 +30,7 @@ import werkzeug.serving
 from authlib.oauth2.rfc6749 import InvalidClientError
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from django.urls import reverse
-from joserfc.jwk import Key
+from joserfc.jwk import Key, KeySet
 from oidc_provider_mock._storage import Client, ClientAllowAny
 
 from signin.models import TotpDevice
@@ -52,21 +53,32 @@ class SignedClients(JWTBearerClientAssertion):
         super().__init__(validate_jti=True)
         self.token_url_ = token_url
         self.public_keys: dict[str, Key] = {}
+        self.jwks_uris: dict[str, str] = {}
+        self.fetched: list[str] = []  # each JWKS address fetched, in order
         self.seen: set[str] = set()
         self.headers: list[dict[str, Any]] = []
+        self.assertions: list[str] = []
 
     def extract_assertion(self, assertion: str) -> Any:
         headers, claims = super().extract_assertion(assertion)
         self.headers.append(dict(headers))
+        self.assertions.append(assertion)
         return headers, claims
 
     def get_audiences(self) -> list[str]:
         return [self.token_url_]
 
-    def resolve_client_public_key(self, client: Any) -> Key:
-        if client.get_client_id() not in self.public_keys:
+    def resolve_client_public_key(self, client: Any) -> Key | KeySet:
+        client_id = client.get_client_id()
+        if client_id in self.jwks_uris:
+            self.fetched.append(self.jwks_uris[client_id])
+            response = requests.get(self.jwks_uris[client_id], timeout=10)
+            if response.status_code != 200:
+                raise InvalidClientError(description="the client's key set could not be fetched")
+            return KeySet.import_key_set(response.json())
+        if client_id not in self.public_keys:
             raise InvalidClientError(description="no key is registered for this client")
-        return self.public_keys[client.get_client_id()]
+        return self.public_keys[client_id]
 
     def validate_jti(self, claims: Any, jti: str) -> bool:
         fresh = jti not in self.seen
@@ -85,9 +97,15 @@ class Provider:
     signed_clients: SignedClients
     storage: Any
 
-    def register_signed_client(self, client_id: str, public_key: Key) -> None:
-        """A client that authenticates at the token endpoint only with assertions this key verifies."""
-        self.signed_clients.public_keys[client_id] = public_key
+    def register_signed_client(self, client_id: str, public_key: Key | None = None, *, jwks_uri: str = "") -> None:
+        """A client that authenticates at the token endpoint only with assertions this key (or the key set
+        at `jwks_uri`, fetched for each assertion) verifies."""
+        self.signed_clients.public_keys.pop(client_id, None)
+        self.signed_clients.jwks_uris.pop(client_id, None)
+        if jwks_uri:
+            self.signed_clients.jwks_uris[client_id] = jwks_uri
+        elif public_key is not None:
+            self.signed_clients.public_keys[client_id] = public_key
         self.storage.store_client(
             Client(
                 id=client_id,

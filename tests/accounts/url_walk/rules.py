@@ -44,7 +44,7 @@ REFER_DOCUMENT = "referral letter"  # advice and outcome letters: the referrer's
 REFERRAL_INBOX = "triage inbox"  # the service's team and auditors
 REFERRAL_ADVICE = "advice form"  # coordinators and clinicians
 SECOND_FACTOR = "second-factor page"  # signed-in users; see SECOND_FACTOR_STATUS
-SSO = "single sign-on"  # public, but 404 while no provider is configured (as in these tests)
+SSO = "single sign-on"  # public, but 404 while no provider (or no private_key_jwt) is configured, as in these tests
 
 RULES: list[tuple[str, str]] = [
     (r"favicon\.ico|accounts/login/|admin/login/|healthz|fhir/metadata|fhir/openapi\.json", PUBLIC),
@@ -52,7 +52,7 @@ RULES: list[tuple[str, str]] = [
     (r"accounts/logout/|admin/logout/", SIGN_OUT),
     (r"accounts/second-factor/(|set-up/|recovery-codes/)|accounts/security/", SECOND_FACTOR),
     (r"accounts/second-factor/passkey/(|options/|new/|new/options/)", ACTION),
-    (r"accounts/sso/(|callback/)", SSO),
+    (r"accounts/sso/(|callback/|jwks\.json)", SSO),  # jwks.json: the client's public keys, for the provider
     (r"admin/|admin/password_change/|admin/password_change/done/|admin/jsi18n/", ADMIN_SITE),
     (r"admin/autocomplete/", ADMIN_AUTOCOMPLETE),
     (r"admin/r/<path:content_type_id>/<path:object_id>/", ADMIN_VIEW_ON_SITE),
