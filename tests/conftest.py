@@ -5,8 +5,16 @@ from typing import Any
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from scripts import redis_local
+
+# Speed is measured in bench/, never asserted by a test: Hypothesis's own timing checks (a 200 ms deadline per
+# example, "data generation too slow") fail tests whose behaviour is right when the machine is busy. Every
+# property keeps its examples and its assertions; a test's own @settings still override the rest.
+hypothesis_settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("suite")
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM
 # calls from such a thread unless told that this is a test harness.
