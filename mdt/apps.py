@@ -7,6 +7,7 @@ class MdtConfig(AppConfig):
 
     def ready(self) -> None:
         from cases.closing import register_open_work
+        from mdt import checks  # noqa: F401 - registers itself
         from cases.signals import patient_died
         from mdt import case_panel
         from mdt.closing import open_mdt_work
