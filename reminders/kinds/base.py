@@ -16,7 +16,8 @@ A kind is four functions:
     coordinators when the person named has left); the sweep bulk-creates them, ignoring conflicts.
   Either way the dedupe key is the same string (kind:subject:recipient[:level]), so a row made one
   way dedupes against a row made the other, and nothing is made about a patient whose death is
-  recorded (`alive`).
+  recorded (`alive`). Roles nobody active holds give way to the last resort (REMINDER_LAST_RESORT_USERNAMES)
+  in one place: `Run.users_with_roles` for the rows built in Python, `Run.addressed` for a Selection.
 - `open_subject(now)`: a Q on the subject's own table (Scan, FollowUp...) that is true while it
   still needs the reminder (MRI not yet reviewed, follow-up not completed...). It is written
   once: `derive` filters the subjects with it, and `subject_still_open(now)` applies it to

@@ -40,7 +40,8 @@ def derive_review(run: Run) -> Iterator[Selection]:
     """One INSERT ... SELECT per level over the pending-review partial index (cases' scan_pending_review_idx),
     reading the scans waiting for review and nothing else: level 0 to every radiologist, level 1 to the
     case's responsible clinician while their account is active (none: the step is skipped, the next one
-    still comes), level 2 to every MSCC coordinator."""
+    still comes), level 2 to every MSCC coordinator; a level whose role nobody holds, to the last resort
+    (the sweep's `Run.addressed`)."""
     step = review_step()
     for level in REVIEW_LEVELS:
         reminded = Reminder.objects.filter(scan=OuterRef("pk"), kind=REVIEW, level=level)
