@@ -438,6 +438,10 @@ HL7_PROCEDURE_TREATMENTS = env_map("HL7_PROCEDURE_TREATMENTS", {})
 # a PAS that sends its own codes (e.g. the NHS discharge destination 79, "patient died or still birth") lists
 # them here, after checking its interface specification (docs/integration.md; HAZ-061).
 HL7_DEATH_DISPOSITIONS = env_list("HL7_DEATH_DISPOSITIONS", ["20", "40", "41", "42"])
+# Usernames (comma-separated) that receive, as the last resort, any reminder whose roles nobody active holds
+# (reminders.kinds.base.Run.users_with_roles; HAZ-021). Inactive or unknown names are skipped; checks
+# reminders.W001 (empty with DEBUG off) and reminders.E001 (a name with no account).
+REMINDER_LAST_RESORT_USERNAMES = env_list("REMINDER_LAST_RESORT_USERNAMES", [])
 # A performed MRI not reviewed after this many hours reminds the radiologists; after twice as
 # long the case's responsible clinician; after three times, the MSCC coordinators.
 REMINDER_MRI_REVIEW_HOURS = env_int("REMINDER_MRI_REVIEW_HOURS", 24, minimum=1)

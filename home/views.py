@@ -16,7 +16,7 @@ from mdt.models import PeriodicRun
 from mdt.selectors import awaiting_signature, my_follow_up_counts, next_meetings, pending_review_worklist
 from mdt.tasks import HEARTBEAT, PRINT_HEARTBEAT
 from referrals.selectors import clocks_needing_attention as referral_clocks_needing_attention
-from reminders.selectors import my_reminders, outbox_health
+from reminders.selectors import LAST_RESORT_OK, LAST_RESORT_UNSET, my_reminders, outbox_health
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -63,7 +63,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     "overdue_reminders": unsent and due more than REMINDER_OVERDUE_AFTER_SECONDS ago; any makes the
     status "degraded", as does a reminder sweep, a heartbeat or a print heartbeat (the print queue's
     workers) older than PERIODIC_STALE_AFTER_SECONDS, a kind of reminder that failed at the last sweep,
-    or a role reminders fall back to with nobody active in it.
+    a role reminders fall back to with nobody active in it, or a last resort (REMINDER_LAST_RESORT_USERNAMES)
+    that is set but names an account that does not exist or nobody active.
     """
     database = _database_ok()
     last_run = last_print = None
@@ -86,6 +87,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         and outbox.overdue == 0
         and not outbox.failing_kinds
         and not outbox.roles_without_anyone
+        and outbox.last_resort in (LAST_RESORT_OK, LAST_RESORT_UNSET)
     )
     broker = _broker_ok()
     body = {
@@ -104,6 +106,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "failing_reminder_kinds": outbox.failing_kinds if outbox else None,
         # Roles reminders fall back to with nobody active in them: those reminders reach nobody (HAZ-021).
         "reminder_roles_without_anyone": outbox.roles_without_anyone if outbox else None,
+        # Kinds of reminder some of which now reach only the last resort (or nobody without one), and the
+        # state of the last resort itself: "ok", "not set", "nobody active", or a name with no account (HAZ-021).
+        "reminder_kinds_to_last_resort": outbox.kinds_to_last_resort if outbox else None,
+        "reminder_last_resort": outbox.last_resort if outbox else None,
     }
     # 503 only when the database is down: the web app cannot serve anyone then.
     return JsonResponse(body, status=200 if database else 503)

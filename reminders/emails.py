@@ -12,11 +12,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from mdt.models import Member
 from reminders.kinds import KINDS
 from reminders.kinds.base import local
 from reminders.models import Reminder
 
 SUBJECT_PREFIX = "[Spinal MDT] "
+# Before the subject of a reminder made for a last-resort recipient (Reminder.last_resort_for; HAZ-021).
+LAST_RESORT_PREFIX = "Last resort: "
 # Names the outbox row, so a mail log can be matched to it (and tests can count per reminder).
 REMINDER_HEADER = "X-MDT-Reminder"
 # Everything the templates and the kinds' context functions read, in one query.
@@ -52,14 +55,29 @@ def context_of(reminder: Reminder) -> dict[str, Any]:
         "due_at": local(reminder.due_at),
         "link": settings.SITE_URL + kind.path(reminder),
         "site_url": settings.SITE_URL,
+        "last_resort_roles": last_resort_roles(reminder),
         **kind.context(reminder),
     }
+
+
+def last_resort_roles(reminder: Reminder) -> str:
+    """The roles nobody held when a last-resort reminder was made, in words ("the role of Radiologist", "any of
+    the roles MSCC coordinator or MDT coordinator", "any role in the team"); empty for any other reminder."""
+    roles = [role for role in reminder.last_resort_for.split(",") if role in Member.Role.values]
+    labels = [str(Member.Role(role).label) for role in roles]
+    if len(roles) == len(Member.Role.values):
+        return "any role in the team"
+    if len(labels) > 1:
+        return f"any of the roles {', '.join(labels[:-1])} or {labels[-1]}"
+    return f"the role of {labels[0]}" if labels else ""
 
 
 def render(reminder: Reminder) -> Rendered:
     context = context_of(reminder)
     name = f"emails/{reminder.kind}"
     subject = " ".join(render_to_string(f"{name}-subject.txt", context).split())
+    if context["last_resort_roles"]:
+        subject = LAST_RESORT_PREFIX + subject
     return Rendered(
         subject=SUBJECT_PREFIX + subject,
         text=render_to_string(f"{name}-body.txt", context),

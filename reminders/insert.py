@@ -8,7 +8,7 @@ once and writes the rows without loading them into Python:
     INSERT INTO reminders_reminder (kind, level, scan_id, ..., recipient_id, dedupe_key)
     SELECT subject.v_kind, subject.v_level, subject.v_scan, ..., <recipient>, <the key's parts joined>
     FROM subject  -- on SQLite: FROM (<the subjects' queryset>) subject
-         [CROSS JOIN (<the team's queryset: active members in the roles>) team]
+         [CROSS JOIN (<the team's queryset: active members in the roles; or the last-resort users>) team]
     WHERE 1 = 1 [AND (SELECT <the case> WHERE <its patient's death is recorded> LIMIT 1) IS NULL]
     ON CONFLICT (dedupe_key) DO NOTHING
 
@@ -30,6 +30,7 @@ FROM as a join's ON.
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Field, QuerySet, Value
@@ -59,7 +60,7 @@ def insert(selection: Selection, now: dt.datetime) -> int:
         columns["v_recipient_id"] = F(selection.recipient)
         recipient, team_sql, team_params = f"subject.{qn('v_recipient_id')}", "", ()
     else:
-        members, team_params = sql_of(team(*selection.roles).order_by().values(v_recipient_id=F("user_id")))
+        members, team_params = sql_of(recipients_of(selection))
         recipient, team_sql = f"team.{qn('v_recipient_id')}", f" CROSS JOIN ({members}) team"
     try:
         subjects_sql, subjects_params = sql_of(subjects.values(**columns, **parts))
@@ -84,6 +85,15 @@ def insert(selection: Selection, now: dt.datetime) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def recipients_of(selection: Selection) -> QuerySet[Any]:
+    """The users a Selection to roles goes to, as v_recipient_id: the team in its roles, or, once
+    `Run.addressed` has found nobody in them, the last-resort users it named."""
+    if selection.users:
+        users = get_user_model()._default_manager.filter(pk__in=selection.users)
+        return users.order_by().values(v_recipient_id=F("pk"))
+    return team(*selection.roles).order_by().values(v_recipient_id=F("user_id"))
 
 
 def living_only() -> tuple[str, tuple[Any, ...]]:

@@ -91,6 +91,9 @@ class Reminder(models.Model):
     )
     # Someone with no account, by email only: the referrer of a referral taken by phone (the acknowledgement).
     recipient_email = models.EmailField("recipient's email (no account)", blank=True)
+    # Made for a last-resort recipient (REMINDER_LAST_RESORT_USERNAMES) because nobody active held these roles
+    # (their values, comma-separated): the email says so, so they act or fix the rota (HAZ-021). Empty otherwise.
+    last_resort_for = models.CharField("last resort for the roles", max_length=200, blank=True)
 
     # What it is about (see the module docstring). Their partial indexes (Meta.indexes, SUBJECTS) serve
     # the sweep's "no reminder yet for this scan / item / sign-off" anti-joins.

@@ -129,12 +129,13 @@ def derive(now: dt.datetime, failed: list[str] | None = None) -> int:
 
 
 def create(run: Run, derived: Iterable[Reminder | Selection]) -> int:
-    """One kind's new rows: each Selection as one INSERT ... SELECT, the unsaved rows in one bulk_create.
-    A concurrent sweep may insert the same keys first: the unique key settles it either way."""
+    """One kind's new rows: each Selection as one INSERT ... SELECT (to the last resort when nobody holds its
+    roles: `Run.addressed`), the unsaved rows in one bulk_create. A concurrent sweep may insert the same keys
+    first: the unique key settles it either way."""
     made, rows = 0, []
     for item in derived:
         if isinstance(item, Selection):
-            made += insert(item, run.now)
+            made += insert(run.addressed(item), run.now)
         else:
             rows.append(item)
     rows = without_the_dead(rows)

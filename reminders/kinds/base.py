@@ -16,7 +16,8 @@ A kind is four functions:
     coordinators when the person named has left); the sweep bulk-creates them, ignoring conflicts.
   Either way the dedupe key is the same string (kind:subject:recipient[:level]), so a row made one
   way dedupes against a row made the other, and nothing is made about a patient whose death is
-  recorded (`alive`).
+  recorded (`alive`). Roles nobody active holds give way to the last resort (REMINDER_LAST_RESORT_USERNAMES)
+  in one place: `Run.users_with_roles` for the rows built in Python, `Run.addressed` for a Selection.
 - `open_subject(now)`: a Q on the subject's own table (Scan, FollowUp...) that is true while it
   still needs the reminder (MRI not yet reviewed, follow-up not completed...). It is written
   once: `derive` filters the subjects with it, and `subject_still_open(now)` applies it to
@@ -29,10 +30,13 @@ A kind is four functions:
 """
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -41,10 +45,30 @@ from cases.models import Case
 from mdt.models import Member
 from reminders.models import Reminder
 
+log = logging.getLogger(__name__)
+
 
 def team(*roles: str) -> QuerySet[Member]:
     """The members a reminder to `roles` goes to: an active role, on an active account."""
     return Member.objects.filter(role__in=roles, active=True, user__is_active=True)
+
+
+def last_resort_users() -> QuerySet[Any]:
+    """The active accounts named by REMINDER_LAST_RESORT_USERNAMES (unknown and inactive names skipped)."""
+    names = settings.REMINDER_LAST_RESORT_USERNAMES
+    return get_user_model()._default_manager.filter(username__in=names, is_active=True).order_by("pk")
+
+
+class LastResort(int):
+    """A last-resort recipient's user id, standing in for `roles`, which nobody active holds: a kind uses it
+    as any recipient id, and `Run.new` marks the row (Reminder.last_resort_for) so its email says why."""
+
+    roles: str  # the roles' values, comma-separated, in Member.Role's order
+
+    def __new__(cls, user_id: int, roles: str) -> "LastResort":
+        made = super().__new__(cls, user_id)
+        made.roles = roles
+        return made
 
 
 @dataclass
@@ -53,18 +77,51 @@ class Run:
 
     now: dt.datetime
     _by_roles: dict[frozenset[str], list[int]] = field(default_factory=dict)
+    _last_resort: list[int] | None = None
+    _instead: dict[frozenset[str], list[int]] = field(default_factory=dict)
 
-    def users_with_roles(self, *roles: str) -> list[int]:
-        """Ids of the active users with an active team role among `roles`."""
+    def members(self, *roles: str) -> list[int]:
+        """Ids of the active users with an active team role among `roles` (nobody else)."""
         key = frozenset(roles)
         if key not in self._by_roles:
             self._by_roles[key] = list(team(*key).order_by("user_id").values_list("user_id", flat=True))
         return self._by_roles[key]
 
+    def users_with_roles(self, *roles: str) -> list[int]:
+        """Who a reminder to `roles` goes to: the active users with an active team role among them; with
+        nobody in any of them, the last-resort recipients (`LastResort` ids, REMINDER_LAST_RESORT_USERNAMES),
+        so that a reminder is never made for nobody (HAZ-021). Every role a kind falls back to is asked
+        here, and a Selection's roles through `addressed`: the one place the last resort is decided."""
+        members = self.members(*roles)
+        if members:
+            return members
+        key = frozenset(roles)
+        if key not in self._instead:
+            named = ",".join(role for role in Member.Role.values if role in key)
+            if self._last_resort is None:
+                self._last_resort = list(last_resort_users().values_list("pk", flat=True))
+            self._instead[key] = [LastResort(user_id, named) for user_id in self._last_resort]
+            if self._last_resort:
+                log.info("reminder last resort: nobody holds roles=%s, to users=%s", named, self._last_resort)
+            else:  # as before the last resort: these reminders are made for nobody (/healthz says degraded)
+                log.warning("reminder last resort: nobody holds roles=%s and nobody active is named", named)
+        return self._instead[key]
+
     def person_or(self, user_id: int | None, active: bool, *fallback_roles: str) -> list[int]:
         """The person named (an owner, a chair, a responsible clinician) while still active; else
         everyone in `fallback_roles`, so that a reminder is never lost with someone who has left."""
         return [user_id] if user_id and active else self.users_with_roles(*fallback_roles)
+
+    def addressed(self, selection: "Selection") -> "Selection":
+        """A Selection to roles nobody active holds, addressed to the last-resort recipients instead (each
+        row marked with the roles); any other as it is."""
+        if not selection.roles:
+            return selection
+        recipients = self.users_with_roles(*selection.roles)
+        if not recipients or not isinstance(recipients[0], LastResort):
+            return selection
+        values = {**selection.values, "last_resort_for": recipients[0].roles}
+        return replace(selection, roles=(), users=tuple(recipients), values=values)
 
     def new(self, kind: str, *, recipient_id: int | None, due_at: dt.datetime, key: str, **subjects: Any) -> Reminder:
         return Reminder(
@@ -73,6 +130,7 @@ class Run:
             due_at=due_at,
             dedupe_key=key,
             created_at=self.now,
+            last_resort_for=recipient_id.roles if isinstance(recipient_id, LastResort) else "",
             **subjects,
         )
 
@@ -102,7 +160,8 @@ class Selection:
     - `key`: the dedupe key's parts, joined: text, expressions on the subject, and `RECIPIENT`;
     - who: `roles`, one row per subject and active member in those roles (`team`: a cross join on
       the member table), or `recipient`, the path on the subject to one user (a row only where it
-      is set).
+      is set); with nobody in the roles, `Run.addressed` turns them into `users`, the last-resort
+      recipients' ids (a cross join on those users).
     """
 
     kind: str
@@ -112,9 +171,11 @@ class Selection:
     case: str = ""
     roles: tuple[str, ...] = ()
     recipient: str = ""
+    users: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
-        assert bool(self.roles) != bool(self.recipient), "a Selection goes to roles or to a recipient, not both"
+        who = [bool(self.roles), bool(self.recipient), bool(self.users)]
+        assert who.count(True) == 1, "a Selection goes to roles, to a recipient or to users: one of them"
         assert sum(part is RECIPIENT for part in self.key) == 1, "the dedupe key names its recipient once"
 
 
@@ -126,6 +187,9 @@ class Kind:
     open_subject: Callable[[dt.datetime], Q]
     context: Callable[[Reminder], dict[str, Any]]
     path: Callable[[Reminder], str]
+    # The sets of roles its reminders go to when nobody is named (or always), each the last before the last
+    # resort: /healthz names the kind while nobody active holds any role of one of them (HAZ-021).
+    fallback: tuple[tuple[str, ...], ...] = ()
 
     @property
     def label(self) -> str:

@@ -26,9 +26,14 @@ STEROIDS = Reminder.Kind.STEROIDS_ACTIVE
 DST_SLACK = dt.timedelta(hours=1)
 
 
+# Who a follow-up's reminder goes to once its owner has left; a steroid reminder with no responsible clinician.
+FOLLOW_UP_FALLBACK = (Member.Role.MDT_COORDINATOR,)
+STEROIDS_FALLBACK = (Member.Role.MSCC_COORDINATOR,)
+
+
 def _owners(run: Run, owner_user_id: int, owner_active: bool) -> list[int]:
     """The follow-up's owner; if they have left the team, the MDT coordinators, so it is not lost."""
-    return run.person_or(owner_user_id, owner_active, Member.Role.MDT_COORDINATOR)
+    return run.person_or(owner_user_id, owner_active, *FOLLOW_UP_FALLBACK)
 
 
 def overdue_open(now: dt.datetime) -> Q:
@@ -127,7 +132,7 @@ def derive_steroids(run: Run) -> Iterator[Reminder]:
         due_at = add_local_days(treatment_start_at, days)
         if due_at > run.now:
             continue
-        for user_id in run.person_or(clinician_id, clinician_active, Member.Role.MSCC_COORDINATOR):
+        for user_id in run.person_or(clinician_id, clinician_active, *STEROIDS_FALLBACK):
             yield run.new(
                 STEROIDS,
                 recipient_id=user_id,
@@ -148,7 +153,7 @@ def steroids_context(reminder: Reminder) -> dict[str, Any]:
 
 
 KINDS = (
-    Kind(DUE_SOON, "follow_up", derive_due_soon, due_soon_open, follow_up_context, case_path),
-    Kind(OVERDUE, "follow_up", derive_overdue, overdue_open, follow_up_context, case_path),
-    Kind(STEROIDS, "case", derive_steroids, steroids_open, steroids_context, case_path),
+    Kind(DUE_SOON, "follow_up", derive_due_soon, due_soon_open, follow_up_context, case_path, (FOLLOW_UP_FALLBACK,)),
+    Kind(OVERDUE, "follow_up", derive_overdue, overdue_open, follow_up_context, case_path, (FOLLOW_UP_FALLBACK,)),
+    Kind(STEROIDS, "case", derive_steroids, steroids_open, steroids_context, case_path, (STEROIDS_FALLBACK,)),
 )

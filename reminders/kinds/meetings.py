@@ -21,6 +21,8 @@ SIGN_OFF = Reminder.Kind.DECISION_NOT_SIGNED
 # There is no invitation list: every active team member is expected at the MDT (all the
 # clinical roles and both coordinator roles).
 EXPECTED_ROLES = tuple(Member.Role.values)
+# The outcome reminder's recipients when the meeting has no chair (or one who has left).
+OUTCOME_FALLBACK = (Member.Role.MDT_COORDINATOR,)
 
 
 def agenda_open(now: dt.datetime) -> Q:
@@ -94,7 +96,7 @@ def derive_outcome(run: Run) -> Iterator[Reminder]:
         )
     )
     for item_id, case_id, meeting_id, ends_at, chair_id, chair_active, chair_user_active in items:
-        for user_id in run.person_or(chair_id, chair_active and chair_user_active, Member.Role.MDT_COORDINATOR):
+        for user_id in run.person_or(chair_id, chair_active and chair_user_active, *OUTCOME_FALLBACK):
             yield run.new(
                 OUTCOME,
                 recipient_id=user_id,
@@ -158,7 +160,7 @@ def decision_path(reminder: Reminder) -> str:
 
 
 KINDS = (
-    Kind(AGENDA, "meeting", derive_agenda, agenda_open, agenda_context, meeting_path),
-    Kind(OUTCOME, "agenda_item", derive_outcome, outcome_open, outcome_context, outcome_path),
+    Kind(AGENDA, "meeting", derive_agenda, agenda_open, agenda_context, meeting_path, (EXPECTED_ROLES,)),
+    Kind(OUTCOME, "agenda_item", derive_outcome, outcome_open, outcome_context, outcome_path, (OUTCOME_FALLBACK,)),
     Kind(SIGN_OFF, "sign_off", derive_sign_off, sign_off_open, sign_off_context, decision_path),
 )

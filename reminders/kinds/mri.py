@@ -22,6 +22,9 @@ NOT_PERFORMED = Reminder.Kind.MRI_NOT_PERFORMED
 # Who hears about an unreviewed MRI, one more step every REMINDER_MRI_REVIEW_HOURS.
 RADIOLOGISTS, RESPONSIBLE_CLINICIAN, MSCC_COORDINATORS = 0, 1, 2
 REVIEW_LEVELS = (RADIOLOGISTS, RESPONSIBLE_CLINICIAN, MSCC_COORDINATORS)
+# The roles of the levels that go to a role (the responsible clinician's has none: skipped without one).
+LEVEL_ROLES = {RADIOLOGISTS: (Member.Role.RADIOLOGIST,), MSCC_COORDINATORS: (Member.Role.MSCC_COORDINATOR,)}
+NOT_PERFORMED_ROLES = (Member.Role.MSCC_COORDINATOR,)
 LEVEL_LABELS = {
     RADIOLOGISTS: "the radiologists",
     RESPONSIBLE_CLINICIAN: "the responsible clinician",
@@ -37,7 +40,8 @@ def derive_review(run: Run) -> Iterator[Selection]:
     """One INSERT ... SELECT per level over the pending-review partial index (cases' scan_pending_review_idx),
     reading the scans waiting for review and nothing else: level 0 to every radiologist, level 1 to the
     case's responsible clinician while their account is active (none: the step is skipped, the next one
-    still comes), level 2 to every MSCC coordinator."""
+    still comes), level 2 to every MSCC coordinator; a level whose role nobody holds, to the last resort
+    (the sweep's `Run.addressed`)."""
     step = review_step()
     for level in REVIEW_LEVELS:
         reminded = Reminder.objects.filter(scan=OuterRef("pk"), kind=REVIEW, level=level)
@@ -53,8 +57,7 @@ def derive_review(run: Run) -> Iterator[Selection]:
             scans = scans.filter(**{f"{clinician}__is_active": True})
             yield Selection(REVIEW, scans, values, key, case="case", recipient=clinician)
         else:
-            role = Member.Role.RADIOLOGIST if level == RADIOLOGISTS else Member.Role.MSCC_COORDINATOR
-            yield Selection(REVIEW, scans, values, key, case="case", roles=(role,))
+            yield Selection(REVIEW, scans, values, key, case="case", roles=LEVEL_ROLES[level])
 
 
 def review_open(now: dt.datetime) -> Q:
@@ -90,7 +93,7 @@ def derive_not_performed(run: Run) -> Iterator[Reminder]:
     dashboard's conditions, cases.selectors.could_be_late); cases.clocks decides exactly. An
     idle sweep, with every late clock's scans already reminded of, reads no case at all.
     """
-    coordinators = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
+    coordinators = run.users_with_roles(*NOT_PERFORMED_ROLES)
     if not coordinators:
         return
     reminded = Reminder.objects.filter(scan=OuterRef("pk"), kind=NOT_PERFORMED)
@@ -146,6 +149,14 @@ def scan_admin_path(reminder: Reminder) -> str:
 
 
 KINDS = (
-    Kind(REVIEW, "scan", derive_review, review_open, review_context, case_path),
-    Kind(NOT_PERFORMED, "scan", derive_not_performed, not_performed_open, not_performed_context, scan_admin_path),
+    Kind(REVIEW, "scan", derive_review, review_open, review_context, case_path, tuple(LEVEL_ROLES.values())),
+    Kind(
+        NOT_PERFORMED,
+        "scan",
+        derive_not_performed,
+        not_performed_open,
+        not_performed_context,
+        scan_admin_path,
+        (NOT_PERFORMED_ROLES,),
+    ),
 )

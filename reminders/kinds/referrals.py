@@ -33,12 +33,17 @@ ADVICE_GIVEN = Reminder.Kind.REFERRAL_ADVICE
 ALERT, NOT_SEEN = 0, 1
 
 
+COORDINATORS = (Member.Role.MSCC_COORDINATOR, Member.Role.MDT_COORDINATOR)
+
+
 def _coordinators(run: Run, *, escalate: bool) -> list[int]:
-    mscc = run.users_with_roles(Member.Role.MSCC_COORDINATOR)
+    """The escalation: every coordinator of either role. The alert: those on duty, else the MSCC coordinators,
+    else the MDT coordinators; with no coordinator at all, either goes to the last resort (Run.users_with_roles)."""
     if escalate:
-        return sorted(set(mscc) | set(run.users_with_roles(Member.Role.MDT_COORDINATOR)))
+        return sorted(set(run.users_with_roles(*COORDINATORS)))
     on_duty = sorted(set(DutyShift.objects.on_duty(run.now).values_list("coordinator_id", flat=True)))
-    return on_duty or mscc or run.users_with_roles(Member.Role.MDT_COORDINATOR)
+    # With no MSCC coordinator, the coordinators of either role are the MDT coordinators.
+    return on_duty or run.members(Member.Role.MSCC_COORDINATOR) or run.users_with_roles(*COORDINATORS)
 
 
 def derive_new(run: Run) -> Iterator[Reminder]:
@@ -155,7 +160,7 @@ def referrer_path(reminder: Reminder) -> str:
 
 
 KINDS = (
-    Kind(NEW, "referral", derive_new, new_open, context, service_path),
+    Kind(NEW, "referral", derive_new, new_open, context, service_path, fallback=(COORDINATORS,)),
     Kind(ACKNOWLEDGEMENT, "referral", derive_acknowledgement, always_open, context, referrer_path),
     Kind(ADVICE_GIVEN, "referral", derive_advice, always_open, context, referrer_path),
 )

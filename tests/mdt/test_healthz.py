@@ -40,6 +40,8 @@ def test_it_reports_ok_with_database_broker_and_a_recent_periodic_run(client, se
         "failed_reminders": 0,
         "failing_reminder_kinds": [],
         "reminder_roles_without_anyone": [],
+        "reminder_kinds_to_last_resort": [],
+        "reminder_last_resort": "not set",
     }
     assert response["Cache-Control"].startswith("max-age=0")
 

@@ -10,7 +10,7 @@ from mdt.models import Member, PeriodicRun
 from reminders.kinds import KINDS
 from reminders.models import Reminder
 from reminders.sweep import SWEEP_RUN, sweep
-from tests.factories import HOUR
+from tests.factories import HOUR, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,43 @@ def test_a_role_reminders_fall_back_to_with_nobody_active_is_named(client, healt
 
     assert body["reminder_roles_without_anyone"] == ["radiologist", "mscc_coordinator"]
     assert body["status"] == "degraded"
+
+
+@pytest.mark.hazard("HAZ-021")
+def test_the_kinds_falling_to_the_last_resort_are_named_and_a_last_resort_that_reaches_nobody_degrades(
+    client, healthy, team, settings, django_assert_max_num_queries
+):
+    settings.REMINDER_LAST_RESORT_USERNAMES = ["mdt-lead"]
+    lead = UserFactory(username="mdt-lead")
+    with django_assert_max_num_queries(7):  # the six above, and the last-resort accounts
+        body = client.get("/healthz").json()
+    assert (body["reminder_kinds_to_last_resort"], body["reminder_last_resort"], body["status"]) == ([], "ok", "ok")
+
+    Member.objects.filter(role=Member.Role.RADIOLOGIST).update(active=False)
+    body = client.get("/healthz").json()
+    assert (body["reminder_kinds_to_last_resort"], body["reminder_last_resort"]) == (["mri_review"], "ok")
+
+    Member.objects.update(active=False)
+    body = client.get("/healthz").json()
+    assert set(body["reminder_kinds_to_last_resort"]) == {
+        "mri_review",
+        "mri_not_performed",
+        "follow_up_due_soon",
+        "follow_up_overdue",
+        "meeting_agenda",
+        "outcome_not_recorded",
+        "steroids_active",
+        "referral_new",
+    }
+
+    Member.objects.update(active=True)
+    lead.is_active = False
+    lead.save()
+    body = client.get("/healthz").json()
+    assert (body["reminder_last_resort"], body["status"]) == ("nobody active", "degraded")
+    settings.REMINDER_LAST_RESORT_USERNAMES = ["mdt-laed"]
+    body = client.get("/healthz").json()
+    assert (body["reminder_last_resort"], body["status"]) == ("names an account that does not exist", "degraded")
+    settings.REMINDER_LAST_RESORT_USERNAMES = []
+    body = client.get("/healthz").json()
+    assert (body["reminder_last_resort"], body["status"]) == ("not set", "ok")
