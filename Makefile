@@ -47,7 +47,7 @@ check: lint typecheck migrations-check
 # 24-hour number, here a drama number); any warning fails.
 deploy-check: install
 	DEBUG=0 SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48)[:50])')" \
-	ALLOWED_HOSTS=mdt.example.org PATIENT_SAFETY_NET_PHONE="01632 960000" \
+	ALLOWED_HOSTS=mdt.example.org PATIENT_SAFETY_NET_PHONE="01632 960000" REMINDER_LAST_RESORT_USERNAMES=mdt-lead \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Benchmarks: `make bench SIZE=S` (5,000 patients) or SIZE=L (100,000). Set DATABASE_URL to a PostgreSQL
