@@ -7,6 +7,9 @@ management forms, inline rows, hidden version fields and split date-time inputs.
 from typing import Any
 
 from django import forms
+from django.contrib.admin import helpers
+
+from core.admin_actions import seen_name, shown_version
 
 
 def _widget_items(widget: forms.Widget, name: str, value: Any) -> list[tuple[str, str]]:
@@ -66,3 +69,15 @@ def as_post(items: list[tuple[str, str]], **changes: Any) -> dict[str, Any]:
 
 def admin_post_data(response: Any, **changes: Any) -> dict[str, Any]:
     return as_post(admin_post_items(response), **changes)
+
+
+def action_data(action: str, *objs: Any, **extra: Any) -> dict[str, Any]:
+    """What a change list opened now posts to run `action` on the ticked `objs`: each row's id and the version
+    the list shows it at (read afresh, as the page would), as a person ticking them sends."""
+    rows = [type(obj)._base_manager.get(pk=obj.pk) for obj in objs]
+    return {
+        "action": action,
+        helpers.ACTION_CHECKBOX_NAME: [row.pk for row in rows],
+        **{seen_name(row.pk): shown_version(row) for row in rows},
+        **extra,
+    }

@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from core.admin_actions import MISSING_VERSIONS
 from tests.accounts.url_walk import sampling
 from tests.accounts.url_walk.rules import (
     ADMIN_MODEL,
@@ -32,7 +33,7 @@ from tests.accounts.url_walk.rules import (
     family,
 )
 from tests.accounts.url_walk.sampling import urls_of
-from tests.admin_forms import admin_post_data, as_post, form_items
+from tests.admin_forms import action_data, admin_post_data, as_post, form_items
 
 pytestmark = pytest.mark.django_db
 
@@ -325,9 +326,11 @@ def test_each_admin_action_runs_only_for_the_roles_that_may_run_it(world, who, r
             if allowed is None:
                 raise Unclassified(f"admin action {name} of {model._meta.label_lower}: add it to ADMIN_ACTIONS")
             before = row_total()
-            response = client.post(changelist, {"action": name, "_selected_action": [obj.pk], "post": "yes"})
+            response = client.post(changelist, action_data(name, obj, post="yes"))
             if response.status_code >= 500:
                 problems.append(f"{name} on {changelist}: {response.status_code}")
+            if any(MISSING_VERSIONS in str(m) for m in getattr(response.wsgi_request, "_messages", [])):
+                problems.append(f"{name} on {changelist}: posted without the rows' versions, so it tested nothing")
             if who not in allowed and row_total() != before:
                 problems.append(f"{name} on {changelist}: {who} may not run it, but rows changed")
     assert not problems, f"as {who}:\n" + "\n".join(problems)
