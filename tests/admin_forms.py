@@ -4,6 +4,7 @@ Tests then change one value and post it, as a person in the workspace would: the
 management forms, inline rows, hidden version fields and split date-time inputs.
 """
 
+import re
 from typing import Any
 
 from django import forms
@@ -81,3 +82,23 @@ def action_data(action: str, *objs: Any, **extra: Any) -> dict[str, Any]:
         **{seen_name(row.pk): shown_version(row) for row in rows},
         **extra,
     }
+
+
+SEEN_INPUT = re.compile(r'<input type="hidden" name="(_seen_version-[^"]+)" value="([^"]*)">')
+
+
+def ticked(page: Any, action: str, *objs: Any, **extra: Any) -> dict[str, Any]:
+    """What the change list `page` (a response) posts when the person ticks `objs` and runs `action`: each row's
+    id and the version the page wrote beside its tick, whatever happened to the rows since."""
+    shown = dict(SEEN_INPUT.findall(page.content.decode()))
+    return {
+        "action": action,
+        helpers.ACTION_CHECKBOX_NAME: [obj.pk for obj in objs],
+        **{seen_name(obj.pk): shown[seen_name(obj.pk)] for obj in objs},
+        **extra,
+    }
+
+
+def said(response: Any) -> list[str]:
+    """The messages the request left for the next page (read without following the redirect)."""
+    return [str(message) for message in getattr(response.wsgi_request, "_messages", [])]
