@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from accounts.models import AccessRecord, SignInRecord
+from core.admin_actions import SeenVersionsMixin
 from core.concurrency import HistoryVersionedFormMixin
 from core.paginators import EstimatedCountPaginator
 
@@ -23,7 +24,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class RoleGroupAdmin(GroupAdmin):
+class RoleGroupAdmin(SeenVersionsMixin, GroupAdmin):
     form = RoleGroupForm
 
 

@@ -1,5 +1,5 @@
-"""Admin helpers for every app's workspace pages: lists that never count a big table, and
-filters on a correlated subquery."""
+"""Admin helpers for every app's workspace pages: lists that never count a big table, filters on a
+correlated subquery, and (core.admin_actions) actions only on the rows as the person saw them."""
 
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.db.models import Exists, QuerySet
 from django.http import Http404, HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_actions import SeenVersionsMixin
 from core.drafts import offer_kept_post
 from core.paginators import EstimatedCountPaginator
 
@@ -97,8 +98,9 @@ class BoundedInlineMixin:
         return super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
 
 
-class SafeHistoryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
-    """SimpleHistoryAdmin with its history read-only, and answering a malformed address with a 404.
+class SafeHistoryAdmin(SeenVersionsMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
+    """SimpleHistoryAdmin with its history read-only, and answering a malformed address with a 404; its change
+    list's actions act only on rows still as shown (`core.admin_actions.SeenVersionsMixin`).
 
     - Its version page saves a POST ("revert") for anyone allowed to *view* history, so a read-only
       auditor could rewrite a record, and a revert sets fields the change form shows read-only (an

@@ -20,6 +20,7 @@ from cases.admin.search import PatientSearchMixin
 from cases.services import case_follow_events
 from cases.status import CaseEvent
 from core.admin import BoundedInlineMixin, FastChangelistMixin, SafeAutocompleteMixin, SafeHistoryAdmin
+from core.admin_actions import SeenVersionsMixin
 from core.concurrency import HistoryVersionedFormMixin, VersionedFormMixin
 from core.forms import add_service_errors
 from mdt.forms.meetings import WeeklyMeetingsForm
@@ -98,7 +99,7 @@ class MemberAdmin(SafeHistoryAdmin):
 
 
 @admin.register(PeriodicRun)
-class PeriodicRunAdmin(admin.ModelAdmin):
+class PeriodicRunAdmin(SeenVersionsMixin, admin.ModelAdmin):
     list_display = ["name", "last_run_at"]
     readonly_fields = ["name", "last_run_at"]
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts import policy
+from core.admin_actions import SeenVersionsMixin
 from reminders import emails
 from reminders.kinds import KINDS
 from reminders.models import Reminder
@@ -41,7 +42,7 @@ class DueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(SeenVersionsMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "kind",
@@ -107,6 +108,9 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return policy.can_resend_reminder(request.user)
+
+    def action_change_detail(self, obj: Reminder) -> list[str]:
+        return [f"now {obj.get_status_display().lower()}, changed at {timezone.localtime(obj.updated_at):%d %b %H:%M}"]
 
     @admin.display(description="MRN", ordering="case__patient__mrn")
     def mrn(self, obj: Reminder) -> str:

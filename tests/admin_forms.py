@@ -4,9 +4,13 @@ Tests then change one value and post it, as a person in the workspace would: the
 management forms, inline rows, hidden version fields and split date-time inputs.
 """
 
+import re
 from typing import Any
 
 from django import forms
+from django.contrib.admin import helpers
+
+from core.admin_actions import seen_name, shown_version
 
 
 def _widget_items(widget: forms.Widget, name: str, value: Any) -> list[tuple[str, str]]:
@@ -66,3 +70,35 @@ def as_post(items: list[tuple[str, str]], **changes: Any) -> dict[str, Any]:
 
 def admin_post_data(response: Any, **changes: Any) -> dict[str, Any]:
     return as_post(admin_post_items(response), **changes)
+
+
+def action_data(action: str, *objs: Any, **extra: Any) -> dict[str, Any]:
+    """What a change list opened now posts to run `action` on the ticked `objs`: each row's id and the version
+    the list shows it at (read afresh, as the page would), as a person ticking them sends."""
+    rows = [type(obj)._base_manager.get(pk=obj.pk) for obj in objs]
+    return {
+        "action": action,
+        helpers.ACTION_CHECKBOX_NAME: [row.pk for row in rows],
+        **{seen_name(row.pk): shown_version(row) for row in rows},
+        **extra,
+    }
+
+
+SEEN_INPUT = re.compile(r'<input type="hidden" name="(_seen_version-[^"]+)" value="([^"]*)">')
+
+
+def ticked(page: Any, action: str, *objs: Any, **extra: Any) -> dict[str, Any]:
+    """What the change list `page` (a response) posts when the person ticks `objs` and runs `action`: each row's
+    id and the version the page wrote beside its tick, whatever happened to the rows since."""
+    shown = dict(SEEN_INPUT.findall(page.content.decode()))
+    return {
+        "action": action,
+        helpers.ACTION_CHECKBOX_NAME: [obj.pk for obj in objs],
+        **{seen_name(obj.pk): shown[seen_name(obj.pk)] for obj in objs},
+        **extra,
+    }
+
+
+def said(response: Any) -> list[str]:
+    """The messages the request left for the next page (read without following the redirect)."""
+    return [str(message) for message in getattr(response.wsgi_request, "_messages", [])]

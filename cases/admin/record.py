@@ -269,6 +269,9 @@ class ScanAdmin(PatientSearchMixin, FastChangelistMixin, SafeHistoryAdmin):
         for problem in problems:
             messages.error(request, problem)
 
+    def action_row_label(self, obj: Scan) -> str:
+        return f"Scan {obj.pk} ({obj.case.patient.mrn}, {obj})"  # what the list shows of it
+
     @admin.display(description="Patient", ordering="case__patient__mrn")
     def patient_mrn(self, obj: Scan) -> str:
         return obj.case.patient.mrn

@@ -9,14 +9,16 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from accounts import policy
+from core.admin_actions import SeenVersionsMixin
+from core.concurrency import edited_by
 from core.forms import errors_text
 from integrations.hl7 import conflicts, review
 from integrations.models import FeedConflict, FeedMessage
 from integrations.models.feed import REVIEW_NOTE_MAX
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the feed only: nobody adds, changes or deletes a row here."""
+class ReadOnlyAdmin(SeenVersionsMixin, admin.ModelAdmin):
+    """Written by the feed only: nobody adds, changes or deletes a row here (its actions act on rows as shown)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -66,6 +68,9 @@ class FeedMessageAdmin(ReadOnlyAdmin):
     def has_review_permission(self, request: HttpRequest) -> bool:
         return policy.can_review_feed_message(request.user)
 
+    def action_change_detail(self, obj: FeedMessage) -> list[str]:
+        return [f"reviewed by {edited_by([obj.reviewed_by], obj.reviewed_at)}"] if obj.reviewed_at else []
+
     @admin.action(description="Mark reviewed, saying what was done", permissions=["review"])
     def mark_feed_reviewed(self, request: HttpRequest, queryset: QuerySet[FeedMessage]) -> TemplateResponse | None:
         """Asks for the note on a page of its own (the selected messages needing review), then marks each."""
@@ -107,6 +112,11 @@ class FeedConflictAdmin(ReadOnlyAdmin):
     search_fields = ["patient__mrn"]
     list_select_related = ["patient"]
     actions = ["keep_record_value", "apply_feed_value"]
+
+    def action_change_detail(self, obj: FeedConflict) -> list[str]:
+        if not obj.resolved_at:
+            return []
+        return [f"settled by {edited_by([obj.resolved_by], obj.resolved_at)}: {obj.resolution}"]
 
     def _settle(self, request: HttpRequest, queryset: QuerySet[FeedConflict], apply_feed: bool) -> None:
         if not policy.can_resolve_feed_conflict(request.user):

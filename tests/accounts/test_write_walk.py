@@ -16,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from core.admin_actions import MISSING_VERSIONS
 from tests.accounts.url_walk import sampling
 from tests.accounts.url_walk.rules import (
     ADMIN_MODEL,
@@ -32,7 +33,7 @@ from tests.accounts.url_walk.rules import (
     family,
 )
 from tests.accounts.url_walk.sampling import urls_of
-from tests.admin_forms import admin_post_data, as_post, form_items
+from tests.admin_forms import action_data, admin_post_data, as_post, form_items
 
 pytestmark = pytest.mark.django_db
 
@@ -326,12 +327,38 @@ def test_each_admin_action_runs_only_for_the_roles_that_may_run_it(world, who, r
             if allowed is None:
                 raise Unclassified(f"admin action {name} of {model._meta.label_lower}: add it to ADMIN_ACTIONS")
             before = row_total()
-            response = client.post(changelist, {"action": name, "_selected_action": [obj.pk], "post": "yes"})
+            response = client.post(changelist, action_data(name, obj, post="yes"))
             if response.status_code >= 500:
                 problems.append(f"{name} on {changelist}: {response.status_code}")
+            if any(MISSING_VERSIONS in str(m) for m in getattr(response.wsgi_request, "_messages", [])):
+                problems.append(f"{name} on {changelist}: posted without the rows' versions, so it tested nothing")
             if who not in allowed and row_total() != before:
                 problems.append(f"{name} on {changelist}: {who} may not run it, but rows changed")
     assert not problems, f"as {who}:\n" + "\n".join(problems)
+
+
+@pytest.mark.hazard("HAZ-174")
+def test_every_admin_action_posted_without_the_rows_versions_or_across_pages_changes_nothing(world, rf):
+    """As the superuser, who may run every action: an old tab's post (no versions) and "select all" across
+    pages are refused before any action runs."""
+    client = Client()
+    client.force_login(world["users"]["coordinator"].__class__.objects.create_superuser("all", "a@x.org", "pw"))
+    request = rf.get("/admin/")
+    request.user = world["users"]["coordinator"].__class__(is_superuser=True, is_staff=True, is_active=True)
+    problems = []
+    for model, model_admin in admin.site._registry.items():
+        obj = model._default_manager.order_by("pk").first()
+        changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for name in model_admin.get_actions(request) if obj is not None else ():
+            for post in (
+                {"action": name, "_selected_action": [obj.pk], "post": "yes"},
+                action_data(name, obj, post="yes", select_across="1"),
+            ):
+                before = row_total()
+                response = client.post(changelist, post)
+                if response.status_code != 302 or row_total() != before:
+                    problems.append(f"{name} on {changelist} ({sorted(post)}): {response.status_code}, rows changed")
+    assert not problems, "\n".join(problems)
 
 
 def test_the_walk_sees_a_write_it_is_not_told_about(world):

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from integrations.models import ApiClient
+from tests.admin_forms import action_data
 from tests.integrations.conftest import issue
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +40,7 @@ def test_a_new_token_is_in_history_by_its_prefix_never_its_digest(client, admin_
     api_client, _ = issue("warehouse")
     client.force_login(admin_user)
 
-    client.post(
-        reverse("admin:integrations_apiclient_changelist"),
-        {"action": "issue_new_token", "_selected_action": [api_client.pk]},
-    )
+    client.post(reverse("admin:integrations_apiclient_changelist"), action_data("issue_new_token", api_client))
 
     api_client.refresh_from_db()
     latest = ApiClient.history.filter(id=api_client.pk).latest("history_id")

@@ -9,6 +9,7 @@ from core.history import save_as
 from integrations.hl7.conflicts import ConflictError, feed_conflict_resolve
 from integrations.hl7.receive import feed_message_receive
 from integrations.models import FeedConflict
+from tests.admin_forms import action_data
 from tests.factories import PatientFactory, coordinator_user
 from tests.integrations import hl7_messages as hl7
 
@@ -48,7 +49,7 @@ def test_the_workspace_action_says_so_and_leaves_the_conflict_open(client, confl
 
     response = client.post(
         reverse("admin:integrations_feedconflict_changelist"),
-        {"action": "apply_feed_value", "_selected_action": [conflict.pk]},
+        action_data("apply_feed_value", conflict),
         follow=True,
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from integrations.hl7.review import NOTE_NEEDED, feed_message_review
 from integrations.models import FeedMessage
 from integrations.models.feed import REVIEW_NOTE_MAX
+from tests.admin_forms import action_data
 from tests.factories import clinician_user, coordinator_user, read_only_user
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_a_coordinator_marks_a_message_reviewed_saying_what_was_done_and_the_fil
     coordinator = coordinator_user()
     client.force_login(coordinator)
     assert listed(client, "needed") == {"P1", "P2"} and listed(client, "reviewed") == set()
-    action = {"action": "mark_feed_reviewed", "_selected_action": [waiting.pk, fine.pk]}
+    action = action_data("mark_feed_reviewed", waiting, fine)
 
     asked = client.post(CHANGELIST, action)
     assert asked.status_code == 200 and "What was done" in asked.content.decode()
@@ -81,7 +82,7 @@ def test_the_review_is_refused_to_anyone_but_a_coordinator_and_without_a_note_on
         FeedMessage.objects.filter(pk=other.pk).update(reviewed_at=timezone.now(), needs_review=False)
 
     client.force_login(read_only_user("auditor2"))
-    client.post(CHANGELIST, {"action": "mark_feed_reviewed", "_selected_action": [other.pk], "review_note": "x"})
+    client.post(CHANGELIST, action_data("mark_feed_reviewed", other, review_note="x"))
     other.refresh_from_db()
     assert other.needs_review and other.reviewed_at is None  # untouched by the auditor
 

@@ -20,7 +20,7 @@ from mdt.services.decisions import (
     decision_urgent_record,
     signoff_respond,
 )
-from tests.admin_forms import admin_post_data
+from tests.admin_forms import action_data, admin_post_data
 from tests.factories import AgendaItemFactory, CaseFactory, MeetingFactory, ScanFactory, UserFactory, team_user
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_a_coordinator_has_no_review_action_and_posting_it_reviews_nothing(works
         workspace.get(changelist).wsgi_request
     )
 
-    workspace.post(changelist, {"action": "mark_reviewed", "_selected_action": [scan.pk]})
+    workspace.post(changelist, action_data("mark_reviewed", scan))
 
     scan.refresh_from_db()
     assert scan.reviewed_at is None
@@ -127,7 +127,7 @@ def test_a_reviewer_in_the_workspace_reviews_through_the_worklists_service(clien
 
     response = client.post(
         reverse("admin:cases_scan_changelist"),
-        {"action": "mark_reviewed", "_selected_action": [scan.pk, unperformed.pk]},
+        action_data("mark_reviewed", scan, unperformed),
         follow=True,
     )
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from reminders.models import Reminder
 from reminders.sweep import derive
+from tests.admin_forms import action_data
 from tests.factories import HOUR, clinician_user, coordinator_user, performed_scan, read_only_user
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +75,7 @@ def test_a_coordinator_resends_a_failed_reminder_and_only_failed_ones(
     Reminder.objects.filter(pk=sent.pk).update(status=Reminder.Status.SENT, sent_at=timezone.now())
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            CHANGELIST, {"action": "resend", "_selected_action": [outbox["failed"].pk, sent.pk]}, follow=True
-        )
+        response = client.post(CHANGELIST, action_data("resend", outbox["failed"], sent), follow=True)
 
     messages = [str(m) for m in response.context["messages"]]
     assert "1 reminder queued to be sent again." in messages
@@ -96,7 +95,7 @@ def test_resend_is_for_coordinators_only(client, outbox):
 
     assert response.status_code == 200  # auditors read the outbox
     assert response.context["action_form"] is None  # and have no action on it
-    client.post(CHANGELIST, {"action": "resend", "_selected_action": [outbox["failed"].pk]})
+    client.post(CHANGELIST, action_data("resend", outbox["failed"]))
     assert Reminder.objects.get(pk=outbox["failed"].pk).status == "failed"
     client.force_login(clinician_user())
     assert client.get(CHANGELIST).status_code == 302  # not staff: the admin's sign-in page
