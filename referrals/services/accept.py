@@ -52,13 +52,13 @@ def identity_check(referral: Referral) -> IdentityCheck:
     """What accepting would do: the patient found by NHS number, how they differ, their open case; else the
     patients registered who may be the referral's (same family name and date of birth)."""
     patient = Patient.objects.filter(nhs_number=referral.nhs_number).first() if referral.nhs_number else None
-    if patient is None and referral.date_of_birth is None:
+    if patient is not None:
+        return IdentityCheck(patient, referral.patient_matches(patient), _open_case(patient))
+    born = referral.date_of_birth
+    if born is None:
         return IdentityCheck()
-    if patient is None:
-        born = referral.date_of_birth
-        as_referred = Patient(family_name=referral.family_name, date_of_birth=born, nhs_number=referral.nhs_number)
-        return IdentityCheck(duplicates=possible_duplicates(as_referred))
-    return IdentityCheck(patient, referral.patient_matches(patient), _open_case(patient))
+    as_referred = Patient(family_name=referral.family_name, date_of_birth=born, nhs_number=referral.nhs_number)
+    return IdentityCheck(duplicates=possible_duplicates(as_referred))
 
 
 def _open_case(patient: Patient) -> Case | None:
