@@ -26,8 +26,8 @@ REASON_LIMIT = 100  # django-simple-history's change reason column
 def name_key(name: str) -> str:
     """A family name as compared for duplicates: "Griffiths", "GRIFFITHS ", "Grïffiths" and "Griff-iths" are one
     key (accents, case, spaces and punctuation aside; "ß" is "ss")."""
-    letters = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in letters if c.isalnum() and not unicodedata.combining(c))
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return "".join(c for c in unicodedata.normalize("NFKD", bare.casefold()) if c.isalnum())
 
 
 def possible_duplicates(patient: Patient) -> list[Patient]:

@@ -124,9 +124,8 @@ class PatientAdminForm(VersionedFormMixin):
             return cleaned
         if not all(cleaned.get(name) for name in identity):
             return cleaned  # the field's own error says what is missing
-        candidate = Patient(
-            pk=self.instance.pk, family_name=cleaned["family_name"], date_of_birth=cleaned["date_of_birth"]
-        )
+        candidate = Patient(pk=self.instance.pk, nhs_number=cleaned.get("nhs_number"))
+        candidate.family_name, candidate.date_of_birth = cleaned["family_name"], cleaned["date_of_birth"]
         self.duplicates = duplicates.possible_duplicates(candidate)
         if self.duplicates and not cleaned.get(DIFFERENT):
             self.add_error(DIFFERENT, duplicates.duplicate_error(self.duplicates))
