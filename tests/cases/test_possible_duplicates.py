@@ -81,7 +81,9 @@ def coordinator_client(client):
 
 
 def add(client, **overrides):
-    data = patient_form(**{"family_name": "Griffiths", "given_name": "Alys", "date_of_birth": "01/01/1950", **overrides})
+    data = patient_form(
+        **{"family_name": "Griffiths", "given_name": "Alys", "date_of_birth": "01/01/1950", **overrides}
+    )
     return client.post(reverse("admin:cases_patient_add"), data)
 
 
@@ -126,7 +128,11 @@ def test_changing_a_family_name_to_another_patients_asks_the_same_question(coord
     other = PatientFactory(mrn="RX2002", family_name="Jones", given_name="Alys", date_of_birth=BORN, nhs_number=None)
     url = reverse("admin:cases_patient_change", args=[other.pk])
     data = patient_form(
-        mrn="RX2002", given_name="Alys", family_name="Griffiths", date_of_birth="01/01/1950", loaded_version=other.version
+        mrn="RX2002",
+        given_name="Alys",
+        family_name="Griffiths",
+        date_of_birth="01/01/1950",
+        loaded_version=other.version,
     )
 
     refused = coordinator_client.post(url, data)
