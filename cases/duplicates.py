@@ -14,6 +14,7 @@ the patients born that day (patient_birth_date_idx: a few a day at 100,000 patie
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -37,10 +38,15 @@ def possible_duplicates(patient: Patient) -> list[Patient]:
     key = name_key(patient.family_name or "")
     if patient.date_of_birth is None or not key:
         return []
+    return [other for other in candidates(patient) if name_key(other.family_name) == key]
+
+
+def candidates(patient: Patient) -> QuerySet[Patient]:
+    """The other patients born the same day and not told apart by NHS numbers: read by patient_birth_date_idx."""
     same_day = Patient.objects.filter(date_of_birth=patient.date_of_birth).exclude(pk=patient.pk).order_by("id")
     if patient.nhs_number:
         same_day = same_day.filter(nhs_number__isnull=True)  # another NHS number is another person
-    return [other for other in same_day if name_key(other.family_name) == key]
+    return same_day
 
 
 def describe(patient: Patient) -> str:
