@@ -10,6 +10,7 @@ a large table.
 
 from typing import Any, cast
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, QuerySet
@@ -19,7 +20,7 @@ from django.utils.html import format_html
 
 from accounts import policy
 from accounts.services import access_record
-from cases import services
+from cases import duplicates, services
 from cases.admin.clinicians import ResponsibleClinicianFormMixin
 from cases.admin.closing import NotClosedHereMixin
 from cases.admin.search import PatientSearchMixin
@@ -101,7 +102,35 @@ class ScanStateFilter(admin.SimpleListFilter):
         return None
 
 
+DIFFERENT = "different_person"
+
+
 class PatientAdminForm(VersionedFormMixin):
+    """A patient registered, or their family name or date of birth changed, only once the person has seen the
+    patients it may duplicate and said it is a different person (HAZ-020, cases.duplicates)."""
+
+    different_person = forms.BooleanField(
+        required=False,
+        label=duplicates.CONFIRM_LABEL,
+        help_text="Asked only when a patient with the same family name and date of birth is registered already.",
+    )
+    duplicates: list[Patient]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.duplicates = []
+        identity = ("family_name", "date_of_birth")
+        if self.instance.pk is not None and not any(name in self.changed_data for name in identity):
+            return cleaned
+        if not all(cleaned.get(name) for name in identity):
+            return cleaned  # the field's own error says what is missing
+        candidate = Patient(pk=self.instance.pk, nhs_number=cleaned.get("nhs_number"))
+        candidate.family_name, candidate.date_of_birth = cleaned["family_name"], cleaned["date_of_birth"]
+        self.duplicates = duplicates.possible_duplicates(candidate)
+        if self.duplicates and not cleaned.get(DIFFERENT):
+            self.add_error(DIFFERENT, duplicates.duplicate_error(self.duplicates))
+        return cleaned
+
     class Meta:
         model = Patient
         fields = [
@@ -168,8 +197,18 @@ class PatientAdmin(PatientSearchMixin, RecordsAccessMixin, FastChangelistMixin, 
     ]
     readonly_fields = ["pas_address", "pas_address_received_at", "communication_needs_link"]
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The duplicate check's tick, on a form posted back (where its question is asked: PatientAdminForm)."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.method != "POST":
+            return fieldsets
+        return [fieldsets[0], ("Possible duplicate", {"fields": [DIFFERENT]}), *fieldsets[1:]]
+
     def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
-        """A date of death typed here goes through the death service, which stops every clock and reminder."""
+        """A date of death typed here goes through the death service, which stops every clock and reminder.
+        A patient saved after the duplicate check says so on its history row."""
+        if getattr(form, "duplicates", None):
+            obj._change_reason = duplicates.checked_reason(form.duplicates)  # type: ignore[attr-defined]
         died_on = obj.died_on
         if "died_on" not in form.changed_data or died_on is None:
             super().save_model(request, obj, form, change)

@@ -111,6 +111,8 @@ class Patient(Versioned):
             # The patients whose death is recorded, few among many: "about a living patient" (the reminder
             # kinds' alive(), "My reminders", the sweep) reads them here, not by a scan of every patient.
             models.Index(fields=["died_on"], name="patient_died_idx", condition=Q(died_on__isnull=False)),
+            # Possible duplicates at registration (cases.selectors.possible_duplicates): the same date of birth.
+            models.Index(fields=["date_of_birth"], name="patient_birth_date_idx"),
         ]
         constraints = [
             # With every MRN stored upper-case, the unique index on mrn is case-insensitive in effect.

@@ -14,6 +14,11 @@ from core.history import save_as
 from integrations.hl7.fields import as_text
 from integrations.models import FeedConflict
 
+# Conflicts between two patients' records, not a field's values: settled by what the coordinator does about the
+# two (merging is a clinical decision, in the PAS), with no value to apply here.
+DUPLICATE = "possible duplicate"  # the same family name and date of birth (integrations.hl7.handlers)
+TWO_RECORDS = ("merge", DUPLICATE)
+
 
 class ConflictError(Exception):
     pass
@@ -27,7 +32,7 @@ def feed_conflict_resolve(*, conflict_id: int, apply_feed_value: bool, user: Any
     conflict = FeedConflict.objects.select_for_update().get(pk=conflict_id)
     if conflict.resolved_at:
         raise ConflictError("This conflict was already settled.")
-    record = _record_as_raised(conflict) if apply_feed_value and conflict.field != "merge" else None
+    record = _record_as_raised(conflict) if apply_feed_value and conflict.field not in TWO_RECORDS else None
     if record is not None and (conflict.model, conflict.field) == ("cases.patient", "died_on"):
         _apply_death(conflict, user)
     elif record is not None:

@@ -7,9 +7,11 @@ from typing import Any
 
 from django.conf import settings
 
+from cases.duplicates import describe, possible_duplicates
 from cases.models import Patient
 from core.history import save_as
 from integrations.hl7 import death, fields, procedures, reports, values
+from integrations.hl7.conflicts import DUPLICATE
 from integrations.hl7.errors import FeedError
 from integrations.hl7.parse import Message, value
 from integrations.models import FeedConflict, FeedMessage
@@ -49,10 +51,23 @@ def demographics(message: Message, row: FeedMessage) -> tuple[Patient, str]:
     if changes.applied:
         _save(patient, user)
     parts = [f"updated {', '.join(changes.applied)}" if changes.applied else "no change"]
+    parts += _duplicates(patient, row, changes.applied)
     if changes.conflicts:
         parts.append(f"not applied, corrected in the record since the last feed value: {', '.join(changes.conflicts)}")
     parts += _death(message, patient, row, user)
     return patient, "; ".join(parts)
+
+
+def _duplicates(patient: Patient, row: FeedMessage, applied: list[str]) -> list[str]:
+    """A family name or date of birth just changed to another patient's (HAZ-020, cases.duplicates): the
+    message is applied, and each possible duplicate flagged for a coordinator (who merges in the PAS, or
+    keeps the two as different people)."""
+    if "family_name" not in applied and "date_of_birth" not in applied:
+        return []
+    found = possible_duplicates(patient)
+    for other in found:
+        _conflict(patient, row, DUPLICATE, describe(other), describe(patient))
+    return [f"same family name and date of birth as MRN {other.mrn}: flagged for a coordinator" for other in found]
 
 
 def _address(patient: Patient, address: str, row: FeedMessage) -> bool:

@@ -1,8 +1,17 @@
 """Advice, decline, accept and message forms for the service's side."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 
+from cases.duplicates import describe
+from cases.models import Patient
+from core.numbers import whole_number
 from referrals.models import Advice, Referral
+from referrals.services.accept import NEW_PERSON
+
+NEW = "new"
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -67,6 +76,9 @@ class DeclineForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
+    """`duplicates`: the patients registered with the referral's family name and date of birth, and no NHS
+    number match (cases.duplicates): the coordinator says which one it is, or that it is a new person."""
+
     mrn = forms.CharField(
         max_length=20,
         required=False,
@@ -85,6 +97,23 @@ class AcceptForm(forms.Form):
         required=False,
         label="Reason for the dexamethasone dose above the usual loading dose (ask the referrer)",
     )
+
+    def __init__(self, *args: Any, duplicates: Sequence[Patient] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if duplicates:
+            choices = [(str(patient.pk), f"The same person as {describe(patient)}") for patient in duplicates]
+            self.fields["same_as"] = forms.ChoiceField(
+                choices=[*choices, (NEW, NEW_PERSON)],
+                widget=forms.RadioSelect,
+                required=False,
+                label="Possible duplicate: who is this patient?",
+                help_text="Registered already with the same family name and date of birth, and no NHS number match.",
+            )
+
+    def same_person(self) -> tuple[int | None, bool]:
+        """The patient chosen (an id), and whether the coordinator said it is a different person."""
+        choice = self.cleaned_data.get("same_as", "")
+        return whole_number(choice), choice == NEW
 
 
 class MessageForm(forms.Form):

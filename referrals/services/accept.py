@@ -3,12 +3,15 @@
 The patient is matched by NHS number only. When the record found differs from the referral in
 name or date of birth the accept is refused with the differences listed, unless the coordinator
 confirms it is the same person (their note is recorded on the referral); the patient's record is
-never changed by a referral. A patient with an open case gets the referral linked to that case,
-not a second case. Otherwise the case is created with everything the referral said, and listed as
-an MDT candidate (awaiting MDT) when the advice outcome says so: the dexamethasone dose with its reason,
-and the referrer's MRI as a performed scan (`_scan_from_referral`). What the case has no field for
-(neurology detail, symptom onset, known metastases, systemic therapy, bloods, where the MRI was done) stays
-on the referral, shown on the case page by the referral's panel (referrals.case_panel).
+never changed by a referral. With no patient of that NHS number, the patients registered with the
+same family name and date of birth (cases.duplicates, HAZ-020) are shown, and the coordinator says
+which one the referral is, or that it is a different person to register (`_chosen`): the choice is
+recorded on the referral, and on a new patient's history row. A patient with an open case gets the referral
+linked to that case, not a second case. Otherwise the case is created with everything the referral said, and
+listed as an MDT candidate (awaiting MDT) when the advice outcome says so: the dexamethasone dose with its
+reason, and the referrer's MRI as a performed scan (`_scan_from_referral`). What the case has no field for
+(neurology detail, symptom onset, known metastases, systemic therapy, bloods, where the MRI was done) stays on
+the referral, shown on the case page by the referral's panel (referrals.case_panel).
 
 The MRI clock (cases.clocks) counts only imaging at or after the suspicion: an MRI done before the
 referral would never meet it, and a patient already scanned would show a breached clock. The referrer's
@@ -27,11 +30,14 @@ from django.utils import timezone
 
 from accounts.policy import can_accept_referral
 from cases.choices import CaseStatus, Modality, PreviousRadiotherapy, PrimarySite, Sex, SteroidIndication
+from cases.duplicates import checked_reason, duplicate_error, possible_duplicates
 from cases.models import Case, Patient, Scan
 from cases.status import CaseEvent, next_status
 from core.history import save_as
 from referrals.choices import MDT_CANDIDATE, TAKES_ON, Status, YesNoUnknown
 from referrals.models import Advice, Referral
+
+NEW_PERSON = "A different person: register them as new"
 
 
 @dataclass
@@ -39,22 +45,41 @@ class IdentityCheck:
     patient: Patient | None = None
     differences: list[str] = field(default_factory=list)
     open_case: Case | None = None
+    duplicates: list[Patient] = field(default_factory=list)  # without an NHS number match: who it may be
 
 
 def identity_check(referral: Referral) -> IdentityCheck:
-    """What accepting would do: the patient found by NHS number, how they differ, their open case."""
-    if not referral.nhs_number:
+    """What accepting would do: the patient found by NHS number, how they differ, their open case; else the
+    patients registered who may be the referral's (same family name and date of birth)."""
+    patient = Patient.objects.filter(nhs_number=referral.nhs_number).first() if referral.nhs_number else None
+    if patient is not None:
+        return IdentityCheck(patient, referral.patient_matches(patient), _open_case(patient))
+    born = referral.date_of_birth
+    if born is None:
         return IdentityCheck()
-    patient = Patient.objects.filter(nhs_number=referral.nhs_number).first()
-    if patient is None:
-        return IdentityCheck()
-    open_case = Case.objects.filter(patient=patient).open().order_by("-referred_at").first()
-    return IdentityCheck(patient, referral.patient_matches(patient), open_case)
+    as_referred = Patient(family_name=referral.family_name, date_of_birth=born, nhs_number=referral.nhs_number)
+    return IdentityCheck(duplicates=possible_duplicates(as_referred))
 
 
-def patient_from_referral(referral: Referral, mrn: str, user: Any) -> Patient:
+def _open_case(patient: Patient) -> Case | None:
+    return Case.objects.filter(patient=patient).open().order_by("-referred_at").first()
+
+
+def _chosen(check: IdentityCheck, referral: Referral, same_as: int | None, different_person: bool) -> Patient | None:
+    """The possible duplicate the coordinator said the referral's patient is; None for a different person."""
+    if same_as is None and different_person:
+        return None
+    if same_as is None:
+        raise ValidationError({"same_as": duplicate_error(check.duplicates, confirm_label=NEW_PERSON)})
+    chosen = next((patient for patient in check.duplicates if patient.pk == same_as), None)
+    if chosen is None:
+        raise ValidationError({"same_as": "That patient is not a possible duplicate of this referral: choose again."})
+    return chosen
+
+
+def patient_from_referral(referral: Referral, mrn: str, user: Any, checked: list[Patient] | None = None) -> Patient:
     """The referral's patient registered here under `mrn`, with history naming `user` (accepting a new
-    patient; the demo's advice letter)."""
+    patient; the demo's advice letter), and the possible duplicates a person said it is not (`checked`)."""
     assert referral.date_of_birth is not None  # a blocker: no referral is submitted without it
     if not mrn.strip():
         raise ValidationError({"mrn": "Give the patient's hospital number (MRN) here: they are new to the service."})
@@ -72,8 +97,21 @@ def patient_from_referral(referral: Referral, mrn: str, user: Any) -> Patient:
         patient.full_clean()
     except ValidationError as exc:
         raise ValidationError({"mrn" if "mrn" in exc.message_dict else "__all__": exc.messages}) from exc
+    if checked:
+        patient._change_reason = checked_reason(checked)  # type: ignore[attr-defined]  # read by simple_history
     save_as(user, patient)
     return patient
+
+
+def _duplicates_note(found: list[Patient], patient: Patient) -> str:
+    """What the coordinator said of the possible duplicates, on the referral."""
+    mrns = ", ".join(other.mrn for other in found)
+    if patient in found:
+        return (
+            f"No patient with the referral's NHS number; the coordinator chose MRN {patient.mrn} among the "
+            f"patients with the same family name and date of birth (MRN {mrns})."
+        )
+    return f"Possible duplicates (same family name and date of birth: MRN {mrns}) checked: a different person."
 
 
 def _previous_rt_detail(referral: Referral) -> str:
@@ -155,9 +193,18 @@ def _scan_from_referral(referral: Referral, case: Case, user: Any) -> Scan | Non
 
 @transaction.atomic
 def referral_accept(
-    *, referral_id: int, user: Any, mrn: str = "", same_person_note: str = "", steroid_dose_reason: str = ""
+    *,
+    referral_id: int,
+    user: Any,
+    mrn: str = "",
+    same_person_note: str = "",
+    steroid_dose_reason: str = "",
+    same_as: int | None = None,
+    different_person: bool = False,
 ) -> Case:
-    """Accept: the case the referral becomes (or joins). Refused for a mismatched identity without a note.
+    """Accept: the case the referral becomes (or joins). Refused for a mismatched identity without a note,
+    and for possible duplicates until the coordinator says which patient it is (`same_as`, a patient's id) or
+    that it is a different person (`different_person`).
 
     `steroid_dose_reason`: the coordinator's, for a referral submitted before the form asked for one."""
     if not can_accept_referral(user):
@@ -181,13 +228,19 @@ def referral_accept(
                 + "). Check with the referrer; if it is the same person, say how you confirmed it."
             }
         )
-    patient = check.patient or patient_from_referral(referral, mrn, user)
-    case = check.open_case or _new_case(referral, patient, advice, user, steroid_dose_reason)
+    patient, open_case = check.patient, check.open_case
+    if patient is None and check.duplicates:
+        patient = _chosen(check, referral, same_as, different_person)
+        open_case = _open_case(patient) if patient is not None else None
+    patient = patient or patient_from_referral(referral, mrn, user, checked=check.duplicates)
+    case = open_case or _new_case(referral, patient, advice, user, steroid_dose_reason)
     referral.case = case
     referral.status = Status.ACCEPTED
     referral.accepted_at = timezone.now()
     if check.differences:
         referral.identity_note = "Details differed: " + "; ".join(check.differences) + ". " + same_person_note.strip()
+    elif check.duplicates:
+        referral.identity_note = _duplicates_note(check.duplicates, patient)
     referral.version += 1
     save_as(user, referral)
     return case

@@ -2,7 +2,9 @@ import datetime as dt
 
 from django import template
 
+from cases import duplicates
 from cases.choices import RED_FLAG_LABELS
+from cases.models import Patient
 from referrals.completeness import GAP_LABELS
 
 register = template.Library()
@@ -11,6 +13,12 @@ register = template.Library()
 @register.filter
 def red_flag_label(key: str) -> str:
     return RED_FLAG_LABELS.get(key, key)
+
+
+@register.filter
+def possible_duplicate(patient: Patient) -> str:
+    """A registered patient the referral's may be: "GRIFFITHS, Alys, born 1 Jan 1950, MRN RX2001", linked."""
+    return duplicates.linked(patient)
 
 
 @register.filter

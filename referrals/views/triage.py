@@ -47,17 +47,18 @@ def _detail_context(request: HttpRequest, referral_id: int) -> dict[str, Any]:
     referral = selectors.referral_for(request.user, referral_id)
     advice = list(referral.advice.all())
     current = advice[-1] if advice else None
+    identity = accept.identity_check(referral) if referral.status != Status.DRAFT else None
     return {
         "referral": referral,
         "clocks": referral_clocks(referral),
         "gaps": gaps(referral),
         "advice_list": advice,
         "current_advice": current,
-        "identity": accept.identity_check(referral) if referral.status != Status.DRAFT else None,
+        "identity": identity,
         "decisions": selectors.outcome_decisions(referral),
         "can_advise": can_give_advice(request.user),
         "can_accept": can_accept_referral(request.user),
-        "accept_form": AcceptForm(),
+        "accept_form": AcceptForm(duplicates=identity.duplicates if identity else ()),
         "decline_form": DeclineForm(),
         "message_form": MessageForm(),
         "message_url": reverse("referrals:message", args=[referral.pk]),
@@ -130,10 +131,11 @@ def _refused(
 @require_POST
 def accept_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     _require(can_accept_referral(request.user))
-    selectors.referral_for(request.user, referral_id)
-    form = AcceptForm(request.POST)
+    referral = selectors.referral_for(request.user, referral_id)
+    form = AcceptForm(request.POST, duplicates=accept.identity_check(referral).duplicates)
     if not form.is_valid():
         return _refused(request, referral_id, "accept_form", form)
+    same_as, different_person = form.same_person()
     try:
         case = accept.referral_accept(
             referral_id=referral_id,
@@ -141,6 +143,8 @@ def accept_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
             mrn=form.cleaned_data["mrn"],
             same_person_note=form.cleaned_data["same_person_note"],
             steroid_dose_reason=form.cleaned_data["steroid_dose_reason"],
+            same_as=same_as,
+            different_person=different_person,
         )
     except ValidationError as exc:
         return _refused(request, referral_id, "accept_form", form, exc)

@@ -66,6 +66,16 @@ def test_the_patients_whose_death_is_recorded_are_read_by_their_own_index():
 
 @postgresql_only
 @pytest.mark.django_db
+def test_the_possible_duplicates_at_registration_are_read_by_the_date_of_birth_index():
+    # cases.duplicates: the patients born that day, a few among 100,000, never a read of every patient.
+    from cases.duplicates import candidates
+
+    new = Patient(family_name="Griffiths", date_of_birth=dt.date(1950, 1, 1), nhs_number="9434765919")
+    assert "patient_birth_date_idx" in plan(candidates(new))
+
+
+@postgresql_only
+@pytest.mark.django_db
 def test_the_mris_reported_since_the_last_meeting_are_read_by_their_own_index():
     from cases.choices import MRI_MODALITIES
     from cases.models import Scan

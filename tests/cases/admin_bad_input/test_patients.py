@@ -143,7 +143,7 @@ def test_it_refuses_a_second_patient_with_the_same_nhs_number_however_it_is_type
 
 def test_it_saves_patients_whose_nhs_number_is_not_known(coordinator_client):
     first = add_patient(coordinator_client, mrn="RX000001", nhs_number="")
-    second = add_patient(coordinator_client, mrn="RX000002", nhs_number="   ")
+    second = add_patient(coordinator_client, mrn="RX000002", nhs_number="   ", family_name="Lovelace")
 
     assert (first.status_code, second.status_code) == (302, 302)
     assert list(Patient.objects.order_by("mrn").values_list("mrn", "nhs_number")) == [
