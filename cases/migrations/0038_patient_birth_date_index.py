@@ -1,4 +1,4 @@
-"""Possible duplicate patients at registration (HAZ-020, cases.selectors.possible_duplicates) are read by
+"""Possible duplicate patients at registration (HAZ-020, cases.duplicates.possible_duplicates) are read by
 date of birth: a plain index, a few rows per day of birth at 100,000 patients. Plain CREATE INDEX on
 100,000 patients takes well under a second."""
 
