@@ -127,16 +127,18 @@ class CompactForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select):
-                small = "form-select-sm"
-            elif isinstance(widget, forms.Textarea) or getattr(widget, "input_type", "") not in (
-                "",
-                "hidden",
-                "radio",
-                "checkbox",
-            ):
-                small = "form-control-sm"
-            else:
-                continue
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {small}".strip()
+            small = _small_class(field.widget)
+            if small:
+                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {small}".strip()
+
+
+def _small_class(widget: forms.Widget) -> str:
+    """Bootstrap's small size for a select or a box typed into; none for hidden inputs, ticks and radios."""
+    if isinstance(widget, forms.Select):
+        return "form-select-sm"
+    if isinstance(widget, forms.Textarea) or getattr(widget, "input_type", "hidden") not in NOT_TYPED:
+        return "form-control-sm"
+    return ""
+
+
+NOT_TYPED = ("hidden", "radio", "checkbox", "file")

@@ -46,7 +46,7 @@ class StepForm(ScreenForm):
         listed = [
             (i.pk, f"{n}. {i.case.patient.display_name} · MRN {i.case.patient.mrn}") for n, i in enumerate(order, 1)
         ]
-        form.fields["to_item"].widget.choices = listed  # type: ignore[attr-defined]
+        form.fields["to_item"].widget.choices = listed
         return form
 
 
@@ -118,7 +118,7 @@ class TrialAnswerForm(CompactForm):
         """`matches`: live.trials.matches for the case, offered by name with the verdict."""
         super().__init__(*args, **kwargs)
         offered = [(m.trial.pk, f"{m.trial.name} ({m.verdict.lower()})") for m in matches]
-        self.fields["trial"].widget.choices = [("", "—"), *offered]  # type: ignore[attr-defined]
+        self.fields["trial"].widget.choices = [("", "—"), *offered]
 
     @staticmethod
     def initial_from(row: TrialConsideration | None) -> dict[str, Any]:

@@ -72,8 +72,8 @@ def architecture_exceptions() -> set[str]:
     [
         ('<input class="form-control" id="q" name="q">', ['<input class="form-control" id="q" name="q">']),
         ('<input type="date" name="on">', ['<input type="date" name="on">']),
-        ('<input type=radio name="yes">', ["<input type=radio name=\"yes\">"]),
-        ('<select class="form-select"\n  id="which" name="trial">', ['<select class="form-select" id="which" name="trial">']),
+        ('<input type=radio name="yes">', ['<input type=radio name="yes">']),
+        ('<select class="form-select"\n  name="trial">', ['<select class="form-select" name="trial">']),
         ('<TEXTAREA name="body"></TEXTAREA>', ['<TEXTAREA name="body">']),
         ('<input type="hidden" name="next" value="/">', []),
         ('<input type="submit" value="Search"><button name="action" value="jump">Go</button>', []),

@@ -28,11 +28,10 @@ class FollowUpCancelForm(CompactForm):
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
 
-def action_forms(follow_up: FollowUp, back_to: str, prefix: str) -> tuple[FollowUpCompleteForm, FollowUpCancelForm]:
-    """The complete and cancel forms of one follow-up (its case and patient loaded), coming back to `back_to`."""
-    mrn, key = follow_up.case.patient.mrn, f"{prefix}-{follow_up.pk}"
+def action_forms(key: str, kind: str, mrn: str, back_to: str) -> tuple[FollowUpCompleteForm, FollowUpCancelForm]:
+    """The complete and cancel forms of one follow-up (`key`: its ids' prefix), coming back to `back_to`."""
     complete = FollowUpCompleteForm(auto_id=f"{key}-complete-%s", initial={"next": back_to})
-    complete.fields["outcome"].label = f"Outcome of the {follow_up.kind_in_sentence()} (MRN {mrn})"
+    complete.fields["outcome"].label = f"Outcome of the {kind} (MRN {mrn})"
     cancel = FollowUpCancelForm(auto_id=f"{key}-cancel-%s", initial={"next": back_to})
     cancel.fields["reason"].label = f"Why is it no longer needed? (MRN {mrn})"
     return complete, cancel

@@ -112,7 +112,7 @@ class AttendanceForm(forms.Form):
         form = cls(initial={"present": sorted(present_ids), "loaded_version": version})
         form.fields["present"].label = "Present at the meeting"
         choices = [(m.pk, f"{m.display_name} ({m.get_role_display()})") for m in members]
-        form.fields["present"].widget.choices = choices  # type: ignore[attr-defined]
+        form.fields["present"].widget.choices = choices
         return form
 
 
