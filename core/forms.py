@@ -9,17 +9,20 @@ OverflowError, PostgreSQL "out of range": either would be a 500).
 
 from typing import Any
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 
 from core.numbers import MAX_ID, whole_number
 
 
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Each message on its field when the form has that field, else as a form-wide error."""
+def add_service_errors(form: forms.BaseForm, exc: ValidationError, *others: forms.BaseForm) -> None:
+    """Each message on its field in the first of the forms that has that field (`form`, then `others`: the
+    forms posted together), else as a form-wide error of `form`."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
+            owner = next((f for f in (form, *others) if name in f.fields), None)
+            (owner or form).add_error(name if owner is not None else None, errors)
     else:
         form.add_error(None, exc.messages)
 
@@ -32,7 +35,16 @@ def errors_text(source: forms.BaseForm | ValidationError) -> str:
     return " ".join(str(error) for field_errors in errors.values() for error in field_errors)
 
 
-__all__ = ["MAX_ID", "IdField", "IdListField", "add_service_errors", "errors_text", "ids_in", "named_errors"]
+__all__ = [
+    "MAX_ID",
+    "CompactForm",
+    "IdField",
+    "IdListField",
+    "add_service_errors",
+    "errors_text",
+    "ids_in",
+    "named_errors",
+]
 
 
 def named_errors(form: forms.BaseForm, exc: ValidationError | None = None) -> ValidationError:
@@ -94,3 +106,39 @@ class IdListField(forms.Field):
 def ids_in(values: list[str]) -> list[int]:
     """The valid ids among raw values (anything else dropped), for choices built from a request."""
     return [number for number in map(whole_number, values) if number is not None]
+
+
+def _compact_helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.label_class = "small mb-0"
+    helper.wrapper_class = "field-compact"  # static/css/app.css: no margin under the field
+    return helper
+
+
+class CompactForm(forms.Form):
+    """A form whose fields sit small in a row beside their button (a row of a list, the live screen's
+    controls): crispy (`as_crispy_field`, which reads `helper`) gives each a small label and no margin
+    under it, and the controls take Bootstrap's small size. Only the look: what the form reads is its own."""
+
+    helper = _compact_helper()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            small = _small_class(field.widget)
+            if small:
+                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {small}".strip()
+
+
+def _small_class(widget: forms.Widget) -> str:
+    """Bootstrap's small size for a select or a box typed into; none for hidden inputs, ticks and radios."""
+    if isinstance(widget, forms.Select):
+        return "form-select-sm"
+    if isinstance(widget, forms.Textarea) or getattr(widget, "input_type", "hidden") not in NOT_TYPED:
+        return "form-control-sm"
+    return ""
+
+
+NOT_TYPED = ("hidden", "radio", "checkbox", "file")

@@ -17,7 +17,7 @@ from cases.summary import case_summary, summary_prefetch
 from core.forms import errors_text, named_errors
 from live.delivery import MATCHED, NOT_MATCHED, delivery_record, delivery_report, state_of
 from live.forms import DeliveryForm, TrialAnswerForm
-from live.models import Delivery, TrialConsideration
+from live.models import TrialConsideration
 from live.reports import PERIODS
 from live.trials import consideration_record, matches, open_trials
 from mdt.models import Decision, Treatment
@@ -34,17 +34,19 @@ def delivery_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     )
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
     recorded = {row.treatment: row for row in decision.deliveries.all()}
-    labels = dict(Treatment.choices)
+    labels, today = dict(Treatment.choices), timezone.localdate()
+    rows = [
+        (key, labels.get(key, key), recorded.get(key), DeliveryForm.row(key, recorded.get(key), today))
+        for key in decision.treatments
+    ]
     return render(
         request,
         "live/delivery.html",
         {
             "decision": decision,
             "patient": decision.case.patient,
-            "rows": [(key, labels.get(key, key), recorded.get(key)) for key in decision.treatments],
+            "rows": rows,
             "state": state_of(decision),
-            "reasons": Delivery.Reason.choices,
-            "today": timezone.localdate(),
             "may_record": policy.can_record_decision(request.user) and decision.status != Decision.Status.SUPERSEDED,
         },
     )
@@ -107,6 +109,7 @@ def trials_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = get_object_or_404(decisions, pk=decision_id)
     access_record(user=request.user, patient_id=decision.case.patient_id, case_id=decision.case_id, kind="case_page")
     considered = TrialConsideration.objects.filter(decision=decision).select_related("trial", "recorded_by").first()
+    found = matches(decision.case, case_summary(decision.case), open_trials())
     return render(
         request,
         "live/trials.html",
@@ -114,12 +117,8 @@ def trials_page(request: HttpRequest, decision_id: int) -> HttpResponse:
             "decision": decision,
             "patient": decision.case.patient,
             "considered": considered,
-            "trial_posted": {
-                "considered": ("yes" if considered.considered else "no") if considered else "",
-                "trial": str(considered.trial_id or "") if considered else "",
-                "why_not": considered.why_not if considered else "",
-            },
-            "trials": matches(decision.case, case_summary(decision.case), open_trials()),
+            "trial_form": TrialAnswerForm(initial=TrialAnswerForm.initial_from(considered), matches=found),
+            "trials": found,
             "may_record": policy.can_record_decision(request.user) and decision.status != Decision.Status.SUPERSEDED,
         },
     )

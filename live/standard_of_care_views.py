@@ -41,7 +41,12 @@ def standard_of_care_page(request: HttpRequest, meeting_id: int) -> HttpResponse
     access_record_many(user=request.user, cases=[(i.case.patient_id, i.case_id) for i in items], kind="agenda")
     lead = policy.can_review_standard_of_care(request.user)
     rows = [
-        (item, reviews.get(item.pk), lead and item.case.responsible_clinician_id in (None, request.user.pk))
+        (
+            item,
+            reviews.get(item.pk),
+            lead and item.case.responsible_clinician_id in (None, request.user.pk),
+            StandardOfCareForm.row(item.pk, reviews.get(item.pk)),
+        )
         for item in items
     ]
     return render(

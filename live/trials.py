@@ -20,6 +20,7 @@ from cases.summary import CaseSummary
 from core.fields import validate_only
 from core.history import save_as
 from core.numbers import MAX_ID, whole_number
+from live.forms import TrialAnswerForm
 from live.models import Trial, TrialConsideration
 from mdt.models import Decision
 
@@ -144,12 +145,13 @@ def record_posted(decision: Decision, user: Any, posted: Any) -> TrialConsiderat
 
 def part_context(case: Case, summary: CaseSummary, posted: Any, current: Decision | None) -> dict[str, Any]:
     """The trial question on the outcome page (mdt.decision_parts): the open trials matched to the case, and
-    what was posted, or else the current decision's answer."""
-    row = TrialConsideration.objects.filter(decision=current).first() if posted is None and current else None
-    if row is not None:
-        posted = {
-            "trial_considered": "yes" if row.considered else "no",
-            "trial": row.trial_id or "",
-            "trial_why_not": row.why_not,
-        }
-    return {"trials": matches(case, summary, open_trials()), "trial_posted": posted_answer(posted or {}), "key": "form"}
+    the form: bound to what was posted (shown again after a refusal), or else the current decision's answer."""
+    found = matches(case, summary, open_trials())
+    if posted is not None:
+        return {"trials": found, "trial_form": TrialAnswerForm(posted, matches=found), "key": "form"}
+    row = TrialConsideration.objects.filter(decision=current).first() if current else None
+    return {
+        "trials": found,
+        "trial_form": TrialAnswerForm(initial=TrialAnswerForm.initial_from(row), matches=found),
+        "key": "form",
+    }

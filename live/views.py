@@ -28,7 +28,7 @@ from accounts.services import access_record
 from core.forms import add_service_errors, errors_text, named_errors
 from core.timezones import local_day
 from live import selectors, services, trials
-from live.forms import ConfirmForm, ItemOutcomeForm, RecordingForm, ScreenForm, StepForm
+from live.forms import ConfirmForm, ItemOutcomeForm, RecordingForm, ScreenForm, StepForm, TrialAnswerForm
 from live.models import LiveSession
 from live.selectors import LiveView
 from mdt.forms.decisions import DecisionForm, OutcomeForm, follow_up_formset
@@ -140,6 +140,9 @@ def _page(request: HttpRequest, meeting_id: int, forms: dict[str, Any] | None = 
     context["case_html"] = mark_safe(_case_html(view, tag, fresh=True))  # noqa: S308 - our template's output
     session = view.session
     recording = bool(session and not session.ended and session.phase == LiveSession.Phase.RECORDING)
+    if context["driver"]:  # the driver's controls: each form carries the case on this screen
+        context["screen"] = ScreenForm.showing(session.current_item_id if session else None)
+        context["jump"] = StepForm.jump(view.order, session.current_item_id if session else None)
     if context["driver"] and recording and view.block is not None:
         context.update(forms or _outcome_forms(view))
     context.update({"etag": tag, "poll_ms": _poll_ms(), "recording": recording})
@@ -162,6 +165,7 @@ def _outcome_forms(view: LiveView, posted: Any = None) -> dict[str, Any]:
         "form": DecisionForm(posted, initial=initial),
         "follow_ups": follow_up_formset(posted, not_before=local_day(item.meeting.starts_at)),
         "outcome": OutcomeForm(posted if posted and posted.get("action") in ("not_discussed", "withdrawn") else None),
+        "trial_form": TrialAnswerForm(posted, matches=view.trials),
     }
 
 
@@ -254,7 +258,7 @@ def live_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
     view = selectors.live_view(meeting_id)
     if view.block is None:
         raise ValidationError({"item": "No case is on the screen."})
-    forms = {**_outcome_forms(view, request.POST), "trial_posted": trials.posted_answer(request.POST)}
+    forms = _outcome_forms(view, request.POST)
     form, follow_ups = forms["form"], forms["follow_ups"]
     if form.is_valid() and follow_ups.is_valid():
         try:

@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from crispy_forms.helper import FormHelper
 from django import forms
 
 from accounts import policy
@@ -167,6 +168,13 @@ class OutcomeForm(forms.Form):
 
 
 class AmendmentForm(forms.Form):
+    # Blank is the service's refusal (decision_amend), shown on this field like the form's own errors.
     amendment_reason = forms.CharField(
-        required=False, max_length=max_length(Decision, "amendment_reason"), label="Why is the decision amended"
+        required=False,
+        max_length=max_length(Decision, "amendment_reason"),
+        label="Why is the decision being amended?",
+        help_text="The original stays visible; the amendment is signed again.",
+        widget=forms.Textarea(attrs={"rows": 2, "required": True}),
     )
+    helper = FormHelper()
+    helper.form_tag, helper.label_class = False, "fw-semibold"

@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -100,8 +101,19 @@ class PreparedForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    present = IdListField(required=False, label="Present")
+    present = IdListField(required=False, label="Present", widget=forms.CheckboxSelectMultiple)
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_VERSION)
+    helper = FormHelper()
+    helper.form_tag, helper.label_class = False, "visually-hidden"  # the card's heading says what it records
+
+    @classmethod
+    def for_agenda(cls, members: list[Member], present_ids: set[int], version: int) -> "AttendanceForm":
+        """A tick for each active member (loaded with the agenda), those recorded present ticked."""
+        form = cls(initial={"present": sorted(present_ids), "loaded_version": version})
+        form.fields["present"].label = "Present at the meeting"
+        choices = [(m.pk, f"{m.display_name} ({m.get_role_display()})") for m in members]
+        form.fields["present"].widget.choices = choices
+        return form
 
 
 class ItemForm(forms.Form):

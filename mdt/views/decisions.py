@@ -206,15 +206,18 @@ def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
     return _signed_back(request, decision_id)
 
 
-def _save_with_parts(request: HttpRequest, form: DecisionForm, save: Any, data: Any, reason: str) -> Decision | None:
+def _save_with_parts(
+    request: HttpRequest, form: DecisionForm, amendment: AmendmentForm, save: Any, data: Any
+) -> Decision | None:
     """The decision and the questions other apps add (a trial considered), as on the outcome page: one
-    transaction, so a refused answer saves neither; the refusal is shown on the form."""
+    transaction, so a refused answer saves neither; the refusal is shown on the form (the reason for an
+    amendment on its own field)."""
     try:
         with transaction.atomic():
-            decision: Decision = save(data, reason)
+            decision: Decision = save(data, amendment.cleaned_data["amendment_reason"])
             decision_parts.save_parts(decision, request.user, request.POST)
     except ValidationError as exc:
-        add_service_errors(form, exc)
+        add_service_errors(form, exc, amendment)
         return None
     return decision
 
@@ -234,11 +237,8 @@ def _decision_page(
     form = DecisionForm(posted, initial=initial)
     follow_ups = follow_up_formset(posted, not_before=timezone.localdate())
     amendment = AmendmentForm(posted)
-    reason = amendment.cleaned_data["amendment_reason"] if amendment.is_valid() else ""
-    if amendment.is_bound and not amendment.is_valid():
-        form.add_error(None, [f"Why the decision is amended: {e}" for e in amendment.errors["amendment_reason"]])
-    valid = request.method == "POST" and form.is_valid() and follow_ups.is_valid()
-    if valid and (decision := _save_with_parts(request, form, save, form.to_input(follow_ups), reason)):
+    valid = request.method == "POST" and all([form.is_valid(), follow_ups.is_valid(), amendment.is_valid()])
+    if valid and (decision := _save_with_parts(request, form, amendment, save, form.to_input(follow_ups))):
         messages.success(request, f"{title} saved: awaiting sign-off. MRN {case.patient.mrn}.{_no_plan(decision)}")
         return redirect(decision.get_absolute_url())
     summary = case_summary(case)
@@ -254,7 +254,7 @@ def _decision_page(
             "parts": decision_parts.render_parts(request, case, summary, posted, amending),
             "title": title,
             "amending": amending is not None,
-            "amendment_reason": reason,
+            "amendment": amendment,
         },
     )
 

@@ -113,7 +113,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "candidates": candidates,
             "candidate_rows": candidate_rows(candidates),
             "add_form": AddCasesForm(number_label="Or add a case by its number" if coordinator else None),
-            "present_ids": present_ids,
+            "attendance_form": AttendanceForm.for_agenda(agenda.members, present_ids, agenda.attendance_version),
             "outcomes_recorded": sum(1 for b in agenda.blocks if b.item.status == AgendaItem.Status.DISCUSSED),
         },
     )

@@ -117,4 +117,6 @@ class AcceptForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Message")
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="Send further information or a question"
+    )

@@ -1,11 +1,13 @@
-"""The plain select writes the same HTML as Django's template-rendered select, for any choices."""
+"""The plain select writes the same HTML as Django's template-rendered select, for any choices; a partial's stencil
+fills each row as the template renders it."""
 
 from django import forms
+from django.template import Context, Template
 from django.test.html import parse_html
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.widgets import PlainHiddenInput, PlainSelect, PlainTextarea, SharedOptions, Stencil
+from core.widgets import PartStencil, PlainHiddenInput, PlainSelect, PlainTextarea, SharedOptions, Stencil
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12)
 CHOICES = st.lists(st.tuples(TEXT, TEXT), max_size=8, unique_by=lambda choice: choice[0])
@@ -74,3 +76,11 @@ def test_a_stencil_writes_what_its_hidden_input_writes(value, pk):
     name, field_id = f"item{pk}-loaded_version", f"id_item{pk}-loaded_version"
 
     assert Stencil(widget).render(name, value, field_id) == widget.render(name, value, {"id": field_id})
+
+
+@given(values=st.fixed_dictionaries({"key": TEXT, "label": TEXT}))
+def test_a_part_stencil_fills_each_row_as_the_template_renders_it(values):
+    template = Template('<label for="{{ key }}-note">{{ label }} ({{ key }})</label><input id="{{ key }}-note">')
+    stencil = PartStencil(lambda stand_ins: template.render(Context(dict(stand_ins))), ["key", "label"])
+
+    assert stencil.render(values) == template.render(Context(values))

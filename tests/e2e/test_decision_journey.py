@@ -68,7 +68,9 @@ def test_it_records_signs_and_amends_a_decision_and_downloads_the_letter(live_se
     page.locator("#id_fu-0-kind").select_option(label="Repeat MRI after treatment")
     page.locator("#id_fu-0-due_on").fill(due.isoformat())
     page.locator("#id_fu-0-owner").select_option(label="Olwen Pryce (Oncologist)")
-    page.locator("#trial-no").check()  # the trial question is answered with every decision
+    page.get_by_role("group", name="Trial considered?").get_by_label(
+        "No"
+    ).check()  # the trial question is answered with every decision
     page.get_by_label("Why not (no trial considered, or not entered)").fill("No open trial on the service's list")
     journey.check("the decision form, filled in", shot="decision-form")
     page.get_by_role("button", name="Save and next case").click()

@@ -84,7 +84,7 @@ def test_a_clinicians_screen_follows_the_coordinator_through_a_live_meeting(
     coordinator.get_by_label("Rationale").fill("Radiosensitive primary, stable spine: radiotherapy alone.")
     coordinator.get_by_label("Oncologist Jones (Oncologist)").check()
     coordinator.get_by_label("Surgeon Jones (Spinal surgeon)").check()
-    coordinator.locator("#trial-no").check()
+    coordinator.get_by_role("group", name="Trial considered?").get_by_label("No").check()
     coordinator.get_by_label("Why not (no trial considered, or not entered)").fill("No trial open for breast primaries")
     coordinator.get_by_role("button", name="Save the outcome").click()
     expect(coordinator.get_by_text("saved: awaiting sign-off")).to_be_visible()

@@ -313,7 +313,7 @@ def decide_at_the_mdt(s: Service, case: Case) -> Decision:
     page.get_by_label("Rationale").fill("Radiosensitive primary, stable spine: radiotherapy alone.")
     page.get_by_label("Olwen Pryce (Oncologist)").check()
     page.get_by_label("Steffan Rees (Spinal surgeon)").check()
-    page.locator("#trial-no").check()
+    page.get_by_role("group", name="Trial considered?").get_by_label("No").check()
     page.get_by_label("Why not (no trial considered, or not entered)").fill("No open trial on the service's list")
     s.journey.check("the referral's case: the decision form")
     page.get_by_role("button", name="Save (last case)").click()

@@ -1,6 +1,7 @@
 """A meeting happening now, with its agenda and team, for the live meeting's tests."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,3 +46,9 @@ def room(cases: int = 3, *, started_minutes_ago: int = 5, password: str | None =
             user.set_password(password)
         user.save()
     return Room(meeting=held, items=items, **people)
+
+
+def trial_answer_shown(page: str) -> str | None:
+    """The trial question's radio button a page shows chosen ("yes", "no"), or None."""
+    chosen = re.search(r'<input type="radio"[^>]*name="trial_considered" value="(\w+)"[^>]*\schecked>', page)
+    return chosen.group(1) if chosen else None

@@ -47,7 +47,12 @@ def live_posts(r):
     """(action, the form as the page posts it, the field given the odd value, the field's label)."""
     here, last = r.items[0].pk, r.items[2].pk
     return [
-        ("step", {"action": "jump", "from_item": here, "to_item": last}, "to_item", "Case to jump to"),
+        (
+            "step",
+            {"action": "jump", "from_item": here, "to_item": last},
+            "to_item",
+            "Jump to case",
+        ),  # the list's label on the screen
         ("step", {"action": "next", "from_item": here}, "from_item", "The case on your screen"),
         ("recording", {"from_item": here}, "from_item", "The case on your screen"),
         ("outcome", {"action": "not_discussed", "from_item": here}, "from_item", "The case on your screen"),

@@ -19,7 +19,7 @@ from live.models import Trial, TrialConsideration
 from live.trials import consideration_record, match
 from mdt.models import Decision
 from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, read_only_user
-from tests.live.makers import room
+from tests.live.makers import room, trial_answer_shown
 from tests.live.test_live_screen import DECISION
 
 pytestmark = pytest.mark.django_db
@@ -234,7 +234,7 @@ def test_the_outcome_page_asks_the_trial_question_with_the_live_screens_rules_an
     closed = Trial.objects.create(name="CLOSED-1", open=False)
     refused = client.post(url, {**base, "trial_considered": "yes", "trial": closed.pk})
     assert refused.status_code == 200 and "CLOSED-1 is not recruiting." in refused.content.decode()
-    assert 'value="yes" id="trial-yes" checked' in refused.content.decode()  # what was typed is shown again
+    assert trial_answer_shown(refused.content.decode()) == "yes"  # what was typed is shown again
     assert not Decision.objects.exists() and not TrialConsideration.objects.exists()  # neither saved
 
     saved = client.post(url, {**base, "trial_considered": "yes", "trial": trial.pk, "trial_why_not": "Declined"})
@@ -243,4 +243,30 @@ def test_the_outcome_page_asks_the_trial_question_with_the_live_screens_rules_an
     assert (row.decision.agenda_item, row.considered, row.trial, row.why_not) == (item, True, trial, "Declined")
     assert row.recorded_by == r.oncologist and row.history.count() == 1
     again = client.get(url).content.decode()  # the current decision's answer is shown
-    assert 'value="yes" id="trial-yes" checked' in again and f'<option value="{trial.pk}" selected>' in again
+    assert trial_answer_shown(again) == "yes" and f'<option value="{trial.pk}" selected>' in again
+
+
+def trial_group(page):
+    """The trial question's group: from its fieldset to the end of it (after the last field's label)."""
+    start = page.index('<fieldset class="mb-3 live-trial-fields">')
+    return page[start : page.index("</fieldset>", page.index("Why not (no trial considered", start))]
+
+
+def test_the_trial_question_reads_as_one_group_the_open_trials_inside_it_before_the_answer(client, trial):
+    r = room(1)
+    item = r.items[0]
+    made = Decision.objects.create(case=item.case, urgent=True, treatments=["cebrt"], recorded_by=r.oncologist)
+    client.force_login(r.oncologist)
+    for url in (
+        reverse("item-decision", args=[r.meeting.pk, item.pk]),  # the outcome page
+        reverse("urgent-decision-new", args=[item.case.pk]),  # the urgent decision and the amendment's page
+        reverse("live:trials", args=[made.pk]),  # a decision's trials, afterwards
+    ):
+        page = client.get(url).content.decode()
+        group = trial_group(page)
+        assert page.count("Open clinical trials") == 1 and "Open clinical trials" in group, url
+        said = [
+            group.index(text)
+            for text in ("Clinical trials</legend>", "Open clinical trials", "SPINE-RT", "Trial considered?")
+        ]
+        assert said == sorted(said), url

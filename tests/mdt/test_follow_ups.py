@@ -7,9 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
+from core.widgets import PartStencil
 from mdt.models import FollowUp, Member
 from mdt.services.follow_ups import follow_up_cancel, follow_up_complete
+from mdt.templatetags.follow_up_tags import ROW, render_actions
 from reminders.models import Reminder
 from reminders.selectors import my_reminders
 from reminders.sweep import derive
@@ -215,3 +219,37 @@ def test_an_over_long_outcome_is_refused_naming_the_field_and_nothing_is_saved(c
     assert overdue.completed_at is None and overdue.outcome_note == ""
     assert "Outcome: Ensure this value has at most 2000 characters" in response.content.decode()
     assert response.redirect_chain[-1][0] == "/follow-ups/"
+
+
+# --------------------------------------------------------------------------- each row's forms, filled in
+
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=12)
+
+
+@given(kind=TEXT, mrn=TEXT, back_to=TEXT, pk=st.integers(min_value=1, max_value=10**9))
+def test_each_rows_forms_are_the_partial_rendered_for_that_follow_up(kind, mrn, back_to, pk):
+    """The page renders the forms once and fills each row in: the same HTML as rendering them for the row."""
+    values = {
+        "key": f"fu-{pk}",
+        "kind": kind,
+        "mrn": mrn,
+        "complete_url": reverse("follow-up-complete", args=[pk]),
+        "cancel_url": reverse("follow-up-cancel", args=[pk]),
+    }
+    stencil = PartStencil(lambda stand_ins: render_actions("token", back_to, dict(stand_ins)), ROW)
+
+    assert stencil.render(values) == render_actions("token", back_to, values)
+
+
+def test_a_page_of_follow_ups_gives_each_its_own_ids_labels_and_addresses(client, surgeon, overdue):
+    second = follow_up(surgeon, timezone.localdate(), case=CaseFactory(patient=PatientFactory(mrn="MRN0002")))
+    client.force_login(surgeon)
+
+    page = client.get(reverse("follow-up-list")).content.decode()
+
+    for item, mrn in ((overdue, "MRN0001"), (second, "MRN0002")):
+        assert f'action="{reverse("follow-up-complete", args=[item.pk])}"' in page
+        assert f'<label for="fu-{item.pk}-complete-outcome"' in " ".join(page.split())
+        assert f"Why is it no longer needed? (MRN {mrn})" in page
+    assert "\ue000" not in page
