@@ -7,9 +7,11 @@ class MdtConfig(AppConfig):
 
     def ready(self) -> None:
         from cases.closing import register_open_work
-        from mdt import checks  # noqa: F401 - registers itself
         from cases.signals import patient_died
-        from mdt import case_panel
+        from mdt import (
+            case_panel,
+            checks,  # noqa: F401 - registers itself
+        )
         from mdt.closing import open_mdt_work
         from mdt.receivers import cancel_follow_ups_for_death
 
