@@ -76,6 +76,10 @@ def pages(known: dict[str, Any]) -> dict[str, tuple[str, str]]:
         "workspace: cases, MRN": ("bench-mdt_coordinator", f"/admin/cases/case/?q={known['mrn']}"),
         "follow-ups": ("bench-oncologist", reverse("follow-up-list")),
         "meetings list": ("bench-mdt_coordinator", reverse("meeting-list")),
+        "standard of care, last meeting": (
+            "bench-oncologist",
+            reverse("live:standard-of-care", args=[known["past_meeting"]]),
+        ),
         "agenda pack PDF (built)": ("bench-oncologist", reverse("meeting-pdf", args=[known["meeting"]])),
         "outcome letter PDF (built)": ("bench-oncologist", reverse("decision-letter", args=[known["decision"]])),
     }
