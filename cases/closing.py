@@ -39,12 +39,15 @@ def _time(at: object) -> str:
 
 
 def _scans(case: Case) -> list[str]:
+    """Scans not yet performed, and MRIs waiting for review as the MRI worklist reads them (Scan.pending_review)."""
+    scans = Scan.objects.filter(case=case)
+    waiting = set(scans.pending_review().values_list("pk", flat=True))
     lines = []
-    for scan in Scan.objects.filter(case=case).order_by("requested_at", "pk"):
+    for scan in scans.order_by("requested_at", "pk"):
         name = f"{scan.get_modality_display()} requested {_day(scan.requested_at)}"
         if scan.performed_at is None:
             lines.append(f"{name}: not yet performed.")
-        elif scan.reviewed_at is None and scan.is_mri:
+        elif scan.pk in waiting:
             lines.append(f"{name}: not yet reviewed by a specialist.")
     return lines
 

@@ -28,9 +28,8 @@ class ClosingFormMixin(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if "closed_reason" in self.fields and self.instance.closed_reason != ClosedReason.NOT_RECORDED:
-            reason = self.fields["closed_reason"]
-            reason.choices = [c for c in reason.choices if c[0] != ClosedReason.NOT_RECORDED]  # type: ignore[attr-defined]
+        if self.instance.closed_reason != ClosedReason.NOT_RECORDED:
+            offer_no(self.fields.get("closed_reason"), ClosedReason.NOT_RECORDED)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -47,6 +46,11 @@ class NotClosedHereMixin(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        status = self.fields.get("status")
-        if status is not None and self.instance.status != CaseStatus.CLOSED:
-            status.choices = [c for c in status.choices if c[0] != CaseStatus.CLOSED]  # type: ignore[attr-defined]
+        if self.instance.status != CaseStatus.CLOSED:
+            offer_no(self.fields.get("status"), CaseStatus.CLOSED)
+
+
+def offer_no(field: forms.Field | None, value: str) -> None:
+    """The form's field without the choice `value` (a field the form lacks: nothing to do)."""
+    if isinstance(field, forms.ChoiceField):
+        field.choices = [choice for choice in field.choices if choice[0] != value]  # type: ignore[union-attr, index, misc]
