@@ -17,6 +17,8 @@ from django.core.checks import Error, Tags, register
 from django.core.checks import Warning as CheckWarning
 from django.db import DatabaseError, connections
 
+from reminders.kinds.base import last_resort_accounts
+
 SETTING = "REMINDER_LAST_RESORT_USERNAMES"
 
 
@@ -41,11 +43,10 @@ def last_resort_accounts_exist(
     names = set(settings.REMINDER_LAST_RESORT_USERNAMES)
     if not names or not databases or "default" not in databases:
         return []
-    model = get_user_model()
     try:
-        if model._meta.db_table not in connections["default"].introspection.table_names():
+        if get_user_model()._meta.db_table not in connections["default"].introspection.table_names():
             return []  # before the first migrate: nothing to check against yet
-        found = set(model._default_manager.filter(username__in=names).values_list("username", flat=True))
+        found = set(last_resort_accounts().values_list("username", flat=True))
     except DatabaseError:
         return []
     unknown = sorted(names - found)

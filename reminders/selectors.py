@@ -4,13 +4,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
 from mdt.models import Member, PeriodicRun
 from reminders.kinds import KINDS, any_open
-from reminders.kinds.base import team
+from reminders.kinds.base import last_resort_accounts, team
 from reminders.models import Reminder
 from reminders.sweep import SWEEP_RUN
 
@@ -79,8 +78,7 @@ def last_resort_state() -> str:
     names = set(settings.REMINDER_LAST_RESORT_USERNAMES)
     if not names:
         return LAST_RESORT_UNSET
-    User = get_user_model()
-    found = dict(User._default_manager.filter(username__in=names).values_list("username", "is_active"))
+    found = dict(last_resort_accounts().values_list("username", "is_active"))
     if names - set(found):
         return LAST_RESORT_UNKNOWN
     return LAST_RESORT_OK if any(found.values()) else LAST_RESORT_NOBODY_ACTIVE

@@ -53,10 +53,15 @@ def team(*roles: str) -> QuerySet[Member]:
     return Member.objects.filter(role__in=roles, active=True, user__is_active=True)
 
 
+def last_resort_accounts() -> QuerySet[Any]:
+    """The accounts REMINDER_LAST_RESORT_USERNAMES names, active or not (a name with no account: none); the
+    sweep, /healthz and check reminders.E001 all read them here."""
+    return get_user_model()._default_manager.filter(username__in=settings.REMINDER_LAST_RESORT_USERNAMES)
+
+
 def last_resort_users() -> QuerySet[Any]:
     """The active accounts named by REMINDER_LAST_RESORT_USERNAMES (unknown and inactive names skipped)."""
-    names = settings.REMINDER_LAST_RESORT_USERNAMES
-    return get_user_model()._default_manager.filter(username__in=names, is_active=True).order_by("pk")
+    return last_resort_accounts().filter(is_active=True).order_by("pk")
 
 
 class LastResort(int):
