@@ -30,7 +30,7 @@ import werkzeug.serving
 from authlib.oauth2.rfc6749 import InvalidClientError
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from django.urls import reverse
-from joserfc.jwk import Key, KeySet
+from joserfc.jwk import ECKey, Key, KeySet, RSAKey
 from oidc_provider_mock._storage import Client, ClientAllowAny
 
 from signin.models import TotpDevice
@@ -228,3 +228,32 @@ def mfa_required(settings: Any) -> None:
 def totp_for(user: Any) -> pyotp.TOTP:
     """The user's authenticator app: a real RFC 6238 generator holding the same secret."""
     return pyotp.TOTP(TotpDevice.objects.get(user=user, confirmed=True).secret)
+
+
+# The app's own signing keys for private_key_jwt (tests/signin/test_jwks*.py): one per algorithm, made once.
+JWKS_CLIENT_ID = "mdt-tracker-jwks"
+KEY_ID = "mdt-tracker-2027"
+PREVIOUS_ID = "mdt-tracker-2026"
+KEYS = {
+    "RS256": RSAKey.generate_key(2048),
+    "PS256": RSAKey.generate_key(2048),
+    "ES256": ECKey.generate_key("P-256"),
+    "ES384": ECKey.generate_key("P-384"),
+}
+
+
+def pem(key: Any) -> str:
+    return key.as_pem(private=True).decode()
+
+
+@pytest.fixture
+def signing(sso, settings):
+    """Single sign-on with private_key_jwt under KEY_ID, with an RS256 key unless a test sets another."""
+    settings.OIDC_CLIENT_ID = JWKS_CLIENT_ID
+    settings.OIDC_CLIENT_SECRET = ""
+    settings.OIDC_TOKEN_AUTH_METHOD = "private_key_jwt"
+    settings.OIDC_CLIENT_KEY = pem(KEYS["RS256"])
+    settings.OIDC_CLIENT_KEY_ID = KEY_ID
+    settings.OIDC_CLIENT_KEY_ALG = "RS256"
+    settings.OIDC_CLIENT_PREVIOUS_KEY_FILES = []
+    return sso

@@ -20,43 +20,17 @@ from joserfc.jwk import ECKey, KeySet, RSAKey
 from signin.models import ProviderIdentity
 from signin.views.keys import MAX_AGE_SECONDS
 from tests.factories import clinician_user
-from tests.signin.conftest import sso_sign_in
+from tests.signin.conftest import JWKS_CLIENT_ID, KEY_ID, KEYS, PREVIOUS_ID, pem, sso_sign_in
 
 pytestmark = pytest.mark.django_db
 
-JWKS_CLIENT_ID = "mdt-tracker-jwks"
-KEY_ID = "mdt-tracker-2027"
-PREVIOUS_ID = "mdt-tracker-2026"
 PRIVATE_MEMBERS = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
-KEYS = {
-    "RS256": RSAKey.generate_key(2048),
-    "PS256": RSAKey.generate_key(2048),
-    "ES256": ECKey.generate_key("P-256"),
-    "ES384": ECKey.generate_key("P-384"),
-}
-
-
-def pem(key):
-    return key.as_pem(private=True).decode()
 
 
 def served(client):
     response = client.get(reverse("signin:sso-jwks"))
     assert response.status_code == 200, response.content
     return response
-
-
-@pytest.fixture
-def signing(sso, settings):
-    """Single sign-on with private_key_jwt under KEY_ID, with an RS256 key unless a test sets another."""
-    settings.OIDC_CLIENT_ID = JWKS_CLIENT_ID
-    settings.OIDC_CLIENT_SECRET = ""
-    settings.OIDC_TOKEN_AUTH_METHOD = "private_key_jwt"
-    settings.OIDC_CLIENT_KEY = pem(KEYS["RS256"])
-    settings.OIDC_CLIENT_KEY_ID = KEY_ID
-    settings.OIDC_CLIENT_KEY_ALG = "RS256"
-    settings.OIDC_CLIENT_PREVIOUS_KEY_FILES = []
-    return sso
 
 
 # The test provider (Authlib's server) verifies assertions with joserfc's recommended algorithms only.

@@ -15,25 +15,12 @@ from joserfc.jwk import ECKey, KeySet, RSAKey
 
 from signin.checks import previous_client_keys
 from signin.models import ProviderIdentity
-from tests.signin.conftest import sso_sign_in
-from tests.signin.test_jwks import JWKS_CLIENT_ID, KEY_ID, KEYS, PREVIOUS_ID, pem
+from tests.signin.conftest import JWKS_CLIENT_ID, KEY_ID, KEYS, PREVIOUS_ID, pem, sso_sign_in
 
 pytestmark = pytest.mark.django_db
 
 OLD = RSAKey.generate_key(2048)
 OLD_ID = "mdt-tracker-2025"
-
-
-@pytest.fixture
-def signing(sso, settings):
-    settings.OIDC_CLIENT_ID = JWKS_CLIENT_ID
-    settings.OIDC_CLIENT_SECRET = ""
-    settings.OIDC_TOKEN_AUTH_METHOD = "private_key_jwt"
-    settings.OIDC_CLIENT_KEY = pem(KEYS["RS256"])
-    settings.OIDC_CLIENT_KEY_ID = KEY_ID
-    settings.OIDC_CLIENT_KEY_ALG = "RS256"
-    settings.OIDC_CLIENT_PREVIOUS_KEY_FILES = []
-    return sso
 
 
 def key_file(tmp_path, name, text):
