@@ -53,11 +53,17 @@ def edited_by(users: Iterable[Any], at: dt.datetime) -> str:
 
 
 def _shown(instance: Any, name: str, value: Any) -> str:
-    """A value as the message shows it; a many-to-many field's rows as the names of what they point to."""
+    """A value as the message shows it: a many-to-many field's rows and a foreign key's row as the names of
+    what they point to (a row deleted since: "(deleted)"), a choice as its label."""
     field = instance._meta.get_field(name)
     if field.many_to_many:
         ids = [row[field.m2m_reverse_field_name()] for row in value]
         value = ", ".join(sorted(str(obj) for obj in field.related_model._base_manager.filter(pk__in=ids)))
+    elif field.many_to_one and value not in (None, ""):
+        row = field.related_model._base_manager.filter(pk=value).first()
+        value = (getattr(row, "get_full_name", lambda: "")() or str(row)) if row is not None else "(deleted)"
+    elif field.choices and value not in (None, ""):
+        value = dict(field.flatchoices).get(value, value)
     return str(value) if value not in (None, "", []) else "(blank)"
 
 

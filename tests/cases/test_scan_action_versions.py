@@ -48,6 +48,8 @@ def test_a_scan_reviewed_by_someone_else_meanwhile_is_not_reviewed_again_and_is_
     [refused] = [m for m in said(response) if "changed since you opened the list" in m]
     assert refused.startswith(f"Scan {stale.pk} ({stale.case.patient.mrn}, Whole-spine MRI requested ")
     assert "(Dai Jones at " in refused and "was not done to it. Reload the list" in refused
+    assert "clinician who reviewed: (blank) → Dai Jones" in refused  # a person, not a row id
+    assert "role: (blank) → Oncologist" in refused  # a choice as its label
     stale = Scan.objects.get(pk=stale.pk)
     assert stale.reviewed_at is None and stale.clinician_reviewed_by.last_name == "Jones"
     assert stale.history.count() == history
