@@ -131,16 +131,26 @@ def posted_answer(posted: Any) -> dict[str, str]:
 ANSWER_KEYS = ("considered", "trial", "why_not")
 
 
+# The service's field names as the decision form's trial question names its fields (TrialAnswerForm).
+FORM_FIELD = {"considered": "trial_considered", "trial": "trial", "why_not": "trial_why_not"}
+
+
 def record_posted(decision: Decision, user: Any, posted: Any) -> TrialConsideration:
-    """The trial answer posted with a decision, through `consideration_record` (its checks and messages)."""
+    """The trial answer posted with a decision, through `consideration_record` (its checks and messages); a
+    refusal is keyed by the form's field names, so the page shows each message beside its field."""
     answer = posted_answer(posted)
-    return consideration_record(
-        decision_id=decision.pk,
-        user=user,
-        considered=answer["considered"] == "yes",
-        trial_id=whole_number(answer["trial"]),
-        why_not=answer["why_not"],
-    )
+    try:
+        return consideration_record(
+            decision_id=decision.pk,
+            user=user,
+            considered=answer["considered"] == "yes",
+            trial_id=whole_number(answer["trial"]),
+            why_not=answer["why_not"],
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({FORM_FIELD.get(name, name): errors for name, errors in exc.error_dict.items()}) from exc
 
 
 def part_context(case: Case, summary: CaseSummary, posted: Any, current: Decision | None) -> dict[str, Any]:

@@ -266,7 +266,7 @@ def live_outcome(request: HttpRequest, meeting_id: int) -> HttpResponse:
         except ValidationError as exc:
             if "item" in getattr(exc, "error_dict", {}):
                 raise
-            add_service_errors(form, exc)
+            add_service_errors(form, exc, forms["trial_form"])  # each message beside its field
         else:
             messages.success(request, f"Decision for {view.block.item.case.patient.mrn} saved: awaiting sign-off.")
             return redirect("live:page", meeting_id)

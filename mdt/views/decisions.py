@@ -16,7 +16,7 @@ from accounts.services import access_record
 from cases.models import Case
 from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
 from core.drafts import offer_kept_post
-from core.forms import add_service_errors, errors_text
+from core.forms import errors_text
 from core.timezones import local_day
 from mdt import decision_parts
 from mdt.agenda import latest_mri
@@ -75,9 +75,11 @@ def _place_on_agenda(item: AgendaItem) -> tuple[int, int | None, int]:
     return position + 1, next_id, len(order)
 
 
-def _save_decision(request: HttpRequest, item: AgendaItem, form: DecisionForm, follow_ups: Any) -> Decision | None:
+def _save_decision(
+    request: HttpRequest, item: AgendaItem, form: DecisionForm, follow_ups: Any
+) -> Decision | ValidationError:
     """The decision and, with it, the questions other apps add (a trial considered): one transaction, so a
-    refused answer saves neither; the refusal is shown on the form."""
+    refused answer saves neither; the refusal is returned, for the page to show beside each field."""
     try:
         with transaction.atomic():
             decision = decisions.decision_record(
@@ -88,8 +90,7 @@ def _save_decision(request: HttpRequest, item: AgendaItem, form: DecisionForm, f
             )
             decision_parts.save_parts(decision, request.user, request.POST)
     except ValidationError as exc:
-        add_service_errors(form, exc)
-        return None
+        return exc
     return decision
 
 
@@ -103,7 +104,7 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
     item = get_object_or_404(items, pk=item_id, meeting_id=meeting_id)
     current = decisions_for_display().filter(agenda_item=item).exclude(status=Decision.Status.SUPERSEDED).first()
     not_before = local_day(item.meeting.starts_at)
-    posted = _posted(request)
+    posted, refused = _posted(request), None
     form = DecisionForm(posted, initial=DecisionForm.initial_from(current) if current else {
         "responsible": _default_responsible(item), "patient_preferences_considered": "yes"})  # fmt: skip
     follow_ups = follow_up_formset(posted, not_before=not_before)
@@ -116,7 +117,9 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
         action = buttons.cleaned_data["action"] or "save"
         if action in ("not_discussed", "withdrawn"):
             return _record_outcome(request, item, action, buttons.cleaned_data["reason"], next_id)
-        if form.is_valid() and follow_ups.is_valid() and (decision := _save_decision(request, item, form, follow_ups)):
+        saved = form.is_valid() and follow_ups.is_valid() and _save_decision(request, item, form, follow_ups)
+        refused = saved if isinstance(saved, ValidationError) else None
+        if isinstance(decision := saved, Decision):
             messages.success(
                 request, f"Decision for {item.case.patient.mrn} saved: awaiting sign-off.{_no_plan(decision)}"
             )
@@ -138,7 +141,9 @@ def item_decision(request: HttpRequest, meeting_id: int, item_id: int) -> HttpRe
             "current": current,
             "form": form,
             "follow_ups": follow_ups,
-            "parts": decision_parts.render_parts(request, item.case, summary, posted, current),
+            "parts": decision_parts.render_parts(
+                request, item.case, summary, posted, current, refused=refused, shown=[form]
+            ),
             "outcome": outcome,
             "next_id": next_id,
             "position": position,
@@ -207,18 +212,17 @@ def decision_sign(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 
 def _save_with_parts(
-    request: HttpRequest, form: DecisionForm, amendment: AmendmentForm, save: Any, data: Any
-) -> Decision | None:
+    request: HttpRequest, amendment: AmendmentForm, save: Any, data: Any
+) -> Decision | ValidationError:
     """The decision and the questions other apps add (a trial considered), as on the outcome page: one
-    transaction, so a refused answer saves neither; the refusal is shown on the form (the reason for an
-    amendment on its own field)."""
+    transaction, so a refused answer saves neither; the refusal is returned, for the page to show beside
+    each field (the reason for an amendment on its own)."""
     try:
         with transaction.atomic():
             decision: Decision = save(data, amendment.cleaned_data["amendment_reason"])
             decision_parts.save_parts(decision, request.user, request.POST)
     except ValidationError as exc:
-        add_service_errors(form, exc, amendment)
-        return None
+        return exc
     return decision
 
 
@@ -238,7 +242,8 @@ def _decision_page(
     follow_ups = follow_up_formset(posted, not_before=timezone.localdate())
     amendment = AmendmentForm(posted)
     valid = request.method == "POST" and all([form.is_valid(), follow_ups.is_valid(), amendment.is_valid()])
-    if valid and (decision := _save_with_parts(request, form, amendment, save, form.to_input(follow_ups))):
+    saved = valid and _save_with_parts(request, amendment, save, form.to_input(follow_ups))
+    if isinstance(decision := saved, Decision):
         messages.success(request, f"{title} saved: awaiting sign-off. MRN {case.patient.mrn}.{_no_plan(decision)}")
         return redirect(decision.get_absolute_url())
     summary = case_summary(case)
@@ -251,7 +256,15 @@ def _decision_page(
             "summary": summary,
             "form": form,
             "follow_ups": follow_ups,
-            "parts": decision_parts.render_parts(request, case, summary, posted, amending),
+            "parts": decision_parts.render_parts(
+                request,
+                case,
+                summary,
+                posted,
+                amending,
+                refused=saved if isinstance(saved, ValidationError) else None,
+                shown=[form, amendment],
+            ),
             "title": title,
             "amending": amending is not None,
             "amendment": amendment,

@@ -52,3 +52,14 @@ def trial_answer_shown(page: str) -> str | None:
     """The trial question's radio button a page shows chosen ("yes", "no"), or None."""
     chosen = re.search(r'<input type="radio"[^>]*name="trial_considered" value="(\w+)"[^>]*\schecked>', page)
     return chosen.group(1) if chosen else None
+
+
+def error_beside(page: str, field: str) -> str | None:
+    """The message a page shows beside a form field (crispy's invalid-feedback, which the field's
+    aria-describedby names), or None."""
+    if not re.search(rf'<[^>]*name="{field}"[^>]*aria-describedby="id_{field}_error"', page):
+        return None
+    shown = re.search(
+        rf'<div id="id_{field}_error" class="invalid-feedback">\s*<span[^>]*><strong>(.*?)</strong>', page
+    )
+    return shown.group(1) if shown else None

@@ -19,7 +19,7 @@ from live.models import Trial, TrialConsideration
 from live.trials import consideration_record, match
 from mdt.models import Decision
 from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, read_only_user
-from tests.live.makers import room, trial_answer_shown
+from tests.live.makers import error_beside, room, trial_answer_shown
 from tests.live.test_live_screen import DECISION
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +163,7 @@ def test_on_the_live_screen_the_trials_show_with_the_case_and_the_outcome_needs_
         {**without, "from_item": r.items[0].pk, "responsible": responsible},
     )
     assert refused.status_code == 200 and "Say why no trial was considered." in refused.content.decode()
+    assert error_beside(refused.content.decode(), "trial_why_not") == "Say why no trial was considered."
     assert not Decision.objects.exists()  # neither the decision nor the trial answer was saved
 
     client.post(
@@ -231,9 +232,13 @@ def test_the_outcome_page_asks_the_trial_question_with_the_live_screens_rules_an
     base = {**without, "responsible": [r.oncologist.member.pk, r.surgeon.member.pk]}
     refused = client.post(url, base)
     assert refused.status_code == 200 and "Say why no trial was considered." in refused.content.decode()
+    # Beside the field it is about, once (not also at the top of the form).
+    assert error_beside(refused.content.decode(), "trial_why_not") == "Say why no trial was considered."
+    assert refused.content.decode().count("Say why no trial was considered.") == 1
     closed = Trial.objects.create(name="CLOSED-1", open=False)
     refused = client.post(url, {**base, "trial_considered": "yes", "trial": closed.pk})
     assert refused.status_code == 200 and "CLOSED-1 is not recruiting." in refused.content.decode()
+    assert error_beside(refused.content.decode(), "trial") == "CLOSED-1 is not recruiting."
     assert trial_answer_shown(refused.content.decode()) == "yes"  # what was typed is shown again
     assert not Decision.objects.exists() and not TrialConsideration.objects.exists()  # neither saved
 

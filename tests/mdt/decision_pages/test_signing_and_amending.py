@@ -8,7 +8,7 @@ from live.models import Trial, TrialConsideration
 from live.trials import consideration_record
 from mdt.models import Decision, Member, SignOff
 from tests.factories import CaseFactory, no_role_user, read_only_user
-from tests.live.makers import trial_answer_shown
+from tests.live.makers import error_beside, trial_answer_shown
 from tests.mdt.decision_pages.helpers import RATIONALE, form_data, html, named
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,7 @@ def test_the_amendment_asks_the_trial_question_from_the_original_answer_and_save
     base = {**form_data(oncologist, surgeon), "amendment_reason": "Oligometastatic", "trial_why_not": ""}
     refused = client.post(amend(locked), {**base, "trial_considered": "no"})
     assert refused.status_code == 200 and "Say why no trial was considered." in html(refused)
+    assert error_beside(html(refused), "trial_why_not") == "Say why no trial was considered."  # beside it
     assert trial_answer_shown(html(refused)) == "no"  # what was typed is shown again
     assert Decision.objects.count() == 1 and TrialConsideration.objects.count() == 1  # neither saved
     locked.refresh_from_db()
