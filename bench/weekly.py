@@ -80,6 +80,12 @@ def pages(known: dict[str, Any]) -> dict[str, tuple[str, str]]:
             "bench-oncologist",
             reverse("live:standard-of-care", args=[known["past_meeting"]]),
         ),
+        # The next meeting, opened by a lead clinician before it: every row with no other responsible
+        # clinician is theirs to list, so the page lays out one form per row (60 at L).
+        "standard of care, next meeting, every row editable": (
+            "bench-oncologist",
+            reverse("live:standard-of-care", args=[known["meeting"]]),
+        ),
         "agenda pack PDF (built)": ("bench-oncologist", reverse("meeting-pdf", args=[known["meeting"]])),
         "outcome letter PDF (built)": ("bench-oncologist", reverse("decision-letter", args=[known["decision"]])),
     }

@@ -3,6 +3,8 @@ live screen's Next passes over it and every screen lists it; back to a full disc
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from live import selectors, services
@@ -96,3 +98,21 @@ def test_the_page_lists_every_case_and_offers_the_form_to_lead_clinicians_only(c
     client.post(change, {"protocol": PROTOCOL, "note": "Stable", "action": "record"})
     assert StandardOfCare.objects.get().protocol == PROTOCOL
     assert not LiveSession.objects.exists()  # listing before the meeting needs no live screen
+
+
+def test_the_page_is_the_same_queries_for_one_case_or_four_editable_or_read_only(client):
+    """Measured in bench/weekly.py at 60 editable rows: the queries must not grow with the rows."""
+    counts: dict[str, list[int]] = {"lead": [], "radiologist": []}
+    for size, prefix in ((1, "one_"), (4, "four_")):
+        r = room(size, prefix=prefix)
+        standard_of_care_record(item_id=r.items[0].pk, user=r.oncologist, protocol=PROTOCOL)
+        url = reverse("live:standard-of-care", args=[r.meeting.pk])
+        for who, user in (("lead", r.oncologist), ("radiologist", r.radiologist)):
+            client.force_login(user)
+            with CaptureQueriesContext(connection) as queries:
+                page = client.get(url).content.decode()
+            counts[who].append(len(queries))
+            forms = page.count("List as standard of care")
+            assert forms == (size - 1 if who == "lead" else 0)  # the listed one shows its review instead
+            assert PROTOCOL in page
+    assert counts["lead"][0] == counts["lead"][1] and counts["radiologist"][0] == counts["radiologist"][1]
