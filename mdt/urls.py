@@ -37,6 +37,11 @@ urlpatterns += [
     path("meetings/<int:meeting_id>/outcomes.pdf", decision_views.meeting_outcomes_pdf, name="meeting-outcomes-pdf"),
     path("decisions/<int:decision_id>/", decision_views.decision_detail, name="decision-detail"),
     path("decisions/<int:decision_id>/sign/", decision_views.decision_sign, name="decision-sign"),
+    path(
+        "decisions/<int:decision_id>/signers/<int:signoff_id>/replace/",
+        decision_views.decision_replace_signer,
+        name="decision-replace-signer",
+    ),
     path("decisions/<int:decision_id>/amend/", decision_views.decision_amend, name="decision-amend"),
     path("decisions/<int:decision_id>/letter.pdf", decision_views.decision_letter, name="decision-letter"),
     path("documents/<int:document_id>/status/", document_views.document_status, name="document-status"),

@@ -31,6 +31,7 @@ RELATED = (
     "agenda_item__meeting",
     "decision",
     "sign_off__decision",
+    "sign_off__member__user",
     "follow_up",
     "referral__organisation",
     "referral_advice",

@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 
 from accounts import policy
+from core.forms import CompactForm
 from mdt.models import AgendaItem, Decision, FollowUp, Intent, Member, SignOff, Treatment
 from mdt.services.decisions import DecisionInput
 
@@ -152,6 +153,28 @@ class SignForm(forms.Form):
         label="Reason (needed to dissent)",
         max_length=max_length(SignOff, "reason"),
     )
+
+
+class ReplaceSignerForm(CompactForm):
+    """Name another clinician to sign in place of one who left the team before signing
+    (mdt.services.signoffs.signoff_replace, which checks who may sign)."""
+
+    member = forms.ModelChoiceField(queryset=Member.objects.none(), label="Name instead", empty_label="Choose…")
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+
+    def __init__(self, *args: Any, decision: Decision | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if decision is not None:
+            self.initial["loaded_version"] = decision.version
+            named = [signoff.member_id for signoff in decision.signoffs.all()]
+            self.offer(clinicians().exclude(user__is_active=False).exclude(pk__in=named))
+
+    def offer(self, members: Any) -> None:
+        """The clinicians the list offers (the page: those who may sign and are not yet named; a post: any
+        member, so that the service's check names what is wrong with the one chosen)."""
+        field = self.fields["member"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = members
 
 
 class OutcomeForm(forms.Form):

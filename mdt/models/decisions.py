@@ -194,12 +194,15 @@ class Decision(Versioned):
 
 
 class SignOff(models.Model):
-    """A named responsible clinician's response to a decision: agree, or dissent with a reason."""
+    """A named responsible clinician's response to a decision: agree, or dissent with a reason. A signer who
+    left the team before signing is replaced (mdt.services.signoffs): their row is kept, marked replaced,
+    with who was named instead as its reason."""
 
     class Response(models.TextChoices):
         PENDING = "pending", "Not yet signed"
         AGREE = "agree", "Agrees"
         DISSENT = "dissent", "Dissents"
+        REPLACED = "replaced", "Left the team before signing"
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="signoffs")
     member = models.ForeignKey("mdt.Member", on_delete=models.PROTECT, related_name="signoffs")
@@ -221,6 +224,11 @@ class SignOff(models.Model):
                 condition=~Q(response="dissent") | ~Q(reason=""),
                 name="signoff_dissent_has_reason",
                 violation_error_message="A dissent needs a reason.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(response="replaced") | ~Q(reason=""),
+                name="signoff_replaced_says_by_whom",
+                violation_error_message="A replaced signer's row says who was named instead.",
             ),
         ]
         indexes = [

@@ -45,6 +45,11 @@ class Member(Versioned):
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.get_username()
 
+    @property
+    def has_left(self) -> bool:
+        """Their team role ended, or their account was deactivated: they no longer sign or write care."""
+        return not (self.active and self.user.is_active)
+
 
 class PeriodicRun(models.Model):
     """When each periodic task last ran: /healthz reads it to show that beat and a worker are alive."""

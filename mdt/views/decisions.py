@@ -16,14 +16,21 @@ from accounts.services import access_record
 from cases.models import Case
 from cases.summary import SUMMARY_PREFETCH, case_summary, summary_prefetch
 from core.drafts import offer_kept_post
-from core.forms import errors_text
+from core.forms import errors_text, named_errors
 from core.timezones import local_day
 from mdt import decision_parts
 from mdt.agenda import latest_mri
-from mdt.forms.decisions import AmendmentForm, DecisionForm, OutcomeForm, SignForm, follow_up_formset
-from mdt.models import AgendaItem, Decision, PrintedDocument
+from mdt.forms.decisions import (
+    AmendmentForm,
+    DecisionForm,
+    OutcomeForm,
+    ReplaceSignerForm,
+    SignForm,
+    follow_up_formset,
+)
+from mdt.models import AgendaItem, Decision, Member, PrintedDocument
 from mdt.selectors import decisions_for_display
-from mdt.services import decisions
+from mdt.services import decisions, signoffs
 from mdt.views import documents
 
 
@@ -177,8 +184,50 @@ def decision_detail(request: HttpRequest, decision_id: int) -> HttpResponse:
             "earlier": chain,
             "amended_by": Decision.objects.filter(amends=decision).first(),
             "can_amend": policy.can_record_decision(request.user) and decision.status == Decision.Status.SIGNED,
+            "leavers": _leavers(request, decision),
         },
     )
+
+
+def _leavers(request: HttpRequest, decision: Decision) -> list[tuple[Any, ReplaceSignerForm | None]]:
+    """The signers named on a decision still awaiting sign-off who left the team before signing, each with
+    the form to name another clinician instead (for whoever may record decisions; HAZ-175)."""
+    if decision.status != Decision.Status.AWAITING_SIGNOFF:
+        return []
+    may = policy.can_record_decision(request.user)
+    return [
+        (row, ReplaceSignerForm(decision=decision, prefix=f"signer-{row.pk}") if may else None)
+        for row in decision.signoffs.all()
+        if row.response == row.Response.PENDING and row.member.has_left
+    ]
+
+
+@require_POST
+def decision_replace_signer(request: HttpRequest, decision_id: int, signoff_id: int) -> HttpResponse:
+    """Name another clinician to sign in place of one who left the team before signing."""
+    mrn = Decision.objects.filter(pk=decision_id).values_list("case__patient__mrn", flat=True).first()
+    if mrn is None:
+        raise Http404("No such decision")
+    form = ReplaceSignerForm(request.POST, prefix=f"signer-{signoff_id}")
+    form.offer(Member.objects.select_related("user"))
+    try:
+        if not form.is_valid():
+            raise named_errors(form)
+        try:
+            named = signoffs.signoff_replace(
+                decision_id=decision_id,
+                signoff_id=signoff_id,
+                member_id=form.cleaned_data["member"].pk,
+                user=request.user,
+                loaded_version=form.cleaned_data["loaded_version"],
+            )
+        except ValidationError as exc:
+            raise named_errors(form, exc) from exc
+    except ValidationError as exc:
+        messages.error(request, f"MRN {mrn}: " + errors_text(exc))
+    else:
+        messages.success(request, f"{named.member.display_name} named to sign instead. MRN {mrn}.")
+    return redirect("decision-detail", decision_id)
 
 
 def _signed_back(request: HttpRequest, decision_id: int) -> HttpResponse:

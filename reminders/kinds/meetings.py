@@ -21,8 +21,10 @@ SIGN_OFF = Reminder.Kind.DECISION_NOT_SIGNED
 # There is no invitation list: every active team member is expected at the MDT (all the
 # clinical roles and both coordinator roles).
 EXPECTED_ROLES = tuple(Member.Role.values)
-# The outcome reminder's recipients when the meeting has no chair (or one who has left).
+# The outcome reminder's recipients when the meeting has no chair (or one who has left), and the sign-off
+# reminder's when the clinician named to sign has left (someone must name another: HAZ-175).
 OUTCOME_FALLBACK = (Member.Role.MDT_COORDINATOR,)
+SIGNER_LEFT_FALLBACK = (Member.Role.MDT_COORDINATOR,)
 
 
 def agenda_open(now: dt.datetime) -> Q:
@@ -126,31 +128,48 @@ def sign_off_open(now: dt.datetime) -> Q:
     return Q(response=SignOff.Response.PENDING, decision__status=Decision.Status.AWAITING_SIGNOFF)
 
 
-def derive_sign_off(run: Run) -> Iterator[Selection]:
+def derive_sign_off(run: Run) -> Iterator[Selection | Reminder]:
     """Sign-offs still pending REMINDER_SIGNOFF_HOURS after the decision, to the member still to sign while
-    active (uses signoff_pending_idx)."""
+    active (uses signoff_pending_idx); a member who has left cannot sign, so theirs goes to the MDT
+    coordinators (the last resort when there are none), to name another clinician in their place."""
     after = dt.timedelta(hours=settings.REMINDER_SIGNOFF_HOURS)
+    due = SignOff.objects.filter(sign_off_open(run.now), decision__decided_at__lte=run.now - after)
     reminded = Reminder.objects.filter(sign_off=OuterRef("pk"), kind=SIGN_OFF)
-    sign_offs = SignOff.objects.filter(
-        sign_off_open(run.now),
-        decision__decided_at__lte=run.now - after,
-        member__active=True,
-        member__user__is_active=True,
-    ).filter(~Exists(reminded))
     yield Selection(
         SIGN_OFF,
-        sign_offs,
+        due.filter(member__active=True, member__user__is_active=True).filter(~Exists(reminded)),
         {"sign_off": F("pk"), "decision": F("decision"), "due_at": F("decision__decided_at") + after},
         ("decision-not-signed:", F("pk"), ":", RECIPIENT),
         case="decision__case",
         recipient="member__user",
     )
+    # The few whose signer left: not yet reminded to anyone but the signer (reminded before they left).
+    passed_on = reminded.exclude(recipient=OuterRef("member__user"))
+    left = due.filter(Q(member__active=False) | Q(member__user__is_active=False)).filter(~Exists(passed_on))
+    for sign_off_id, decision_id, case_id, decided_at in left.values_list(
+        "pk", "decision_id", "decision__case_id", "decision__decided_at"
+    ):
+        for user_id in run.users_with_roles(*SIGNER_LEFT_FALLBACK):
+            yield run.new(
+                SIGN_OFF,
+                recipient_id=user_id,
+                due_at=decided_at + after,
+                key=f"decision-not-signed:{sign_off_id}:{user_id}",
+                sign_off_id=sign_off_id,
+                decision_id=decision_id,
+                case_id=case_id,
+            )
 
 
 def sign_off_context(reminder: Reminder) -> dict[str, Any]:
+    """`signer_left`: the name of the clinician named to sign, when the reminder is not to them (they left
+    the team: the recipient names another clinician in their place)."""
     decision = reminder.decision
     decided_at = decision.decided_at if decision else timezone.now()
-    return {"mrn": mrn_of(reminder), "decided_at": local(decided_at)}
+    sign_off = reminder.sign_off
+    signer = sign_off.member if sign_off is not None else None
+    left = signer.display_name if signer is not None and signer.user_id != reminder.recipient_id else ""
+    return {"mrn": mrn_of(reminder), "decided_at": local(decided_at), "signer_left": left}
 
 
 def decision_path(reminder: Reminder) -> str:
@@ -162,5 +181,7 @@ def decision_path(reminder: Reminder) -> str:
 KINDS = (
     Kind(AGENDA, "meeting", derive_agenda, agenda_open, agenda_context, meeting_path, (EXPECTED_ROLES,)),
     Kind(OUTCOME, "agenda_item", derive_outcome, outcome_open, outcome_context, outcome_path, (OUTCOME_FALLBACK,)),
-    Kind(SIGN_OFF, "sign_off", derive_sign_off, sign_off_open, sign_off_context, decision_path),
+    Kind(
+        SIGN_OFF, "sign_off", derive_sign_off, sign_off_open, sign_off_context, decision_path, (SIGNER_LEFT_FALLBACK,)
+    ),
 )

@@ -27,7 +27,7 @@ from letters.services import letter_draft
 from live.models import Trial
 from live.services import live_check_in, live_start
 from mdt.attendance import attendance_version
-from mdt.models import Member
+from mdt.models import Member, SignOff
 from mdt.services.decisions import DecisionInput, decision_record, signoff_respond
 from referrals.models import DutyShift, Referrer
 from tests.accounts.test_write_walk import row_total
@@ -126,6 +126,10 @@ TARGETS = [
            lambda c, w: decision_form(w)),
     Target("sign", "surgeon", lambda w: reverse("decision-sign", args=[w["decision"].pk]),
            lambda c, w: {"response": "dissent", "reason": "Prefer surgery"}),
+    Target("replace-signer", "coordinator",
+           lambda w: reverse("decision-replace-signer", args=[w["decision"].pk, w["leaver"].pk]),
+           lambda c, w: {f"signer-{w['leaver'].pk}-member": w["deputy"].member.pk,
+                         f"signer-{w['leaver'].pk}-loaded_version": w["decision"].version}),
     Target("agenda-add", "coordinator", lambda w: reverse("agenda-add", args=[w["next"].pk]),
            lambda c, w: {"case_number": w["other_case"].pk, "case_ids": [], "late_reason": "", "all_candidates": ""}),
     Target("item-update", "coordinator",
@@ -210,6 +214,9 @@ def fuzz_world() -> dict[str, Any]:
         signoff_respond(decision_id=locked.pk, user=user, agree=True)
     other = AgendaItemFactory(meeting=MeetingFactory(under_way=True))
     decision = decision_record(item_id=other.pk, user=oncologist, data=data)
+    leaver = team_user("leaver", Member.Role.RADIOLOGIST)  # named to sign, then left the team
+    Member.objects.filter(user=leaver).update(active=False)
+    named_leaver = SignOff.objects.create(decision=decision, member=leaver.member)
     next_meeting = MeetingFactory()
     next_item = AgendaItemFactory(meeting=next_meeting)
     AgendaItemFactory(meeting=next_meeting)
@@ -231,7 +238,7 @@ def fuzz_world() -> dict[str, Any]:
         "oncologist": oncologist, "surgeon": surgeon, "coordinator": coordinator, "meeting": meeting, "item": item,
         "locked": locked, "decision": decision, "next": next_meeting, "next_item": next_item, "case": case,
         "other_case": CaseFactory(), "scan": ScanFactory(case=case, performed=True), "decided_item": decided,
-        "letter": letter,
+        "letter": letter, "leaver": named_leaver, "deputy": team_user("deputy", Member.Role.RADIOLOGIST),
     }  # fmt: skip
 
 

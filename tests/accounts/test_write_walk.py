@@ -69,6 +69,7 @@ WRITES: dict[str, frozenset[str]] = {
     "item-decision": frozenset({"coordinator", "clinician"}),
     "decision-detail": READ,
     "decision-sign": frozenset({"clinician"}),  # only if named on the decision
+    "decision-replace-signer": frozenset({"coordinator", "clinician"}),  # whoever records decisions; a leaver's
     "decision-amend": frozenset({"coordinator", "clinician"}),
     "decision-letter": READ,
     "urgent-decision-new": frozenset(),  # an oncologist or spinal surgeon; none in the walk

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -205,8 +205,12 @@ def test_the_database_makes_exactly_the_rows_the_python_derivation_made(mixed, t
 
     derive(timezone.now())
 
+    # The sign-off of a signer who left is passed to the coordinators by rows made in Python (HAZ-175).
+    by_the_database = Reminder.objects.exclude(
+        Q(kind="decision_not_signed") & ~Q(recipient=F("sign_off__member__user"))
+    )
     for kind, rows in expected.items():
-        assert as_rows(Reminder.objects.filter(kind=kind, created_at=NOW)) == rows, kind
+        assert as_rows(by_the_database.filter(kind=kind, created_at=NOW)) == rows, kind
     scan = mixed["every_level"]
     assert {
         (key, user) for key, user in Reminder.objects.filter(scan=scan).values_list("dedupe_key", "recipient__username")
@@ -218,14 +222,15 @@ def test_the_database_makes_exactly_the_rows_the_python_derivation_made(mixed, t
         (f"mri-review:{scan.pk}:{Member.objects.get(user__username='mscc2').user_id}:2", "mscc2"),
     }
     # 5 for the MRI at every level, 2 each for the two MRIs at level 0 only, none for the dead patient's
-    # nor the one already reminded of; the agenda to the 6 active members; 2 sign-offs; the advice.
+    # nor the one already reminded of; the agenda to the 6 active members; 2 sign-offs and the radiologist
+    # who left's passed to the MDT coordinator; the advice.
     made = Reminder.objects.count() - before
     review = Reminder.objects.filter(kind="mri_review", created_at=NOW).count()
     assert review == 5 + 2 + 2
     assert Reminder.objects.filter(scan=mixed["reminded"]).count() == 1
     assert Reminder.objects.filter(kind="meeting_agenda").count() == 6
     sign_offs = Reminder.objects.filter(kind="decision_not_signed")
-    assert sorted(sign_offs.values_list("recipient__username", flat=True)) == ["onc", "rad2"]
+    assert sorted(sign_offs.values_list("recipient__username", flat=True)) == ["coord", "onc", "rad2"]
     assert Reminder.objects.filter(kind="referral_advice", recipient__username="rpugh").count() == 1
 
     assert derive(timezone.now()) == 0  # a second sweep makes nothing

@@ -141,6 +141,7 @@ def test_the_kinds_falling_to_the_last_resort_are_named_and_a_last_resort_that_r
         "outcome_not_recorded",
         "steroids_active",
         "referral_new",
+        "decision_not_signed",  # a signer who left: to the MDT coordinators (HAZ-175)
     }
 
     Member.objects.update(active=True)

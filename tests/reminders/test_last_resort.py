@@ -15,7 +15,17 @@ from mdt.models import Member
 from reminders.checks import last_resort_accounts_exist, last_resort_named
 from reminders.models import Reminder
 from reminders.sweep import derive, sweep
-from tests.factories import DAY, HOUR, CaseFactory, ScanFactory, UserFactory, follow_up, listed_item, meeting
+from tests.factories import (
+    DAY,
+    HOUR,
+    CaseFactory,
+    ScanFactory,
+    UserFactory,
+    decision_awaiting,
+    follow_up,
+    listed_item,
+    meeting,
+)
 from tests.factories import performed_scan as performed_mri
 from tests.referrals import makers
 from tests.reminders.conftest import sent_per_reminder
@@ -37,6 +47,7 @@ EXPECTED = {
     Reminder.Kind.OUTCOME_NOT_RECORDED: {(0, MDT)},
     Reminder.Kind.STEROIDS_ACTIVE: {(0, MSCC)},
     Reminder.Kind.REFERRAL_NEW: {(0, f"{MSCC},{MDT}")},
+    Reminder.Kind.DECISION_NOT_SIGNED: {(0, MDT)},  # the signer has left (HAZ-175)
 }
 
 
@@ -75,6 +86,7 @@ def subjects(team):
         treatment_start_at=started,
     )
     makers.submitted(makers.referrer_user("referrer", makers.organisation()))
+    decision_awaiting([team["oncologist"]], now - 2 * DAY)
     return team
 
 
@@ -93,6 +105,7 @@ def sweep_twice(django_capture_on_commit_callbacks) -> None:
             sweep()
 
 
+@pytest.mark.hazard("HAZ-175")  # the sign-off of a signer who left, with no MDT coordinator either
 @pytest.mark.parametrize("kind", list(EXPECTED))
 def test_with_every_role_empty_the_reminder_reaches_the_last_resort_once_across_two_sweeps(
     subjects, lead, eager, kind, django_capture_on_commit_callbacks

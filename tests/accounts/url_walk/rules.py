@@ -73,6 +73,7 @@ RULES: list[tuple[str, str]] = [
     (r"decisions/<int:decision_id>/(|letter\.pdf)", PAGE),
     (r"documents/<int:document_id>/status/", PAGE),
     (r"decisions/<int:decision_id>/sign/|follow-ups/<int:follow_up_id>/(complete|cancel)/", ACTION),
+    (r"decisions/<int:decision_id>/signers/<int:signoff_id>/replace/", ACTION),
     (r"follow-ups/", PAGE),
     (r"accounts/keepalive/", PAGE),
     (r"cases/<int:case_id>/urgent-decision/", URGENT_FORM),

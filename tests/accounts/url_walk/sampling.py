@@ -18,7 +18,17 @@ from integrations.models import ApiClient, FeedConflict, FeedMessage
 from integrations.services import api_client_issue
 from letters.models import FormatTask, PatientLetter
 from live.models import Trial
-from mdt.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, PeriodicRun, PrintedDocument
+from mdt.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    FollowUp,
+    Meeting,
+    Member,
+    PeriodicRun,
+    PrintedDocument,
+    SignOff,
+)
 from referrals.choices import Status
 from referrals.models import DutyShift, Referral
 from reminders.models import Reminder
@@ -65,6 +75,9 @@ def world() -> dict[str, Any]:
     follow_up = FollowUp.objects.create(
         case=case, decision=decision, kind="repeat_mri", due_on=timezone.localdate(), owner=chair.member
     )
+    leaver = factories.team_user("walk_leaver", Member.Role.SPINAL_SURGEON)  # named to sign, then left the team
+    Member.objects.filter(user=leaver).update(active=False)
+    signoff = SignOff.objects.create(decision=decision, member=leaver.member)
     PeriodicRun.objects.create(name="heartbeat", last_run_at=timezone.now())
     PeriodicRun.objects.create(name="print-heartbeat", last_run_at=timezone.now())
     reminder = Reminder.objects.create(
@@ -119,6 +132,7 @@ def world() -> dict[str, Any]:
         "meeting": meeting,
         "item": item,
         "decision": decision,
+        "signoff": signoff,
         "follow_up": follow_up,
         "reminder": reminder,
         "document": document,
@@ -169,6 +183,7 @@ def sample(name: str, route: Route, world: dict[str, Any]) -> str:
         "meeting_id": world["meeting"].pk,
         "item_id": world["item"].pk,
         "decision_id": world["decision"].pk,
+        "signoff_id": world["signoff"].pk,
         "follow_up_id": world["follow_up"].pk,
         "reminder_id": world["reminder"].pk,
         "document_id": world["document"].pk,
