@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
+    Exists,
     F,
     Func,
     IntegerField,
@@ -244,11 +245,23 @@ def meeting_for_calendar(*, meeting_id: int) -> Meeting:
 
 
 def decisions_for_display() -> QuerySet[Decision]:
-    """Decisions with what their pages, letters and the case panel show: three queries for any number."""
+    """Decisions with what their pages, letters and the case panel show: three queries for any number. Each
+    row says which quorum roles were recorded present at its meeting (`present_<role>`, read by
+    `Decision.meeting_quorum`: a decision made at a meeting that was not quorate says so, HAZ-027)."""
     signoffs = SignOff.objects.select_related("member__user").order_by("id")
-    return Decision.objects.select_related("recorded_by", "amends", "agenda_item__meeting").prefetch_related(
-        Prefetch("signoffs", queryset=signoffs),
-        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner__user")),
+    present = {
+        f"present_{role}": Exists(
+            Attendance.objects.filter(meeting=OuterRef("agenda_item__meeting"), present=True, member__role=role)
+        )
+        for role in Member.QUORUM_ROLES
+    }
+    return (
+        Decision.objects.select_related("recorded_by", "amends", "agenda_item__meeting")
+        .annotate(**present)
+        .prefetch_related(
+            Prefetch("signoffs", queryset=signoffs),
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner__user")),
+        )
     )
 
 

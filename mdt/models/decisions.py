@@ -19,6 +19,7 @@ from cases.choices import TreatmentModality
 from cases.models import CLOCK_SKEW, Case
 from core.concurrency import Versioned
 from core.fields import LimitedTextField
+from mdt.models.meetings import Member, Quorum
 
 
 class Treatment(models.TextChoices):
@@ -168,6 +169,17 @@ class Decision(Versioned):
         the decision to treat) is still to come, so the decision stops no clock (HAZ-026)."""
         chosen = set(self.treatments)
         return not self.no_treatment and Treatment.FURTHER_IMAGING in chosen and chosen <= MEANTIME
+
+    @property
+    def meeting_quorum(self) -> Quorum | None:
+        """The quorum of the meeting the decision was made at (`Quorum`: which of the quorum roles nobody was
+        recorded present in), for a decision loaded by mdt.selectors.decisions_for_display (its
+        `present_<role>` annotations); None for an urgent decision, or one loaded without them (HAZ-027)."""
+        flags = [getattr(self, f"present_{role}", None) for role in Member.QUORUM_ROLES]
+        if self.urgent or self.agenda_item_id is None or None in flags:
+            return None
+        absent = [role for role, present in zip(Member.QUORUM_ROLES, flags, strict=True) if not present]
+        return Quorum(missing=tuple(absent))
 
     @property
     def includes_radiotherapy(self) -> bool:
