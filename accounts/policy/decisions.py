@@ -29,8 +29,7 @@ def can_mark_prepared(user: Any) -> bool:
 
 
 def can_record_decision(user: Any) -> bool:
-    """Record an outcome in the meeting, mark an item not discussed or withdrawn, amend a decision, name another
-    signer in place of one who left the team before signing, record its delivery."""
+    """Record outcomes, mark items not discussed or withdrawn, amend decisions, replace a signer who left, delivery."""
     return bool(user.has_perm("mdt.add_decision")) and _not_deactivated(user)
 
 
