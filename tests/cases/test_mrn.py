@@ -28,6 +28,7 @@ def test_a_lower_case_duplicate_is_refused_in_the_workspace(client):
     assert Patient.objects.count() == 1
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_every_path_stores_the_mrn_in_capitals_and_finds_it_in_any_case():
     created = Patient.objects.create(**{**_fields(), "mrn": "rxh-0042"})
     built = PatientFactory.build(mrn="abc/7")
@@ -48,6 +49,7 @@ def test_a_second_patient_differing_only_in_case_cannot_be_created_on_any_path()
         Patient.objects.create(**{**_fields(), "mrn": "demo0001"})
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_the_database_refuses_a_lower_case_mrn_written_around_the_application():
     patient = PatientFactory(mrn="DEMO0002")
 

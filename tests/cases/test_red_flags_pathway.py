@@ -64,6 +64,7 @@ def keeps_the_rule(presentation: str, flags: list[str]) -> bool:
     return presentation == Presentation.SUSPECTED_MSCC or not set(flags) & NEURO_RED_FLAG_KEYS
 
 
+@pytest.mark.hazard("HAZ-013")
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     presentation=st.sampled_from(Presentation.values),

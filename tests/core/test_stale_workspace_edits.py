@@ -98,7 +98,7 @@ def saved(obj: Any, field: str) -> Any:
     return type(obj).objects.values_list(field, flat=True).get(pk=obj.pk)
 
 
-@pytest.mark.hazard("HAZ-002")
+@pytest.mark.hazard("HAZ-002", "HAZ-013")
 @pytest.mark.parametrize("record", RECORDS, ids=lambda r: r.name)
 def test_a_change_form_opened_before_someone_else_saved_is_refused_with_what_they_changed(us, them, record):
     obj = record.make()

@@ -105,6 +105,7 @@ def test_ids_past_a_bigint_in_the_agenda_forms_are_form_errors(client, coordinat
 # --------------------------------------------------------------------------- free text too long
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_a_rationale_past_its_maximum_is_refused_by_the_service_and_the_page(client, oncologist, surgeon):
     item = AgendaItemFactory(meeting=MeetingFactory(under_way=True))
     with pytest.raises(Exception, match="at most 5000 characters"):
@@ -236,6 +237,7 @@ MACHINE_TEXT = {
 }
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_every_free_text_field_a_person_types_into_has_a_maximum_every_path_checks():
     # LimitedTextField validates its maximum on the model (full_clean), not only in the forms.
     from django.apps import apps

@@ -94,6 +94,7 @@ def test_the_workspace_shows_the_review_but_cannot_set_it(workspace, oncologist)
     assert scan.reviewed_at is None and scan.reviewed_by is None
 
 
+@pytest.mark.hazard("HAZ-015")
 def test_the_case_pages_scan_rows_show_the_review_read_only(workspace):
     scan = ScanFactory(performed=True)
     _, page = open_change(workspace, scan.case)
@@ -228,6 +229,7 @@ def test_the_agenda_page_refuses_a_question_posted_without_its_version_and_keeps
 # --------------------------------------------------------------------------- 6. writes without history
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_ratifying_an_urgent_decision_is_in_its_history(oncologist, surgeon):
     case = CaseFactory()
     urgent = decision_urgent_record(case_id=case.pk, user=oncologist, data=data(oncologist, surgeon))
@@ -266,6 +268,7 @@ def test_moving_follow_ups_onto_an_amendment_is_in_their_history(oncologist, sur
     assert latest.decision_id == amendment.pk and latest.history_user == surgeon
 
 
+@pytest.mark.hazard("HAZ-013")
 def test_renumbering_the_agenda_is_in_each_moved_items_history(coordinator):
     meeting = MeetingFactory()
     first, second = (AgendaItemFactory(meeting=meeting, position=n) for n in (1, 2))
