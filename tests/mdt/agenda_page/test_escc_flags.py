@@ -61,8 +61,11 @@ def blocks_of(html: str) -> list[str]:
 
 def test_the_agenda_warns_of_differing_grades_and_flags_the_high_grade_in_the_readiness_block(client, meeting, listed):
     client.force_login(clinician("oncologist"))
+    page = client.get(url(meeting)).content.decode()
 
-    compressed, abutting = (html_lib.unescape(block) for block in blocks_of(client.get(url(meeting)).content.decode()))
+    compressed, abutting = (html_lib.unescape(block) for block in blocks_of(page))
+    contents = re.search(r'<nav class="card mb-3 agenda-contents".*?</nav>', page, re.S)
+    assert contents and contents[0].count("High-grade ESCC</span>") == 1  # the one case, in the contents too
 
     facts = compressed[compressed.index("ESCC (Bilsky), worst grade") :]
     assert f"⚠ {DIFFER}</li>" in facts  # beside the ESCC line of the scores
