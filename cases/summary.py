@@ -14,6 +14,7 @@ from cases.choices import ESCC_KEYS
 from cases.clocks import Clock, case_clocks, most_urgent
 from cases.models import Assessment, Case, Scan
 from cases.models.assessments import ScoreKind
+from cases.worst_escc import graded_scans, grades_differ, high_grade_flag, worst_of
 
 
 def summary_prefetch(prefix: str = "") -> tuple[Prefetch, Prefetch]:
@@ -56,6 +57,8 @@ class CaseSummary:
     tokuhashi: ScoreLine | None = None
     tomita: ScoreLine | None = None
     escc_scan: Scan | None = None  # the worst ESCC grade of the case's imaging (latest among equals)
+    escc_differ: str = ""  # the warning when the case's graded scans disagree (cases.worst_escc.grades_differ)
+    escc_high_grade: str = ""  # the flag when the worst grade is 2 or 3 (cases.worst_escc.high_grade_flag)
     radiosensitivity: scoring.Suggestion[str] | None = None
     radiosensitivity_overridden: bool = False
     noms: scoring.NomsSuggestion | None = None
@@ -106,15 +109,6 @@ def _latest(assessments: list[Assessment], kind: str) -> ScoreLine | None:
     return None
 
 
-def worst_escc_scan(case: Case) -> Scan | None:
-    """The performed scan with the highest ESCC grade; the latest of equal grades (it says where it came from).
-
-    Not the latest scan: a later targeted or lower-grade MRI must not hide a compressed cord (HAZ-010).
-    """
-    graded = [scan for scan in case.scans.all() if scan.escc_grade is not None and scan.performed_at]
-    return max(graded, key=lambda scan: (scan.escc_grade, scan.performed_at), default=None)
-
-
 def case_summary(case: Case, now: dt.datetime | None = None) -> CaseSummary:
     assessments = list(case.assessments.all())
     summary = CaseSummary(case=case)
@@ -127,7 +121,10 @@ def case_summary(case: Case, now: dt.datetime | None = None) -> CaseSummary:
     summary.unscored_levels = [level for level in case.spinal_levels if level not in latest_by_level]
     summary.tokuhashi = _latest(assessments, ScoreKind.TOKUHASHI)
     summary.tomita = _latest(assessments, ScoreKind.TOMITA)
-    summary.escc_scan = worst_escc_scan(case)
+    graded = graded_scans(case)
+    summary.escc_scan = worst_of(graded)
+    summary.escc_differ = grades_differ(graded)
+    summary.escc_high_grade = high_grade_flag(summary.escc_scan)
 
     if case.radiosensitivity_override:
         summary.radiosensitivity = scoring.Suggestion(case.radiosensitivity_override, ())

@@ -1,7 +1,8 @@
 """Rules about one agenda item, computed from rows already loaded (no queries here).
 
 - readiness: is the case ready for discussion (MRI reported, question set, scores recorded,
-  imaging reviewed by a radiologist)?
+  imaging reviewed by a radiologist)? With it, what the MDT must not miss whatever else is ready: a
+  high-grade ESCC (HAZ-010).
 - urgency: the default agenda order (suspected MSCC first, then the most urgent NICE clock
   from cases.clocks, then the coordinator's order).
 
@@ -33,6 +34,7 @@ class Check:
 @dataclass(frozen=True)
 class Readiness:
     checks: tuple[Check, ...]
+    high_grade: str = ""  # the case's worst ESCC is 2 or 3: said with the checks, never a check that fails
 
     @property
     def ready(self) -> bool:
@@ -96,7 +98,8 @@ def readiness(item: AgendaItem, summary: CaseSummary) -> Readiness:
                 mri is not None and _reviewed_by_radiologist(mri),
                 "latest MRI not reviewed by a radiologist",
             ),
-        )
+        ),
+        high_grade=summary.escc_high_grade,
     )
 
 

@@ -17,7 +17,9 @@ to any of them is another key and a stale block is never served (HAZ-002):
 - the time zone and the language the page is written in.
 
 The readiness list is worked out from those rows alone (the item's question, the patient's death, the
-latest MRI, its report and review, the scores: mdt.agenda.readiness), never from the time.
+latest MRI, its report and review, the scores, the worst ESCC grade and whether the graded scans disagree:
+mdt.agenda.readiness, cases.worst_escc), never from the time; the days those name are local days, so the
+time zone in the key covers them.
 
 Settings (the PACS viewer, the clinical targets, bank holidays) are read at rendering: a change of
 settings empties the store (tests change them; a deployment restarts the processes).

@@ -16,6 +16,11 @@ class EsccGrade:
 
 ESCC_1C_DISPUTED: Final = "ESCC 1c is a grey zone: grouped as low grade here, but its management is disputed."
 ESCC_HIGH_GRADE_MIN_ORDER: Final = 4  # grade 2
+# The management of high-grade disease as the reference summarises it (docs/clinical-reference.md §4, [S12]).
+ESCC_HIGH_GRADE_MANAGEMENT: Final = (
+    "When the spine is mechanically stable, high-grade disease usually needs surgical decompression before "
+    "radiation unless the tumour is highly radiosensitive."
+)
 
 ESCC_GRADES: Final[Mapping[str, EsccGrade]] = {
     grade.key: grade

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from cases.choices import RED_FLAG_LABELS, FrankelGrade, NeuroRedFlag, PainRedFlag
+from cases.choices import RED_FLAG_LABELS, EsccGradeChoice, FrankelGrade, NeuroRedFlag, PainRedFlag
 from cases.models import ScanState
 from mdt.models import Member
 from tests.factories import AssessmentFactory, CaseFactory, PatientFactory, ScanFactory, clinician
@@ -291,13 +291,15 @@ def patient_with(cases: int):
 
 
 def case_with(scans: int):
+    """Graded MRIs, of grades 0 to 3 in turn: with more than one the grades differ (HAZ-010)."""
     case = CaseFactory(responsible_clinician=clinician("responsible", Member.Role.SPINAL_SURGEON))
     reviewer = clinician("reviewer")
     for n in range(scans):
+        grade = {"escc_grade": n % len(EsccGradeChoice), "escc_level": "T7"}
         if n % 2:
-            ScanFactory(case=case, performed=True, reviewed_at=timezone.now(), reviewed_by=reviewer)
+            ScanFactory(case=case, performed=True, reviewed_at=timezone.now(), reviewed_by=reviewer, **grade)
         else:
-            ScanFactory(case=case, performed=True)
+            ScanFactory(case=case, performed=True, **grade)
     return case
 
 
@@ -314,6 +316,7 @@ def test_it_shows_a_patient_in_a_constant_number_of_queries(signed_in, django_as
     assert response.content.decode().count("Whole-spine MRI") == 2 * size
 
 
+@pytest.mark.hazard("HAZ-010")
 @pytest.mark.parametrize("size", [1, 10])
 def test_it_shows_a_case_in_a_constant_number_of_queries(client, django_assert_max_num_queries, size):
     client.force_login(clinician())  # a radiologist: the page also checks the review permission
@@ -331,5 +334,7 @@ def test_it_shows_a_case_in_a_constant_number_of_queries(client, django_assert_m
     with django_assert_max_num_queries(23):
         response = client.get(reverse("case-detail", args=[case.pk]))
 
+    html = response.content.decode()
     assert response.status_code == 200
-    assert response.content.decode().count('<div class="card mb-3">') == size
+    assert html.count('<div class="card mb-3">') == size
+    assert html.count("ESCC grades differ between this case") == (size > 1)

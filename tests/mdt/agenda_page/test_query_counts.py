@@ -8,12 +8,13 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.choices import CaseStatus
+from cases.choices import CaseStatus, EsccGradeChoice
 from mdt.models import AgendaItem, Meeting, Member, Preparation
 from tests.factories import (
     AgendaItemFactory,
     CaseFactory,
     MeetingFactory,
+    ScanFactory,
     clinician,
     coordinator,
 )
@@ -31,6 +32,11 @@ def build_agenda(meeting, count: int, radiologist) -> None:
     presenter = radiologist.member
     for _ in range(count):
         case = ready_case(radiologist)
+        # An earlier MRI graded 2: the grades differ and the worst is high grade (HAZ-010), from the rows loaded.
+        days_ago = timezone.now() - dt.timedelta(days=5)
+        ScanFactory(
+            case=case, requested_at=days_ago, performed_at=days_ago, escc_grade=EsccGradeChoice.G2, escc_level="T7"
+        )
         AgendaItemFactory(meeting=earlier, case=case, status=AgendaItem.Status.DISCUSSED)
         item = AgendaItemFactory(meeting=meeting, case=case, presenter=presenter)
         for member in preparers:
@@ -52,6 +58,7 @@ CLINICIAN_QUERIES = 14
 COORDINATOR_QUERIES = CLINICIAN_QUERIES + 10
 
 
+@pytest.mark.hazard("HAZ-010")
 @pytest.mark.parametrize("count", [5, 60])
 def test_the_agenda_page_runs_the_same_queries_for_5_or_60_cases(
     client, meeting, radiologist, count, django_assert_max_num_queries
@@ -62,8 +69,11 @@ def test_the_agenda_page_runs_the_same_queries_for_5_or_60_cases(
     with django_assert_max_num_queries(CLINICIAN_QUERIES):
         response = client.get(url(meeting))
 
+    html = response.content.decode()
     assert len(response.context["agenda"].blocks) == count
-    assert len(re.findall(r'class="card mb-4 agenda-block', response.content.decode())) == count
+    assert len(re.findall(r'class="card mb-4 agenda-block', html)) == count
+    assert html.count("ESCC grades differ between this case") == count
+    assert html.count("high-grade-flag") == count
 
 
 @pytest.mark.parametrize("count", [5, 60])
