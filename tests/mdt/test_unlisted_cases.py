@@ -187,3 +187,24 @@ def test_the_list_runs_the_same_queries_for_one_row_or_four(client):
 
     assert (one[1], four[1]) == (1, 4)
     assert one[0] == four[0]
+
+
+def test_a_coordinators_dashboard_counts_the_waiting_cases_and_links_the_list(client):
+    for days in (20, 30):
+        CaseFactory(referred_at=ago(days))
+    client.force_login(coordinator())
+
+    html = client.get(reverse("dashboard")).content.decode()
+
+    assert "2 open cases on no agenda for more than 14 days" in html
+    assert f"{reverse('meeting-list')}#unlisted-heading" in html
+
+
+def test_a_clinicians_dashboard_has_no_count(client):
+    CaseFactory(referred_at=ago(30))
+    client.force_login(clinician())
+
+    response = client.get(reverse("dashboard"))
+
+    assert response.context["unlisted"] is None
+    assert "on no agenda" not in response.content.decode()
