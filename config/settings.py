@@ -181,6 +181,10 @@ SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
 # A reviewer can take back a scan review (marked by mistake) for this long after marking it; later,
 # the review stands (a coordinator corrects it in the workspace, with history).
 SCAN_UNREVIEW_MINUTES = env_int("SCAN_UNREVIEW_MINUTES", 15, minimum=1)
+# The meetings list's "open cases on no agenda" (mdt.unlisted, HAZ-028): an open case waiting more than this
+# many days since its referral or its last MDT discussion, on no agenda. An operational setting for the
+# coordinators' worklist, not a clinical figure (docs/clinical-reference.md gives none).
+UNLISTED_CASE_DAYS = env_int("UNLISTED_CASE_DAYS", 14, minimum=1)
 # How often a follower's live meeting screen asks whether the shared screen changed (live/).
 LIVE_POLL_MS = env_int("LIVE_POLL_MS", 2000, minimum=250)
 # The MDT's name and contact details, printed on outcome letters as the sender.

@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
-from accounts.policy import can_review_feed_message, can_see_referrals
+from accounts.policy import can_build_agenda, can_review_feed_message, can_see_referrals
 from cases.selectors import clocks_needing_attention, review_scope
 from integrations.hl7.review import needing_review_count
 from mdt.models import PeriodicRun
 from mdt.selectors import awaiting_signature, my_follow_up_counts, next_meetings, pending_review_worklist
 from mdt.tasks import HEARTBEAT, PRINT_HEARTBEAT
+from mdt.unlisted import unlisted_cases
 from referrals.selectors import clocks_needing_attention as referral_clocks_needing_attention
 from reminders.selectors import LAST_RESORT_OK, LAST_RESORT_UNSET, my_reminders, outbox_health
 
@@ -29,6 +30,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "clocks_attention": clocks_needing_attention(),
             "referral_clocks": referral_clocks_needing_attention() if can_see_referrals(request.user) else None,
             "next_meetings": next_meetings(),
+            # How many open cases wait on no agenda (HAZ-028): the list itself is on the meetings page.
+            "unlisted": unlisted_cases() if can_build_agenda(request.user) else None,
             "my_reminders": my_reminders(user_id=request.user.pk),
             "awaiting_signature": awaiting_signature(request.user),
             "follow_up_counts": my_follow_up_counts(request.user),

@@ -286,6 +286,9 @@ class Case(PreviousTreatment, Closure, Versioned):
                 name="case_open_clock_start_idx",
                 condition=~Q(status=CaseStatus.CLOSED),
             ),
+            models.Index(  # open cases in referral order, no closed ones read (mdt.unlisted: on no agenda for long)
+                fields=["referred_at", "id"], name="case_open_referred_idx", condition=~Q(status=CaseStatus.CLOSED)
+            ),
             models.Index(  # radiotherapy in any plan, not yet started (cases.selectors.could_be_late)
                 fields=["decision_to_treat_at"],
                 name="case_open_rt_idx",

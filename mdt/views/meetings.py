@@ -39,21 +39,38 @@ from mdt.forms.meetings import (
 from mdt.models import AgendaItem, Meeting, PrintedDocument
 from mdt.selectors import Agenda
 from mdt.services import agenda as services
+from mdt.unlisted import unlisted_cases
 from mdt.views import documents
 
 PAST_PAGE_SIZE = 20
 
 
+@never_cache
 def meeting_list(request: HttpRequest) -> HttpResponse:
     past = Window(selectors.meetings_past(), page_number(request.GET.get("page")), PAST_PAGE_SIZE)
+    upcoming = list(selectors.meetings_upcoming())
+    coordinator = policy.can_build_agenda(request.user)
     return render(
         request,
         "mdt/meeting_list.html",
         {
-            "upcoming": list(selectors.meetings_upcoming()),
+            "upcoming": upcoming,
             "past": past,
+            # The coordinators' worklist (HAZ-028), each row added to the next agenda still open by the
+            # meeting page's own form (agenda-add, AddCasesForm's case_number).
+            "unlisted": unlisted_cases() if coordinator else None,
+            "list_on": _next_open_agenda(upcoming) if coordinator else None,
         },
     )
+
+
+def _next_open_agenda(upcoming: list[Meeting]) -> Meeting | None:
+    """The soonest meeting a coordinator can still list on without a late reason, from the meetings shown."""
+    now = timezone.now()
+    for meeting in upcoming:
+        if meeting.status == Meeting.Status.SCHEDULED and not meeting.agenda_is_closed(now):
+            return meeting
+    return None
 
 
 # Each block's links and form actions, by the name the template reads them under.
