@@ -1,8 +1,11 @@
 """Open cases on no agenda for too long: the coordinators' backstop for HAZ-028.
 
-A case waits from its referral, or from the start of the last meeting that discussed it, whichever is
-later. It is on this list once it has waited more than `UNLISTED_CASE_DAYS` days (an operational
-setting, not a clinical figure) and is on no agenda: no item (withdrawn ones aside) on a meeting still to
+The cases are those still waiting for the MDT's decision (referred, imaging, awaiting MDT): a case with a
+decision has its plan, and what brings it back (a follow-up asking for the MDT, a new MRI report) is among
+the agenda's candidates; listing every case under treatment or in follow-up here would bury the forgotten
+one (HAZ-031). A case waits from its referral, or from the start of the last meeting that discussed it,
+whichever is later. It is on this list once it has waited more than `UNLISTED_CASE_DAYS` days (an
+operational setting, not a clinical figure) and is on no agenda: no item (withdrawn ones aside) on a meeting still to
 be held or under way, nor on any meeting, cancelled ones aside, that started within those days. Closed
 cases and patients whose death is recorded are left out, as on every worklist
 (`Case.objects.on_worklists`). The rule is written once, here; the meetings list shows it.
@@ -16,9 +19,12 @@ from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Subquery, Va
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from cases.choices import CaseStatus
 from cases.models import Case, CaseQuerySet
 from mdt.models import AgendaItem, Meeting
 
+# The statuses of a case still waiting for the MDT's decision.
+AWAITING_DECISION = (CaseStatus.REFERRED, CaseStatus.IMAGING, CaseStatus.AWAITING_MDT)
 UNLISTED_LIMIT = 100  # rows shown, longest-waiting first; the page says when more are waiting
 # What the list shows of each case (another field read from a row is one query more per row).
 SHOWN = (
@@ -60,13 +66,15 @@ def last_discussed() -> Subquery:
 
 
 def waiting(cutoff: dt.datetime) -> CaseQuerySet:
-    """The rule: open cases of living patients, referred before `cutoff`, on no agenda since then."""
-    return Case.objects.on_worklists().filter(referred_at__lt=cutoff).exclude(on_an_agenda(cutoff))
+    """The rule: cases of living patients waiting for a decision, referred before `cutoff`, on no agenda since
+    then."""
+    waiting_for_a_decision = Case.objects.on_worklists().filter(status__in=AWAITING_DECISION)
+    return waiting_for_a_decision.filter(referred_at__lt=cutoff).exclude(on_an_agenda(cutoff))
 
 
 def unlisted_cases(*, now: dt.datetime | None = None, days: int | None = None, limit: int = UNLISTED_LIMIT) -> Unlisted:
-    """Open cases of living patients on no agenda that have waited more than `days` days since their referral
-    or their last discussion, longest-waiting first, at most `limit`.
+    """Cases of living patients waiting for a decision, on no agenda, that have waited more than `days` days
+    since their referral or their last discussion, longest-waiting first, at most `limit`.
 
     Two queries, each stopping at `limit` + 1 rows: the cases never discussed wait from their referral, read in
     referral order from the open cases' index (`case_open_referred_idx`) without reading the rest; the cases

@@ -37,9 +37,9 @@ def shown(**kwargs) -> list[int]:
 
 
 def test_a_case_discussed_recently_is_not_listed_but_one_whose_only_item_was_long_ago_is():
-    recent = CaseFactory(referred_at=ago(60), status=CaseStatus.FOLLOW_UP)
+    recent = CaseFactory(referred_at=ago(60), status=CaseStatus.AWAITING_MDT)
     discussed(recent, days_ago=5)
-    forgotten = CaseFactory(referred_at=ago(60), status=CaseStatus.FOLLOW_UP)
+    forgotten = CaseFactory(referred_at=ago(60), status=CaseStatus.AWAITING_MDT)
     item = discussed(forgotten, days_ago=30)
 
     [case] = unlisted_cases(days=14).cases
@@ -47,6 +47,16 @@ def test_a_case_discussed_recently_is_not_listed_but_one_whose_only_item_was_lon
     assert case.pk == forgotten.pk
     assert case.last_discussed == item.meeting.starts_at
     assert case.days_waiting == 30
+
+
+@pytest.mark.parametrize("status", [CaseStatus.DECIDED, CaseStatus.TREATMENT, CaseStatus.FOLLOW_UP])
+def test_a_case_with_a_decision_is_not_listed_however_long_since_its_last_discussion(status):
+    """Its plan is made; a follow-up asking for the MDT or a new MRI report brings it back (the candidates)."""
+    decided = CaseFactory(referred_at=ago(200), status=status)
+    discussed(decided, days_ago=150)
+    waiting = CaseFactory(referred_at=ago(200), status=CaseStatus.REFERRED)
+
+    assert shown() == [waiting.pk]
 
 
 def test_a_case_never_discussed_waits_from_its_referral():
@@ -134,7 +144,7 @@ def test_a_coordinator_sees_the_list_with_a_button_adding_each_case_to_the_next_
 
     html = client.get(reverse("meeting-list")).content.decode()
 
-    assert "Open cases on no agenda for more than 14 days" in html
+    assert "Cases waiting for a decision, on no agenda for more than 14 days" in html
     assert case.patient.mrn in html and case.patient.display_name in html and "Ada Lovelace" in html
     assert reverse("case-detail", args=[case.pk]) in html
     assert f'action="{reverse("agenda-add", args=[next_open.pk])}"' in html
@@ -196,7 +206,7 @@ def test_a_coordinators_dashboard_counts_the_waiting_cases_and_links_the_list(cl
 
     html = client.get(reverse("dashboard")).content.decode()
 
-    assert "2 open cases on no agenda for more than 14 days" in html
+    assert "2 cases waiting for a decision on no agenda for more than 14 days" in html
     assert f"{reverse('meeting-list')}#unlisted-heading" in html
 
 
