@@ -29,8 +29,11 @@ def build_agenda(meeting, count: int, radiologist) -> None:
     earlier = MeetingFactory(starts_at=timezone.now() - dt.timedelta(days=7), status=Meeting.Status.CONCLUDED)
     preparers = [clinician(f"prep{n}", Member.Role.ONCOLOGIST).member for n in range(2)]
     presenter = radiologist.member
-    for _ in range(count):
+    for n in range(count):
         case = ready_case(radiologist)
+        if n % 2:  # its Tokuhashi out of date: read from the record's history with the assessments, no query
+            case.karnofsky = 60
+            case.save()
         AgendaItemFactory(meeting=earlier, case=case, status=AgendaItem.Status.DISCUSSED)
         item = AgendaItemFactory(meeting=meeting, case=case, presenter=presenter)
         for member in preparers:
@@ -52,6 +55,7 @@ CLINICIAN_QUERIES = 14
 COORDINATOR_QUERIES = CLINICIAN_QUERIES + 10
 
 
+@pytest.mark.hazard("HAZ-023")
 @pytest.mark.parametrize("count", [5, 60])
 def test_the_agenda_page_runs_the_same_queries_for_5_or_60_cases(
     client, meeting, radiologist, count, django_assert_max_num_queries
@@ -64,6 +68,7 @@ def test_the_agenda_page_runs_the_same_queries_for_5_or_60_cases(
 
     assert len(response.context["agenda"].blocks) == count
     assert len(re.findall(r'class="card mb-4 agenda-block', response.content.decode())) == count
+    assert response.content.decode().count("Karnofsky changed not recorded → 60%") == count // 2
 
 
 @pytest.mark.parametrize("count", [5, 60])
