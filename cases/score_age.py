@@ -15,8 +15,8 @@ pack, the live screen) is flagged, each reason in words, when
 What the record held then comes from its history (django-simple-history): the newest history row at or
 before the assessment time (the first row when the score is dated before the record's first save). A
 record saved without history (rows loaded in bulk) has no "then": its inputs give no flag, the MRI
-still does. A value now that no history row after the score holds (a write that bypassed history) is
-flagged without a date.
+still does. A value now that no history row after the score holds (a write that bypassed history, or a
+Karnofsky cleared: a blank is never matched) is flagged without a date.
 
 Cost: no query of its own. The newest MRI is read from the case's scans, which every page showing a
 summary has prefetched (cases.summary.summary_prefetch), and what the record held then is annotated on
