@@ -7,14 +7,20 @@ Built from a case whose `scans`, `assessments` and `patient` are already loaded
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
-from cases import scoring
+from cases import score_age, scoring
 from cases.choices import ESCC_KEYS
 from cases.clocks import Clock, case_clocks, most_urgent
 from cases.models import Assessment, Case, Scan
 from cases.models.assessments import ScoreKind
 from cases.worst_escc import graded_scans, grades_differ, high_grade_flag, worst_of
+
+
+def assessments_shown() -> QuerySet[Assessment]:
+    """The assessments a summary reads, newest first, with scorer and scan, and what the record held when each
+    was assessed (the out-of-date flags read it: cases.score_age): prefetch these, never plain rows."""
+    return score_age.with_inputs_then(Assessment.objects.select_related("assessed_by", "scan").latest_first())
 
 
 def summary_prefetch(prefix: str = "") -> tuple[Prefetch, Prefetch]:
@@ -26,9 +32,7 @@ def summary_prefetch(prefix: str = "") -> tuple[Prefetch, Prefetch]:
                 "-requested_at", "-id"
             ),
         ),
-        Prefetch(
-            f"{prefix}assessments", queryset=Assessment.objects.select_related("assessed_by", "scan").latest_first()
-        ),
+        Prefetch(f"{prefix}assessments", queryset=assessments_shown()),
     )
 
 
@@ -39,6 +43,7 @@ SUMMARY_PREFETCH = summary_prefetch()
 class ScoreLine:
     assessment: Assessment
     result: scoring.ScoreResult
+    out_of_date: tuple[str, ...] = ()  # why it may be out of date (cases.score_age), in words
 
     @property
     def kind_label(self) -> str:
@@ -64,6 +69,16 @@ class CaseSummary:
     noms: scoring.NomsSuggestion | None = None
     clocks: list[Clock] = field(default_factory=list)
     unscored_levels: list[str] = field(default_factory=list)  # involved levels with no SINS at all
+
+    @property
+    def lines(self) -> list[ScoreLine]:
+        """Every score shown as current."""
+        return [*self.sins, *(line for line in (self.tokuhashi, self.tomita) if line is not None)]
+
+    @property
+    def sins_out_of_date(self) -> bool:
+        """A SINS the NOMS suggestion reads may be out of date (its mechanical overlay says so)."""
+        return any(line.out_of_date for line in self.sins)
 
     @property
     def worst_sins(self) -> ScoreLine | None:
@@ -102,25 +117,30 @@ class CaseSummary:
         )
 
 
-def _latest(assessments: list[Assessment], kind: str) -> ScoreLine | None:
+def _line(assessment: Assessment, case: Case, mri: Scan | None) -> ScoreLine:
+    return ScoreLine(assessment, assessment.result(), score_age.out_of_date(assessment, case, mri))
+
+
+def _latest(assessments: list[Assessment], kind: str, case: Case, mri: Scan | None) -> ScoreLine | None:
     for assessment in assessments:  # newest first
         if assessment.kind == kind:
-            return ScoreLine(assessment, assessment.result())
+            return _line(assessment, case, mri)
     return None
 
 
 def case_summary(case: Case, now: dt.datetime | None = None) -> CaseSummary:
     assessments = list(case.assessments.all())
     summary = CaseSummary(case=case)
+    mri = score_age.newest_mri(case.scans.all())
     latest_by_level: dict[str, ScoreLine] = {}
     for assessment in assessments:
         if assessment.kind == ScoreKind.SINS and assessment.level not in latest_by_level:
-            latest_by_level[assessment.level] = ScoreLine(assessment, assessment.result())
+            latest_by_level[assessment.level] = _line(assessment, case, mri)
     order = {level: index for index, level in enumerate(scoring.SPINAL_LEVELS)}
     summary.sins = sorted(latest_by_level.values(), key=lambda line: order.get(line.assessment.level, 99))
     summary.unscored_levels = [level for level in case.spinal_levels if level not in latest_by_level]
-    summary.tokuhashi = _latest(assessments, ScoreKind.TOKUHASHI)
-    summary.tomita = _latest(assessments, ScoreKind.TOMITA)
+    summary.tokuhashi = _latest(assessments, ScoreKind.TOKUHASHI, case, mri)
+    summary.tomita = _latest(assessments, ScoreKind.TOMITA, case, mri)
     graded = graded_scans(case)
     summary.escc_scan = worst_of(graded)
     summary.escc_differ = grades_differ(graded)

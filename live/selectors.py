@@ -4,7 +4,10 @@
 If-None-Match, and almost always get a 304 without anything else being read. It changes with the
 live session's version (every step, phase, check-in), the current case's agenda item (an outcome
 recorded, from the live screen or the outcome page), its decision (saved or signed), its patient's
-communication needs (flagged on the panel) and the meeting's attendance (recorded on the meeting page too).
+communication needs (flagged on the panel), the meeting's attendance (recorded on the meeting page too),
+and the current case's clinical record that its panel shows: the case, the patient, its scans and its scores
+(each by its newest history row: one recorded, edited or deleted), so a score recorded or an
+MRI performed during the meeting, and the out-of-date flags they raise, reach the followers (HAZ-180).
 """
 
 import hashlib
@@ -14,6 +17,7 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from cases.models import Assessment, Scan
 from live.models import CaseTiming, CheckIn, LiveSession, StandardOfCare
 from live.trials import TrialMatch, matches, open_trials
 from mdt.models import AgendaItem, Attendance, Decision, Meeting, Quorum, quorum_of
@@ -28,9 +32,17 @@ def state_tag(meeting_id: int) -> str | None:
         .order_by("-updated_at")
         .values("updated_at")[:1]
     )
+    case = OuterRef("live__current_item__case_id")
+    scan = Scan.history.filter(case_id=case).order_by("-history_id").values("history_id")[:1]
+    score = Assessment.history.filter(case_id=case).order_by("-history_id").values("history_id")[:1]
     row = (
         Meeting.objects.filter(pk=meeting_id)
-        .annotate(attendance_mark=Subquery(attendance), decision_mark=Subquery(decision))
+        .annotate(
+            attendance_mark=Subquery(attendance),
+            decision_mark=Subquery(decision),
+            scan_mark=Subquery(scan),
+            score_mark=Subquery(score),
+        )
         .values_list(
             "status",
             "live__version",
@@ -38,6 +50,11 @@ def state_tag(meeting_id: int) -> str | None:
             "attendance_mark",
             "decision_mark",
             "live__current_item__case__patient__communication_needs__version",
+            # The case's clinical record, which its panel shows (scores and their out-of-date flags: HAZ-180).
+            "live__current_item__case__updated_at",
+            "live__current_item__case__patient__updated_at",
+            "scan_mark",
+            "score_mark",
         )
         .first()
     )

@@ -11,6 +11,8 @@ to any of them is another key and a stale block is never served (HAZ-002):
   communication needs, each scan of the case (its reviewer's id among its fields), the latest MRI's
   reviewer and the reviewer's team member (the one reviewer the block names: mdt.selectors.load_reviewers),
   each assessment with its scorer and its scan, the case's earlier agenda items with their meetings;
+- each score's out-of-date reasons (cases.score_age): they also read what the record's history held when
+  the score was assessed, annotated on the assessments;
 - what the clocks show at this moment: each clock's target, start, due and stop times, state and time
   left as the page writes it (the scores and NOMS are computed from the rows above, the clocks alone
   from the time);
@@ -86,7 +88,9 @@ def inputs(block: AgendaBlock) -> tuple[Any, ...]:
         for clock in block.summary.clocks
     ]
     shown = [duration(clock.remaining) for clock in block.summary.clocks]  # as the page writes the time left
-    return (tuple(rows), tuple(clocks), tuple(shown), timezone.get_current_timezone_name(), translation.get_language())
+    stale = tuple(line.out_of_date for line in block.summary.lines)  # they read the record's history too
+    zone, language = timezone.get_current_timezone_name(), translation.get_language()
+    return (tuple(rows), tuple(clocks), tuple(shown), stale, zone, language)
 
 
 def key(block: AgendaBlock) -> str:

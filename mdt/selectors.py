@@ -22,9 +22,9 @@ from django.db.models import (
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from cases.models import Assessment, Scan
+from cases.models import Scan
 from cases.selectors import scans_pending_review
-from cases.summary import CaseSummary, case_summary
+from cases.summary import CaseSummary, assessments_shown, case_summary
 from mdt.agenda import Readiness, latest_mri, readiness
 from mdt.attendance import version_subquery
 from mdt.models import (
@@ -155,8 +155,9 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     # Each member who prepared loaded once with their user (a member prepares many cases).
     members = Prefetch("member", queryset=Member.objects.select_related("user"))
     preparations = Preparation.objects.prefetch_related(members).order_by("prepared_at", "id")
-    # As cases.summary.SUMMARY_PREFETCH's (the summary reads them); its scans' reviewers are not shown here.
-    assessments = Assessment.objects.select_related("assessed_by", "scan").latest_first()
+    # As cases.summary.SUMMARY_PREFETCH's (the summary reads them, with what the record held when each was
+    # assessed: the out-of-date flags); its scans' reviewers are not shown here.
+    assessments = assessments_shown()
     return (
         meeting.items.select_related(
             "case__patient__communication_needs", "case__responsible_clinician", "presenter__user"

@@ -316,13 +316,18 @@ def test_it_shows_a_patient_in_a_constant_number_of_queries(signed_in, django_as
     assert response.content.decode().count("Whole-spine MRI") == 2 * size
 
 
-@pytest.mark.hazard("HAZ-010")
+@pytest.mark.hazard("HAZ-010", "HAZ-023")
 @pytest.mark.parametrize("size", [1, 10])
 def test_it_shows_a_case_in_a_constant_number_of_queries(client, django_assert_max_num_queries, size):
     client.force_login(clinician())  # a radiologist: the page also checks the review permission
     case = case_with(scans=size)
+    earlier = timezone.now() - dt.timedelta(days=2)  # before the MRIs: every score may be out of date
     for index in range(size):
-        AssessmentFactory(case=case, level=f"T{index + 1}")
+        AssessmentFactory(case=case, level=f"T{index + 1}", assessed_at=earlier)
+    tokuhashi = {"kind": "tokuhashi", "version": "tokuhashi_revised_2005", "level": ""}
+    AssessmentFactory(case=case, assessed_at=earlier, components={}, total=None, complete=False, **tokuhashi)
+    case.karnofsky = 40  # after the Tokuhashi: read from the record's history with the assessments
+    case.save()
 
     # session, user, case with patient and responsible clinician (JOIN), scans with reviewers (JOIN),
     # assessments with assessors and scans (JOIN), the history timeline (patient, case, scans, assessments:
@@ -338,3 +343,5 @@ def test_it_shows_a_case_in_a_constant_number_of_queries(client, django_assert_m
     assert response.status_code == 200
     assert html.count('<div class="card mb-3">') == size
     assert html.count("ESCC grades differ between this case") == (size > 1)
+    assert html.count("May be out of date:") == size + 1
+    assert "Karnofsky changed not recorded → 40%" in html
