@@ -30,7 +30,9 @@ def test_a_coordinator_adds_a_case_waiting_on_no_agenda_to_the_next_meeting(live
 
     sign_in(page, base, "ceri", PASSWORD)
     page.goto(f"{base}/meetings/")
-    expect(page.get_by_role("heading", name="Cases waiting for a decision, on no agenda for more than 14 days")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Cases waiting for a decision, on no agenda for more than 14 days")
+    ).to_be_visible()
     row = page.get_by_role("row").filter(has_text="RX4001")
     expect(row).to_contain_text("PRITCHARD, Nia")
     expect(row).to_contain_text("Carys Evans")
@@ -43,4 +45,6 @@ def test_a_coordinator_adds_a_case_waiting_on_no_agenda_to_the_next_meeting(live
     journey.check("the meeting with the case added")
 
     page.goto(f"{base}/meetings/")
-    expect(page.get_by_text("No case waiting for a decision has been on no agenda for more than 14 days.")).to_be_visible()
+    expect(
+        page.get_by_text("No case waiting for a decision has been on no agenda for more than 14 days.")
+    ).to_be_visible()
