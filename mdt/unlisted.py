@@ -76,10 +76,10 @@ def unlisted_cases(*, now: dt.datetime | None = None, days: int | None = None, l
     """Cases of living patients waiting for a decision, on no agenda, that have waited more than `days` days
     since their referral or their last discussion, longest-waiting first, at most `limit`.
 
-    Two queries, each stopping at `limit` + 1 rows: the cases never discussed wait from their referral, read in
-    referral order from the open cases' index (`case_open_referred_idx`) without reading the rest; the cases
-    discussed before (one per discussed item at most: thousands, not the record's hundreds of thousands) are
-    ordered by their wait. The two are merged here."""
+    Two queries, each stopping at `limit` + 1 rows: the cases never discussed wait from their referral, read
+    in referral order from the index on status and referral (`case_status_referred_idx`) without reading the
+    rest; the cases discussed before (one per discussed item at most: thousands, not the record's hundreds
+    of thousands) are ordered by their wait. The two are merged here."""
     now = now or timezone.now()
     days = waiting_days() if days is None else days
     cutoff = now - dt.timedelta(days=days)

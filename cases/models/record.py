@@ -276,7 +276,8 @@ class Case(PreviousTreatment, Closure, Versioned):
     class Meta:
         ordering = ["-referred_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "-referred_at"], name="case_status_referred_idx"),  # changelist, worklists
+            # The changelist, worklists, and the cases waiting for a decision in referral order (mdt.unlisted).
+            models.Index(fields=["status", "-referred_at"], name="case_status_referred_idx"),
             models.Index(fields=["-referred_at", "-id"], name="case_referred_order_idx"),
             # The dashboard's late clocks and the sweep's "MRI not performed": open cases by clock start; the
             # condition spelled as CaseQuerySet.open() spells it, so the planner can prove the query implies it.
@@ -285,9 +286,6 @@ class Case(PreviousTreatment, Closure, Versioned):
                 CLOCK_START_SQL,
                 name="case_open_clock_start_idx",
                 condition=~Q(status=CaseStatus.CLOSED),
-            ),
-            models.Index(  # open cases in referral order, no closed ones read (mdt.unlisted: on no agenda for long)
-                fields=["referred_at", "id"], name="case_open_referred_idx", condition=~Q(status=CaseStatus.CLOSED)
             ),
             models.Index(  # radiotherapy in any plan, not yet started (cases.selectors.could_be_late)
                 fields=["decision_to_treat_at"],
