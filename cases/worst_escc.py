@@ -11,11 +11,11 @@ mdt.selectors.agenda_items): no query per case.
 
 from collections.abc import Sequence
 
-from django.utils import dateformat
-
 from cases.models import Case, Scan
 from cases.scoring.escc import ESCC_HIGH_GRADE_MANAGEMENT, escc_grade
 from core.timezones import local_day
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def graded_scans(case: Case) -> list[Scan]:
@@ -35,7 +35,9 @@ def worst_of(graded: Sequence[Scan]) -> Scan | None:
 def scan_place(scan: Scan) -> str:
     """Where and when a grade was given, as the warnings write it: "T7, 3 Dec 2026" (the day on the local clock)."""
     assert scan.performed_at is not None  # a graded scan is a performed one (Scan.clean)
-    day = dateformat.format(local_day(scan.performed_at), "j M Y")
+    performed = local_day(scan.performed_at)
+    # As the template filter's "j M Y" writes it, without its machinery: a sixty-case agenda writes hundreds.
+    day = f"{performed.day} {MONTHS[performed.month - 1]} {performed.year}"
     return f"{scan.escc_level}, {day}" if scan.escc_level else day
 
 

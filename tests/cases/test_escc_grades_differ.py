@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import dateformat
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from cases.choices import ESCC_KEYS, EsccGradeChoice, Modality
 from cases.models import Scan
 from cases.scoring.escc import ESCC_GRADES, ESCC_HIGH_GRADE_MANAGEMENT
 from cases.worst_escc import grades_differ, high_grade_flag, scan_place
+from core.timezones import local_day
 from tests.cases.case_summary.helpers import (
     DAY,
     NOW,
@@ -123,3 +125,11 @@ def test_mris_of_one_grade_give_no_warning_on_the_case_page(client):
 
     assert "ESCC (Bilsky), worst grade" in html
     assert "ESCC grades differ" not in html
+
+
+@given(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1), timezones=st.just(dt.UTC)))
+def test_the_day_a_grade_was_given_is_written_as_the_pages_write_dates(performed_at):
+    """scan_place writes the day without the template filter's machinery (hundreds on an agenda): the same
+    text as the filter's "j M Y" on the local clock, for any time."""
+    scan = Scan(performed_at=performed_at, escc_level="")
+    assert scan_place(scan) == dateformat.format(local_day(performed_at), "j M Y")
