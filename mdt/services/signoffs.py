@@ -15,14 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import policy
-from core.concurrency import changes_since
+from core.concurrency import stale_edit
 from core.history import save_as
 from mdt.models import Decision, Member, SignOff
 
 
 def _stale(decision: Decision, loaded_version: int | None) -> None:
-    if loaded_version != decision.version:
-        said = " ".join(changes_since(decision, loaded_version) if loaded_version is not None else [])
+    """Refused when the decision changed since the page was opened (core.concurrency.stale_edit's rule)."""
+    lines = stale_edit(decision, loaded_version, field="decision")
+    if lines is not None:
+        said = " ".join(lines)
         raise ValidationError(
             {"decision": f"The decision changed since you opened it, so nobody was named. {said} Reload and try again."}
         )
